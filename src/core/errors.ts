@@ -1,0 +1,42 @@
+/**
+ * Every failure the project reports to a person or a process is one of these, with a stable `code`.
+ * The CLI maps codes to exit status in one place (cli/exit.ts).
+ */
+export type ErrorCode =
+  | "INPUT_NOT_FOUND"
+  | "INPUT_UNREADABLE"
+  | "INVALID_ARGUMENT"
+  | "STORE_FAILURE"
+  | "MODEL_MISSING"
+  | "SCENARIO_UNKNOWN"
+  | "CORPUS_MISSING";
+
+export class HydraError extends Error {
+  readonly code: ErrorCode;
+  readonly context: Readonly<Record<string, unknown>>;
+  constructor(code: ErrorCode, message: string, context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.context = context;
+  }
+}
+
+export class InputError extends HydraError {
+  constructor(code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE", path: string, cause?: unknown) {
+    const why = code === "INPUT_NOT_FOUND" ? "no such file" : "cannot be read";
+    super(code, `input ${path}: ${why}${cause instanceof Error ? ` (${cause.message})` : ""}`, { path }, { cause });
+  }
+}
+
+export class ArgumentError extends HydraError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super("INVALID_ARGUMENT", message, context);
+  }
+}
+
+export class StoreError extends HydraError {
+  constructor(message: string, context: Record<string, unknown> = {}, cause?: unknown) {
+    super("STORE_FAILURE", message, context, { cause });
+  }
+}

@@ -1,0 +1,89 @@
+/** The one internal shape every level reads; adapters in ingest/ build it from the three wire formats. */
+
+export const WIRE_APIS = ["openai.chat", "openai.responses", "anthropic.messages"] as const;
+export type WireApi = (typeof WIRE_APIS)[number];
+
+export interface ClientInfo {
+  ip?: string;
+  asn?: number;
+  country?: string;
+  userAgent?: string;
+  tlsFp?: string;
+  proxy?: boolean;
+}
+
+export interface AccountMeta {
+  createdAt?: string;
+  emailHash?: string;
+  paymentFp?: string;
+  phoneHash?: string;
+  org?: string;
+  tier?: string;
+  verified?: boolean;
+  program?: string;
+}
+
+export interface ToolDefinition {
+  name: string;
+  /** Canonical JSON of the tool's parameter schema, so identical schema sets hash identically. */
+  schema: string;
+}
+
+export interface MediaCounts {
+  image: number;
+  audio: number;
+  file: number;
+}
+
+export interface GenerationParams {
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  n?: number;
+  logprobs: boolean;
+  topLogprobs?: number;
+  logitBias: boolean;
+  stream: boolean;
+  /** openai `reasoning_effort` / `reasoning.effort`, e.g. "high". */
+  reasoningEffort?: string;
+  /** anthropic `thinking.budget_tokens` (or openai reasoning max tokens where given). */
+  thinkingBudget?: number;
+  /** Whether the request asked for visible reasoning summaries / thinking blocks at all. */
+  reasoningRequested: boolean;
+}
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  reasoningTokens?: number;
+}
+
+export interface Exchange {
+  id: string;
+  /** Epoch milliseconds of `ts`. */
+  ts: number;
+  account: string;
+  apiKey?: string;
+  api: WireApi;
+  model: string;
+  system: string;
+  /** User turns in order; the last one is the prompt this request is about. */
+  userTurns: string[];
+  assistantTurns: string[];
+  /** Messages in the request (all roles but system). */
+  turnCount: number;
+  tools: ToolDefinition[];
+  /** Names of tools called in prior assistant turns (the request's history). */
+  toolCalls: string[];
+  toolResults: number;
+  media: MediaCounts;
+  params: GenerationParams;
+  usage: Usage;
+  client: ClientInfo;
+  accountMeta: AccountMeta;
+}
+
+/** The prompt a request is about: the newest user turn. */
+export function lastUserText(ex: Exchange): string {
+  return ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "";
+}

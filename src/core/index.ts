@@ -1,0 +1,5 @@
+export * from "./exchange.js";
+export * from "./errors.js";
+export * from "./random.js";
+export * from "./canonical.js";
+export * from "./verdict.js";

@@ -1,0 +1,69 @@
+/** Results the detection levels produce and the store, report, gateway and intel exchange read. */
+
+export interface AccountVerdict {
+  account: string;
+  /** 0..1, higher = more likely distillation. */
+  score: number;
+  flagged: boolean;
+  cluster: string | null;
+  /** Epoch ms at which a time-ordered replay first flagged the account; null if never. */
+  firstFlaggedAt: number | null;
+  exchanges: number;
+  reasons: string[];
+}
+
+export interface ClusterLink {
+  kind: string;
+  value: string;
+  accounts: number;
+}
+
+export interface ClusterVerdict {
+  id: string;
+  accounts: string[];
+  exchanges: number;
+  score: number;
+  flagged: boolean;
+  firstSeen: number;
+  lastSeen: number;
+  firstFlaggedAt: number | null;
+  domains: Record<string, number>;
+  links: ClusterLink[];
+  reasons: string[];
+}
+
+export type AuditKind =
+  | "decision"
+  | "policy"
+  | "appeal"
+  | "allowlist"
+  | "hunt"
+  | "intel.shared"
+  | "intel.received"
+  | "intel.rejected";
+
+export interface AuditEntry {
+  ts: number;
+  actor: string;
+  kind: AuditKind;
+  subject: string;
+  action: string;
+  reasons: string[];
+  policyVersion?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  seq: number;
+}
+
+export interface IntelRecord {
+  id: string;
+  type: string;
+  /** STIX `modified` (or `created`) timestamp; together with id, the object's version. */
+  modified: string;
+  /** Epoch ms the local store first held this version (TAXII `date_added`). */
+  addedAt: number;
+  source: string;
+  object: Record<string, unknown>;
+}

@@ -1,0 +1,89 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
+import {
+  openSource,
+  openSources,
+  QuarantineWriter,
+  readAccountsTable,
+  readInTimeOrder,
+  totalsOf,
+  type FileCounts,
+  type OrderedReadState,
+} from "../ingest/index.js";
+import { buildReportJson, type HuntReportJson } from "../report/json.js";
+import type { Store } from "../store/index.js";
+
+/** What the hunt's detection engine must offer: fed in time order, asked for verdicts at the end. */
+export interface HuntEngine {
+  observe(batch: readonly Exchange[]): void;
+  finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] };
+}
+
+export interface HuntOptions {
+  inputs: string[];
+  outDir: string;
+  accountsFile?: string;
+  store?: Store;
+  engine: (accountsTable: ReadonlyMap<string, AccountMeta>) => HuntEngine;
+  onBytes?: (n: number) => void;
+  onExchanges?: (n: number) => void;
+  totalBytesKnown?: (n: number | null) => void;
+}
+
+export interface HuntResult {
+  report: HuntReportJson;
+  reportPath: string;
+  quarantinePath: string | null;
+}
+
+export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
+  // Open everything before writing anything: a missing input fails the run with no partial report.
+  const sources = await openSources(opts.inputs);
+  const accountsSource = opts.accountsFile ? await openSource(opts.accountsFile) : null;
+  const known = sources.every((s) => s.sizeBytes !== null);
+  opts.totalBytesKnown?.(known ? sources.reduce((a, s) => a + (s.sizeBytes ?? 0), 0) : null);
+
+  mkdirSync(opts.outDir, { recursive: true });
+  const quarantine = new QuarantineWriter(join(opts.outDir, "quarantine.jsonl"));
+  const files: FileCounts[] = [];
+  let accountsTable = new Map<string, AccountMeta>();
+  if (accountsSource) {
+    const table = await readAccountsTable(accountsSource, quarantine);
+    accountsTable = table.accounts;
+  }
+  const engine = opts.engine(accountsTable);
+  const state: OrderedReadState = { files, late: 0 };
+  let firstTs: number | null = null;
+  let lastTs: number | null = null;
+  try {
+    for await (const batch of readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes }, state)) {
+      const head = batch[0] as Exchange;
+      const tail = batch[batch.length - 1] as Exchange;
+      if (firstTs === null || head.ts < firstTs) firstTs = head.ts;
+      if (lastTs === null || tail.ts > lastTs) lastTs = tail.ts;
+      engine.observe(batch);
+      if (opts.store) await opts.store.putExchanges(batch);
+      opts.onExchanges?.(batch.length);
+    }
+  } finally {
+    await quarantine.close();
+  }
+  const { accounts, clusters } = engine.finish();
+  const report = buildReportJson({ totals: totalsOf(files), late: state.late, files, accounts, clusters, firstTs, lastTs });
+  const reportPath = join(opts.outDir, "report.json");
+  writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  if (opts.store) {
+    await opts.store.putAccountVerdicts(accounts);
+    await opts.store.replaceClusters(clusters);
+    await opts.store.appendAudit({
+      ts: Date.now(),
+      actor: "hunt",
+      kind: "hunt",
+      subject: opts.inputs.join(","),
+      action: "report",
+      reasons: [`${report.summary.flagged_accounts} accounts flagged in ${report.summary.clusters} clusters`],
+    });
+  }
+  return { report, reportPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null };
+}

@@ -1,0 +1,1 @@
+export { runHunt, type HuntEngine, type HuntOptions, type HuntResult } from "./hunt.js";

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { parseExchangeValue } from "./read.js";
+import { anthropicLine, openaiChatLine, openaiResponsesLine } from "./testing/lines.js";
+
+function parse(v: Record<string, unknown>) {
+  const r = parseExchangeValue(v);
+  if (!r.ok) throw new Error(r.reason);
+  return r.exchange;
+}
+
+describe("wire-format adapters", () => {
+  it("normalises openai.chat with parts, tool calls, tool messages and extraction params", () => {
+    const ex = parse(openaiChatLine("a"));
+    expect(ex.system).toBe("You are a helpful assistant.");
+    expect(ex.userTurns).toEqual(["Solve 3x+7=22 and explain every step of your reasoning in detail.", "Now check this chart too."]);
+    expect(ex.turnCount).toBe(4);
+    expect(ex.toolCalls).toEqual(["calculator"]);
+    expect(ex.toolResults).toBe(1);
+    expect(ex.media).toEqual({ image: 1, audio: 0, file: 0 });
+    expect(ex.tools).toEqual([{ name: "calculator", schema: '{"properties":{"expr":{"type":"string"}},"type":"object"}' }]);
+    expect(ex.params).toMatchObject({ maxTokens: 4096, n: 2, logprobs: true, topLogprobs: 5, logitBias: true, reasoningEffort: "high", reasoningRequested: true });
+    expect(ex.usage).toEqual({ inputTokens: 41, outputTokens: 612, reasoningTokens: 300 });
+    expect(ex.client).toMatchObject({ ip: "203.0.113.7", asn: 64500, userAgent: "python-httpx/0.27.0" });
+    expect(ex.accountMeta).toMatchObject({ paymentFp: "pf_9a1c", verified: false });
+    expect(ex.apiKey).toBe("key_01");
+  });
+
+  it("normalises openai.responses items, instructions and reasoning settings", () => {
+    const ex = parse(openaiResponsesLine("b"));
+    expect(ex.system).toBe("You are a data analyst.");
+    expect(ex.userTurns).toEqual(["Summarise this CSV.", "And plot it."]);
+    expect(ex.toolCalls).toEqual(["run_sql"]);
+    expect(ex.toolResults).toBe(1);
+    expect(ex.media.file).toBe(1);
+    expect(ex.params).toMatchObject({ maxTokens: 32000, reasoningEffort: "high", reasoningRequested: true });
+    expect(ex.usage.reasoningTokens).toBe(700);
+    expect(ex.client.ip).toBe("2001:db8::1");
+  });
+
+  it("accepts a plain-string responses input", () => {
+    const ex = parse({ ...openaiResponsesLine("c"), request: { model: "m", input: "hello" } });
+    expect(ex.userTurns).toEqual(["hello"]);
+    expect(ex.turnCount).toBe(1);
+  });
+
+  it("normalises anthropic.messages blocks, system arrays and thinking", () => {
+    const ex = parse(anthropicLine("d"));
+    expect(ex.system).toBe("Grade the answer against the rubric.");
+    expect(ex.userTurns).toEqual(["Score this essay 1-10.", "Continue."]);
+    expect(ex.toolCalls).toEqual(["lookup"]);
+    expect(ex.toolResults).toBe(1);
+    expect(ex.media.image).toBe(1);
+    expect(ex.params).toMatchObject({ maxTokens: 20000, thinkingBudget: 16000, reasoningRequested: true });
+    expect(ex.ts).toBe(Date.parse("2026-02-03T07:17:00Z"));
+  });
+
+  it("gives a reason naming the field for bodies that do not fit their api", () => {
+    const bad = (request: unknown, api = "openai.chat") => parseExchangeValue({ ...openaiChatLine("x"), api, request });
+    expect(bad({ messages: "hi" })).toEqual({ ok: false, reason: "request.messages must be an array" });
+    expect(bad({ messages: [{ content: "hi" }] })).toEqual({ ok: false, reason: "request.messages[0].role must be a string" });
+    expect(bad({ messages: [{ role: "user", content: 5 }] })).toEqual({ ok: false, reason: "request.messages[0].content must be a string or an array of parts" });
+    expect(bad({ input: 7 }, "openai.responses")).toEqual({ ok: false, reason: "request.input must be a string or an array of items" });
+  });
+});

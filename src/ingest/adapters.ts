@@ -1,0 +1,241 @@
+import { canonicalJson } from "../core/index.js";
+import type { AccountMeta, ClientInfo, Exchange, GenerationParams, MediaCounts, ToolDefinition, Usage } from "../core/index.js";
+import type { Envelope } from "./envelope.js";
+
+/** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
+export class AdapterError extends Error {
+  override readonly name = "AdapterError";
+}
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+interface Conversation {
+  system: string[];
+  user: string[];
+  assistant: string[];
+  turnCount: number;
+  toolCalls: string[];
+  toolResults: number;
+  media: MediaCounts;
+}
+
+function emptyConversation(): Conversation {
+  return { system: [], user: [], assistant: [], turnCount: 0, toolCalls: [], toolResults: 0, media: { image: 0, audio: 0, file: 0 } };
+}
+
+const IMAGE_PARTS = new Set(["image_url", "input_image", "image"]);
+const AUDIO_PARTS = new Set(["input_audio", "audio"]);
+const FILE_PARTS = new Set(["file", "input_file", "document"]);
+const TEXT_PARTS = new Set(["text", "input_text", "output_text"]);
+
+/** Text of a content value (string or array of parts), counting media parts and tool blocks on the way. */
+function contentText(content: unknown, conv: Conversation, where: string): string {
+  if (typeof content === "string") return content;
+  if (content === null || content === undefined) return "";
+  if (!Array.isArray(content)) throw new AdapterError(`${where}.content must be a string or an array of parts`);
+  const texts: string[] = [];
+  for (const part of content) {
+    if (typeof part === "string") {
+      texts.push(part);
+      continue;
+    }
+    if (!isObj(part)) throw new AdapterError(`${where}.content has a part that is not an object`);
+    const type = str(part.type) ?? "";
+    if (TEXT_PARTS.has(type)) texts.push(str(part.text) ?? "");
+    else if (IMAGE_PARTS.has(type)) conv.media.image++;
+    else if (AUDIO_PARTS.has(type)) conv.media.audio++;
+    else if (FILE_PARTS.has(type)) conv.media.file++;
+    else if (type === "tool_use") conv.toolCalls.push(str(part.name) ?? "");
+    else if (type === "tool_result") {
+      conv.toolResults++;
+      // Tool output is data the client fed back, not something the user typed; it is not prompt text.
+    }
+  }
+  return texts.join("\n");
+}
+
+function pushTurn(conv: Conversation, role: string, text: string): void {
+  if (role === "system" || role === "developer") conv.system.push(text);
+  else if (role === "user") conv.user.push(text);
+  else if (role === "assistant" || role === "model") conv.assistant.push(text);
+}
+
+function readMessages(messages: unknown, conv: Conversation, field: string): void {
+  if (!Array.isArray(messages)) throw new AdapterError(`request.${field} must be an array`);
+  messages.forEach((m, i) => {
+    const where = `request.${field}[${i}]`;
+    if (!isObj(m)) throw new AdapterError(`${where} must be an object`);
+    const role = str(m.role);
+    if (role === undefined) throw new AdapterError(`${where}.role must be a string`);
+    if (role !== "system" && role !== "developer") conv.turnCount++;
+    if (role === "tool" || role === "function") {
+      conv.toolResults++;
+      return;
+    }
+    const text = contentText(m.content, conv, where);
+    if (Array.isArray(m.tool_calls)) {
+      for (const call of m.tool_calls) if (isObj(call) && isObj(call.function)) conv.toolCalls.push(str(call.function.name) ?? "");
+    }
+    pushTurn(conv, role, text);
+  });
+}
+
+function readTools(tools: unknown, schemaKey: "parameters" | "input_schema"): ToolDefinition[] {
+  if (!Array.isArray(tools)) return [];
+  const out: ToolDefinition[] = [];
+  for (const t of tools) {
+    if (!isObj(t)) continue;
+    // OpenAI chat nests under `function`; responses and Anthropic keep it flat.
+    const fn = isObj(t.function) ? t.function : t;
+    const name = str(fn.name) ?? str(t.type) ?? "";
+    out.push({ name, schema: canonicalJson(fn[schemaKey] ?? fn.parameters ?? fn.input_schema ?? null) });
+  }
+  return out;
+}
+
+function baseParams(req: Obj): GenerationParams {
+  return {
+    temperature: num(req.temperature),
+    topP: num(req.top_p),
+    n: num(req.n),
+    logprobs: req.logprobs === true,
+    topLogprobs: num(req.top_logprobs),
+    logitBias: isObj(req.logit_bias) && Object.keys(req.logit_bias).length > 0,
+    stream: req.stream === true,
+    reasoningRequested: false,
+  };
+}
+
+function openaiChat(req: Obj): { conv: Conversation; params: GenerationParams; tools: ToolDefinition[] } {
+  const conv = emptyConversation();
+  readMessages(req.messages, conv, "messages");
+  const params = baseParams(req);
+  params.maxTokens = num(req.max_completion_tokens) ?? num(req.max_tokens);
+  const effort = str(req.reasoning_effort) ?? (isObj(req.reasoning) ? str(req.reasoning.effort) : undefined);
+  if (effort !== undefined) {
+    params.reasoningEffort = effort;
+    params.reasoningRequested = effort !== "none" && effort !== "minimal";
+  }
+  return { conv, params, tools: readTools(req.tools, "parameters") };
+}
+
+function openaiResponses(req: Obj): { conv: Conversation; params: GenerationParams; tools: ToolDefinition[] } {
+  const conv = emptyConversation();
+  const instructions = str(req.instructions);
+  if (instructions) conv.system.push(instructions);
+  const input = req.input;
+  if (typeof input === "string") {
+    conv.user.push(input);
+    conv.turnCount = 1;
+  } else if (Array.isArray(input)) {
+    input.forEach((item, i) => {
+      const where = `request.input[${i}]`;
+      if (!isObj(item)) throw new AdapterError(`${where} must be an object`);
+      const type = str(item.type) ?? "message";
+      if (type === "function_call") {
+        conv.toolCalls.push(str(item.name) ?? "");
+        conv.turnCount++;
+      } else if (type === "function_call_output") {
+        conv.toolResults++;
+        conv.turnCount++;
+      } else if (type === "message") {
+        const role = str(item.role);
+        if (role === undefined) throw new AdapterError(`${where}.role must be a string`);
+        if (role !== "system" && role !== "developer") conv.turnCount++;
+        pushTurn(conv, role, contentText(item.content, conv, where));
+      }
+    });
+  } else {
+    throw new AdapterError("request.input must be a string or an array of items");
+  }
+  const params = baseParams(req);
+  params.maxTokens = num(req.max_output_tokens);
+  if (isObj(req.reasoning)) {
+    params.reasoningEffort = str(req.reasoning.effort);
+    params.reasoningRequested =
+      (params.reasoningEffort !== undefined && params.reasoningEffort !== "minimal" && params.reasoningEffort !== "none") ||
+      req.reasoning.summary !== undefined;
+  }
+  // Responses API asks for logprobs through `include` and `top_logprobs`.
+  if (Array.isArray(req.include) && req.include.some((x) => typeof x === "string" && x.includes("logprobs"))) params.logprobs = true;
+  return { conv, params, tools: readTools(req.tools, "parameters") };
+}
+
+function anthropicMessages(req: Obj): { conv: Conversation; params: GenerationParams; tools: ToolDefinition[] } {
+  const conv = emptyConversation();
+  if (req.system !== undefined) conv.system.push(contentText(req.system, conv, "request.system"));
+  readMessages(req.messages, conv, "messages");
+  const params = baseParams(req);
+  params.maxTokens = num(req.max_tokens);
+  if (isObj(req.thinking) && req.thinking.type !== "disabled") {
+    params.reasoningRequested = true;
+    params.thinkingBudget = num(req.thinking.budget_tokens);
+  }
+  if (isObj(req.output_config) && str(req.output_config.effort)) params.reasoningEffort = str(req.output_config.effort);
+  return { conv, params, tools: readTools(req.tools, "input_schema") };
+}
+
+function readUsage(api: Envelope["api"], response: Obj | undefined): Usage {
+  const usage = response && isObj(response.usage) ? response.usage : undefined;
+  if (!usage) return {};
+  if (api === "openai.chat") {
+    const details = isObj(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
+    return { inputTokens: num(usage.prompt_tokens), outputTokens: num(usage.completion_tokens), reasoningTokens: num(details.reasoning_tokens) };
+  }
+  const details = isObj(usage.output_tokens_details) ? usage.output_tokens_details : {};
+  return { inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens), reasoningTokens: num(details.reasoning_tokens) };
+}
+
+function readClient(c: Envelope["client"]): ClientInfo {
+  if (!c) return {};
+  return { ip: c.ip, asn: c.asn, country: c.country, userAgent: c.user_agent, tlsFp: c.tls_fp, proxy: c.proxy };
+}
+
+export function readAccountMeta(m: Envelope["account_meta"]): AccountMeta {
+  if (!m) return {};
+  return {
+    createdAt: m.created_at,
+    emailHash: m.email_hash,
+    paymentFp: m.payment_fp,
+    phoneHash: m.phone_hash,
+    org: m.org,
+    tier: m.tier,
+    verified: m.verified,
+    program: m.program,
+  };
+}
+
+const ADAPTERS = {
+  "openai.chat": openaiChat,
+  "openai.responses": openaiResponses,
+  "anthropic.messages": anthropicMessages,
+} as const;
+
+/** Envelope (already validated) → internal Exchange. Throws AdapterError when the body does not fit its `api`. */
+export function toExchange(env: Envelope): Exchange {
+  const { conv, params, tools } = ADAPTERS[env.api](env.request);
+  return {
+    id: env.id,
+    ts: Date.parse(env.ts),
+    account: env.account,
+    apiKey: env.api_key,
+    api: env.api,
+    model: str(env.request.model) ?? "",
+    system: conv.system.join("\n"),
+    userTurns: conv.user,
+    assistantTurns: conv.assistant,
+    turnCount: conv.turnCount,
+    tools,
+    toolCalls: conv.toolCalls,
+    toolResults: conv.toolResults,
+    media: conv.media,
+    params,
+    usage: readUsage(env.api, env.response),
+    client: readClient(env.client),
+    accountMeta: readAccountMeta(env.account_meta),
+  };
+}

@@ -1,0 +1,11 @@
+export { toExchange, AdapterError, readAccountMeta } from "./adapters.js";
+export { envelopeSchema, accountLineSchema, describeIssue, type Envelope } from "./envelope.js";
+export { LineSplitter, MAX_LINE_BYTES, type RawLine } from "./lines.js";
+export { QuarantineWriter, type QuarantineRecord } from "./quarantine.js";
+export { openSource, type InputSource } from "./source.js";
+export { parseExchangeLine, parseExchangeValue, readExchangeLog, openSources, type ExchangeBatch, type LineVerdict } from "./read.js";
+export { readInTimeOrder, DEFAULT_REORDER_WINDOW_MS, type OrderedReadState } from "./pipeline.js";
+export { ingestIntoStore } from "./ingest.js";
+export { readAccountsTable } from "./accounts.js";
+export { newFileCounts, totalsOf, type FileCounts, type ReadTotals } from "./summary.js";
+export { ExchangeHeap, RecentIds } from "./order.js";

@@ -1,0 +1,104 @@
+import type { Exchange } from "../core/index.js";
+import { AdapterError, toExchange } from "./adapters.js";
+import { describeIssue, envelopeSchema } from "./envelope.js";
+import { LineSplitter, MAX_LINE_BYTES, type RawLine } from "./lines.js";
+import type { QuarantineWriter } from "./quarantine.js";
+import { openSource, type InputSource } from "./source.js";
+import { newFileCounts, type FileCounts } from "./summary.js";
+
+export interface ExchangeBatch {
+  file: FileCounts;
+  exchanges: Exchange[];
+}
+
+export interface ReadOptions {
+  quarantine: QuarantineWriter;
+  /** Called with raw bytes read from disk, for progress. */
+  onBytes?: (n: number) => void;
+  maxLineBytes?: number;
+}
+
+export type LineVerdict = { ok: true; exchange: Exchange } | { ok: false; reason: string };
+
+/** One line of text → an Exchange or the reason it is not one. Pure; shared by the reader, the gateway and `classify`. */
+export function parseExchangeLine(text: string): LineVerdict {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+  }
+  return parseExchangeValue(value);
+}
+
+export function parseExchangeValue(value: unknown): LineVerdict {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, reason: "not a JSON object" };
+  const env = envelopeSchema.safeParse(value);
+  if (!env.success) return { ok: false, reason: describeIssue(env.error) };
+  try {
+    return { ok: true, exchange: toExchange(env.data) };
+  } catch (err) {
+    if (err instanceof AdapterError) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+/** Opens every input first so that a missing file fails the run before any output is written. */
+export async function openSources(names: readonly string[]): Promise<InputSource[]> {
+  const sources: InputSource[] = [];
+  for (const name of names) sources.push(await openSource(name));
+  return sources;
+}
+
+/**
+ * Streams exchanges from exchange-log files in batches (one per decoded chunk). Bad lines go to the
+ * quarantine and are counted; duplicates are the consumer's call (it owns the dedupe state) and it
+ * updates `file.exchanges` / `file.duplicates`.
+ */
+export async function* readExchangeLog(sources: readonly InputSource[], opts: ReadOptions): AsyncGenerator<ExchangeBatch> {
+  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  for (const source of sources) {
+    const counts = newFileCounts(source.name);
+    const splitter = new LineSplitter(maxLine);
+    const onRaw = (n: number): void => {
+      counts.bytes += n;
+      opts.onBytes?.(n);
+    };
+    const lines: RawLine[] = [];
+    const handle = (): ExchangeBatch => {
+      const exchanges: Exchange[] = [];
+      for (const line of lines) {
+        if (line.kind === "oversize") {
+          counts.lines++;
+          counts.quarantined++;
+          opts.quarantine.write({
+            file: source.name,
+            line: line.lineNo,
+            reason: `line exceeds ${maxLine} bytes (${line.bytes} bytes)`,
+            raw: line.prefix,
+            bytes: line.bytes,
+            sha256: line.sha256,
+            truncated: true,
+          });
+          continue;
+        }
+        if (line.text.trim() === "") continue;
+        counts.lines++;
+        const verdict = parseExchangeLine(line.text);
+        if (verdict.ok) exchanges.push(verdict.exchange);
+        else {
+          counts.quarantined++;
+          opts.quarantine.write({ file: source.name, line: line.lineNo, reason: verdict.reason, raw: line.text });
+        }
+      }
+      lines.length = 0;
+      return { file: counts, exchanges };
+    };
+    for await (const chunk of source.chunks(onRaw)) {
+      splitter.push(chunk, lines);
+      if (lines.length > 0) yield handle();
+    }
+    splitter.end(lines);
+    yield handle();
+  }
+}

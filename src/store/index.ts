@@ -1,0 +1,22 @@
+import { resolve } from "node:path";
+import { PostgresStore } from "./postgres.js";
+import { SqliteStore } from "./sqlite.js";
+import type { Store } from "./store.js";
+
+export type { IntelQuery, Store } from "./store.js";
+export { mergeMeta } from "./store.js";
+export { SqliteStore } from "./sqlite.js";
+export { PostgresStore } from "./postgres.js";
+
+export const DEFAULT_DB_PATH = ".hydrasentry/hydrasentry.db";
+
+/** `postgres://…` / `postgresql://…` → PostgreSQL; anything else is a SQLite file path. */
+export async function openStore(location: string = DEFAULT_DB_PATH): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    const url = new URL(location);
+    const schema = url.searchParams.get("schema") ?? undefined;
+    url.searchParams.delete("schema");
+    return PostgresStore.open({ connectionString: url.toString(), schema });
+  }
+  return new SqliteStore(location === ":memory:" ? location : resolve(location));
+}

@@ -1,0 +1,239 @@
+import pg from "pg";
+import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
+import { StoreError } from "../core/index.js";
+import { mergeMeta, type IntelQuery, type Store } from "./store.js";
+
+const SCHEMA = (s: string): string => `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.exchanges (id TEXT PRIMARY KEY, ts BIGINT NOT NULL, account TEXT NOT NULL, body JSONB NOT NULL);
+CREATE INDEX IF NOT EXISTS exchanges_ts ON ${s}.exchanges (ts, id);
+CREATE TABLE IF NOT EXISTS ${s}.account_meta (account TEXT PRIMARY KEY, meta JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.account_verdicts (account TEXT PRIMARY KEY, flagged BOOLEAN NOT NULL, body JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.clusters (id TEXT PRIMARY KEY, body JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.audit (seq BIGSERIAL PRIMARY KEY, ts BIGINT NOT NULL, body JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.intel (id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, added_at BIGINT NOT NULL,
+  source TEXT NOT NULL, body JSONB NOT NULL, PRIMARY KEY (id, modified));
+CREATE INDEX IF NOT EXISTS intel_added ON ${s}.intel (added_at);
+CREATE TABLE IF NOT EXISTS ${s}.cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE OR REPLACE FUNCTION ${s}.audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;
+DROP TRIGGER IF EXISTS audit_append_only ON ${s}.audit;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON ${s}.audit FOR EACH ROW EXECUTE FUNCTION ${s}.audit_append_only();
+`;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Schema holding the tables; lets tests and tenants share one database. */
+  schema?: string;
+  statementTimeoutMs?: number;
+}
+
+/** Multi-node backend. Same semantics as SqliteStore, proven by the shared contract suite. */
+export class PostgresStore implements Store {
+  readonly backend = "postgres";
+  private readonly pool: pg.Pool;
+  private readonly s: string;
+
+  private constructor(pool: pg.Pool, schema: string) {
+    this.pool = pool;
+    this.s = schema;
+  }
+
+  static async open(opts: PostgresOptions): Promise<PostgresStore> {
+    const schema = opts.schema ?? "hydrasentry";
+    if (!SCHEMA_NAME.test(schema)) throw new StoreError(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`, { schema });
+    const pool = new pg.Pool({
+      connectionString: opts.connectionString,
+      max: 8,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: opts.statementTimeoutMs ?? 30_000,
+      query_timeout: (opts.statementTimeoutMs ?? 30_000) + 5000,
+    });
+    pool.on("error", () => undefined); // idle-client errors surface on the next query instead of crashing the process
+    const store = new PostgresStore(pool, schema);
+    try {
+      await pool.query(SCHEMA(schema));
+    } catch (err) {
+      await pool.end();
+      throw new StoreError(`cannot open PostgreSQL store: ${(err as Error).message}`, { schema }, err);
+    }
+    return store;
+  }
+
+  private async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (err) {
+      throw new StoreError(`PostgreSQL query failed: ${(err as Error).message}`, { sql: sql.slice(0, 120) }, err);
+    }
+  }
+
+  async putExchanges(batch: readonly Exchange[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    const res = await this.q(
+      `INSERT INTO ${this.s}.exchanges (id, ts, account, body)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[]) ON CONFLICT (id) DO NOTHING`,
+      [batch.map((e) => e.id), batch.map((e) => e.ts), batch.map((e) => e.account), batch.map((e) => JSON.stringify(e))],
+    );
+    return res.rowCount ?? 0;
+  }
+
+  async countExchanges(): Promise<number> {
+    const res = await this.q<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.exchanges`);
+    return Number(res.rows[0]?.n ?? 0);
+  }
+
+  async *exchangesInTimeOrder(pageSize = 5000): AsyncGenerator<Exchange[]> {
+    let last: { ts: string; id: string } | null = null;
+    for (;;) {
+      const res: pg.QueryResult<{ id: string; ts: string; body: Exchange }> = last
+        ? await this.q(`SELECT id, ts, body FROM ${this.s}.exchanges WHERE (ts, id) > ($1, $2) ORDER BY ts, id LIMIT $3`, [
+            last.ts,
+            last.id,
+            pageSize,
+          ])
+        : await this.q(`SELECT id, ts, body FROM ${this.s}.exchanges ORDER BY ts, id LIMIT $1`, [pageSize]);
+      if (res.rows.length === 0) return;
+      yield res.rows.map((r) => r.body);
+      const tail = res.rows[res.rows.length - 1] as { id: string; ts: string };
+      last = { ts: tail.ts, id: tail.id };
+    }
+  }
+
+  async putAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      for (const { account, meta } of rows) {
+        const prev = await client.query<{ meta: AccountMeta }>(`SELECT meta FROM ${this.s}.account_meta WHERE account = $1 FOR UPDATE`, [account]);
+        const merged = mergeMeta(prev.rows[0]?.meta ?? null, meta);
+        await client.query(
+          `INSERT INTO ${this.s}.account_meta (account, meta) VALUES ($1, $2) ON CONFLICT (account) DO UPDATE SET meta = EXCLUDED.meta`,
+          [account, JSON.stringify(merged)],
+        );
+      }
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw new StoreError(`PostgreSQL putAccountMeta failed: ${(err as Error).message}`, {}, err);
+    } finally {
+      client.release();
+    }
+  }
+
+  async getAccountMeta(account: string): Promise<AccountMeta | null> {
+    const res = await this.q<{ meta: AccountMeta }>(`SELECT meta FROM ${this.s}.account_meta WHERE account = $1`, [account]);
+    return res.rows[0]?.meta ?? null;
+  }
+
+  async putAccountVerdicts(rows: readonly AccountVerdict[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.q(
+      `INSERT INTO ${this.s}.account_verdicts (account, flagged, body)
+       SELECT * FROM unnest($1::text[], $2::boolean[], $3::jsonb[])
+       ON CONFLICT (account) DO UPDATE SET flagged = EXCLUDED.flagged, body = EXCLUDED.body`,
+      [rows.map((r) => r.account), rows.map((r) => r.flagged), rows.map((r) => JSON.stringify(r))],
+    );
+  }
+
+  async getAccountVerdict(account: string): Promise<AccountVerdict | null> {
+    const res = await this.q<{ body: AccountVerdict }>(`SELECT body FROM ${this.s}.account_verdicts WHERE account = $1`, [account]);
+    return res.rows[0]?.body ?? null;
+  }
+
+  async listAccountVerdicts(opts: { flaggedOnly?: boolean } = {}): Promise<AccountVerdict[]> {
+    const where = opts.flaggedOnly ? "WHERE flagged" : "";
+    const res = await this.q<{ body: AccountVerdict }>(`SELECT body FROM ${this.s}.account_verdicts ${where} ORDER BY account COLLATE "C"`);
+    return res.rows.map((r) => r.body);
+  }
+
+  async replaceClusters(rows: readonly ClusterVerdict[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(`DELETE FROM ${this.s}.clusters`);
+      if (rows.length > 0) {
+        await client.query(`INSERT INTO ${this.s}.clusters (id, body) SELECT * FROM unnest($1::text[], $2::jsonb[])`, [
+          rows.map((r) => r.id),
+          rows.map((r) => JSON.stringify(r)),
+        ]);
+      }
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw new StoreError(`PostgreSQL replaceClusters failed: ${(err as Error).message}`, {}, err);
+    } finally {
+      client.release();
+    }
+  }
+
+  async listClusters(): Promise<ClusterVerdict[]> {
+    const res = await this.q<{ body: ClusterVerdict }>(`SELECT body FROM ${this.s}.clusters ORDER BY id COLLATE "C"`);
+    return res.rows.map((r) => r.body);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<number> {
+    const res = await this.q<{ seq: string }>(`INSERT INTO ${this.s}.audit (ts, body) VALUES ($1, $2) RETURNING seq`, [
+      entry.ts,
+      JSON.stringify(entry),
+    ]);
+    return Number(res.rows[0]?.seq);
+  }
+
+  async listAudit(opts: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEntry[]> {
+    const res = await this.q<{ seq: string; body: AuditEntry }>(
+      `SELECT seq, body FROM ${this.s}.audit WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [opts.afterSeq ?? 0, opts.limit ?? 1000],
+    );
+    return res.rows.map((r) => ({ ...r.body, seq: Number(r.seq) }));
+  }
+
+  async putIntel(record: Omit<IntelRecord, "addedAt">, addedAt = Date.now()): Promise<boolean> {
+    const res = await this.q(
+      `INSERT INTO ${this.s}.intel (id, modified, type, added_at, source, body) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id, modified) DO NOTHING`,
+      [record.id, record.modified, record.type, addedAt, record.source, JSON.stringify(record.object)],
+    );
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async listIntel(query: IntelQuery = {}): Promise<IntelRecord[]> {
+    const where = ["added_at > $1"];
+    const params: unknown[] = [query.addedAfter ?? -1];
+    if (query.types?.length) {
+      params.push(query.types);
+      where.push(`type = ANY($${params.length})`);
+    }
+    if (query.ids?.length) {
+      params.push(query.ids);
+      where.push(`id = ANY($${params.length})`);
+    }
+    params.push(query.limit ?? 1000);
+    const res = await this.q<{ id: string; modified: string; type: string; added_at: string; source: string; body: Record<string, unknown> }>(
+      `SELECT id, modified, type, added_at, source, body FROM ${this.s}.intel WHERE ${where.join(" AND ")}
+       ORDER BY added_at, id COLLATE "C", modified COLLATE "C" LIMIT $${params.length}`,
+      params,
+    );
+    return res.rows.map((r) => ({ id: r.id, modified: r.modified, type: r.type, addedAt: Number(r.added_at), source: r.source, object: r.body }));
+  }
+
+  async getCursor(key: string): Promise<string | null> {
+    const res = await this.q<{ value: string }>(`SELECT value FROM ${this.s}.cursors WHERE key = $1`, [key]);
+    return res.rows[0]?.value ?? null;
+  }
+
+  async setCursor(key: string, value: string): Promise<void> {
+    await this.q(`INSERT INTO ${this.s}.cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key, value]);
+  }
+
+  /** Drops the schema: for tests and tenant teardown only. */
+  async dropSchema(): Promise<void> {
+    await this.q(`DROP SCHEMA IF EXISTS ${this.s} CASCADE`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,175 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
+import { StoreError } from "../core/index.js";
+import { mergeMeta, type IntelQuery, type Store } from "./store.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS exchanges (id TEXT PRIMARY KEY, ts INTEGER NOT NULL, account TEXT NOT NULL, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS exchanges_ts ON exchanges (ts, id);
+CREATE TABLE IF NOT EXISTS account_meta (account TEXT PRIMARY KEY, meta TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS account_verdicts (account TEXT PRIMARY KEY, flagged INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS intel (id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, added_at INTEGER NOT NULL,
+  source TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (id, modified));
+CREATE INDEX IF NOT EXISTS intel_added ON intel (added_at);
+CREATE TABLE IF NOT EXISTS cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+`;
+
+/** Embedded default backend: one SQLite file in WAL mode, safe against kill -9 at any point. */
+export class SqliteStore implements Store {
+  readonly backend = "sqlite";
+  private readonly db: Database.Database;
+  private readonly insertExchange: Database.Statement;
+  private readonly insertMany: (batch: readonly Exchange[]) => number;
+
+  constructor(readonly path: string) {
+    try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma("journal_mode = WAL");
+      // NORMAL in WAL loses at most the last transactions on power loss, never consistency; ingest is idempotent.
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("cache_size = -65536");
+      this.db.pragma("busy_timeout = 5000");
+      this.db.exec(SCHEMA);
+    } catch (err) {
+      throw new StoreError(`cannot open SQLite store at ${path}: ${(err as Error).message}`, { path }, err);
+    }
+    this.insertExchange = this.db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, body) VALUES (?, ?, ?, ?)");
+    this.insertMany = this.db.transaction((batch: readonly Exchange[]) => {
+      let added = 0;
+      for (const ex of batch) added += this.insertExchange.run(ex.id, ex.ts, ex.account, JSON.stringify(ex)).changes;
+      return added;
+    });
+  }
+
+  async putExchanges(batch: readonly Exchange[]): Promise<number> {
+    return batch.length === 0 ? 0 : this.insertMany(batch);
+  }
+
+  async countExchanges(): Promise<number> {
+    return (this.db.prepare("SELECT count(*) AS n FROM exchanges").get() as { n: number }).n;
+  }
+
+  async *exchangesInTimeOrder(pageSize = 5000): AsyncGenerator<Exchange[]> {
+    const first = this.db.prepare("SELECT id, ts, body FROM exchanges ORDER BY ts, id LIMIT ?");
+    const next = this.db.prepare("SELECT id, ts, body FROM exchanges WHERE (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?");
+    let rows = first.all(pageSize) as Array<{ id: string; ts: number; body: string }>;
+    while (rows.length > 0) {
+      yield rows.map((r) => JSON.parse(r.body) as Exchange);
+      const last = rows[rows.length - 1] as { id: string; ts: number };
+      rows = next.all(last.ts, last.id, pageSize) as Array<{ id: string; ts: number; body: string }>;
+    }
+  }
+
+  async putAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): Promise<void> {
+    const get = this.db.prepare("SELECT meta FROM account_meta WHERE account = ?");
+    const put = this.db.prepare("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
+    this.db.transaction(() => {
+      for (const { account, meta } of rows) {
+        const prev = get.get(account) as { meta: string } | undefined;
+        put.run(account, JSON.stringify(mergeMeta(prev ? (JSON.parse(prev.meta) as AccountMeta) : null, meta)));
+      }
+    })();
+  }
+
+  async getAccountMeta(account: string): Promise<AccountMeta | null> {
+    const row = this.db.prepare("SELECT meta FROM account_meta WHERE account = ?").get(account) as { meta: string } | undefined;
+    return row ? (JSON.parse(row.meta) as AccountMeta) : null;
+  }
+
+  async putAccountVerdicts(rows: readonly AccountVerdict[]): Promise<void> {
+    const put = this.db.prepare("INSERT OR REPLACE INTO account_verdicts (account, flagged, body) VALUES (?, ?, ?)");
+    this.db.transaction(() => {
+      for (const v of rows) put.run(v.account, v.flagged ? 1 : 0, JSON.stringify(v));
+    })();
+  }
+
+  async getAccountVerdict(account: string): Promise<AccountVerdict | null> {
+    const row = this.db.prepare("SELECT body FROM account_verdicts WHERE account = ?").get(account) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as AccountVerdict) : null;
+  }
+
+  async listAccountVerdicts(opts: { flaggedOnly?: boolean } = {}): Promise<AccountVerdict[]> {
+    const sql = opts.flaggedOnly
+      ? "SELECT body FROM account_verdicts WHERE flagged = 1 ORDER BY account"
+      : "SELECT body FROM account_verdicts ORDER BY account";
+    return (this.db.prepare(sql).all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as AccountVerdict);
+  }
+
+  async replaceClusters(rows: readonly ClusterVerdict[]): Promise<void> {
+    const put = this.db.prepare("INSERT INTO clusters (id, body) VALUES (?, ?)");
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM clusters").run();
+      for (const c of rows) put.run(c.id, JSON.stringify(c));
+    })();
+  }
+
+  async listClusters(): Promise<ClusterVerdict[]> {
+    return (this.db.prepare("SELECT body FROM clusters ORDER BY id").all() as Array<{ body: string }>).map(
+      (r) => JSON.parse(r.body) as ClusterVerdict,
+    );
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<number> {
+    const info = this.db.prepare("INSERT INTO audit (ts, body) VALUES (?, ?)").run(entry.ts, JSON.stringify(entry));
+    return Number(info.lastInsertRowid);
+  }
+
+  async listAudit(opts: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEntry[]> {
+    const rows = this.db
+      .prepare("SELECT seq, body FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")
+      .all(opts.afterSeq ?? 0, opts.limit ?? 1000) as Array<{ seq: number; body: string }>;
+    return rows.map((r) => ({ ...(JSON.parse(r.body) as AuditEntry), seq: r.seq }));
+  }
+
+  async putIntel(record: Omit<IntelRecord, "addedAt">, addedAt = Date.now()): Promise<boolean> {
+    const info = this.db
+      .prepare("INSERT OR IGNORE INTO intel (id, modified, type, added_at, source, body) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(record.id, record.modified, record.type, addedAt, record.source, JSON.stringify(record.object));
+    return info.changes > 0;
+  }
+
+  async listIntel(query: IntelQuery = {}): Promise<IntelRecord[]> {
+    const where: string[] = ["added_at > ?"];
+    const params: Array<string | number> = [query.addedAfter ?? -1];
+    if (query.types?.length) {
+      where.push(`type IN (${query.types.map(() => "?").join(",")})`);
+      params.push(...query.types);
+    }
+    if (query.ids?.length) {
+      where.push(`id IN (${query.ids.map(() => "?").join(",")})`);
+      params.push(...query.ids);
+    }
+    params.push(query.limit ?? 1000);
+    const rows = this.db
+      .prepare(`SELECT id, modified, type, added_at, source, body FROM intel WHERE ${where.join(" AND ")} ORDER BY added_at, id, modified LIMIT ?`)
+      .all(...params) as Array<{ id: string; modified: string; type: string; added_at: number; source: string; body: string }>;
+    return rows.map((r) => ({
+      id: r.id,
+      modified: r.modified,
+      type: r.type,
+      addedAt: r.added_at,
+      source: r.source,
+      object: JSON.parse(r.body) as Record<string, unknown>,
+    }));
+  }
+
+  async getCursor(key: string): Promise<string | null> {
+    const row = this.db.prepare("SELECT value FROM cursors WHERE key = ?").get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setCursor(key: string, value: string): Promise<void> {
+    this.db.prepare("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,57 @@
+import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
+
+export interface IntelQuery {
+  addedAfter?: number;
+  limit?: number;
+  types?: string[];
+  ids?: string[];
+}
+
+/**
+ * Everything the project persists. One interface, several backends (SQLite embedded, PostgreSQL at
+ * scale); store/contract.ts is the one suite every backend passes. Audit is append-only by design:
+ * there is no method to change or remove an entry.
+ */
+export interface Store {
+  readonly backend: "sqlite" | "postgres";
+
+  /** Inserts exchanges not yet stored (by id); returns how many were new. Idempotent. */
+  putExchanges(batch: readonly Exchange[]): Promise<number>;
+  countExchanges(): Promise<number>;
+  /** Stored exchanges in (ts, id) order, in pages; never loads the table. */
+  exchangesInTimeOrder(pageSize?: number): AsyncGenerator<Exchange[]>;
+
+  /** Merges account facts (later non-empty fields win). */
+  putAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): Promise<void>;
+  getAccountMeta(account: string): Promise<AccountMeta | null>;
+
+  /** Replaces the verdicts of the given accounts (latest hunt wins). */
+  putAccountVerdicts(rows: readonly AccountVerdict[]): Promise<void>;
+  getAccountVerdict(account: string): Promise<AccountVerdict | null>;
+  listAccountVerdicts(opts?: { flaggedOnly?: boolean }): Promise<AccountVerdict[]>;
+
+  /** Replaces the whole cluster set with the latest hunt's. */
+  replaceClusters(rows: readonly ClusterVerdict[]): Promise<void>;
+  listClusters(): Promise<ClusterVerdict[]>;
+
+  appendAudit(entry: AuditEntry): Promise<number>;
+  listAudit(opts?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEntry[]>;
+
+  /** Stores an intel object version; false when that (id, modified) was already held. */
+  putIntel(record: Omit<IntelRecord, "addedAt">, addedAt?: number): Promise<boolean>;
+  listIntel(query?: IntelQuery): Promise<IntelRecord[]>;
+
+  getCursor(key: string): Promise<string | null>;
+  setCursor(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** Drops undefined fields so merges never overwrite a known fact with nothing. */
+export function mergeMeta(base: AccountMeta | null, update: AccountMeta): AccountMeta {
+  const out: AccountMeta = { ...(base ?? {}) };
+  for (const [k, v] of Object.entries(update) as Array<[keyof AccountMeta, AccountMeta[keyof AccountMeta]]>) {
+    if (v !== undefined && v !== null && v !== "") (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AccountVerdict, ClusterVerdict } from "../../core/index.js";
+import { makeExchange } from "../../testing/exchanges.js";
+import type { Store } from "../store.js";
+
+/** The one behavioural contract every Store backend must pass. */
+export function storeContract(name: string, open: () => Promise<Store>, teardown: (s: Store) => Promise<void> = (s) => s.close()): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await teardown(store);
+    });
+
+    it("inserts exchanges idempotently by id and counts only new ones", async () => {
+      const a = makeExchange({ id: "a", ts: 1000 });
+      const b = makeExchange({ id: "b", ts: 2000 });
+      expect(await store.putExchanges([a, b])).toBe(2);
+      expect(await store.putExchanges([a, b, makeExchange({ id: "c", ts: 1500 })])).toBe(1);
+      expect(await store.putExchanges([makeExchange({ id: "d" }), makeExchange({ id: "d" })])).toBe(1);
+      expect(await store.countExchanges()).toBe(4);
+    });
+
+    it("pages exchanges in (ts, id) order and round-trips the normalised record", async () => {
+      const xs = [5, 1, 3, 3, 2].map((ts, i) => makeExchange({ id: `x${i}`, ts, userTurns: [`prompt ${i} — ünïcode ✓`] }));
+      await store.putExchanges(xs);
+      const seen: string[] = [];
+      for await (const page of store.exchangesInTimeOrder(2)) {
+        expect(page.length).toBeLessThanOrEqual(2);
+        for (const ex of page) seen.push(`${ex.ts}:${ex.id}`);
+      }
+      expect(seen).toEqual(["1:x1", "2:x4", "3:x2", "3:x3", "5:x0"]);
+      const page = (await store.exchangesInTimeOrder(10).next()).value as ReturnType<typeof makeExchange>[];
+      expect(page.find((e) => e.id === "x2")).toEqual(xs[2]);
+    });
+
+    it("merges account meta without erasing known facts", async () => {
+      await store.putAccountMeta([{ account: "acct_1", meta: { paymentFp: "pf_1", verified: false } }]);
+      await store.putAccountMeta([{ account: "acct_1", meta: { verified: true, paymentFp: undefined, program: "research" } }]);
+      expect(await store.getAccountMeta("acct_1")).toEqual({ paymentFp: "pf_1", verified: true, program: "research" });
+      expect(await store.getAccountMeta("nobody")).toBeNull();
+    });
+
+    it("replaces account verdicts and filters flagged ones", async () => {
+      const v = (account: string, flagged: boolean): AccountVerdict => ({
+        account,
+        score: flagged ? 0.9 : 0.1,
+        flagged,
+        cluster: flagged ? "cl_1" : null,
+        firstFlaggedAt: flagged ? 1234 : null,
+        exchanges: 10,
+        reasons: flagged ? ["cot_elicitation_rate 0.91"] : [],
+      });
+      await store.putAccountVerdicts([v("b", true), v("a", false)]);
+      await store.putAccountVerdicts([v("a", true)]);
+      expect((await store.listAccountVerdicts()).map((x) => x.account)).toEqual(["a", "b"]);
+      expect((await store.listAccountVerdicts({ flaggedOnly: true })).length).toBe(2);
+      expect(await store.getAccountVerdict("a")).toEqual(v("a", true));
+    });
+
+    it("replaces the whole cluster set", async () => {
+      const c = (id: string): ClusterVerdict => ({
+        id,
+        accounts: ["a", "b"],
+        exchanges: 5,
+        score: 0.99,
+        flagged: true,
+        firstSeen: 1,
+        lastSeen: 2,
+        firstFlaggedAt: 2,
+        domains: { reasoning: 1 },
+        links: [{ kind: "payment_fp", value: "pf_1", accounts: 2 }],
+        reasons: ["shared payment_fp"],
+      });
+      await store.replaceClusters([c("cl_1"), c("cl_2")]);
+      await store.replaceClusters([c("cl_3")]);
+      expect((await store.listClusters()).map((x) => x.id)).toEqual(["cl_3"]);
+    });
+
+    it("appends audit entries in order and pages by sequence", async () => {
+      const s1 = await store.appendAudit({ ts: 1, actor: "policy", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["r"] });
+      const s2 = await store.appendAudit({ ts: 2, actor: "analyst:kim", kind: "appeal", subject: "acct_1", action: "lift", reasons: [] });
+      expect(s2).toBeGreaterThan(s1);
+      const all = await store.listAudit();
+      expect(all.map((e) => e.action)).toEqual(["throttle", "lift"]);
+      expect((await store.listAudit({ afterSeq: s1 })).map((e) => e.seq)).toEqual([s2]);
+    });
+
+    it("stores intel versions idempotently and filters by added time, type and id", async () => {
+      const obj = { type: "indicator", id: "indicator--1", modified: "2026-01-01T00:00:00.000Z" };
+      expect(await store.putIntel({ id: obj.id, type: obj.type, modified: obj.modified, source: "peer-a", object: obj }, 100)).toBe(true);
+      expect(await store.putIntel({ id: obj.id, type: obj.type, modified: obj.modified, source: "peer-a", object: obj }, 101)).toBe(false);
+      const v2 = { ...obj, modified: "2026-02-01T00:00:00.000Z" };
+      expect(await store.putIntel({ id: v2.id, type: v2.type, modified: v2.modified, source: "peer-a", object: v2 }, 200)).toBe(true);
+      await store.putIntel({ id: "campaign--1", type: "campaign", modified: "2026-01-01T00:00:00.000Z", source: "local", object: {} }, 300);
+      expect((await store.listIntel()).length).toBe(3);
+      expect((await store.listIntel({ addedAfter: 100 })).map((r) => r.modified)).toEqual(["2026-02-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"]);
+      expect((await store.listIntel({ types: ["campaign"] })).map((r) => r.id)).toEqual(["campaign--1"]);
+      expect((await store.listIntel({ ids: ["indicator--1"], limit: 1 })).map((r) => r.addedAt)).toEqual([100]);
+    });
+
+    it("keeps cursors", async () => {
+      expect(await store.getCursor("peer-a")).toBeNull();
+      await store.setCursor("peer-a", "2026-01-01T00:00:00Z");
+      await store.setCursor("peer-a", "2026-01-02T00:00:00Z");
+      expect(await store.getCursor("peer-a")).toBe("2026-01-02T00:00:00Z");
+    });
+  });
+}

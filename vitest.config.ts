@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Postgres/Redis contract suites share real servers; files isolate by schema/key prefix.
+    pool: "forks",
+  },
+});
