@@ -8,6 +8,8 @@ import { defaultEngine } from "../hunt/engine.js";
 import { reportFailure } from "./exit.js";
 import { Progress } from "./progress.js";
 import { dirname, join } from "node:path";
+import { classifyStream, loadDefaultModel } from "../detect/index.js";
+import { openSource } from "../ingest/index.js";
 
 interface GlobalOpts {
   json?: boolean;
@@ -108,6 +110,22 @@ export function registerCommands(program: Command): void {
           (progress as Progress | null)?.done();
           await store?.close();
         }
+      }),
+    );
+
+  program
+    .command("classify")
+    .description("attach request-level signals to each JSON line (exchange-log lines or {\"text\": ...} lines)")
+    .argument("<file>", "input file, or - for stdin")
+    .option("--quarantine <path>", "where bad lines go", "quarantine.jsonl")
+    .action(
+      action(program, async (file: string, o: { quarantine: string }) => {
+        const source = await openSource(file);
+        const model = loadDefaultModel();
+        const quarantine = new QuarantineWriter(o.quarantine);
+        const counts = await classifyStream(source, model, quarantine, (line) => process.stdout.write(`${line}\n`));
+        await quarantine.close();
+        process.stderr.write(`classified ${counts.classified} of ${counts.lines} lines; ${counts.quarantined} quarantined${counts.quarantined ? ` (${o.quarantine})` : ""}\n`);
       }),
     );
 }

@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { HydraError } from "../core/index.js";
+import { FEATURE_BITS, promptFeatures } from "./features.js";
+
+/** On-disk form of the extraction-style model (models/extraction-style.json). Weights are int8-quantised. */
+export const modelFileSchema = z.object({
+  kind: z.literal("hashed-logreg"),
+  version: z.number().int(),
+  featureBits: z.literal(FEATURE_BITS),
+  bias: z.number(),
+  scale: z.number().positive(),
+  /** base64 of Int8Array(2^featureBits); weight = int8 * scale. */
+  weights: z.string(),
+  trainedOn: z.array(z.string()),
+  metrics: z.record(z.string(), z.unknown()).optional(),
+});
+export type ModelFile = z.infer<typeof modelFileSchema>;
+
+export class ExtractionStyleModel {
+  constructor(
+    private readonly weights: Float32Array,
+    private readonly bias: number,
+  ) {}
+
+  static fromFile(file: ModelFile): ExtractionStyleModel {
+    const q = new Int8Array(Buffer.from(file.weights, "base64").buffer.slice(0));
+    if (q.length !== 1 << file.featureBits) throw new HydraError("MODEL_MISSING", `model weights have ${q.length} entries, expected ${1 << file.featureBits}`);
+    const w = new Float32Array(q.length);
+    for (let i = 0; i < q.length; i++) w[i] = (q[i] as number) * file.scale;
+    return new ExtractionStyleModel(w, file.bias);
+  }
+
+  static fromWeights(weights: Float32Array, bias: number): ExtractionStyleModel {
+    return new ExtractionStyleModel(weights, bias);
+  }
+
+  /** Probability the prompt is harvesting-style (0..1). */
+  score(text: string): number {
+    if (text.trim() === "") return 0;
+    return this.scoreFeatures(promptFeatures(text));
+  }
+
+  scoreFeatures(features: Uint32Array): number {
+    let z = 0;
+    for (const f of features) z += this.weights[f] as number;
+    z = z / Math.sqrt(features.length || 1) + this.bias;
+    return 1 / (1 + Math.exp(-z));
+  }
+}
+
+export const DEFAULT_MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "models", "extraction-style.json");
+
+let cached: ExtractionStyleModel | null = null;
+
+/** The shipped model, loaded once. A missing or corrupt file is an error, never a silent zero score. */
+export function loadDefaultModel(path = DEFAULT_MODEL_PATH): ExtractionStyleModel {
+  if (cached && path === DEFAULT_MODEL_PATH) return cached;
+  let raw: string;
+  try {
+    raw = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new HydraError("MODEL_MISSING", `extraction-style model not found at ${path}; run \`npm run train\``, { path }, { cause: err });
+  }
+  const parsed = modelFileSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new HydraError("MODEL_MISSING", `extraction-style model at ${path} is invalid: ${parsed.error.issues[0]?.message ?? ""}`, { path });
+  const model = ExtractionStyleModel.fromFile(parsed.data);
+  if (path === DEFAULT_MODEL_PATH) cached = model;
+  return model;
+}

@@ -1,0 +1,104 @@
+import type { GenerationParams } from "../core/index.js";
+
+/**
+ * Chain-of-thought elicitation: requests that ask the model to reveal, narrate or reconstruct its
+ * reasoning. Patterns are weighted: "strong" ones ask for the internal reasoning itself (a student
+ * rarely types "write out your complete internal reasoning"); "weak" ones ("step by step") are common
+ * in honest homework questions and only count for much when a harness puts them in a system prompt
+ * or pairs them with other evidence.
+ */
+export interface CotEvidence {
+  pattern: string;
+  match: string;
+  weight: number;
+  where: "user" | "system" | "params";
+}
+
+export interface CotResult {
+  score: number;
+  evidence: CotEvidence[];
+}
+
+interface Pattern {
+  id: string;
+  re: RegExp;
+  weight: number;
+}
+
+const REVEAL_VERB =
+  "(?:show|reveal|expose|output|print|dump|write(?: out| down)?|spell out|lay out|share|give(?: me)?|tell me|narrate|describe|include|provide|display|document|verbali[sz]e|transcribe|list)";
+const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|verbatim|detailed|step[- ]by[- ]step|underlying)";
+const THOUGHT =
+  "(?:chain[- ]of[- ]thoughts?|reasoning(?: process| trace| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts)";
+
+const STRONG: Pattern[] = [
+  { id: "reveal-internal-reasoning", re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:your|its|the model'?s|the)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}`, "i"), weight: 0.75 },
+  { id: "internal-reasoning-noun", re: new RegExp(`\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ]thought|thinking)\\b`, "i"), weight: 0.7 },
+  { id: "chain-of-thought", re: /\bchain[- ]of[- ]thoughts?\b|\bCoT\b/i, weight: 0.55 },
+  { id: "think-aloud", re: /\bthink(?:ing)? (?:out loud|aloud)\b|\bnarrate (?:your|each|every) (?:thought|step)|\bverbali[sz]e (?:your|each|every)/i, weight: 0.6 },
+  { id: "thinking-tags", re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
+  {
+    id: "reconstruct-from-answer",
+    re: /\b(?:here is|here's|given|this is|below is|i have|the (?:correct |final )?answer is)\b[^\n]{0,200}?\b(?:answer|solution|output|label|verdict)\b[\s\S]{0,300}?\b(?:write|reconstruct|generate|produce|explain|derive|recover|provide|give|show)\b[^.\n]{0,40}\b(?:reasoning|rationale|derivation|steps|thought process|chain of thought|justification|explanation)\b[^.\n]{0,40}\b(?:led|leads|lead|leading|arrive|arrives|arrived|get|gets|got|result(?:s|ed)?|produce[sd]?|behind)\b/i,
+    weight: 0.8,
+  },
+  { id: "reverse-engineer-reasoning", re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
+  { id: "every-step-of-reasoning", re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
+  { id: "do-not-skip-reasoning", re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking)\b/i, weight: 0.55 },
+  { id: "how-you-arrived", re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to)\b/i, weight: 0.35 },
+  // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
+  { id: "zh-reasoning", re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
+  { id: "ja-reasoning", re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
+  { id: "ko-reasoning", re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
+  { id: "es-pt-reasoning", re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|mostre|revele|escreva|explique)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/iu, weight: 0.6 },
+  { id: "fr-reasoning", re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/iu, weight: 0.6 },
+  { id: "de-reasoning", re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankengang\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Begründung)\b/iu, weight: 0.6 },
+  { id: "ru-reasoning", re: /цепочк[аиуе] (?:рассуждений|мыслей)|ход (?:своих |твоих |ваших )?(?:мыслей|рассуждений)|(?:покажи|опиши|распиши|изложи|покажите|опишите|распишите)[^.\n]{0,30}(?:рассуждени|мышлени|размышлени)/iu, weight: 0.6 },
+];
+
+const WEAK: Pattern[] = [
+  { id: "step-by-step", re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|étape par étape|\bSchritt für Schritt\b|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|段階的に|단계별로/iu, weight: 0.22 },
+  { id: "explain-reasoning", re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
+  { id: "lets-think", re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
+  { id: "boxed-answer", re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b/i, weight: 0.25 },
+  { id: "justify-steps", re: /\bjustify (?:your|each|every) steps?\b|\bexplain every step\b|\bin (?:great|full|exhaustive) detail\b/i, weight: 0.25 },
+];
+
+function combine(weights: number[]): number {
+  let keep = 1;
+  for (const w of weights) keep *= 1 - w;
+  return 1 - keep;
+}
+
+function scan(text: string, where: "user" | "system", out: CotEvidence[]): void {
+  if (!text) return;
+  // A harness's system prompt is fixed scaffolding the operator chose; weak asks there count more.
+  const weakBoost = where === "system" ? 1.8 : 1;
+  for (const p of STRONG) {
+    const m = p.re.exec(text);
+    if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: p.weight, where });
+  }
+  for (const p of WEAK) {
+    const m = p.re.exec(text);
+    if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: Math.min(0.5, p.weight * weakBoost), where });
+  }
+}
+
+function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {
+  const effort = params.reasoningEffort?.toLowerCase();
+  if (effort === "high" || effort === "xhigh" || effort === "max") out.push({ pattern: "reasoning-effort", match: `reasoning_effort=${effort}`, weight: 0.15, where: "params" });
+  if (params.thinkingBudget !== undefined && params.thinkingBudget >= 16_000)
+    out.push({ pattern: "thinking-budget", match: `thinking.budget_tokens=${params.thinkingBudget}`, weight: 0.15, where: "params" });
+}
+
+/** Scores how much one request elicits reasoning. Pure and allocation-light. */
+export function cotElicitation(userText: string, system: string, params: GenerationParams): CotResult {
+  const evidence: CotEvidence[] = [];
+  scan(userText, "user", evidence);
+  scan(system, "system", evidence);
+  const textual = evidence.length > 0;
+  // Reasoning settings alone are what many developers use; they only add to evidence from the text.
+  if (textual) paramEvidence(params, evidence);
+  const score = combine(evidence.map((e) => e.weight));
+  return { score: Math.round(score * 1000) / 1000, evidence };
+}

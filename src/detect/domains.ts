@@ -1,0 +1,88 @@
+import type { Exchange } from "../core/index.js";
+
+export const DOMAINS = ["reasoning", "coding", "agentic", "data_analysis", "vision", "alignment", "rubric", "creative", "chat"] as const;
+export type Domain = (typeof DOMAINS)[number];
+export type DomainScores = Record<Domain, number>;
+
+/**
+ * Capability domain of a request from its text and structure. Lexicons are deliberately broad and
+ * multilingual where cheap; structure (tools, images, code fences) outweighs words.
+ */
+const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
+  reasoning: [
+    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integer|triangle|modulo|remainder|sum of|how many|find all|real numbers?|logic puzzle|deduce)\b/gi,
+    /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9]\s*[+\-*/^=]\s*[0-9x]/g,
+    /解方程|证明|计算|求解|概率|方程|Gleichung|beweise|ecuación|demuestra|уравнение|докажи/giu,
+  ],
+  coding: [
+    /```|\b(?:function|class|def|return|import|const|let|var|public static|#include|SELECT .* FROM|async|await|lambda)\b/g,
+    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code))\b/gi,
+  ],
+  agentic: [
+    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|step \d+:|observation:|action:|api call)\b/gi,
+    /\b(?:toolformer|wolfram|calculator\(|search\(|python\(|browser\()/gi,
+  ],
+  data_analysis: [
+    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate)\b/gi,
+  ],
+  vision: [/\b(?:image|picture|photo|screenshot|diagram|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/gi],
+  alignment: [
+    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|safety|safe|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive|consent|privacy|dangerous|guidelines|alignment|values)\b/gi,
+    /敏感|政治|审查|台湾|天安门|新疆|西藏|人权|民主/gu,
+  ],
+  rubric: [
+    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|impartial judge|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response) is better|assign a score|marking scheme|evaluation criteria)\b/gi,
+  ],
+  creative: [
+    /\b(?:write (?:a |an )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue)|imagine you(?:'re| are)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of)\b/gi,
+  ],
+};
+
+const SPECIFICITY: Record<Exclude<Domain, "chat">, number> = {
+  reasoning: 1,
+  coding: 1,
+  agentic: 1,
+  data_analysis: 1,
+  vision: 1.2,
+  alignment: 1,
+  rubric: 2,
+  creative: 1.5,
+};
+
+export function domainScores(ex: Exchange, userText: string): DomainScores {
+  const text = `${ex.system}\n${userText}`;
+  const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
+  // Distinct keyword hits per domain (capped), weighted by how specific the domain's vocabulary is.
+  for (const d of Object.keys(LEXICON) as Array<keyof typeof LEXICON>) {
+    for (const re of LEXICON[d]) {
+      const hits = new Set<string>();
+      for (const m of text.matchAll(re)) {
+        hits.add(m[0].toLowerCase());
+        if (hits.size >= 4) break;
+      }
+      raw[d] += hits.size * SPECIFICITY[d];
+    }
+  }
+  if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
+  if (ex.media.image > 0) raw.vision += 3;
+  if (ex.media.file > 0) raw.data_analysis += 1;
+  const total = Object.values(raw).reduce((a, b) => a + b, 0);
+  if (total === 0) {
+    raw.chat = 1;
+    return raw;
+  }
+  for (const d of DOMAINS) raw[d] = Math.round((raw[d] / total) * 1000) / 1000;
+  return raw;
+}
+
+export function topDomain(scores: DomainScores): Domain {
+  let best: Domain = "chat";
+  let bestScore = -1;
+  for (const d of DOMAINS) {
+    if (scores[d] > bestScore) {
+      best = d;
+      bestScore = scores[d];
+    }
+  }
+  return best;
+}

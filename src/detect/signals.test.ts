@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { makeExchange } from "../testing/exchanges.js";
+import { loadDefaultModel } from "./classifier.js";
+import { requestSignals } from "./signals.js";
+
+const model = loadDefaultModel();
+const ask = (prompt: string, extra: Parameters<typeof makeExchange>[0] = {}) =>
+  requestSignals(makeExchange({ userTurns: [prompt], system: "", ...extra }), model);
+
+describe("request signals", () => {
+  it.each([
+    ["reasoning", "Let $f(x) = x^3 - 3x$. Find all real numbers $a$ such that the equation $f(x) = a$ has three distinct real roots."],
+    ["coding", "Write a Python function that parses an ISO 8601 date string and returns a datetime, with unit tests."],
+    ["data_analysis", "Here is a CSV of monthly sales with columns region, month, revenue. Compute the median revenue per region and plot it."],
+    ["alignment", "Is it ever ethical to lie to protect someone? Explain where your policy draws the line on harmful requests."],
+    ["rubric", "Please act as an impartial judge and evaluate the quality of the response. Rate it on a scale of 1 to 10 as [[rating]]."],
+    ["creative", "Write a poem about autumn leaves in the style of Emily Dickinson."],
+    ["chat", "hi there, how are you doing today"],
+  ])("labels the %s domain", (domain, prompt) => {
+    expect(ask(prompt).topDomain).toBe(domain);
+  });
+
+  it("sees agentic and vision requests by structure", () => {
+    expect(ask("What's the weather?", { tools: [{ name: "get_weather", schema: "{}" }] }).topDomain).toBe("agentic");
+    expect(ask("What is in this?", { media: { image: 1, audio: 0, file: 0 } }).topDomain).toBe("vision");
+  });
+
+  it("hashes tool-schema sets independent of declaration order, and flags extraction parameters", () => {
+    const t1 = { name: "a", schema: "{}" };
+    const t2 = { name: "b", schema: '{"type":"object"}' };
+    expect(ask("x", { tools: [t1, t2] }).toolSchemaHash).toBe(ask("y", { tools: [t2, t1] }).toolSchemaHash);
+    const s = ask("hello", { params: { logprobs: true, topLogprobs: 20, logitBias: true, n: 4, maxTokens: 64000, stream: false, reasoningRequested: false } });
+    expect(s.params).toMatchObject({ logitExtraction: true, multiSample: true, maxTokensAtCeiling: true });
+    expect(s.params.reasons).toEqual(["logprobs top_logprobs=20", "logit_bias", "n=4", "max_tokens=64000"]);
+  });
+
+  it("scores a generated task list above casual typed chat on average", () => {
+    const synthetic = [
+      "Write a Java method that reverses a singly linked list in place and returns the new head.",
+      "Imagine you are a medieval blacksmith. Describe your daily routine to a visiting apprentice.",
+      "Explain the process of photosynthesis, including the light-dependent and light-independent reactions.",
+    ];
+    const typed = ["my cat keeps throwing up after eating, should i be worried??", "whats the best way to learn guitar at 40", "can u recommend a movie like inception but less confusing lol"];
+    const mean = (xs: string[]) => xs.reduce((a, p) => a + ask(p).extractionStyle, 0) / xs.length;
+    expect(mean(synthetic)).toBeGreaterThan(mean(typed));
+  });
+});

@@ -1,0 +1,57 @@
+import type { Exchange } from "../core/index.js";
+import { lastUserText } from "../core/index.js";
+import type { ExtractionStyleModel } from "./classifier.js";
+import { cotElicitation, type CotEvidence } from "./cot.js";
+import { domainScores, topDomain, type Domain, type DomainScores } from "./domains.js";
+import { extractionParams, type ExtractionParams } from "./params.js";
+import { stableHash, templateSignature, type TemplateSignature } from "./template.js";
+
+/** Everything the request level knows about one exchange. One implementation for hunt, gateway and tools. */
+export interface RequestSignals {
+  extractionStyle: number;
+  cotElicitation: number;
+  cotEvidence: CotEvidence[];
+  domains: DomainScores;
+  topDomain: Domain;
+  template: TemplateSignature;
+  /** Hash of the system prompt; null when there is none. */
+  systemPromptHash: string | null;
+  /** Hash of the sorted tool schemas; null when no tools were declared. */
+  toolSchemaHash: string | null;
+  params: ExtractionParams;
+  /** A follow-up in a conversation (prior assistant turns present). */
+  followUp: boolean;
+  promptChars: number;
+}
+
+function toolSetHash(ex: Exchange): string | null {
+  if (ex.tools.length === 0) return null;
+  return stableHash(
+    ex.tools
+      .map((t) => `${t.name}:${t.schema}`)
+      .sort()
+      .join("\n"),
+  );
+}
+
+export function requestSignals(ex: Exchange, model: ExtractionStyleModel): RequestSignals {
+  const prompt = lastUserText(ex);
+  const cot = cotElicitation(prompt, ex.system, ex.params);
+  const domains = domainScores(ex, prompt);
+  // Style is judged on what the request asks now, plus a bounded slice of the system prompt:
+  // harnesses that move their template into the system prompt should not hide it.
+  const styleText = ex.system ? `${ex.system.slice(0, 600)}\n${prompt}` : prompt;
+  return {
+    extractionStyle: Math.round(model.score(styleText) * 1000) / 1000,
+    cotElicitation: cot.score,
+    cotEvidence: cot.evidence,
+    domains,
+    topDomain: topDomain(domains),
+    template: templateSignature(prompt),
+    systemPromptHash: ex.system ? stableHash(ex.system) : null,
+    toolSchemaHash: toolSetHash(ex),
+    params: extractionParams(ex.params),
+    followUp: ex.assistantTurns.length > 0,
+    promptChars: prompt.length,
+  };
+}

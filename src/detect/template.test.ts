@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { maskPrompt, minhashSimilarity, TemplateIndex, templateSignature } from "./template.js";
+
+describe("template signatures", () => {
+  const harness = (problem: string) => `Solve the following problem. Reason step by step and put the final answer in \\boxed{}.\n\nProblem: ${problem}`;
+
+  it("masks numbers, maths, quotes, code, urls and names", () => {
+    expect(maskPrompt('Translate "Bonjour le monde" for Alice Smith: see https://x.io/a and `foo()` then add 3.5 to $x^2$'))
+      .toBe("translate ⟨quote⟩ for ⟨name⟩ : see ⟨url⟩ and ⟨code⟩ then add ⟨n⟩ to ⟨math⟩");
+  });
+
+  it("collides for the same template with different payloads", () => {
+    const a = templateSignature("Rate the following essay on a scale of 1 to 10 for clarity: \"The sky is blue because of Rayleigh scattering.\"");
+    const b = templateSignature("Rate the following essay on a scale of 1 to 10 for clarity: \"Cats are better than dogs, obviously.\"");
+    expect(a.exact).toBe(b.exact);
+    const c = templateSignature(harness("A train leaves at 3pm going 60 mph. When does it arrive 180 miles away?"));
+    const d = templateSignature(harness("How many primes are there below 100 that end in the digit 3?"));
+    expect(c.frames[0]).toBe(d.frames[0]);
+    expect(c.frames[1]).not.toBe(d.frames[1]);
+    expect(c.exact).not.toBe(d.exact);
+  });
+
+  it("does not collide for different templates or different people", () => {
+    const a = templateSignature(harness("What is 2+2?"));
+    const b = templateSignature("hey can you help me write an email to my landlord about the broken heater, it's been 3 weeks");
+    const c = templateSignature("I need a birthday poem for my grandmother who loves gardening and her cat");
+    const frames = [a, b, c].flatMap((s) => s.frames);
+    expect(new Set(frames).size).toBe(frames.length);
+    expect(minhashSimilarity(b.minhash, c.minhash)).toBeLessThan(0.2);
+  });
+
+  it("finds near-duplicates through the LSH index and not strangers", () => {
+    const index = new TemplateIndex();
+    const base = "You are grading student answers. Using the rubric below, assign a score from 1 to 5 and justify it briefly. Rubric: accuracy, completeness, clarity. Student answer follows.";
+    index.add(templateSignature(base).minhash, "acct_a");
+    index.add(templateSignature("What should I cook tonight with eggs, spinach and some leftover rice?").minhash, "acct_b");
+    const near = templateSignature(`${base} Be strict.`).minhash;
+    expect(index.query(near).has("acct_a")).toBe(true);
+    expect(index.query(near).has("acct_b")).toBe(false);
+  });
+});

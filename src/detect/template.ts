@@ -1,0 +1,132 @@
+import { fnv1a32 } from "../core/index.js";
+
+/**
+ * Template signature: the prompt with its variable parts masked, so that one harness filling one
+ * template with a million payloads yields one signature. MinHash over word shingles of the masked
+ * text lets other levels find near-duplicates (templates edited slightly per account).
+ */
+const MASKS: Array<[RegExp, string]> = [
+  [/```[\s\S]*?(?:```|$)/g, " ⟨code⟩ "],
+  [/`[^`\n]{1,200}`/g, " ⟨code⟩ "],
+  [/\$\$[\s\S]{1,2000}?\$\$|\$[^$\n]{1,400}\$|\\\[[\s\S]{1,2000}?\\\]|\\\([\s\S]{1,400}?\\\)/g, " ⟨math⟩ "],
+  [/https?:\/\/\S+/g, " ⟨url⟩ "],
+  [/[\w.+-]+@[\w-]+\.[\w.]+/g, " ⟨email⟩ "],
+  [/"[^"\n]{1,400}"|“[^”\n]{1,400}”|«[^»\n]{1,400}»|'[^'\n]{3,400}'/g, " ⟨quote⟩ "],
+  [/\b\d+(?:[.,:/-]\d+)*%?/g, " ⟨n⟩ "],
+  // Capitalised words not at a sentence start: names, places, products.
+  [/(?<=[a-z,;:]\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*/g, " ⟨name⟩ "],
+];
+
+/** Words in a frame; a prompt needs more words than this (a payload) to carry one. */
+export const FRAME_WORDS = 12;
+export const MINHASH_SIZE = 32;
+export const LSH_BANDS = 8;
+export const LSH_ROWS = MINHASH_SIZE / LSH_BANDS;
+
+export function maskPrompt(text: string): string {
+  let t = text.length > 8000 ? `${text.slice(0, 6000)} ${text.slice(-2000)}` : text;
+  for (const [re, token] of MASKS) t = t.replace(re, token);
+  return t.toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+export interface TemplateSignature {
+  /** Masked text (truncated for display). */
+  masked: string;
+  /** Hash of the masked text: identical templates with different payloads collide here. */
+  exact: string;
+  /**
+   * Hashes of the frames: the opening and the closing words of the masked prompt, where harnesses put
+   * their instructions before or after the payload. Empty when the prompt is too short to have both a
+   * frame and a payload.
+   */
+  frames: string[];
+  /** MinHash over word 3-shingles of the masked text. */
+  minhash: Uint32Array;
+}
+
+const hex = (a: number, b: number): string => a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+const hash64 = (s: string): string => hex(fnv1a32(s), fnv1a32(s, 0x2545f491));
+
+// Fixed odd multipliers/addends for the MinHash permutations (deterministic across runs and nodes).
+const PERM_A = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => (fnv1a32(`a${i}`) | 1) >>> 0);
+const PERM_B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => fnv1a32(`b${i}`));
+
+export function minhashOfWords(words: readonly string[]): Uint32Array {
+  const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
+  const n = Math.max(1, words.length - 2);
+  for (let i = 0; i < n; i++) {
+    const shingle = fnv1a32(`${words[i] ?? ""} ${words[i + 1] ?? ""} ${words[i + 2] ?? ""}`);
+    for (let k = 0; k < MINHASH_SIZE; k++) {
+      let h = (Math.imul(shingle ^ (PERM_B[k] as number), PERM_A[k] as number) + (PERM_B[k] as number)) >>> 0;
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x2c1b3c6d) >>> 0;
+      h ^= h >>> 12;
+      if (h >>> 0 < (sig[k] as number)) sig[k] = h >>> 0;
+    }
+  }
+  return sig;
+}
+
+export function templateSignature(text: string): TemplateSignature {
+  const masked = maskPrompt(text);
+  const words = masked.split(" ").filter((w) => w.length > 0);
+  const frames = words.length > FRAME_WORDS + 3 ? [hash64(`head ${words.slice(0, FRAME_WORDS).join(" ")}`), hash64(`tail ${words.slice(-FRAME_WORDS).join(" ")}`)] : [];
+  return {
+    masked: masked.slice(0, 200),
+    exact: hash64(masked),
+    frames,
+    minhash: minhashOfWords(words),
+  };
+}
+
+export function minhashSimilarity(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same / a.length;
+}
+
+/** LSH band keys for a signature: two prompts sharing any band key are candidate near-duplicates. */
+export function lshBands(sig: Uint32Array): string[] {
+  const keys: string[] = [];
+  for (let b = 0; b < LSH_BANDS; b++) {
+    let h = 0x811c9dc5 ^ b;
+    for (let r = 0; r < LSH_ROWS; r++) {
+      h ^= sig[b * LSH_ROWS + r] as number;
+      h = Math.imul(h, 0x01000193);
+    }
+    keys.push(`${b}:${(h >>> 0).toString(16)}`);
+  }
+  return keys;
+}
+
+/**
+ * Near-duplicate index over MinHash signatures (banded LSH). Other levels add template signatures
+ * with an owner (account) and ask which owners share a near-identical template.
+ */
+export class TemplateIndex {
+  private readonly buckets = new Map<string, Set<string>>();
+  private readonly maxBucket: number;
+  constructor(maxBucket = 10_000) {
+    this.maxBucket = maxBucket;
+  }
+  add(sig: Uint32Array, owner: string): void {
+    for (const key of lshBands(sig)) {
+      let set = this.buckets.get(key);
+      if (!set) this.buckets.set(key, (set = new Set()));
+      if (set.size < this.maxBucket) set.add(owner);
+    }
+  }
+  /** Owners sharing at least one LSH band with `sig` (candidate near-duplicates). */
+  query(sig: Uint32Array): Set<string> {
+    const out = new Set<string>();
+    for (const key of lshBands(sig)) for (const o of this.buckets.get(key) ?? []) out.add(o);
+    return out;
+  }
+  get size(): number {
+    return this.buckets.size;
+  }
+}
+
+export function stableHash(text: string): string {
+  return hash64(text);
+}
