@@ -9,6 +9,9 @@ import { reportFailure } from "./exit.js";
 import { Progress } from "./progress.js";
 import { dirname, join } from "node:path";
 import { classifyStream, loadDefaultModel } from "../detect/index.js";
+import { simulate } from "../sim/index.js";
+import { evalHtml, evalTable, runEval } from "../eval/index.js";
+import { writeFileSync } from "node:fs";
 import { openSource } from "../ingest/index.js";
 
 interface GlobalOpts {
@@ -126,6 +129,54 @@ export function registerCommands(program: Command): void {
         const counts = await classifyStream(source, model, quarantine, (line) => process.stdout.write(`${line}\n`));
         await quarantine.close();
         process.stderr.write(`classified ${counts.classified} of ${counts.lines} lines; ${counts.quarantined} quarantined${counts.quarantined ? ` (${o.quarantine})` : ""}\n`);
+      }),
+    );
+
+  program
+    .command("simulate")
+    .description("write simulated traffic (exchange-log, gzip) with ground truth for a named scenario")
+    .requiredOption("--scenario <name>", "anthropic-2026 | smoke | careful-ring | reseller | agentic")
+    .option("--scale <x>", "population scale (1 = the published size)", "1")
+    .option("--seed <n>", "random seed (same seed, same bytes)", "1")
+    .option("--days <d>", "days of traffic (default: the scenario's own)")
+    .requiredOption("--out <dir>", "output directory (exchanges.jsonl.gz, truth.jsonl)")
+    .action(
+      action(program, async (o: { scenario: string; scale: string; seed: string; days?: string; out: string }) => {
+        const scale = Number(o.scale);
+        const seed = Number(o.seed);
+        if (!Number.isFinite(scale)) throw new ArgumentError(`--scale must be a number, got ${o.scale}`);
+        if (!Number.isInteger(seed)) throw new ArgumentError(`--seed must be an integer, got ${o.seed}`);
+        const started = Date.now();
+        const tty = process.stderr.isTTY === true;
+        const result = await simulate({
+          scenario: o.scenario,
+          scale,
+          seed,
+          days: o.days === undefined ? undefined : Number(o.days),
+          outDir: o.out,
+          onProgress: (d, days, n) => {
+            if (tty) process.stderr.write(`\r\x1b[2Ksimulate: day ${d}/${days} · ${n.toLocaleString("en-US")} exchanges · ${Math.round(n / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString("en-US")}/s`);
+          },
+        });
+        if (tty) process.stderr.write("\n");
+        const roles = Object.entries(result.byRole).map(([r, v]) => `  ${r}: ${v.accounts} accounts, ${v.exchanges} exchanges`);
+        out(program, [`wrote ${result.exchanges} exchanges from ${result.accounts} accounts in ${((Date.now() - started) / 1000).toFixed(1)}s`, ...roles, `exchanges: ${result.exchangesPath}`, `truth: ${result.truthPath}`].join("\n"), result);
+      }),
+    );
+
+  program
+    .command("eval")
+    .description("score a hunt report against simulator ground truth")
+    .requiredOption("--truth <file>", "truth.jsonl from simulate")
+    .requiredOption("--report <file>", "report.json from hunt")
+    .requiredOption("--exchanges <files...>", "the exchange log the report was made from")
+    .option("--html <file>", "also write an HTML page with detection curves")
+    .action(
+      action(program, async (o: { truth: string; report: string; exchanges: string[]; html?: string }) => {
+        await openSources([o.truth, o.report]);
+        const result = await runEval({ truth: o.truth, report: o.report, exchanges: o.exchanges, quarantinePath: join(dirname(resolve(o.report)), "eval-quarantine.jsonl") });
+        if (o.html) writeFileSync(o.html, evalHtml(result, `Evaluation of ${o.report}`));
+        out(program, `${evalTable(result)}${o.html ? `\nhtml: ${o.html}` : ""}`, result);
       }),
     );
 }

@@ -45,6 +45,8 @@ const STRONG: Pattern[] = [
   { id: "reverse-engineer-reasoning", re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
   { id: "every-step-of-reasoning", re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
   { id: "do-not-skip-reasoning", re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking)\b/i, weight: 0.55 },
+  { id: "walk-through-reasoning", re: /\bwalk (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
+  { id: "complete-reasoning", re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
   { id: "how-you-arrived", re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to)\b/i, weight: 0.35 },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
   { id: "zh-reasoning", re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
@@ -70,8 +72,15 @@ function combine(weights: number[]): number {
   return 1 - keep;
 }
 
+/**
+ * Every pattern needs one of these stems; one pass of this cheap test skips the full pattern set for
+ * the large majority of prompts (hot path: the gateway runs this on every request).
+ */
+const PREFILTER =
+  /reason|think|thought|step|chain|cot\b|monolog|scratch|deliberat|narrat|verbali|answer|solution|rational|deriv|justif|work|arriv|boxed|detail|推理|思|链|過程|과정|사슬|흐름|razon|racioc|pensa|raisonn|réflex|pensée|gedank|denk|überleg|argument|schritt|рассужд|мысл|мышлен|шаг|пошаг|단계|ステップ|段階|逐步|一步|étape|paso|passo/i;
+
 function scan(text: string, where: "user" | "system", out: CotEvidence[]): void {
-  if (!text) return;
+  if (!text || !PREFILTER.test(text)) return;
   // A harness's system prompt is fixed scaffolding the operator chose; weak asks there count more.
   const weakBoost = where === "system" ? 1.8 : 1;
   for (const p of STRONG) {

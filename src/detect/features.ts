@@ -3,8 +3,8 @@ import { fnv1a32 } from "../core/index.js";
 /** Hashed feature space for the extraction-style model. 2^18 buckets keeps collisions rare for ~200K distinct n-grams. */
 export const FEATURE_BITS = 18;
 const MASK = (1 << FEATURE_BITS) - 1;
-/** Only the head and tail of very long prompts are read: bounds cost per request and keeps length from dominating. */
-export const MAX_MODEL_CHARS = 2000;
+/** Only the head and tail of long prompts are read: bounds cost per request and keeps length from dominating. */
+export const MAX_MODEL_CHARS = 1200;
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
 
@@ -13,36 +13,76 @@ function clip(text: string): string {
   return `${text.slice(0, MAX_MODEL_CHARS * 0.75)} ${text.slice(-MAX_MODEL_CHARS * 0.25)}`;
 }
 
+// De-duplication by generation stamp: O(1) per feature and no allocation per prompt (hot path).
+const stamp = new Uint32Array(1 << FEATURE_BITS);
+let generation = 0;
+const scratch = new Uint32Array(8192);
+
+const LOWER_START = fnv1a32("§lowerstart") & MASK;
+const OTHER_START = fnv1a32("§otherstart") & MASK;
+const ENDS_Q = fnv1a32("§q") & MASK;
+const ENDS_DOT = fnv1a32("§dot") & MASK;
+const ENDS_NONE = fnv1a32("§noend") & MASK;
+const PARAGRAPHS = fnv1a32("§paragraphs") & MASK;
+
 /**
  * Sparse binary features of a prompt: lowercased word unigrams and bigrams, character 4-grams, and a
- * few style marks (casing, trailing question mark) that separate typed text from generated task lists.
- * Returned de-duplicated; the model L2-normalises so that long prompts do not score higher for length.
+ * few style marks (casing, trailing punctuation, paragraphs) that separate typed text from generated
+ * task lists. De-duplicated; the model L2-normalises so that long prompts do not score higher for length.
  */
 export function promptFeatures(rawText: string): Uint32Array {
   const text = clip(rawText);
   const lower = text.toLowerCase();
-  const set = new Set<number>();
-  let prev = "";
-  for (const m of lower.matchAll(WORD)) {
-    const w = m[0];
-    set.add(fnv1a32(w, 0x9e3779b1) & MASK);
-    if (prev) set.add(fnv1a32(`${prev} ${w}`, 0x85ebca6b) & MASK);
-    prev = w;
+  generation = (generation + 1) >>> 0;
+  if (generation === 0) {
+    stamp.fill(0);
+    generation = 1;
   }
-  // Char 4-grams hashed without building substrings (hot path).
-  const s = ` ${lower.replace(/\s+/g, " ")} `;
-  for (let i = 0; i + 4 <= s.length; i++) {
-    let h = 0xc2b2ae35;
-    for (let k = 0; k < 4; k++) {
-      h ^= s.charCodeAt(i + k);
-      h = Math.imul(h, 0x01000193);
+  let n = 0;
+  const put = (f: number): void => {
+    if (stamp[f] !== generation && n < scratch.length) {
+      stamp[f] = generation;
+      scratch[n++] = f;
     }
-    set.add((h >>> 0) & MASK);
+  };
+  let prev = 0;
+  for (const m of lower.matchAll(WORD)) {
+    const h = fnv1a32(m[0], 0x9e3779b1);
+    put(h & MASK);
+    if (prev !== 0) put((Math.imul(prev ^ 0x85ebca6b, 0x01000193) ^ h) & MASK);
+    prev = h | 1;
   }
+  // Char 4-grams over whitespace-folded text, hashed in place.
+  let c0 = 32;
+  let c1 = 32;
+  let c2 = 32;
+  let lastSpace = true;
+  const gram = (c3: number): void => {
+    let h = 0xc2b2ae35;
+    h = Math.imul(h ^ c0, 0x01000193);
+    h = Math.imul(h ^ c1, 0x01000193);
+    h = Math.imul(h ^ c2, 0x01000193);
+    h = Math.imul(h ^ c3, 0x01000193);
+    put((h >>> 0) & MASK);
+    c0 = c1;
+    c1 = c2;
+    c2 = c3;
+  };
+  for (let i = 0; i < lower.length; i++) {
+    let c = lower.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (space) {
+      if (lastSpace) continue;
+      c = 32;
+    }
+    lastSpace = space;
+    gram(c);
+  }
+  if (!lastSpace) gram(32);
   const trimmed = text.trim();
   const first = trimmed.charAt(0);
-  set.add(fnv1a32(first !== "" && first === first.toLowerCase() && first !== first.toUpperCase() ? "§lowerstart" : "§otherstart") & MASK);
-  set.add(fnv1a32(trimmed.endsWith("?") ? "§q" : trimmed.endsWith(".") ? "§dot" : "§noend") & MASK);
-  if (/\n\s*\n/.test(text)) set.add(fnv1a32("§paragraphs") & MASK);
-  return Uint32Array.from(set);
+  put(first !== "" && first === first.toLowerCase() && first !== first.toUpperCase() ? LOWER_START : OTHER_START);
+  put(trimmed.endsWith("?") ? ENDS_Q : trimmed.endsWith(".") ? ENDS_DOT : ENDS_NONE);
+  if (/\n\s*\n/.test(text)) put(PARAGRAPHS);
+  return scratch.slice(0, n);
 }

@@ -34,6 +34,8 @@ export interface TemplateSignature {
   masked: string;
   /** Hash of the masked text: identical templates with different payloads collide here. */
   exact: string;
+  /** Whether the masked text is long enough (≥ 8 words) to be a template rather than a stock phrase ("continue"). */
+  templated: boolean;
   /**
    * Hashes of the frames: the opening and the closing words of the masked prompt, where harnesses put
    * their instructions before or after the payload. Empty when the prompt is too short to have both a
@@ -67,13 +69,31 @@ export function minhashOfWords(words: readonly string[]): Uint32Array {
   return sig;
 }
 
+/** Paragraph-level frames: harnesses put their instruction on its own line before or after the payload. */
+function lineFrames(text: string): string[] {
+  const lines = text
+    .split(/\n+/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  if (lines.length < 2) return [];
+  const first = maskPrompt(lines[0] as string);
+  const last = maskPrompt(lines[lines.length - 1] as string);
+  const out: string[] = [];
+  // A line only frames a template when it says something (≥ 5 words), not "thanks!" or "⟨n⟩".
+  if (first.split(" ").length >= 5) out.push(hash64(`first ${first}`));
+  if (last.split(" ").length >= 5) out.push(hash64(`last ${last}`));
+  return out;
+}
+
 export function templateSignature(text: string): TemplateSignature {
   const masked = maskPrompt(text);
   const words = masked.split(" ").filter((w) => w.length > 0);
   const frames = words.length > FRAME_WORDS + 3 ? [hash64(`head ${words.slice(0, FRAME_WORDS).join(" ")}`), hash64(`tail ${words.slice(-FRAME_WORDS).join(" ")}`)] : [];
+  frames.push(...lineFrames(text.length > 8000 ? `${text.slice(0, 4000)}\n${text.slice(-4000)}` : text));
   return {
     masked: masked.slice(0, 200),
     exact: hash64(masked),
+    templated: words.length >= 8,
     frames,
     minhash: minhashOfWords(words),
   };

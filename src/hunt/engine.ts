@@ -1,18 +1,280 @@
-import type { AccountMeta, AccountVerdict, Exchange } from "../core/index.js";
+import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
+import { findCommunities, HARD_KINDS, LinkIndex, scoreCluster, type LinkKey, type LinkKind } from "../cluster/index.js";
+import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
+import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
+import { DOMAINS } from "../detect/domains.js";
+import { requestSignals, type RequestSignals } from "../detect/signals.js";
 import type { HuntEngine } from "./hunt.js";
 
-/** Counts exchanges per account; the detection levels replace the verdicts. */
-export function defaultEngine(_accounts: ReadonlyMap<string, AccountMeta>): HuntEngine {
-  const counts = new Map<string, number>();
-  return {
-    observe(batch: readonly Exchange[]) {
-      for (const ex of batch) counts.set(ex.account, (counts.get(ex.account) ?? 0) + 1);
-    },
-    finish() {
-      const accounts: AccountVerdict[] = [...counts]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([account, exchanges]) => ({ account, score: 0, flagged: false, cluster: null, firstFlaggedAt: null, exchanges, reasons: [] }));
-      return { accounts, clusters: [] };
-    },
-  };
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export interface EngineOptions {
+  model?: ExtractionStyleModel;
+  /** How often (log time) dirty accounts are rescored. */
+  accountTickMs?: number;
+  /** How often (log time) clusters are rebuilt and scored. */
+  clusterTickMs?: number;
+  accountThreshold?: number;
+  clusterThreshold?: number;
+}
+
+interface Flag {
+  at: number;
+  score: number;
+  reasons: string[];
+  cluster: boolean;
+}
+
+const SENSITIVE = new Set(["alignment", "rubric"]);
+
+/**
+ * The detection engine as it would run online: fed exchanges in log-time order, it updates account
+ * state and link keys per exchange, rescores accounts every few minutes and clusters every few hours
+ * of log time, and never looks ahead. `firstFlaggedAt` is the log time of the flag.
+ */
+export class DetectionEngine implements HuntEngine {
+  private readonly model: ExtractionStyleModel;
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly links = new LinkIndex();
+  private readonly dirty = new Set<string>();
+  private readonly flags = new Map<string, Flag>();
+  private readonly accountScores = new Map<string, { score: number; reasons: string[] }>();
+  private readonly accountTick: number;
+  private readonly clusterTick: number;
+  private readonly accountThreshold: number;
+  private readonly clusterThreshold: number;
+  private nextAccountTick = -Infinity;
+  private nextClusterTick = -Infinity;
+  private now = -Infinity;
+  private clusterCount = 0;
+  /** Latest components: account → [cluster key, score, reasons]. */
+  private membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
+
+  constructor(
+    private readonly accountsTable: ReadonlyMap<string, AccountMeta> = new Map(),
+    opts: EngineOptions = {},
+  ) {
+    this.model = opts.model ?? loadDefaultModel();
+    this.accountTick = opts.accountTickMs ?? 15 * MINUTE;
+    this.clusterTick = opts.clusterTickMs ?? 2 * HOUR;
+    this.accountThreshold = opts.accountThreshold ?? 0.9;
+    this.clusterThreshold = opts.clusterThreshold ?? 0.8;
+  }
+
+  observe(batch: readonly Exchange[]): void {
+    for (const ex of batch) this.observeOne(ex);
+  }
+
+  private state(ex: Exchange): AccountState {
+    let st = this.accounts.get(ex.account);
+    if (!st) {
+      st = new AccountState();
+      const table = this.accountsTable.get(ex.account);
+      if (table) st.meta = { ...table };
+      this.accounts.set(ex.account, st);
+    }
+    return st;
+  }
+
+  private observeOne(ex: Exchange): void {
+    if (ex.ts >= this.nextAccountTick) {
+      this.rescoreAccounts(ex.ts);
+      this.nextAccountTick = Math.floor(ex.ts / this.accountTick) * this.accountTick + this.accountTick;
+    }
+    if (ex.ts >= this.nextClusterTick) {
+      this.rebuildClusters(ex.ts);
+      this.nextClusterTick = Math.floor(ex.ts / this.clusterTick) * this.clusterTick + this.clusterTick;
+    }
+    this.now = Math.max(this.now, ex.ts);
+    const s = requestSignals(ex, this.model);
+    const st = this.state(ex);
+    // Inline account_meta wins over the accounts table (spec), so observe() applies it after.
+    st.observe(ex, s);
+    const covered = isCovered(st.meta);
+    const touched: LinkKey[] = [];
+    const add = (kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null => {
+      if (!value) return null;
+      const k = this.links.add(kind, value, ex.account, ex.ts, join);
+      touched.push(k);
+      return k;
+    };
+    add("payment_fp", st.meta.paymentFp);
+    add("email_hash", st.meta.emailHash);
+    add("phone_hash", st.meta.phoneHash);
+    add("api_key", ex.apiKey);
+    // Programme accounts are exempt from behaviour-based links: their covered traffic links nobody.
+    if (!covered) {
+      if (ex.client.ip) add("ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
+      add("tool_schema", s.toolSchemaHash);
+      // An account joins a template family only through a request that itself elicits reasoning or
+      // probes sensitive domains: a person who happens to send a popular prompt a harness also sends
+      // (cover traffic) is not linked to the harness by it.
+      const harnessLike = s.cotElicitation >= 0.5 || SENSITIVE.has(s.topDomain);
+      const families = [
+        add("system_prompt", s.systemPromptHash, harnessLike),
+        add("template", s.template.templated ? s.template.exact : null, harnessLike),
+        ...s.template.frames.map((f) => add("template", f, harnessLike)),
+      ];
+      let harness = false;
+      for (const fam of families) {
+        if (!fam) continue;
+        this.recordFamily(fam, s);
+        if (!harness && LinkIndex.suspiciousFamily(fam)) harness = true;
+      }
+      if (harness) st.harnessHits++;
+    }
+    this.dirty.add(ex.account);
+    if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered);
+  }
+
+  private recordFamily(k: LinkKey, s: RequestSignals): void {
+    k.requests++;
+    if (s.cotElicitation >= 0.5) k.cotHits++;
+    k.styleSum += s.extractionStyle;
+    if (SENSITIVE.has(s.topDomain)) k.sensitive++;
+  }
+
+  /** Flag on the first request that carries an identifier of an already-flagged cluster. */
+  private checkTaint(ex: Exchange, st: AccountState, s: RequestSignals, touched: LinkKey[], covered: boolean): void {
+    const created = st.meta.createdAt ? Date.parse(st.meta.createdAt) : NaN;
+    const youngUnverified = st.meta.verified !== true && Number.isFinite(created) && ex.ts - created < 7 * DAY;
+    for (const k of touched) {
+      if (!k.tainted) continue;
+      const hard = HARD_KINDS.has(k.kind);
+      const strongSoft = k.kind === "tool_schema" && !covered;
+      const joined = k.members.has(ex.account);
+      const weakSoft = !covered && youngUnverified && joined && (k.kind === "ip_day" || s.cotElicitation >= 0.5 || SENSITIVE.has(s.topDomain));
+      if (hard || strongSoft || weakSoft) {
+        const flaggedPeers = [...k.members].filter((m) => m !== ex.account && this.flags.has(m)).length;
+        this.flags.set(ex.account, {
+          at: ex.ts,
+          score: 0.95,
+          cluster: true,
+          reasons: [`${k.kind} ${displayValue(k)} shared with ${flaggedPeers} flagged accounts${hard ? "" : youngUnverified && !strongSoft ? " (account unverified and under 7 days old)" : ""}`],
+        });
+        return;
+      }
+    }
+  }
+
+  private rescoreAccounts(now: number): void {
+    for (const id of this.dirty) {
+      const st = this.accounts.get(id) as AccountState;
+      const sc = scoreAccount(st);
+      this.accountScores.set(id, sc);
+      if (!this.flags.has(id) && !isCovered(st.meta) && sc.score >= this.accountThreshold) {
+        this.flags.set(id, { at: Math.min(now, st.lastTs), score: sc.score, reasons: sc.reasons, cluster: false });
+      }
+    }
+    this.dirty.clear();
+  }
+
+  private rebuildClusters(now: number): void {
+    this.rescoreAccounts(now);
+    this.links.sweep(now);
+    const linkingKeys: LinkKey[] = [];
+    for (const k of this.links.keys.values()) if (LinkIndex.links(k)) linkingKeys.push(k);
+    const membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
+    for (const { accounts: members, links } of findCommunities(linkingKeys)) {
+      const root = members[0] as string;
+      const states = members.map((m) => this.accounts.get(m) as AccountState);
+      const sc = scoreCluster(states, links);
+      const entry = { key: root, members, links, score: sc.score, reasons: sc.reasons };
+      for (const m of members) membership.set(m, entry);
+      if (sc.score < this.clusterThreshold) continue;
+      const linkSummary = summariseLinks(links, 3)
+        .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
+        .join(", ");
+      for (const m of members) {
+        const st = this.accounts.get(m) as AccountState;
+        if (this.flags.has(m)) continue;
+        // Programme accounts in a flagged cluster are flagged only through hard identifiers.
+        if (isCovered(st.meta) && !links.some((l) => HARD_KINDS.has(l.kind) && l.members.has(m))) continue;
+        this.flags.set(m, {
+          at: Math.min(now, st.lastTs + 1),
+          score: sc.score,
+          cluster: true,
+          reasons: [`member of a ${members.length}-account cluster scored ${sc.score.toFixed(2)} (linked by ${linkSummary})`, ...sc.reasons.slice(0, 3)],
+        });
+      }
+      for (const k of links) k.tainted = true;
+    }
+    this.membership = membership;
+  }
+
+  finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] } {
+    this.rebuildClusters(this.now);
+    const clusterIds = new Map<string, string>();
+    const groups = [...new Map([...this.membership.values()].map((e) => [e.key, e])).values()].sort(
+      (a, b) => b.members.length - a.members.length || (a.key < b.key ? -1 : 1),
+    );
+    groups.forEach((g, i) => clusterIds.set(g.key, `cl_${i + 1}`));
+    this.clusterCount = groups.length;
+
+    const accounts: AccountVerdict[] = [...this.accounts.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([id, st]) => {
+        const flag = this.flags.get(id);
+        const own = this.accountScores.get(id) ?? scoreAccount(st);
+        const m = this.membership.get(id);
+        const score = Math.max(own.score, flag?.score ?? 0, m && flag ? m.score : 0);
+        return {
+          account: id,
+          score: Math.min(1, score),
+          flagged: flag !== undefined,
+          cluster: m ? (clusterIds.get(m.key) ?? null) : null,
+          firstFlaggedAt: flag?.at ?? null,
+          exchanges: st.exchanges,
+          reasons: flag ? flag.reasons : own.reasons.slice(0, 3),
+        };
+      });
+
+    const clusters: ClusterVerdict[] = groups.map((g) => {
+      const states = g.members.map((m) => this.accounts.get(m) as AccountState);
+      const exchanges = states.reduce((a, s) => a + s.exchanges, 0);
+      const domains: Record<string, number> = {};
+      for (const d of DOMAINS) domains[d] = states.reduce((a, s) => a + s.domainShare(d) * s.exchanges, 0) / Math.max(1, exchanges);
+      const flaggedAts = g.members.map((m) => this.flags.get(m)?.at).filter((x): x is number => x !== undefined);
+      return {
+        id: clusterIds.get(g.key) as string,
+        accounts: [...g.members].sort(),
+        exchanges,
+        score: g.score,
+        flagged: g.score >= this.clusterThreshold,
+        firstSeen: Math.min(...states.map((s) => s.firstTs)),
+        lastSeen: Math.max(...states.map((s) => s.lastTs)),
+        firstFlaggedAt: flaggedAts.length > 0 ? Math.min(...flaggedAts) : null,
+        domains,
+        links: summariseLinks(g.links, 12),
+        reasons: g.reasons,
+      };
+    });
+    return { accounts, clusters };
+  }
+
+  get clustersFound(): number {
+    return this.clusterCount;
+  }
+}
+
+function displayValue(k: LinkKey): string {
+  if (k.kind === "template" || k.kind === "system_prompt") return `tf_${k.value.slice(0, 8)}`;
+  if (k.kind === "ip_day") {
+    const [ip, day] = k.value.split("@");
+    return `${slash24(ip ?? "")}.x on ${new Date(Number(day) * DAY).toISOString().slice(0, 10)} (${ip})`;
+  }
+  return k.value;
+}
+
+function summariseLinks(links: readonly LinkKey[], max: number): Array<{ kind: string; value: string; accounts: number }> {
+  return [...links]
+    .sort((a, b) => b.members.size - a.members.size || (a.id < b.id ? -1 : 1))
+    .slice(0, max)
+    .map((k) => ({ kind: k.kind, value: displayValue(k), accounts: k.members.size }));
+}
+
+export function defaultEngine(accounts: ReadonlyMap<string, AccountMeta>): HuntEngine {
+  return new DetectionEngine(accounts);
 }

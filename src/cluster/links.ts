@@ -1,0 +1,88 @@
+/**
+ * Identifiers that link accounts. Hard ones (payment, email, phone, API key) are facts of the
+ * account; soft ones (IP on a day, tool-schema set, system prompt, template family) are facts of
+ * its traffic. Crowd identifiers (a carrier's CGNAT address, a VPN exit, a popular prompt) link
+ * strangers, so each kind has a cap past which a key stops linking, and template families only link
+ * when their pooled traffic looks like harvesting.
+ */
+export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "api_key" | "ip_day" | "tool_schema" | "system_prompt" | "template";
+
+export const HARD_KINDS: ReadonlySet<LinkKind> = new Set(["payment_fp", "email_hash", "phone_hash", "api_key"]);
+
+/** Members past which a key is a crowd and links nobody. */
+export const CROWD_CAP: Record<LinkKind, number> = {
+  payment_fp: 500,
+  email_hash: 500,
+  phone_hash: 500,
+  api_key: 500,
+  ip_day: 60,
+  tool_schema: 50_000,
+  system_prompt: 50_000,
+  template: 50_000,
+};
+
+const DAY = 86_400_000;
+/** Keys with one member are forgotten after this long: memory follows accounts and live keys, not exchanges. */
+export const SINGLETON_TTL_MS = 3 * DAY;
+
+export interface LinkKey {
+  id: string;
+  kind: LinkKind;
+  value: string;
+  members: Set<string>;
+  crowd: boolean;
+  lastSeen: number;
+  /** Pooled request evidence, for families (templates, system prompts). */
+  requests: number;
+  cotHits: number;
+  styleSum: number;
+  sensitive: number;
+  tainted: boolean;
+}
+
+export class LinkIndex {
+  readonly keys = new Map<string, LinkKey>();
+
+  /** Records `account` on a key; with `join: false` the key sees the request (stats, lastSeen) without the account joining. */
+  add(kind: LinkKind, value: string, account: string, ts: number, join = true): LinkKey {
+    const id = `${kind}:${value}`;
+    let key = this.keys.get(id);
+    if (!key) {
+      key = { id, kind, value, members: new Set(), crowd: false, lastSeen: ts, requests: 0, cotHits: 0, styleSum: 0, sensitive: 0, tainted: false };
+      this.keys.set(id, key);
+    }
+    key.lastSeen = Math.max(key.lastSeen, ts);
+    if (join && !key.crowd && !key.members.has(account)) {
+      key.members.add(account);
+      if (key.members.size > CROWD_CAP[kind]) {
+        key.crowd = true;
+        key.members = new Set(); // a crowd key links nobody; its members need not be held
+      }
+    }
+    return key;
+  }
+
+  /** Family evidence: does the pooled traffic of this template/system-prompt family look like a harness? */
+  static suspiciousFamily(k: LinkKey): boolean {
+    if (k.members.size < 3 || k.requests < 5) return false;
+    // Elicitation and sensitive-domain probing, not text style: the style model is too weak on short
+    // or unseen prompts to link strangers (models/README.md, by-source figures).
+    const cot = k.cotHits / k.requests;
+    const sensitive = k.sensitive / k.requests;
+    return cot >= 0.3 || sensitive >= 0.5;
+  }
+
+  /** Whether a key currently links its members. */
+  static links(k: LinkKey): boolean {
+    if (k.crowd || k.members.size < 2) return false;
+    if (k.kind === "template" || k.kind === "system_prompt") return LinkIndex.suspiciousFamily(k);
+    return true;
+  }
+
+  /** Drops single-member keys not seen for SINGLETON_TTL_MS, and ip_day keys of past days once spent. */
+  sweep(now: number): void {
+    for (const [id, k] of this.keys) {
+      if (k.members.size <= 1 && !k.tainted && now - k.lastSeen > SINGLETON_TTL_MS) this.keys.delete(id);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { AccountState } from "../detect/account.js";
+import type { LinkKey } from "./links.js";
+
+export interface ClusterScore {
+  score: number;
+  reasons: string[];
+}
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+const HOUR = 3_600_000;
+
+/**
+ * Scores a linked group on the pooled evidence of its members: a hydra's accounts each look small,
+ * but together they show the harness (elicitation, shared templates), the infrastructure (rotation,
+ * shared cards) and the throwaway accounts (young, unverified, created together).
+ */
+export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[]): ClusterScore {
+  let n = 0;
+  let cot = 0;
+  let harness = 0;
+  let style = 0;
+  let logit = 0;
+  let sensitive = 0;
+  let rotating = 0;
+  let young = 0;
+  for (const m of members) {
+    n += m.exchanges;
+    cot += m.cotHits;
+    harness += m.harnessHits;
+    style += m.styleSum;
+    logit += m.logitRequests;
+    sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
+    if (m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5) rotating++;
+    const created = m.meta.createdAt ? Date.parse(m.meta.createdAt) : NaN;
+    if (m.meta.verified !== true && Number.isFinite(created) && m.firstTs - created < 72 * HOUR) young++;
+  }
+  const k = members.length;
+  const reasons: Array<[number, string]> = [];
+  let z = -5.5;
+  const add = (w: number, why: string): void => {
+    z += w;
+    if (w >= 0.4) reasons.push([w, why]);
+  };
+  // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
+  add(8 * (cot / n), `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests`);
+  add(4 * (harness / n), `pooled harness_template_share ${(harness / n).toFixed(2)}`);
+  add(3 * Math.max(0, style / n - 0.5), `pooled extraction_style ${(style / n).toFixed(2)}`);
+  add(2.5 * Math.max(0, sensitive / n - 0.2), `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
+  add(2 * (logit / n), `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
+  add(2.5 * (rotating / k), `${rotating} of ${k} accounts rotate IPs per request`);
+  add(1.5 * (young / k), `${young} of ${k} accounts unverified and first used within 72h of creation`);
+  // Many accounts leaving through the same addresses day after day: one operator's servers, not a
+  // carrier's NAT (where strangers meet an address now and then).
+  const egressDays = links.filter((l) => l.kind === "ip_day" && l.members.size >= 3).length;
+  if (egressDays > 0) add(1.5 * Math.min(1, egressDays / 5), `${egressDays} address-days shared by 3+ linked accounts`);
+  const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
+  if (hard.length > 0 && young / k > 0.5) add(1, `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
+  add(Math.min(1.5, Math.log10(k) * 0.75), `${k} linked accounts`);
+  reasons.sort((a, b) => b[0] - a[0]);
+  return { score: sigmoid(z), reasons: reasons.slice(0, 5).map((r) => r[1]) };
+}

@@ -1,0 +1,157 @@
+import type { AccountMeta, Exchange } from "../core/index.js";
+import { DOMAINS, type Domain } from "./domains.js";
+import type { RequestSignals } from "./signals.js";
+
+const MAX_TRACKED = 512;
+const HOUR = 3_600_000;
+
+/**
+ * Running behavioural state of one account. Bounded: sets stop growing at MAX_TRACKED (the counts
+ * that matter saturate long before), so memory is per account, never per exchange.
+ */
+export class AccountState {
+  exchanges = 0;
+  firstTs = Infinity;
+  lastTs = -Infinity;
+  meta: AccountMeta = {};
+  cotHits = 0;
+  styleSum = 0;
+  singleTurn = 0;
+  followUps = 0;
+  logitRequests = 0;
+  ceilingRequests = 0;
+  reasoningRequests = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  readonly domainCounts = new Float64Array(DOMAINS.length);
+  readonly hours = new Uint32Array(24);
+  readonly slash24s = new Set<string>();
+  readonly ips = new Set<string>();
+  readonly asns = new Set<number>();
+  readonly countries = new Set<string>();
+  readonly userAgents = new Set<string>();
+  /** Requests whose template family is a suspicious cross-account family (set by the cluster level). */
+  harnessHits = 0;
+  private gapSum = 0;
+  private gapSqSum = 0;
+  private gaps = 0;
+  /** Strongest CoT evidence seen, for reasons. */
+  topCotMatch = "";
+
+  observe(ex: Exchange, s: RequestSignals): void {
+    if (this.exchanges > 0 && ex.ts >= this.lastTs) {
+      const gap = (ex.ts - this.lastTs) / 1000;
+      this.gapSum += gap;
+      this.gapSqSum += gap * gap;
+      this.gaps++;
+    }
+    this.exchanges++;
+    if (ex.ts < this.firstTs) this.firstTs = ex.ts;
+    if (ex.ts > this.lastTs) this.lastTs = ex.ts;
+    for (const [k, v] of Object.entries(ex.accountMeta)) if (v !== undefined) (this.meta as Record<string, unknown>)[k] = v;
+    if (s.cotElicitation >= 0.5) {
+      this.cotHits++;
+      if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
+    }
+    this.styleSum += s.extractionStyle;
+    if (ex.turnCount <= 1) this.singleTurn++;
+    if (s.followUp) this.followUps++;
+    if (s.params.logitExtraction || s.params.multiSample) this.logitRequests++;
+    if (s.params.maxTokensAtCeiling) this.ceilingRequests++;
+    if (ex.params.reasoningRequested) this.reasoningRequests++;
+    this.inputTokens += ex.usage.inputTokens ?? 0;
+    this.outputTokens += ex.usage.outputTokens ?? 0;
+    DOMAINS.forEach((d, i) => (this.domainCounts[i] = (this.domainCounts[i] as number) + s.domains[d]));
+    this.hours[new Date(ex.ts).getUTCHours()]! += 1;
+    const c = ex.client;
+    if (c.ip) {
+      if (this.ips.size < MAX_TRACKED) this.ips.add(c.ip);
+      if (this.slash24s.size < MAX_TRACKED) this.slash24s.add(slash24(c.ip));
+    }
+    if (c.asn !== undefined && this.asns.size < MAX_TRACKED) this.asns.add(c.asn);
+    if (c.country && this.countries.size < MAX_TRACKED) this.countries.add(c.country);
+    if (c.userAgent && this.userAgents.size < 64) this.userAgents.add(c.userAgent);
+  }
+
+  /** Inter-arrival coefficient of variation: ~1 for Poisson-like people, ≪1 for metronomic scripts. */
+  gapCv(): number | null {
+    if (this.gaps < 10) return null;
+    const mean = this.gapSum / this.gaps;
+    const variance = Math.max(0, this.gapSqSum / this.gaps - mean * mean);
+    return mean > 0 ? Math.sqrt(variance) / mean : null;
+  }
+
+  /** Normalised entropy of activity over the 24 UTC hours: 1 = round the clock, low = a person's day. */
+  hourEntropy(): number {
+    let h = 0;
+    for (const n of this.hours) {
+      if (n === 0) continue;
+      const p = n / this.exchanges;
+      h -= p * Math.log(p);
+    }
+    return h / Math.log(24);
+  }
+
+  domainShare(d: Domain): number {
+    return this.exchanges ? (this.domainCounts[DOMAINS.indexOf(d)] as number) / this.exchanges : 0;
+  }
+}
+
+export function slash24(ip: string): string {
+  if (ip.includes(":")) return ip.split(":").slice(0, 3).join(":"); // IPv6: /48
+  const i = ip.lastIndexOf(".");
+  return i > 0 ? ip.slice(0, i) : ip;
+}
+
+/** Accounts whose behaviour a programme covers: vetted research, or verified organisations. */
+export function isCovered(meta: AccountMeta): boolean {
+  return meta.program === "research" || (meta.verified === true && typeof meta.org === "string" && meta.org.length > 0);
+}
+
+export interface AccountScore {
+  score: number;
+  reasons: string[];
+}
+
+const pct = (x: number): string => x.toFixed(2);
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/**
+ * Behavioural score of one account from its own traffic. Weights are set by hand from what each
+ * signal means, not fitted to the simulator: one strong tell (rotation, elicitation, harness
+ * templates) is not enough alone; two together are.
+ */
+export function scoreAccount(a: AccountState): AccountScore {
+  const n = a.exchanges;
+  const reasons: Array<[number, string]> = [];
+  let z = -6;
+  const add = (w: number, why: string): void => {
+    z += w;
+    if (w >= 0.5) reasons.push([w, why]);
+  };
+  const cotRate = a.cotHits / n;
+  add(4.5 * cotRate, `cot_elicitation_rate ${pct(cotRate)} (${a.cotHits} of ${n} requests${a.topCotMatch ? `, e.g. "${a.topCotMatch.slice(0, 60)}"` : ""})`);
+  const harness = a.harnessHits / n;
+  add(3.5 * harness, `harness_template_share ${pct(harness)} (${a.harnessHits} of ${n} requests use templates shared across accounts)`);
+  const style = a.styleSum / n;
+  add(3 * Math.max(0, style - 0.5), `extraction_style_mean ${pct(style)}`);
+  if (n >= 8) {
+    const rotation = Math.min(1, a.slash24s.size / n);
+    add(3.5 * Math.max(0, rotation - 0.2) / 0.8, `ip_rotation ${a.slash24s.size} distinct /24s in ${n} requests across ${a.countries.size} countries, ${a.asns.size} ASNs`);
+    add(Math.min(1.5, Math.max(0, a.countries.size - 2) * 0.25), `countries ${a.countries.size}`);
+  }
+  if (n >= 48) {
+    const flat = a.hourEntropy();
+    add(flat > 0.93 ? 1.2 : 0, `round_the_clock activity (hour entropy ${pct(flat)})`);
+  }
+  const sensitive = a.domainShare("alignment") + a.domainShare("rubric");
+  add(2 * Math.max(0, sensitive - 0.2), `alignment_and_rubric_share ${pct(sensitive)}`);
+  const logit = a.logitRequests / n;
+  add(2 * logit, `logprob_or_multisample_share ${pct(logit)}`);
+  const created = a.meta.createdAt ? Date.parse(a.meta.createdAt) : NaN;
+  if (Number.isFinite(created) && a.meta.verified !== true && a.firstTs - created < 24 * HOUR) add(0.6, `unverified, first use ${((a.firstTs - created) / HOUR).toFixed(1)}h after creation`);
+  const single = a.singleTurn / n;
+  if (n >= 20) add(single > 0.95 ? 0.6 : 0, `single_turn_share ${pct(single)}`);
+  reasons.sort((x, y) => y[0] - x[0]);
+  return { score: sigmoid(z), reasons: reasons.slice(0, 5).map((r) => r[1]) };
+}
