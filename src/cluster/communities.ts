@@ -4,7 +4,7 @@ import { createRng } from "../core/index.js";
 import type { LinkKey, LinkKind } from "./links.js";
 
 // The package is CommonJS with an ESM-style .d.ts: at run time the default import is the function itself.
-type Louvain = (typeof import("graphology-communities-louvain"))["default"];
+type Louvain = (graph: UndirectedGraph, options: { getEdgeWeight: string; rng: () => number; resolution: number }) => Record<string, number>;
 const louvain = ((louvainImport as unknown as { default?: Louvain }).default ?? louvainImport) as unknown as Louvain;
 
 /**

@@ -36,7 +36,8 @@ export interface LinkKey {
   requests: number;
   cotHits: number;
   styleSum: number;
-  sensitive: number;
+  /** Requests whose top domain is rubric grading. */
+  rubric: number;
   tainted: boolean;
 }
 
@@ -48,7 +49,7 @@ export class LinkIndex {
     const id = `${kind}:${value}`;
     let key = this.keys.get(id);
     if (!key) {
-      key = { id, kind, value, members: new Set(), crowd: false, lastSeen: ts, requests: 0, cotHits: 0, styleSum: 0, sensitive: 0, tainted: false };
+      key = { id, kind, value, members: new Set(), crowd: false, lastSeen: ts, requests: 0, cotHits: 0, styleSum: 0, rubric: 0, tainted: false };
       this.keys.set(id, key);
     }
     key.lastSeen = Math.max(key.lastSeen, ts);
@@ -65,11 +66,9 @@ export class LinkIndex {
   /** Family evidence: does the pooled traffic of this template/system-prompt family look like a harness? */
   static suspiciousFamily(k: LinkKey): boolean {
     if (k.members.size < 3 || k.requests < 5) return false;
-    // Elicitation and sensitive-domain probing, not text style: the style model is too weak on short
-    // or unseen prompts to link strangers (models/README.md, by-source figures).
-    const cot = k.cotHits / k.requests;
-    const sensitive = k.sensitive / k.requests;
-    return cot >= 0.3 || sensitive >= 0.5;
+    // Elicitation and rubric grading, not text style or topic: the style model is too weak on short or
+    // unseen prompts, and people ask about ethics and politics too (models/README.md, by-source figures).
+    return k.cotHits / k.requests >= 0.3 || k.rubric / k.requests >= 0.5;
   }
 
   /** Whether a key currently links its members. */

@@ -23,6 +23,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let sensitive = 0;
   let rotating = 0;
   let young = 0;
+  const hours = new Float64Array(24);
   for (const m of members) {
     n += m.exchanges;
     cot += m.cotHits;
@@ -31,6 +32,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     logit += m.logitRequests;
     sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
     if (m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5) rotating++;
+    for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
     const created = m.meta.createdAt ? Date.parse(m.meta.createdAt) : NaN;
     if (m.meta.verified !== true && Number.isFinite(created) && m.firstTs - created < 72 * HOUR) young++;
   }
@@ -48,11 +50,21 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   add(2.5 * Math.max(0, sensitive / n - 0.2), `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
   add(2 * (logit / n), `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
   add(2.5 * (rotating / k), `${rotating} of ${k} accounts rotate IPs per request`);
+  if (n >= 100) {
+    // Pooled over members: a rotating pool's accounts are each small, but together never sleep.
+    let h = 0;
+    for (const c of hours) if (c > 0) h -= (c / n) * Math.log(c / n);
+    const entropy = h / Math.log(24);
+    add(entropy > 0.95 ? 1.5 : 0, `linked accounts together active round the clock (hour entropy ${entropy.toFixed(2)})`);
+  }
   add(1.5 * (young / k), `${young} of ${k} accounts unverified and first used within 72h of creation`);
   // Many accounts leaving through the same addresses day after day: one operator's servers, not a
   // carrier's NAT (where strangers meet an address now and then).
-  const egressDays = links.filter((l) => l.kind === "ip_day" && l.members.size >= 3).length;
-  if (egressDays > 0) add(1.5 * Math.min(1, egressDays / 5), `${egressDays} address-days shared by 3+ linked accounts`);
+  const shared = links.filter((l) => l.kind === "ip_day" && l.members.size >= 3);
+  if (shared.length > 0) {
+    const perDay = shared.reduce((a, l) => a + l.members.size, 0) / shared.length;
+    add(2.5 * Math.min(1, shared.length / 5) * Math.min(1, perDay / 10), `${shared.length} address-days shared by ${perDay.toFixed(0)} linked accounts on average`);
+  }
   const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
   if (hard.length > 0 && young / k > 0.5) add(1, `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
   add(Math.min(1.5, Math.log10(k) * 0.75), `${k} linked accounts`);

@@ -114,6 +114,7 @@ export interface AccountScore {
 }
 
 const pct = (x: number): string => x.toFixed(2);
+const PRIOR_REQUESTS = 5;
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /**
@@ -129,10 +130,13 @@ export function scoreAccount(a: AccountState): AccountScore {
     z += w;
     if (w >= 0.5) reasons.push([w, why]);
   };
-  const cotRate = a.cotHits / n;
-  add(4.5 * cotRate, `cot_elicitation_rate ${pct(cotRate)} (${a.cotHits} of ${n} requests${a.topCotMatch ? `, e.g. "${a.topCotMatch.slice(0, 60)}"` : ""})`);
-  const harness = a.harnessHits / n;
-  add(3.5 * harness, `harness_template_share ${pct(harness)} (${a.harnessHits} of ${n} requests use templates shared across accounts)`);
+  // Rates are shrunk towards zero by a prior of PRIOR_REQUESTS clean requests: one eliciting request
+  // is not an "elicitation rate of 1.00".
+  const shrunk = n + PRIOR_REQUESTS;
+  const cotRate = a.cotHits / shrunk;
+  add(4.5 * cotRate, `cot_elicitation_rate ${pct(a.cotHits / n)} (${a.cotHits} of ${n} requests${a.topCotMatch ? `, e.g. "${a.topCotMatch.slice(0, 60)}"` : ""})`);
+  const harness = a.harnessHits / shrunk;
+  add(3.5 * harness, `harness_template_share ${pct(a.harnessHits / n)} (${a.harnessHits} of ${n} requests use templates shared across accounts)`);
   const style = a.styleSum / n;
   add(3 * Math.max(0, style - 0.5), `extraction_style_mean ${pct(style)}`);
   if (n >= 8) {

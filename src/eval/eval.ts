@@ -116,8 +116,11 @@ export function computeEval(truth: ReadonlyMap<string, TruthRow>, report: Readon
   let tn = 0;
   for (const r of rows) {
     const flagged = report.get(r.account)?.flagged === true;
-    if (r.label === "distill") flagged ? tp++ : fn++;
-    else flagged ? fp++ : tn++;
+    if (r.label === "distill") {
+      if (flagged) tp++;
+      else fn++;
+    } else if (flagged) fp++;
+    else tn++;
   }
   const by = (key: (r: TruthRow) => string | null): Map<string, TruthRow[]> => {
     const m = new Map<string, TruthRow[]>();

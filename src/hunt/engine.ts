@@ -9,6 +9,7 @@ import type { HuntEngine } from "./hunt.js";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+const EGRESS_TAINT_TTL_MS = 30 * DAY;
 
 export interface EngineOptions {
   model?: ExtractionStyleModel;
@@ -27,7 +28,6 @@ interface Flag {
   cluster: boolean;
 }
 
-const SENSITIVE = new Set(["alignment", "rubric"]);
 
 /**
  * The detection engine as it would run online: fed exchanges in log-time order, it updates account
@@ -45,6 +45,8 @@ export class DetectionEngine implements HuntEngine {
   private readonly clusterTick: number;
   private readonly accountThreshold: number;
   private readonly clusterThreshold: number;
+  /** Egress addresses of flagged clusters (shared by 3+ members on a day) → until when they stay watched. */
+  private readonly taintedIps = new Map<string, number>();
   private nextAccountTick = -Infinity;
   private nextClusterTick = -Infinity;
   private now = -Infinity;
@@ -111,7 +113,7 @@ export class DetectionEngine implements HuntEngine {
       // An account joins a template family only through a request that itself elicits reasoning or
       // probes sensitive domains: a person who happens to send a popular prompt a harness also sends
       // (cover traffic) is not linked to the harness by it.
-      const harnessLike = s.cotElicitation >= 0.5 || SENSITIVE.has(s.topDomain);
+      const harnessLike = s.cotElicitation >= 0.4 || s.topDomain === "rubric";
       const families = [
         add("system_prompt", s.systemPromptHash, harnessLike),
         add("template", s.template.templated ? s.template.exact : null, harnessLike),
@@ -133,19 +135,28 @@ export class DetectionEngine implements HuntEngine {
     k.requests++;
     if (s.cotElicitation >= 0.5) k.cotHits++;
     k.styleSum += s.extractionStyle;
-    if (SENSITIVE.has(s.topDomain)) k.sensitive++;
+    if (s.topDomain === "rubric") k.rubric++;
   }
 
   /** Flag on the first request that carries an identifier of an already-flagged cluster. */
   private checkTaint(ex: Exchange, st: AccountState, s: RequestSignals, touched: LinkKey[], covered: boolean): void {
     const created = st.meta.createdAt ? Date.parse(st.meta.createdAt) : NaN;
     const youngUnverified = st.meta.verified !== true && Number.isFinite(created) && ex.ts - created < 7 * DAY;
+    const ip = ex.client.ip;
+    const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
+    if (ip && watchedUntil !== undefined && !covered && youngUnverified) {
+      if (watchedUntil >= ex.ts) {
+        this.flags.set(ex.account, { at: ex.ts, score: 0.9, cluster: true, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`] });
+        return;
+      }
+      this.taintedIps.delete(ip);
+    }
     for (const k of touched) {
       if (!k.tainted) continue;
       const hard = HARD_KINDS.has(k.kind);
       const strongSoft = k.kind === "tool_schema" && !covered;
       const joined = k.members.has(ex.account);
-      const weakSoft = !covered && youngUnverified && joined && (k.kind === "ip_day" || s.cotElicitation >= 0.5 || SENSITIVE.has(s.topDomain));
+      const weakSoft = !covered && youngUnverified && joined;
       if (hard || strongSoft || weakSoft) {
         const flaggedPeers = [...k.members].filter((m) => m !== ex.account && this.flags.has(m)).length;
         this.flags.set(ex.account, {
@@ -190,8 +201,15 @@ export class DetectionEngine implements HuntEngine {
       for (const m of members) {
         const st = this.accounts.get(m) as AccountState;
         if (this.flags.has(m)) continue;
+        const hardLinked = links.some((l) => HARD_KINDS.has(l.kind) && l.members.has(m));
         // Programme accounts in a flagged cluster are flagged only through hard identifiers.
-        if (isCovered(st.meta) && !links.some((l) => HARD_KINDS.has(l.kind) && l.members.has(m))) continue;
+        if (isCovered(st.meta) && !hardLinked) continue;
+        // A member must carry some of the evidence itself: one shared prompt or address among a
+        // person's ordinary traffic does not make them part of the ring.
+        // Shared addresses never suffice alone: neighbours behind a carrier's NAT share them day
+        // after day too. Payment/identity facts or an identical tool-schema set do.
+        const ownEvidence = st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
+        if (!hardLinked && !ownEvidence && !links.some((l) => l.kind === "tool_schema" && l.members.has(m))) continue;
         this.flags.set(m, {
           at: Math.min(now, st.lastTs + 1),
           score: sc.score,
@@ -199,7 +217,10 @@ export class DetectionEngine implements HuntEngine {
           reasons: [`member of a ${members.length}-account cluster scored ${sc.score.toFixed(2)} (linked by ${linkSummary})`, ...sc.reasons.slice(0, 3)],
         });
       }
-      for (const k of links) k.tainted = true;
+      for (const k of links) {
+        k.tainted = true;
+        if (k.kind === "ip_day" && k.members.size >= 3) this.taintedIps.set(k.value.split("@")[0] as string, now + EGRESS_TAINT_TTL_MS);
+      }
     }
     this.membership = membership;
   }
