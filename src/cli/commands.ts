@@ -105,6 +105,7 @@ export function registerCommands(program: Command): void {
               `read ${s.lines} lines: ${s.exchanges} exchanges, ${s.duplicates} duplicates, ${s.quarantined} quarantined`,
               `${s.accounts} accounts, ${s.flagged_accounts} flagged, ${s.clusters} clusters`,
               `report: ${result.reportPath}`,
+              `campaign report: ${result.htmlPath}`,
               ...(result.quarantinePath ? [`quarantined lines: ${result.quarantinePath}`] : []),
             ].join("\n"),
             { summary: s, report: result.reportPath, quarantine: result.quarantinePath },
@@ -177,6 +178,34 @@ export function registerCommands(program: Command): void {
         const result = await runEval({ truth: o.truth, report: o.report, exchanges: o.exchanges, quarantinePath: join(dirname(resolve(o.report)), "eval-quarantine.jsonl") });
         if (o.html) writeFileSync(o.html, evalHtml(result, `Evaluation of ${o.report}`));
         out(program, `${evalTable(result)}${o.html ? `\nhtml: ${o.html}` : ""}`, result);
+      }),
+    );
+
+  program
+    .command("demo")
+    .description("simulate a small multi-campaign scenario, hunt it, and score the hunt against ground truth")
+    .option("--out <dir>", "where to write everything", "out/demo")
+    .option("--scenario <name>", "scenario to simulate", "smoke")
+    .action(
+      action(program, async (o: { out: string; scenario: string }) => {
+        const say = (line: string): void => {
+          process.stderr.write(`${line}\n`);
+        };
+        say(`1/3 simulating scenario "${o.scenario}" (organic users, apps, researchers, labellers + broad, agentic, surgical and reseller campaigns)…`);
+        const sim = await simulate({ scenario: o.scenario, seed: 1, outDir: join(o.out, "traffic") });
+        say(`    ${sim.exchanges} exchanges from ${sim.accounts} accounts`);
+        say("2/3 hunting in time order…");
+        const hunt = await runHunt({ inputs: [sim.exchangesPath], outDir: join(o.out, "hunt"), engine: defaultEngine });
+        say(`    ${hunt.report.summary.flagged_accounts} accounts flagged in ${hunt.report.clusters.filter((c) => c.flagged).length} flagged clusters`);
+        say("3/3 scoring against ground truth…");
+        const evalHtmlPath = join(o.out, "eval.html");
+        const result = await runEval({ truth: sim.truthPath, report: hunt.reportPath, exchanges: [sim.exchangesPath], quarantinePath: join(o.out, "eval-quarantine.jsonl") });
+        writeFileSync(evalHtmlPath, evalHtml(result, `Demo (${o.scenario}) evaluation`));
+        out(
+          program,
+          [evalTable(result), "", `campaign report: ${resolve(hunt.htmlPath)}`, `report.json:     ${resolve(hunt.reportPath)}`, `evaluation:      ${resolve(evalHtmlPath)}`].join("\n"),
+          { report: hunt.reportPath, html: hunt.htmlPath, eval: result.overall },
+        );
       }),
     );
 }

@@ -24,6 +24,7 @@ export const CROWD_CAP: Record<LinkKind, number> = {
 const DAY = 86_400_000;
 /** Keys with one member are forgotten after this long: memory follows accounts and live keys, not exchanges. */
 export const SINGLETON_TTL_MS = 3 * DAY;
+export const IP_WINDOW_MS = 14 * DAY;
 
 export interface LinkKey {
   id: string;
@@ -55,6 +56,7 @@ export class LinkIndex {
     key.lastSeen = Math.max(key.lastSeen, ts);
     if (join && !key.crowd && !key.members.has(account)) {
       key.members.add(account);
+      this.changed++;
       if (key.members.size > CROWD_CAP[kind]) {
         key.crowd = true;
         key.members = new Set(); // a crowd key links nobody; its members need not be held
@@ -78,10 +80,26 @@ export class LinkIndex {
     return true;
   }
 
-  /** Drops single-member keys not seen for SINGLETON_TTL_MS, and ip_day keys of past days once spent. */
+  /** Memberships added since the last `takeChanged()`: clusters need rebuilding only when this is non-zero. */
+  private changed = 0;
+
+  takeChanged(): number {
+    const c = this.changed;
+    this.changed = 0;
+    return c;
+  }
+
+  /**
+   * Drops single-member keys not seen for SINGLETON_TTL_MS, and address-day keys older than
+   * IP_WINDOW_MS: shared addresses link accounts within a time window, and memory follows the window.
+   */
   sweep(now: number): void {
     for (const [id, k] of this.keys) {
-      if (k.members.size <= 1 && !k.tainted && now - k.lastSeen > SINGLETON_TTL_MS) this.keys.delete(id);
+      if (k.tainted) continue;
+      if ((k.members.size <= 1 && now - k.lastSeen > SINGLETON_TTL_MS) || (k.kind === "ip_day" && now - k.lastSeen > IP_WINDOW_MS)) {
+        this.keys.delete(id);
+        this.changed++;
+      }
     }
   }
 }

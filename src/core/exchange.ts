@@ -87,3 +87,11 @@ export interface Exchange {
 export function lastUserText(ex: Exchange): string {
   return ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "";
 }
+
+/**
+ * The head and tail of a long text, which is where instructions live around a payload. Every
+ * per-request scan reads at most this much, so cost per request is bounded whatever the prompt size.
+ */
+export function headTail(text: string, head = 1500, tail = 500): string {
+  return text.length <= head + tail ? text : `${text.slice(0, head)}\n${text.slice(-tail)}`;
+}

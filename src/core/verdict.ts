@@ -30,6 +30,10 @@ export interface ClusterVerdict {
   domains: Record<string, number>;
   links: ClusterLink[];
   reasons: string[];
+  /** Where the cluster's traffic came from (distinct values over members, each capped at 512 per account). */
+  infrastructure?: { countries: number; asns: number; slash24s: number; userAgents: string[] };
+  /** Exchanges per week since the log's first week (index 0 = week of the first exchange). */
+  weekly?: number[];
 }
 
 export type AuditKind =

@@ -35,6 +35,8 @@ export class AccountState {
   private gapSum = 0;
   private gapSqSum = 0;
   private gaps = 0;
+  /** Exchanges per week index (weeks since the log's first exchange); sparse, one entry per active week. */
+  readonly weekly = new Map<number, number>();
   /** Strongest CoT evidence seen, for reasons. */
   topCotMatch = "";
 

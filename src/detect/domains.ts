@@ -49,8 +49,8 @@ const SPECIFICITY: Record<Exclude<Domain, "chat">, number> = {
   creative: 1.5,
 };
 
-export function domainScores(ex: Exchange, userText: string): DomainScores {
-  const text = `${ex.system}\n${userText}`;
+export function domainScores(ex: Exchange, userText: string, system: string = ex.system): DomainScores {
+  const text = `${system}\n${userText}`;
   const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
   // Distinct keyword hits per domain (capped), weighted by how specific the domain's vocabulary is.
   for (const d of Object.keys(LEXICON) as Array<keyof typeof LEXICON>) {

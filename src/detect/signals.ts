@@ -1,5 +1,5 @@
 import type { Exchange } from "../core/index.js";
-import { lastUserText } from "../core/index.js";
+import { headTail, lastUserText } from "../core/index.js";
 import type { ExtractionStyleModel } from "./classifier.js";
 import { cotElicitation, type CotEvidence } from "./cot.js";
 import { domainScores, topDomain, type Domain, type DomainScores } from "./domains.js";
@@ -35,12 +35,14 @@ function toolSetHash(ex: Exchange): string | null {
 }
 
 export function requestSignals(ex: Exchange, model: ExtractionStyleModel): RequestSignals {
-  const prompt = lastUserText(ex);
-  const cot = cotElicitation(prompt, ex.system, ex.params);
-  const domains = domainScores(ex, prompt);
+  const full = lastUserText(ex);
+  const prompt = headTail(full);
+  const system = headTail(ex.system, 1000, 300);
+  const cot = cotElicitation(prompt, system, ex.params);
+  const domains = domainScores(ex, prompt, system);
   // Style is judged on what the request asks now, plus a bounded slice of the system prompt:
   // harnesses that move their template into the system prompt should not hide it.
-  const styleText = ex.system ? `${ex.system.slice(0, 600)}\n${prompt}` : prompt;
+  const styleText = system ? `${system.slice(0, 600)}\n${prompt}` : prompt;
   return {
     extractionStyle: Math.round(model.score(styleText) * 1000) / 1000,
     cotElicitation: cot.score,
@@ -52,6 +54,6 @@ export function requestSignals(ex: Exchange, model: ExtractionStyleModel): Reque
     toolSchemaHash: toolSetHash(ex),
     params: extractionParams(ex.params),
     followUp: ex.assistantTurns.length > 0,
-    promptChars: prompt.length,
+    promptChars: full.length,
   };
 }

@@ -5,27 +5,27 @@ import { fnv1a32 } from "../core/index.js";
  * template with a million payloads yields one signature. MinHash over word shingles of the masked
  * text lets other levels find near-duplicates (templates edited slightly per account).
  */
-const MASKS: Array<[RegExp, string]> = [
-  [/```[\s\S]*?(?:```|$)/g, " ⟨code⟩ "],
-  [/`[^`\n]{1,200}`/g, " ⟨code⟩ "],
-  [/\$\$[\s\S]{1,2000}?\$\$|\$[^$\n]{1,400}\$|\\\[[\s\S]{1,2000}?\\\]|\\\([\s\S]{1,400}?\\\)/g, " ⟨math⟩ "],
-  [/https?:\/\/\S+/g, " ⟨url⟩ "],
-  [/[\w.+-]+@[\w-]+\.[\w.]+/g, " ⟨email⟩ "],
-  [/"[^"\n]{1,400}"|“[^”\n]{1,400}”|«[^»\n]{1,400}»|'[^'\n]{3,400}'/g, " ⟨quote⟩ "],
-  [/\b\d+(?:[.,:/-]\d+)*%?/g, " ⟨n⟩ "],
+/** [pattern, replacement, cheap precondition]: the precondition skips a regex pass that cannot match. */
+const MASKS: Array<[RegExp, string, (t: string) => boolean]> = [
+  [/```[\s\S]*?(?:```|$)/g, " ⟨code⟩ ", (t) => t.includes("```")],
+  [/`[^`\n]{1,200}`/g, " ⟨code⟩ ", (t) => t.includes("`")],
+  [/\$\$[\s\S]{1,2000}?\$\$|\$[^$\n]{1,400}\$|\\\[[\s\S]{1,2000}?\\\]|\\\([\s\S]{1,400}?\\\)/g, " ⟨math⟩ ", (t) => t.includes("$") || t.includes("\\")],
+  [/https?:\/\/\S+/g, " ⟨url⟩ ", (t) => t.includes("://")],
+  [/[\w.+-]+@[\w-]+\.[\w.]+/g, " ⟨email⟩ ", (t) => t.includes("@")],
+  [/"[^"\n]{1,400}"|“[^”\n]{1,400}”|«[^»\n]{1,400}»|'[^'\n]{3,400}'/g, " ⟨quote⟩ ", (t) => /["“«']/.test(t)],
+  [/\b\d+(?:[.,:/-]\d+)*%?/g, " ⟨n⟩ ", (t) => /\d/.test(t)],
   // Capitalised words not at a sentence start: names, places, products.
-  [/(?<=[a-z,;:]\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*/g, " ⟨name⟩ "],
+  [/(?<=[a-z,;:]\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*/g, " ⟨name⟩ ", () => true],
 ];
 
-/** Words in a frame; a prompt needs more words than this (a payload) to carry one. */
 export const FRAME_WORDS = 12;
 export const MINHASH_SIZE = 32;
 export const LSH_BANDS = 8;
 export const LSH_ROWS = MINHASH_SIZE / LSH_BANDS;
 
 export function maskPrompt(text: string): string {
-  let t = text.length > 8000 ? `${text.slice(0, 6000)} ${text.slice(-2000)}` : text;
-  for (const [re, token] of MASKS) t = t.replace(re, token);
+  let t = text.length > 3000 ? `${text.slice(0, 2000)} ${text.slice(-1000)}` : text;
+  for (const [re, token, applies] of MASKS) if (applies(t)) t = t.replace(re, token);
   return t.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
@@ -53,11 +53,17 @@ const hash64 = (s: string): string => hex(fnv1a32(s), fnv1a32(s, 0x2545f491));
 const PERM_A = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => (fnv1a32(`a${i}`) | 1) >>> 0);
 const PERM_B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => fnv1a32(`b${i}`));
 
+/** At most this many shingles: a template's identity is settled long before, and cost stays bounded. */
+const MAX_SHINGLES = 128;
+
 export function minhashOfWords(words: readonly string[]): Uint32Array {
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  const n = Math.max(1, words.length - 2);
+  const n = Math.min(MAX_SHINGLES, Math.max(1, words.length - 2));
+  const wh = new Uint32Array(n + 2);
+  for (let i = 0; i < n + 2; i++) wh[i] = fnv1a32(words[i] ?? "");
   for (let i = 0; i < n; i++) {
-    const shingle = fnv1a32(`${words[i] ?? ""} ${words[i + 1] ?? ""} ${words[i + 2] ?? ""}`);
+    // Word 3-shingle hash mixed arithmetically: no string is built per shingle.
+    const shingle = (Math.imul((wh[i] as number) ^ Math.imul(wh[i + 1] as number, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(wh[i + 2] as number, 0xc2b2ae35)) >>> 0;
     for (let k = 0; k < MINHASH_SIZE; k++) {
       let h = (Math.imul(shingle ^ (PERM_B[k] as number), PERM_A[k] as number) + (PERM_B[k] as number)) >>> 0;
       h ^= h >>> 15;
@@ -71,13 +77,13 @@ export function minhashOfWords(words: readonly string[]): Uint32Array {
 
 /** Paragraph-level frames: harnesses put their instruction on its own line before or after the payload. */
 function lineFrames(text: string): string[] {
-  const lines = text
-    .split(/\n+/)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-  if (lines.length < 2) return [];
-  const first = maskPrompt(lines[0] as string);
-  const last = maskPrompt(lines[lines.length - 1] as string);
+  const trimmed = text.trim();
+  const firstBreak = trimmed.indexOf("\n");
+  if (firstBreak < 0) return [];
+  // First and last lines found without splitting the whole text; each read up to 400 characters.
+  const first = maskPrompt(trimmed.slice(0, Math.min(firstBreak, 400)));
+  const lastStart = trimmed.lastIndexOf("\n") + 1;
+  const last = maskPrompt(trimmed.slice(lastStart, lastStart + 400));
   const out: string[] = [];
   // A line only frames a template when it says something (≥ 5 words), not "thanks!" or "⟨n⟩".
   if (first.split(" ").length >= 5) out.push(hash64(`first ${first}`));
@@ -89,7 +95,7 @@ export function templateSignature(text: string): TemplateSignature {
   const masked = maskPrompt(text);
   const words = masked.split(" ").filter((w) => w.length > 0);
   const frames = words.length > FRAME_WORDS + 3 ? [hash64(`head ${words.slice(0, FRAME_WORDS).join(" ")}`), hash64(`tail ${words.slice(-FRAME_WORDS).join(" ")}`)] : [];
-  frames.push(...lineFrames(text.length > 8000 ? `${text.slice(0, 4000)}\n${text.slice(-4000)}` : text));
+  frames.push(...lineFrames(text.length > 3000 ? `${text.slice(0, 2000)}\n${text.slice(-1000)}` : text));
   return {
     masked: masked.slice(0, 200),
     exact: hash64(masked),

@@ -1,5 +1,5 @@
 import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
-import { findCommunities, HARD_KINDS, LinkIndex, scoreCluster, type LinkKey, type LinkKind } from "../cluster/index.js";
+import { findCommunities, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -10,6 +10,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const EGRESS_TAINT_TTL_MS = 30 * DAY;
+const WEEK = 7 * DAY;
 
 export interface EngineOptions {
   model?: ExtractionStyleModel;
@@ -50,6 +51,8 @@ export class DetectionEngine implements HuntEngine {
   private nextAccountTick = -Infinity;
   private nextClusterTick = -Infinity;
   private now = -Infinity;
+  private communities: Community[] = [];
+  private startTs: number | null = null;
   private clusterCount = 0;
   /** Latest components: account → [cluster key, score, reasons]. */
   private membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
@@ -60,7 +63,7 @@ export class DetectionEngine implements HuntEngine {
   ) {
     this.model = opts.model ?? loadDefaultModel();
     this.accountTick = opts.accountTickMs ?? 15 * MINUTE;
-    this.clusterTick = opts.clusterTickMs ?? 2 * HOUR;
+    this.clusterTick = opts.clusterTickMs ?? 4 * HOUR;
     this.accountThreshold = opts.accountThreshold ?? 0.9;
     this.clusterThreshold = opts.clusterThreshold ?? 0.8;
   }
@@ -92,6 +95,9 @@ export class DetectionEngine implements HuntEngine {
     this.now = Math.max(this.now, ex.ts);
     const s = requestSignals(ex, this.model);
     const st = this.state(ex);
+    if (this.startTs === null) this.startTs = ex.ts;
+    const week = Math.max(0, Math.floor((ex.ts - this.startTs) / WEEK));
+    st.weekly.set(week, (st.weekly.get(week) ?? 0) + 1);
     // Inline account_meta wins over the accounts table (spec), so observe() applies it after.
     st.observe(ex, s);
     const covered = isCovered(st.meta);
@@ -182,13 +188,24 @@ export class DetectionEngine implements HuntEngine {
     this.dirty.clear();
   }
 
-  private rebuildClusters(now: number): void {
+  private rebuildClusters(now: number, force = false): void {
     this.rescoreAccounts(now);
     this.links.sweep(now);
+    // Nothing linked or unlinked since the last rebuild: communities are the same; member evidence
+    // may have grown, so rescore the communities we have instead of re-running Louvain.
+    if (this.links.takeChanged() === 0 && !force) {
+      this.rescoreCommunities(now);
+      return;
+    }
     const linkingKeys: LinkKey[] = [];
     for (const k of this.links.keys.values()) if (LinkIndex.links(k)) linkingKeys.push(k);
+    this.communities = findCommunities(linkingKeys);
+    this.rescoreCommunities(now);
+  }
+
+  private rescoreCommunities(now: number): void {
     const membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
-    for (const { accounts: members, links } of findCommunities(linkingKeys)) {
+    for (const { accounts: members, links } of this.communities) {
       const root = members[0] as string;
       const states = members.map((m) => this.accounts.get(m) as AccountState);
       const sc = scoreCluster(states, links);
@@ -226,7 +243,7 @@ export class DetectionEngine implements HuntEngine {
   }
 
   finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] } {
-    this.rebuildClusters(this.now);
+    this.rebuildClusters(this.now, true);
     const clusterIds = new Map<string, string>();
     const groups = [...new Map([...this.membership.values()].map((e) => [e.key, e])).values()].sort(
       (a, b) => b.members.length - a.members.length || (a.key < b.key ? -1 : 1),
@@ -270,6 +287,13 @@ export class DetectionEngine implements HuntEngine {
         domains,
         links: summariseLinks(g.links, 12),
         reasons: g.reasons,
+        infrastructure: {
+          countries: new Set(states.flatMap((s) => [...s.countries])).size,
+          asns: new Set(states.flatMap((s) => [...s.asns])).size,
+          slash24s: new Set(states.flatMap((s) => [...s.slash24s])).size,
+          userAgents: [...new Set(states.flatMap((s) => [...s.userAgents]))].slice(0, 5),
+        },
+        weekly: weeklySeries(states),
       };
     });
     return { accounts, clusters };
@@ -278,6 +302,12 @@ export class DetectionEngine implements HuntEngine {
   get clustersFound(): number {
     return this.clusterCount;
   }
+}
+
+function weeklySeries(states: readonly AccountState[]): number[] {
+  const out: number[] = [];
+  for (const st of states) for (const [w, n] of st.weekly) out[w] = (out[w] ?? 0) + n;
+  return Array.from(out, (x) => x ?? 0);
 }
 
 function displayValue(k: LinkKey): string {

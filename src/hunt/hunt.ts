@@ -11,7 +11,7 @@ import {
   type FileCounts,
   type OrderedReadState,
 } from "../ingest/index.js";
-import { buildReportJson, type HuntReportJson } from "../report/json.js";
+import { accountsCsv, buildReportJson, reportHtml, type HuntReportJson } from "../report/index.js";
 import type { Store } from "../store/index.js";
 
 /** What the hunt's detection engine must offer: fed in time order, asked for verdicts at the end. */
@@ -34,6 +34,7 @@ export interface HuntOptions {
 export interface HuntResult {
   report: HuntReportJson;
   reportPath: string;
+  htmlPath: string;
   quarantinePath: string | null;
 }
 
@@ -73,6 +74,9 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const report = buildReportJson({ totals: totalsOf(files), late: state.late, files, accounts, clusters, firstTs, lastTs });
   const reportPath = join(opts.outDir, "report.json");
   writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  const htmlPath = join(opts.outDir, "report.html");
+  writeFileSync(htmlPath, reportHtml(report));
+  writeFileSync(join(opts.outDir, "accounts.csv"), accountsCsv(report));
   if (opts.store) {
     await opts.store.putAccountVerdicts(accounts);
     await opts.store.replaceClusters(clusters);
@@ -85,5 +89,5 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       reasons: [`${report.summary.flagged_accounts} accounts flagged in ${report.summary.clusters} clusters`],
     });
   }
-  return { report, reportPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null };
+  return { report, reportPath, htmlPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null };
 }

@@ -34,6 +34,8 @@ export interface HuntReportJson {
     domains: Record<string, number>;
     links: Array<{ kind: string; value: string; accounts: number }>;
     reasons: string[];
+    infrastructure?: { countries: number; asns: number; slash24s: number; userAgents: string[] };
+    weekly?: number[];
   }>;
   files: FileCounts[];
   generated_at: string;
@@ -85,6 +87,8 @@ export function buildReportJson(input: {
       domains: Object.fromEntries(Object.entries(c.domains).map(([k, v]) => [k, round(v, 3)])),
       links: c.links,
       reasons: c.reasons,
+      infrastructure: c.infrastructure,
+      weekly: c.weekly,
     })),
     files: input.files,
     generated_at: (input.now ?? new Date()).toISOString(),

@@ -41,7 +41,7 @@ export function barChart(opts: { title: string; bars: Array<{ label: string; val
   const rowH = 20;
   const h = 30 + opts.bars.length * rowH;
   const max = Math.max(...opts.bars.map((b) => b.value), 1e-9);
-  const labelW = 170;
+  const labelW = 340;
   const rows = opts.bars
     .map((b, i) => {
       const y = 26 + i * rowH;
