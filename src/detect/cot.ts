@@ -21,6 +21,8 @@ export interface CotResult {
 
 interface Pattern {
   id: string;
+  /** Lowercase substrings the pattern cannot match without: a cheap test that skips the regex pass. */
+  stems: string[];
   re: RegExp;
   weight: number;
 }
@@ -32,38 +34,38 @@ const THOUGHT =
   "(?:chain[- ]of[- ]thoughts?|reasoning(?: process| trace| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts)";
 
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:your|its|the model'?s|the)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}`, "i"), weight: 0.75 },
-  { id: "internal-reasoning-noun", re: new RegExp(`\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ]thought|thinking)\\b`, "i"), weight: 0.7 },
-  { id: "chain-of-thought", re: /\bchain[- ]of[- ]thoughts?\b|\bCoT\b/i, weight: 0.55 },
-  { id: "think-aloud", re: /\bthink(?:ing)? (?:out loud|aloud)\b|\bnarrate (?:your|each|every) (?:thought|step)|\bverbali[sz]e (?:your|each|every)/i, weight: 0.6 },
-  { id: "thinking-tags", re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:your|its|the model'?s|the)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}`, "i"), weight: 0.75 },
+  { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ]thought|thinking)\\b`, "i"), weight: 0.7 },
+  { id: "chain-of-thought", stems: ["chain", "cot"], re: /\bchain[- ]of[- ]thoughts?\b|\bCoT\b/i, weight: 0.55 },
+  { id: "think-aloud", stems: ["loud", "narrate", "verbali"], re: /\bthink(?:ing)? (?:out loud|aloud)\b|\bnarrate (?:your|each|every) (?:thought|step)|\bverbali[sz]e (?:your|each|every)/i, weight: 0.6 },
+  { id: "thinking-tags", stems: ["<", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
   {
-    id: "reconstruct-from-answer",
+    id: "reconstruct-from-answer", stems: ["answer", "solution", "output", "label", "verdict"],
     re: /\b(?:here is|here's|given|this is|below is|i have|the (?:correct |final )?answer is)\b[^\n]{0,200}?\b(?:answer|solution|output|label|verdict)\b[\s\S]{0,300}?\b(?:write|reconstruct|generate|produce|explain|derive|recover|provide|give|show)\b[^.\n]{0,40}\b(?:reasoning|rationale|derivation|steps|thought process|chain of thought|justification|explanation)\b[^.\n]{0,40}\b(?:led|leads|lead|leading|arrive|arrives|arrived|get|gets|got|result(?:s|ed)?|produce[sd]?|behind)\b/i,
     weight: 0.8,
   },
-  { id: "reverse-engineer-reasoning", re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
-  { id: "every-step-of-reasoning", re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
-  { id: "do-not-skip-reasoning", re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking)\b/i, weight: 0.55 },
-  { id: "walk-through-reasoning", re: /\bwalk (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
-  { id: "complete-reasoning", re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
-  { id: "how-you-arrived", re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to)\b/i, weight: 0.35 },
+  { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
+  { id: "every-step-of-reasoning", stems: ["your reasoning", "your thinking", "your thought"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
+  { id: "do-not-skip-reasoning", stems: ["skip", "omit", "summari", "hid", "leav"], re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking)\b/i, weight: 0.55 },
+  { id: "walk-through-reasoning", stems: ["walk"], re: /\bwalk (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
+  { id: "complete-reasoning", stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation"], re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
+  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to)\b/i, weight: 0.35 },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
-  { id: "zh-reasoning", re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
-  { id: "ja-reasoning", re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
-  { id: "ko-reasoning", re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
-  { id: "es-pt-reasoning", re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|mostre|revele|escreva|explique)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/iu, weight: 0.6 },
-  { id: "fr-reasoning", re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/iu, weight: 0.6 },
-  { id: "de-reasoning", re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankengang\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Begründung)\b/iu, weight: 0.6 },
-  { id: "ru-reasoning", re: /цепочк[аиуе] (?:рассуждений|мыслей)|ход (?:своих |твоих |ваших )?(?:мыслей|рассуждений)|(?:покажи|опиши|распиши|изложи|покажите|опишите|распишите)[^.\n]{0,30}(?:рассуждени|мышлени|размышлени)/iu, weight: 0.6 },
+  { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
+  { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
+  { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
+  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|mostre|revele|escreva|explique)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/iu, weight: 0.6 },
+  { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/iu, weight: 0.6 },
+  { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankengang\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Begründung)\b/iu, weight: 0.6 },
+  { id: "ru-reasoning", stems: ["рассужд", "мысл", "мышлен", "размышл", "цепочк"], re: /цепочк[аиуе] (?:рассуждений|мыслей)|ход (?:своих |твоих |ваших )?(?:мыслей|рассуждений)|(?:покажи|опиши|распиши|изложи|покажите|опишите|распишите)[^.\n]{0,30}(?:рассуждени|мышлени|размышлени)/iu, weight: 0.6 },
 ];
 
 const WEAK: Pattern[] = [
-  { id: "step-by-step", re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|étape par étape|\bSchritt für Schritt\b|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|段階的に|단계별로/iu, weight: 0.22 },
-  { id: "explain-reasoning", re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
-  { id: "lets-think", re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
-  { id: "boxed-answer", re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b/i, weight: 0.25 },
-  { id: "justify-steps", re: /\bjustify (?:your|each|every) steps?\b|\bexplain every step\b|\bin (?:great|full|exhaustive) detail\b/i, weight: 0.25 },
+  { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|étape par étape|\bSchritt für Schritt\b|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|段階的に|단계별로/iu, weight: 0.22 },
+  { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic"], re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
+  { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
+  { id: "boxed-answer", stems: ["boxed", "final answer"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b/i, weight: 0.25 },
+  { id: "justify-steps", stems: ["justify", "every step", "detail"], re: /\bjustify (?:your|each|every) steps?\b|\bexplain every step\b|\bin (?:great|full|exhaustive) detail\b/i, weight: 0.25 },
 ];
 
 function combine(weights: number[]): number {
@@ -72,22 +74,19 @@ function combine(weights: number[]): number {
   return 1 - keep;
 }
 
-/**
- * Every pattern needs one of these stems; one pass of this cheap test skips the full pattern set for
- * the large majority of prompts (hot path: the gateway runs this on every request).
- */
-const PREFILTER =
-  /reason|think|thought|step|chain|cot\b|monolog|scratch|deliberat|narrat|verbali|answer|solution|rational|deriv|justif|work|arriv|boxed|detail|推理|思|链|過程|과정|사슬|흐름|razon|racioc|pensa|raisonn|réflex|pensée|gedank|denk|überleg|argument|schritt|рассужд|мысл|мышлен|шаг|пошаг|단계|ステップ|段階|逐步|一步|étape|paso|passo/i;
-
 function scan(text: string, where: "user" | "system", out: CotEvidence[]): void {
-  if (!text || !PREFILTER.test(text)) return;
+  if (!text) return;
+  const lower = text.toLowerCase();
+  const applies = (p: Pattern): boolean => p.stems.some((stem) => lower.includes(stem));
   // A harness's system prompt is fixed scaffolding the operator chose; weak asks there count more.
   const weakBoost = where === "system" ? 1.8 : 1;
   for (const p of STRONG) {
+    if (!applies(p)) continue;
     const m = p.re.exec(text);
     if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: p.weight, where });
   }
   for (const p of WEAK) {
+    if (!applies(p)) continue;
     const m = p.re.exec(text);
     if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: Math.min(0.5, p.weight * weakBoost), where });
   }

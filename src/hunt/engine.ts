@@ -63,7 +63,7 @@ export class DetectionEngine implements HuntEngine {
   ) {
     this.model = opts.model ?? loadDefaultModel();
     this.accountTick = opts.accountTickMs ?? 15 * MINUTE;
-    this.clusterTick = opts.clusterTickMs ?? 4 * HOUR;
+    this.clusterTick = opts.clusterTickMs ?? 6 * HOUR;
     this.accountThreshold = opts.accountThreshold ?? 0.9;
     this.clusterThreshold = opts.clusterThreshold ?? 0.8;
   }
