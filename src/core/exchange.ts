@@ -95,3 +95,27 @@ export function lastUserText(ex: Exchange): string {
 export function headTail(text: string, head = 1500, tail = 500): string {
   return text.length <= head + tail ? text : `${text.slice(0, head)}\n${text.slice(-tail)}`;
 }
+
+/** An exchange with nothing in it but what is given: for text-only inputs (`classify`) and tests. */
+export function blankExchange(overrides: Partial<Exchange> = {}): Exchange {
+  return {
+    id: "",
+    ts: 0,
+    account: "",
+    api: "openai.chat",
+    model: "",
+    system: "",
+    userTurns: [],
+    assistantTurns: [],
+    turnCount: 0,
+    tools: [],
+    toolCalls: [],
+    toolResults: 0,
+    media: { image: 0, audio: 0, file: 0 },
+    params: { logprobs: false, logitBias: false, stream: false, reasoningRequested: false },
+    usage: {},
+    client: {},
+    accountMeta: {},
+    ...overrides,
+  };
+}

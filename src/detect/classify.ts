@@ -1,5 +1,5 @@
-import type { Exchange } from "../core/index.js";
-import { LineSplitter, parseExchangeValue, type InputSource, type QuarantineWriter, type RawLine } from "../ingest/index.js";
+import { blankExchange, type Exchange } from "../core/index.js";
+import { jsonLineBatches, newFileCounts, parseExchangeValue, reject, type InputSource, type QuarantineWriter } from "../ingest/index.js";
 import type { ExtractionStyleModel } from "./classifier.js";
 import { requestSignals, type RequestSignals } from "./signals.js";
 
@@ -20,28 +20,6 @@ export function signalsJson(s: RequestSignals): Record<string, unknown> {
   };
 }
 
-function textExchange(text: string, system: string): Exchange {
-  return {
-    id: "",
-    ts: 0,
-    account: "",
-    api: "openai.chat",
-    model: "",
-    system,
-    userTurns: [text],
-    assistantTurns: [],
-    turnCount: 1,
-    tools: [],
-    toolCalls: [],
-    toolResults: 0,
-    media: { image: 0, audio: 0, file: 0 },
-    params: { logprobs: false, logitBias: false, stream: false, reasoningRequested: false },
-    usage: {},
-    client: {},
-    accountMeta: {},
-  };
-}
-
 /** Reads exchange-log or `{"text": ...}` lines and writes each back with `signals`; bad lines are quarantined. */
 export async function classifyStream(
   source: InputSource,
@@ -49,50 +27,26 @@ export async function classifyStream(
   quarantine: QuarantineWriter,
   write: (line: string) => void,
 ): Promise<{ lines: number; classified: number; quarantined: number }> {
-  const counts = { lines: 0, classified: 0, quarantined: 0 };
-  const splitter = new LineSplitter();
-  const lines: RawLine[] = [];
-  const drain = (): void => {
+  const counts = newFileCounts(source.name);
+  let classified = 0;
+  for await (const lines of jsonLineBatches(source, quarantine, counts)) {
     for (const line of lines) {
-      if (line.kind === "oversize") {
-        counts.lines++;
-        counts.quarantined++;
-        quarantine.write({ file: source.name, line: line.lineNo, reason: `line exceeds limit (${line.bytes} bytes)`, raw: line.prefix, truncated: true });
-        continue;
-      }
-      if (line.text.trim() === "") continue;
-      counts.lines++;
-      let value: unknown;
-      try {
-        value = JSON.parse(line.text);
-      } catch (err) {
-        counts.quarantined++;
-        quarantine.write({ file: source.name, line: line.lineNo, reason: `not JSON: ${(err as Error).message}`, raw: line.text });
-        continue;
-      }
+      const v = line.value;
+      const obj = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
       let ex: Exchange;
-      const obj = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
       if (obj && typeof obj.text === "string" && obj.request === undefined) {
-        ex = textExchange(obj.text, typeof obj.system === "string" ? obj.system : "");
+        ex = blankExchange({ userTurns: [obj.text], turnCount: 1, system: typeof obj.system === "string" ? obj.system : "" });
       } else {
-        const verdict = parseExchangeValue(value);
+        const verdict = parseExchangeValue(v);
         if (!verdict.ok) {
-          counts.quarantined++;
-          quarantine.write({ file: source.name, line: line.lineNo, reason: verdict.reason, raw: line.text });
+          reject(quarantine, counts, source, line, verdict.reason);
           continue;
         }
         ex = verdict.exchange;
       }
-      counts.classified++;
+      classified++;
       write(JSON.stringify({ ...(obj ?? {}), signals: signalsJson(requestSignals(ex, model)) }));
     }
-    lines.length = 0;
-  };
-  for await (const chunk of source.chunks(() => undefined)) {
-    splitter.push(chunk, lines);
-    drain();
   }
-  splitter.end(lines);
-  drain();
-  return counts;
+  return { lines: counts.lines, classified, quarantined: counts.quarantined };
 }

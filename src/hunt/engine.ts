@@ -52,6 +52,9 @@ export class DetectionEngine implements HuntEngine {
   private nextClusterTick = -Infinity;
   private now = -Infinity;
   private communities: Community[] = [];
+  private pendingChanges = 0;
+  private lastMemberships = 0;
+  private lastLouvainAt = -Infinity;
   private startTs: number | null = null;
   private clusterCount = 0;
   /** Latest components: account → [cluster key, score, reasons]. */
@@ -191,14 +194,20 @@ export class DetectionEngine implements HuntEngine {
   private rebuildClusters(now: number, force = false): void {
     this.rescoreAccounts(now);
     this.links.sweep(now);
-    // Nothing linked or unlinked since the last rebuild: communities are the same; member evidence
-    // may have grown, so rescore the communities we have instead of re-running Louvain.
-    if (this.links.takeChanged() === 0 && !force) {
+    // Louvain re-runs when links changed materially (≥ 2% of memberships) or a week has passed;
+    // between runs the current communities are rescored on their members' growing evidence, and
+    // newcomers carrying a flagged cluster's identifiers are caught at their first request (taint).
+    this.pendingChanges += this.links.takeChanged();
+    const material = this.pendingChanges >= Math.max(20, 0.02 * this.lastMemberships);
+    if (!force && !(material || now - this.lastLouvainAt >= 7 * DAY)) {
       this.rescoreCommunities(now);
       return;
     }
+    this.pendingChanges = 0;
+    this.lastLouvainAt = now;
     const linkingKeys: LinkKey[] = [];
     for (const k of this.links.keys.values()) if (LinkIndex.links(k)) linkingKeys.push(k);
+    this.lastMemberships = linkingKeys.reduce((a, k) => a + k.members.size, 0);
     this.communities = findCommunities(linkingKeys);
     this.rescoreCommunities(now);
   }

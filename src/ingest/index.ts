@@ -9,3 +9,4 @@ export { ingestIntoStore } from "./ingest.js";
 export { readAccountsTable } from "./accounts.js";
 export { newFileCounts, totalsOf, type FileCounts, type ReadTotals } from "./summary.js";
 export { ExchangeHeap, RecentIds } from "./order.js";
+export { jsonLineBatches, reject, type JsonLine } from "./jsonlines.js";

@@ -1,7 +1,7 @@
 import type { Exchange } from "../core/index.js";
 import { AdapterError, toExchange } from "./adapters.js";
 import { describeIssue, envelopeSchema } from "./envelope.js";
-import { LineSplitter, MAX_LINE_BYTES, type RawLine } from "./lines.js";
+import { jsonLineBatches, reject } from "./jsonlines.js";
 import type { QuarantineWriter } from "./quarantine.js";
 import { openSource, type InputSource } from "./source.js";
 import { newFileCounts, type FileCounts } from "./summary.js";
@@ -56,49 +56,16 @@ export async function openSources(names: readonly string[]): Promise<InputSource
  * updates `file.exchanges` / `file.duplicates`.
  */
 export async function* readExchangeLog(sources: readonly InputSource[], opts: ReadOptions): AsyncGenerator<ExchangeBatch> {
-  const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   for (const source of sources) {
     const counts = newFileCounts(source.name);
-    const splitter = new LineSplitter(maxLine);
-    const onRaw = (n: number): void => {
-      counts.bytes += n;
-      opts.onBytes?.(n);
-    };
-    const lines: RawLine[] = [];
-    const handle = (): ExchangeBatch => {
+    for await (const lines of jsonLineBatches(source, opts.quarantine, counts, { maxLineBytes: opts.maxLineBytes, onBytes: opts.onBytes })) {
       const exchanges: Exchange[] = [];
       for (const line of lines) {
-        if (line.kind === "oversize") {
-          counts.lines++;
-          counts.quarantined++;
-          opts.quarantine.write({
-            file: source.name,
-            line: line.lineNo,
-            reason: `line exceeds ${maxLine} bytes (${line.bytes} bytes)`,
-            raw: line.prefix,
-            bytes: line.bytes,
-            sha256: line.sha256,
-            truncated: true,
-          });
-          continue;
-        }
-        if (line.text.trim() === "") continue;
-        counts.lines++;
-        const verdict = parseExchangeLine(line.text);
+        const verdict = parseExchangeValue(line.value);
         if (verdict.ok) exchanges.push(verdict.exchange);
-        else {
-          counts.quarantined++;
-          opts.quarantine.write({ file: source.name, line: line.lineNo, reason: verdict.reason, raw: line.text });
-        }
+        else reject(opts.quarantine, counts, source, line, verdict.reason);
       }
-      lines.length = 0;
-      return { file: counts, exchanges };
-    };
-    for await (const chunk of source.chunks(onRaw)) {
-      splitter.push(chunk, lines);
-      if (lines.length > 0) yield handle();
+      yield { file: counts, exchanges };
     }
-    splitter.end(lines);
-    yield handle();
   }
 }

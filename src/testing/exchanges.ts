@@ -1,8 +1,8 @@
-import type { Exchange } from "../core/index.js";
+import { blankExchange, type Exchange } from "../core/index.js";
 
 /** A plausible normalised exchange for tests; override what the test is about. */
 export function makeExchange(overrides: Partial<Exchange> = {}): Exchange {
-  return {
+  return blankExchange({
     id: "ex_1",
     ts: Date.parse("2026-02-03T08:15:02.113Z"),
     account: "acct_4821",
@@ -21,5 +21,5 @@ export function makeExchange(overrides: Partial<Exchange> = {}): Exchange {
     client: { ip: "203.0.113.7", asn: 64500, country: "SG", userAgent: "python-httpx/0.27.0" },
     accountMeta: { createdAt: "2026-02-01T00:00:00Z", paymentFp: "pf_9a1c", verified: false },
     ...overrides,
-  };
+  });
 }

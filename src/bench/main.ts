@@ -1,0 +1,113 @@
+import { execFileSync } from "node:child_process";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { once } from "node:events";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { createGunzip } from "node:zlib";
+import { simulate } from "../sim/index.js";
+
+/**
+ * `npm run bench`: hot-path throughput and latency, each measured in its own process beside the
+ * floor it is compared with, in the same run. Data is generated once into ./bench-data (ignored by git).
+ */
+const WORKER = join(dirname(fileURLToPath(import.meta.url)), "worker.js");
+const DATA = process.env.HYDRASENTRY_BENCH_DATA ?? "bench-data";
+
+interface Measure {
+  mode: string;
+  items: number;
+  seconds: number;
+  maxRssMb: number;
+  [k: string]: number | string;
+}
+
+function measure(mode: string, file: string): Measure {
+  const scratch = mkdtempSync(join(tmpdir(), `hs-bench-${mode}-`));
+  try {
+    const out = execFileSync(process.execPath, [WORKER, mode, file, scratch], { encoding: "utf8", maxBuffer: 1 << 20 });
+    return JSON.parse(out.trim().split("\n").pop() as string) as Measure;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function ensureData(): Promise<{ gz: string; plain1m: string; plain4m: string }> {
+  mkdirSync(DATA, { recursive: true });
+  const gz = join(DATA, "exchanges.jsonl.gz");
+  if (!existsSync(gz)) {
+    process.stderr.write("bench: simulating ~1.1M exchanges (anthropic-2026, scale 0.04; once)…\n");
+    const tmp = join(DATA, "sim");
+    await simulate({ scenario: "anthropic-2026", scale: 0.04, seed: 5, outDir: tmp });
+    renameSync(join(tmp, "exchanges.jsonl.gz"), gz);
+  }
+  const plain1m = join(DATA, "1m.jsonl");
+  const plain4m = join(DATA, "4m.jsonl");
+  if (!existsSync(plain1m) || !existsSync(plain4m)) {
+    process.stderr.write("bench: writing plain 1M and 4M files (4M = four copies with distinct ids)…\n");
+    const one = createWriteStream(plain1m);
+    const four = createWriteStream(plain4m);
+    const lines: string[] = [];
+    for await (const line of createInterface({ input: createReadStream(gz).pipe(createGunzip()), crlfDelay: Infinity })) {
+      if (!line) continue;
+      lines.push(line);
+      if (lines.length >= 1_000_000) break;
+    }
+    for (const l of lines) if (!one.write(`${l}\n`)) await once(one, "drain");
+    for (let copy = 0; copy < 4; copy++) {
+      for (const l of lines) if (!four.write(`${copy ? l.replace('"id":"ex_', `"id":"c${copy}_`) : l}\n`)) await once(four, "drain");
+    }
+    one.end();
+    four.end();
+    await Promise.all([once(one, "close"), once(four, "close")]);
+  }
+  return { gz, plain1m, plain4m };
+}
+
+const f0 = (x: number): string => Math.round(x).toLocaleString("en-US");
+const mb = (file: string): number => statSync(file).size / (1 << 20);
+
+async function main(): Promise<void> {
+  const { gz, plain1m, plain4m } = await ensureData();
+  const only = process.argv[2];
+  const rows: string[] = [];
+  const line = (name: string, m: Measure, bytesMb: number, extra = ""): void => {
+    rows.push(`| ${name} | ${f0(m.items)} | ${m.seconds.toFixed(1)} | ${f0(m.items / m.seconds)} | ${(bytesMb / m.seconds).toFixed(1)} | ${f0(m.maxRssMb)} | ${extra} |`);
+    process.stderr.write(`bench: ${name} done\n`);
+  };
+
+  if (!only || only === "ingest") {
+    const floor1 = measure("floor-readline", plain1m);
+    const ing1 = measure("ingest", plain1m);
+    const ing4 = measure("ingest", plain4m);
+    line("floor: readline + JSON.parse (1M)", floor1, mb(plain1m));
+    line("ingest → SQLite (1M)", ing1, mb(plain1m), `${((ing1.items / ing1.seconds / (floor1.items / floor1.seconds)) * 100).toFixed(0)}% of floor`);
+    line("ingest → SQLite (4M)", ing4, mb(plain4m), `peak RSS ${((ing4.maxRssMb / ing1.maxRssMb - 1) * 100).toFixed(0)}% vs 1M`);
+  }
+  if (!only || only === "signals") {
+    const sig = measure("signals", gz);
+    line("request signals (one core)", sig, 0, `p50 ${sig.p50_us?.toString().slice(0, 5)} µs, p99 ${String(sig.p99_us).slice(0, 6)} µs, p99.9 ${String(sig.p999_us).slice(0, 6)} µs, mean prompt ${f0(Number(sig.mean_prompt_chars))} chars`);
+  }
+  if (!only || only === "hunt") {
+    const floor = measure("floor-gunzip", gz);
+    const hunt = measure("hunt", gz);
+    line("floor: gunzip + JSON.parse", floor, mb(gz));
+    line("hunt (all levels, time-ordered)", hunt, mb(gz), `${((hunt.items / hunt.seconds / (floor.items / floor.seconds)) * 100).toFixed(1)}% of floor`);
+  }
+  process.stdout.write(
+    [
+      `hydrasentry bench · node ${process.version} · ${new Date().toISOString()}`,
+      "",
+      "| run | items | seconds | items/s | MB/s | peak RSS MB | note |",
+      "|---|---|---|---|---|---|---|",
+      ...rows,
+      "",
+    ].join("\n"),
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${String(err)}\n`);
+  process.exitCode = 1;
+});

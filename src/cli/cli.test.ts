@@ -1,0 +1,69 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { SqliteStore } from "../store/index.js";
+import { openaiChatLine } from "../ingest/testing/lines.js";
+
+const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+const run = (args: string[], input?: string) => spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { encoding: "utf8", input, timeout: 60_000 });
+
+function bigLog(path: string, n: number): void {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(JSON.stringify(openaiChatLine(`k${i}`, new Date(Date.UTC(2026, 1, 3, 8) + i * 1000).toISOString())));
+  writeFileSync(path, `${lines.join("\n")}\n`);
+}
+
+describe("hydrasentry CLI", () => {
+  it("exits 2 naming the path when an input is missing, and writes no report", () => {
+    const out = mkdtempSync(join(tmpdir(), "hs-cli-"));
+    const r = run(["hunt", "/nonexistent/log.jsonl", "--out", out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("/nonexistent/log.jsonl");
+    expect(existsSync(join(out, "report.json"))).toBe(false);
+  });
+
+  it("hunts stdin, quarantines bad lines and says so", () => {
+    const out = mkdtempSync(join(tmpdir(), "hs-cli-"));
+    const input = `${JSON.stringify(openaiChatLine("a"))}\nnot json\n${JSON.stringify(openaiChatLine("a"))}\n`;
+    const r = run(["--json", "hunt", "-", "--out", out], input);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout) as { summary: Record<string, number>; quarantine: string };
+    expect(summary.summary).toMatchObject({ lines: 3, exchanges: 1, duplicates: 1, quarantined: 1, accounts: 1 });
+    expect(readFileSync(summary.quarantine, "utf8")).toContain('"line":2');
+  });
+
+  it("ingest survives kill -9 mid-way: a re-run loses and doubles nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-kill-"));
+    const log = join(dir, "big.jsonl");
+    const n = 60_000;
+    bigLog(log, n);
+    const db = join(dir, "hs.db");
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "ingest", log, "--db", db], { stdio: "ignore" });
+    // Kill once some batches have committed (the WAL file grows), before the end.
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (existsSync(`${db}-wal`) || child.exitCode !== null) {
+          clearInterval(timer);
+          setTimeout(() => {
+            child.kill("SIGKILL");
+            resolve();
+          }, 150);
+        }
+      }, 20);
+    });
+    await new Promise((r) => child.once("exit", r));
+    const partial = new SqliteStore(db);
+    const before = await partial.countExchanges();
+    await partial.close();
+    expect(before).toBeLessThan(n); // the kill really interrupted it
+    const again = run(["--json", "ingest", log, "--db", db]);
+    expect(again.status).toBe(0);
+    const res = JSON.parse(again.stdout) as { summary: { exchanges: number; duplicates: number }; stored: number };
+    expect(res.stored).toBe(n);
+    expect(res.summary.exchanges + res.summary.duplicates).toBe(n);
+    expect(res.summary.duplicates).toBe(before);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { computeEval, ExchangeCounter, type ReportAccount, type TruthRow } from "./eval.js";
+
+const T = (account: string, role: string, label: "distill" | "organic", campaign: string | null): [string, TruthRow] => [account, { account, role, label, campaign }];
+const H = 3_600_000;
+
+describe("computeEval on a hand-checkable report", () => {
+  // a1, a2: campaign X; a3: campaign Y; o1, o2: organic.
+  const truth = new Map([T("a1", "broad", "distill", "X"), T("a2", "broad", "distill", "X"), T("a3", "surgical", "distill", "Y"), T("o1", "casual", "organic", null), T("o2", "casual", "organic", null)]);
+  const report = new Map<string, ReportAccount>([
+    ["a1", { flagged: true, firstFlaggedAt: 2 * H }], // 4 exchanges at 0,1,2,3h → 2 leaked (0h, 1h)
+    ["a2", { flagged: true, firstFlaggedAt: 0 }], // 2 exchanges, none leaked
+    ["a3", { flagged: false, firstFlaggedAt: null }], // 2 exchanges, all leaked
+    ["o1", { flagged: true, firstFlaggedAt: H }], // a false positive
+    ["o2", { flagged: false, firstFlaggedAt: null }],
+  ]);
+  const counter = new ExchangeCounter(truth, report);
+  for (const h of [0, 1, 2, 3]) counter.add("a1", h * H);
+  for (const h of [0, 5]) counter.add("a2", h * H);
+  for (const h of [0, 30]) counter.add("a3", h * H);
+  for (const h of [0, 2]) counter.add("o1", h * H);
+  counter.add("o2", 0);
+  const r = computeEval(truth, report, counter);
+
+  it("computes precision, recall, FPR and F1", () => {
+    expect(r.overall).toMatchObject({ tp: 2, fp: 1, fn: 1, tn: 1 });
+    expect(r.overall.precision).toBeCloseTo(2 / 3);
+    expect(r.overall.recall).toBeCloseTo(2 / 3);
+    expect(r.overall.fpr).toBeCloseTo(1 / 2);
+    expect(r.overall.f1).toBeCloseTo(2 / 3);
+  });
+
+  it("computes exchange-weighted recall and exchanges leaked before detection per campaign", () => {
+    const x = r.groups.find((g) => g.kind === "campaign" && g.group === "X")!;
+    expect(x).toMatchObject({ accounts: 2, flagged: 2, exchanges: 6, leaked: 2 });
+    expect(x.exchangeWeightedRecall).toBe(1);
+    expect(x.leakedRate).toBeCloseTo(2 / 6);
+    const y = r.groups.find((g) => g.kind === "campaign" && g.group === "Y")!;
+    expect(y).toMatchObject({ flagged: 0, exchanges: 2, leaked: 2, exchangeWeightedRecall: 0, leakedRate: 1 });
+    const distill = r.groups.find((g) => g.kind === "label" && g.group === "distill")!;
+    expect(distill.leakedRate).toBeCloseTo(4 / 8);
+    expect(r.overall.leakedRate).toBeCloseTo(0.5);
+  });
+
+  it("reports organic groups' flagged share as a false-positive rate", () => {
+    const casual = r.groups.find((g) => g.kind === "role" && g.group === "casual")!;
+    expect(casual).toMatchObject({ label: "organic", accounts: 2, flagged: 1, flaggedRate: 0.5 });
+  });
+
+  it("draws per-campaign detection curves that end at 100% sent", () => {
+    const x = r.curves.X!;
+    expect(x[x.length - 1]!.sent).toBe(1);
+    expect(x[x.length - 1]!.leaked).toBeCloseTo(2 / 6);
+    expect(x[x.length - 1]!.accountsFlagged).toBe(1);
+    expect(r.curves.Y![r.curves.Y!.length - 1]!.accountsFlagged).toBe(0);
+  });
+});
