@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       }
     }
   } else if (mode === "ingest") {
-    const store = new SqliteStore(`${scratch}/bench.db`);
+    const store = new SqliteStore(`${scratch}/bench.db`, { writerThread: true });
     const q = new QuarantineWriter(`${scratch}/q.jsonl`);
     const files = await ingestIntoStore(await openSources([file]), { store, quarantine: q });
     items = files.reduce((a, f) => a + f.exchanges, 0);

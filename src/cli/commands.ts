@@ -10,7 +10,7 @@ import { Progress } from "./progress.js";
 import { dirname, join } from "node:path";
 import { classifyStream, loadDefaultModel } from "../detect/index.js";
 import { simulate } from "../sim/index.js";
-import { evalHtml, evalTable, runEval } from "../eval/index.js";
+import { evalHtml, evalTable, runEval, sharedCardBaseline } from "../eval/index.js";
 import { writeFileSync } from "node:fs";
 import { openSource } from "../ingest/index.js";
 
@@ -44,7 +44,7 @@ export function registerCommands(program: Command): void {
     .action(
       action(program, async (files: string[], o: { db: string; quarantine?: string }) => {
         const sources = await openSources(files);
-        const store = await openStore(o.db);
+        const store = await openStore(o.db, { bulkWrites: true });
         const qPath = o.quarantine ?? (o.db.startsWith("postgres") ? "quarantine.jsonl" : join(dirname(resolve(o.db)), "quarantine.jsonl"));
         const quarantine = new QuarantineWriter(qPath, "append");
         const total = sources.every((s) => s.sizeBytes !== null) ? sources.reduce((a, s) => a + (s.sizeBytes ?? 0), 0) : null;
@@ -206,6 +206,21 @@ export function registerCommands(program: Command): void {
           [evalTable(result), "", `campaign report: ${resolve(hunt.htmlPath)}`, `report.json:     ${resolve(hunt.reportPath)}`, `evaluation:      ${resolve(evalHtmlPath)}`].join("\n"),
           { report: hunt.reportPath, html: hunt.htmlPath, eval: result.overall },
         );
+      }),
+    );
+
+  program
+    .command("baseline")
+    .description("write a report from the naive rule 'card shared by N+ accounts' (a yardstick for eval)")
+    .argument("<files...>", "exchange-log files")
+    .requiredOption("--out <dir>", "output directory")
+    .option("--min-accounts <n>", "accounts per card that trigger the rule", "5")
+    .action(
+      action(program, async (files: string[], o: { out: string; minAccounts: string }) => {
+        const n = Number(o.minAccounts);
+        if (!Number.isInteger(n) || n < 2) throw new ArgumentError(`--min-accounts must be a whole number ≥ 2, got ${o.minAccounts}`);
+        const result = await runHunt({ inputs: files, outDir: o.out, engine: () => sharedCardBaseline(n) });
+        out(program, `baseline report: ${result.reportPath} (${result.report.summary.flagged_accounts} accounts flagged)`, { report: result.reportPath, summary: result.report.summary });
       }),
     );
 }

@@ -55,3 +55,18 @@ describe("computeEval on a hand-checkable report", () => {
     expect(r.curves.Y![r.curves.Y!.length - 1]!.accountsFlagged).toBe(0);
   });
 });
+
+describe("shared-card baseline", () => {
+  it("flags accounts on a card from the moment the card reaches the threshold", async () => {
+    const { sharedCardBaseline } = await import("./baseline.js");
+    const { makeExchange } = await import("../testing/exchanges.js");
+    const engine = sharedCardBaseline(3);
+    const ex = (id: string, account: string, ts: number, card: string) => makeExchange({ id, account, ts, accountMeta: { paymentFp: card } });
+    engine.observe([ex("1", "a", 10, "pf_x"), ex("2", "b", 20, "pf_x"), ex("3", "z", 25, "pf_solo"), ex("4", "c", 30, "pf_x"), ex("5", "a", 40, "pf_x")]);
+    const { accounts } = engine.finish();
+    const by = new Map(accounts.map((a) => [a.account, a]));
+    expect(by.get("a")).toMatchObject({ flagged: true, firstFlaggedAt: 30, exchanges: 2 });
+    expect(by.get("c")).toMatchObject({ flagged: true, firstFlaggedAt: 30 });
+    expect(by.get("z")).toMatchObject({ flagged: false, firstFlaggedAt: null });
+  });
+});

@@ -9,6 +9,8 @@ import { newFileCounts, type FileCounts } from "./summary.js";
 export interface ExchangeBatch {
   file: FileCounts;
   exchanges: Exchange[];
+  /** The accepted lines as received, parallel to `exchanges` (what the store keeps). */
+  lines: string[];
 }
 
 export interface ReadOptions {
@@ -60,12 +62,15 @@ export async function* readExchangeLog(sources: readonly InputSource[], opts: Re
     const counts = newFileCounts(source.name);
     for await (const lines of jsonLineBatches(source, opts.quarantine, counts, { maxLineBytes: opts.maxLineBytes, onBytes: opts.onBytes })) {
       const exchanges: Exchange[] = [];
+      const raw: string[] = [];
       for (const line of lines) {
         const verdict = parseExchangeValue(line.value);
-        if (verdict.ok) exchanges.push(verdict.exchange);
-        else reject(opts.quarantine, counts, source, line, verdict.reason);
+        if (verdict.ok) {
+          exchanges.push(verdict.exchange);
+          raw.push(line.text);
+        } else reject(opts.quarantine, counts, source, line, verdict.reason);
       }
-      yield { file: counts, exchanges };
+      yield { file: counts, exchanges, lines: raw };
     }
   }
 }

@@ -10,13 +10,16 @@ export { PostgresStore } from "./postgres.js";
 
 export const DEFAULT_DB_PATH = ".hydrasentry/hydrasentry.db";
 
-/** `postgres://…` / `postgresql://…` → PostgreSQL; anything else is a SQLite file path. */
-export async function openStore(location: string = DEFAULT_DB_PATH): Promise<Store> {
+/**
+ * `postgres://…` / `postgresql://…` → PostgreSQL; anything else is a SQLite file path. `bulkWrites`
+ * moves SQLite exchange inserts to a writer thread (for ingest).
+ */
+export async function openStore(location: string = DEFAULT_DB_PATH, opts: { bulkWrites?: boolean } = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(location)) {
     const url = new URL(location);
     const schema = url.searchParams.get("schema") ?? undefined;
     url.searchParams.delete("schema");
     return PostgresStore.open({ connectionString: url.toString(), schema });
   }
-  return new SqliteStore(location === ":memory:" ? location : resolve(location));
+  return new SqliteStore(location === ":memory:" ? location : resolve(location), { writerThread: opts.bulkWrites === true });
 }

@@ -1,11 +1,12 @@
 import pg from "pg";
 import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
 import { StoreError } from "../core/index.js";
-import { mergeMeta, type IntelQuery, type Store } from "./store.js";
+import { decodeBody } from "./decode.js";
+import { encodeBody, mergeMeta, type IntelQuery, type Store } from "./store.js";
 
 const SCHEMA = (s: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${s};
-CREATE TABLE IF NOT EXISTS ${s}.exchanges (id TEXT PRIMARY KEY, ts BIGINT NOT NULL, account TEXT NOT NULL, body JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.exchanges (id TEXT PRIMARY KEY, ts BIGINT NOT NULL, account TEXT NOT NULL, fmt TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS exchanges_ts ON ${s}.exchanges (ts, id);
 CREATE TABLE IF NOT EXISTS ${s}.account_meta (account TEXT PRIMARY KEY, meta JSONB NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.account_verdicts (account TEXT PRIMARY KEY, flagged BOOLEAN NOT NULL, body JSONB NOT NULL);
@@ -70,12 +71,13 @@ export class PostgresStore implements Store {
     }
   }
 
-  async putExchanges(batch: readonly Exchange[]): Promise<number> {
+  async putExchanges(batch: readonly Exchange[], lines?: readonly string[]): Promise<number> {
     if (batch.length === 0) return 0;
+    const bodies = batch.map((e, i) => encodeBody(e, lines?.[i]));
     const res = await this.q(
-      `INSERT INTO ${this.s}.exchanges (id, ts, account, body)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[]) ON CONFLICT (id) DO NOTHING`,
-      [batch.map((e) => e.id), batch.map((e) => e.ts), batch.map((e) => e.account), batch.map((e) => JSON.stringify(e))],
+      `INSERT INTO ${this.s}.exchanges (id, ts, account, fmt, body)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (id) DO NOTHING`,
+      [batch.map((e) => e.id), batch.map((e) => e.ts), batch.map((e) => e.account), bodies.map((b) => b.fmt), bodies.map((b) => b.body)],
     );
     return res.rowCount ?? 0;
   }
@@ -88,15 +90,15 @@ export class PostgresStore implements Store {
   async *exchangesInTimeOrder(pageSize = 5000): AsyncGenerator<Exchange[]> {
     let last: { ts: string; id: string } | null = null;
     for (;;) {
-      const res: pg.QueryResult<{ id: string; ts: string; body: Exchange }> = last
-        ? await this.q(`SELECT id, ts, body FROM ${this.s}.exchanges WHERE (ts, id) > ($1, $2) ORDER BY ts, id LIMIT $3`, [
+      const res: pg.QueryResult<{ id: string; ts: string; fmt: string; body: string }> = last
+        ? await this.q(`SELECT id, ts, fmt, body FROM ${this.s}.exchanges WHERE (ts, id) > ($1, $2) ORDER BY ts, id COLLATE "C" LIMIT $3`, [
             last.ts,
             last.id,
             pageSize,
           ])
-        : await this.q(`SELECT id, ts, body FROM ${this.s}.exchanges ORDER BY ts, id LIMIT $1`, [pageSize]);
+        : await this.q(`SELECT id, ts, fmt, body FROM ${this.s}.exchanges ORDER BY ts, id COLLATE "C" LIMIT $1`, [pageSize]);
       if (res.rows.length === 0) return;
-      yield res.rows.map((r) => r.body);
+      yield res.rows.map((r) => decodeBody(r.fmt, r.body));
       const tail = res.rows[res.rows.length - 1] as { id: string; ts: string };
       last = { ts: tail.ts, id: tail.id };
     }

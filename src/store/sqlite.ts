@@ -1,12 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
 import { StoreError } from "../core/index.js";
-import { mergeMeta, type IntelQuery, type Store } from "./store.js";
+import { decodeBody } from "./decode.js";
+import { encodeBody, mergeMeta, type IntelQuery, type Store } from "./store.js";
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS exchanges (id TEXT PRIMARY KEY, ts INTEGER NOT NULL, account TEXT NOT NULL, body TEXT NOT NULL) WITHOUT ROWID;
+-- A rowid table: rows carry the whole normalised exchange (~1 KB), too large for WITHOUT ROWID.
+CREATE TABLE IF NOT EXISTS exchanges (id TEXT NOT NULL UNIQUE, ts INTEGER NOT NULL, account TEXT NOT NULL, fmt TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS exchanges_ts ON exchanges (ts, id);
 CREATE TABLE IF NOT EXISTS account_meta (account TEXT PRIMARY KEY, meta TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account_verdicts (account TEXT PRIMARY KEY, flagged INTEGER NOT NULL, body TEXT NOT NULL);
@@ -25,9 +28,20 @@ export class SqliteStore implements Store {
   readonly backend = "sqlite";
   private readonly db: Database.Database;
   private readonly insertExchange: Database.Statement;
-  private readonly insertMany: (batch: readonly Exchange[]) => number;
+  private readonly insertMany: (batch: readonly Exchange[], lines?: readonly string[]) => number;
 
-  constructor(readonly path: string) {
+  private writer: Worker | null = null;
+  private writerSeq = 0;
+  private readonly writerWaits = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
+
+  /**
+   * `writerThread`: exchange inserts run on a worker thread (own core), so bulk ingest parses and
+   * writes in parallel. Other methods stay on this thread; WAL lets both connections work.
+   */
+  constructor(
+    readonly path: string,
+    opts: { writerThread?: boolean } = {},
+  ) {
     try {
       if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path);
@@ -40,16 +54,59 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw new StoreError(`cannot open SQLite store at ${path}: ${(err as Error).message}`, { path }, err);
     }
-    this.insertExchange = this.db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, body) VALUES (?, ?, ?, ?)");
-    this.insertMany = this.db.transaction((batch: readonly Exchange[]) => {
+    if (opts.writerThread && path !== ":memory:") this.startWriter();
+    this.insertExchange = this.db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
+    this.insertMany = this.db.transaction((batch: readonly Exchange[], lines?: readonly string[]) => {
       let added = 0;
-      for (const ex of batch) added += this.insertExchange.run(ex.id, ex.ts, ex.account, JSON.stringify(ex)).changes;
+      batch.forEach((ex, i) => {
+        const { fmt, body } = encodeBody(ex, lines?.[i]);
+        added += this.insertExchange.run(ex.id, ex.ts, ex.account, fmt, body).changes;
+      });
       return added;
     });
   }
 
-  async putExchanges(batch: readonly Exchange[]): Promise<number> {
-    return batch.length === 0 ? 0 : this.insertMany(batch);
+  private startWriter(): void {
+    // Same extension as this module: .js when built, .ts when run from source (tests, tsx).
+    const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+    const worker = new Worker(new URL(`./sqlite-writer${ext}`, import.meta.url), { workerData: { path: this.path } });
+    worker.on("message", (m: { seq: number; added?: number; error?: string }) => {
+      const wait = this.writerWaits.get(m.seq);
+      this.writerWaits.delete(m.seq);
+      if (m.error !== undefined) wait?.reject(new StoreError(`SQLite writer failed: ${m.error}`, { path: this.path }));
+      else wait?.resolve(m.added ?? 0);
+    });
+    const failAll = (err: Error): void => {
+      for (const w of this.writerWaits.values()) w.reject(new StoreError(`SQLite writer stopped: ${err.message}`, { path: this.path }, err));
+      this.writerWaits.clear();
+    };
+    worker.on("error", failAll);
+    // A writer that exits with writes pending must fail them: a pending promise would let the
+    // process end "successfully" with data unwritten.
+    worker.on("exit", (code) => {
+      if (this.writerWaits.size > 0) failAll(new Error(`writer thread exited (code ${code})`));
+      if (this.writer === worker) this.writer = null;
+    });
+    this.writer = worker;
+  }
+
+  async putExchanges(batch: readonly Exchange[], lines?: readonly string[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    if (!this.writer) return this.insertMany(batch, lines);
+    return this.toWriter(this.writer, {
+      rows: batch.map((ex, i) => {
+        const { fmt, body } = encodeBody(ex, lines?.[i]);
+        return [ex.id, ex.ts, ex.account, fmt, body];
+      }),
+    });
+  }
+
+  private toWriter(writer: Worker, payload: Record<string, unknown>): Promise<number> {
+    const seq = ++this.writerSeq;
+    return new Promise<number>((resolve, reject) => {
+      this.writerWaits.set(seq, { resolve, reject });
+      writer.postMessage({ seq, ...payload });
+    });
   }
 
   async countExchanges(): Promise<number> {
@@ -57,17 +114,22 @@ export class SqliteStore implements Store {
   }
 
   async *exchangesInTimeOrder(pageSize = 5000): AsyncGenerator<Exchange[]> {
-    const first = this.db.prepare("SELECT id, ts, body FROM exchanges ORDER BY ts, id LIMIT ?");
-    const next = this.db.prepare("SELECT id, ts, body FROM exchanges WHERE (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?");
-    let rows = first.all(pageSize) as Array<{ id: string; ts: number; body: string }>;
+    type Row = { id: string; ts: number; fmt: string; body: string };
+    const first = this.db.prepare("SELECT id, ts, fmt, body FROM exchanges ORDER BY ts, id LIMIT ?");
+    const next = this.db.prepare("SELECT id, ts, fmt, body FROM exchanges WHERE (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?");
+    let rows = first.all(pageSize) as Row[];
     while (rows.length > 0) {
-      yield rows.map((r) => JSON.parse(r.body) as Exchange);
-      const last = rows[rows.length - 1] as { id: string; ts: number };
-      rows = next.all(last.ts, last.id, pageSize) as Array<{ id: string; ts: number; body: string }>;
+      yield rows.map((r) => decodeBody(r.fmt, r.body));
+      const last = rows[rows.length - 1] as Row;
+      rows = next.all(last.ts, last.id, pageSize) as Row[];
     }
   }
 
   async putAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): Promise<void> {
+    if (this.writer) {
+      await this.toWriter(this.writer, { meta: rows });
+      return;
+    }
     const get = this.db.prepare("SELECT meta FROM account_meta WHERE account = ?");
     const put = this.db.prepare("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
     this.db.transaction(() => {
@@ -170,6 +232,13 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.writer) {
+      const w = this.writer;
+      this.writer = null;
+      const exited = new Promise((r) => w.once("exit", r));
+      w.postMessage({ close: true });
+      await exited;
+    }
     if (this.db.open) this.db.close();
   }
 }

@@ -15,8 +15,12 @@ export interface IntelQuery {
 export interface Store {
   readonly backend: "sqlite" | "postgres";
 
-  /** Inserts exchanges not yet stored (by id); returns how many were new. Idempotent. */
-  putExchanges(batch: readonly Exchange[]): Promise<number>;
+  /**
+   * Inserts exchanges not yet stored (by id); returns how many were new. Idempotent. With `lines`
+   * (the exchange-log lines as received, parallel to `batch`) the store keeps the original line,
+   * unknown fields and response included; without, it keeps the normalised exchange.
+   */
+  putExchanges(batch: readonly Exchange[], lines?: readonly string[]): Promise<number>;
   countExchanges(): Promise<number>;
   /** Stored exchanges in (ts, id) order, in pages; never loads the table. */
   exchangesInTimeOrder(pageSize?: number): AsyncGenerator<Exchange[]>;
@@ -54,4 +58,11 @@ export function mergeMeta(base: AccountMeta | null, update: AccountMeta): Accoun
     if (v !== undefined && v !== null && v !== "") (out as Record<string, unknown>)[k] = v;
   }
   return out;
+}
+
+/** Row body format: "l" = exchange-log line as received, "n" = normalised Exchange JSON. */
+export type BodyFormat = "l" | "n";
+
+export function encodeBody(ex: Exchange, line: string | undefined): { fmt: BodyFormat; body: string } {
+  return line === undefined ? { fmt: "n", body: JSON.stringify(ex) } : { fmt: "l", body: line };
 }

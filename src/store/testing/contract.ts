@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AccountVerdict, ClusterVerdict } from "../../core/index.js";
 import { makeExchange } from "../../testing/exchanges.js";
+import { parseExchangeLine } from "../../ingest/read.js";
+import { openaiChatLine } from "../../ingest/testing/lines.js";
 import type { Store } from "../store.js";
 
 /** The one behavioural contract every Store backend must pass. */
@@ -34,6 +36,16 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       expect(seen).toEqual(["1:x1", "2:x4", "3:x2", "3:x3", "5:x0"]);
       const page = (await store.exchangesInTimeOrder(10).next()).value as ReturnType<typeof makeExchange>[];
       expect(page.find((e) => e.id === "x2")).toEqual(xs[2]);
+    });
+
+    it("keeps the original exchange-log line when given, and decodes it back", async () => {
+      const line = JSON.stringify({ ...openaiChatLine("raw_1", "2026-02-03T08:00:00Z"), vendor_extra: { kept: true } });
+      const parsed = parseExchangeLine(line);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect(await store.putExchanges([parsed.exchange], [line])).toBe(1);
+      expect(await store.putExchanges([parsed.exchange], [line])).toBe(0);
+      const page = (await store.exchangesInTimeOrder(10).next()).value as ReturnType<typeof makeExchange>[];
+      expect(page[0]).toEqual(parsed.exchange);
     });
 
     it("merges account meta without erasing known facts", async () => {

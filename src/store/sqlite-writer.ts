@@ -1,0 +1,46 @@
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import type { AccountMeta } from "../core/index.js";
+import { mergeMeta } from "./store.js";
+
+/**
+ * Writer thread for SqliteStore in bulk mode: the one connection that writes exchanges and account
+ * facts, on its own core, while the main thread parses and validates the next batches. Exchange rows
+ * arrive pre-serialised ([id, ts, account, fmt, body]).
+ */
+type Row = [string, number, string, string, string];
+const port = parentPort;
+if (!port) throw new Error("sqlite-writer must run as a worker thread");
+const db = new Database((workerData as { path: string }).path);
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
+db.pragma("busy_timeout = 5000");
+const insert = db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
+const insertMany = db.transaction((rows: Row[]) => {
+  let added = 0;
+  for (const r of rows) added += insert.run(r[0], r[1], r[2], r[3], r[4]).changes;
+  return added;
+});
+const getMeta = db.prepare("SELECT meta FROM account_meta WHERE account = ?");
+const putMeta = db.prepare("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
+const mergeMany = db.transaction((rows: Array<{ account: string; meta: AccountMeta }>) => {
+  for (const { account, meta } of rows) {
+    const prev = getMeta.get(account) as { meta: string } | undefined;
+    putMeta.run(account, JSON.stringify(mergeMeta(prev ? (JSON.parse(prev.meta) as AccountMeta) : null, meta)));
+  }
+  return rows.length;
+});
+
+type Message = { seq: number; rows: Row[] } | { seq: number; meta: Array<{ account: string; meta: AccountMeta }> } | { close: true };
+port.on("message", (msg: Message) => {
+  if ("close" in msg) {
+    db.close();
+    port.close();
+    return;
+  }
+  try {
+    port.postMessage({ seq: msg.seq, added: "rows" in msg ? insertMany(msg.rows) : mergeMany(msg.meta) });
+  } catch (err) {
+    port.postMessage({ seq: msg.seq, error: (err as Error).message });
+  }
+});
