@@ -23,6 +23,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let sensitive = 0;
   let rotating = 0;
   let young = 0;
+  let unverified = 0;
   const hours = new Float64Array(24);
   for (const m of members) {
     n += m.exchanges;
@@ -35,6 +36,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
     const created = m.meta.createdAt ? Date.parse(m.meta.createdAt) : NaN;
     if (m.meta.verified !== true && Number.isFinite(created) && m.firstTs - created < 72 * HOUR) young++;
+    if (m.meta.verified !== true) unverified++;
   }
   const k = members.length;
   const reasons: Array<[number, string]> = [];
@@ -57,13 +59,15 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     const entropy = h / Math.log(24);
     add(entropy > 0.95 ? 1.5 : 0, `linked accounts together active round the clock (hour entropy ${entropy.toFixed(2)})`);
   }
+  // Throwaway accounts skip identity verification; on its own this is weak (most people skip it too).
+  if (k >= 5) add(1 * (unverified / k), `${unverified} of ${k} accounts unverified`);
   add(1.5 * (young / k), `${young} of ${k} accounts unverified and first used within 72h of creation`);
   // Many accounts leaving through the same addresses day after day: one operator's servers, not a
   // carrier's NAT (where strangers meet an address now and then).
   const shared = links.filter((l) => l.kind === "ip_day" && l.members.size >= 3);
   if (shared.length > 0) {
     const perDay = shared.reduce((a, l) => a + l.members.size, 0) / shared.length;
-    add(2.5 * Math.min(1, shared.length / 5) * Math.min(1, perDay / 10), `${shared.length} address-days shared by ${perDay.toFixed(0)} linked accounts on average`);
+    add(2.5 * Math.min(1, shared.length / 2) * Math.min(1, perDay / 10), `${shared.length} address-days shared by ${perDay.toFixed(0)} linked accounts on average`);
   }
   const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
   if (hard.length > 0 && young / k > 0.5) add(1, `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);

@@ -89,6 +89,9 @@ export class DetectionEngine implements HuntEngine {
   private observeOne(ex: Exchange): void {
     if (ex.ts >= this.nextAccountTick) {
       this.rescoreAccounts(ex.ts);
+      // Communities keep their members between Louvain runs, but their pooled evidence grows with
+      // every request: rescoring them is cheap and flags a ring as soon as its evidence is in.
+      this.rescoreCommunities(ex.ts);
       this.nextAccountTick = Math.floor(ex.ts / this.accountTick) * this.accountTick + this.accountTick;
     }
     if (ex.ts >= this.nextClusterTick) {
