@@ -1,3 +1,4 @@
+import { Evidence } from "../core/index.js";
 import type { AccountState } from "../detect/account.js";
 import type { LinkKey } from "./links.js";
 
@@ -6,7 +7,6 @@ export interface ClusterScore {
   reasons: string[];
 }
 
-const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 const HOUR = 3_600_000;
 
 /**
@@ -39,12 +39,8 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     if (m.meta.verified !== true) unverified++;
   }
   const k = members.length;
-  const reasons: Array<[number, string]> = [];
-  let z = -5.5;
-  const add = (w: number, why: string): void => {
-    z += w;
-    if (w >= 0.4) reasons.push([w, why]);
-  };
+  const evidence = new Evidence(-5.5, 0.4);
+  const add = (w: number, why: string): void => evidence.add(w, why);
   // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
   add(8 * (cot / n), `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests`);
   add(4 * (harness / n), `pooled harness_template_share ${(harness / n).toFixed(2)}`);
@@ -72,6 +68,5 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
   if (hard.length > 0 && young / k > 0.5) add(1, `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
   add(Math.min(1.5, Math.log10(k) * 0.75), `${k} linked accounts`);
-  reasons.sort((a, b) => b[0] - a[0]);
-  return { score: sigmoid(z), reasons: reasons.slice(0, 5).map((r) => r[1]) };
+  return evidence.result(5);
 }

@@ -3,3 +3,4 @@ export * from "./errors.js";
 export * from "./random.js";
 export * from "./canonical.js";
 export * from "./verdict.js";
+export * from "./evidence.js";

@@ -1,4 +1,4 @@
-import type { AccountMeta, Exchange } from "../core/index.js";
+import { Evidence, type AccountMeta, type Exchange } from "../core/index.js";
 import { DOMAINS, type Domain } from "./domains.js";
 import type { RequestSignals } from "./signals.js";
 
@@ -117,7 +117,6 @@ export interface AccountScore {
 
 const pct = (x: number): string => x.toFixed(2);
 const PRIOR_REQUESTS = 5;
-const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /**
  * Behavioural score of one account from its own traffic. Weights are set by hand from what each
@@ -126,12 +125,8 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
  */
 export function scoreAccount(a: AccountState): AccountScore {
   const n = a.exchanges;
-  const reasons: Array<[number, string]> = [];
-  let z = -6;
-  const add = (w: number, why: string): void => {
-    z += w;
-    if (w >= 0.5) reasons.push([w, why]);
-  };
+  const evidence = new Evidence(-6, 0.5);
+  const add = (w: number, why: string): void => evidence.add(w, why);
   // Rates are shrunk towards zero by a prior of PRIOR_REQUESTS clean requests: one eliciting request
   // is not an "elicitation rate of 1.00".
   const shrunk = n + PRIOR_REQUESTS;
@@ -158,6 +153,5 @@ export function scoreAccount(a: AccountState): AccountScore {
   if (Number.isFinite(created) && a.meta.verified !== true && a.firstTs - created < 24 * HOUR) add(0.6, `unverified, first use ${((a.firstTs - created) / HOUR).toFixed(1)}h after creation`);
   const single = a.singleTurn / n;
   if (n >= 20) add(single > 0.95 ? 0.6 : 0, `single_turn_share ${pct(single)}`);
-  reasons.sort((x, y) => y[0] - x[0]);
-  return { score: sigmoid(z), reasons: reasons.slice(0, 5).map((r) => r[1]) };
+  return evidence.result(5);
 }
