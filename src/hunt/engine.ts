@@ -52,6 +52,7 @@ export class DetectionEngine implements HuntEngine {
   private nextClusterTick = -Infinity;
   private now = -Infinity;
   private communities: Community[] = [];
+  private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; tainted: boolean; settled: boolean }>();
   private pendingChanges = 0;
   private lastMemberships = 0;
   private lastLouvainAt = -Infinity;
@@ -212,46 +213,67 @@ export class DetectionEngine implements HuntEngine {
     for (const k of this.links.keys.values()) if (LinkIndex.links(k)) linkingKeys.push(k);
     this.lastMemberships = linkingKeys.reduce((a, k) => a + k.members.size, 0);
     this.communities = findCommunities(linkingKeys);
-    this.rescoreCommunities(now);
+    this.rescoreCommunities(now, force);
   }
 
-  private rescoreCommunities(now: number): void {
+  private rescoreCommunities(now: number, force = false): void {
     const membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
-    for (const { accounts: members, links } of this.communities) {
-      const root = members[0] as string;
-      const states = members.map((m) => this.accounts.get(m) as AccountState);
-      const sc = scoreCluster(states, links);
-      const entry = { key: root, members, links, score: sc.score, reasons: sc.reasons };
+    for (const community of this.communities) {
+      const { accounts: members, links } = community;
+      // Rescore only when members sent something since the last score (or at the end of the run).
+      let exchanges = 0;
+      for (const m of members) exchanges += (this.accounts.get(m) as AccountState).exchanges;
+      let cached = this.communityScores.get(community);
+      if (force || !cached || cached.exchanges !== exchanges) {
+        const sc = scoreCluster(
+          members.map((m) => this.accounts.get(m) as AccountState),
+          links,
+        );
+        cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
+        this.communityScores.set(community, cached);
+      }
+      const entry = { key: members[0] as string, members, links, score: cached.score, reasons: cached.reasons };
       for (const m of members) membership.set(m, entry);
-      if (sc.score < this.clusterThreshold) continue;
-      const linkSummary = summariseLinks(links, 3)
-        .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
-        .join(", ");
-      for (const m of members) {
-        const st = this.accounts.get(m) as AccountState;
-        if (this.flags.has(m)) continue;
-        const hardLinked = links.some((l) => HARD_KINDS.has(l.kind) && l.members.has(m));
-        // Programme accounts in a flagged cluster are flagged only through hard identifiers.
-        if (isCovered(st.meta) && !hardLinked) continue;
-        // A member must carry some of the evidence itself: one shared prompt or address among a
-        // person's ordinary traffic does not make them part of the ring.
-        // Shared addresses never suffice alone: neighbours behind a carrier's NAT share them day
-        // after day too. Payment/identity facts or an identical tool-schema set do.
-        const ownEvidence = st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
-        if (!hardLinked && !ownEvidence && !links.some((l) => l.kind === "tool_schema" && l.members.has(m))) continue;
-        this.flags.set(m, {
-          at: Math.min(now, st.lastTs + 1),
-          score: sc.score,
-          cluster: true,
-          reasons: [`member of a ${members.length}-account cluster scored ${sc.score.toFixed(2)} (linked by ${linkSummary})`, ...sc.reasons.slice(0, 3)],
-        });
+      if (cached.score < this.clusterThreshold || cached.settled) continue;
+      this.flagMembers(community, cached.score, cached.reasons, now);
+      if (!cached.tainted) {
+        for (const k of links) {
+          k.tainted = true;
+          if (k.kind === "ip_day" && k.members.size >= 3) this.taintedIps.set(k.value.split("@")[0] as string, now + EGRESS_TAINT_TTL_MS);
+        }
+        cached.tainted = true;
       }
-      for (const k of links) {
-        k.tainted = true;
-        if (k.kind === "ip_day" && k.members.size >= 3) this.taintedIps.set(k.value.split("@")[0] as string, now + EGRESS_TAINT_TTL_MS);
-      }
+      // Every member flagged: nothing left to decide for this community until Louvain reshapes it.
+      cached.settled = members.every((m) => this.flags.has(m));
     }
     this.membership = membership;
+  }
+
+  private flagMembers(community: Community, score: number, reasons: string[], now: number): void {
+    const { accounts: members, links } = community;
+    let linkSummary: string | null = null;
+    for (const m of members) {
+      if (this.flags.has(m)) continue;
+      const st = this.accounts.get(m) as AccountState;
+      const hardLinked = links.some((l) => HARD_KINDS.has(l.kind) && l.members.has(m));
+      // Programme accounts in a flagged cluster are flagged only through hard identifiers.
+      if (isCovered(st.meta) && !hardLinked) continue;
+      // A member must carry some of the evidence itself: one shared prompt or address among a
+      // person's ordinary traffic does not make them part of the ring. Shared addresses never
+      // suffice alone (neighbours behind a carrier's NAT share them day after day too); payment or
+      // identity facts, or an identical tool-schema set, do.
+      const ownEvidence = st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
+      if (!hardLinked && !ownEvidence && !links.some((l) => l.kind === "tool_schema" && l.members.has(m))) continue;
+      linkSummary ??= summariseLinks(links, 3)
+        .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
+        .join(", ");
+      this.flags.set(m, {
+        at: Math.min(now, st.lastTs + 1),
+        score,
+        cluster: true,
+        reasons: [`member of a ${members.length}-account cluster scored ${score.toFixed(2)} (linked by ${linkSummary})`, ...reasons.slice(0, 3)],
+      });
+    }
   }
 
   finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] } {
