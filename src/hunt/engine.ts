@@ -11,6 +11,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const EGRESS_TAINT_TTL_MS = 30 * DAY;
 const WEEK = 7 * DAY;
+/** Link-graph size (account–identifier memberships) past which Louvain runs are rationed. */
+const LARGE_GRAPH_MEMBERSHIPS = 5000;
 
 export interface EngineOptions {
   model?: ExtractionStyleModel;
@@ -198,11 +200,15 @@ export class DetectionEngine implements HuntEngine {
   private rebuildClusters(now: number, force = false): void {
     this.rescoreAccounts(now);
     this.links.sweep(now);
-    // Louvain re-runs when links changed materially (≥ 2% of memberships) or a week has passed;
-    // between runs the current communities are rescored on their members' growing evidence, and
-    // newcomers carrying a flagged cluster's identifiers are caught at their first request (taint).
+    // Louvain re-runs when links changed materially or a week has passed. On a small link graph that
+    // is cheap, so any 2% change at a cluster tick counts; on a large one (costly runs) it takes a 10%
+    // change and a log-day since the last run. Between runs the current communities are rescored on
+    // their members' growing evidence every account tick, and newcomers carrying a flagged cluster's
+    // identifiers are caught at their first request (taint). Deterministic: no wall-clock input.
     this.pendingChanges += this.links.takeChanged();
-    const material = this.pendingChanges >= Math.max(20, 0.02 * this.lastMemberships);
+    const large = this.lastMemberships >= LARGE_GRAPH_MEMBERSHIPS;
+    const material =
+      this.pendingChanges >= Math.max(20, (large ? 0.1 : 0.02) * this.lastMemberships) && (!large || now - this.lastLouvainAt >= DAY);
     if (!force && !(material || now - this.lastLouvainAt >= 7 * DAY)) {
       this.rescoreCommunities(now);
       return;
