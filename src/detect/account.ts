@@ -32,21 +32,12 @@ export class AccountState {
   readonly userAgents = new Set<string>();
   /** Requests whose template family is a suspicious cross-account family (set by the cluster level). */
   harnessHits = 0;
-  private gapSum = 0;
-  private gapSqSum = 0;
-  private gaps = 0;
   /** Exchanges per week index (weeks since the log's first exchange); sparse, one entry per active week. */
   readonly weekly = new Map<number, number>();
   /** Strongest CoT evidence seen, for reasons. */
   topCotMatch = "";
 
   observe(ex: Exchange, s: RequestSignals): void {
-    if (this.exchanges > 0 && ex.ts >= this.lastTs) {
-      const gap = (ex.ts - this.lastTs) / 1000;
-      this.gapSum += gap;
-      this.gapSqSum += gap * gap;
-      this.gaps++;
-    }
     this.exchanges++;
     if (ex.ts < this.firstTs) this.firstTs = ex.ts;
     if (ex.ts > this.lastTs) this.lastTs = ex.ts;
@@ -73,14 +64,6 @@ export class AccountState {
     if (c.asn !== undefined && this.asns.size < MAX_TRACKED) this.asns.add(c.asn);
     if (c.country && this.countries.size < MAX_TRACKED) this.countries.add(c.country);
     if (c.userAgent && this.userAgents.size < 64) this.userAgents.add(c.userAgent);
-  }
-
-  /** Inter-arrival coefficient of variation: ~1 for Poisson-like people, ≪1 for metronomic scripts. */
-  gapCv(): number | null {
-    if (this.gaps < 10) return null;
-    const mean = this.gapSum / this.gaps;
-    const variance = Math.max(0, this.gapSqSum / this.gaps - mean * mean);
-    return mean > 0 ? Math.sqrt(variance) / mean : null;
   }
 
   /** Normalised entropy of activity over the 24 UTC hours: 1 = round the clock, low = a person's day. */

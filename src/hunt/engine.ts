@@ -28,7 +28,6 @@ interface Flag {
   at: number;
   score: number;
   reasons: string[];
-  cluster: boolean;
 }
 
 
@@ -59,7 +58,6 @@ export class DetectionEngine implements HuntEngine {
   private lastMemberships = 0;
   private lastLouvainAt = -Infinity;
   private startTs: number | null = null;
-  private clusterCount = 0;
   /** Latest components: account → [cluster key, score, reasons]. */
   private membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
 
@@ -161,7 +159,7 @@ export class DetectionEngine implements HuntEngine {
     const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
     if (ip && watchedUntil !== undefined && !covered && youngUnverified) {
       if (watchedUntil >= ex.ts) {
-        this.flags.set(ex.account, { at: ex.ts, score: 0.9, cluster: true, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`] });
+        this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`] });
         return;
       }
       this.taintedIps.delete(ip);
@@ -177,7 +175,6 @@ export class DetectionEngine implements HuntEngine {
         this.flags.set(ex.account, {
           at: ex.ts,
           score: 0.95,
-          cluster: true,
           reasons: [`${k.kind} ${displayValue(k)} shared with ${flaggedPeers} flagged accounts${hard ? "" : youngUnverified && !strongSoft ? " (account unverified and under 7 days old)" : ""}`],
         });
         return;
@@ -191,7 +188,7 @@ export class DetectionEngine implements HuntEngine {
       const sc = scoreAccount(st);
       this.accountScores.set(id, sc);
       if (!this.flags.has(id) && !isCovered(st.meta) && sc.score >= this.accountThreshold) {
-        this.flags.set(id, { at: Math.min(now, st.lastTs), score: sc.score, reasons: sc.reasons, cluster: false });
+        this.flags.set(id, { at: Math.min(now, st.lastTs), score: sc.score, reasons: sc.reasons });
       }
     }
     this.dirty.clear();
@@ -276,7 +273,6 @@ export class DetectionEngine implements HuntEngine {
       this.flags.set(m, {
         at: Math.min(now, st.lastTs + 1),
         score,
-        cluster: true,
         reasons: [`member of a ${members.length}-account cluster scored ${score.toFixed(2)} (linked by ${linkSummary})`, ...reasons.slice(0, 3)],
       });
     }
@@ -289,7 +285,6 @@ export class DetectionEngine implements HuntEngine {
       (a, b) => b.members.length - a.members.length || (a.key < b.key ? -1 : 1),
     );
     groups.forEach((g, i) => clusterIds.set(g.key, `cl_${i + 1}`));
-    this.clusterCount = groups.length;
 
     const accounts: AccountVerdict[] = [...this.accounts.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -337,10 +332,6 @@ export class DetectionEngine implements HuntEngine {
       };
     });
     return { accounts, clusters };
-  }
-
-  get clustersFound(): number {
-    return this.clusterCount;
   }
 }
 
