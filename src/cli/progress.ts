@@ -5,6 +5,7 @@ export class Progress {
   private readonly started = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private readonly enabled: boolean;
+  private finished = false;
 
   constructor(
     private readonly label: string,
@@ -36,7 +37,10 @@ export class Progress {
     process.stderr.write(`\r\x1b[2K${parts.join(" · ")}`);
   }
 
+  /** Final render; safe to call more than once (success path and `finally`). */
   done(): void {
+    if (this.finished) return;
+    this.finished = true;
     if (this.timer) clearInterval(this.timer);
     if (this.enabled) {
       this.render();
