@@ -267,7 +267,7 @@ export class DetectionEngine implements HuntEngine {
       // identity facts, or an identical tool-schema set, do.
       const ownEvidence = st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
       if (!hardLinked && !ownEvidence && !links.some((l) => l.kind === "tool_schema" && l.members.has(m))) continue;
-      linkSummary ??= summariseLinks(links, 3)
+      linkSummary ??= summariseLinks(links, 3, new Set(members))
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
       this.flags.set(m, {
@@ -320,7 +320,7 @@ export class DetectionEngine implements HuntEngine {
         lastSeen: Math.max(...states.map((s) => s.lastTs)),
         firstFlaggedAt: flaggedAts.length > 0 ? Math.min(...flaggedAts) : null,
         domains,
-        links: summariseLinks(g.links, 12),
+        links: summariseLinks(g.links, 12, new Set(g.members)),
         reasons: g.reasons,
         infrastructure: {
           countries: new Set(states.flatMap((s) => [...s.countries])).size,
@@ -350,11 +350,18 @@ function displayValue(k: LinkKey): string {
   return k.value;
 }
 
-function summariseLinks(links: readonly LinkKey[], max: number): Array<{ kind: string; value: string; accounts: number }> {
-  return [...links]
-    .sort((a, b) => b.members.size - a.members.size || (a.id < b.id ? -1 : 1))
+/** The identifiers that hold a cluster together, by how many of its own members share each. */
+function summariseLinks(links: readonly LinkKey[], max: number, members: ReadonlySet<string>): Array<{ kind: string; value: string; accounts: number }> {
+  const within = (k: LinkKey): number => {
+    let n = 0;
+    for (const m of k.members) if (members.has(m)) n++;
+    return n;
+  };
+  return links
+    .map((k) => ({ k, n: within(k) }))
+    .sort((a, b) => b.n - a.n || (a.k.id < b.k.id ? -1 : 1))
     .slice(0, max)
-    .map((k) => ({ kind: k.kind, value: displayValue(k), accounts: k.members.size }));
+    .map(({ k, n }) => ({ kind: k.kind, value: displayValue(k), accounts: n }));
 }
 
 export function defaultEngine(accounts: ReadonlyMap<string, AccountMeta>): HuntEngine {
