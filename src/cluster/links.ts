@@ -36,7 +36,6 @@ export interface LinkKey {
   /** Pooled request evidence, for families (templates, system prompts). */
   requests: number;
   cotHits: number;
-  styleSum: number;
   /** Requests whose top domain is rubric grading. */
   rubric: number;
   tainted: boolean;
@@ -50,7 +49,7 @@ export class LinkIndex {
     const id = `${kind}:${value}`;
     let key = this.keys.get(id);
     if (!key) {
-      key = { id, kind, value, members: new Set(), crowd: false, lastSeen: ts, requests: 0, cotHits: 0, styleSum: 0, rubric: 0, tainted: false };
+      key = { id, kind, value, members: new Set(), crowd: false, lastSeen: ts, requests: 0, cotHits: 0, rubric: 0, tainted: false };
       this.keys.set(id, key);
     }
     key.lastSeen = Math.max(key.lastSeen, ts);

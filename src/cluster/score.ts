@@ -1,4 +1,4 @@
-import { Evidence } from "../core/index.js";
+import { accountAgeAt, Evidence } from "../core/index.js";
 import type { AccountState } from "../detect/account.js";
 import type { LinkKey } from "./links.js";
 
@@ -34,8 +34,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
     if (m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5) rotating++;
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
-    const created = m.meta.createdAt ? Date.parse(m.meta.createdAt) : NaN;
-    if (m.meta.verified !== true && Number.isFinite(created) && m.firstTs - created < 72 * HOUR) young++;
+    if (m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR) young++;
     if (m.meta.verified !== true) unverified++;
   }
   const k = members.length;

@@ -119,3 +119,17 @@ export function blankExchange(overrides: Partial<Exchange> = {}): Exchange {
     ...overrides,
   };
 }
+
+/** Later facts win, but an absent or empty field never erases a known one. */
+export function mergeMeta(base: AccountMeta | null, update: AccountMeta): AccountMeta {
+  const out: AccountMeta = { ...(base ?? {}) };
+  for (const [k, v] of Object.entries(update) as Array<[keyof AccountMeta, AccountMeta[keyof AccountMeta]]>) {
+    if (v !== undefined && v !== null && v !== "") (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** Milliseconds from the account's creation to `ts`; NaN when the creation time is unknown. */
+export function accountAgeAt(meta: AccountMeta, ts: number): number {
+  return meta.createdAt ? ts - Date.parse(meta.createdAt) : Number.NaN;
+}

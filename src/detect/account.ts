@@ -1,4 +1,4 @@
-import { Evidence, type AccountMeta, type Exchange } from "../core/index.js";
+import { accountAgeAt, Evidence, mergeMeta, type AccountMeta, type Exchange } from "../core/index.js";
 import { DOMAINS, type Domain } from "./domains.js";
 import type { RequestSignals } from "./signals.js";
 
@@ -17,16 +17,10 @@ export class AccountState {
   cotHits = 0;
   styleSum = 0;
   singleTurn = 0;
-  followUps = 0;
   logitRequests = 0;
-  ceilingRequests = 0;
-  reasoningRequests = 0;
-  inputTokens = 0;
-  outputTokens = 0;
   readonly domainCounts = new Float64Array(DOMAINS.length);
   readonly hours = new Uint32Array(24);
   readonly slash24s = new Set<string>();
-  readonly ips = new Set<string>();
   readonly asns = new Set<number>();
   readonly countries = new Set<string>();
   readonly userAgents = new Set<string>();
@@ -41,24 +35,18 @@ export class AccountState {
     this.exchanges++;
     if (ex.ts < this.firstTs) this.firstTs = ex.ts;
     if (ex.ts > this.lastTs) this.lastTs = ex.ts;
-    for (const [k, v] of Object.entries(ex.accountMeta)) if (v !== undefined) (this.meta as Record<string, unknown>)[k] = v;
+    this.meta = mergeMeta(this.meta, ex.accountMeta);
     if (s.cotElicitation >= 0.5) {
       this.cotHits++;
       if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
     }
     this.styleSum += s.extractionStyle;
     if (ex.turnCount <= 1) this.singleTurn++;
-    if (s.followUp) this.followUps++;
     if (s.params.logitExtraction || s.params.multiSample) this.logitRequests++;
-    if (s.params.maxTokensAtCeiling) this.ceilingRequests++;
-    if (ex.params.reasoningRequested) this.reasoningRequests++;
-    this.inputTokens += ex.usage.inputTokens ?? 0;
-    this.outputTokens += ex.usage.outputTokens ?? 0;
     DOMAINS.forEach((d, i) => (this.domainCounts[i] = (this.domainCounts[i] as number) + s.domains[d]));
     this.hours[new Date(ex.ts).getUTCHours()]! += 1;
     const c = ex.client;
     if (c.ip) {
-      if (this.ips.size < MAX_TRACKED) this.ips.add(c.ip);
       if (this.slash24s.size < MAX_TRACKED) this.slash24s.add(slash24(c.ip));
     }
     if (c.asn !== undefined && this.asns.size < MAX_TRACKED) this.asns.add(c.asn);
@@ -132,8 +120,8 @@ export function scoreAccount(a: AccountState): AccountScore {
   add(2 * Math.max(0, sensitive - 0.2), `alignment_and_rubric_share ${pct(sensitive)}`);
   const logit = a.logitRequests / n;
   add(2 * logit, `logprob_or_multisample_share ${pct(logit)}`);
-  const created = a.meta.createdAt ? Date.parse(a.meta.createdAt) : NaN;
-  if (Number.isFinite(created) && a.meta.verified !== true && a.firstTs - created < 24 * HOUR) add(0.6, `unverified, first use ${((a.firstTs - created) / HOUR).toFixed(1)}h after creation`);
+  const ageAtFirstUse = accountAgeAt(a.meta, a.firstTs);
+  if (a.meta.verified !== true && ageAtFirstUse < 24 * HOUR) add(0.6, `unverified, first use ${(ageAtFirstUse / HOUR).toFixed(1)}h after creation`);
   const single = a.singleTurn / n;
   if (n >= 20) add(single > 0.95 ? 0.6 : 0, `single_turn_share ${pct(single)}`);
   return evidence.result(5);

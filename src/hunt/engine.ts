@@ -1,4 +1,4 @@
-import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
+import { accountAgeAt, type AccountMeta, type AccountVerdict, type ClusterVerdict, type Exchange } from "../core/index.js";
 import { findCommunities, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
@@ -124,7 +124,7 @@ export class DetectionEngine implements HuntEngine {
       if (ex.client.ip) add("ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
       add("tool_schema", s.toolSchemaHash);
       // An account joins a template family only through a request that itself elicits reasoning or
-      // probes sensitive domains: a person who happens to send a popular prompt a harness also sends
+      // asks for rubric grading: a person who happens to send a popular prompt a harness also sends
       // (cover traffic) is not linked to the harness by it.
       const harnessLike = s.cotElicitation >= 0.4 || s.topDomain === "rubric";
       const families = [
@@ -147,14 +147,12 @@ export class DetectionEngine implements HuntEngine {
   private recordFamily(k: LinkKey, s: RequestSignals): void {
     k.requests++;
     if (s.cotElicitation >= 0.5) k.cotHits++;
-    k.styleSum += s.extractionStyle;
     if (s.topDomain === "rubric") k.rubric++;
   }
 
   /** Flag on the first request that carries an identifier of an already-flagged cluster. */
   private checkTaint(ex: Exchange, st: AccountState, s: RequestSignals, touched: LinkKey[], covered: boolean): void {
-    const created = st.meta.createdAt ? Date.parse(st.meta.createdAt) : NaN;
-    const youngUnverified = st.meta.verified !== true && Number.isFinite(created) && ex.ts - created < 7 * DAY;
+    const youngUnverified = st.meta.verified !== true && accountAgeAt(st.meta, ex.ts) < 7 * DAY;
     const ip = ex.client.ip;
     const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
     if (ip && watchedUntil !== undefined && !covered && youngUnverified) {

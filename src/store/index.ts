@@ -4,7 +4,6 @@ import { SqliteStore } from "./sqlite.js";
 import type { Store } from "./store.js";
 
 export type { IntelQuery, Store } from "./store.js";
-export { mergeMeta } from "./store.js";
 export { SqliteStore } from "./sqlite.js";
 export { PostgresStore } from "./postgres.js";
 

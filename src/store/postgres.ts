@@ -1,8 +1,8 @@
 import pg from "pg";
 import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
-import { StoreError } from "../core/index.js";
+import { mergeMeta, StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
-import { encodeBody, mergeMeta, type IntelQuery, type Store } from "./store.js";
+import { encodeBody, type IntelQuery, type Store } from "./store.js";
 
 const SCHEMA = (s: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${s};

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import type { AccountMeta } from "../core/index.js";
-import { mergeMeta } from "./store.js";
+import { mergeMeta, type AccountMeta } from "../core/index.js";
 
 /**
  * Writer thread for SqliteStore in bulk mode: the one connection that writes exchanges and account

@@ -3,9 +3,9 @@ import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
-import { StoreError } from "../core/index.js";
+import { mergeMeta, StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
-import { encodeBody, mergeMeta, type IntelQuery, type Store } from "./store.js";
+import { encodeBody, type IntelQuery, type Store } from "./store.js";
 
 const SCHEMA = `
 -- A rowid table: rows carry the whole normalised exchange (~1 KB), too large for WITHOUT ROWID.

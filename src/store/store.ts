@@ -51,15 +51,6 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Drops undefined fields so merges never overwrite a known fact with nothing. */
-export function mergeMeta(base: AccountMeta | null, update: AccountMeta): AccountMeta {
-  const out: AccountMeta = { ...(base ?? {}) };
-  for (const [k, v] of Object.entries(update) as Array<[keyof AccountMeta, AccountMeta[keyof AccountMeta]]>) {
-    if (v !== undefined && v !== null && v !== "") (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
-}
-
 /** Row body format: "l" = exchange-log line as received, "n" = normalised Exchange JSON. */
 export type BodyFormat = "l" | "n";
 
