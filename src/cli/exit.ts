@@ -9,6 +9,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   SCENARIO_UNKNOWN: 2,
   MODEL_MISSING: 3,
   STORE_FAILURE: 4,
+  POLICY_INVALID: 2,
 };
 
 export function reportFailure(err: unknown, json: boolean): number {

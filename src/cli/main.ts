@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
 import { registerCommands } from "./commands.js";
+import { registerGatewayCommands } from "./gateway-commands.js";
 
 const program = new Command();
 program
@@ -10,6 +11,7 @@ program
   .addOption(new Option("--json", "machine-readable output on stdout"))
   .showHelpAfterError();
 registerCommands(program);
+registerGatewayCommands(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`hydrasentry: ${String(err)}\n`);
   process.exitCode = 1;

@@ -9,7 +9,8 @@ export type ErrorCode =
   | "STORE_FAILURE"
   | "MODEL_MISSING"
   | "SCENARIO_UNKNOWN"
-  | "CORPUS_MISSING";
+  | "CORPUS_MISSING"
+  | "POLICY_INVALID";
 
 export class HydraError extends Error {
   readonly code: ErrorCode;
@@ -38,5 +39,14 @@ export class ArgumentError extends HydraError {
 export class StoreError extends HydraError {
   constructor(message: string, context: Record<string, unknown> = {}, cause?: unknown) {
     super("STORE_FAILURE", message, context, { cause });
+  }
+}
+
+/** A policy file that cannot be used; `problems` say where and how to fix each one. */
+export class PolicyError extends HydraError {
+  readonly problems: readonly string[];
+  constructor(source: string, problems: readonly string[]) {
+    super("POLICY_INVALID", `policy ${source} is invalid:\n  - ${problems.join("\n  - ")}`, { source, problems });
+    this.problems = problems;
   }
 }

@@ -71,3 +71,35 @@ export interface IntelRecord {
   source: string;
   object: Record<string, unknown>;
 }
+
+/**
+ * A standing enforcement decision about an account or a cluster. Durable (in the store) so that
+ * every gateway replica and the analyst CLI see the same list; latest write per (scope, subject,
+ * action) wins, and lifting sets `active` false rather than deleting (the audit log keeps history).
+ */
+export type SanctionAction = "suspend" | "ban" | "allowlist";
+export interface Sanction {
+  scope: "account" | "cluster";
+  subject: string;
+  action: SanctionAction;
+  active: boolean;
+  reason: string;
+  ts: number;
+  actor: string;
+  policyVersion?: string;
+}
+
+export type AppealStatus = "open" | "lifted" | "upheld";
+export interface Appeal {
+  id: string;
+  ts: number;
+  account: string;
+  /** The decision appealed against (its id as returned by the gateway), when known. */
+  decisionId?: string;
+  message: string;
+  contact?: string;
+  status: AppealStatus;
+  resolvedAt?: number;
+  resolvedBy?: string;
+  resolution?: string;
+}

@@ -6,10 +6,43 @@ const MAX_TRACKED = 512;
 const HOUR = 3_600_000;
 
 /**
+ * What the account score reads. The hunt's AccountState and the gateway's rolling counters (memory or
+ * Redis) both present this, so there is one scoring function for offline and online use.
+ */
+export interface AccountFeatures {
+  readonly exchanges: number;
+  readonly firstTs: number;
+  readonly meta: AccountMeta;
+  readonly cotHits: number;
+  readonly topCotMatch: string;
+  readonly harnessHits: number;
+  readonly styleSum: number;
+  readonly singleTurn: number;
+  readonly logitRequests: number;
+  readonly distinctSlash24s: number;
+  readonly distinctCountries: number;
+  readonly distinctAsns: number;
+  hourEntropy(): number;
+  domainShare(d: Domain): number;
+}
+
+/** Normalised entropy of activity over the 24 UTC hours: 1 = round the clock, low = a person's day. */
+export function hourEntropyOf(hours: ArrayLike<number>, total: number): number {
+  let h = 0;
+  for (let i = 0; i < hours.length; i++) {
+    const n = hours[i] as number;
+    if (n === 0) continue;
+    const p = n / total;
+    h -= p * Math.log(p);
+  }
+  return h / Math.log(24);
+}
+
+/**
  * Running behavioural state of one account. Bounded: sets stop growing at MAX_TRACKED (the counts
  * that matter saturate long before), so memory is per account, never per exchange.
  */
-export class AccountState {
+export class AccountState implements AccountFeatures {
   exchanges = 0;
   firstTs = Infinity;
   lastTs = -Infinity;
@@ -54,15 +87,18 @@ export class AccountState {
     if (c.userAgent && this.userAgents.size < 64) this.userAgents.add(c.userAgent);
   }
 
-  /** Normalised entropy of activity over the 24 UTC hours: 1 = round the clock, low = a person's day. */
+  get distinctSlash24s(): number {
+    return this.slash24s.size;
+  }
+  get distinctCountries(): number {
+    return this.countries.size;
+  }
+  get distinctAsns(): number {
+    return this.asns.size;
+  }
+
   hourEntropy(): number {
-    let h = 0;
-    for (const n of this.hours) {
-      if (n === 0) continue;
-      const p = n / this.exchanges;
-      h -= p * Math.log(p);
-    }
-    return h / Math.log(24);
+    return hourEntropyOf(this.hours, this.exchanges);
   }
 
   domainShare(d: Domain): number {
@@ -94,7 +130,7 @@ const PRIOR_REQUESTS = 5;
  * signal means, not fitted to the simulator: one strong tell (rotation, elicitation, harness
  * templates) is not enough alone; two together are.
  */
-export function scoreAccount(a: AccountState): AccountScore {
+export function scoreAccount(a: AccountFeatures): AccountScore {
   const n = a.exchanges;
   const evidence = new Evidence(-6, 0.5);
   const add = (w: number, why: string): void => evidence.add(w, why);
@@ -108,9 +144,9 @@ export function scoreAccount(a: AccountState): AccountScore {
   const style = a.styleSum / n;
   add(3 * Math.max(0, style - 0.5), `extraction_style_mean ${pct(style)}`);
   if (n >= 8) {
-    const rotation = Math.min(1, a.slash24s.size / n);
-    add(3.5 * Math.max(0, rotation - 0.2) / 0.8, `ip_rotation ${a.slash24s.size} distinct /24s in ${n} requests across ${a.countries.size} countries, ${a.asns.size} ASNs`);
-    add(Math.min(1.5, Math.max(0, a.countries.size - 2) * 0.25), `countries ${a.countries.size}`);
+    const rotation = Math.min(1, a.distinctSlash24s / n);
+    add(3.5 * Math.max(0, rotation - 0.2) / 0.8, `ip_rotation ${a.distinctSlash24s} distinct /24s in ${n} requests across ${a.distinctCountries} countries, ${a.distinctAsns} ASNs`);
+    add(Math.min(1.5, Math.max(0, a.distinctCountries - 2) * 0.25), `countries ${a.distinctCountries}`);
   }
   if (n >= 48) {
     const flat = a.hourEntropy();

@@ -5,3 +5,4 @@ export { templateSignature, maskPrompt, minhashSimilarity, lshBands, TemplateInd
 export { extractionParams, type ExtractionParams } from "./params.js";
 export { ExtractionStyleModel, loadDefaultModel, DEFAULT_MODEL_PATH } from "./classifier.js";
 export { classifyStream, signalsJson } from "./classify.js";
+export { AccountState, scoreAccount, isCovered, slash24, hourEntropyOf, type AccountFeatures, type AccountScore } from "./account.js";

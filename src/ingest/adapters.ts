@@ -179,7 +179,7 @@ function anthropicMessages(req: Obj): { conv: Conversation; params: GenerationPa
   return { conv, params, tools: readTools(req.tools, "input_schema") };
 }
 
-function readUsage(api: Envelope["api"], response: Obj | undefined): Usage {
+export function readUsage(api: Envelope["api"], response: Obj | undefined): Usage {
   const usage = response && isObj(response.usage) ? response.usage : undefined;
   if (!usage) return {};
   if (api === "openai.chat") {

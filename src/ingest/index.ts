@@ -1,4 +1,4 @@
-export { toExchange, AdapterError, readAccountMeta } from "./adapters.js";
+export { toExchange, AdapterError, readAccountMeta, readUsage } from "./adapters.js";
 export { envelopeSchema, accountLineSchema, describeIssue, type Envelope } from "./envelope.js";
 export { LineSplitter, MAX_LINE_BYTES, type RawLine } from "./lines.js";
 export { QuarantineWriter, type QuarantineRecord } from "./quarantine.js";

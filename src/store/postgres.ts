@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
+import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, ClusterVerdict, Exchange, IntelRecord, Sanction, StoredAuditEntry } from "../core/index.js";
 import { mergeMeta, StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
 import { encodeBody, type IntelQuery, type Store } from "./store.js";
@@ -16,6 +16,9 @@ CREATE TABLE IF NOT EXISTS ${s}.intel (id TEXT NOT NULL, modified TEXT NOT NULL,
   source TEXT NOT NULL, body JSONB NOT NULL, PRIMARY KEY (id, modified));
 CREATE INDEX IF NOT EXISTS intel_added ON ${s}.intel (added_at);
 CREATE TABLE IF NOT EXISTS ${s}.cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.sanctions (scope TEXT NOT NULL, subject TEXT NOT NULL, action TEXT NOT NULL, active BOOLEAN NOT NULL, body JSONB NOT NULL,
+  PRIMARY KEY (scope, subject, action));
+CREATE TABLE IF NOT EXISTS ${s}.appeals (id TEXT PRIMARY KEY, ts BIGINT NOT NULL, status TEXT NOT NULL, body JSONB NOT NULL);
 CREATE OR REPLACE FUNCTION ${s}.audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
   $$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;
 DROP TRIGGER IF EXISTS audit_append_only ON ${s}.audit;
@@ -219,6 +222,51 @@ export class PostgresStore implements Store {
       params,
     );
     return res.rows.map((r) => ({ id: r.id, modified: r.modified, type: r.type, addedAt: Number(r.added_at), source: r.source, object: r.body }));
+  }
+
+  async putSanction(x: Sanction): Promise<void> {
+    await this.q(
+      `INSERT INTO ${this.s}.sanctions (scope, subject, action, active, body) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (scope, subject, action) DO UPDATE SET active = EXCLUDED.active, body = EXCLUDED.body`,
+      [x.scope, x.subject, x.action, x.active, JSON.stringify(x)],
+    );
+  }
+
+  async listSanctions(opts: { activeOnly?: boolean } = {}): Promise<Sanction[]> {
+    const res = await this.q<{ body: Sanction }>(
+      `SELECT body FROM ${this.s}.sanctions ${opts.activeOnly ? "WHERE active" : ""} ORDER BY scope COLLATE "C", subject COLLATE "C", action COLLATE "C"`,
+    );
+    return res.rows.map((r) => r.body);
+  }
+
+  async putAppeal(a: Appeal): Promise<void> {
+    try {
+      await this.q(`INSERT INTO ${this.s}.appeals (id, ts, status, body) VALUES ($1, $2, $3, $4)`, [a.id, a.ts, a.status, JSON.stringify(a)]);
+    } catch (err) {
+      throw new StoreError(`appeal ${a.id} already exists`, { id: a.id }, err);
+    }
+  }
+
+  async getAppeal(id: string): Promise<Appeal | null> {
+    const res = await this.q<{ body: Appeal }>(`SELECT body FROM ${this.s}.appeals WHERE id = $1`, [id]);
+    return res.rows[0]?.body ?? null;
+  }
+
+  async listAppeals(opts: { status?: AppealStatus } = {}): Promise<Appeal[]> {
+    const res = opts.status
+      ? await this.q<{ body: Appeal }>(`SELECT body FROM ${this.s}.appeals WHERE status = $1 ORDER BY ts, id COLLATE "C"`, [opts.status])
+      : await this.q<{ body: Appeal }>(`SELECT body FROM ${this.s}.appeals ORDER BY ts, id COLLATE "C"`);
+    return res.rows.map((r) => r.body);
+  }
+
+  async resolveAppeal(id: string, r: { status: Exclude<AppealStatus, "open">; by: string; note: string; at: number }): Promise<boolean> {
+    const patch = JSON.stringify({ status: r.status, resolvedAt: r.at, resolvedBy: r.by, resolution: r.note });
+    // One statement: the status check and the update cannot interleave with a second resolver.
+    const res = await this.q(
+      `UPDATE ${this.s}.appeals SET status = $2, body = body || $3::jsonb WHERE id = $1 AND status = 'open'`,
+      [id, r.status, patch],
+    );
+    return (res.rowCount ?? 0) > 0;
   }
 
   async getCursor(key: string): Promise<string | null> {

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
+import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, ClusterVerdict, Exchange, IntelRecord, Sanction, StoredAuditEntry } from "../core/index.js";
 import { mergeMeta, StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
 import { encodeBody, type IntelQuery, type Store } from "./store.js";
@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS intel (id TEXT NOT NULL, modified TEXT NOT NULL, type
   source TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (id, modified));
 CREATE INDEX IF NOT EXISTS intel_added ON intel (added_at);
 CREATE TABLE IF NOT EXISTS cursors (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sanctions (scope TEXT NOT NULL, subject TEXT NOT NULL, action TEXT NOT NULL, active INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (scope, subject, action));
+CREATE TABLE IF NOT EXISTS appeals (id TEXT PRIMARY KEY, ts INTEGER NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 `;
@@ -220,6 +223,47 @@ export class SqliteStore implements Store {
       source: r.source,
       object: JSON.parse(r.body) as Record<string, unknown>,
     }));
+  }
+
+  async putSanction(x: Sanction): Promise<void> {
+    this.db
+      .prepare("INSERT OR REPLACE INTO sanctions (scope, subject, action, active, body) VALUES (?, ?, ?, ?, ?)")
+      .run(x.scope, x.subject, x.action, x.active ? 1 : 0, JSON.stringify(x));
+  }
+
+  async listSanctions(opts: { activeOnly?: boolean } = {}): Promise<Sanction[]> {
+    const sql = `SELECT body FROM sanctions ${opts.activeOnly ? "WHERE active = 1" : ""} ORDER BY scope, subject, action`;
+    return (this.db.prepare(sql).all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Sanction);
+  }
+
+  async putAppeal(a: Appeal): Promise<void> {
+    try {
+      this.db.prepare("INSERT INTO appeals (id, ts, status, body) VALUES (?, ?, ?, ?)").run(a.id, a.ts, a.status, JSON.stringify(a));
+    } catch (err) {
+      throw new StoreError(`appeal ${a.id} already exists`, { id: a.id }, err);
+    }
+  }
+
+  async getAppeal(id: string): Promise<Appeal | null> {
+    const row = this.db.prepare("SELECT body FROM appeals WHERE id = ?").get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as Appeal) : null;
+  }
+
+  async listAppeals(opts: { status?: AppealStatus } = {}): Promise<Appeal[]> {
+    const rows = opts.status
+      ? this.db.prepare("SELECT body FROM appeals WHERE status = ? ORDER BY ts, id").all(opts.status)
+      : this.db.prepare("SELECT body FROM appeals ORDER BY ts, id").all();
+    return (rows as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Appeal);
+  }
+
+  async resolveAppeal(id: string, r: { status: Exclude<AppealStatus, "open">; by: string; note: string; at: number }): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.db.prepare("SELECT body FROM appeals WHERE id = ? AND status = 'open'").get(id) as { body: string } | undefined;
+      if (!row) return false;
+      const next: Appeal = { ...(JSON.parse(row.body) as Appeal), status: r.status, resolvedAt: r.at, resolvedBy: r.by, resolution: r.note };
+      this.db.prepare("UPDATE appeals SET status = ?, body = ? WHERE id = ?").run(r.status, JSON.stringify(next), id);
+      return true;
+    })();
   }
 
   async getCursor(key: string): Promise<string | null> {

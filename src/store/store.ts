@@ -1,4 +1,4 @@
-import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict, Exchange, IntelRecord, StoredAuditEntry } from "../core/index.js";
+import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, ClusterVerdict, Exchange, IntelRecord, Sanction, StoredAuditEntry } from "../core/index.js";
 
 export interface IntelQuery {
   addedAfter?: number;
@@ -44,6 +44,17 @@ export interface Store {
   /** Stores an intel object version; false when that (id, modified) was already held. */
   putIntel(record: Omit<IntelRecord, "addedAt">, addedAt?: number): Promise<boolean>;
   listIntel(query?: IntelQuery): Promise<IntelRecord[]>;
+
+  /** Upserts by (scope, subject, action). */
+  putSanction(s: Sanction): Promise<void>;
+  listSanctions(opts?: { activeOnly?: boolean }): Promise<Sanction[]>;
+
+  /** Records a new appeal; ids are unique (a repeated id is an error). */
+  putAppeal(a: Appeal): Promise<void>;
+  getAppeal(id: string): Promise<Appeal | null>;
+  listAppeals(opts?: { status?: AppealStatus }): Promise<Appeal[]>;
+  /** Resolves an open appeal; false when it does not exist or is already resolved. */
+  resolveAppeal(id: string, resolution: { status: Exclude<AppealStatus, "open">; by: string; note: string; at: number }): Promise<boolean>;
 
   getCursor(key: string): Promise<string | null>;
   setCursor(key: string, value: string): Promise<void>;

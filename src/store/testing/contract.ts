@@ -119,5 +119,31 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       await store.setCursor("peer-a", "2026-01-02T00:00:00Z");
       expect(await store.getCursor("peer-a")).toBe("2026-01-02T00:00:00Z");
     });
+
+    it("upserts sanctions by (scope, subject, action) and lists the active ones", async () => {
+      const base = { scope: "account" as const, subject: "acct_1", reason: "flagged", ts: 1, actor: "policy" };
+      await store.putSanction({ ...base, action: "suspend", active: true });
+      await store.putSanction({ ...base, action: "allowlist", active: true, actor: "analyst@example" });
+      await store.putSanction({ scope: "cluster", subject: "c7", action: "ban", active: true, reason: "hydra", ts: 2, actor: "policy", policyVersion: "v3" });
+      await store.putSanction({ ...base, action: "suspend", active: false, reason: "appeal lifted", ts: 5 });
+      const active = await store.listSanctions({ activeOnly: true });
+      expect(active.map((x) => `${x.scope}:${x.subject}:${x.action}`)).toEqual(["account:acct_1:allowlist", "cluster:c7:ban"]);
+      expect(active[1]?.policyVersion).toBe("v3");
+      const all = await store.listSanctions();
+      expect(all.find((x) => x.action === "suspend")).toMatchObject({ active: false, reason: "appeal lifted", ts: 5 });
+    });
+
+    it("records appeals, refuses duplicate ids, and resolves each once", async () => {
+      await store.putAppeal({ id: "ap1", ts: 10, account: "acct_1", decisionId: "d9", message: "I run evals for a university", status: "open" });
+      await store.putAppeal({ id: "ap2", ts: 20, account: "acct_2", message: "mistake", status: "open" });
+      await expect(store.putAppeal({ id: "ap1", ts: 30, account: "x", message: "", status: "open" })).rejects.toThrow(/already exists/);
+      expect((await store.listAppeals({ status: "open" })).map((a) => a.id)).toEqual(["ap1", "ap2"]);
+      expect(await store.resolveAppeal("ap1", { status: "lifted", by: "analyst", note: "vetted", at: 40 })).toBe(true);
+      expect(await store.resolveAppeal("ap1", { status: "upheld", by: "other", note: "", at: 50 })).toBe(false);
+      expect(await store.resolveAppeal("nope", { status: "upheld", by: "other", note: "", at: 50 })).toBe(false);
+      expect(await store.getAppeal("ap1")).toMatchObject({ status: "lifted", resolvedBy: "analyst", resolution: "vetted", resolvedAt: 40, decisionId: "d9" });
+      expect((await store.listAppeals({ status: "open" })).map((a) => a.id)).toEqual(["ap2"]);
+      expect(await store.getAppeal("nope")).toBeNull();
+    });
   });
 }

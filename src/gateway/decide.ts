@@ -1,0 +1,275 @@
+import { randomUUID } from "node:crypto";
+import { accountAgeAt, mergeMeta, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
+import { DOMAINS, isCovered, requestSignals, scoreAccount, slash24, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
+import type { Store } from "../store/index.js";
+import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
+import type { DetectionView } from "./view.js";
+
+export interface IntelMatch {
+  matches: number;
+  sources: number;
+  maxConfidence: number;
+  reasons: string[];
+}
+
+/** Matches a request against received threat intel (intel/ provides one; none by default). */
+export interface IntelMatcher {
+  match(ex: Exchange, signals: RequestSignals, now: number): IntelMatch;
+}
+
+export const NO_INTEL: IntelMatcher = { match: () => ({ matches: 0, sources: 0, maxConfidence: 0, reasons: [] }) };
+
+export interface Decision {
+  id: string;
+  ts: number;
+  account: string;
+  cluster: string | null;
+  /** The most severe action; what the caller reports. */
+  decision: Action;
+  actions: Action[];
+  /** False in shadow mode: the decision is logged and audited, the request goes through untouched. */
+  enforced: boolean;
+  score: number;
+  reasons: string[];
+  rules: string[];
+  policyVersion: string;
+  retryAfterMs: number | null;
+  /** Buckets charged for this request and the tokens reserved in them (settled after the call). */
+  buckets: BucketRequest[];
+  reservedTokens: number;
+  signals: RequestSignals;
+}
+
+export interface GatekeeperOptions {
+  store: Store;
+  state: GatewayState;
+  view: DetectionView;
+  model: ExtractionStyleModel;
+  policy: () => Policy;
+  intel?: IntelMatcher;
+  clock?: () => number;
+  /** Called when the state backend fails, for metrics and logs. */
+  onStateError?: (err: unknown) => void;
+  onAuditError?: (err: unknown) => void;
+}
+
+const HOUR = 3_600_000;
+const DEFAULT_OUTPUT_ESTIMATE = 1024;
+
+function rateOf(r: { requests_per_minute: number; tokens_per_minute: number }): Rate {
+  return { requestsPerMinute: r.requests_per_minute, tokensPerMinute: r.tokens_per_minute };
+}
+
+/** Tokens to reserve before the call: the prompt's rough size plus the most it may generate. */
+export function tokenEstimate(ex: Exchange, signals: RequestSignals, cap: number | null): number {
+  const out = ex.params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
+  return Math.ceil(signals.promptChars / 4) + (cap === null ? out : Math.min(out, cap)) * Math.max(1, ex.params.n ?? 1);
+}
+
+/**
+ * The one decision function: the proxy, the decision API and the middleware all call `decide`.
+ * It reads precomputed state only (view in memory, one round trip to the state backend), so the
+ * added latency is the request-signal computation plus that round trip.
+ */
+export class Gatekeeper {
+  readonly #o: GatekeeperOptions;
+  readonly #clock: () => number;
+  readonly #intel: IntelMatcher;
+  #auditChain: Promise<unknown> = Promise.resolve();
+  pendingAudits = 0;
+
+  constructor(opts: GatekeeperOptions) {
+    this.#o = opts;
+    this.#clock = opts.clock ?? Date.now;
+    this.#intel = opts.intel ?? NO_INTEL;
+  }
+
+  async decide(ex: Exchange): Promise<Decision> {
+    const now = this.#clock();
+    const policy = this.#o.policy();
+    const { view, state } = this.#o;
+    const signals = requestSignals(ex, this.#o.model);
+    const verdict = view.accountVerdict(ex.account);
+    const clusterId = verdict?.cluster ?? null;
+    const cluster = view.clusterVerdict(clusterId);
+    const meta = mergeMeta(await view.accountMeta(ex.account, now), ex.accountMeta);
+    const allowlisted = view.sanctioned("account", ex.account, "allowlist");
+    const flaggedAlready = verdict?.flagged === true || cluster?.flagged === true || view.sanctioned("account", ex.account, "suspend");
+
+    let stateFailed = false;
+    const onState = <T>(p: Promise<T>, fallback: T): Promise<T> =>
+      p.catch((err: unknown) => {
+        stateFailed = true;
+        this.#o.onStateError?.(err);
+        return fallback;
+      });
+    const [online, clusterOnline] = await Promise.all([
+      onState(state.counters(`a:${ex.account}`, now), null as RollingCounters | null),
+      clusterId ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
+    ]);
+    const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
+    const intel = this.#intel.match(ex, signals, now);
+
+    const facts: DecisionFacts = {
+      request: {
+        cot: signals.cotElicitation,
+        style: signals.extractionStyle,
+        logit: signals.params.logitExtraction,
+        multiSample: signals.params.multiSample,
+        maxTokensAtCeiling: signals.params.maxTokensAtCeiling,
+        domain: signals.topDomain,
+      },
+      account: {
+        id: ex.account,
+        score: verdict?.score ?? 0,
+        flagged: verdict?.flagged ?? false,
+        onlineScore: onlineScore?.score ?? 0,
+        onlineRequests: online?.exchanges ?? 0,
+        ageHours: Number.isNaN(accountAgeAt(meta, now)) ? Infinity : accountAgeAt(meta, now) / HOUR,
+        verified: meta.verified === true,
+        program: meta.program ?? null,
+        covered: isCovered(meta),
+        allowlisted,
+        suspended: view.sanctioned("account", ex.account, "suspend"),
+      },
+      cluster: {
+        id: clusterId,
+        score: cluster?.score ?? 0,
+        flagged: cluster?.flagged ?? false,
+        size: cluster?.accounts.length ?? 0,
+        banned: clusterId !== null && view.sanctioned("cluster", clusterId, "ban"),
+      },
+      intel,
+    };
+    const outcome = evaluatePolicy(policy, facts);
+    const reasons = [...outcome.reasons];
+    if (verdict?.flagged) reasons.push(...verdict.reasons.slice(0, 3).map((r) => `hunt: ${r}`));
+    if (onlineScore && onlineScore.score >= 0.5) reasons.push(...onlineScore.reasons.slice(0, 3).map((r) => `online: ${r}`));
+    reasons.push(...intel.reasons.slice(0, 3));
+    if (clusterOnline && clusterOnline.exchanges > 0 && cluster?.flagged) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
+
+    let decision = outcome.decision;
+    let actions = outcome.actions;
+    let retryAfterMs: number | null = null;
+    const throttled = actions.includes("throttle");
+    const limits = throttled ? policy.throttle : policy.limits;
+    const prefix = throttled ? "t" : "l";
+    const buckets: BucketRequest[] = [{ key: `${prefix}:a:${ex.account}`, rate: rateOf(limits.account) }];
+    if (clusterId && limits.cluster) buckets.push({ key: `${prefix}:c:${clusterId}`, rate: rateOf(limits.cluster) });
+    const cap = actions.includes("cap_max_tokens") ? policy.max_tokens_cap : null;
+    const reservedTokens = tokenEstimate(ex, signals, cap);
+    let charged: BucketRequest[] = [];
+
+    if (!isBlocking(decision)) {
+      const reserved = await onState(state.reserve(buckets, reservedTokens), null);
+      if (reserved === null) {
+        const mode = flaggedAlready ? policy.on_state_failure.flagged : policy.on_state_failure.others;
+        if (mode === "closed") {
+          decision = "throttle";
+          actions = [...new Set<Action>([...actions, "throttle"])];
+          retryAfterMs = 1000;
+          reasons.push("state backend unavailable; failing closed for an account already flagged");
+        } else {
+          reasons.push("state backend unavailable; failing open");
+        }
+      } else if (!reserved.ok) {
+        decision = "throttle";
+        actions = [...new Set<Action>([...actions, "throttle"])];
+        retryAfterMs = reserved.retryAfterMs;
+        reasons.push(`rate limit: bucket ${reserved.blockedBy ?? "?"} empty, retry in ${Math.ceil(reserved.retryAfterMs / 1000)} s`);
+      } else {
+        charged = buckets;
+      }
+    }
+    const result: Decision = {
+      id: `dec_${randomUUID()}`,
+      ts: now,
+      account: ex.account,
+      cluster: clusterId,
+      decision,
+      actions,
+      enforced: policy.mode === "enforce",
+      score: Math.max(facts.account.score, facts.account.onlineScore, cluster?.flagged ? facts.cluster.score : 0) * outcome.sensitivity,
+      reasons,
+      rules: outcome.rules,
+      policyVersion: policy.version,
+      retryAfterMs,
+      buckets: charged,
+      reservedTokens: charged.length > 0 ? reservedTokens : 0,
+      signals,
+    };
+    if (!stateFailed) this.#observe(ex, signals, clusterId, now);
+    if (result.decision !== "allow") this.#record(result, facts);
+    return result;
+  }
+
+  /** After the upstream answered: give back (or charge) the difference between estimate and use. */
+  async settle(d: Pick<Decision, "buckets" | "reservedTokens">, usage: Usage): Promise<void> {
+    if (d.buckets.length === 0) return;
+    const used = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+    if (used === 0) return;
+    await this.#o.state.settle(d.buckets, d.reservedTokens - used).catch((err: unknown) => this.#o.onStateError?.(err));
+  }
+
+  /** The call never happened (upstream down): give the whole reservation back. */
+  async refund(d: Pick<Decision, "buckets" | "reservedTokens">): Promise<void> {
+    if (d.buckets.length === 0) return;
+    await this.#o.state.settle(d.buckets, d.reservedTokens).catch((err: unknown) => this.#o.onStateError?.(err));
+  }
+
+  #observe(ex: Exchange, s: RequestSignals, clusterId: string | null, now: number): void {
+    const subjects = clusterId ? [`a:${ex.account}`, `c:${clusterId}`] : [`a:${ex.account}`];
+    this.#o.state
+      .observe(subjects, {
+        ts: now,
+        cot: s.cotElicitation >= 0.5,
+        cotMatch: s.cotEvidence[0]?.match ?? "",
+        style: s.extractionStyle,
+        singleTurn: ex.turnCount <= 1,
+        logit: s.params.logitExtraction || s.params.multiSample,
+        domains: DOMAINS.map((d) => s.domains[d]),
+        slash24: ex.client.ip ? slash24(ex.client.ip) : null,
+        country: ex.client.country ?? null,
+        asn: ex.client.asn ?? null,
+      })
+      .catch((err: unknown) => this.#o.onStateError?.(err));
+  }
+
+  /** Audit and, for standing actions, the sanction; written in order, never blocking the request. */
+  #record(d: Decision, f: DecisionFacts): void {
+    const entries: AuditEntry[] = [
+      {
+        ts: d.ts,
+        actor: "gateway",
+        kind: "decision",
+        subject: d.account,
+        action: d.decision,
+        reasons: d.reasons,
+        policyVersion: d.policyVersion,
+        detail: { decisionId: d.id, actions: d.actions, rules: d.rules, cluster: d.cluster, enforced: d.enforced, score: d.score },
+      },
+    ];
+    const sanctions: Sanction[] = [];
+    if (d.enforced && d.actions.includes("suspend") && !f.account.suspended) {
+      sanctions.push({ scope: "account", subject: d.account, action: "suspend", active: true, reason: d.reasons[0] ?? "", ts: d.ts, actor: "gateway", policyVersion: d.policyVersion });
+    }
+    if (d.enforced && d.actions.includes("ban_cluster") && d.cluster !== null && !f.cluster.banned) {
+      sanctions.push({ scope: "cluster", subject: d.cluster, action: "ban", active: true, reason: d.reasons[0] ?? "", ts: d.ts, actor: "gateway", policyVersion: d.policyVersion });
+    }
+    for (const s of sanctions) this.#o.view.apply(s);
+    this.pendingAudits++;
+    this.#auditChain = this.#auditChain
+      .then(async () => {
+        for (const s of sanctions) await this.#o.store.putSanction(s);
+        for (const e of entries) await this.#o.store.appendAudit(e);
+      })
+      .catch((err: unknown) => this.#o.onAuditError?.(err))
+      .finally(() => this.pendingAudits--);
+  }
+
+  /** Waits for every queued audit write (on shutdown, and in tests). */
+  async drain(): Promise<void> {
+    await this.#auditChain;
+  }
+}

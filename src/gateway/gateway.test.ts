@@ -1,0 +1,296 @@
+import { writeFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { AccountVerdict, ClusterVerdict } from "../core/index.js";
+import { resolveAppeal } from "./appeals.js";
+import { RedisState } from "./redis-state.js";
+import { LADDER_POLICY, post, startTestGateway, type TestGateway } from "./testing/harness.js";
+import { REASONING, startUpstreamStub, type UpstreamStub } from "./testing/upstream-stub.js";
+
+const chat = (over: Record<string, unknown> = {}) => ({ model: "stub", messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
+const messages = (over: Record<string, unknown> = {}) => ({ model: "stub", max_tokens: 1024, messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
+const responses = (over: Record<string, unknown> = {}) => ({ model: "stub", input: "What is 17 times 23?", ...over });
+const as = (account: string): Record<string, string> => ({ "x-hydra-account": account });
+
+async function readSse(res: Response): Promise<Array<{ event: string | null; data: unknown }>> {
+  const text = await res.text();
+  return text
+    .split("\n\n")
+    .filter((e) => e.trim())
+    .map((e) => {
+      const event = /^event: (.*)$/m.exec(e)?.[1] ?? null;
+      const data = /^data: (.*)$/m.exec(e)?.[1] ?? "";
+      return { event, data: data === "[DONE]" ? data : (JSON.parse(data) as unknown) };
+    });
+}
+
+const verdict = (account: string, over: Partial<AccountVerdict> = {}): AccountVerdict => ({
+  account,
+  score: 0.97,
+  flagged: true,
+  cluster: null,
+  firstFlaggedAt: 1,
+  exchanges: 500,
+  reasons: ["cot_elicitation_rate 0.80"],
+  ...over,
+});
+
+describe("gateway end to end (loopback upstream stub)", () => {
+  let upstream: UpstreamStub;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    upstream = await startUpstreamStub();
+  });
+  afterAll(async () => {
+    await upstream.close();
+  });
+  afterEach(async () => {
+    await gw?.close();
+  });
+  const start = async (over: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> => (gw = await startTestGateway({ upstream: upstream.url, ...over }));
+  const program = async (account: string, p: string): Promise<void> => gw.store.putAccountMeta([{ account, meta: { program: p } }]);
+
+  it("passes an allowed request and its answer through untouched, for all three APIs", async () => {
+    await start();
+    for (const [path, body] of [["/v1/chat/completions", chat()], ["/v1/responses", responses()], ["/v1/messages", messages()]] as const) {
+      const res = await post(`${gw.url}${path}`, body, { ...as("acct_plain"), authorization: "Bearer sk-upstream", "anthropic-version": "2023-06-01" });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-upstream")).toBe("stub");
+      expect(JSON.stringify(await res.json())).toContain(REASONING.slice(0, 30));
+      const got = upstream.received.at(-1);
+      expect(got?.path).toBe(path);
+      expect(got?.body).toEqual(body);
+      expect(got?.headers.authorization).toBe("Bearer sk-upstream");
+      expect(got?.headers["x-hydra-account"]).toBeUndefined();
+    }
+  });
+
+  it("streams SSE through event by event when nothing needs changing", async () => {
+    await start();
+    const res = await post(`${gw.url}/v1/messages`, messages({ stream: true }), as("acct_stream"));
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    // The first event arrives before the upstream has finished (it sends one every 2 ms).
+    expect(new TextDecoder().decode(first.value)).toContain("message_start");
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toContain("thinking_delta");
+    expect(rest).toContain("message_stop");
+  });
+
+  it("passes upstream errors and status codes through, and times out a silent upstream", async () => {
+    await start({ upstreamTimeoutMs: 300 });
+    const r500 = await post(`${gw.url}/v1/chat/completions`, chat({ model: "fail-500" }), as("a"));
+    expect(r500.status).toBe(500);
+    expect(await r500.json()).toEqual({ error: { message: "stub exploded", type: "server_error" } });
+    const r429 = await post(`${gw.url}/v1/chat/completions`, chat({ model: "rate-limited" }), as("a"));
+    expect(r429.status).toBe(429);
+    expect(r429.headers.get("retry-after")).toBe("7");
+    const slow = await post(`${gw.url}/v1/messages`, messages({ model: "slow" }), as("a"));
+    expect(slow.status).toBe(504);
+    expect(await slow.json()).toMatchObject({ type: "error", error: { type: "api_error", code: "upstream_timeout" } });
+  });
+
+  it("strips reasoning from answers, streamed and not, in each API's format", async () => {
+    await start();
+    await program("acct_strip", "strip");
+    const c = (await (await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_strip"))).json()) as { choices: Array<{ message: Record<string, unknown> }> };
+    expect(c.choices[0]?.message).toEqual({ role: "assistant", content: "17 × 23 = 391." });
+    const m = (await (await post(`${gw.url}/v1/messages`, messages(), as("acct_strip"))).json()) as { content: Array<{ type: string }> };
+    expect(m.content.map((b) => b.type)).toEqual(["text"]);
+    const r = (await (await post(`${gw.url}/v1/responses`, responses(), as("acct_strip"))).json()) as { output: Array<{ type: string }> };
+    expect(r.output.map((o) => o.type)).toEqual(["message"]);
+
+    const cs = await readSse(await post(`${gw.url}/v1/chat/completions`, chat({ stream: true }), as("acct_strip")));
+    expect(JSON.stringify(cs)).not.toContain("reasoning");
+    expect(JSON.stringify(cs)).toContain("391");
+    expect(cs.at(-1)?.data).toBe("[DONE]");
+    const ms = await readSse(await post(`${gw.url}/v1/messages`, messages({ stream: true }), as("acct_strip")));
+    expect(JSON.stringify(ms)).not.toContain("thinking");
+    // Blocks are renumbered: the text block is now index 0.
+    expect(ms.filter((e) => e.event === "content_block_start").map((e) => (e.data as { index: number }).index)).toEqual([0]);
+    const rs = await readSse(await post(`${gw.url}/v1/responses`, responses({ stream: true }), as("acct_strip")));
+    expect(JSON.stringify(rs)).not.toContain("reasoning");
+    expect(rs.find((e) => e.event === "response.output_text.delta")?.data).toMatchObject({ output_index: 0 });
+  });
+
+  it("replaces reasoning with a short summary when the policy says summarise", async () => {
+    await start();
+    await program("acct_sum", "summarise");
+    const c = (await (await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_sum"))).json()) as { choices: Array<{ message: { reasoning_content: string } }> };
+    const summary = c.choices[0]?.message.reasoning_content ?? "";
+    expect(summary).toMatch(/^First, restate the problem\. .*characters withheld\]$/);
+    expect(summary).not.toContain("391");
+    const ms = await readSse(await post(`${gw.url}/v1/messages`, messages({ stream: true }), as("acct_sum")));
+    const thinking = ms.filter((e) => e.event === "content_block_delta").map((e) => (e.data as { delta: { thinking?: string } }).delta.thinking).filter(Boolean);
+    expect(thinking).toHaveLength(1);
+    expect(thinking[0]).toContain("withheld");
+    expect(JSON.stringify(ms)).not.toContain("signature");
+  });
+
+  it("caps max_tokens and drops n > 1 before forwarding; refuses logprobs", async () => {
+    await start();
+    await program("acct_cap", "cap");
+    await post(`${gw.url}/v1/chat/completions`, chat({ max_tokens: 32000, n: 8 }), as("acct_cap"));
+    expect(upstream.received.at(-1)?.body).toMatchObject({ max_tokens: 256, n: 1 });
+    await post(`${gw.url}/v1/messages`, messages({ max_tokens: 64000 }), as("acct_cap"));
+    expect(upstream.received.at(-1)?.body.max_tokens).toBe(256);
+
+    await program("acct_lp", "logprobs");
+    const before = upstream.received.length;
+    const refused = await post(`${gw.url}/v1/chat/completions`, chat({ logprobs: true, top_logprobs: 20 }), as("acct_lp"));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: "logprobs_refused", type: "invalid_request_error" } });
+    expect(upstream.received.length).toBe(before);
+    expect((await post(`${gw.url}/v1/chat/completions`, chat({ logprobs: false }), as("acct_lp"))).status).toBe(200);
+  });
+
+  it("requires verification with a machine-readable code and URL; throttles with Retry-After", async () => {
+    await start();
+    await program("acct v/1", "verify");
+    const v = await post(`${gw.url}/v1/messages`, messages(), as("acct v/1"));
+    expect(v.status).toBe(403);
+    const body = (await v.json()) as { type: string; error: { type: string; code: string; verification_url: string; decision_id: string } };
+    expect(body).toMatchObject({ type: "error", error: { type: "permission_error", code: "verification_required" } });
+    expect(body.error.verification_url).toBe("https://verify.example/start?account=acct%20v%2F1");
+    expect(v.headers.get("hydrasentry-decision-id")).toBe(body.error.decision_id);
+
+    await program("acct_thr", "throttle");
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_thr"))).status);
+    expect(codes).toEqual([200, 200, 429, 429]);
+    const limited = await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_thr"));
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ error: { code: "rate_limited", type: "rate_limit_error" } });
+  });
+
+  it("suspends a flagged account and bans its whole cluster at once, and the sanctions stand", async () => {
+    await start();
+    const cluster: ClusterVerdict = {
+      id: "c1",
+      accounts: ["m1", "m2", "m3"],
+      exchanges: 900,
+      score: 0.99,
+      flagged: true,
+      firstSeen: 0,
+      lastSeen: 1,
+      firstFlaggedAt: 1,
+      domains: {},
+      links: [{ kind: "payment_fp", value: "k", accounts: 3 }],
+      reasons: ["shared card"],
+    };
+    await gw.store.putAccountVerdicts([verdict("solo"), verdict("m1", { cluster: "c1" }), verdict("m3", { cluster: "c1", flagged: false, score: 0.4 })]);
+    await gw.store.replaceClusters([cluster]);
+    await gw.gateway.view.refresh();
+    const solo = await post(`${gw.url}/v1/chat/completions`, chat(), as("solo"));
+    expect(solo.status).toBe(403);
+    expect(await solo.json()).toMatchObject({ error: { code: "account_suspended" } });
+    // m3 was never flagged itself; its cluster was.
+    const m3 = await post(`${gw.url}/v1/messages`, messages(), as("m3"));
+    expect(m3.status).toBe(403);
+    expect(await m3.json()).toMatchObject({ error: { code: "cluster_banned" } });
+    await gw.gateway.gatekeeper.drain();
+    const sanctions = await gw.store.listSanctions({ activeOnly: true });
+    expect(sanctions.map((s) => `${s.scope}:${s.subject}:${s.action}`).sort()).toEqual(["account:solo:suspend", "cluster:c1:ban"]);
+    // The hunt's next run no longer flags them: the standing sanctions still hold until lifted.
+    await gw.store.putAccountVerdicts([verdict("solo", { flagged: false, score: 0.1 }), verdict("m3", { flagged: false, score: 0.1, cluster: "c1" })]);
+    await gw.store.replaceClusters([{ ...cluster, flagged: false }]);
+    await gw.gateway.view.refresh();
+    expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("solo"))).status).toBe(403);
+    expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("m3"))).status).toBe(403);
+  });
+
+  it("takes appeals; lifting with allowlist lets the account back in, and everything is audited", async () => {
+    await start({ adminToken: "admin-secret" });
+    await gw.store.putAccountVerdicts([verdict("researcher")]);
+    await gw.gateway.view.refresh();
+    const refused = await post(`${gw.url}/v1/chat/completions`, chat(), as("researcher"));
+    const decisionId = refused.headers.get("hydrasentry-decision-id");
+    expect(refused.status).toBe(403);
+    const filed = await post(`${gw.url}/v1/appeals`, { decision_id: decisionId, message: "I run interpretability evals at a university lab" }, as("researcher"));
+    expect(filed.status).toBe(201);
+    const { appeal_id } = (await filed.json()) as { appeal_id: string };
+    expect((await post(`${gw.url}/v1/appeals`, { account: "someone-else", message: "x" }, as("researcher"))).status).toBe(401);
+    await gw.gateway.gatekeeper.drain();
+    await resolveAppeal(gw.store, { id: appeal_id, outcome: "lift", allowlist: true, by: "analyst@provider", note: "vetted" });
+    await gw.gateway.view.refresh();
+    expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("researcher"))).status).toBe(200);
+
+    const unauth = await fetch(`${gw.url}/v1/audit`, { headers: { authorization: "Bearer wrong" } });
+    expect(unauth.status).toBe(401);
+    const audit = await fetch(`${gw.url}/v1/audit?limit=100`, { headers: { authorization: "Bearer admin-secret" } });
+    expect(audit.headers.get("content-type")).toContain("application/x-ndjson");
+    const entries = (await audit.text()).trim().split("\n").map((l) => JSON.parse(l) as { kind: string; action: string; policyVersion?: string; detail?: { decisionId?: string } });
+    const actions = entries.map((e) => `${e.kind}:${e.action}`);
+    expect(actions).toEqual(["policy:policy.load", "decision:suspend", "appeal:appeal.filed", "appeal:appeal.lifted", "appeal:lift.suspend", "allowlist:allowlist.add"]);
+    expect(entries[1]?.policyVersion).toBe("test-ladder-1");
+    expect(entries[1]?.detail?.decisionId).toBe(decisionId);
+  });
+
+  it("in shadow mode decides and audits but forwards untouched", async () => {
+    await start({ policy: LADDER_POLICY.replace("mode: enforce", "mode: shadow") });
+    await program("acct_sv", "verify");
+    const res = await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_sv"));
+    expect(res.status).toBe(200);
+    await gw.gateway.gatekeeper.drain();
+    const decision = (await gw.store.listAudit()).find((e) => e.kind === "decision");
+    expect(decision).toMatchObject({ action: "require_verification", detail: { enforced: false } });
+  });
+
+  it("hot-reloads the policy file, keeps the last good one on a bad edit, and audits the change", async () => {
+    await start();
+    await program("acct_hot", "monitor");
+    expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_hot"))).status).toBe(200);
+    writeFileSync(gw.policyPath, "version: broken\nrules: [ { name: x, when: { no_such_condition: 1 }, then: [allow] } ]\n");
+    expect(gw.gateway.policy.reload()).toBe(false);
+    expect(gw.gateway.policy.current.version).toBe("test-ladder-1");
+    writeFileSync(gw.policyPath, LADDER_POLICY.replace("test-ladder-1", "test-ladder-2").replace("then: [monitor]", "then: [require_verification]"));
+    expect(gw.gateway.policy.reload()).toBe(true);
+    expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_hot"))).status).toBe(403);
+    await gw.gateway.gatekeeper.drain();
+    const policyEntries = (await gw.store.listAudit()).filter((e) => e.kind === "policy");
+    expect(policyEntries.map((e) => e.policyVersion)).toEqual(["test-ladder-1", "test-ladder-2"]);
+  });
+
+  it("answers the decision API and settles outcomes against the reservation", async () => {
+    await start();
+    const envelope = { account: "acct_api", api: "openai.chat", request: chat({ max_tokens: 500 }), client: { ip: "203.0.113.9" } };
+    const res = await post(`${gw.url}/v1/decisions`, envelope);
+    expect(res.status).toBe(200);
+    const d = (await res.json()) as { decision: string; actions: string[]; score: number; reasons: string[]; policy_version: string; reservation: string; decision_id: string };
+    expect(d).toMatchObject({ decision: "allow", policy_version: "test-ladder-1" });
+    expect(typeof d.reservation).toBe("string");
+    const settled = await post(`${gw.url}/v1/outcomes`, { decision_id: d.decision_id, reservation: d.reservation, usage: { prompt_tokens: 10, completion_tokens: 20 } });
+    expect(settled.status).toBe(202);
+    expect(await settled.json()).toMatchObject({ settled: true, usage: { inputTokens: 10, outputTokens: 20 } });
+    const forged = await post(`${gw.url}/v1/outcomes`, { decision_id: d.decision_id, reservation: `${d.reservation.split(".")[0]}.AAAA`, usage: {} });
+    expect(forged.status).toBe(400);
+    const bad = await post(`${gw.url}/v1/decisions`, { account: "a", api: "nope", request: {} });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: "invalid_request" } });
+  });
+
+  it("shares budgets between replicas through the real Redis", async () => {
+    const prefix = `hs-gwtest-${process.pid}-${Date.now()}:`;
+    const policy = LADDER_POLICY.replace("requests_per_minute: 1000, tokens_per_minute: 100000000 }\n  cluster", "requests_per_minute: 3, tokens_per_minute: 100000000 }\n  cluster");
+    const stateA = await new RedisState({ url: "redis://127.0.0.1:6379/0", prefix }).connect();
+    const stateB = await new RedisState({ url: "redis://127.0.0.1:6379/0", prefix }).connect();
+    const a = await startTestGateway({ upstream: upstream.url, policy, state: stateA });
+    const b = await startTestGateway({ upstream: upstream.url, policy, state: stateB });
+    try {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => post(`${(i % 2 ? a : b).url}/v1/chat/completions`, chat(), as("acct_shared"))));
+      const codes = results.map((r) => r.status).sort();
+      expect(codes).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+      // Rolling features written by both replicas are visible to either.
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await stateA.counters("a:acct_shared", Date.now()))?.exchanges).toBe(8);
+    } finally {
+      await a.close();
+      await b.close();
+      const keys = await stateA.redis.keys(`${prefix}*`);
+      if (keys.length) await stateA.redis.del(...keys);
+      await stateA.close();
+      await stateB.close();
+    }
+  });
+});

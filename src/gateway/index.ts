@@ -1,0 +1,10 @@
+export { createGateway, listen, sha256Hex, usageInTail, type Gateway, type GatewayOptions, type Listening } from "./server.js";
+export { Gatekeeper, tokenEstimate, NO_INTEL, type Decision, type GatekeeperOptions, type IntelMatch, type IntelMatcher } from "./decide.js";
+export { hydrasentryGuard, nodeGuard, guardRequest, resolveCaller, type GuardedRequest, type GuardOutcome, type GuardEnv } from "./guard.js";
+export { MemoryState } from "./memory-state.js";
+export { RedisState, type RedisStateOptions } from "./redis-state.js";
+export { DetectionView } from "./view.js";
+export { fileAppeal, resolveAppeal, setAllowlisted } from "./appeals.js";
+export { transformReasoning, sseReasoningTransform, summariseReasoning, SseReasoningFilter, type ReasoningMode } from "./reasoning.js";
+export { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from "./errors.js";
+export type { GatewayState, BucketRequest, Rate, RollingCounters, Observation } from "./state.js";

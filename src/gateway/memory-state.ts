@@ -1,0 +1,146 @@
+import {
+  emptyCounters,
+  generationOf,
+  refill,
+  type BucketRequest,
+  type GatewayState,
+  type Observation,
+  type ReserveResult,
+  type RollingCounters,
+} from "./state.js";
+
+interface Bucket {
+  requests: number;
+  tokens: number;
+  ts: number;
+}
+
+interface Generation {
+  c: RollingCounters;
+  slash24s: Set<string>;
+  countries: Set<string>;
+  asns: Set<number>;
+}
+
+const MAX_DISTINCT = 512;
+
+/** A Map used as an LRU: touching re-inserts, and the oldest entries go first when full. */
+function touch<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
+
+/** One-process state. Bounded by `maxSubjects`; the least recently seen subjects are forgotten first. */
+export class MemoryState implements GatewayState {
+  readonly backend = "memory";
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #features = new Map<string, Generation>();
+
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly maxSubjects = 500_000,
+  ) {}
+
+  #level(b: BucketRequest, now: number): Bucket {
+    const cur = this.#buckets.get(b.key);
+    const reqCap = b.rate.requestsPerMinute;
+    const tokCap = b.rate.tokensPerMinute;
+    if (!cur) return { requests: reqCap, tokens: tokCap, ts: now };
+    return {
+      requests: refill(cur.requests, cur.ts, now, reqCap, reqCap / 60_000),
+      tokens: refill(cur.tokens, cur.ts, now, tokCap, tokCap / 60_000),
+      ts: now,
+    };
+  }
+
+  async reserve(buckets: readonly BucketRequest[], tokens: number): Promise<ReserveResult> {
+    const now = this.clock();
+    const levels = buckets.map((b) => this.#level(b, now));
+    let wait = 0;
+    let blockedBy: string | null = null;
+    buckets.forEach((b, i) => {
+      const l = levels[i] as Bucket;
+      const cost = Math.min(tokens, b.rate.tokensPerMinute);
+      const w = Math.max(
+        l.requests >= 1 ? 0 : (1 - l.requests) / (b.rate.requestsPerMinute / 60_000),
+        l.tokens >= cost ? 0 : (cost - l.tokens) / (b.rate.tokensPerMinute / 60_000),
+      );
+      if (w > wait) {
+        wait = w;
+        blockedBy = b.key;
+      }
+    });
+    if (wait > 0) return { ok: false, retryAfterMs: Math.ceil(wait), blockedBy };
+    buckets.forEach((b, i) => {
+      const l = levels[i] as Bucket;
+      touch(this.#buckets, b.key, { requests: l.requests - 1, tokens: l.tokens - Math.min(tokens, b.rate.tokensPerMinute), ts: now }, this.maxSubjects);
+    });
+    return { ok: true, retryAfterMs: 0, blockedBy: null };
+  }
+
+  async settle(buckets: readonly BucketRequest[], deltaTokens: number): Promise<void> {
+    const now = this.clock();
+    for (const b of buckets) {
+      const l = this.#level(b, now);
+      touch(this.#buckets, b.key, { ...l, tokens: Math.min(b.rate.tokensPerMinute, l.tokens + deltaTokens) }, this.maxSubjects);
+    }
+  }
+
+  async observe(subjects: readonly string[], o: Observation): Promise<void> {
+    const gen = generationOf(o.ts);
+    for (const subject of subjects) {
+      const key = `${subject}\u0000${gen}`;
+      const g = this.#features.get(key) ?? { c: emptyCounters(), slash24s: new Set(), countries: new Set(), asns: new Set() };
+      const c = g.c;
+      c.exchanges++;
+      c.firstTs = Math.min(c.firstTs, o.ts);
+      if (o.cot) {
+        c.cotHits++;
+        if (!c.topCotMatch) c.topCotMatch = o.cotMatch;
+      }
+      c.styleSum += o.style;
+      if (o.singleTurn) c.singleTurn++;
+      if (o.logit) c.logitRequests++;
+      const hour = new Date(o.ts).getUTCHours();
+      c.hours[hour] = (c.hours[hour] ?? 0) + 1;
+      o.domains.forEach((v, i) => (c.domains[i] = (c.domains[i] ?? 0) + v));
+      if (o.slash24 !== null && g.slash24s.size < MAX_DISTINCT) g.slash24s.add(o.slash24);
+      if (o.country !== null && g.countries.size < MAX_DISTINCT) g.countries.add(o.country);
+      if (o.asn !== null && g.asns.size < MAX_DISTINCT) g.asns.add(o.asn);
+      touch(this.#features, key, g, this.maxSubjects);
+    }
+  }
+
+  async counters(subject: string, now: number): Promise<RollingCounters | null> {
+    const gen = generationOf(now);
+    const parts = [this.#features.get(`${subject}\u0000${gen - 1}`), this.#features.get(`${subject}\u0000${gen}`)].filter(
+      (g): g is Generation => g !== undefined,
+    );
+    if (parts.length === 0) return null;
+    const out = emptyCounters();
+    for (const { c } of parts) {
+      out.exchanges += c.exchanges;
+      out.firstTs = Math.min(out.firstTs, c.firstTs);
+      out.cotHits += c.cotHits;
+      out.topCotMatch ||= c.topCotMatch;
+      out.styleSum += c.styleSum;
+      out.singleTurn += c.singleTurn;
+      out.logitRequests += c.logitRequests;
+      c.hours.forEach((v, i) => (out.hours[i] = (out.hours[i] ?? 0) + v));
+      c.domains.forEach((v, i) => (out.domains[i] = (out.domains[i] ?? 0) + v));
+    }
+    out.distinctSlash24s = new Set(parts.flatMap((g) => [...g.slash24s])).size;
+    out.distinctCountries = new Set(parts.flatMap((g) => [...g.countries])).size;
+    out.distinctAsns = new Set(parts.flatMap((g) => [...g.asns])).size;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.#buckets.clear();
+    this.#features.clear();
+  }
+}

@@ -1,0 +1,25 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** Everything `/metrics` exposes; one registry per server so tests and replicas do not mix. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly decisions = new Counter({ name: "hydrasentry_decisions_total", help: "Decisions by outcome", labelNames: ["decision", "enforced"], registers: [this.registry] });
+  readonly actions = new Counter({ name: "hydrasentry_actions_total", help: "Actions applied, by action", labelNames: ["action"], registers: [this.registry] });
+  readonly decisionSeconds = new Histogram({ name: "hydrasentry_decision_seconds", help: "Time to decide one request", buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly upstreamSeconds = new Histogram({
+    name: "hydrasentry_upstream_seconds",
+    help: "Upstream time to response headers",
+    labelNames: ["api"],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly upstreamErrors = new Counter({ name: "hydrasentry_upstream_errors_total", help: "Upstream failures", labelNames: ["kind"], registers: [this.registry] });
+  readonly badRequests = new Counter({ name: "hydrasentry_bad_requests_total", help: "Requests refused as malformed, by code", labelNames: ["code"], registers: [this.registry] });
+  readonly stateErrors = new Counter({ name: "hydrasentry_state_errors_total", help: "State backend failures", registers: [this.registry] });
+  readonly auditErrors = new Counter({ name: "hydrasentry_audit_errors_total", help: "Audit writes that failed", registers: [this.registry] });
+  readonly auditQueue = new Gauge({ name: "hydrasentry_audit_queue_depth", help: "Audit writes waiting", registers: [this.registry] });
+  readonly inFlight = new Gauge({ name: "hydrasentry_requests_in_flight", help: "Proxied requests in flight", registers: [this.registry] });
+  readonly policyVersion = new Gauge({ name: "hydrasentry_policy_info", help: "Policy in force (value 1)", labelNames: ["version", "mode"], registers: [this.registry] });
+}

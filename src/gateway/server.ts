@@ -1,0 +1,381 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { serve as serveNode, type HttpBindings, type ServerType } from "@hono/node-server";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import type { WireApi } from "../core/index.js";
+import type { ExtractionStyleModel } from "../detect/index.js";
+import { describeIssue, envelopeSchema, parseExchangeValue, readUsage } from "../ingest/index.js";
+import { PolicySource, type Policy } from "../policy/index.js";
+import type { Store } from "../store/index.js";
+import { fileAppeal } from "./appeals.js";
+import { Gatekeeper, type Decision, type IntelMatcher } from "./decide.js";
+import { errorBody, type ErrorShape, type GatewayErrorCode } from "./errors.js";
+import { hydrasentryGuard, resolveCaller, type GuardEnv } from "./guard.js";
+import { GatewayMetrics } from "./metrics.js";
+import { sseReasoningTransform, transformReasoning } from "./reasoning.js";
+import type { BucketRequest, GatewayState } from "./state.js";
+import { forwardableHeaders, responseHeaders, Upstream, UpstreamError } from "./upstream.js";
+import { DetectionView } from "./view.js";
+
+export interface GatewayOptions {
+  store: Store;
+  state: GatewayState;
+  model: ExtractionStyleModel;
+  /** Policy file (YAML), hot-reloaded; the built-in default when absent. */
+  policyPath?: string;
+  upstream?: string;
+  upstreamTimeoutMs?: number;
+  accountHeader?: string;
+  /** sha256 hex of API key → account. */
+  keyAccounts?: ReadonlyMap<string, string>;
+  trustedHops?: number;
+  maxBodyBytes?: number;
+  /** Bearer token for analyst endpoints (audit export); those endpoints are off without one. */
+  adminToken?: string;
+  /** Signs reservation tokens so any replica can settle an outcome; random per process if absent. */
+  secret?: string;
+  intel?: IntelMatcher;
+  viewRefreshMs?: number;
+  clock?: () => number;
+  log?: (line: Record<string, unknown>) => void;
+  /** Mounts more routes (e.g. the TAXII server) on the same app. */
+  extend?: (app: Hono<{ Bindings: HttpBindings }>) => void;
+}
+
+const PROXY_ROUTES: ReadonlyArray<{ path: string; api: WireApi }> = [
+  { path: "/v1/chat/completions", api: "openai.chat" },
+  { path: "/v1/responses", api: "openai.responses" },
+  { path: "/v1/messages", api: "anthropic.messages" },
+];
+
+const MAX_BUFFERED_RESPONSE = 64 * 1024 * 1024;
+const USAGE_TAIL_CHARS = 32 * 1024;
+
+const decisionRequestSchema = envelopeSchema.extend({ id: envelopeSchema.shape.id.optional(), ts: envelopeSchema.shape.ts.optional() });
+const outcomeSchema = z.strictObject({
+  decision_id: z.string().min(1).max(128),
+  reservation: z.string().max(8192).optional(),
+  api: z.enum(["openai.chat", "openai.responses", "anthropic.messages"]).default("openai.chat"),
+  usage: z.looseObject({}),
+});
+const appealSchema = z.strictObject({
+  account: z.string().min(1).max(512).optional(),
+  decision_id: z.string().min(1).max(128).optional(),
+  message: z.string().min(1).max(4000),
+  contact: z.string().max(512).optional(),
+});
+
+export const sha256Hex = (s: string): string => createHash("sha256").update(s).digest("hex");
+
+/** Finds the last `"usage": {...}` object in the tail of a body or stream (one level of nesting). */
+export function usageInTail(tail: string): Record<string, unknown> | null {
+  const re = /"usage"\s*:\s*(\{(?:[^{}]|\{[^{}]*\})*\})/g;
+  let last: string | null = null;
+  for (let m = re.exec(tail); m; m = re.exec(tail)) last = m[1] ?? null;
+  if (!last) return null;
+  try {
+    return JSON.parse(last) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** Passes bytes through untouched, keeping only a bounded tail to read usage from at the end. */
+function usageTap(onEnd: (tail: string) => void): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let tail = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      controller.enqueue(chunk);
+      tail = (tail + decoder.decode(chunk, { stream: true })).slice(-USAGE_TAIL_CHARS);
+    },
+    flush() {
+      onEnd(tail + decoder.decode());
+    },
+  });
+}
+
+export interface Gateway {
+  app: Hono<{ Bindings: HttpBindings }>;
+  gatekeeper: Gatekeeper;
+  metrics: GatewayMetrics;
+  policy: PolicySource;
+  view: DetectionView;
+  close(): Promise<void>;
+}
+
+/** Builds the gateway app; `listen` serves it. Everything is injectable so tests run several replicas. */
+export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
+  const log = opts.log ?? (() => {});
+  const metrics = new GatewayMetrics();
+  const clock = opts.clock ?? Date.now;
+  const store = opts.store;
+  const policy = new PolicySource(
+    opts.policyPath ?? null,
+    (change) => {
+      log({ msg: "policy reloaded", version: change.policy.version, previous: change.previousVersion });
+      metrics.policyVersion.reset();
+      metrics.policyVersion.set({ version: change.policy.version, mode: change.policy.mode }, 1);
+      void store
+        .appendAudit({ ts: clock(), actor: "gateway", kind: "policy", subject: opts.policyPath ?? "default", action: "policy.reload", reasons: [`${change.previousVersion} → ${change.policy.version}`], policyVersion: change.policy.version })
+        .catch(() => metrics.auditErrors.inc());
+    },
+    (err) => log({ msg: "policy reload rejected; keeping the policy in force", problems: err.problems }),
+  );
+  const current = (): Policy => policy.current;
+  metrics.policyVersion.set({ version: current().version, mode: current().mode }, 1);
+  await store.appendAudit({ ts: clock(), actor: "gateway", kind: "policy", subject: opts.policyPath ?? "default", action: "policy.load", reasons: [current().mode], policyVersion: current().version });
+  policy.watch();
+
+  const view = new DetectionView(store, { refreshMs: opts.viewRefreshMs });
+  await view.start();
+  const gatekeeper = new Gatekeeper({
+    store,
+    state: opts.state,
+    view,
+    model: opts.model,
+    policy: current,
+    intel: opts.intel,
+    clock,
+    onStateError: () => metrics.stateErrors.inc(),
+    onAuditError: () => metrics.auditErrors.inc(),
+  });
+  const upstream = opts.upstream ? new Upstream({ url: opts.upstream, timeoutMs: opts.upstreamTimeoutMs }) : null;
+  const secret = opts.secret ?? randomBytes(32).toString("hex");
+  const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
+  const resolver = { accountHeader: opts.accountHeader ?? "x-hydra-account", keyAccounts: opts.keyAccounts, trustedHops: opts.trustedHops ?? 0 };
+  const socketAddress = (c: Context<{ Bindings: HttpBindings }>): string | undefined => c.env?.incoming?.socket?.remoteAddress;
+
+  const fail = (c: Context, shape: ErrorShape, code: GatewayErrorCode, message: string, headers: Record<string, string> = {}): Response => {
+    const e = errorBody(shape, code, message);
+    if (e.status < 500) metrics.badRequests.inc({ code });
+    return c.json(e.body, e.status as 400, headers);
+  };
+  const limit = (shape: ErrorShape) =>
+    bodyLimit({ maxSize: maxBody, onError: (c) => fail(c, shape, "body_too_large", `request body exceeds ${maxBody} bytes`) });
+
+  const sign = (payload: string): string => createHmac("sha256", secret).update(payload).digest("base64url");
+  const reservationToken = (d: Decision): string | undefined => {
+    if (d.buckets.length === 0) return undefined;
+    const payload = Buffer.from(JSON.stringify({ b: d.buckets, t: d.reservedTokens, e: clock() + 3_600_000 })).toString("base64url");
+    return `${payload}.${sign(payload)}`;
+  };
+  const readReservation = (token: string): { b: BucketRequest[]; t: number } | null => {
+    const [payload, mac] = token.split(".");
+    if (!payload || !mac) return null;
+    const expected = Buffer.from(sign(payload));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { b: BucketRequest[]; t: number; e: number };
+    return parsed.e >= clock() ? parsed : null;
+  };
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.onError((err, c) => {
+    log({ msg: "unhandled error", err: err.message });
+    return fail(c, "hydrasentry", "internal", "internal error");
+  });
+  app.notFound((c) => fail(c, "hydrasentry", "not_found", `no route ${c.req.method} ${c.req.path}`));
+
+  app.get("/healthz", (c) =>
+    c.json({ status: "ok", policy_version: current().version, mode: current().mode, state: opts.state.backend, store: store.backend, view_refreshed_at: view.lastRefreshAt }),
+  );
+  app.get("/metrics", async (c) => {
+    metrics.auditQueue.set(gatekeeper.pendingAudits);
+    return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+  });
+
+  for (const route of PROXY_ROUTES) {
+    const guarded = new Hono<GuardEnv & { Bindings: HttpBindings }>();
+    guarded.post(
+      "/",
+      limit(route.api),
+      hydrasentryGuard({ ...resolver, api: route.api, gatekeeper, policy: current, metrics, clock, digest: sha256Hex, socketAddress }),
+      async (c) => {
+        const g = c.var.hydrasentry;
+        if (!upstream) return fail(c, route.api, "upstream_not_configured", "this gateway has no upstream; use /v1/decisions");
+        const started = performance.now();
+        metrics.inFlight.inc();
+        let res;
+        try {
+          res = await upstream.send(route.path, JSON.stringify(g.body), forwardableHeaders((n) => c.req.header(n)), c.req.raw.signal);
+        } catch (err) {
+          metrics.inFlight.dec();
+          const kind = err instanceof UpstreamError ? err.kind : "unreachable";
+          metrics.upstreamErrors.inc({ kind });
+          void gatekeeper.refund(g.decision);
+          return fail(c, route.api, kind === "timeout" ? "upstream_timeout" : "upstream_unreachable", err instanceof Error ? err.message : String(err));
+        }
+        res.once("close", () => metrics.inFlight.dec());
+        metrics.upstreamSeconds.observe({ api: route.api }, (performance.now() - started) / 1000);
+        const status = res.statusCode ?? 502;
+        const type = String(res.headers["content-type"] ?? "");
+        const sse = type.includes("text/event-stream");
+        const settle = (tail: string): void => {
+          const usage = usageInTail(tail);
+          if (usage) void gatekeeper.settle(g.decision, readUsage(route.api, { usage }));
+        };
+        const decisionHeader = g.decision.decision !== "allow" ? { "hydrasentry-decision-id": g.decision.id } : {};
+        const transformJson = g.reasoning !== null && !sse && status < 300 && type.includes("json");
+        if (transformJson && g.reasoning) {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          for await (const chunk of res as AsyncIterable<Buffer>) {
+            size += chunk.length;
+            if (size > MAX_BUFFERED_RESPONSE) return fail(c, route.api, "upstream_unreachable", "upstream answer too large to filter");
+            chunks.push(chunk);
+          }
+          const text = Buffer.concat(chunks).toString("utf8");
+          settle(text.slice(-USAGE_TAIL_CHARS));
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            return new Response(text, { status, headers: responseHeaders(res.headers, true) });
+          }
+          const headers = responseHeaders(res.headers, true);
+          for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);
+          return new Response(JSON.stringify(transformReasoning(route.api, body, g.reasoning, g.summaryChars)), { status, headers });
+        }
+        let stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
+        const transformSse = g.reasoning !== null && sse && status < 300;
+        if (transformSse && g.reasoning) stream = stream.pipeThrough(sseReasoningTransform(route.api, g.reasoning, g.summaryChars));
+        stream = stream.pipeThrough(usageTap(settle));
+        const headers = responseHeaders(res.headers, transformSse);
+        for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);
+        return new Response(stream, { status, headers });
+      },
+    );
+    guarded.all("/", (c) => fail(c, route.api, "method_not_allowed", `${c.req.method} is not allowed on ${route.path}; use POST`, { allow: "POST" }));
+    app.route(route.path, guarded);
+  }
+
+  const jsonBody = async (c: Context): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> => {
+    try {
+      return { ok: true, value: JSON.parse(await c.req.text()) };
+    } catch {
+      return { ok: false, response: fail(c, "hydrasentry", "invalid_json", "request body is not valid JSON") };
+    }
+  };
+
+  app.post("/v1/decisions", limit("hydrasentry"), async (c) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return body.response;
+    const parsed = decisionRequestSchema.safeParse(body.value);
+    if (!parsed.success) return fail(c, "hydrasentry", "invalid_request", `invalid exchange: ${describeIssue(parsed.error)}`);
+    const now = clock();
+    const verdict = parseExchangeValue({ ...parsed.data, id: parsed.data.id ?? `dec_req_${now}`, ts: parsed.data.ts ?? new Date(now).toISOString() });
+    if (!verdict.ok) return fail(c, "hydrasentry", "invalid_request", `invalid exchange: ${verdict.reason}`);
+    const started = performance.now();
+    const d = await gatekeeper.decide(verdict.exchange);
+    metrics.decisionSeconds.observe((performance.now() - started) / 1000);
+    metrics.decisions.inc({ decision: d.decision, enforced: String(d.enforced) });
+    return c.json({
+      decision_id: d.id,
+      decision: d.decision,
+      actions: d.actions,
+      enforced: d.enforced,
+      score: Math.round(d.score * 1000) / 1000,
+      reasons: d.reasons,
+      rules: d.rules,
+      policy_version: d.policyVersion,
+      account: d.account,
+      cluster: d.cluster,
+      retry_after_ms: d.retryAfterMs,
+      max_tokens_cap: d.actions.includes("cap_max_tokens") ? current().max_tokens_cap : null,
+      reservation: reservationToken(d) ?? null,
+    });
+  });
+  app.all("/v1/decisions", (c) => fail(c, "hydrasentry", "method_not_allowed", "use POST", { allow: "POST" }));
+
+  app.post("/v1/outcomes", limit("hydrasentry"), async (c) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return body.response;
+    const parsed = outcomeSchema.safeParse(body.value);
+    if (!parsed.success) return fail(c, "hydrasentry", "invalid_request", describeIssue(parsed.error));
+    const usage = readUsage(parsed.data.api, { usage: parsed.data.usage });
+    let reservation: { b: BucketRequest[]; t: number } | null = null;
+    if (parsed.data.reservation) {
+      try {
+        reservation = readReservation(parsed.data.reservation);
+      } catch {
+        reservation = null;
+      }
+      if (!reservation) return fail(c, "hydrasentry", "invalid_request", "reservation token is invalid or expired");
+      await gatekeeper.settle({ buckets: reservation.b, reservedTokens: reservation.t }, usage);
+    }
+    return c.json({ decision_id: parsed.data.decision_id, settled: reservation !== null, usage }, 202);
+  });
+  app.all("/v1/outcomes", (c) => fail(c, "hydrasentry", "method_not_allowed", "use POST", { allow: "POST" }));
+
+  app.post("/v1/appeals", limit("hydrasentry"), async (c) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return body.response;
+    const parsed = appealSchema.safeParse(body.value);
+    if (!parsed.success) return fail(c, "hydrasentry", "invalid_request", describeIssue(parsed.error));
+    const caller = resolveCaller(resolver, (n) => c.req.header(n), socketAddress(c), sha256Hex);
+    const account = caller?.account ?? parsed.data.account;
+    if (!account) return fail(c, "hydrasentry", "unauthorized", "no account: send the account header or a known API key, or name the account");
+    if (caller && parsed.data.account && parsed.data.account !== caller.account) return fail(c, "hydrasentry", "unauthorized", "an account may only appeal for itself");
+    const appeal = await fileAppeal(store, { account, decisionId: parsed.data.decision_id, message: parsed.data.message, contact: parsed.data.contact }, clock());
+    return c.json({ appeal_id: appeal.id, status: appeal.status }, 201);
+  });
+  app.all("/v1/appeals", (c) => fail(c, "hydrasentry", "method_not_allowed", "use POST", { allow: "POST" }));
+
+  app.get("/v1/audit", async (c) => {
+    const token = opts.adminToken;
+    const given = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
+    const a = Buffer.from(sha256Hex(given));
+    const b = Buffer.from(sha256Hex(token ?? randomBytes(16).toString("hex")));
+    if (!token || !timingSafeEqual(a, b)) return fail(c, "hydrasentry", "unauthorized", "audit export needs the admin bearer token");
+    const afterSeq = Math.max(0, Number(c.req.query("after_seq") ?? 0) || 0);
+    const limitN = Math.min(10_000, Math.max(1, Number(c.req.query("limit") ?? 1000) || 1000));
+    const rows = await store.listAudit({ afterSeq, limit: limitN });
+    return c.body(rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : ""), 200, { "content-type": "application/x-ndjson" });
+  });
+
+  opts.extend?.(app);
+
+  return {
+    app,
+    gatekeeper,
+    metrics,
+    policy,
+    view,
+    async close() {
+      policy.close();
+      view.stop();
+      upstream?.close();
+      await gatekeeper.drain();
+    },
+  };
+}
+
+export interface Listening {
+  port: number;
+  server: ServerType;
+  close(): Promise<void>;
+}
+
+/** Serves an app on loopback or a given host; slow clients are cut off by request/header timeouts. */
+export function listen(app: Hono<{ Bindings: HttpBindings }>, port: number, host = "127.0.0.1"): Promise<Listening> {
+  return new Promise((resolve) => {
+    const server = serveNode(
+      { fetch: app.fetch, port, hostname: host, serverOptions: { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 } },
+      (info: AddressInfo) => {
+        resolve({
+          port: info.port,
+          server,
+          close: () =>
+            new Promise<void>((r) => {
+              if ("closeAllConnections" in server) server.closeAllConnections();
+              server.close(() => r());
+            }),
+        });
+      },
+    );
+  });
+}

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DOMAINS } from "../../detect/index.js";
+import type { BucketRequest, GatewayState, Observation } from "../state.js";
+
+const obs = (over: Partial<Observation> = {}): Observation => ({
+  ts: Date.UTC(2026, 10, 20, 12),
+  cot: false,
+  cotMatch: "",
+  style: 0.2,
+  singleTurn: true,
+  logit: false,
+  domains: DOMAINS.map((d) => (d === "coding" ? 1 : 0)),
+  slash24: "203.0.113",
+  country: "SG",
+  asn: 64500,
+  ...over,
+});
+
+/** The behaviour every GatewayState backend must show; run against the real Redis, not a mock. */
+export function gatewayStateContract(name: string, open: () => Promise<GatewayState>): void {
+  describe(`GatewayState contract: ${name}`, () => {
+    let replicas: GatewayState[] = [];
+    beforeEach(async () => {
+      replicas = [await open(), await open()];
+    });
+    afterEach(async () => {
+      for (const r of replicas) await r.close();
+    });
+    const [a, b] = [() => replicas[0] as GatewayState, () => replicas[1] as GatewayState];
+    const unique = (): string => `acct-${Math.random().toString(36).slice(2)}`;
+
+    it("refuses the request that would overdraw a bucket and says how long to wait", async () => {
+      const bucket: BucketRequest = { key: unique(), rate: { requestsPerMinute: 3, tokensPerMinute: 1_000_000 } };
+      for (let i = 0; i < 3; i++) expect((await a().reserve([bucket], 10)).ok).toBe(true);
+      const refused = await a().reserve([bucket], 10);
+      expect(refused.ok).toBe(false);
+      expect(refused.blockedBy).toBe(bucket.key);
+      expect(refused.retryAfterMs).toBeGreaterThan(5_000);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(20_000);
+    });
+
+    it("charges all buckets or none, and limits tokens as well as requests", async () => {
+      const account: BucketRequest = { key: unique(), rate: { requestsPerMinute: 100, tokensPerMinute: 1000 } };
+      const cluster: BucketRequest = { key: unique(), rate: { requestsPerMinute: 100, tokensPerMinute: 1500 } };
+      expect((await a().reserve([account, cluster], 800)).ok).toBe(true);
+      // The account bucket has 200 left: refused, and the cluster bucket must not have been charged.
+      const r = await a().reserve([account, cluster], 600);
+      expect(r.ok).toBe(false);
+      expect(r.blockedBy).toBe(account.key);
+      expect((await a().reserve([cluster], 700)).ok).toBe(true);
+    });
+
+    it("refunds the unused part of a reservation when the request settles", async () => {
+      const bucket: BucketRequest = { key: unique(), rate: { requestsPerMinute: 100, tokensPerMinute: 1000 } };
+      expect((await a().reserve([bucket], 900)).ok).toBe(true);
+      expect((await a().reserve([bucket], 500)).ok).toBe(false);
+      await a().settle([bucket], 900 - 150);
+      expect((await b().reserve([bucket], 500)).ok).toBe(true);
+    });
+
+    it("holds a budget under parallel requests from several replicas", async () => {
+      const bucket: BucketRequest = { key: unique(), rate: { requestsPerMinute: 7, tokensPerMinute: 1_000_000 } };
+      const shared = a().backend === "redis";
+      const attempts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a() : b()).reserve([bucket], 1)));
+      const passed = attempts.filter((r) => r.ok).length;
+      // Replicas share one budget through Redis; memory replicas each hold their own.
+      expect(passed).toBe(shared ? 7 : 14);
+    });
+
+    it("keeps rolling features per subject and merges what replicas observed", async () => {
+      const subject = unique();
+      const ts = Date.UTC(2026, 10, 20, 12);
+      const other = a().backend === "redis" ? b() : a(); // memory replicas do not share state
+      await a().observe([subject], obs({ ts, cot: true, cotMatch: "show your full reasoning", slash24: "203.0.113" }));
+      await other.observe([subject], obs({ ts: ts + 3_600_000, slash24: "198.51.100", country: "BR", asn: 64501 }));
+      await a().observe([subject], obs({ ts: ts + 7_200_000, singleTurn: false, logit: true, style: 0.9 }));
+      const c = await other.counters(subject, ts + 7_200_000);
+      expect(c).toMatchObject({ exchanges: 3, firstTs: ts, cotHits: 1, topCotMatch: "show your full reasoning", singleTurn: 2, logitRequests: 1 });
+      expect(c?.styleSum).toBeCloseTo(1.3, 5);
+      expect(c?.distinctSlash24s).toBe(2);
+      expect(c?.distinctCountries).toBe(2);
+      expect(c?.distinctAsns).toBe(2);
+      expect(c?.hours[12]).toBe(1);
+      expect(c?.domains[DOMAINS.indexOf("coding")]).toBe(3);
+    });
+
+    it("rolls features over: the previous window counts, older ones do not", async () => {
+      const subject = unique();
+      const week = 7 * 24 * 3_600_000;
+      const base = Math.floor(Date.UTC(2026, 10, 20) / week) * week;
+      await a().observe([subject], obs({ ts: base - 2 * week + 1000 }));
+      await a().observe([subject], obs({ ts: base - week + 1000 }));
+      await a().observe([subject], obs({ ts: base + 1000, cot: true, cotMatch: "x" }));
+      const c = await a().counters(subject, base + 2000);
+      expect(c?.exchanges).toBe(2);
+      expect(c?.cotHits).toBe(1);
+      expect(await a().counters(unique(), base)).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,109 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import https from "node:https";
+
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: "timeout" | "unreachable",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "UpstreamError";
+  }
+}
+
+export interface UpstreamOptions {
+  url: string;
+  /** Whole-call limit, headers and body; generations are long, so the default is generous. */
+  timeoutMs?: number;
+  maxSockets?: number;
+}
+
+/** Request headers a client may pass to the upstream; everything else (hop-by-hop, ours) stays here. */
+const FORWARDED_REQUEST_HEADERS = [
+  "authorization",
+  "x-api-key",
+  "anthropic-version",
+  "anthropic-beta",
+  "openai-organization",
+  "openai-project",
+  "openai-beta",
+  "accept",
+  "user-agent",
+  "idempotency-key",
+];
+
+/** Response headers that describe the connection, not the answer; never copied back. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "te", "trailer"]);
+
+export function forwardableHeaders(get: (name: string) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const v = get(name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+export function responseHeaders(h: IncomingHttpHeaders, dropLength: boolean): Headers {
+  const out = new Headers();
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined || HOP_BY_HOP.has(k) || (dropLength && (k === "content-length" || k === "content-encoding"))) continue;
+    if (Array.isArray(v)) for (const x of v) out.append(k, x);
+    else out.set(k, v);
+  }
+  return out;
+}
+
+/**
+ * The upstream API behind the proxy. node:http with a keep-alive pool rather than fetch: it streams
+ * the body as it arrives with less per-request overhead, which the added-latency budget needs.
+ */
+export class Upstream {
+  readonly #base: URL;
+  readonly #agent: http.Agent;
+  readonly #timeoutMs: number;
+  readonly #client: typeof http | typeof https;
+
+  constructor(opts: UpstreamOptions) {
+    this.#base = new URL(opts.url);
+    this.#client = this.#base.protocol === "https:" ? https : http;
+    const AgentClass = this.#base.protocol === "https:" ? https.Agent : http.Agent;
+    this.#agent = new AgentClass({ keepAlive: true, maxSockets: opts.maxSockets ?? 256 });
+    this.#timeoutMs = opts.timeoutMs ?? 600_000;
+  }
+
+  /** Sends the request; resolves when the upstream's headers arrive, with the body still streaming. */
+  send(path: string, body: string, headers: Record<string, string>, clientGone?: AbortSignal): Promise<IncomingMessage> {
+    const url = new URL(path.replace(/^\//, ""), this.#base.href.endsWith("/") ? this.#base : new URL(`${this.#base.href}/`));
+    return new Promise((resolve, reject) => {
+      const req = this.#client.request(url, {
+        method: "POST",
+        agent: this.#agent,
+        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      });
+      const timer = setTimeout(() => req.destroy(new UpstreamError("timeout", `upstream did not finish within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+      const onGone = (): void => {
+        req.destroy(new UpstreamError("unreachable", "client went away"));
+      };
+      clientGone?.addEventListener("abort", onGone, { once: true });
+      const done = (): void => {
+        clearTimeout(timer);
+        clientGone?.removeEventListener("abort", onGone);
+      };
+      req.on("response", (res) => {
+        res.once("close", done);
+        resolve(res);
+      });
+      req.on("error", (err) => {
+        done();
+        reject(err instanceof UpstreamError ? err : new UpstreamError("unreachable", `upstream unreachable: ${err.message}`, { cause: err }));
+      });
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
