@@ -93,7 +93,7 @@ export function registerGatewayCommands(program: Command): void {
           secret: process.env.HYDRASENTRY_GATEWAY_SECRET,
           log: (line) => logger.info(line),
         });
-        const server = await listen(gateway.app, o.port, o.host);
+        const server = await listen(gateway.app, o.port, { host: o.host });
         logger.info({ port: server.port, upstream: o.upstream ?? null, policy: gateway.policy.current.version, state: state.backend, store: store.backend }, "serving");
         out(program, `hydrasentry gateway on http://${o.host}:${server.port} (policy ${gateway.policy.current.version}, state ${state.backend})`, {
           port: server.port,

@@ -134,9 +134,10 @@ export class SseReasoningFilter {
       const index = typeof choice.index === "number" ? choice.index : 0;
       const piece = typeof delta.reasoning_content === "string" ? delta.reasoning_content : typeof delta.reasoning === "string" ? delta.reasoning : null;
       for (const f of OPENAI_REASONING_FIELDS) delete delta[f];
+      // The summary goes out when the answer starts; a chunk carrying only the role is kept as is.
       const rest = Object.keys(delta).filter((k) => k !== "role").length > 0 || choice.finish_reason != null;
       if (piece !== null) this.#buffer(index, piece);
-      if (rest) onlyReasoning = false;
+      if (Object.keys(delta).length > 0 || choice.finish_reason != null) onlyReasoning = false;
       if (rest && this.mode === "summarise" && this.#buffered.has(index)) {
         before.push(formatEvent(ev.event, { ...data, choices: [{ index, delta: { reasoning_content: summariseReasoning(this.#buffered.get(index) ?? "", this.maxChars) } }] }));
         this.#buffered.delete(index);

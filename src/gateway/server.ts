@@ -360,11 +360,32 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  host?: string;
+  /** A client must finish sending its headers within this (slowloris). */
+  headersTimeoutMs?: number;
+  /** …and its whole request body within this. Answers may stream for longer. */
+  requestTimeoutMs?: number;
+}
+
 /** Serves an app on loopback or a given host; slow clients are cut off by request/header timeouts. */
-export function listen(app: Hono<{ Bindings: HttpBindings }>, port: number, host = "127.0.0.1"): Promise<Listening> {
+export function listen(app: Hono<{ Bindings: HttpBindings }>, port: number, opts: ListenOptions = {}): Promise<Listening> {
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   return new Promise((resolve) => {
     const server = serveNode(
-      { fetch: app.fetch, port, hostname: host, serverOptions: { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 } },
+      {
+        fetch: app.fetch,
+        port,
+        hostname: opts.host ?? "127.0.0.1",
+        serverOptions: {
+          requestTimeout,
+          headersTimeout,
+          keepAliveTimeout: 5_000,
+          // Node checks those timeouts on this period (default 30 s); check often enough to matter.
+          connectionsCheckingInterval: Math.max(100, Math.min(headersTimeout, requestTimeout) / 4),
+        },
+      },
       (info: AddressInfo) => {
         resolve({
           port: info.port,

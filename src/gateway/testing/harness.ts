@@ -55,6 +55,7 @@ export async function startTestGateway(opts: {
   intel?: IntelMatcher;
   keyAccounts?: ReadonlyMap<string, string>;
   trustedHops?: number;
+  headersTimeoutMs?: number;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), "hs-gw-"));
   const policyPath = join(dir, "policy.yaml");
@@ -76,7 +77,7 @@ export async function startTestGateway(opts: {
     viewRefreshMs: 200,
     secret: "test-secret",
   });
-  const server = await listen(gateway.app, 0);
+  const server = await listen(gateway.app, 0, { headersTimeoutMs: opts.headersTimeoutMs });
   return {
     url: `http://127.0.0.1:${server.port}`,
     gateway,

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { PolicyError } from "../core/index.js";
+import { defaultPolicy, evaluatePolicy, parsePolicy, type DecisionFacts } from "./index.js";
+
+const facts = (over: { request?: Partial<DecisionFacts["request"]>; account?: Partial<DecisionFacts["account"]>; cluster?: Partial<DecisionFacts["cluster"]>; intel?: Partial<DecisionFacts["intel"]> } = {}): DecisionFacts => ({
+  request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, domain: "general", ...over.request },
+  account: {
+    id: "acct_1",
+    score: 0,
+    flagged: false,
+    onlineScore: 0,
+    onlineRequests: 0,
+    ageHours: 24 * 400,
+    verified: false,
+    program: null,
+    covered: false,
+    allowlisted: false,
+    suspended: false,
+    ...over.account,
+  },
+  cluster: { id: null, score: 0, flagged: false, size: 0, banned: false, ...over.cluster },
+  intel: { matches: 0, sources: 0, maxConfidence: 0, ...over.intel },
+});
+
+describe("policy files", () => {
+  it("reports every problem at once, saying where and how to fix it", () => {
+    const bad = `
+version: v1
+mode: enforcing
+limits: { account: { requests_per_minute: 10 } }
+throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
+verification_url: https://verify.example/
+rules:
+  - name: r1
+    when: { acount_score_gte: 0.9 }
+    then: [suspend_forever]
+  - name: r1
+    when: {}
+    then: [monitor]
+`;
+    let err: unknown;
+    try {
+      parsePolicy(bad, "bad.yaml");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PolicyError);
+    const problems = (err as PolicyError).problems.join("\n");
+    expect(problems).toContain("mode: must be one of enforce, shadow");
+    expect(problems).toContain("limits.account.tokens_per_minute");
+    expect(problems).toContain("verification_url: must contain {account}");
+    expect(problems).toMatch(/rules\[0\]\.when: unknown key\(s\) acount_score_gte; conditions are: .*account_score_gte/);
+    expect(problems).toContain("rules[0].then[0]: must be one of allow, monitor");
+    expect((err as PolicyError).code).toBe("POLICY_INVALID");
+  });
+
+  it("rejects broken YAML and duplicate rule names", () => {
+    expect(() => parsePolicy("version: [unclosed", "x.yaml")).toThrow(/YAML/);
+    const dup = defaultPolicy();
+    const text = `version: d\nlimits: { account: { requests_per_minute: 1, tokens_per_minute: 1 } }\nthrottle: { account: { requests_per_minute: 1, tokens_per_minute: 1 } }\nverification_url: "u?{account}"\nrules:\n  - { name: a, when: {}, then: [monitor] }\n  - { name: a, when: {}, then: [monitor] }\n`;
+    expect(() => parsePolicy(text)).toThrow(/used twice/);
+    expect(dup.rules.length).toBeGreaterThan(5);
+  });
+});
+
+describe("evaluatePolicy with the default policy", () => {
+  const policy = defaultPolicy();
+
+  it("allows ordinary traffic", () => {
+    expect(evaluatePolicy(policy, facts()).decision).toBe("allow");
+  });
+
+  it("bans a flagged cluster's members, but not an allowlisted one", () => {
+    const member = facts({ cluster: { id: "c1", flagged: true, score: 0.95, size: 40 } });
+    expect(evaluatePolicy(policy, member)).toMatchObject({ decision: "ban_cluster", rules: ["flagged-cluster"] });
+    expect(evaluatePolicy(policy, facts({ cluster: { id: "c1", flagged: true, score: 0.95, size: 40 }, account: { allowlisted: true } })).decision).toBe("allow");
+  });
+
+  it("keeps standing sanctions whatever the rules say, unless the account is allowlisted", () => {
+    expect(evaluatePolicy(policy, facts({ account: { suspended: true } }))).toMatchObject({ decision: "suspend", rules: ["standing:suspended"] });
+    expect(evaluatePolicy(policy, facts({ cluster: { id: "c9", banned: true } })).decision).toBe("ban_cluster");
+    expect(evaluatePolicy(policy, facts({ account: { suspended: true, allowlisted: true } })).decision).toBe("allow");
+  });
+
+  it("withholds reasoning from a new unverified account that asks for it, not from an old one", () => {
+    const young = evaluatePolicy(policy, facts({ request: { cot: 0.9 }, account: { ageHours: 5 } }));
+    expect(young.actions).toEqual(["monitor", "strip_reasoning"]);
+    expect(evaluatePolicy(policy, facts({ request: { cot: 0.9 } })).decision).toBe("allow");
+  });
+
+  it("lowers sensitivity for vetted researchers: the same online behaviour throttles others only", () => {
+    const behaviour = { onlineScore: 0.85, onlineRequests: 200 };
+    expect(evaluatePolicy(policy, facts({ account: behaviour })).actions).toContain("throttle");
+    const researcher = evaluatePolicy(policy, facts({ account: { ...behaviour, program: "research", covered: true } }));
+    expect(researcher.actions).not.toContain("throttle");
+    expect(researcher.sensitivity).toBe(0.5);
+  });
+
+  it("requires verification when two consortium members share a confident indicator", () => {
+    expect(evaluatePolicy(policy, facts({ intel: { matches: 2, sources: 2, maxConfidence: 80 } })).decision).toBe("require_verification");
+    expect(evaluatePolicy(policy, facts({ intel: { matches: 1, sources: 1, maxConfidence: 80 } })).actions).toEqual(["monitor", "strip_reasoning"]);
+    expect(evaluatePolicy(policy, facts({ intel: { matches: 2, sources: 2, maxConfidence: 80 }, account: { verified: true } })).decision).not.toBe("require_verification");
+  });
+});
