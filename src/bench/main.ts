@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { simulate } from "../sim/index.js";
+import { benchGateway } from "./gateway.js";
 
 /**
  * `npm run bench`: hot-path throughput and latency, each measured in its own process beside the
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     const hunt = measure("hunt", huntFile);
     line("hunt (all levels, time-ordered)", hunt, mb(huntFile), `${((hunt.items / hunt.seconds / (floor.items / floor.seconds)) * 100).toFixed(1)}% of floor`);
   }
+  const gatewayRows = !only || only === "gateway" ? await benchGateway(gz) : [];
   process.stdout.write(
     [
       `hydrasentry bench · node ${process.version} · ${new Date().toISOString()}`,
@@ -106,6 +108,9 @@ async function main(): Promise<void> {
       "|---|---|---|---|---|---|---|",
       ...rows,
       "",
+      ...(gatewayRows.length
+        ? ["| gateway run | req/s | p50 ms | p90 ms | p99 ms | non-2xx | errors | note |", "|---|---|---|---|---|---|---|---|", ...gatewayRows, ""]
+        : []),
     ].join("\n"),
   );
 }

@@ -34,6 +34,19 @@ export interface ClusterVerdict {
   infrastructure?: { countries: number; asns: number; slash24s: number; userAgents: string[] };
   /** Exchanges per week since the log's first week (index 0 = week of the first exchange). */
   weekly?: number[];
+  /**
+   * Full identifier values behind the cluster, with how many members share each (at most 64 per
+   * kind, most shared first). Local data: intel export keys and hashes them before anything leaves.
+   */
+  indicators?: ClusterIndicator[];
+}
+
+export type IndicatorKind = "payment_fp" | "email_hash" | "phone_hash" | "tool_schema" | "system_prompt" | "template" | "slash24" | "asn" | "tls_fp" | "user_agent";
+
+export interface ClusterIndicator {
+  kind: IndicatorKind;
+  value: string;
+  accounts: number;
 }
 
 export type AuditKind =

@@ -57,6 +57,7 @@ export class AccountState implements AccountFeatures {
   readonly asns = new Set<number>();
   readonly countries = new Set<string>();
   readonly userAgents = new Set<string>();
+  readonly tlsFps = new Set<string>();
   /** Requests whose template family is a suspicious cross-account family (set by the cluster level). */
   harnessHits = 0;
   /** Exchanges per week index (weeks since the log's first exchange); sparse, one entry per active week. */
@@ -85,6 +86,7 @@ export class AccountState implements AccountFeatures {
     if (c.asn !== undefined && this.asns.size < MAX_TRACKED) this.asns.add(c.asn);
     if (c.country && this.countries.size < MAX_TRACKED) this.countries.add(c.country);
     if (c.userAgent && this.userAgents.size < 64) this.userAgents.add(c.userAgent);
+    if (c.tlsFp && this.tlsFps.size < 64) this.tlsFps.add(c.tlsFp);
   }
 
   get distinctSlash24s(): number {

@@ -2,7 +2,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../core/index.js";
 import { post, startTestGateway, type TestGateway } from "./testing/harness.js";
-import { startUpstreamStub, type UpstreamStub } from "./testing/upstream-stub.js";
+import { startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
 
 const ENDPOINTS = ["/v1/chat/completions", "/v1/responses", "/v1/messages", "/v1/decisions", "/v1/outcomes", "/v1/appeals"];
 

@@ -4,7 +4,7 @@ import type { AccountVerdict, ClusterVerdict } from "../core/index.js";
 import { resolveAppeal } from "./appeals.js";
 import { RedisState } from "./redis-state.js";
 import { LADDER_POLICY, post, startTestGateway, type TestGateway } from "./testing/harness.js";
-import { REASONING, startUpstreamStub, type UpstreamStub } from "./testing/upstream-stub.js";
+import { REASONING, startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
 
 const chat = (over: Record<string, unknown> = {}) => ({ model: "stub", messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
 const messages = (over: Record<string, unknown> = {}) => ({ model: "stub", max_tokens: 1024, messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });

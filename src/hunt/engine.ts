@@ -1,4 +1,4 @@
-import { accountAgeAt, type AccountMeta, type AccountVerdict, type ClusterVerdict, type Exchange } from "../core/index.js";
+import { accountAgeAt, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { findCommunities, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
@@ -327,10 +327,45 @@ export class DetectionEngine implements HuntEngine {
           userAgents: [...new Set(states.flatMap((s) => [...s.userAgents]))].slice(0, 5),
         },
         weekly: weeklySeries(states),
+        indicators: clusterIndicators(g.links, states, new Set(g.members)),
       };
     });
     return { accounts, clusters };
   }
+}
+
+const INDICATORS_PER_KIND = 64;
+const SHARED_LINK_KINDS = new Set<string>(["payment_fp", "email_hash", "phone_hash", "tool_schema", "system_prompt", "template"]);
+
+/**
+ * The identifiers behind a cluster with their member counts: link keys by full value, and the
+ * network and client traits two or more members share (a trait one member has says nothing).
+ */
+function clusterIndicators(links: readonly LinkKey[], states: readonly AccountState[], members: ReadonlySet<string>): ClusterIndicator[] {
+  const out: ClusterIndicator[] = [];
+  const byKind = new Map<IndicatorKind, Map<string, number>>();
+  const bump = (kind: IndicatorKind, value: string, n = 1): void => {
+    const m = byKind.get(kind) ?? new Map<string, number>();
+    m.set(value, (m.get(value) ?? 0) + n);
+    byKind.set(kind, m);
+  };
+  for (const k of links) {
+    if (!SHARED_LINK_KINDS.has(k.kind)) continue;
+    let n = 0;
+    for (const m of k.members) if (members.has(m)) n++;
+    if (n >= 2) bump(k.kind as IndicatorKind, k.value, n);
+  }
+  for (const st of states) {
+    for (const v of st.slash24s) bump("slash24", v);
+    for (const v of st.asns) bump("asn", String(v));
+    for (const v of st.tlsFps) bump("tls_fp", v);
+    for (const v of st.userAgents) bump("user_agent", v);
+  }
+  for (const [kind, values] of byKind) {
+    const top = [...values.entries()].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, INDICATORS_PER_KIND);
+    for (const [value, accounts] of top) out.push({ kind, value, accounts });
+  }
+  return out;
 }
 
 function weeklySeries(states: readonly AccountState[]): number[] {

@@ -3,7 +3,7 @@ import { PolicyError } from "../core/index.js";
 import { defaultPolicy, evaluatePolicy, parsePolicy, type DecisionFacts } from "./index.js";
 
 const facts = (over: { request?: Partial<DecisionFacts["request"]>; account?: Partial<DecisionFacts["account"]>; cluster?: Partial<DecisionFacts["cluster"]>; intel?: Partial<DecisionFacts["intel"]> } = {}): DecisionFacts => ({
-  request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, domain: "general", ...over.request },
+  request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, domain: "chat", ...over.request },
   account: {
     id: "acct_1",
     score: 0,

@@ -36,6 +36,7 @@ export interface HuntReportJson {
     reasons: string[];
     infrastructure?: { countries: number; asns: number; slash24s: number; userAgents: string[] };
     weekly?: number[];
+    indicators?: Array<{ kind: string; value: string; accounts: number }>;
   }>;
   files: FileCounts[];
   generated_at: string;
@@ -89,6 +90,7 @@ export function buildReportJson(input: {
       reasons: c.reasons,
       infrastructure: c.infrastructure,
       weekly: c.weekly,
+      indicators: c.indicators,
     })),
     files: input.files,
     generated_at: (input.now ?? new Date()).toISOString(),

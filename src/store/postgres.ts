@@ -215,6 +215,10 @@ export class PostgresStore implements Store {
       params.push(query.ids);
       where.push(`id = ANY($${params.length})`);
     }
+    if (query.sources?.length) {
+      params.push(query.sources);
+      where.push(`source = ANY($${params.length})`);
+    }
     params.push(query.limit ?? 1000);
     const res = await this.q<{ id: string; modified: string; type: string; added_at: string; source: string; body: Record<string, unknown> }>(
       `SELECT id, modified, type, added_at, source, body FROM ${this.s}.intel WHERE ${where.join(" AND ")}

@@ -211,6 +211,10 @@ export class SqliteStore implements Store {
       where.push(`id IN (${query.ids.map(() => "?").join(",")})`);
       params.push(...query.ids);
     }
+    if (query.sources?.length) {
+      where.push(`source IN (${query.sources.map(() => "?").join(",")})`);
+      params.push(...query.sources);
+    }
     params.push(query.limit ?? 1000);
     const rows = this.db
       .prepare(`SELECT id, modified, type, added_at, source, body FROM intel WHERE ${where.join(" AND ")} ORDER BY added_at, id, modified LIMIT ?`)

@@ -5,6 +5,8 @@ export interface IntelQuery {
   limit?: number;
   types?: string[];
   ids?: string[];
+  /** Only records from these sources (e.g. one TAXII collection). */
+  sources?: string[];
 }
 
 /**

@@ -111,6 +111,8 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       expect((await store.listIntel({ addedAfter: 100 })).map((r) => r.modified)).toEqual(["2026-02-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"]);
       expect((await store.listIntel({ types: ["campaign"] })).map((r) => r.id)).toEqual(["campaign--1"]);
       expect((await store.listIntel({ ids: ["indicator--1"], limit: 1 })).map((r) => r.addedAt)).toEqual([100]);
+      expect((await store.listIntel({ sources: ["nowhere"] })).length).toBe(0);
+      expect((await store.listIntel({ sources: ["peer-a"] })).length).toBe(2);
     });
 
     it("keeps cursors", async () => {

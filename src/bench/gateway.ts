@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { createGunzip } from "node:zlib";
+import autocannon from "autocannon";
+
+/**
+ * Gateway bench: the upstream stub and the gateway each run in their own process (one core each
+ * for JS), autocannon drives them from this one. Added latency = through the gateway − direct to
+ * the stub, at a fixed 1,000 req/s and at the highest rate the pair sustains.
+ */
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), "gateway-child.js");
+
+interface Sample {
+  path: string;
+  account: string;
+  body: string;
+}
+
+async function loadSamples(gz: string, max = 2000): Promise<{ proxy: Sample[]; decisions: string[] }> {
+  const proxy: Sample[] = [];
+  const decisions: string[] = [];
+  const input = createReadStream(gz).pipe(createGunzip());
+  const paths: Record<string, string> = { "openai.chat": "/v1/chat/completions", "openai.responses": "/v1/responses", "anthropic.messages": "/v1/messages" };
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    if (!line) continue;
+    const env = JSON.parse(line) as { api: string; account: string; request: Record<string, unknown>; client?: unknown; account_meta?: unknown };
+    const request = { ...env.request, stream: false };
+    proxy.push({ path: paths[env.api] ?? "/v1/chat/completions", account: env.account, body: JSON.stringify(request) });
+    decisions.push(JSON.stringify({ account: env.account, api: env.api, request, client: env.client, account_meta: env.account_meta }));
+    if (proxy.length >= max) break;
+  }
+  return { proxy, decisions };
+}
+
+function startChild(kind: "stub" | "gateway", args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [CHILD, kind, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const m = /PORT (\d+)/.exec(buf);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once("exit", (code) => reject(new Error(`${kind} exited early (${code})`)));
+  });
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function cannon(url: string, samples: Sample[] | null, decisionBodies: string[] | null, opts: { rate?: number; connections: number; seconds: number }): Promise<Run> {
+  let i = 0;
+  const result = await autocannon({
+    url,
+    connections: opts.connections,
+    duration: opts.seconds,
+    overallRate: opts.rate,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const k = i++;
+          if (decisionBodies) return { ...req, path: "/v1/decisions", headers: { "content-type": "application/json" }, body: decisionBodies[k % decisionBodies.length] };
+          const s = (samples as Sample[])[k % (samples as Sample[]).length] as Sample;
+          return { ...req, path: s.path, headers: { "content-type": "application/json", "x-hydra-account": s.account }, body: s.body };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export async function benchGateway(gz: string): Promise<string[]> {
+  const { proxy, decisions } = await loadSamples(gz);
+  const stub = await startChild("stub");
+  const gw = await startChild("gateway", [String(stub.port)]);
+  const rows: string[] = [];
+  const fmt = (name: string, r: Run, note = ""): string =>
+    `| ${name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${r.errors} | ${note} |`;
+  const say = (row: string): void => {
+    rows.push(row);
+    process.stderr.write(`bench: ${row}\n`);
+  };
+  try {
+    const direct = `http://127.0.0.1:${stub.port}`;
+    const through = `http://127.0.0.1:${gw.port}`;
+    await cannon(through, proxy, null, { connections: 10, seconds: 3 }); // warm-up (JIT, keep-alive pool)
+    const d1k = await cannon(direct, proxy, null, { rate: 1000, connections: 20, seconds: 10 });
+    const g1k = await cannon(through, proxy, null, { rate: 1000, connections: 20, seconds: 10 });
+    say(fmt("direct to stub @1,000 req/s", d1k));
+    say(fmt("through gateway @1,000 req/s", g1k, `added p50 ${(g1k.p50 - d1k.p50).toFixed(2)} ms, p99 ${(g1k.p99 - d1k.p99).toFixed(2)} ms`));
+    const dMax = await cannon(direct, proxy, null, { connections: 32, seconds: 10 });
+    const gMax = await cannon(through, proxy, null, { connections: 32, seconds: 10 });
+    say(fmt("direct to stub, max rate", dMax));
+    say(fmt("through gateway, max rate", gMax, `added p50 ${(gMax.p50 - dMax.p50).toFixed(2)} ms, p99 ${(gMax.p99 - dMax.p99).toFixed(2)} ms`));
+    const dec = await cannon(through, null, decisions, { connections: 32, seconds: 10 });
+    say(fmt("/v1/decisions, max rate (gateway on one core)", dec, "decisions/s"));
+  } finally {
+    gw.child.kill("SIGTERM");
+    stub.child.kill("SIGTERM");
+  }
+  return rows;
+}

@@ -1,0 +1,177 @@
+import type { Exchange, IntelRecord } from "../core/index.js";
+import { slash24, type RequestSignals } from "../detect/index.js";
+import type { IntelMatch, IntelMatcher } from "../gateway/index.js";
+import type { Store } from "../store/index.js";
+import { keyedHash, type Keyring } from "./keys.js";
+import { cidrOfSlash24, parsePattern } from "./stix.js";
+
+interface Entry {
+  id: string;
+  creator: string;
+  confidence: number;
+  /** Epoch ms the confidence was stated (the indicator's `modified`); decay runs from here. */
+  statedAt: number;
+  validFrom: number;
+  validUntil: number;
+  label: string;
+}
+
+export interface WatchlistOptions {
+  keyring: Keyring;
+  /** Our own identity: our own indicators do not count as outside corroboration. */
+  selfId?: string;
+  /** Confidence halves every this many days: proxy IPs and bought accounts get recycled. */
+  halfLifeDays?: number;
+}
+
+const DAY = 86_400_000;
+const OPINION_DELTA: Record<string, number> = { "strongly-disagree": -30, disagree: -15, neutral: 0, agree: 5, "strongly-agree": 10 };
+const SIGHTING_DELTA = 10;
+
+const parseTime = (v: unknown, fallback: number): number => {
+  const t = typeof v === "string" ? Date.parse(v) : Number.NaN;
+  return Number.isNaN(t) ? fallback : t;
+};
+
+/**
+ * Received indicators, ready to match live requests and logs. Keys are what the sender shared:
+ * keyed hashes (which we recompute locally under the same consortium key), CIDR ranges and ASNs.
+ * Members' sightings raise an indicator's confidence and their opinions (e.g. "disagree: false
+ * positive") lower it, one vote per member.
+ */
+export class Watchlist implements IntelMatcher {
+  readonly #opts: Required<Omit<WatchlistOptions, "selfId">> & { selfId: string | null };
+  #records = new Map<string, IntelRecord>();
+  #keyed = new Map<string, Entry[]>();
+  #cidrs = new Map<string, Entry[]>();
+  #asns = new Map<number, Entry[]>();
+  #keyIds = new Set<string>();
+  #votes = new Map<string, Map<string, number>>();
+  #cursor = -1;
+
+  constructor(opts: WatchlistOptions) {
+    this.#opts = { halfLifeDays: 30, selfId: null, ...opts, keyring: opts.keyring };
+  }
+
+  get size(): number {
+    return this.#keyed.size + this.#cidrs.size + this.#asns.size;
+  }
+
+  /** Pulls what the store received since the last call and rebuilds the index. */
+  async refresh(store: Store): Promise<void> {
+    for (;;) {
+      const page = await store.listIntel({ addedAfter: this.#cursor, limit: 5000, types: ["indicator", "sighting", "opinion"] });
+      if (page.length === 0) break;
+      for (const r of page) {
+        const prev = this.#records.get(r.id);
+        if (!prev || prev.modified < r.modified) this.#records.set(r.id, r);
+        this.#cursor = Math.max(this.#cursor, r.addedAt);
+      }
+      if (page.length < 5000) break;
+    }
+    this.#rebuild();
+  }
+
+  #rebuild(): void {
+    this.#keyed = new Map();
+    this.#cidrs = new Map();
+    this.#asns = new Map();
+    this.#keyIds = new Set();
+    this.#votes = new Map();
+    const vote = (target: string, member: string, delta: number): void => {
+      const m = this.#votes.get(target) ?? new Map<string, number>();
+      m.set(member, delta);
+      this.#votes.set(target, m);
+    };
+    for (const r of this.#records.values()) {
+      const o = r.object;
+      const creator = typeof o.created_by_ref === "string" ? o.created_by_ref : r.source;
+      if (r.type === "sighting" && typeof o.sighting_of_ref === "string") vote(o.sighting_of_ref, creator, SIGHTING_DELTA);
+      if (r.type === "opinion" && Array.isArray(o.object_refs)) for (const ref of o.object_refs) if (typeof ref === "string") vote(ref, creator, OPINION_DELTA[String(o.opinion)] ?? 0);
+    }
+    for (const r of this.#records.values()) {
+      const o = r.object;
+      if (r.type !== "indicator" || o.revoked === true || typeof o.pattern !== "string") continue;
+      const v = parsePattern(o.pattern);
+      if (!v) continue;
+      const creator = typeof o.created_by_ref === "string" ? o.created_by_ref : r.source;
+      const votes = [...(this.#votes.get(r.id) ?? new Map<string, number>()).entries()].filter(([member]) => member !== creator).reduce((a, [, d]) => a + d, 0);
+      const entry: Entry = {
+        id: r.id,
+        creator,
+        confidence: Math.max(0, Math.min(100, (typeof o.confidence === "number" ? o.confidence : 50) + votes)),
+        statedAt: parseTime(o.modified, r.addedAt),
+        validFrom: parseTime(o.valid_from, 0),
+        validUntil: parseTime(o.valid_until, Infinity),
+        label: v.kind === "keyed" ? v.idKind : v.kind,
+      };
+      const push = <K>(map: Map<K, Entry[]>, key: K): void => {
+        map.set(key, [...(map.get(key) ?? []), entry]);
+      };
+      if (v.kind === "keyed") {
+        push(this.#keyed, `${v.keyId}:${v.idKind}:${v.hmac}`);
+        this.#keyIds.add(v.keyId);
+      } else if (v.kind === "cidr") push(this.#cidrs, v.value);
+      else push(this.#asns, v.value);
+    }
+  }
+
+  /** Confidence now: votes applied, halved every half-life since it was stated, zero outside validity. */
+  effectiveConfidence(e: Entry, now: number): number {
+    if (now < e.validFrom || now > e.validUntil) return 0;
+    return e.confidence * 0.5 ** (Math.max(0, now - e.statedAt) / (this.#opts.halfLifeDays * DAY));
+  }
+
+  /** Confidence of one indicator by id, as this watchlist sees it now (for tests and the CLI). */
+  confidenceOf(indicatorId: string, now: number): number | null {
+    for (const map of [this.#keyed, this.#cidrs, this.#asns] as Array<Map<unknown, Entry[]>>) {
+      for (const entries of map.values()) for (const e of entries) if (e.id === indicatorId) return this.effectiveConfidence(e, now);
+    }
+    return null;
+  }
+
+  match(ex: Exchange, s: RequestSignals, now: number): IntelMatch {
+    const hits: Entry[] = [];
+    if (this.#keyed.size > 0) {
+      const values: Array<[string, string | null | undefined]> = [
+        ["payment_fp", ex.accountMeta.paymentFp],
+        ["email_hash", ex.accountMeta.emailHash],
+        ["phone_hash", ex.accountMeta.phoneHash],
+        ["tls_fp", ex.client.tlsFp],
+        ["user_agent", ex.client.userAgent],
+        ["tool_schema", s.toolSchemaHash],
+        ["system_prompt", s.systemPromptHash],
+        ["template", s.template.templated ? s.template.exact : null],
+        ...s.template.frames.map((f): [string, string] => ["template", f]),
+      ];
+      for (const keyId of this.#keyIds) {
+        const key = this.#opts.keyring.get(keyId);
+        if (!key) continue;
+        for (const [kind, value] of values) {
+          if (!value) continue;
+          const found = this.#keyed.get(`${keyId}:${kind}:${keyedHash(key, kind, value)}`);
+          if (found) hits.push(...found);
+        }
+      }
+    }
+    if (ex.client.ip) {
+      const found = this.#cidrs.get(cidrOfSlash24(slash24(ex.client.ip)));
+      if (found) hits.push(...found);
+    }
+    if (ex.client.asn !== undefined) {
+      const found = this.#asns.get(ex.client.asn);
+      if (found) hits.push(...found);
+    }
+    const live = hits.map((e) => ({ e, c: this.effectiveConfidence(e, now) })).filter((h) => h.c > 0 && h.e.creator !== this.#opts.selfId);
+    if (live.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
+    const ids = new Set(live.map((h) => h.e.id));
+    const sources = new Set(live.map((h) => h.e.creator));
+    live.sort((a, b) => b.c - a.c);
+    return {
+      matches: ids.size,
+      sources: sources.size,
+      maxConfidence: Math.round(live[0]?.c ?? 0),
+      reasons: live.slice(0, 3).map((h) => `intel: ${h.e.label} matches ${h.e.id} from ${h.e.creator} (confidence ${Math.round(h.c)})`),
+    };
+  }
+}
