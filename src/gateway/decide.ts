@@ -109,7 +109,7 @@ export class Gatekeeper {
       clusterId ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
     ]);
     const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
-    const intel = this.#intel.match(ex, signals, now);
+    const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now);
 
     const facts: DecisionFacts = {
       request: {

@@ -173,7 +173,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     return parsed.e >= clock() ? parsed : null;
   };
 
-  const app = new Hono<{ Bindings: HttpBindings }>();
+  // Not strict: TAXII clients and people alike add or drop trailing slashes.
+  const app = new Hono<{ Bindings: HttpBindings }>({ strict: false });
   app.onError((err, c) => {
     log({ msg: "unhandled error", err: err.message });
     return fail(c, "hydrasentry", "internal", "internal error");

@@ -144,7 +144,6 @@ export function exportClusters(clusters: readonly ClusterVerdict[], o: ExportOpt
       const pattern = patternOf(v);
       const id = stixId("indicator", o.identity.id, pattern);
       const days = Math.min(validDays, KIND_VALID_DAYS[ind.kind] ?? validDays);
-      const share = Math.min(1, ind.accounts / Math.max(1, c.accounts.length));
       ours.push({
         ...base("indicator", id),
         name: `${ind.kind} shared by ${ind.accounts} accounts of a hydra cluster`,
@@ -154,7 +153,8 @@ export function exportClusters(clusters: readonly ClusterVerdict[], o: ExportOpt
         pattern_version: "2.1",
         valid_from: isoMillis(c.firstFlaggedAt ?? c.firstSeen),
         valid_until: isoMillis(Math.max(c.lastSeen, o.now) + days * DAY),
-        confidence: Math.max(1, Math.round(confidence * KIND_WEIGHT[ind.kind] * (0.6 + 0.4 * share))),
+        // Two members sharing an identifier is a link; three or more is a pattern.
+        confidence: Math.max(1, Math.round(confidence * KIND_WEIGHT[ind.kind] * (ind.accounts >= 3 ? 1 : 0.8))),
         labels: [`kind:${ind.kind}`, `accounts:${ind.accounts}`],
       });
       ours.push(relationship("indicates", id, campaignId));
@@ -177,6 +177,9 @@ export function exportClusters(clusters: readonly ClusterVerdict[], o: ExportOpt
     }
   }
   const signed = ours.map((obj) => signObject(obj, o.signer));
-  const shared = sharedDefinitions() as StixObject[];
+  // Extension definitions travel on their own (TAXII objects, `intel definitions`), not in bundles:
+  // the official bundle schema's custom-object branch is oneOf(core, cyber-observable-core), and an
+  // extension-definition satisfies both, so no bundle holding one can validate.
+  const shared = sharedDefinitions().filter((d) => d.type !== "extension-definition") as StixObject[];
   return { type: "bundle", id: stixId("bundle", o.identity.id, now), objects: [...shared, ...signed] };
 }

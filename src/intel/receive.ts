@@ -112,12 +112,11 @@ export async function receiveObjects(objects: readonly unknown[], o: ReceiveOpti
     }
     const shared = SHARED.get(obj.id);
     if (shared !== undefined) {
-      if (canonicalJson(obj) !== shared) await reject("differs from the published shared definition");
-      else if (await o.store.putIntel({ id: obj.id, type: obj.type, modified: versionOf(obj), source: o.source, object: obj }, now)) result.accepted.push({ id: obj.id, version: versionOf(obj) });
-      else result.duplicates++;
-      continue;
-    }
-    if (!o.allowUnsigned) {
+      if (canonicalJson(obj) !== shared) {
+        await reject("differs from the published shared definition");
+        continue;
+      }
+    } else if (!o.allowUnsigned) {
       const v = verifyObject(obj, o.pinned);
       if (!v.ok) {
         await reject(`signature: ${v.reason}`);

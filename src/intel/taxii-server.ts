@@ -35,6 +35,8 @@ export interface TaxiiServerOptions {
   maxContentLength?: number;
   requestsPerMinute?: number;
   clock?: () => number;
+  /** Where the app is mounted (discovery names the API root under it). */
+  basePath?: string;
 }
 
 /** Objects in a collection are stored under this source. */
@@ -48,14 +50,15 @@ const envelopeSchema = z.strictObject({ objects: z.array(z.unknown()).max(10_000
 type ErrorCode = 400 | 401 | 403 | 404 | 406 | 413 | 415 | 422 | 429;
 
 /**
- * TAXII 2.1 (discovery, one API root, collections, objects with added_after / limit / next /
+ * Mount at `/taxii2` (discovery there, the API root at `/taxii2/api1/`). TAXII 2.1 (discovery, one API root, collections, objects with added_after / limit / next /
  * match[] filters, manifest, versions, status) over the store's intel table. Every member has a
  * bearer token with per-collection read/write rights; tokens are compared in constant time.
  */
 type TaxiiEnv = { Variables: { member: TaxiiMember } };
 
 export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
-  const app = new Hono<TaxiiEnv>();
+  // Routes carry no trailing slash; mounted in a non-strict app, both spellings reach them.
+  const app = new Hono<TaxiiEnv>({ strict: false });
   const clock = o.clock ?? Date.now;
   const maxContent = o.maxContentLength ?? 2 * 1024 * 1024;
   const limiter = new MemoryState(clock);
@@ -97,9 +100,9 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
     return col;
   };
 
-  app.get("/taxii2/", (c) => taxiiJson(c, { title: o.title, default: "/taxii2/api1/", api_roots: ["/taxii2/api1/"] }));
-  app.get("/taxii2/api1/", (c) => taxiiJson(c, { title: `${o.title} API root`, versions: [TAXII_MEDIA_TYPE], max_content_length: maxContent }));
-  app.get("/taxii2/api1/status/:sid/", (c) => {
+  app.get("/", (c) => taxiiJson(c, { title: o.title, default: `${o.basePath ?? "/taxii2"}/api1/`, api_roots: [`${o.basePath ?? "/taxii2"}/api1/`] }));
+  app.get("/api1", (c) => taxiiJson(c, { title: `${o.title} API root`, versions: [TAXII_MEDIA_TYPE], max_content_length: maxContent }));
+  app.get("/api1/status/:sid", (c) => {
     const s = statuses.get(c.req.param("sid"));
     return s ? taxiiJson(c, s) : error(c, 404, "Not Found", "no such status");
   });
@@ -111,11 +114,11 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
     can_write: m.write.includes(col.id),
     media_types: [STIX_MEDIA_TYPE],
   });
-  app.get("/taxii2/api1/collections/", (c) => {
+  app.get("/api1/collections", (c) => {
     const m = member(c);
     return taxiiJson(c, { collections: o.collections.filter((col) => m.read.includes(col.id) || m.write.includes(col.id)).map((col) => describe(col, m)) });
   });
-  app.get("/taxii2/api1/collections/:cid/", (c) => {
+  app.get("/api1/collections/:cid", (c) => {
     const col = collection(c, "read");
     return col instanceof Response ? col : taxiiJson(c, describe(col, member(c)));
   });
@@ -177,7 +180,7 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
     });
   };
 
-  app.get("/taxii2/api1/collections/:cid/objects/", async (c) => {
+  app.get("/api1/collections/:cid/objects", async (c) => {
     const col = collection(c, "read");
     if (col instanceof Response) return col;
     const p = await page(c, col);
@@ -185,7 +188,7 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
     await auditShared(member(c), p.records);
     return taxiiJson(c, { more: p.more, ...(p.next ? { next: p.next } : {}), objects: p.records.map((r) => r.object) }, 200, dateHeaders(p.records));
   });
-  app.get("/taxii2/api1/collections/:cid/objects/:oid/", async (c) => {
+  app.get("/api1/collections/:cid/objects/:oid", async (c) => {
     const col = collection(c, "read");
     if (col instanceof Response) return col;
     const p = await page(c, col, [c.req.param("oid")]);
@@ -194,7 +197,7 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
     await auditShared(member(c), p.records);
     return taxiiJson(c, { more: p.more, objects: p.records.map((r) => r.object) }, 200, dateHeaders(p.records));
   });
-  app.get("/taxii2/api1/collections/:cid/objects/:oid/versions/", async (c) => {
+  app.get("/api1/collections/:cid/objects/:oid/versions", async (c) => {
     const col = collection(c, "read");
     if (col instanceof Response) return col;
     const p = await page(c, col, [c.req.param("oid")]);
@@ -202,7 +205,7 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
     if (p.records.length === 0) return error(c, 404, "Not Found", "no such object");
     return taxiiJson(c, { more: p.more, versions: p.records.map((r) => r.modified) }, 200, dateHeaders(p.records));
   });
-  app.get("/taxii2/api1/collections/:cid/manifest/", async (c) => {
+  app.get("/api1/collections/:cid/manifest", async (c) => {
     const col = collection(c, "read");
     if (col instanceof Response) return col;
     const p = await page(c, col);
@@ -212,7 +215,7 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
   });
 
   app.post(
-    "/taxii2/api1/collections/:cid/objects/",
+    "/api1/collections/:cid/objects",
     bodyLimit({ maxSize: maxContent, onError: (c) => error(c, 413, "Payload Too Large", `envelopes are limited to ${maxContent} bytes`) }),
     async (c) => {
       const col = collection(c, "write");
@@ -245,6 +248,6 @@ export function taxiiApp(o: TaxiiServerOptions): Hono<TaxiiEnv> {
       return taxiiJson(c, status, 202);
     },
   );
-  app.all("/taxii2/*", (c) => error(c, 404, "Not Found", `no TAXII resource ${c.req.method} ${c.req.path}`));
+  app.all("*", (c) => error(c, 404, "Not Found", `no TAXII resource ${c.req.method} ${c.req.path}`));
   return app;
 }
