@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ArgumentError } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
 import { createGateway, listen, MemoryState, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
+import { IntelNode, loadIntelConfig } from "../intel/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
 import { action, out } from "./commands.js";
 
@@ -56,6 +57,7 @@ interface ServeOpts {
   trustedHops: number;
   maxBody: number;
   upstreamTimeout: number;
+  intel?: string;
 }
 
 export function registerGatewayCommands(program: Command): void {
@@ -73,11 +75,14 @@ export function registerGatewayCommands(program: Command): void {
     .option("--trusted-hops <n>", "proxies in front that append X-Forwarded-For", int("--trusted-hops"), 0)
     .option("--max-body <bytes>", "largest request body accepted", int("--max-body"), 4 * 1024 * 1024)
     .option("--upstream-timeout <ms>", "whole-call upstream timeout", int("--upstream-timeout"), 600_000)
+    .option("--intel <file>", "intel config (YAML): serve TAXII at /taxii2, sync peers, match requests against shared indicators")
     .action(
       action(program, async (o: ServeOpts) => {
         const logger = pino({ name: "hydrasentry" }, pino.destination(2));
         const store = await openStore(o.db);
         const state: GatewayState = o.redis ? await new RedisState({ url: o.redis }).connect() : new MemoryState();
+        const intel = o.intel ? new IntelNode(loadIntelConfig(o.intel), store) : null;
+        await intel?.start();
         const gateway = await createGateway({
           store,
           state,
@@ -92,6 +97,8 @@ export function registerGatewayCommands(program: Command): void {
           adminToken: process.env.HYDRASENTRY_ADMIN_TOKEN,
           secret: process.env.HYDRASENTRY_GATEWAY_SECRET,
           log: (line) => logger.info(line),
+          intel: intel?.watchlist,
+          extend: intel ? (app) => intel.mount(app) : undefined,
         });
         const server = await listen(gateway.app, o.port, { host: o.host });
         logger.info({ port: server.port, upstream: o.upstream ?? null, policy: gateway.policy.current.version, state: state.backend, store: store.backend }, "serving");
@@ -103,6 +110,7 @@ export function registerGatewayCommands(program: Command): void {
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
         });
+        intel?.stop();
         await server.close();
         await gateway.close();
         await state.close();

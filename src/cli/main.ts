@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { registerCommands } from "./commands.js";
 import { registerGatewayCommands } from "./gateway-commands.js";
+import { registerIntelCommands } from "./intel-commands.js";
 
 const program = new Command();
 program
@@ -12,6 +13,7 @@ program
   .showHelpAfterError();
 registerCommands(program);
 registerGatewayCommands(program);
+registerIntelCommands(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`hydrasentry: ${String(err)}\n`);
   process.exitCode = 1;

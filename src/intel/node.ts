@@ -1,0 +1,63 @@
+import type { HttpBindings } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { Store } from "../store/index.js";
+import type { IntelNodeConfig } from "./config.js";
+import { pullFromPeer, pushToPeer } from "./taxii-client.js";
+import { taxiiApp } from "./taxii-server.js";
+import { Watchlist } from "./watchlist.js";
+
+/**
+ * A provider's running part of the consortium: the TAXII server on its collection, the watchlist
+ * the gateway matches against, and the schedule that syncs peers and refreshes the watchlist.
+ */
+export class IntelNode {
+  readonly watchlist: Watchlist;
+  #timers: NodeJS.Timeout[] = [];
+  lastError: string | null = null;
+
+  constructor(
+    readonly config: IntelNodeConfig,
+    private readonly store: Store,
+  ) {
+    this.watchlist = new Watchlist({ keyring: config.keyring, selfId: config.identity.id });
+  }
+
+  mount(app: Hono<{ Bindings: HttpBindings }>): void {
+    const taxii = taxiiApp({
+      store: this.store,
+      title: `${this.config.identity.name} TAXII`,
+      collections: [this.config.collection],
+      members: this.config.members,
+      pinned: this.config.pinned,
+    });
+    app.route("/taxii2", taxii);
+  }
+
+  async syncOnce(): Promise<void> {
+    for (const peer of this.config.peers) {
+      try {
+        await pullFromPeer(this.store, peer);
+        if (peer.push) await pushToPeer(this.store, peer, this.config.collection.id);
+      } catch (err) {
+        this.lastError = `${peer.name}: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    await this.watchlist.refresh(this.store);
+  }
+
+  async start(refreshMs = 30_000): Promise<void> {
+    await this.watchlist.refresh(this.store);
+    const every = (ms: number, fn: () => Promise<void>): void => {
+      const t = setInterval(() => void fn().catch((err: unknown) => (this.lastError = String(err))), ms);
+      t.unref();
+      this.#timers.push(t);
+    };
+    every(refreshMs, () => this.watchlist.refresh(this.store));
+    if (this.config.peers.length > 0) every(this.config.syncEveryMs, () => this.syncOnce());
+  }
+
+  stop(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+  }
+}
