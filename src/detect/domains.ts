@@ -8,33 +8,38 @@ export type DomainScores = Record<Domain, number>;
  * Capability domain of a request from its text and structure. Lexicons are deliberately broad and
  * multilingual where cheap; structure (tools, images, code fences) outweighs words.
  */
+/**
+ * Matched against the lower-cased text (lower-casing once is far cheaper than case-insensitive
+ * regexes); only code syntax, where case matters (SELECT … FROM), reads the original.
+ */
+const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|public static|#include|SELECT .* FROM|async|await|lambda)\b/g;
 const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   reasoning: [
-    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integer|triangle|modulo|remainder|sum of|how many|find all|real numbers?|logic puzzle|deduce)\b/gi,
+    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integer|triangle|modulo|remainder|sum of|how many|find all|real numbers?|logic puzzle|deduce)\b/g,
     /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9]\s*[+\-*/^=]\s*[0-9x]/g,
-    /解方程|证明|计算|求解|概率|方程|Gleichung|beweise|ecuación|demuestra|уравнение|докажи/giu,
+    /解方程|证明|计算|求解|概率|方程|gleichung|beweise|ecuación|demuestra|уравнение|докажи/gu,
   ],
   coding: [
-    /```|\b(?:function|class|def|return|import|const|let|var|public static|#include|SELECT .* FROM|async|await|lambda)\b/g,
-    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code))\b/gi,
+    CODE_SYNTAX,
+    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code))\b/g,
   ],
   agentic: [
-    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|step \d+:|observation:|action:|api call)\b/gi,
-    /\b(?:toolformer|wolfram|calculator\(|search\(|python\(|browser\()/gi,
+    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|step \d+:|observation:|action:|api call)\b/g,
+    /\b(?:toolformer|wolfram|calculator\(|search\(|python\(|browser\()/g,
   ],
   data_analysis: [
-    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate)\b/gi,
+    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate)\b/g,
   ],
-  vision: [/\b(?:image|picture|photo|screenshot|diagram|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/gi],
+  vision: [/\b(?:image|picture|photo|screenshot|diagram|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/g],
   alignment: [
-    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|safety|safe|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive|consent|privacy|dangerous|guidelines|alignment|values)\b/gi,
+    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|safety|safe|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive|consent|privacy|dangerous|guidelines|alignment|values)\b/g,
     /敏感|政治|审查|台湾|天安门|新疆|西藏|人权|民主/gu,
   ],
   rubric: [
-    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|impartial judge|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response) is better|assign a score|marking scheme|evaluation criteria)\b/gi,
+    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|impartial judge|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response) is better|assign a score|marking scheme|evaluation criteria)\b/g,
   ],
   creative: [
-    /\b(?:write (?:a |an )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue)|imagine you(?:'re| are)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of)\b/gi,
+    /\b(?:write (?:a |an )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue)|imagine you(?:'re| are)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of)\b/g,
   ],
 };
 
@@ -49,20 +54,47 @@ const SPECIFICITY: Record<Exclude<Domain, "chat">, number> = {
   creative: 1.5,
 };
 
+/**
+ * All lower-case lexicons as one regex with a named group per (domain, pattern): one scan of the text
+ * instead of one per pattern, which is most of what domain scoring costs.
+ */
+const GROUPS: Array<{ name: string; domain: Exclude<Domain, "chat">; slot: number }> = [];
+const COMBINED = new RegExp(
+  (Object.keys(LEXICON) as Array<keyof typeof LEXICON>)
+    .flatMap((d) =>
+      LEXICON[d].flatMap((re, i) => {
+        if (re === CODE_SYNTAX) return [];
+        const name = `${d}_${i}`;
+        GROUPS.push({ name, domain: d, slot: GROUPS.length });
+        return [`(?<${name}>${re.source})`];
+      }),
+    )
+    .join("|"),
+  "gu",
+);
+
 export function domainScores(ex: Exchange, userText: string, system: string = ex.system): DomainScores {
-  const text = `${system}\n${userText}`;
+  const original = `${system}\n${userText}`;
+  const lower = original.toLowerCase();
   const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
-  // Distinct keyword hits per domain (capped), weighted by how specific the domain's vocabulary is.
-  for (const d of Object.keys(LEXICON) as Array<keyof typeof LEXICON>) {
-    for (const re of LEXICON[d]) {
-      const hits = new Set<string>();
-      for (const m of text.matchAll(re)) {
-        hits.add(m[0].toLowerCase());
-        if (hits.size >= 4) break;
-      }
-      raw[d] += hits.size * SPECIFICITY[d];
+  // Distinct keyword hits per domain pattern (capped at 4), weighted by how specific the domain's vocabulary is.
+  const hits = GROUPS.map(() => new Set<string>());
+  for (const m of lower.matchAll(COMBINED)) {
+    const groups = m.groups as Record<string, string | undefined>;
+    for (const g of GROUPS) {
+      if (groups[g.name] === undefined) continue;
+      const set = hits[g.slot] as Set<string>;
+      if (set.size < 4) set.add(m[0]);
+      break;
     }
   }
+  GROUPS.forEach((g) => (raw[g.domain] += (hits[g.slot] as Set<string>).size * SPECIFICITY[g.domain]));
+  const code = new Set<string>();
+  for (const m of original.matchAll(CODE_SYNTAX)) {
+    code.add(m[0].toLowerCase());
+    if (code.size >= 4) break;
+  }
+  raw.coding += code.size * SPECIFICITY.coding;
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
   if (ex.media.image > 0) raw.vision += 3;
   if (ex.media.file > 0) raw.data_analysis += 1;
