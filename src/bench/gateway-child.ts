@@ -5,6 +5,8 @@ import { openStore } from "../store/index.js";
 
 /** A bench process: `stub` (the upstream stand-in) or `gateway <stubPort>` with embedded defaults. */
 async function main(): Promise<void> {
+  // A clean exit on signal, so --cpu-prof and friends write their output.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(0));
   const [kind, stubPort] = process.argv.slice(2);
   if (kind === "stub") {
     const stub = await startUpstreamStub({ chunkDelayMs: 0 });

@@ -113,7 +113,8 @@ export function resolveCaller(opts: CallerResolverOptions, header: HeaderGetter,
   return null;
 }
 
-export type GuardEnv = { Variables: { hydrasentry: GuardedRequest } };
+/** `rawBody`, when a body reader (cappedBody) ran before, saves reading the body again. */
+export type GuardEnv = { Variables: { hydrasentry: GuardedRequest; rawBody?: string } };
 
 export interface HonoGuardOptions extends GuardDeps, CallerResolverOptions {
   api: WireApi;
@@ -130,7 +131,7 @@ export function hydrasentryGuard(opts: HonoGuardOptions): MiddlewareHandler<Guar
   return async function hydrasentryGuardMiddleware(c, next) {
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text());
+      body = JSON.parse(c.get("rawBody") ?? (await c.req.text()));
     } catch {
       opts.metrics?.badRequests.inc({ code: "invalid_json" });
       const e = errorBody(opts.api, "invalid_json", "request body is not valid JSON");

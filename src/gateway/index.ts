@@ -8,3 +8,4 @@ export { fileAppeal, resolveAppeal, setAllowlisted } from "./appeals.js";
 export { transformReasoning, sseReasoningTransform, summariseReasoning, SseReasoningFilter, type ReasoningMode } from "./reasoning.js";
 export { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from "./errors.js";
 export type { GatewayState, BucketRequest, Rate, RollingCounters, Observation } from "./state.js";
+export { cappedBody, type BodyEnv } from "./body.js";

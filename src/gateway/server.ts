@@ -3,14 +3,14 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { serve as serveNode, type HttpBindings, type ServerType } from "@hono/node-server";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { WireApi } from "../core/index.js";
 import type { ExtractionStyleModel } from "../detect/index.js";
-import { describeIssue, envelopeSchema, parseExchangeValue, readUsage } from "../ingest/index.js";
+import { describeIssue, parseExchangeValue, readUsage } from "../ingest/index.js";
 import { PolicySource, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { fileAppeal } from "./appeals.js";
+import { cappedBody, type BodyEnv } from "./body.js";
 import { Gatekeeper, type Decision, type IntelMatcher } from "./decide.js";
 import { errorBody, type ErrorShape, type GatewayErrorCode } from "./errors.js";
 import { hydrasentryGuard, resolveCaller, type GuardEnv } from "./guard.js";
@@ -42,7 +42,7 @@ export interface GatewayOptions {
   clock?: () => number;
   log?: (line: Record<string, unknown>) => void;
   /** Mounts more routes (e.g. the TAXII server) on the same app. */
-  extend?: (app: Hono<{ Bindings: HttpBindings }>) => void;
+  extend?: (app: Hono<BodyEnv>) => void;
 }
 
 const PROXY_ROUTES: ReadonlyArray<{ path: string; api: WireApi }> = [
@@ -54,7 +54,6 @@ const PROXY_ROUTES: ReadonlyArray<{ path: string; api: WireApi }> = [
 const MAX_BUFFERED_RESPONSE = 64 * 1024 * 1024;
 const USAGE_TAIL_CHARS = 32 * 1024;
 
-const decisionRequestSchema = envelopeSchema.extend({ id: envelopeSchema.shape.id.optional(), ts: envelopeSchema.shape.ts.optional() });
 const outcomeSchema = z.strictObject({
   decision_id: z.string().min(1).max(128),
   reservation: z.string().max(8192).optional(),
@@ -99,7 +98,7 @@ function usageTap(onEnd: (tail: string) => void): TransformStream<Uint8Array, Ui
 }
 
 export interface Gateway {
-  app: Hono<{ Bindings: HttpBindings }>;
+  app: Hono<BodyEnv>;
   gatekeeper: Gatekeeper;
   metrics: GatewayMetrics;
   policy: PolicySource;
@@ -147,7 +146,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const secret = opts.secret ?? randomBytes(32).toString("hex");
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const resolver = { accountHeader: opts.accountHeader ?? "x-hydra-account", keyAccounts: opts.keyAccounts, trustedHops: opts.trustedHops ?? 0 };
-  const socketAddress = (c: Context<{ Bindings: HttpBindings }>): string | undefined => c.env?.incoming?.socket?.remoteAddress;
+  const socketAddress = (c: Context): string | undefined => (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
 
   const fail = (c: Context, shape: ErrorShape, code: GatewayErrorCode, message: string, headers: Record<string, string> = {}): Response => {
     const e = errorBody(shape, code, message);
@@ -155,7 +154,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     return c.json(e.body, e.status as 400, headers);
   };
   const limit = (shape: ErrorShape) =>
-    bodyLimit({ maxSize: maxBody, onError: (c) => fail(c, shape, "body_too_large", `request body exceeds ${maxBody} bytes`) });
+    cappedBody({ maxBytes: maxBody, onTooLarge: (c) => fail(c, shape, "body_too_large", `request body exceeds ${maxBody} bytes`) });
 
   const sign = (payload: string): string => createHmac("sha256", secret).update(payload).digest("base64url");
   const reservationToken = (d: Decision): string | undefined => {
@@ -174,7 +173,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 
   // Not strict: TAXII clients and people alike add or drop trailing slashes.
-  const app = new Hono<{ Bindings: HttpBindings }>({ strict: false });
+  const app = new Hono<BodyEnv>({ strict: false });
   app.onError((err, c) => {
     log({ msg: "unhandled error", err: err.message });
     return fail(c, "hydrasentry", "internal", "internal error");
@@ -190,7 +189,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
 
   for (const route of PROXY_ROUTES) {
-    const guarded = new Hono<GuardEnv & { Bindings: HttpBindings }>();
+    const guarded = new Hono<GuardEnv & BodyEnv>();
     guarded.post(
       "/",
       limit(route.api),
@@ -254,9 +253,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     app.route(route.path, guarded);
   }
 
-  const jsonBody = async (c: Context): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> => {
+  const jsonBody = async (c: Context<BodyEnv>): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> => {
     try {
-      return { ok: true, value: JSON.parse(await c.req.text()) };
+      return { ok: true, value: JSON.parse(c.get("rawBody")) };
     } catch {
       return { ok: false, response: fail(c, "hydrasentry", "invalid_json", "request body is not valid JSON") };
     }
@@ -265,10 +264,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   app.post("/v1/decisions", limit("hydrasentry"), async (c) => {
     const body = await jsonBody(c);
     if (!body.ok) return body.response;
-    const parsed = decisionRequestSchema.safeParse(body.value);
-    if (!parsed.success) return fail(c, "hydrasentry", "invalid_request", `invalid exchange: ${describeIssue(parsed.error)}`);
     const now = clock();
-    const verdict = parseExchangeValue({ ...parsed.data, id: parsed.data.id ?? `dec_req_${now}`, ts: parsed.data.ts ?? new Date(now).toISOString() });
+    if (typeof body.value !== "object" || body.value === null || Array.isArray(body.value)) return fail(c, "hydrasentry", "invalid_request", "body must be an exchange-log envelope object");
+    // id and ts are optional here (the decision is about now); the envelope is validated once, by the ingest reader.
+    const envelope = body.value as Record<string, unknown>;
+    const verdict = parseExchangeValue({ ...envelope, id: envelope.id ?? `dec_req_${now}`, ts: envelope.ts ?? new Date(now).toISOString() });
     if (!verdict.ok) return fail(c, "hydrasentry", "invalid_request", `invalid exchange: ${verdict.reason}`);
     const started = performance.now();
     const d = await gatekeeper.decide(verdict.exchange);
@@ -370,7 +370,7 @@ export interface ListenOptions {
 }
 
 /** Serves an app on loopback or a given host; slow clients are cut off by request/header timeouts. */
-export function listen(app: Hono<{ Bindings: HttpBindings }>, port: number, opts: ListenOptions = {}): Promise<Listening> {
+export function listen(app: Hono<BodyEnv>, port: number, opts: ListenOptions = {}): Promise<Listening> {
   const headersTimeout = opts.headersTimeoutMs ?? 10_000;
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
-import type { HttpBindings } from "@hono/node-server";
 import type { Hono } from "hono";
+import type { BodyEnv } from "../gateway/index.js";
 import type { Store } from "../store/index.js";
 import type { IntelNodeConfig } from "./config.js";
 import { pullFromPeer, pushToPeer } from "./taxii-client.js";
@@ -22,7 +22,7 @@ export class IntelNode {
     this.watchlist = new Watchlist({ keyring: config.keyring, selfId: config.identity.id });
   }
 
-  mount(app: Hono<{ Bindings: HttpBindings }>): void {
+  mount(app: Hono<BodyEnv>): void {
     const taxii = taxiiApp({
       store: this.store,
       title: `${this.config.identity.name} TAXII`,
