@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { serve as serveNode, type HttpBindings, type ServerType } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { WireApi } from "../core/index.js";
@@ -17,7 +18,7 @@ import { hydrasentryGuard, resolveCaller, type GuardEnv } from "./guard.js";
 import { GatewayMetrics } from "./metrics.js";
 import { sseReasoningTransform, transformReasoning } from "./reasoning.js";
 import type { BucketRequest, GatewayState } from "./state.js";
-import { forwardableHeaders, responseHeaders, Upstream, UpstreamError } from "./upstream.js";
+import { forwardableHeaders, HOP_BY_HOP, responseHeaders, Upstream, UpstreamError } from "./upstream.js";
 import { DetectionView } from "./view.js";
 
 export interface GatewayOptions {
@@ -240,8 +241,25 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);
           return new Response(JSON.stringify(transformReasoning(route.api, body, g.reasoning, g.summaryChars)), { status, headers });
         }
-        let stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
         const transformSse = g.reasoning !== null && sse && status < 300;
+        const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+        if (!transformSse && outgoing) {
+          // Untouched answers go socket to socket: web-stream conversion per chunk cost more CPU than the decision.
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) outgoing.setHeader(k, v);
+          for (const [k, v] of Object.entries(decisionHeader)) outgoing.setHeader(k, v);
+          outgoing.writeHead(status);
+          let tail = "";
+          res.on("data", (chunk: Buffer) => {
+            tail = (tail + chunk.toString("latin1")).slice(-USAGE_TAIL_CHARS);
+          });
+          res.once("end", () => settle(tail));
+          outgoing.once("close", () => {
+            if (!res.complete) res.destroy();
+          });
+          res.pipe(outgoing);
+          return RESPONSE_ALREADY_SENT;
+        }
+        let stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
         if (transformSse && g.reasoning) stream = stream.pipeThrough(sseReasoningTransform(route.api, g.reasoning, g.summaryChars));
         stream = stream.pipeThrough(usageTap(settle));
         const headers = responseHeaders(res.headers, transformSse);

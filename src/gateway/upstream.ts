@@ -34,7 +34,7 @@ const FORWARDED_REQUEST_HEADERS = [
 ];
 
 /** Response headers that describe the connection, not the answer; never copied back. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "te", "trailer"]);
+export const HOP_BY_HOP: ReadonlySet<string> = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "te", "trailer"]);
 
 export function forwardableHeaders(get: (name: string) => string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
