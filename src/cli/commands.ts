@@ -4,7 +4,8 @@ import { ArgumentError } from "../core/index.js";
 import { ingestIntoStore, openSources, QuarantineWriter, totalsOf } from "../ingest/index.js";
 import { runHunt } from "../hunt/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
-import { defaultEngine } from "../hunt/engine.js";
+import { defaultEngine, engineWithIntel } from "../hunt/engine.js";
+import { loadIntelConfig, Watchlist } from "../intel/index.js";
 import { reportFailure } from "./exit.js";
 import { Progress } from "./progress.js";
 import { dirname, join } from "node:path";
@@ -81,10 +82,19 @@ export function registerCommands(program: Command): void {
     .requiredOption("--out <dir>", "output directory for report.json, report.html, accounts.csv, quarantine.jsonl")
     .option("--accounts <file>", "accounts table (JSON Lines of {account, ...account_meta})")
     .option("--db <path>", "also write results to this store (SQLite path or postgres:// URL)")
+    .option("--intel <file>", "intel config: match exchanges against indicators received into --db")
     .action(
-      action(program, async (files: string[], o: { out: string; accounts?: string; db?: string }) => {
+      action(program, async (files: string[], o: { out: string; accounts?: string; db?: string; intel?: string }) => {
         if (files.length === 0) throw new ArgumentError("hunt needs at least one input file");
+        if (o.intel && !o.db) throw new ArgumentError("--intel needs --db: received indicators live in the store");
         const store = o.db ? await openStore(o.db) : undefined;
+        let engine = defaultEngine;
+        if (o.intel && store) {
+          const cfg = loadIntelConfig(o.intel);
+          const watchlist = new Watchlist({ keyring: cfg.keyring, selfId: cfg.identity.id });
+          await watchlist.refresh(store);
+          engine = engineWithIntel(watchlist);
+        }
         let progress: Progress | null = null;
         try {
           const result = await runHunt({
@@ -92,7 +102,7 @@ export function registerCommands(program: Command): void {
             outDir: o.out,
             accountsFile: o.accounts,
             store,
-            engine: defaultEngine,
+            engine,
             totalBytesKnown: (n) => (progress = new Progress("hunt", n)),
             onBytes: (n) => progress?.addBytes(n),
             onExchanges: (n) => progress?.addItems(n),

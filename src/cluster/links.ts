@@ -39,6 +39,8 @@ export interface LinkKey {
   /** Requests whose top domain is rubric grading. */
   rubric: number;
   tainted: boolean;
+  /** For template families: the MinHash of the first request that joined a second account (what intel shares). */
+  minhash?: Uint32Array;
 }
 
 export class LinkIndex {

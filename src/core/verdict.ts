@@ -47,6 +47,8 @@ export interface ClusterIndicator {
   kind: IndicatorKind;
   value: string;
   accounts: number;
+  /** Template families: MinHash (32 bins) over word 3-shingles of the masked template. */
+  minhash?: number[];
 }
 
 export type AuditKind =

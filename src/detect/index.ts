@@ -6,3 +6,4 @@ export { extractionParams, type ExtractionParams } from "./params.js";
 export { ExtractionStyleModel, loadDefaultModel, DEFAULT_MODEL_PATH } from "./classifier.js";
 export { classifyStream, signalsJson } from "./classify.js";
 export { AccountState, scoreAccount, isCovered, slash24, hourEntropyOf, type AccountFeatures, type AccountScore } from "./account.js";
+export { NO_INTEL, type IntelMatch, type IntelMatcher } from "./intel-match.js";

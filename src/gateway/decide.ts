@@ -1,24 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { DOMAINS, isCovered, requestSignals, scoreAccount, slash24, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { DOMAINS, isCovered, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, slash24, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
 import type { DetectionView } from "./view.js";
-
-export interface IntelMatch {
-  matches: number;
-  sources: number;
-  maxConfidence: number;
-  reasons: string[];
-}
-
-/** Matches a request against received threat intel (intel/ provides one; none by default). */
-export interface IntelMatcher {
-  match(ex: Exchange, signals: RequestSignals, now: number): IntelMatch;
-}
-
-export const NO_INTEL: IntelMatcher = { match: () => ({ matches: 0, sources: 0, maxConfidence: 0, reasons: [] }) };
 
 export interface Decision {
   id: string;

@@ -1,5 +1,6 @@
 export { createGateway, listen, sha256Hex, usageInTail, type Gateway, type GatewayOptions, type Listening } from "./server.js";
-export { Gatekeeper, tokenEstimate, NO_INTEL, type Decision, type GatekeeperOptions, type IntelMatch, type IntelMatcher } from "./decide.js";
+export { Gatekeeper, tokenEstimate, type Decision, type GatekeeperOptions } from "./decide.js";
+export { NO_INTEL, type IntelMatch, type IntelMatcher } from "../detect/index.js";
 export { hydrasentryGuard, nodeGuard, guardRequest, resolveCaller, type GuardedRequest, type GuardOutcome, type GuardEnv } from "./guard.js";
 export { MemoryState } from "./memory-state.js";
 export { RedisState, type RedisStateOptions } from "./redis-state.js";

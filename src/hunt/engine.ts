@@ -4,6 +4,7 @@ import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/accoun
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { requestSignals, type RequestSignals } from "../detect/signals.js";
+import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
 
 const MINUTE = 60_000;
@@ -22,6 +23,10 @@ export interface EngineOptions {
   clusterTickMs?: number;
   accountThreshold?: number;
   clusterThreshold?: number;
+  /** Shared threat intel to match every exchange against (the gateway uses the same matcher). */
+  intel?: IntelMatcher;
+  /** A match at or above this confidence (0-100) flags the account, programme or not: it is hard evidence from outside. */
+  intelConfidence?: number;
 }
 
 interface Flag {
@@ -70,6 +75,19 @@ export class DetectionEngine implements HuntEngine {
     this.clusterTick = opts.clusterTickMs ?? 6 * HOUR;
     this.accountThreshold = opts.accountThreshold ?? 0.9;
     this.clusterThreshold = opts.clusterThreshold ?? 0.8;
+    this.intel = opts.intel ?? null;
+    this.intelConfidence = opts.intelConfidence ?? 70;
+  }
+
+  private readonly intel: IntelMatcher | null;
+  private readonly intelConfidence: number;
+
+  /** Flags on the first exchange that matches shared intel confidently enough. */
+  private checkIntel(ex: Exchange, st: AccountState, s: RequestSignals): void {
+    if (!this.intel) return;
+    const m = this.intel.match({ ...ex, accountMeta: st.meta }, s, ex.ts);
+    if (m.matches === 0 || m.maxConfidence < this.intelConfidence) return;
+    this.flags.set(ex.account, { at: ex.ts, score: Math.min(1, 0.8 + m.maxConfidence / 500), reasons: m.reasons.slice(0, 3) });
   }
 
   observe(batch: readonly Exchange[]): void {
@@ -142,10 +160,12 @@ export class DetectionEngine implements HuntEngine {
     }
     this.dirty.add(ex.account);
     if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered);
+    if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
   }
 
   private recordFamily(k: LinkKey, s: RequestSignals): void {
     k.requests++;
+    if (k.kind === "template" && k.minhash === undefined && k.members.size >= 2) k.minhash = s.template.minhash.slice();
     if (s.cotElicitation >= 0.5) k.cotHits++;
     if (s.topDomain === "rubric") k.rubric++;
   }
@@ -344,6 +364,7 @@ const SHARED_LINK_KINDS = new Set<string>(["payment_fp", "email_hash", "phone_ha
 function clusterIndicators(links: readonly LinkKey[], states: readonly AccountState[], members: ReadonlySet<string>): ClusterIndicator[] {
   const out: ClusterIndicator[] = [];
   const byKind = new Map<IndicatorKind, Map<string, number>>();
+  const minhashes = new Map<string, number[]>();
   const bump = (kind: IndicatorKind, value: string, n = 1): void => {
     const m = byKind.get(kind) ?? new Map<string, number>();
     m.set(value, (m.get(value) ?? 0) + n);
@@ -353,7 +374,9 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
     if (!SHARED_LINK_KINDS.has(k.kind)) continue;
     let n = 0;
     for (const m of k.members) if (members.has(m)) n++;
-    if (n >= 2) bump(k.kind as IndicatorKind, k.value, n);
+    if (n < 2) continue;
+    bump(k.kind as IndicatorKind, k.value, n);
+    if (k.minhash) minhashes.set(k.value, Array.from(k.minhash));
   }
   for (const st of states) {
     for (const v of st.slash24s) bump("slash24", v);
@@ -363,7 +386,7 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
   }
   for (const [kind, values] of byKind) {
     const top = [...values.entries()].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, INDICATORS_PER_KIND);
-    for (const [value, accounts] of top) out.push({ kind, value, accounts });
+    for (const [value, accounts] of top) out.push({ kind, value, accounts, ...(kind === "template" && minhashes.has(value) ? { minhash: minhashes.get(value) } : {}) });
   }
   return out;
 }
@@ -399,4 +422,9 @@ function summariseLinks(links: readonly LinkKey[], max: number, members: Readonl
 
 export function defaultEngine(accounts: ReadonlyMap<string, AccountMeta>): HuntEngine {
   return new DetectionEngine(accounts);
+}
+
+/** The default engine, matching exchanges against shared intel as well. */
+export function engineWithIntel(intel: IntelMatcher): (accounts: ReadonlyMap<string, AccountMeta>) => HuntEngine {
+  return (accounts) => new DetectionEngine(accounts, { intel });
 }

@@ -1,5 +1,5 @@
 import type { ClusterIndicator, ClusterVerdict, IndicatorKind } from "../core/index.js";
-import { keyedHash, type Keyring } from "./keys.js";
+import { keyedHash, keyedMinhash, minhashHex, type Keyring } from "./keys.js";
 import { signObject, type Signer, type StixObject } from "./signing.js";
 import {
   cidrOfSlash24,
@@ -137,16 +137,22 @@ export function exportClusters(clusters: readonly ClusterVerdict[], o: ExportOpt
       ours.push(relationship("uses", campaignId, infraId));
     }
 
+    const values: Array<{ ind: ClusterIndicator; v: IndicatorValue }> = [];
     for (const ind of c.indicators ?? []) {
       if (ind.kind === "template" && ind.accounts < minTemplate) continue;
       const v = indicatorValue(ind, o.keyring);
-      if (!v) continue;
+      if (v) values.push({ ind, v });
+      if (ind.kind === "template" && ind.minhash?.length === 32) {
+        values.push({ ind, v: { kind: "minhash", keyId: o.keyring.currentId, minhash: minhashHex(keyedMinhash(o.keyring.current, ind.minhash)) } });
+      }
+    }
+    for (const { ind, v } of values) {
       const pattern = patternOf(v);
       const id = stixId("indicator", o.identity.id, pattern);
       const days = Math.min(validDays, KIND_VALID_DAYS[ind.kind] ?? validDays);
       ours.push({
         ...base("indicator", id),
-        name: `${ind.kind} shared by ${ind.accounts} accounts of a hydra cluster`,
+        name: `${v.kind === "minhash" ? "template family (near-duplicates)" : ind.kind} shared by ${ind.accounts} accounts of a hydra cluster`,
         indicator_types: ind.kind === "slash24" || ind.kind === "asn" || ind.kind === "user_agent" ? ["anomalous-activity"] : ["malicious-activity"],
         pattern,
         pattern_type: "stix",
@@ -159,6 +165,21 @@ export function exportClusters(clusters: readonly ClusterVerdict[], o: ExportOpt
       });
       ours.push(relationship("indicates", id, campaignId));
       if (infraId && network.includes(ind)) ours.push(relationship("indicates", id, infraId));
+      if (v.kind === "minhash") {
+        const scoId = scoIdOf(KEYED_HASH_TYPE, { key_id: v.keyId, kind: "template_minhash", minhash: v.minhash });
+        if (!ours.some((x) => x.id === scoId)) {
+          ours.push({
+            type: KEYED_HASH_TYPE,
+            spec_version: SPEC_VERSION,
+            id: scoId,
+            kind: "template_minhash",
+            key_id: v.keyId,
+            minhash: v.minhash,
+            object_marking_refs: markingRefs,
+            extensions: { [KEYED_HASH_EXTENSION_ID]: { extension_type: "new-sco" } },
+          });
+        }
+      }
       if (v.kind === "keyed") {
         const scoId = scoIdOf(KEYED_HASH_TYPE, { hmac: v.hmac, key_id: v.keyId, kind: v.idKind });
         if (!ours.some((x) => x.id === scoId)) {

@@ -52,3 +52,43 @@ export function normaliseIdentifier(kind: string, value: string): string {
 export function keyedHash(key: ConsortiumKey, kind: string, value: string): string {
   return createHmac("sha256", key.secret).update(`${kind}\u0000${normaliseIdentifier(kind, value)}`).digest("hex");
 }
+
+const saltCache = new WeakMap<ConsortiumKey, Uint32Array>();
+
+/** 32 secret words per key, derived once: what keys a MinHash signature. */
+function minhashSalts(key: ConsortiumKey): Uint32Array {
+  let salts = saltCache.get(key);
+  if (!salts) {
+    const bytes = Buffer.concat([0, 1, 2, 3].map((i) => createHmac("sha256", key.secret).update(`minhash-salts:${i}`).digest()));
+    salts = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 128));
+    saltCache.set(key, salts);
+  }
+  return salts;
+}
+
+/**
+ * A MinHash signature keyed bin by bin (XOR with a secret salt, then a murmur3 finaliser): equal bins
+ * stay equal, so similarity survives, but only key holders can compute or test a signature. Cheap
+ * enough to run on every live request, unlike an HMAC per bin.
+ */
+export function keyedMinhash(key: ConsortiumKey, sig: ArrayLike<number>): Uint32Array {
+  const salts = minhashSalts(key);
+  const out = new Uint32Array(sig.length);
+  for (let i = 0; i < sig.length; i++) {
+    let h = ((sig[i] as number) ^ (salts[i % salts.length] as number)) >>> 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    out[i] = (h ^ (h >>> 16)) >>> 0;
+  }
+  return out;
+}
+
+export const minhashHex = (sig: ArrayLike<number>): string => Array.from(sig, (v) => (v >>> 0).toString(16).padStart(8, "0")).join("");
+
+export function minhashFromHex(hex: string): Uint32Array {
+  const out = new Uint32Array(hex.length / 8);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+  return out;
+}

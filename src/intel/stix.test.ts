@@ -52,6 +52,11 @@ describe("STIX 2.1 export", () => {
   it("shares template families only when seen across at least k accounts", () => {
     const templates = bundle.objects.filter((o) => o.type === "indicator" && String(o.pattern).includes("'template'"));
     expect(templates).toHaveLength(1);
+    // …and the family's keyed MinHash, so near-duplicates match too; the raw bins never appear.
+    const near = bundle.objects.filter((o) => o.type === "indicator" && String(o.pattern).includes("'template_minhash'"));
+    expect(near).toHaveLength(1);
+    const raw = sampleCluster().indicators?.find((i) => i.minhash)?.minhash ?? [];
+    expect(JSON.stringify(bundle)).not.toContain(raw.map((v) => v.toString(16).padStart(8, "0")).join(""));
   });
 
   it("never puts a raw identifier, account id or bare hash of one in any exported byte", () => {

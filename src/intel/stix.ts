@@ -79,7 +79,9 @@ export function keyedHashExtension(): Record<string, unknown> {
     name: "hydrasentry keyed-hash observable",
     description:
       "x-hydra-keyed-hash: HMAC-SHA-256 (consortium key `key_id`) of an account or client identifier of kind `kind` " +
-      "(payment_fp, email_hash, phone_hash, tls_fp, user_agent, tool_schema, system_prompt, template). Raw values are never shared.",
+      "(payment_fp, email_hash, phone_hash, tls_fp, user_agent, tool_schema, system_prompt, template). Raw values are never shared. " +
+      "kind template_minhash carries `minhash` instead of `hmac`: 32 MinHash bins over word 3-shingles of the masked template, each keyed " +
+      "with consortium-derived salts; a request matches when at least 75% of its bins are equal.",
     schema: "https://github.com/hydrasentry/hydrasentry/blob/main/docs/stix/x-hydra-keyed-hash.md",
     version: "1.0.0",
     extension_types: ["new-sco"],
@@ -126,11 +128,17 @@ export function sharedDefinitions(): Array<Record<string, unknown>> {
 }
 
 /** STIX patterns the exchange emits and the watchlist reads back; anything else is stored, not matched. */
-export type IndicatorValue = { kind: "cidr"; value: string } | { kind: "asn"; value: number } | { kind: "keyed"; idKind: string; keyId: string; hmac: string };
+export type IndicatorValue =
+  | { kind: "cidr"; value: string }
+  | { kind: "asn"; value: number }
+  | { kind: "keyed"; idKind: string; keyId: string; hmac: string }
+  /** A template family's keyed MinHash: matches near-duplicates (most bins equal), not just the exact text. */
+  | { kind: "minhash"; keyId: string; minhash: string };
 
 export function patternOf(v: IndicatorValue): string {
   if (v.kind === "cidr") return `[${v.value.includes(":") ? "ipv6-addr" : "ipv4-addr"}:value = '${v.value}']`;
   if (v.kind === "asn") return `[autonomous-system:number = ${v.value}]`;
+  if (v.kind === "minhash") return `[${KEYED_HASH_TYPE}:kind = 'template_minhash' AND ${KEYED_HASH_TYPE}:key_id = '${v.keyId}' AND ${KEYED_HASH_TYPE}:minhash = '${v.minhash}']`;
   return `[${KEYED_HASH_TYPE}:kind = '${v.idKind}' AND ${KEYED_HASH_TYPE}:key_id = '${v.keyId}' AND ${KEYED_HASH_TYPE}:hmac = '${v.hmac}']`;
 }
 
@@ -138,7 +146,11 @@ const CIDR_PATTERN = /^\[ipv[46]-addr:value = '([0-9a-fA-F:.]+\/\d{1,3})'\]$/;
 const ASN_PATTERN = /^\[autonomous-system:number = (\d{1,10})\]$/;
 const KEYED_PATTERN = new RegExp(`^\\[${KEYED_HASH_TYPE}:kind = '([a-z0-9_]{1,32})' AND ${KEYED_HASH_TYPE}:key_id = '([A-Za-z0-9._-]{1,64})' AND ${KEYED_HASH_TYPE}:hmac = '([0-9a-f]{64})'\\]$`);
 
+const MINHASH_PATTERN = new RegExp(`^\\[${KEYED_HASH_TYPE}:kind = 'template_minhash' AND ${KEYED_HASH_TYPE}:key_id = '([A-Za-z0-9._-]{1,64})' AND ${KEYED_HASH_TYPE}:minhash = '([0-9a-f]{256})'\\]$`);
+
 export function parsePattern(pattern: string): IndicatorValue | null {
+  const mh = MINHASH_PATTERN.exec(pattern);
+  if (mh) return { kind: "minhash", keyId: mh[1] as string, minhash: mh[2] as string };
   let m = CIDR_PATTERN.exec(pattern);
   if (m) return { kind: "cidr", value: m[1] as string };
   m = ASN_PATTERN.exec(pattern);

@@ -1,8 +1,7 @@
 import type { Exchange, IntelRecord } from "../core/index.js";
-import { slash24, type RequestSignals } from "../detect/index.js";
-import type { IntelMatch, IntelMatcher } from "../gateway/index.js";
+import { lshBands, minhashSimilarity, slash24, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
 import type { Store } from "../store/index.js";
-import { keyedHash, type Keyring } from "./keys.js";
+import { keyedHash, keyedMinhash, minhashFromHex, type Keyring } from "./keys.js";
 import { cidrOfSlash24, parsePattern } from "./stix.js";
 
 interface Entry {
@@ -27,6 +26,8 @@ export interface WatchlistOptions {
 const DAY = 86_400_000;
 const OPINION_DELTA: Record<string, number> = { "strongly-disagree": -30, disagree: -15, neutral: 0, agree: 5, "strongly-agree": 10 };
 const SIGHTING_DELTA = 10;
+/** Share of equal MinHash bins above which a request's template counts as the shared family. */
+const NEAR_DUPLICATE = 0.75;
 
 const parseTime = (v: unknown, fallback: number): number => {
   const t = typeof v === "string" ? Date.parse(v) : Number.NaN;
@@ -45,6 +46,9 @@ export class Watchlist implements IntelMatcher {
   #keyed = new Map<string, Entry[]>();
   #cidrs = new Map<string, Entry[]>();
   #asns = new Map<number, Entry[]>();
+  /** Template families by LSH band of their keyed MinHash; candidates are then compared bin by bin. */
+  #minhashBands = new Map<string, Array<{ entry: Entry; sig: Uint32Array; keyId: string }>>();
+  #minhashKeyIds = new Set<string>();
   #keyIds = new Set<string>();
   #votes = new Map<string, Map<string, number>>();
   #cursor = -1;
@@ -54,21 +58,27 @@ export class Watchlist implements IntelMatcher {
   }
 
   get size(): number {
-    return this.#keyed.size + this.#cidrs.size + this.#asns.size;
+    return this.#keyed.size + this.#cidrs.size + this.#asns.size + this.#minhashBands.size;
   }
 
   /** Pulls what the store received since the last call and rebuilds the index. */
   async refresh(store: Store): Promise<void> {
+    // Re-read from one millisecond before the newest record seen: records stored later in that same
+    // millisecond would otherwise be skipped; the ones already held are recognised by version.
+    let after = this.#cursor;
+    let maxAdded = this.#cursor;
     for (;;) {
-      const page = await store.listIntel({ addedAfter: this.#cursor, limit: 5000, types: ["indicator", "sighting", "opinion"] });
+      const page = await store.listIntel({ addedAfter: after, limit: 5000, types: ["indicator", "sighting", "opinion"] });
       if (page.length === 0) break;
       for (const r of page) {
         const prev = this.#records.get(r.id);
         if (!prev || prev.modified < r.modified) this.#records.set(r.id, r);
-        this.#cursor = Math.max(this.#cursor, r.addedAt);
+        maxAdded = Math.max(maxAdded, r.addedAt);
       }
       if (page.length < 5000) break;
+      after = maxAdded;
     }
+    this.#cursor = maxAdded - 1;
     this.#rebuild();
   }
 
@@ -76,6 +86,8 @@ export class Watchlist implements IntelMatcher {
     this.#keyed = new Map();
     this.#cidrs = new Map();
     this.#asns = new Map();
+    this.#minhashBands = new Map();
+    this.#minhashKeyIds = new Set();
     this.#keyIds = new Set();
     this.#votes = new Map();
     const vote = (target: string, member: string, delta: number): void => {
@@ -111,6 +123,11 @@ export class Watchlist implements IntelMatcher {
       if (v.kind === "keyed") {
         push(this.#keyed, `${v.keyId}:${v.idKind}:${v.hmac}`);
         this.#keyIds.add(v.keyId);
+      } else if (v.kind === "minhash") {
+        const sig = minhashFromHex(v.minhash);
+        const item = { entry: { ...entry, label: "template family" }, sig, keyId: v.keyId };
+        this.#minhashKeyIds.add(v.keyId);
+        for (const band of lshBands(sig)) this.#minhashBands.set(`${v.keyId}:${band}`, [...(this.#minhashBands.get(`${v.keyId}:${band}`) ?? []), item]);
       } else if (v.kind === "cidr") push(this.#cidrs, v.value);
       else push(this.#asns, v.value);
     }
@@ -151,6 +168,21 @@ export class Watchlist implements IntelMatcher {
           if (!value) continue;
           const found = this.#keyed.get(`${keyId}:${kind}:${keyedHash(key, kind, value)}`);
           if (found) hits.push(...found);
+        }
+      }
+    }
+    if (this.#minhashBands.size > 0 && s.template.templated) {
+      for (const keyId of this.#minhashKeyIds) {
+        const key = this.#opts.keyring.get(keyId);
+        if (!key) continue;
+        const sig = keyedMinhash(key, s.template.minhash);
+        const seen = new Set<Entry>();
+        for (const band of lshBands(sig)) {
+          for (const cand of this.#minhashBands.get(`${keyId}:${band}`) ?? []) {
+            if (seen.has(cand.entry)) continue;
+            seen.add(cand.entry);
+            if (minhashSimilarity(sig, cand.sig) >= NEAR_DUPLICATE) hits.push(cand.entry);
+          }
         }
       }
     }

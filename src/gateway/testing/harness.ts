@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDefaultModel, type ExtractionStyleModel } from "../../detect/index.js";
 import { openStore, type Store } from "../../store/index.js";
-import type { IntelMatcher } from "../decide.js";
+import type { IntelMatcher } from "../../detect/index.js";
 import { MemoryState } from "../memory-state.js";
 import { createGateway, listen, type Gateway } from "../server.js";
 import type { GatewayState } from "../state.js";

@@ -73,7 +73,7 @@ export function sampleCluster(): ClusterVerdict {
       { kind: "payment_fp", value: "pf_9a1c", accounts: 4 },
       { kind: "email_hash", value: "e7d81f", accounts: 2 },
       { kind: "phone_hash", value: "+15550100", accounts: 2 },
-      { kind: "template", value: "a3f09c11", accounts: 4 },
+      { kind: "template", value: "a3f09c11", accounts: 4, minhash: Array.from({ length: 32 }, (_, i) => (i * 7919 + 13) % 65536) },
       { kind: "template", value: "rare-template", accounts: 2 },
       { kind: "tool_schema", value: "ts_44b1", accounts: 3 },
       { kind: "slash24", value: "203.0.113", accounts: 3 },

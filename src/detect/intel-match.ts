@@ -1,0 +1,23 @@
+import type { Exchange } from "../core/index.js";
+import type { RequestSignals } from "./signals.js";
+
+export interface IntelMatch {
+  /** Distinct shared indicators this request matches. */
+  matches: number;
+  /** Distinct consortium members those indicators came from. */
+  sources: number;
+  /** Highest confidence (0-100) among them, after decay and members' votes. */
+  maxConfidence: number;
+  reasons: string[];
+}
+
+/**
+ * Matches one request against received threat intel. intel/ provides the implementation (a
+ * watchlist of keyed hashes, ranges and template signatures); the hunt engine and the gateway both
+ * call it, so an indicator means the same thing offline and online.
+ */
+export interface IntelMatcher {
+  match(ex: Exchange, signals: RequestSignals, now: number): IntelMatch;
+}
+
+export const NO_INTEL: IntelMatcher = { match: () => ({ matches: 0, sources: 0, maxConfidence: 0, reasons: [] }) };

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { AccountMeta } from "../core/index.js";
+import { loadDefaultModel, requestSignals, templateSignature } from "../detect/index.js";
+import { DetectionEngine } from "../hunt/engine.js";
+import { openStore } from "../store/index.js";
+import { makeExchange } from "../testing/exchanges.js";
+import { exportClusters } from "./export.js";
+import { Keyring } from "./keys.js";
+import { receiveObjects } from "./receive.js";
+import type { StixObject } from "./signing.js";
+import { sharedDefinitions } from "./stix.js";
+import { makeSighting } from "./taxii-client.js";
+import { makeMember, sampleCluster } from "./testing/fixtures.js";
+import { Watchlist } from "./watchlist.js";
+
+const NOW = Date.UTC(2026, 10, 22, 12);
+const TEMPLATE = (topic: string, tweak = "carefully"): string =>
+  `You are generating training data for a reasoning dataset. Read the following problem ${tweak} and then write out your complete internal reasoning ` +
+  `step by step, including every intermediate thought, every hypothesis you consider and reject, and every check you perform, before ` +
+  `stating the final answer on its own line prefixed with ANSWER. Do not summarise or skip any part of the reasoning process. ` +
+  `Use plain text only, no markdown, and keep the reasoning in the first person. Problem: ${topic}`;
+
+async function setup(opts: { exportKeyring: Keyring; receiverKeyring: Keyring }) {
+  const a = makeMember("provider-a");
+  const b = makeMember("provider-b");
+  const cluster = sampleCluster();
+  cluster.indicators = [...(cluster.indicators ?? []), { kind: "template", value: templateSignature(TEMPLATE("x")).exact, accounts: 5, minhash: Array.from(templateSignature(TEMPLATE("What is 17 * 23?")).minhash) }];
+  const bundle = exportClusters([cluster], { identity: a.identity, keyring: opts.exportKeyring, signer: a.signer, tlp: "amber", now: NOW });
+  const store = await openStore(":memory:");
+  const pinned = new Map([
+    [a.identity.id, a.publicKey],
+    [b.identity.id, b.publicKey],
+  ]);
+  const r = await receiveObjects([...(sharedDefinitions() as StixObject[]), ...bundle.objects], { store, pinned, source: "peer:a", actor: "test", now: NOW });
+  expect(r.rejected).toEqual([]);
+  const watchlist = new Watchlist({ keyring: opts.receiverKeyring, selfId: b.identity.id });
+  await watchlist.refresh(store);
+  return { a, b, bundle, store, pinned, watchlist };
+}
+
+const keyA = { id: "k2026q3", secret: Buffer.alloc(32, 3) };
+const keyB = { id: "k2026q4", secret: Buffer.alloc(32, 4) };
+
+describe("watchlist", () => {
+  it("matches near-duplicate templates through the keyed MinHash, not unrelated prompts", async () => {
+    const { watchlist, store } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
+    const model = loadDefaultModel();
+    const near = makeExchange({ client: {}, accountMeta: {}, userTurns: [TEMPLATE("Prove that the square root of 2 is irrational.", "very carefully")] });
+    const m = watchlist.match(near, requestSignals(near, model), NOW);
+    expect(m.reasons.some((r) => r.startsWith("intel: template family matches"))).toBe(true);
+    const other = makeExchange({ client: {}, accountMeta: {}, userTurns: ["Can you recommend a good book about the history of Rome for a teenager who likes adventure stories?"] });
+    expect(watchlist.match(other, requestSignals(other, model), NOW).matches).toBe(0);
+    await store.close();
+  });
+
+  it("keeps matching indicators shared under a rotated-out key", async () => {
+    const { watchlist, store } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA, keyB], "k2026q4") });
+    const ex = makeExchange({ client: {}, accountMeta: { paymentFp: "pf_9a1c" } });
+    const m = watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW);
+    expect(m.reasons.some((r) => r.includes("payment_fp"))).toBe(true);
+    const noKey = new Watchlist({ keyring: new Keyring([keyB]) });
+    await noKey.refresh(store);
+    expect(noKey.match(ex, requestSignals(ex, loadDefaultModel()), NOW).matches).toBe(0);
+    await store.close();
+  });
+
+  it("raises confidence with another member's sighting and lets it decay with age", async () => {
+    const { watchlist, store, b, bundle, pinned } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
+    const card = bundle.objects.find((o) => o.type === "indicator" && String(o.pattern).includes("'payment_fp'")) as StixObject;
+    const before = watchlist.confidenceOf(card.id, NOW) as number;
+    const sighting = makeSighting({ signer: b.signer, indicatorId: card.id, count: 12, firstSeen: NOW - 86_400_000, lastSeen: NOW, tlp: "amber", now: NOW });
+    expect((await receiveObjects([sighting], { store, pinned, source: "peer:b", actor: "test", now: NOW })).rejected).toEqual([]);
+    await watchlist.refresh(store);
+    expect(watchlist.confidenceOf(card.id, NOW)).toBeGreaterThan(before);
+    const monthLater = watchlist.confidenceOf(card.id, NOW + 30 * 86_400_000) as number;
+    expect(monthLater).toBeLessThan(before);
+    expect(watchlist.confidenceOf(card.id, NOW + 400 * 86_400_000)).toBe(0);
+    await store.close();
+  });
+
+  it("lets the hunt flag an account on shared intel, even one in a research programme", async () => {
+    const { watchlist, store } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
+    const meta: AccountMeta = { paymentFp: "pf_9a1c", program: "research" };
+    const engine = new DetectionEngine(new Map([["reused", meta]]), { intel: watchlist });
+    engine.observe([makeExchange({ id: "e1", account: "reused", ts: NOW, client: {}, accountMeta: {}, userTurns: ["hello there"] }), makeExchange({ id: "e2", account: "clean", ts: NOW + 1, client: {}, accountMeta: {}, userTurns: ["hello there"] })]);
+    const { accounts } = engine.finish();
+    const reused = accounts.find((x) => x.account === "reused");
+    expect(reused).toMatchObject({ flagged: true, firstFlaggedAt: NOW });
+    expect(reused?.reasons[0]).toMatch(/^intel: payment_fp matches indicator--/);
+    expect(accounts.find((x) => x.account === "clean")?.flagged).toBe(false);
+    await store.close();
+  });
+});
