@@ -90,8 +90,8 @@ export class DetectionEngine implements HuntEngine {
     this.flags.set(ex.account, { at: ex.ts, score: Math.min(1, 0.8 + m.maxConfidence / 500), reasons: m.reasons.slice(0, 3) });
   }
 
-  observe(batch: readonly Exchange[]): void {
-    for (const ex of batch) this.observeOne(ex);
+  observe(batch: readonly Exchange[], signals?: readonly RequestSignals[]): void {
+    batch.forEach((ex, i) => this.observeOne(ex, signals?.[i]));
   }
 
   private state(ex: Exchange): AccountState {
@@ -105,7 +105,7 @@ export class DetectionEngine implements HuntEngine {
     return st;
   }
 
-  private observeOne(ex: Exchange): void {
+  private observeOne(ex: Exchange, precomputed?: RequestSignals): void {
     if (ex.ts >= this.nextAccountTick) {
       this.rescoreAccounts(ex.ts);
       // Communities keep their members between Louvain runs, but their pooled evidence grows with
@@ -118,7 +118,7 @@ export class DetectionEngine implements HuntEngine {
       this.nextClusterTick = Math.floor(ex.ts / this.clusterTick) * this.clusterTick + this.clusterTick;
     }
     this.now = Math.max(this.now, ex.ts);
-    const s = requestSignals(ex, this.model);
+    const s = precomputed ?? requestSignals(ex, this.model);
     const st = this.state(ex);
     if (this.startTs === null) this.startTs = ex.ts;
     const week = Math.max(0, Math.floor((ex.ts - this.startTs) / WEEK));

@@ -13,10 +13,13 @@ import {
 } from "../ingest/index.js";
 import { accountsCsv, buildReportJson, reportHtml, type HuntReportJson } from "../report/index.js";
 import type { Store } from "../store/index.js";
+import type { RequestSignals } from "../detect/index.js";
+import { SignalPool } from "./signal-pool.js";
 
 /** What the hunt's detection engine must offer: fed in time order, asked for verdicts at the end. */
 export interface HuntEngine {
-  observe(batch: readonly Exchange[]): void;
+  /** `signals`, when given, are the batch's request signals computed elsewhere (the signal pool). */
+  observe(batch: readonly Exchange[], signals?: readonly RequestSignals[]): void;
   finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] };
 }
 
@@ -57,18 +60,30 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const state: OrderedReadState = { files, late: 0 };
   let firstTs: number | null = null;
   let lastTs: number | null = null;
+  const pool = SignalPool.create();
+  // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
+  const pending: Array<{ batch: Exchange[]; signals: Promise<RequestSignals[]> | null }> = [];
+  const consume = async (): Promise<void> => {
+    const next = pending.shift();
+    if (!next) return;
+    const { batch } = next;
+    const head = batch[0] as Exchange;
+    const tail = batch[batch.length - 1] as Exchange;
+    if (firstTs === null || head.ts < firstTs) firstTs = head.ts;
+    if (lastTs === null || tail.ts > lastTs) lastTs = tail.ts;
+    engine.observe(batch, next.signals ? await next.signals : undefined);
+    if (opts.store) await opts.store.putExchanges(batch);
+    opts.onExchanges?.(batch.length);
+  };
   try {
     for await (const batch of readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes }, state)) {
-      const head = batch[0] as Exchange;
-      const tail = batch[batch.length - 1] as Exchange;
-      if (firstTs === null || head.ts < firstTs) firstTs = head.ts;
-      if (lastTs === null || tail.ts > lastTs) lastTs = tail.ts;
-      engine.observe(batch);
-      if (opts.store) await opts.store.putExchanges(batch);
-      opts.onExchanges?.(batch.length);
+      pending.push({ batch, signals: pool ? pool.compute(batch) : null });
+      while (pending.length > (pool ? 2 * pool.size : 0)) await consume();
     }
+    while (pending.length > 0) await consume();
   } finally {
     await quarantine.close();
+    await pool?.close();
   }
   const { accounts, clusters } = engine.finish();
   const report = buildReportJson({ totals: totalsOf(files), late: state.late, files, accounts, clusters, firstTs, lastTs });

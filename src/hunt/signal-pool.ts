@@ -1,0 +1,67 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Exchange } from "../core/index.js";
+import type { RequestSignals } from "../detect/index.js";
+
+/**
+ * Request signals for the hunt on worker threads, so that the main thread parses, orders and runs
+ * the account and cluster levels while other cores score requests. Signals are pure functions of
+ * one exchange, so the result is the same as computing them inline.
+ */
+export class SignalPool {
+  readonly #workers: Worker[];
+  readonly #waits = new Map<number, { resolve: (s: RequestSignals[]) => void; reject: (e: Error) => void }>();
+  #seq = 0;
+
+  private constructor(size: number) {
+    const url = new URL("./signal-worker.js", import.meta.url);
+    this.#workers = Array.from({ length: size }, () => {
+      const w = new Worker(url);
+      w.on("message", (m: { seq: number; signals: RequestSignals[] }) => {
+        const wait = this.#waits.get(m.seq);
+        this.#waits.delete(m.seq);
+        wait?.resolve(m.signals);
+      });
+      w.on("error", (err) => {
+        for (const wait of this.#waits.values()) wait.reject(err);
+        this.#waits.clear();
+      });
+      return w;
+    });
+  }
+
+  /**
+   * A pool sized to the machine (one core stays with the main thread), or null where threads do not
+   * pay or cannot run: a single core, or running from TypeScript sources (tests), where the worker
+   * module is not built. HYDRASENTRY_HUNT_WORKERS overrides the size; 0 turns the pool off.
+   */
+  static create(requested = process.env.HYDRASENTRY_HUNT_WORKERS): SignalPool | null {
+    if (!import.meta.url.endsWith(".js")) return null;
+    const size = requested !== undefined ? Number(requested) : Math.min(3, availableParallelism() - 1);
+    return Number.isInteger(size) && size > 0 ? new SignalPool(size) : null;
+  }
+
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  compute(batch: readonly Exchange[]): Promise<RequestSignals[]> {
+    const seq = this.#seq++;
+    // Only what request signals read travels to the thread: the last user turn, not the conversation.
+    const slim = batch.map((ex) => ({
+      ...ex,
+      userTurns: ex.userTurns.length > 0 ? [ex.userTurns[ex.userTurns.length - 1] as string] : [],
+      assistantTurns: ex.assistantTurns.length > 0 ? [""] : [],
+      accountMeta: {},
+      client: {},
+    }));
+    return new Promise((resolve, reject) => {
+      this.#waits.set(seq, { resolve, reject });
+      (this.#workers[seq % this.#workers.length] as Worker).postMessage({ seq, exchanges: slim });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
