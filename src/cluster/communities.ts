@@ -30,30 +30,71 @@ export interface Community {
 }
 
 /**
- * Communities of accounts on the bipartite account–identifier graph (Louvain, seeded so the same
- * input gives the same clusters). Identifier nodes keep the graph linear in memberships: a key
- * shared by 20,000 accounts is one star, not 200 million edges.
+ * The bipartite account–identifier graph, kept between Louvain runs and updated with what changed:
+ * rebuilding it from every linking key at every run was most of the hunt's main-thread time.
+ * Identifier nodes keep it linear in memberships: a key shared by 20,000 accounts is one star, not
+ * 200 million edges.
  */
-export function findCommunities(keys: readonly LinkKey[], seed = 42): Community[] {
-  const g = new UndirectedGraph();
-  for (const k of keys) {
-    const kn = `k\u0000${k.id}`;
-    g.mergeNode(kn);
-    for (const m of k.members) {
-      const an = `a\u0000${m}`;
-      g.mergeNode(an);
-      g.mergeEdge(an, kn, { weight: LINK_WEIGHT[k.kind] });
+export class CommunityGraph {
+  readonly #g = new UndirectedGraph();
+  /** Key id → members currently drawn as edges (members of a key only grow while it links). */
+  readonly #drawn = new Map<string, { key: LinkKey; members: number }>();
+
+  /** Brings the graph in line with the keys that link now; keys absent from the list are removed. */
+  update(linking: readonly LinkKey[]): void {
+    const g = this.#g;
+    const now = new Set<string>();
+    for (const k of linking) {
+      now.add(k.id);
+      const kn = `k\u0000${k.id}`;
+      let drawn = this.#drawn.get(k.id);
+      if (!drawn || drawn.key !== k) {
+        if (drawn) g.dropNode(kn);
+        g.addNode(kn);
+        drawn = { key: k, members: 0 };
+        this.#drawn.set(k.id, drawn);
+      }
+      if (drawn.members === k.members.size) continue;
+      const weight = LINK_WEIGHT[k.kind];
+      for (const m of k.members) {
+        const an = `a\u0000${m}`;
+        if (!g.hasNode(an)) g.addNode(an);
+        if (!g.hasEdge(an, kn)) g.addEdge(an, kn, { weight });
+      }
+      drawn.members = k.members.size;
+    }
+    for (const [id] of this.#drawn) {
+      if (now.has(id)) continue;
+      const kn = `k\u0000${id}`;
+      for (const an of g.neighbors(kn)) if (g.degree(an) === 1) g.dropNode(an);
+      g.dropNode(kn);
+      this.#drawn.delete(id);
     }
   }
-  if (g.order === 0) return [];
-  const assignment = louvain(g, { getEdgeWeight: "weight", rng: createRng(seed), resolution: 1 });
-  const byCommunity = new Map<number, Community>();
-  const keyById = new Map(keys.map((k) => [`k\u0000${k.id}`, k]));
-  for (const [node, c] of Object.entries(assignment)) {
-    let entry = byCommunity.get(c);
-    if (!entry) byCommunity.set(c, (entry = { accounts: [], links: [] }));
-    if (node.startsWith("a\u0000")) entry.accounts.push(node.slice(2));
-    else entry.links.push(keyById.get(node) as LinkKey);
+
+  get memberships(): number {
+    return this.#g.size;
   }
-  return [...byCommunity.values()].filter((c) => c.accounts.length >= 2).map((c) => ({ accounts: c.accounts.sort(), links: c.links }));
+
+  /** Louvain communities of two or more accounts, seeded so the same input gives the same clusters. */
+  communities(seed = 42): Community[] {
+    const g = this.#g;
+    if (g.order === 0) return [];
+    const assignment = louvain(g, { getEdgeWeight: "weight", rng: createRng(seed), resolution: 1 });
+    const byCommunity = new Map<number, Community>();
+    for (const [node, c] of Object.entries(assignment)) {
+      let entry = byCommunity.get(c);
+      if (!entry) byCommunity.set(c, (entry = { accounts: [], links: [] }));
+      if (node.startsWith("a\u0000")) entry.accounts.push(node.slice(2));
+      else entry.links.push((this.#drawn.get(node.slice(2)) as { key: LinkKey }).key);
+    }
+    return [...byCommunity.values()].filter((c) => c.accounts.length >= 2).map((c) => ({ accounts: c.accounts.sort(), links: c.links }));
+  }
+}
+
+/** Communities of a set of keys, from scratch (tests and one-off analyses). */
+export function findCommunities(keys: readonly LinkKey[], seed = 42): Community[] {
+  const graph = new CommunityGraph();
+  graph.update(keys);
+  return graph.communities(seed);
 }

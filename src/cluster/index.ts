@@ -1,3 +1,3 @@
 export { LinkIndex, HARD_KINDS, CROWD_CAP, type LinkKey, type LinkKind } from "./links.js";
-export { findCommunities, LINK_WEIGHT, type Community } from "./communities.js";
+export { findCommunities, CommunityGraph, LINK_WEIGHT, type Community } from "./communities.js";
 export { scoreCluster, type ClusterScore } from "./score.js";

@@ -1,5 +1,5 @@
 import { accountAgeAt, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { findCommunities, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
+import { CommunityGraph, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -58,6 +58,7 @@ export class DetectionEngine implements HuntEngine {
   private nextClusterTick = -Infinity;
   private now = -Infinity;
   private communities: Community[] = [];
+  private readonly graph = new CommunityGraph();
   private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; tainted: boolean; settled: boolean }>();
   private pendingChanges = 0;
   private lastMemberships = 0;
@@ -232,8 +233,9 @@ export class DetectionEngine implements HuntEngine {
     this.lastLouvainAt = now;
     const linkingKeys: LinkKey[] = [];
     for (const k of this.links.keys.values()) if (LinkIndex.links(k)) linkingKeys.push(k);
-    this.lastMemberships = linkingKeys.reduce((a, k) => a + k.members.size, 0);
-    this.communities = findCommunities(linkingKeys);
+    this.graph.update(linkingKeys);
+    this.lastMemberships = this.graph.memberships;
+    this.communities = this.graph.communities();
     this.rescoreCommunities(now, force);
   }
 
