@@ -155,22 +155,26 @@ export function nodeGuard(opts: GuardDeps & CallerResolverOptions & { api: WireA
     res: ServerResponse & { locals?: Record<string, unknown> },
     next: (err?: unknown) => void,
   ): Promise<void> {
+    let outcome: GuardOutcome;
     try {
       const header: HeaderGetter = (n) => {
         const v = req.headers[n.toLowerCase()];
         return Array.isArray(v) ? v[0] : v;
       };
       const caller = resolveCaller(opts, header, req.socket.remoteAddress, opts.digest);
-      const outcome = await guardRequest(opts, { api: opts.api, body: req.body, caller });
-      if (!outcome.ok) {
-        res.writeHead(outcome.error.status, { "content-type": "application/json", ...outcome.headers });
-        res.end(JSON.stringify(outcome.error.body));
-        return;
-      }
-      res.locals = { ...(res.locals ?? {}), hydrasentry: outcome.guarded };
-      next();
+      outcome = await guardRequest(opts, { api: opts.api, body: req.body, caller });
     } catch (err) {
       next(err);
+      return;
     }
+    if (!outcome.ok) {
+      res.writeHead(outcome.error.status, { "content-type": "application/json", ...outcome.headers });
+      res.end(JSON.stringify(outcome.error.body));
+      return;
+    }
+    // Express keeps one res.locals per request; add to it rather than replace it.
+    res.locals ??= {};
+    res.locals.hydrasentry = outcome.guarded;
+    next();
   };
 }
