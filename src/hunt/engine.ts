@@ -59,6 +59,9 @@ export class DetectionEngine implements HuntEngine {
   private now = -Infinity;
   private communities: Community[] = [];
   private readonly graph = new CommunityGraph();
+  private membershipOf: Community[] | null = null;
+  private readonly communityEntries = new WeakMap<Community, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
+  private readonly communityMemberLinks = new WeakMap<Community, { hard: Set<string>; toolSchema: Set<string>; checkedAt: Map<string, number> }>();
   private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; tainted: boolean; settled: boolean }>();
   private pendingChanges = 0;
   private lastMemberships = 0;
@@ -240,7 +243,10 @@ export class DetectionEngine implements HuntEngine {
   }
 
   private rescoreCommunities(now: number, force = false): void {
-    const membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
+    // The account → community map changes only when Louvain reshapes communities; scores are
+    // updated in place in each community's entry.
+    const rebuildMap = this.membershipOf !== this.communities;
+    if (rebuildMap) this.membership = new Map();
     for (const community of this.communities) {
       const { accounts: members, links } = community;
       // Rescore only when members sent something since the last score (or at the end of the run).
@@ -255,8 +261,14 @@ export class DetectionEngine implements HuntEngine {
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
       }
-      const entry = { key: members[0] as string, members, links, score: cached.score, reasons: cached.reasons };
-      for (const m of members) membership.set(m, entry);
+      let entry = this.communityEntries.get(community);
+      if (!entry) {
+        entry = { key: members[0] as string, members, links, score: cached.score, reasons: cached.reasons };
+        this.communityEntries.set(community, entry);
+      }
+      entry.score = cached.score;
+      entry.reasons = cached.reasons;
+      if (rebuildMap) for (const m of members) this.membership.set(m, entry);
       if (cached.score < this.clusterThreshold || cached.settled) continue;
       this.flagMembers(community, cached.score, cached.reasons, now);
       if (!cached.tainted) {
@@ -269,16 +281,37 @@ export class DetectionEngine implements HuntEngine {
       // Every member flagged: nothing left to decide for this community until Louvain reshapes it.
       cached.settled = members.every((m) => this.flags.has(m));
     }
-    this.membership = membership;
+    this.membershipOf = this.communities;
+  }
+
+  /** Which members of a community its hard identifiers and tool-schema sets link (computed once per community). */
+  private memberLinks(community: Community): { hard: Set<string>; toolSchema: Set<string>; checkedAt: Map<string, number> } {
+    let cached = this.communityMemberLinks.get(community);
+    if (!cached) {
+      const inCommunity = new Set(community.accounts);
+      const hard = new Set<string>();
+      const toolSchema = new Set<string>();
+      for (const l of community.links) {
+        const into = HARD_KINDS.has(l.kind) ? hard : l.kind === "tool_schema" ? toolSchema : null;
+        if (into) for (const m of l.members) if (inCommunity.has(m)) into.add(m);
+      }
+      cached = { hard, toolSchema, checkedAt: new Map() };
+      this.communityMemberLinks.set(community, cached);
+    }
+    return cached;
   }
 
   private flagMembers(community: Community, score: number, reasons: string[], now: number): void {
     const { accounts: members, links } = community;
+    const { hard, toolSchema, checkedAt } = this.memberLinks(community);
     let linkSummary: string | null = null;
     for (const m of members) {
       if (this.flags.has(m)) continue;
       const st = this.accounts.get(m) as AccountState;
-      const hardLinked = links.some((l) => HARD_KINDS.has(l.kind) && l.members.has(m));
+      // A member's standing changes only with its own traffic: skip members unchanged since the last look.
+      if (checkedAt.get(m) === st.exchanges) continue;
+      checkedAt.set(m, st.exchanges);
+      const hardLinked = hard.has(m);
       // Programme accounts in a flagged cluster are flagged only through hard identifiers.
       if (isCovered(st.meta) && !hardLinked) continue;
       // A member must carry some of the evidence itself: one shared prompt or address among a
@@ -286,7 +319,7 @@ export class DetectionEngine implements HuntEngine {
       // suffice alone (neighbours behind a carrier's NAT share them day after day too); payment or
       // identity facts, or an identical tool-schema set, do.
       const ownEvidence = st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
-      if (!hardLinked && !ownEvidence && !links.some((l) => l.kind === "tool_schema" && l.members.has(m))) continue;
+      if (!hardLinked && !ownEvidence && !toolSchema.has(m)) continue;
       linkSummary ??= summariseLinks(links, 3, new Set(members))
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
