@@ -77,7 +77,7 @@ export class Gatekeeper {
     const { view, state } = this.#o;
     const signals = requestSignals(ex, this.#o.model);
     const verdict = view.accountVerdict(ex.account);
-    const clusterId = verdict?.cluster ?? null;
+    const clusterId = view.clusterOf(ex.account);
     const cluster = view.clusterVerdict(clusterId);
     const meta = mergeMeta(await view.accountMeta(ex.account, now), ex.accountMeta);
     const allowlisted = view.sanctioned("account", ex.account, "allowlist");

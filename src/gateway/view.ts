@@ -4,8 +4,6 @@ import type { Store } from "../store/index.js";
 export interface ViewOptions {
   /** How often the latest hunt results and sanctions are re-read from the store. */
   refreshMs?: number;
-  /** Hunt verdicts below this score and outside any cluster are not kept (they change no decision). */
-  minScore?: number;
   metaTtlMs?: number;
   maxMetaEntries?: number;
 }
@@ -21,6 +19,7 @@ export class DetectionView {
   #accounts = new Map<string, AccountVerdict>();
   #clusters = new Map<string, ClusterVerdict>();
   #sanctions = new Map<string, Sanction>();
+  #clusterOf = new Map<string, string>();
   readonly #meta = new Map<string, { meta: AccountMeta; at: number }>();
   #timer: NodeJS.Timeout | null = null;
   readonly #opts: Required<ViewOptions>;
@@ -31,17 +30,23 @@ export class DetectionView {
     private readonly store: Store,
     opts: ViewOptions = {},
   ) {
-    this.#opts = { refreshMs: 5_000, minScore: 0.3, metaTtlMs: 60_000, maxMetaEntries: 200_000, ...opts };
+    this.#opts = { refreshMs: 5_000, metaTtlMs: 60_000, maxMetaEntries: 200_000, ...opts };
   }
 
+  /**
+   * Reads what can change a decision: flagged accounts, clusters (with their members) and active
+   * sanctions. Unflagged verdicts are not loaded: with millions of accounts they would be most of
+   * the read and change nothing.
+   */
   async refresh(): Promise<void> {
     const [verdicts, clusters, sanctions] = await Promise.all([
-      this.store.listAccountVerdicts(),
+      this.store.listAccountVerdicts({ flaggedOnly: true }),
       this.store.listClusters(),
       this.store.listSanctions({ activeOnly: true }),
     ]);
-    this.#accounts = new Map(verdicts.filter((v) => v.flagged || v.cluster !== null || v.score >= this.#opts.minScore).map((v) => [v.account, v]));
+    this.#accounts = new Map(verdicts.map((v) => [v.account, v]));
     this.#clusters = new Map(clusters.map((c) => [c.id, c]));
+    this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.map((a): [string, string] => [a, c.id])));
     this.#sanctions = new Map(sanctions.map((s) => [sanctionKey(s.scope, s.subject, s.action), s]));
     this.lastRefreshAt = Date.now();
   }
@@ -62,8 +67,13 @@ export class DetectionView {
     this.#timer = null;
   }
 
+  /** The latest hunt's verdict on a flagged account; undefined for everyone else. */
   accountVerdict(account: string): AccountVerdict | undefined {
     return this.#accounts.get(account);
+  }
+
+  clusterOf(account: string): string | null {
+    return this.#clusterOf.get(account) ?? null;
   }
 
   clusterVerdict(id: string | null): ClusterVerdict | undefined {
