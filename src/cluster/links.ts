@@ -25,6 +25,12 @@ const DAY = 86_400_000;
 /** Keys with one member are forgotten after this long: memory follows accounts and live keys, not exchanges. */
 export const SINGLETON_TTL_MS = 3 * DAY;
 export const IP_WINDOW_MS = 14 * DAY;
+/**
+ * Prompt families (templates, frames, system prompts) nobody has used for this long are forgotten
+ * unless a flagged cluster used them: new frames appear with traffic, so keeping every family ever
+ * shared would grow memory with the log rather than with the accounts.
+ */
+export const FAMILY_TTL_MS = 21 * DAY;
 
 export interface LinkKey {
   id: string;
@@ -91,13 +97,16 @@ export class LinkIndex {
   }
 
   /**
-   * Drops single-member keys not seen for SINGLETON_TTL_MS, and address-day keys older than
-   * IP_WINDOW_MS: shared addresses link accounts within a time window, and memory follows the window.
+   * Drops single-member keys not seen for SINGLETON_TTL_MS, address-day keys older than IP_WINDOW_MS
+   * (shared addresses link accounts within a time window, and memory follows the window), and prompt
+   * families idle for FAMILY_TTL_MS. Keys of flagged clusters (tainted) stay.
    */
   sweep(now: number): void {
     for (const [id, k] of this.keys) {
       if (k.tainted) continue;
-      if ((k.members.size <= 1 && now - k.lastSeen > SINGLETON_TTL_MS) || (k.kind === "ip_day" && now - k.lastSeen > IP_WINDOW_MS)) {
+      const idle = now - k.lastSeen;
+      const family = k.kind === "template" || k.kind === "system_prompt";
+      if ((k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS)) {
         this.keys.delete(id);
         this.changed++;
       }
