@@ -109,19 +109,38 @@ export function registerIntelCommands(program: Command): void {
     .description("pull from every configured peer (and push where allowed); resumes from the last sync")
     .requiredOption("--config <file>", "intel config (YAML)")
     .option("--db <path>", "store", DEFAULT_DB_PATH)
+    .option("--every <seconds>", "keep syncing on this schedule until stopped (default: once)")
     .action(
-      action(program, async (o: { config: string; db: string }) => {
+      action(program, async (o: { config: string; db: string; every?: string }) => {
         const cfg = loadIntelConfig(o.config);
+        const every = o.every === undefined ? null : Number(o.every);
+        if (every !== null && !(Number.isFinite(every) && every >= 10)) throw new ArgumentError(`--every must be at least 10 seconds, got ${o.every}`);
         await withStore(o.db, async (store) => {
-          const lines: string[] = [];
-          const results: Record<string, unknown> = {};
-          for (const peer of cfg.peers) {
-            const pulled = await pullFromPeer(store, peer);
-            const pushed = peer.push ? await pushToPeer(store, peer, cfg.collection.id) : null;
-            results[peer.name] = { accepted: pulled.accepted.length, rejected: pulled.rejected.length, pushed: pushed?.sent ?? 0 };
-            lines.push(`${peer.name}: ${pulled.accepted.length} new, ${pulled.duplicates} already held, ${pulled.rejected.length} rejected${pushed ? `, pushed ${pushed.sent}` : ""}`);
-          }
-          out(program, lines.join("\n") || "no peers configured", results);
+          let stopped = false;
+          const stop = (): void => {
+            stopped = true;
+          };
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+          do {
+            const lines: string[] = [];
+            const results: Record<string, unknown> = {};
+            for (const peer of cfg.peers) {
+              try {
+                const pulled = await pullFromPeer(store, peer);
+                const pushed = peer.push ? await pushToPeer(store, peer, cfg.collection.id) : null;
+                results[peer.name] = { accepted: pulled.accepted.length, rejected: pulled.rejected.length, pushed: pushed?.sent ?? 0 };
+                lines.push(`${peer.name}: ${pulled.accepted.length} new, ${pulled.duplicates} already held, ${pulled.rejected.length} rejected${pushed ? `, pushed ${pushed.sent}` : ""}`);
+              } catch (err) {
+                // One unreachable peer does not stop the others; the next round retries it from its cursor.
+                if (every === null) throw err;
+                results[peer.name] = { error: err instanceof Error ? err.message : String(err) };
+                lines.push(`${peer.name}: ${err instanceof Error ? err.message : String(err)}`);
+              }
+            }
+            out(program, lines.join("\n") || "no peers configured", results);
+            for (let waited = 0; every !== null && !stopped && waited < every * 1000; waited += 500) await new Promise((r) => setTimeout(r, 500));
+          } while (every !== null && !stopped);
         });
       }),
     );
