@@ -3,9 +3,19 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ArgumentError, type ClusterVerdict } from "../core/index.js";
-import { exportClusters, generateSigningKeys, makeOpinion, publish, pullFromPeer, pushToPeer, sharedDefinitions, type StixObject } from "../intel/index.js";
-import { loadIntelConfig, type IntelNodeConfig } from "../intel/config.js";
-import { stixId } from "../intel/stix.js";
+import {
+  exportClusters,
+  generateSigningKeys,
+  loadIntelConfig,
+  makeOpinion,
+  publish,
+  pullFromPeer,
+  pushToPeer,
+  sharedDefinitions,
+  stixId,
+  type IntelNodeConfig,
+  type StixObject,
+} from "../intel/index.js";
 import { openStore, DEFAULT_DB_PATH, type Store } from "../store/index.js";
 import { action, out } from "./commands.js";
 

@@ -97,6 +97,7 @@ export class Gatekeeper {
     const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
     const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now);
 
+    const ageMs = accountAgeAt(meta, now);
     const facts: DecisionFacts = {
       request: {
         cot: signals.cotElicitation,
@@ -112,7 +113,7 @@ export class Gatekeeper {
         flagged: verdict?.flagged ?? false,
         onlineScore: onlineScore?.score ?? 0,
         onlineRequests: online?.exchanges ?? 0,
-        ageHours: Number.isNaN(accountAgeAt(meta, now)) ? Infinity : accountAgeAt(meta, now) / HOUR,
+        ageHours: Number.isNaN(ageMs) ? Infinity : ageMs / HOUR,
         verified: meta.verified === true,
         program: meta.program ?? null,
         covered: isCovered(meta),

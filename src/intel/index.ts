@@ -5,6 +5,6 @@ export { receiveObjects, stixProblem, type ReceiveOptions, type ReceiveResult } 
 export { Watchlist, type WatchlistOptions } from "./watchlist.js";
 export { taxiiApp, collectionSource, TAXII_MEDIA_TYPE, STIX_MEDIA_TYPE, type TaxiiCollection, type TaxiiMember, type TaxiiServerOptions } from "./taxii-server.js";
 export { pullFromPeer, pushToPeer, publish, makeOpinion, makeSighting, TaxiiClientError, type Peer, type OpinionValue } from "./taxii-client.js";
-export { sharedDefinitions, parsePattern, patternOf, tlpMarking, tlpOf, TLP_LEVELS, type TlpLevel, type IndicatorValue } from "./stix.js";
+export { sharedDefinitions, parsePattern, patternOf, stixId, tlpMarking, tlpOf, TLP_LEVELS, type TlpLevel, type IndicatorValue } from "./stix.js";
 export { IntelNode } from "./node.js";
 export { loadIntelConfig, type IntelNodeConfig } from "./config.js";

@@ -113,44 +113,36 @@ export async function publish(store: Store, collection: string, objects: readonl
 
 export type OpinionValue = "strongly-disagree" | "disagree" | "neutral" | "agree" | "strongly-agree";
 
-/** A member's verdict on someone else's indicator, e.g. "disagree: these are our university's researchers". */
-export function makeOpinion(o: { signer: Signer; indicatorId: string; opinion: OpinionValue; explanation: string; tlp: TlpLevel; now: number }): StixObject {
+/** One signed object of ours about someone's indicator: the common STIX envelope, then the type's fields. */
+function aboutIndicator(type: "opinion" | "sighting", o: { signer: Signer; indicatorId: string; tlp: TlpLevel; now: number }, fields: Record<string, unknown>): StixObject {
   const now = isoMillis(o.now);
   return signObject(
     {
-      type: "opinion",
+      type,
       spec_version: SPEC_VERSION,
-      id: stixId("opinion", o.signer.identityId, o.indicatorId),
+      id: stixId(type, o.signer.identityId, o.indicatorId),
       created: now,
       modified: now,
       created_by_ref: o.signer.identityId,
       object_marking_refs: [tlpMarking(o.tlp).id as string],
-      opinion: o.opinion,
-      explanation: o.explanation.slice(0, 2000),
-      object_refs: [o.indicatorId],
+      ...fields,
     },
     o.signer,
   );
 }
 
+/** A member's verdict on someone else's indicator, e.g. "disagree: these are our university's researchers". */
+export function makeOpinion(o: { signer: Signer; indicatorId: string; opinion: OpinionValue; explanation: string; tlp: TlpLevel; now: number }): StixObject {
+  return aboutIndicator("opinion", o, { opinion: o.opinion, explanation: o.explanation.slice(0, 2000), object_refs: [o.indicatorId] });
+}
+
 /** "Seen here too": raises the indicator's confidence for every member that reads it. */
 export function makeSighting(o: { signer: Signer; indicatorId: string; count: number; firstSeen: number; lastSeen: number; tlp: TlpLevel; now: number }): StixObject {
-  const now = isoMillis(o.now);
-  return signObject(
-    {
-      type: "sighting",
-      spec_version: SPEC_VERSION,
-      id: stixId("sighting", o.signer.identityId, o.indicatorId),
-      created: now,
-      modified: now,
-      created_by_ref: o.signer.identityId,
-      object_marking_refs: [tlpMarking(o.tlp).id as string],
-      sighting_of_ref: o.indicatorId,
-      count: Math.max(1, Math.min(999_999_999, Math.round(o.count))),
-      first_seen: isoMillis(o.firstSeen),
-      last_seen: isoMillis(Math.max(o.firstSeen, o.lastSeen)),
-      where_sighted_refs: [o.signer.identityId],
-    },
-    o.signer,
-  );
+  return aboutIndicator("sighting", o, {
+    sighting_of_ref: o.indicatorId,
+    count: Math.max(1, Math.min(999_999_999, Math.round(o.count))),
+    first_seen: isoMillis(o.firstSeen),
+    last_seen: isoMillis(Math.max(o.firstSeen, o.lastSeen)),
+    where_sighted_refs: [o.signer.identityId],
+  });
 }
