@@ -31,6 +31,8 @@ export const IP_WINDOW_MS = 14 * DAY;
  * shared would grow memory with the log rather than with the accounts.
  */
 export const FAMILY_TTL_MS = 21 * DAY;
+/** A flagged cluster's template families are remembered longer: a harness often resurfaces after a pause. */
+export const TAINTED_FAMILY_TTL_MS = 90 * DAY;
 
 export interface LinkKey {
   id: string;
@@ -99,14 +101,19 @@ export class LinkIndex {
   /**
    * Drops single-member keys not seen for SINGLETON_TTL_MS, address-day keys older than IP_WINDOW_MS
    * (shared addresses link accounts within a time window, and memory follows the window), and prompt
-   * families idle for FAMILY_TTL_MS. Keys of flagged clusters (tainted) stay.
+   * families idle for FAMILY_TTL_MS. Keys of flagged clusters (tainted) stay, except address-days
+   * (the engine watches a flagged cluster's egress addresses separately, for a bounded time) and
+   * families idle for TAINTED_FAMILY_TTL_MS: a rotating proxy network would otherwise leave one
+   * tainted key per address per day, forever.
    */
   sweep(now: number): void {
     for (const [id, k] of this.keys) {
-      if (k.tainted) continue;
       const idle = now - k.lastSeen;
       const family = k.kind === "template" || k.kind === "system_prompt";
-      if ((k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS)) {
+      const expired = k.tainted
+        ? (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
+        : (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS);
+      if (expired) {
         this.keys.delete(id);
         this.changed++;
       }

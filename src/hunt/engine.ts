@@ -219,6 +219,7 @@ export class DetectionEngine implements HuntEngine {
   private rebuildClusters(now: number, force = false): void {
     this.rescoreAccounts(now);
     this.links.sweep(now);
+    for (const [ip, until] of this.taintedIps) if (until < now) this.taintedIps.delete(ip);
     // Louvain re-runs when links changed materially or a week has passed. On a small link graph that
     // is cheap, so any 2% change at a cluster tick counts; on a large one (costly runs) it takes a 10%
     // change and a log-day since the last run. Between runs the current communities are rescored on
