@@ -33,6 +33,7 @@ export const IP_WINDOW_MS = 14 * DAY;
 export const FAMILY_TTL_MS = 21 * DAY;
 /** A flagged cluster's template families are remembered longer: a harness often resurfaces after a pause. */
 export const TAINTED_FAMILY_TTL_MS = 90 * DAY;
+const SMALL_FAMILY = 3;
 
 export interface LinkKey {
   id: string;
@@ -110,9 +111,12 @@ export class LinkIndex {
     for (const [id, k] of this.keys) {
       const idle = now - k.lastSeen;
       const family = k.kind === "template" || k.kind === "system_prompt";
+      // A family only a few accounts ever shared says little once it has gone quiet: harnesses that
+      // vary their frames leave thousands of these, and they were most of the hunt's memory.
+      const smallQuietFamily = family && k.members.size <= SMALL_FAMILY && idle > SINGLETON_TTL_MS;
       const expired = k.tainted
-        ? (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
-        : (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS);
+        ? smallQuietFamily || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
+        : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS);
       if (expired) {
         this.keys.delete(id);
         this.changed++;
