@@ -5,7 +5,7 @@ import { serve as serveNode, type HttpBindings, type ServerType } from "@hono/no
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { WireApi } from "../core/index.js";
+import { WIRE_APIS, type WireApi } from "../core/index.js";
 import type { ExtractionStyleModel } from "../detect/index.js";
 import { describeIssue, parseExchangeValue, readUsage } from "../ingest/index.js";
 import { PolicySource, type Policy } from "../policy/index.js";
@@ -19,7 +19,7 @@ import { hydrasentryGuard, resolveCaller, type GuardEnv } from "./guard.js";
 import { GatewayMetrics } from "./metrics.js";
 import { sseReasoningTransform, transformReasoning } from "./reasoning.js";
 import type { BucketRequest, GatewayState } from "./state.js";
-import { forwardableHeaders, HOP_BY_HOP, responseHeaders, Upstream, UpstreamError } from "./upstream.js";
+import { forwardableHeaders, passedResponseHeaders, responseHeaders, Upstream, UpstreamError } from "./upstream.js";
 import { DetectionView } from "./view.js";
 
 export interface GatewayOptions {
@@ -59,7 +59,7 @@ const USAGE_TAIL_CHARS = 32 * 1024;
 const outcomeSchema = z.strictObject({
   decision_id: z.string().min(1).max(128),
   reservation: z.string().max(8192).optional(),
-  api: z.enum(["openai.chat", "openai.responses", "anthropic.messages"]).default("openai.chat"),
+  api: z.enum(WIRE_APIS).default("openai.chat"),
   usage: z.looseObject({}),
 });
 const appealSchema = z.strictObject({
@@ -84,6 +84,9 @@ export function usageInTail(tail: string): Record<string, unknown> | null {
   }
 }
 
+/** The last USAGE_TAIL_CHARS of a body seen so far: usage is reported at the end of answers. */
+const keepTail = (tail: string, more: string): string => (tail + more).slice(-USAGE_TAIL_CHARS);
+
 /** Passes bytes through untouched, keeping only a bounded tail to read usage from at the end. */
 function usageTap(onEnd: (tail: string) => void): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
@@ -91,7 +94,7 @@ function usageTap(onEnd: (tail: string) => void): TransformStream<Uint8Array, Ui
   return new TransformStream({
     transform(chunk, controller) {
       controller.enqueue(chunk);
-      tail = (tail + decoder.decode(chunk, { stream: true })).slice(-USAGE_TAIL_CHARS);
+      tail = keepTail(tail, decoder.decode(chunk, { stream: true }));
     },
     flush() {
       onEnd(tail + decoder.decode());
@@ -170,7 +173,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     const expected = Buffer.from(sign(payload));
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-    const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { b: BucketRequest[]; t: number; e: number };
+    // Signed by us, so well-formed; parsing still never throws on a request path.
+    let parsed: { b: BucketRequest[]; t: number; e: number };
+    try {
+      parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as typeof parsed;
+    } catch {
+      return null;
+    }
     return parsed.e >= clock() ? parsed : null;
   };
 
@@ -246,12 +255,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
         if (!transformSse && outgoing) {
           // Untouched answers go socket to socket: web-stream conversion per chunk cost more CPU than the decision.
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) outgoing.setHeader(k, v);
+          for (const [k, v] of passedResponseHeaders(res.headers, false)) outgoing.setHeader(k, v);
           for (const [k, v] of Object.entries(decisionHeader)) outgoing.setHeader(k, v);
           outgoing.writeHead(status);
           let tail = "";
           res.on("data", (chunk: Buffer) => {
-            tail = (tail + chunk.toString("latin1")).slice(-USAGE_TAIL_CHARS);
+            tail = keepTail(tail, chunk.toString("latin1"));
           });
           res.once("end", () => settle(tail));
           outgoing.once("close", () => {
@@ -272,16 +281,23 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     app.route(route.path, guarded);
   }
 
-  const jsonBody = async (c: Context<BodyEnv>): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> => {
+  /** The request body as JSON, checked against `schema` when given; a refusal in our error shape otherwise. */
+  function jsonBody(c: Context<BodyEnv>): { ok: true; value: unknown } | { ok: false; response: Response };
+  function jsonBody<T>(c: Context<BodyEnv>, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; response: Response };
+  function jsonBody<T>(c: Context<BodyEnv>, schema?: z.ZodType<T>): { ok: true; value: unknown } | { ok: false; response: Response } {
+    let value: unknown;
     try {
-      return { ok: true, value: JSON.parse(c.get("rawBody")) };
+      value = JSON.parse(c.get("rawBody"));
     } catch {
       return { ok: false, response: fail(c, "hydrasentry", "invalid_json", "request body is not valid JSON") };
     }
-  };
+    if (!schema) return { ok: true, value };
+    const parsed = schema.safeParse(value);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: fail(c, "hydrasentry", "invalid_request", describeIssue(parsed.error)) };
+  }
 
   app.post("/v1/decisions", limit("hydrasentry"), async (c) => {
-    const body = await jsonBody(c);
+    const body = jsonBody(c);
     if (!body.ok) return body.response;
     const now = clock();
     if (typeof body.value !== "object" || body.value === null || Array.isArray(body.value)) return fail(c, "hydrasentry", "invalid_request", "body must be an exchange-log envelope object");
@@ -312,35 +328,27 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   app.all("/v1/decisions", (c) => fail(c, "hydrasentry", "method_not_allowed", "use POST", { allow: "POST" }));
 
   app.post("/v1/outcomes", limit("hydrasentry"), async (c) => {
-    const body = await jsonBody(c);
-    if (!body.ok) return body.response;
-    const parsed = outcomeSchema.safeParse(body.value);
-    if (!parsed.success) return fail(c, "hydrasentry", "invalid_request", describeIssue(parsed.error));
-    const usage = readUsage(parsed.data.api, { usage: parsed.data.usage });
+    const parsed = jsonBody(c, outcomeSchema);
+    if (!parsed.ok) return parsed.response;
+    const usage = readUsage(parsed.value.api, { usage: parsed.value.usage });
     let reservation: { b: BucketRequest[]; t: number } | null = null;
-    if (parsed.data.reservation) {
-      try {
-        reservation = readReservation(parsed.data.reservation);
-      } catch {
-        reservation = null;
-      }
+    if (parsed.value.reservation) {
+      reservation = readReservation(parsed.value.reservation);
       if (!reservation) return fail(c, "hydrasentry", "invalid_request", "reservation token is invalid or expired");
       await gatekeeper.settle({ buckets: reservation.b, reservedTokens: reservation.t }, usage);
     }
-    return c.json({ decision_id: parsed.data.decision_id, settled: reservation !== null, usage }, 202);
+    return c.json({ decision_id: parsed.value.decision_id, settled: reservation !== null, usage }, 202);
   });
   app.all("/v1/outcomes", (c) => fail(c, "hydrasentry", "method_not_allowed", "use POST", { allow: "POST" }));
 
   app.post("/v1/appeals", limit("hydrasentry"), async (c) => {
-    const body = await jsonBody(c);
-    if (!body.ok) return body.response;
-    const parsed = appealSchema.safeParse(body.value);
-    if (!parsed.success) return fail(c, "hydrasentry", "invalid_request", describeIssue(parsed.error));
+    const parsed = jsonBody(c, appealSchema);
+    if (!parsed.ok) return parsed.response;
     const caller = resolveCaller(resolver, (n) => c.req.header(n), socketAddress(c), sha256Hex);
-    const account = caller?.account ?? parsed.data.account;
+    const account = caller?.account ?? parsed.value.account;
     if (!account) return fail(c, "hydrasentry", "unauthorized", "no account: send the account header or a known API key, or name the account");
-    if (caller && parsed.data.account && parsed.data.account !== caller.account) return fail(c, "hydrasentry", "unauthorized", "an account may only appeal for itself");
-    const appeal = await fileAppeal(store, { account, decisionId: parsed.data.decision_id, message: parsed.data.message, contact: parsed.data.contact }, clock());
+    if (caller && parsed.value.account && parsed.value.account !== caller.account) return fail(c, "hydrasentry", "unauthorized", "an account may only appeal for itself");
+    const appeal = await fileAppeal(store, { account, decisionId: parsed.value.decision_id, message: parsed.value.message, contact: parsed.value.contact }, clock());
     return c.json({ appeal_id: appeal.id, status: appeal.status }, 201);
   });
   app.all("/v1/appeals", (c) => fail(c, "hydrasentry", "method_not_allowed", "use POST", { allow: "POST" }));

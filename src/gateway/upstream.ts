@@ -34,7 +34,7 @@ const FORWARDED_REQUEST_HEADERS = [
 ];
 
 /** Response headers that describe the connection, not the answer; never copied back. */
-export const HOP_BY_HOP: ReadonlySet<string> = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "te", "trailer"]);
+const HOP_BY_HOP: ReadonlySet<string> = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "te", "trailer"]);
 
 export function forwardableHeaders(get: (name: string) => string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,10 +45,20 @@ export function forwardableHeaders(get: (name: string) => string | undefined): R
   return out;
 }
 
-export function responseHeaders(h: IncomingHttpHeaders, dropLength: boolean): Headers {
-  const out = new Headers();
+/**
+ * The upstream's response headers a client should see: hop-by-hop ones never; length and encoding
+ * not when the gateway rewrites the body. The one filter for both ways of answering.
+ */
+export function* passedResponseHeaders(h: IncomingHttpHeaders, bodyRewritten: boolean): Generator<[string, string | string[]]> {
   for (const [k, v] of Object.entries(h)) {
-    if (v === undefined || HOP_BY_HOP.has(k) || (dropLength && (k === "content-length" || k === "content-encoding"))) continue;
+    if (v === undefined || HOP_BY_HOP.has(k) || (bodyRewritten && (k === "content-length" || k === "content-encoding"))) continue;
+    yield [k, v];
+  }
+}
+
+export function responseHeaders(h: IncomingHttpHeaders, bodyRewritten: boolean): Headers {
+  const out = new Headers();
+  for (const [k, v] of passedResponseHeaders(h, bodyRewritten)) {
     if (Array.isArray(v)) for (const x of v) out.append(k, x);
     else out.set(k, v);
   }
