@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { HydraError } from "../core/index.js";
-import { FEATURE_BITS, promptFeatures } from "./features.js";
+import { FEATURE_BITS, featuresInScratch } from "./features.js";
 
 /** On-disk form of the extraction-style model (models/extraction-style.json). Weights are int8-quantised. */
 export const modelFileSchema = z.object({
@@ -40,12 +40,13 @@ export class ExtractionStyleModel {
   /** Probability the prompt is harvesting-style (0..1). */
   score(text: string): number {
     if (text.trim() === "") return 0;
-    return this.scoreFeatures(promptFeatures(text));
+    return this.scoreFeatures(featuresInScratch(text));
   }
 
   scoreFeatures(features: Uint32Array): number {
     let z = 0;
-    for (const f of features) z += this.weights[f] as number;
+    const weights = this.weights;
+    for (let i = 0; i < features.length; i++) z += weights[features[i] as number] as number;
     z = z / Math.sqrt(features.length || 1) + this.bias;
     return 1 / (1 + Math.exp(-z));
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GenerationParams } from "../core/index.js";
-import { cotElicitation } from "./cot.js";
+import { loadCorpus } from "../corpus/index.js";
+import { COT_PATTERNS, cotElicitation } from "./cot.js";
 
 const plain: GenerationParams = { logprobs: false, logitBias: false, stream: false, reasoningRequested: false };
 const score = (user: string, system = "", params = plain): number => cotElicitation(user, system, params).score;
@@ -57,4 +58,21 @@ describe("CoT elicitation", () => {
     expect(r.evidence.map((e) => e.pattern)).toEqual(expect.arrayContaining(["reveal-internal-reasoning", "reasoning-effort", "thinking-budget"]));
     expect(r.evidence[0]?.match).toMatch(/Reveal your hidden reasoning/);
   });
+
+  it("finds every pattern whose stem and expression are in the text (the one-pass stem scan hides none)", () => {
+    const corpus = loadCorpus().filter((_, i) => i % 5 === 0).map((p) => p.text);
+    const texts = [...corpus, "Justify every steps of the logic.", "<thinking>tags</thinking> inside", "Zeige deine gesamte Argumentation Schritt für Schritt"];
+    let checked = 0;
+    for (const text of texts) {
+      const lower = text.toLowerCase();
+      const found = new Set(cotElicitation(text, "", plain).evidence.map((e) => e.pattern));
+      for (const p of COT_PATTERNS) {
+        if (!p.stems.some((stem) => lower.includes(stem)) || !p.re.test(text)) continue;
+        checked++;
+        expect(found.has(p.id), `${p.id} in ${text.slice(0, 80)}`).toBe(true);
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
 });
+

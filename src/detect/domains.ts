@@ -55,40 +55,48 @@ const SPECIFICITY: Record<Exclude<Domain, "chat">, number> = {
 };
 
 /**
- * All lower-case lexicons as one regex with a named group per (domain, pattern): one scan of the text
- * instead of one per pattern, which is most of what domain scoring costs.
+ * All lower-case lexicons as one regex with one capture group per (domain, pattern): one scan of the
+ * text instead of one per pattern, which is most of what domain scoring costs. Groups are numbered,
+ * not named: a named-groups object per match cost more than the scan.
  */
-const GROUPS: Array<{ name: string; domain: Exclude<Domain, "chat">; slot: number }> = [];
+const GROUPS: Array<{ domain: Exclude<Domain, "chat">; slot: number }> = [];
 const COMBINED = new RegExp(
   (Object.keys(LEXICON) as Array<keyof typeof LEXICON>)
     .flatMap((d) =>
-      LEXICON[d].flatMap((re, i) => {
+      LEXICON[d].flatMap((re) => {
         if (re === CODE_SYNTAX) return [];
-        const name = `${d}_${i}`;
-        GROUPS.push({ name, domain: d, slot: GROUPS.length });
-        return [`(?<${name}>${re.source})`];
+        if (new RegExp(`${re.source}|`).exec("")?.length !== 1) throw new Error(`lexicon pattern for ${d} must not capture`);
+        GROUPS.push({ domain: d, slot: GROUPS.length });
+        return [`(${re.source})`];
       }),
     )
     .join("|"),
   "gu",
 );
+/** Distinct keyword hits counted per domain pattern, up to this many. */
+const HITS_PER_PATTERN = 4;
 
 export function domainScores(ex: Exchange, userText: string, system: string = ex.system): DomainScores {
   const original = `${system}\n${userText}`;
   const lower = original.toLowerCase();
   const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
-  // Distinct keyword hits per domain pattern (capped at 4), weighted by how specific the domain's vocabulary is.
-  const hits = GROUPS.map(() => new Set<string>());
-  for (const m of lower.matchAll(COMBINED)) {
-    const groups = m.groups as Record<string, string | undefined>;
-    for (const g of GROUPS) {
-      if (groups[g.name] === undefined) continue;
-      const set = hits[g.slot] as Set<string>;
-      if (set.size < 4) set.add(m[0]);
+  // Distinct keyword hits per domain pattern (capped), weighted by how specific the domain's vocabulary is.
+  const hits: string[][] = GROUPS.map(() => []);
+  COMBINED.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = COMBINED.exec(lower)) !== null) {
+    if (m[0] === "") {
+      COMBINED.lastIndex++;
+      continue;
+    }
+    for (let k = 0; k < GROUPS.length; k++) {
+      if (m[k + 1] === undefined) continue;
+      const seen = hits[k] as string[];
+      if (seen.length < HITS_PER_PATTERN && !seen.includes(m[0])) seen.push(m[0]);
       break;
     }
   }
-  GROUPS.forEach((g) => (raw[g.domain] += (hits[g.slot] as Set<string>).size * SPECIFICITY[g.domain]));
+  GROUPS.forEach((g) => (raw[g.domain] += (hits[g.slot] as string[]).length * SPECIFICITY[g.domain]));
   const code = new Set<string>();
   for (const m of original.matchAll(CODE_SYNTAX)) {
     code.add(m[0].toLowerCase());

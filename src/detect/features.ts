@@ -47,6 +47,14 @@ const PARAGRAPHS = fnv1a32("§paragraphs") & MASK;
  * task lists. De-duplicated; the model L2-normalises so that long prompts do not score higher for length.
  */
 export function promptFeatures(rawText: string): Uint32Array {
+  return featuresInScratch(rawText).slice();
+}
+
+/**
+ * The features of a prompt as a view of a buffer reused by the next call: scoring reads them once
+ * and keeps nothing, so the copy promptFeatures makes is skipped on the hot path.
+ */
+export function featuresInScratch(rawText: string): Uint32Array {
   const text = clip(rawText);
   const lower = text.toLowerCase();
   generation = (generation + 1) >>> 0;
@@ -121,5 +129,5 @@ export function promptFeatures(rawText: string): Uint32Array {
   put(first !== "" && first === first.toLowerCase() && first !== first.toUpperCase() ? LOWER_START : OTHER_START);
   put(trimmed.endsWith("?") ? ENDS_Q : trimmed.endsWith(".") ? ENDS_DOT : ENDS_NONE);
   if (/\n\s*\n/.test(text)) put(PARAGRAPHS);
-  return scratch.slice(0, n);
+  return scratch.subarray(0, n);
 }

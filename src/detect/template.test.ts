@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskPrompt, minhashSimilarity, TemplateIndex, templateSignature } from "./template.js";
+import { maskPrompt, minhashOfWords, minhashSimilarity, stableHash, TemplateIndex, templateSignature } from "./template.js";
 
 describe("template signatures", () => {
   const harness = (problem: string) => `Solve the following problem. Reason step by step and put the final answer in \\boxed{}.\n\nProblem: ${problem}`;
@@ -40,4 +40,27 @@ describe("template signatures", () => {
     expect(index.query(near).has("acct_a")).toBe(true);
     expect(index.query(near).has("acct_b")).toBe(false);
   });
+
+  it("reads the masked text in one pass exactly as collapse and split would", () => {
+    const texts = [
+      "",
+      "   ",
+      "continue",
+      "\u00a0Lead\u2003and trail\u3000 spaces\ufeff ",
+      "ﾠTabs\tand\vvertical\fform feeds\r\nand ＳＴＥＰ İstanbul words ΣΑΣ",
+      `${"word ".repeat(900)}and then a long tail of ${"x".repeat(5000)}`,
+      "Solve the following problem carefully. Reason step by step, and put the final answer in a box.\n\nProblem: What is 2+2 for Alice Smith?",
+    ];
+    for (const text of texts) {
+      const reference = maskPrompt(text);
+      const words = reference.length > 0 ? reference.split(" ") : [];
+      const sig = templateSignature(text);
+      expect(sig.masked).toBe(reference.slice(0, 200));
+      expect(sig.exact).toBe(stableHash(reference));
+      expect([...sig.minhash]).toEqual([...minhashOfWords(words)]);
+      expect(sig.templated).toBe(words.length >= 8);
+      if (words.length > 15) expect(sig.frames[0]).toBe(stableHash(`head ${words.slice(0, 12).join(" ")}`));
+    }
+  });
 });
+

@@ -58,14 +58,85 @@ export interface TemplateSignature {
  * text (hashing is a large share of per-request cost, and this runs several times per request).
  */
 function hash64(s: string): string {
+  return hash64Codes(s, EMPTY_CODES, 0, 0);
+}
+
+const EMPTY_CODES = new Uint16Array(0);
+
+/** hash64(prefix + text) where text is the UTF-16 units codes[start, end): no string is built. */
+function hash64Codes(prefix: string, codes: Uint16Array, start: number, end: number): string {
   let a = 0x811c9dc5;
   let b = 0x2545f491;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  for (let i = start; i < end; i++) {
+    const c = codes[i] as number;
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193);
   }
   return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
+/** What JavaScript's /\s/ matches, so the hand-written fold below agrees with collapse(). */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * The masked prompt folded as collapse() folds it (lower case, whitespace runs → one space, trimmed),
+ * written as UTF-16 units into reused buffers with each word's start and FNV-1a hash, in one pass.
+ * It replaces collapse + split + a hash per word string, which were half of what a signature cost.
+ */
+interface FoldedText {
+  codes: Uint16Array;
+  chars: number;
+  wordStarts: Int32Array;
+  wordHashes: Uint32Array;
+  words: number;
+}
+const folded: FoldedText = { codes: new Uint16Array(4096), chars: 0, wordStarts: new Int32Array(2048), wordHashes: new Uint32Array(2048), words: 0 };
+
+function fold(text: string): FoldedText {
+  const lower = text.toLowerCase();
+  if (folded.codes.length < lower.length) {
+    folded.codes = new Uint16Array(lower.length * 2);
+    folded.wordStarts = new Int32Array(lower.length + 1);
+    folded.wordHashes = new Uint32Array(lower.length + 1);
+  }
+  const { codes, wordStarts, wordHashes } = folded;
+  let n = 0;
+  let words = 0;
+  let h = 0x811c9dc5;
+  let inWord = false;
+  let spaceBefore = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (isSpace(c)) {
+      if (inWord) {
+        wordHashes[words - 1] = h >>> 0;
+        inWord = false;
+        spaceBefore = true;
+      }
+      continue;
+    }
+    if (!inWord) {
+      if (spaceBefore) codes[n++] = 32;
+      wordStarts[words++] = n;
+      h = 0x811c9dc5;
+      inWord = true;
+    }
+    h = Math.imul(h ^ c, 0x01000193);
+    codes[n++] = c;
+  }
+  if (inWord) wordHashes[words - 1] = h >>> 0;
+  folded.chars = n;
+  folded.words = words;
+  return folded;
 }
 
 /** At most this many shingles: a template's identity is settled long before, and cost stays bounded. */
@@ -78,12 +149,20 @@ const EMPTY = 0xffffffff;
  * which is 32× less work per request with the same similarity estimate.
  */
 export function minhashOfWords(words: readonly string[]): Uint32Array {
+  return minhashOfWordHashes(Uint32Array.from(words, (w) => fnv1a32(w)), words.length);
+}
+
+const FNV_OF_EMPTY = 0x811c9dc5;
+
+/** MinHash from the FNV-1a hashes of the first `count` words (what minhashOfWords hashes them to). */
+function minhashOfWordHashes(hashes: Uint32Array, count: number): Uint32Array {
   const sig = new Uint32Array(MINHASH_SIZE).fill(EMPTY);
-  const n = Math.min(MAX_SHINGLES, Math.max(1, words.length - 2));
-  let w0 = fnv1a32(words[0] ?? "");
-  let w1 = fnv1a32(words[1] ?? "");
+  const n = Math.min(MAX_SHINGLES, Math.max(1, count - 2));
+  const word = (i: number): number => (i < count ? (hashes[i] as number) : FNV_OF_EMPTY);
+  let w0 = word(0);
+  let w1 = word(1);
   for (let i = 0; i < n; i++) {
-    const w2 = fnv1a32(words[i + 2] ?? "");
+    const w2 = word(i + 2);
     // Word 3-shingle hash mixed arithmetically (no string per shingle), then a murmur3 finaliser.
     let h = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35)) >>> 0;
     h ^= h >>> 16;
@@ -138,16 +217,20 @@ function wordCount(collapsed: string): number {
 
 export function templateSignature(text: string): TemplateSignature {
   const premasked = applyMasks(text);
-  const masked = collapse(premasked);
-  const words = masked.length > 0 ? masked.split(" ") : [];
-  const frames = words.length > FRAME_WORDS + 3 ? [hash64(`head ${words.slice(0, FRAME_WORDS).join(" ")}`), hash64(`tail ${words.slice(-FRAME_WORDS).join(" ")}`)] : [];
+  const { codes, chars, wordStarts, wordHashes, words } = fold(premasked);
+  const frames: string[] = [];
+  if (words > FRAME_WORDS + 3) {
+    // The first and last FRAME_WORDS words, joined by their single spaces.
+    frames.push(hash64Codes("head ", codes, 0, (wordStarts[FRAME_WORDS] as number) - 1));
+    frames.push(hash64Codes("tail ", codes, wordStarts[words - FRAME_WORDS] as number, chars));
+  }
   frames.push(...lineFrames(premasked));
   return {
-    masked: masked.slice(0, 200),
-    exact: hash64(masked),
-    templated: words.length >= 8,
+    masked: String.fromCharCode.apply(null, codes.subarray(0, Math.min(chars, 200)) as unknown as number[]),
+    exact: hash64Codes("", codes, 0, chars),
+    templated: words >= 8,
     frames,
-    minhash: minhashOfWords(words),
+    minhash: minhashOfWordHashes(wordHashes, words),
   };
 }
 
