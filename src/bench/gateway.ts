@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import autocannon from "autocannon";
+import { pacedLoad } from "./paced.js";
 
 /**
  * Gateway bench: the upstream stub and the gateway each run in their own process (one core each
@@ -62,7 +63,7 @@ interface Run {
 /** Percentile of sorted latencies (ms). */
 const pct = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-async function cannon(url: string, samples: Sample[] | null, decisionBodies: string[] | null, opts: { rate?: number; connections: number; seconds: number }): Promise<Run> {
+async function cannon(url: string, samples: Sample[] | null, decisionBodies: string[] | null, opts: { connections: number; seconds: number }): Promise<Run> {
   let i = 0;
   // autocannon's own histogram has 1 ms resolution; per-response times give sub-millisecond percentiles.
   const times: number[] = [];
@@ -76,7 +77,6 @@ async function cannon(url: string, samples: Sample[] | null, decisionBodies: str
     url,
     connections: opts.connections,
     duration: opts.seconds,
-    overallRate: opts.rate,
     requests: [
       {
         method: "POST",
@@ -104,6 +104,21 @@ async function cannon(url: string, samples: Sample[] | null, decisionBodies: str
   };
 }
 
+/** The fixed-rate runs: evenly spaced arrivals (see pacedLoad), so latency is service time, not burst queueing. */
+async function paced(url: string, samples: Sample[], rate: number, seconds: number): Promise<Run> {
+  let k = 0;
+  const r = await pacedLoad({
+    url,
+    rate,
+    seconds,
+    next: () => {
+      const s = samples[k++ % samples.length] as Sample;
+      return { path: s.path, headers: { "content-type": "application/json", "x-hydra-account": s.account }, body: s.body };
+    },
+  });
+  return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, errors: r.errors };
+}
+
 export async function benchGateway(gz: string): Promise<string[]> {
   const { proxy, decisions } = await loadSamples(gz);
   const stub = await startChild("stub");
@@ -119,8 +134,8 @@ export async function benchGateway(gz: string): Promise<string[]> {
     const direct = `http://127.0.0.1:${stub.port}`;
     const through = `http://127.0.0.1:${gw.port}`;
     await cannon(through, proxy, null, { connections: 10, seconds: 3 }); // warm-up (JIT, keep-alive pool)
-    const d1k = await cannon(direct, proxy, null, { rate: 1000, connections: 20, seconds: 10 });
-    const g1k = await cannon(through, proxy, null, { rate: 1000, connections: 20, seconds: 10 });
+    const d1k = await paced(direct, proxy, 1000, 10);
+    const g1k = await paced(through, proxy, 1000, 10);
     say(fmt("direct to stub @1,000 req/s", d1k));
     say(fmt("through gateway @1,000 req/s", g1k, `added p50 ${(g1k.p50 - d1k.p50).toFixed(2)} ms, p99 ${(g1k.p99 - d1k.p99).toFixed(2)} ms`));
     const dMax = await cannon(direct, proxy, null, { connections: 32, seconds: 10 });
