@@ -34,6 +34,16 @@ export const FAMILY_TTL_MS = 21 * DAY;
 /** A flagged cluster's template families are remembered longer: a harness often resurfaces after a pause. */
 export const TAINTED_FAMILY_TTL_MS = 90 * DAY;
 const SMALL_FAMILY = 3;
+/**
+ * Prompt families one account may belong to at once. A harness account fills a new family with
+ * nearly every request (the payload-specific tail and exact-text frames), and those one-member
+ * families were most of the hunt's memory; past the cap the account's stalest family that nobody
+ * else shares makes room, so memberships stay within accounts × this cap. Families shared with
+ * other accounts, the ones that link, are never given up for a new one.
+ */
+export const FAMILIES_PER_ACCOUNT = 48;
+
+const isFamily = (kind: LinkKind): boolean => kind === "template" || kind === "system_prompt";
 
 export interface LinkKey {
   id: string;
@@ -54,6 +64,8 @@ export interface LinkKey {
 
 export class LinkIndex {
   readonly keys = new Map<string, LinkKey>();
+  /** Each account's current family memberships (for the per-account cap). */
+  private readonly familiesOf = new Map<string, Set<LinkKey>>();
 
   /** Records `account` on a key; with `join: false` the key sees the request (stats, lastSeen) without the account joining. */
   add(kind: LinkKind, value: string, account: string, ts: number, join = true): LinkKey {
@@ -64,15 +76,53 @@ export class LinkIndex {
       this.keys.set(id, key);
     }
     key.lastSeen = Math.max(key.lastSeen, ts);
-    if (join && !key.crowd && !key.members.has(account)) {
+    if (join && !key.crowd && !key.members.has(account) && (!isFamily(kind) || this.makeFamilyRoom(account, key))) {
       key.members.add(account);
       this.changed++;
       if (key.members.size > CROWD_CAP[kind]) {
-        key.crowd = true;
-        key.members = new Set(); // a crowd key links nobody; its members need not be held
+        this.forgetMembers(key);
+        key.crowd = true; // a crowd key links nobody; its members need not be held
       }
     }
     return key;
+  }
+
+  /** Registers `key` among the account's families, evicting its stalest unshared one at the cap; false when all are shared. */
+  private makeFamilyRoom(account: string, key: LinkKey): boolean {
+    let families = this.familiesOf.get(account);
+    if (!families) this.familiesOf.set(account, (families = new Set()));
+    if (families.size >= FAMILIES_PER_ACCOUNT) {
+      let stalest: LinkKey | null = null;
+      for (const f of families) if (f.members.size <= 1 && f !== key && (stalest === null || f.lastSeen < stalest.lastSeen)) stalest = f;
+      if (stalest === null) return false;
+      this.drop(stalest);
+    }
+    families.add(key);
+    return true;
+  }
+
+  private forgetMembers(key: LinkKey): void {
+    if (isFamily(key.kind)) {
+      for (const m of key.members) {
+        const families = this.familiesOf.get(m);
+        families?.delete(key);
+        if (families?.size === 0) this.familiesOf.delete(m);
+      }
+    }
+    key.members = new Set();
+  }
+
+  private drop(key: LinkKey): void {
+    this.forgetMembers(key);
+    this.keys.delete(key.id);
+    this.changed++;
+  }
+
+  /** Account–family memberships held (bounded by accounts × FAMILIES_PER_ACCOUNT). */
+  get familyMemberships(): number {
+    let n = 0;
+    for (const f of this.familiesOf.values()) n += f.size;
+    return n;
   }
 
   /** Family evidence: does the pooled traffic of this template/system-prompt family look like a harness? */
@@ -86,7 +136,7 @@ export class LinkIndex {
   /** Whether a key currently links its members. */
   static links(k: LinkKey): boolean {
     if (k.crowd || k.members.size < 2) return false;
-    if (k.kind === "template" || k.kind === "system_prompt") return LinkIndex.suspiciousFamily(k);
+    if (isFamily(k.kind)) return LinkIndex.suspiciousFamily(k);
     return true;
   }
 
@@ -108,19 +158,16 @@ export class LinkIndex {
    * tainted key per address per day, forever.
    */
   sweep(now: number): void {
-    for (const [id, k] of this.keys) {
+    for (const k of this.keys.values()) {
       const idle = now - k.lastSeen;
-      const family = k.kind === "template" || k.kind === "system_prompt";
+      const family = isFamily(k.kind);
       // A family only a few accounts ever shared says little once it has gone quiet: harnesses that
       // vary their frames leave thousands of these, and they were most of the hunt's memory.
       const smallQuietFamily = family && k.members.size <= SMALL_FAMILY && idle > SINGLETON_TTL_MS;
       const expired = k.tainted
         ? smallQuietFamily || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
         : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS);
-      if (expired) {
-        this.keys.delete(id);
-        this.changed++;
-      }
+      if (expired) this.drop(k);
     }
   }
 }
