@@ -29,10 +29,19 @@ function clip(text: string): string {
   return `${text.slice(0, MAX_MODEL_CHARS * 0.75)} ${text.slice(-MAX_MODEL_CHARS * 0.25)}`;
 }
 
-// De-duplication by generation stamp: O(1) per feature and no allocation per prompt (hot path).
-const stamp = new Uint32Array(1 << FEATURE_BITS);
+/**
+ * De-duplication in a small open-addressing table stamped with a generation: O(1) per feature, no
+ * allocation and no clearing per prompt. A stamp per feature bucket (1 MB) made every feature a
+ * cache miss, which was most of what scoring a prompt cost; this table (64 KB) stays in cache.
+ * A clipped prompt yields well under SLOTS / 2 features, so probes stay short.
+ */
+const SLOT_BITS = 13;
+const SLOTS = 1 << SLOT_BITS;
+const slotFeature = new Uint32Array(SLOTS);
+const slotStamp = new Uint32Array(SLOTS);
 let generation = 0;
-const scratch = new Uint32Array(8192);
+const MAX_FEATURES = SLOTS / 2;
+const scratch = new Uint32Array(MAX_FEATURES);
 
 const LOWER_START = fnv1a32("§lowerstart") & MASK;
 const OTHER_START = fnv1a32("§otherstart") & MASK;
@@ -59,15 +68,20 @@ export function featuresInScratch(rawText: string): Uint32Array {
   const lower = text.toLowerCase();
   generation = (generation + 1) >>> 0;
   if (generation === 0) {
-    stamp.fill(0);
+    slotStamp.fill(0);
     generation = 1;
   }
   let n = 0;
   const put = (f: number): void => {
-    if (stamp[f] !== generation && n < scratch.length) {
-      stamp[f] = generation;
-      scratch[n++] = f;
+    let slot = Math.imul(f, 0x9e3779b1) >>> (32 - SLOT_BITS);
+    while (slotStamp[slot] === generation) {
+      if (slotFeature[slot] === f) return;
+      slot = (slot + 1) & (SLOTS - 1);
     }
+    if (n >= MAX_FEATURES) return;
+    slotStamp[slot] = generation;
+    slotFeature[slot] = f;
+    scratch[n++] = f;
   };
   let prev = 0;
   // Word unigrams and bigrams, each word hashed in place (FNV-1a over its UTF-16 units, as before).

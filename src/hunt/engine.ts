@@ -36,6 +36,15 @@ interface Flag {
 }
 
 
+interface CommunityEntry {
+  community: Community;
+  key: string;
+  members: string[];
+  links: LinkKey[];
+  score: number;
+  reasons: string[];
+}
+
 /**
  * The detection engine as it would run online: fed exchanges in log-time order, it updates account
  * state and link keys per exchange, rescores accounts every few minutes and clusters every few hours
@@ -60,7 +69,9 @@ export class DetectionEngine implements HuntEngine {
   private communities: Community[] = [];
   private readonly graph = new CommunityGraph();
   private membershipOf: Community[] | null = null;
-  private readonly communityEntries = new WeakMap<Community, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
+  private readonly communityEntries = new WeakMap<Community, CommunityEntry>();
+  /** Communities with a member that sent something since they were last scored. */
+  private readonly dirtyCommunities = new Set<Community>();
   private readonly communityMemberLinks = new WeakMap<Community, { hard: Set<string>; toolSchema: Set<string>; checkedAt: Map<string, number> }>();
   private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; tainted: boolean; settled: boolean }>();
   private pendingChanges = 0;
@@ -68,7 +79,7 @@ export class DetectionEngine implements HuntEngine {
   private lastLouvainAt = -Infinity;
   private startTs: number | null = null;
   /** Latest components: account → [cluster key, score, reasons]. */
-  private membership = new Map<string, { key: string; members: string[]; links: LinkKey[]; score: number; reasons: string[] }>();
+  private membership = new Map<string, CommunityEntry>();
 
   constructor(
     private readonly accountsTable: ReadonlyMap<string, AccountMeta> = new Map(),
@@ -163,6 +174,8 @@ export class DetectionEngine implements HuntEngine {
       if (harness) st.harnessHits++;
     }
     this.dirty.add(ex.account);
+    const community = this.membership.get(ex.account)?.community;
+    if (community) this.dirtyCommunities.add(community);
     if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered);
     if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
   }
@@ -248,7 +261,11 @@ export class DetectionEngine implements HuntEngine {
     // updated in place in each community's entry.
     const rebuildMap = this.membershipOf !== this.communities;
     if (rebuildMap) this.membership = new Map();
-    for (const community of this.communities) {
+    // Between Louvain runs only communities whose members sent something can change: scoring every
+    // community at every account tick was the largest cost on the hunt's main thread.
+    const todo = force || rebuildMap ? this.communities : [...this.dirtyCommunities];
+    this.dirtyCommunities.clear();
+    for (const community of todo) {
       const { accounts: members, links } = community;
       // Rescore only when members sent something since the last score (or at the end of the run).
       let exchanges = 0;
@@ -264,7 +281,7 @@ export class DetectionEngine implements HuntEngine {
       }
       let entry = this.communityEntries.get(community);
       if (!entry) {
-        entry = { key: members[0] as string, members, links, score: cached.score, reasons: cached.reasons };
+        entry = { community, key: members[0] as string, members, links, score: cached.score, reasons: cached.reasons };
         this.communityEntries.set(community, entry);
       }
       entry.score = cached.score;
