@@ -27,7 +27,7 @@ interface Measure {
 function measure(mode: string, file: string): Measure {
   const scratch = mkdtempSync(join(tmpdir(), `hs-bench-${mode}-`));
   try {
-    const out = execFileSync(process.execPath, [WORKER, mode, file, scratch], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...(mode === "hunt" ? ["--expose-gc"] : []), WORKER, mode, file, scratch], { encoding: "utf8", maxBuffer: 1 << 20 });
     return JSON.parse(out.trim().split("\n").pop() as string) as Measure;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     line("floor: gunzip + JSON.parse", floor, mb(huntFile));
     const hunt = measure("hunt", huntFile);
     line("hunt (all levels, time-ordered)", hunt, mb(huntFile), `${((hunt.items / hunt.seconds / (floor.items / floor.seconds)) * 100).toFixed(1)}% of floor`);
+    rows.push("", `Hunt live heap after a full GC, by exchanges read: ${String(hunt.heap)}`, "");
   }
   const gatewayRows = !only || only === "gateway" ? await benchGateway(gz) : [];
   process.stdout.write(

@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { lastUserText } from "../core/index.js";
 import { loadDefaultModel, requestSignals } from "../detect/index.js";
-import { defaultEngine } from "../hunt/engine.js";
+import { DetectionEngine } from "../hunt/engine.js";
 import { runHunt } from "../hunt/index.js";
 import { ingestIntoStore, openSources, parseExchangeLine, QuarantineWriter } from "../ingest/index.js";
 import { SqliteStore } from "../store/index.js";
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const [mode, file, scratch] = process.argv.slice(2) as [string, string, string];
   const t0 = process.hrtime.bigint();
   let items = 0;
-  const extra: Record<string, number> = {};
+  const extra: Record<string, number | string> = {};
   if (mode === "floor-readline" || mode === "floor-gunzip") {
     const raw = createReadStream(file, { highWaterMark: 1 << 20 });
     const input = mode === "floor-gunzip" ? raw.pipe(createGunzip()) : raw;
@@ -31,8 +31,35 @@ async function main(): Promise<void> {
     await q.close();
     await store.close();
   } else if (mode === "hunt") {
-    const r = await runHunt({ inputs: [file], outDir: scratch, engine: defaultEngine });
+    // Live heap after a full GC at each fifth of the log, beside the accounts seen so far: the
+    // hunt's memory should follow accounts, not exchanges.
+    let engine: DetectionEngine | null = null;
+    let seen = 0;
+    let nextCheck = 0;
+    const checkpoints: string[] = [];
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const checkpoint = (): void => {
+      if (!gc || !engine) return;
+      gc();
+      const { accounts } = engine.stats();
+      const heapMb = process.memoryUsage().heapUsed / (1 << 20);
+      checkpoints.push(`${Math.round(seen / 1000)}K: ${heapMb.toFixed(0)} MB, ${accounts.toLocaleString("en-US")} accounts, ${((heapMb * 1024) / Math.max(1, accounts)).toFixed(1)} KB/account`);
+    };
+    const r = await runHunt({
+      inputs: [file],
+      outDir: scratch,
+      engine: (table) => (engine = new DetectionEngine(table)),
+      onExchanges: (n) => {
+        seen += n;
+        if (seen >= nextCheck) {
+          if (nextCheck > 0) checkpoint();
+          nextCheck += 250_000;
+        }
+      },
+    });
+    checkpoint();
     items = r.report.summary.exchanges;
+    extra.heap = checkpoints.join("; ");
   } else if (mode === "signals") {
     // Parse first (not timed), then time requestSignals alone, per request, on one core.
     const model = loadDefaultModel();

@@ -105,6 +105,11 @@ export class DetectionEngine implements HuntEngine {
     this.flags.set(ex.account, { at: ex.ts, score: Math.min(1, 0.8 + m.maxConfidence / 500), reasons: m.reasons.slice(0, 3) });
   }
 
+  /** What the engine holds, for memory accounting: it should follow accounts, not exchanges. */
+  stats(): { accounts: number; linkKeys: number; familyMemberships: number } {
+    return { accounts: this.accounts.size, linkKeys: this.links.keys.size, familyMemberships: this.links.familyMemberships };
+  }
+
   observe(batch: readonly Exchange[], signals?: readonly RequestSignals[]): void {
     batch.forEach((ex, i) => this.observeOne(ex, signals?.[i]));
   }
