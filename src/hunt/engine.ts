@@ -77,6 +77,7 @@ export class DetectionEngine implements HuntEngine {
   private pendingChanges = 0;
   private lastMemberships = 0;
   private lastLouvainAt = -Infinity;
+  private lastSweepAt = -Infinity;
   private startTs: number | null = null;
   /** Latest components: account → [cluster key, score, reasons]. */
   private membership = new Map<string, CommunityEntry>();
@@ -236,7 +237,11 @@ export class DetectionEngine implements HuntEngine {
 
   private rebuildClusters(now: number, force = false): void {
     this.rescoreAccounts(now);
-    this.links.sweep(now);
+    // Expiry is measured in days, so sweeping every key once a log-day is enough (it walks them all).
+    if (force || now - this.lastSweepAt >= DAY) {
+      this.links.sweep(now);
+      this.lastSweepAt = now;
+    }
     for (const [ip, until] of this.taintedIps) if (until < now) this.taintedIps.delete(ip);
     // Louvain re-runs when links changed materially or a week has passed. On a small link graph that
     // is cheap, so any 2% change at a cluster tick counts; on a large one (costly runs) it takes a 10%
@@ -272,6 +277,8 @@ export class DetectionEngine implements HuntEngine {
     this.dirtyCommunities.clear();
     for (const community of todo) {
       const { accounts: members, links } = community;
+      // Every member flagged and flags are never withdrawn: nothing to decide until Louvain reshapes it.
+      if (!force && !rebuildMap && this.communityScores.get(community)?.settled === true) continue;
       // Rescore only when members sent something since the last score (or at the end of the run).
       let exchanges = 0;
       for (const m of members) exchanges += (this.accounts.get(m) as AccountState).exchanges;
