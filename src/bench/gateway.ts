@@ -119,6 +119,16 @@ async function paced(url: string, samples: Sample[], rate: number, seconds: numb
   return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, errors: r.errors };
 }
 
+/** The gateway's own overhead quantiles (arrival → upstream call) over the run just finished (a 10 s window). */
+async function overhead(gateway: string): Promise<string> {
+  const text = await (await fetch(`${gateway}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const q = (p: string): string => {
+    const v = Number(new RegExp(`hydrasentry_gateway_overhead_seconds\\{quantile="${p}"\\} ([\\d.e-]+)`).exec(text)?.[1] ?? NaN);
+    return (v * 1000).toFixed(2);
+  };
+  return `in-gateway overhead p50 ${q("0.5")} ms, p99 ${q("0.99")} ms`;
+}
+
 export async function benchGateway(gz: string): Promise<string[]> {
   const { proxy, decisions } = await loadSamples(gz);
   const stub = await startChild("stub");
@@ -137,11 +147,13 @@ export async function benchGateway(gz: string): Promise<string[]> {
     const d1k = await paced(direct, proxy, 1000, 10);
     const g1k = await paced(through, proxy, 1000, 10);
     say(fmt("direct to stub @1,000 req/s", d1k));
-    say(fmt("through gateway @1,000 req/s", g1k, `added p50 ${(g1k.p50 - d1k.p50).toFixed(2)} ms, p99 ${(g1k.p99 - d1k.p99).toFixed(2)} ms`));
+    const o1k = await overhead(through);
+    say(fmt("through gateway @1,000 req/s", g1k, `added p50 ${(g1k.p50 - d1k.p50).toFixed(2)} ms, p99 ${(g1k.p99 - d1k.p99).toFixed(2)} ms end to end; ${o1k}`));
     const dMax = await cannon(direct, proxy, null, { connections: 32, seconds: 10 });
     const gMax = await cannon(through, proxy, null, { connections: 32, seconds: 10 });
     say(fmt("direct to stub, max rate", dMax));
-    say(fmt("through gateway, max rate", gMax, `added p50 ${(gMax.p50 - dMax.p50).toFixed(2)} ms, p99 ${(gMax.p99 - dMax.p99).toFixed(2)} ms`));
+    const oMax = await overhead(through);
+    say(fmt("through gateway, max rate", gMax, `added p50 ${(gMax.p50 - dMax.p50).toFixed(2)} ms, p99 ${(gMax.p99 - dMax.p99).toFixed(2)} ms end to end; ${oMax}`));
     const dec = await cannon(through, null, decisions, { connections: 32, seconds: 10 });
     say(fmt("/v1/decisions, max rate (gateway on one core)", dec, "decisions/s"));
     const metrics = await (await fetch(`${through}/metrics`)).text();

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { serve as serveNode, type HttpBindings, type ServerType } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { WIRE_APIS, type WireApi } from "../core/index.js";
 import type { ExtractionStyleModel } from "../detect/index.js";
@@ -102,6 +102,8 @@ function usageTap(onEnd: (tail: string) => void): TransformStream<Uint8Array, Ui
   });
 }
 
+type ArrivalEnv = { Variables: { arrivedAt: number } };
+
 export interface Gateway {
   app: Hono<BodyEnv>;
   gatekeeper: Gatekeeper;
@@ -199,16 +201,23 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
   });
 
+  // Stamped before the body is read, so the overhead metric covers everything the gateway adds.
+  const stampArrival: MiddlewareHandler<ArrivalEnv> = async function stampArrival(c, next) {
+    c.set("arrivedAt", performance.now());
+    await next();
+  };
   for (const route of PROXY_ROUTES) {
-    const guarded = new Hono<GuardEnv & BodyEnv>();
+    const guarded = new Hono<GuardEnv & BodyEnv & ArrivalEnv>();
     guarded.post(
       "/",
+      stampArrival,
       limit(route.api),
       hydrasentryGuard({ ...resolver, api: route.api, gatekeeper, policy: current, metrics, clock, digest: sha256Hex, socketAddress }),
       async (c) => {
         const g = c.var.hydrasentry;
         if (!upstream) return fail(c, route.api, "upstream_not_configured", "this gateway has no upstream; use /v1/decisions");
         const started = performance.now();
+        metrics.overheadSeconds.observe((started - c.var.arrivedAt) / 1000);
         metrics.inFlight.inc();
         let res;
         try {
