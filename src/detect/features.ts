@@ -43,6 +43,20 @@ let generation = 0;
 const MAX_FEATURES = SLOTS / 2;
 const scratch = new Uint32Array(MAX_FEATURES);
 
+/** Adds feature f unless already present in this prompt's generation; returns the new count. */
+function put(f: number, n: number): number {
+  let slot = Math.imul(f, 0x9e3779b1) >>> (32 - SLOT_BITS);
+  while (slotStamp[slot] === generation) {
+    if (slotFeature[slot] === f) return n;
+    slot = (slot + 1) & (SLOTS - 1);
+  }
+  if (n >= MAX_FEATURES) return n;
+  slotStamp[slot] = generation;
+  slotFeature[slot] = f;
+  scratch[n] = f;
+  return n + 1;
+}
+
 const LOWER_START = fnv1a32("§lowerstart") & MASK;
 const OTHER_START = fnv1a32("§otherstart") & MASK;
 const ENDS_Q = fnv1a32("§q") & MASK;
@@ -71,18 +85,9 @@ export function featuresInScratch(rawText: string): Uint32Array {
     slotStamp.fill(0);
     generation = 1;
   }
+  // No closures over mutable locals here: V8 moves such locals into a heap context, and every
+  // access then costs a load and a store; that made this loop several times slower.
   let n = 0;
-  const put = (f: number): void => {
-    let slot = Math.imul(f, 0x9e3779b1) >>> (32 - SLOT_BITS);
-    while (slotStamp[slot] === generation) {
-      if (slotFeature[slot] === f) return;
-      slot = (slot + 1) & (SLOTS - 1);
-    }
-    if (n >= MAX_FEATURES) return;
-    slotStamp[slot] = generation;
-    slotFeature[slot] = f;
-    scratch[n++] = f;
-  };
   let prev = 0;
   // Word unigrams and bigrams, each word hashed in place (FNV-1a over its UTF-16 units, as before).
   let i = 0;
@@ -106,8 +111,8 @@ export function featuresInScratch(rawText: string): Uint32Array {
       } else j++;
     }
     h >>>= 0;
-    put(h & MASK);
-    if (prev !== 0) put((Math.imul(prev ^ 0x85ebca6b, 0x01000193) ^ h) & MASK);
+    n = put(h & MASK, n);
+    if (prev !== 0) n = put((Math.imul(prev ^ 0x85ebca6b, 0x01000193) ^ h) & MASK, n);
     prev = h | 1;
     i = j;
   }
@@ -116,32 +121,34 @@ export function featuresInScratch(rawText: string): Uint32Array {
   let c1 = 32;
   let c2 = 32;
   let lastSpace = true;
-  const gram = (c3: number): void => {
+  for (let k = 0; k <= len; k++) {
+    let c3: number;
+    if (k === len) {
+      if (lastSpace) break;
+      c3 = 32; // the text's last word ends as if followed by a space
+    } else {
+      c3 = lower.charCodeAt(k);
+      const space = c3 === 32 || c3 === 10 || c3 === 9 || c3 === 13;
+      if (space) {
+        if (lastSpace) continue;
+        c3 = 32;
+      }
+      lastSpace = space;
+    }
     let h = 0xc2b2ae35;
     h = Math.imul(h ^ c0, 0x01000193);
     h = Math.imul(h ^ c1, 0x01000193);
     h = Math.imul(h ^ c2, 0x01000193);
     h = Math.imul(h ^ c3, 0x01000193);
-    put((h >>> 0) & MASK);
+    n = put((h >>> 0) & MASK, n);
     c0 = c1;
     c1 = c2;
     c2 = c3;
-  };
-  for (let i = 0; i < lower.length; i++) {
-    let c = lower.charCodeAt(i);
-    const space = c === 32 || c === 10 || c === 9 || c === 13;
-    if (space) {
-      if (lastSpace) continue;
-      c = 32;
-    }
-    lastSpace = space;
-    gram(c);
   }
-  if (!lastSpace) gram(32);
   const trimmed = text.trim();
   const first = trimmed.charAt(0);
-  put(first !== "" && first === first.toLowerCase() && first !== first.toUpperCase() ? LOWER_START : OTHER_START);
-  put(trimmed.endsWith("?") ? ENDS_Q : trimmed.endsWith(".") ? ENDS_DOT : ENDS_NONE);
-  if (/\n\s*\n/.test(text)) put(PARAGRAPHS);
+  n = put(first !== "" && first === first.toLowerCase() && first !== first.toUpperCase() ? LOWER_START : OTHER_START, n);
+  n = put(trimmed.endsWith("?") ? ENDS_Q : trimmed.endsWith(".") ? ENDS_DOT : ENDS_NONE, n);
+  if (/\n\s*\n/.test(text)) n = put(PARAGRAPHS, n);
   return scratch.subarray(0, n);
 }
