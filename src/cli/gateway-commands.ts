@@ -4,7 +4,8 @@ import { pino } from "pino";
 import { z } from "zod";
 import { ArgumentError } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
-import { createGateway, listen, MemoryState, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
+import { createGateway, listen, MemoryState, NatsSanctionBus, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
+import type { Sanction } from "../core/index.js";
 import { IntelNode, loadIntelConfig } from "../intel/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
 import { action, out } from "./commands.js";
@@ -58,6 +59,18 @@ interface ServeOpts {
   maxBody: number;
   upstreamTimeout: number;
   intel?: string;
+  nats?: string;
+}
+
+/** Announces sanctions changed outside a gateway (appeals, allowlist) to the replicas listening on NATS. */
+async function announce(natsUrl: string | undefined, sanctions: Sanction[]): Promise<void> {
+  if (!natsUrl || sanctions.length === 0) return;
+  const bus = await NatsSanctionBus.connect({ url: natsUrl });
+  try {
+    for (const s of sanctions) await bus.publish(s);
+  } finally {
+    await bus.close();
+  }
 }
 
 export function registerGatewayCommands(program: Command): void {
@@ -76,6 +89,7 @@ export function registerGatewayCommands(program: Command): void {
     .option("--max-body <bytes>", "largest request body accepted", int("--max-body"), 4 * 1024 * 1024)
     .option("--upstream-timeout <ms>", "whole-call upstream timeout", int("--upstream-timeout"), 600_000)
     .option("--intel <file>", "intel config (YAML): serve TAXII at /taxii2, sync peers, match requests against shared indicators")
+    .option("--nats <url>", "announce and hear standing sanctions on NATS JetStream (nats://host:4222), so replicas apply them at once")
     .action(
       action(program, async (o: ServeOpts) => {
         const logger = pino({ name: "hydrasentry" }, pino.destination(2));
@@ -83,6 +97,7 @@ export function registerGatewayCommands(program: Command): void {
         const state: GatewayState = o.redis ? await new RedisState({ url: o.redis }).connect() : new MemoryState();
         const intel = o.intel ? new IntelNode(loadIntelConfig(o.intel), store) : null;
         await intel?.start();
+        const sanctionBus = o.nats ? await NatsSanctionBus.connect({ url: o.nats }) : undefined;
         const gateway = await createGateway({
           store,
           state,
@@ -99,6 +114,7 @@ export function registerGatewayCommands(program: Command): void {
           log: (line) => logger.info(line),
           intel: intel?.watchlist,
           extend: intel ? (app) => intel.mount(app) : undefined,
+          sanctionBus,
         });
         const server = await listen(gateway.app, o.port, { host: o.host });
         logger.info({ port: server.port, upstream: o.upstream ?? null, policy: gateway.policy.current.version, state: state.backend, store: store.backend }, "serving");
@@ -113,6 +129,7 @@ export function registerGatewayCommands(program: Command): void {
         intel?.stop();
         await server.close();
         await gateway.close();
+        await sanctionBus?.close();
         await state.close();
         await store.close();
       }),
@@ -146,12 +163,14 @@ export function registerGatewayCommands(program: Command): void {
     .option("--note <text>", "why", "")
     .option("--by <analyst>", "who resolves", process.env.USER ?? "analyst")
     .option("--db <path>", "store", DEFAULT_DB_PATH)
+    .option("--nats <url>", "announce the change to gateways listening on NATS JetStream")
     .action(
-      action(program, async (id: string, o: { outcome: string; allowlist: boolean; note: string; by: string; db: string }) => {
+      action(program, async (id: string, o: { outcome: string; allowlist: boolean; note: string; by: string; db: string; nats?: string }) => {
         if (o.outcome !== "lift" && o.outcome !== "uphold") throw new ArgumentError(`--outcome must be lift or uphold, got ${o.outcome}`);
         const store = await openStore(o.db);
         try {
           const r = await resolveAppeal(store, { id, outcome: o.outcome, allowlist: o.allowlist, by: o.by, note: o.note });
+          await announce(o.nats, [...r.lifted, ...(r.allowlist ? [r.allowlist] : [])]);
           out(program, `appeal ${id}: ${r.appeal.status}; lifted ${r.lifted.map((s) => s.action).join(", ") || "nothing"}${o.allowlist ? "; account allowlisted" : ""}`, r);
         } finally {
           await store.close();
@@ -165,12 +184,13 @@ export function registerGatewayCommands(program: Command): void {
     .requiredOption("--reason <text>", "why")
     .option("--by <analyst>", "who", process.env.USER ?? "analyst")
     .option("--db <path>", "store", DEFAULT_DB_PATH)
+    .option("--nats <url>", "announce the change to gateways listening on NATS JetStream")
     .action(
-      action(program, async (op: string, account: string, o: { reason: string; by: string; db: string }) => {
+      action(program, async (op: string, account: string, o: { reason: string; by: string; db: string; nats?: string }) => {
         if (op !== "add" && op !== "remove") throw new ArgumentError(`allowlist takes add or remove, got ${op}`);
         const store = await openStore(o.db);
         try {
-          await setAllowlisted(store, account, op === "add", o.by, o.reason);
+          await announce(o.nats, [await setAllowlisted(store, account, op === "add", o.by, o.reason)]);
           out(program, `${account} ${op === "add" ? "allowlisted" : "removed from the allowlist"}`, { account, allowlisted: op === "add" });
         } finally {
           await store.close();

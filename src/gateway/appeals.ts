@@ -39,7 +39,11 @@ export interface ResolveAppealInput {
  * account to the allowlist, which exempts it from cluster bans and lowers the policy's sensitivity.
  * Every change is audited.
  */
-export async function resolveAppeal(store: Store, input: ResolveAppealInput, now = Date.now()): Promise<{ appeal: Appeal; lifted: Sanction[] }> {
+export async function resolveAppeal(
+  store: Store,
+  input: ResolveAppealInput,
+  now = Date.now(),
+): Promise<{ appeal: Appeal; lifted: Sanction[]; allowlist: Sanction | null }> {
   const appeal = await store.getAppeal(input.id);
   if (!appeal) throw new ArgumentError(`no appeal ${input.id}`, { id: input.id });
   const status = input.outcome === "lift" ? "lifted" : "upheld";
@@ -65,11 +69,13 @@ export async function resolveAppeal(store: Store, input: ResolveAppealInput, now
       lifted.push(off);
     }
   }
-  if (input.allowlist) await setAllowlisted(store, appeal.account, true, input.by, `appeal ${appeal.id}: ${input.note}`, now);
-  return { appeal: (await store.getAppeal(input.id)) ?? appeal, lifted };
+  const allowlist = input.allowlist ? await setAllowlisted(store, appeal.account, true, input.by, `appeal ${appeal.id}: ${input.note}`, now) : null;
+  return { appeal: (await store.getAppeal(input.id)) ?? appeal, lifted, allowlist };
 }
 
-export async function setAllowlisted(store: Store, account: string, on: boolean, by: string, reason: string, now = Date.now()): Promise<void> {
-  await store.putSanction({ scope: "account", subject: account, action: "allowlist", active: on, reason, ts: now, actor: by });
+export async function setAllowlisted(store: Store, account: string, on: boolean, by: string, reason: string, now = Date.now()): Promise<Sanction> {
+  const sanction: Sanction = { scope: "account", subject: account, action: "allowlist", active: on, reason, ts: now, actor: by };
+  await store.putSanction(sanction);
   await store.appendAudit({ ts: now, actor: by, kind: "allowlist", subject: account, action: on ? "allowlist.add" : "allowlist.remove", reasons: [reason] });
+  return sanction;
 }

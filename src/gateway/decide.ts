@@ -4,6 +4,7 @@ import { DOMAINS, isCovered, NO_INTEL, requestSignals, type IntelMatcher, scoreA
 import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
+import type { SanctionBus } from "./sanction-bus.js";
 import type { DetectionView } from "./view.js";
 
 export interface Decision {
@@ -38,6 +39,9 @@ export interface GatekeeperOptions {
   /** Called when the state backend fails, for metrics and logs. */
   onStateError?: (err: unknown) => void;
   onAuditError?: (err: unknown) => void;
+  /** Where standing sanctions this replica decides are announced to the other replicas. */
+  sanctionBus?: SanctionBus;
+  onBusError?: (err: unknown) => void;
 }
 
 const HOUR = 3_600_000;
@@ -244,7 +248,10 @@ export class Gatekeeper {
     if (d.enforced && d.actions.includes("ban_cluster") && d.cluster !== null && !f.cluster.banned) {
       sanctions.push({ scope: "cluster", subject: d.cluster, action: "ban", active: true, reason: d.reasons[0] ?? "", ts: d.ts, actor: "gateway", policyVersion: d.policyVersion });
     }
-    for (const s of sanctions) this.#o.view.apply(s);
+    for (const s of sanctions) {
+      this.#o.view.apply(s);
+      this.#o.sanctionBus?.publish(s).catch((err: unknown) => this.#o.onBusError?.(err));
+    }
     this.pendingAudits++;
     this.#auditChain = this.#auditChain
       .then(async () => {

@@ -10,3 +10,5 @@ export { transformReasoning, sseReasoningTransform, summariseReasoning, SseReaso
 export { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from "./errors.js";
 export type { GatewayState, BucketRequest, Rate, RollingCounters, Observation } from "./state.js";
 export { cappedBody, type BodyEnv } from "./body.js";
+export { MemorySanctionBus, type SanctionBus, type Subscription } from "./sanction-bus.js";
+export { NatsSanctionBus, type NatsSanctionBusOptions } from "./nats-sanction-bus.js";

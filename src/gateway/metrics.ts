@@ -28,6 +28,8 @@ export class GatewayMetrics {
     ageBuckets: 5,
     registers: [this.registry],
   });
+  readonly busSanctions = new Counter({ name: "hydrasentry_bus_sanctions_total", help: "Sanctions applied from the sanction bus", labelNames: ["action", "active"], registers: [this.registry] });
+  readonly busErrors = new Counter({ name: "hydrasentry_bus_errors_total", help: "Sanctions that could not be published to the bus", registers: [this.registry] });
   readonly upstreamErrors = new Counter({ name: "hydrasentry_upstream_errors_total", help: "Upstream failures", labelNames: ["kind"], registers: [this.registry] });
   readonly badRequests = new Counter({ name: "hydrasentry_bad_requests_total", help: "Requests refused as malformed, by code", labelNames: ["code"], registers: [this.registry] });
   readonly stateErrors = new Counter({ name: "hydrasentry_state_errors_total", help: "State backend failures", registers: [this.registry] });

@@ -17,6 +17,7 @@ import { Gatekeeper, type Decision } from "./decide.js";
 import { errorBody, type ErrorShape, type GatewayErrorCode } from "./errors.js";
 import { hydrasentryGuard, resolveCaller, type GuardEnv } from "./guard.js";
 import { GatewayMetrics } from "./metrics.js";
+import type { SanctionBus } from "./sanction-bus.js";
 import { sseReasoningTransform, transformReasoning } from "./reasoning.js";
 import type { BucketRequest, GatewayState } from "./state.js";
 import { forwardableHeaders, passedResponseHeaders, responseHeaders, Upstream, UpstreamError } from "./upstream.js";
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   secret?: string;
   intel?: IntelMatcher;
   viewRefreshMs?: number;
+  /** Sanctions decided anywhere (other replicas, the appeals CLI) arrive here at once; see SanctionBus. */
+  sanctionBus?: SanctionBus;
   clock?: () => number;
   log?: (line: Record<string, unknown>) => void;
   /** Mounts more routes (e.g. the TAXII server) on the same app. */
@@ -148,7 +151,21 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     clock,
     onStateError: () => metrics.stateErrors.inc(),
     onAuditError: () => metrics.auditErrors.inc(),
+    sanctionBus: opts.sanctionBus,
+    onBusError: () => metrics.busErrors.inc(),
   });
+  // Replays the last refresh interval too, so nothing decided while this replica was starting is missed.
+  const busSubscription = opts.sanctionBus
+    ? await opts.sanctionBus.subscribe(
+        (s) => {
+          if (!view.apply(s)) return;
+          metrics.busSanctions.inc({ action: s.action, active: String(s.active) });
+          // Kept in this replica's store too, so the view's next refresh agrees (an upsert: shared stores are unaffected).
+          void store.putSanction(s).catch(() => metrics.auditErrors.inc());
+        },
+        { sinceMs: clock() - (opts.viewRefreshMs ?? 5_000) - 60_000 },
+      )
+    : null;
   const upstream = opts.upstream ? new Upstream({ url: opts.upstream, timeoutMs: opts.upstreamTimeoutMs }) : null;
   const secret = opts.secret ?? randomBytes(32).toString("hex");
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
@@ -385,6 +402,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     async close() {
       policy.close();
       view.stop();
+      await busSubscription?.stop();
       upstream?.close();
       await gatekeeper.drain();
     },

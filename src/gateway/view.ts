@@ -19,6 +19,11 @@ export class DetectionView {
   #accounts = new Map<string, AccountVerdict>();
   #clusters = new Map<string, ClusterVerdict>();
   #sanctions = new Map<string, Sanction>();
+  /**
+   * Time of the newest change seen per sanction key, lifts included: a replayed or late message, or
+   * a store read that has not caught up with a lift, must not bring back what a newer change ended.
+   */
+  readonly #latest = new Map<string, number>();
   #clusterOf = new Map<string, string>();
   readonly #meta = new Map<string, { meta: AccountMeta; at: number }>();
   #timer: NodeJS.Timeout | null = null;
@@ -42,12 +47,22 @@ export class DetectionView {
     const [verdicts, clusters, sanctions] = await Promise.all([
       this.store.listAccountVerdicts({ flaggedOnly: true }),
       this.store.listClusters(),
-      this.store.listSanctions({ activeOnly: true }),
+      // Lifts too: their times keep an older ban, replayed or late, from coming back.
+      this.store.listSanctions(),
     ]);
     this.#accounts = new Map(verdicts.map((v) => [v.account, v]));
     this.#clusters = new Map(clusters.map((c) => [c.id, c]));
     this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.map((a): [string, string] => [a, c.id])));
-    this.#sanctions = new Map(sanctions.map((s) => [sanctionKey(s.scope, s.subject, s.action), s]));
+    const loaded = new Map<string, Sanction>();
+    for (const x of sanctions) {
+      const key = sanctionKey(x.scope, x.subject, x.action);
+      if ((this.#latest.get(key) ?? -Infinity) > x.ts) continue;
+      this.#latest.set(key, x.ts);
+      if (x.active) loaded.set(key, x);
+    }
+    // A change heard on the bus that the store does not show yet stays in force until it does.
+    for (const [key, x] of this.#sanctions) if (!loaded.has(key) && this.#latest.get(key) === x.ts) loaded.set(key, x);
+    this.#sanctions = loaded;
     this.lastRefreshAt = Date.now();
   }
 
@@ -84,11 +99,18 @@ export class DetectionView {
     return this.#sanctions.get(sanctionKey(scope, subject, action))?.active === true;
   }
 
-  /** A sanction this replica just decided: effective here at once, and for the others on their next refresh. */
-  apply(s: Sanction): void {
+  /**
+   * A sanction decided here or heard on the sanction bus: effective at once. Older than what is
+   * already known for the same subject and action, it changes nothing (returns false).
+   */
+  apply(s: Sanction): boolean {
     const key = sanctionKey(s.scope, s.subject, s.action);
+    const latest = this.#latest.get(key) ?? -Infinity;
+    if (latest > s.ts || (latest === s.ts && this.#sanctions.has(key) === s.active)) return false;
+    this.#latest.set(key, s.ts);
     if (s.active) this.#sanctions.set(key, s);
     else this.#sanctions.delete(key);
+    return true;
   }
 
   async accountMeta(account: string, now = Date.now()): Promise<AccountMeta> {

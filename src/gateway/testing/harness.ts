@@ -6,6 +6,7 @@ import { openStore, type Store } from "../../store/index.js";
 import type { IntelMatcher } from "../../detect/index.js";
 import { MemoryState } from "../memory-state.js";
 import { createGateway, listen, type Gateway } from "../server.js";
+import type { SanctionBus } from "../sanction-bus.js";
 import type { GatewayState } from "../state.js";
 
 let model: ExtractionStyleModel | null = null;
@@ -56,6 +57,8 @@ export async function startTestGateway(opts: {
   keyAccounts?: ReadonlyMap<string, string>;
   trustedHops?: number;
   headersTimeoutMs?: number;
+  viewRefreshMs?: number;
+  sanctionBus?: SanctionBus;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), "hs-gw-"));
   const policyPath = join(dir, "policy.yaml");
@@ -74,7 +77,8 @@ export async function startTestGateway(opts: {
     intel: opts.intel,
     keyAccounts: opts.keyAccounts,
     trustedHops: opts.trustedHops,
-    viewRefreshMs: 200,
+    viewRefreshMs: opts.viewRefreshMs ?? 200,
+    sanctionBus: opts.sanctionBus,
     secret: "test-secret",
   });
   const server = await listen(gateway.app, 0, { headersTimeoutMs: opts.headersTimeoutMs });
