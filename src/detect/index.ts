@@ -1,7 +1,7 @@
 export { requestSignals, type RequestSignals } from "./signals.js";
 export { cotElicitation, type CotEvidence, type CotResult } from "./cot.js";
 export { domainScores, topDomain, DOMAINS, type Domain, type DomainScores } from "./domains.js";
-export { templateSignature, maskPrompt, minhashSimilarity, lshBands, TemplateIndex, stableHash, type TemplateSignature } from "./template.js";
+export { templateSignature, maskPrompt, minhashSimilarity, lshBands, TemplateIndex, stableHash, MINHASH_SIZE, type TemplateSignature } from "./template.js";
 export { extractionParams, type ExtractionParams } from "./params.js";
 export { ExtractionStyleModel, loadDefaultModel, DEFAULT_MODEL_PATH } from "./classifier.js";
 export { classifyStream, signalsJson } from "./classify.js";

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Exchange } from "../core/index.js";
 import type { RequestSignals } from "../detect/index.js";
+import { packInputs, unpackSignals, type PackedSignals } from "./signal-codec.js";
 
 /**
  * Request signals for the hunt on worker threads, so that the main thread parses, orders and runs
@@ -17,10 +18,10 @@ export class SignalPool {
     const url = new URL("./signal-worker.js", import.meta.url);
     this.#workers = Array.from({ length: size }, () => {
       const w = new Worker(url);
-      w.on("message", (m: { seq: number; signals: RequestSignals[] }) => {
+      w.on("message", (m: { seq: number; signals: PackedSignals }) => {
         const wait = this.#waits.get(m.seq);
         this.#waits.delete(m.seq);
-        wait?.resolve(m.signals);
+        wait?.resolve(unpackSignals(m.signals));
       });
       w.on("error", (err) => {
         for (const wait of this.#waits.values()) wait.reject(err);
@@ -47,17 +48,11 @@ export class SignalPool {
 
   compute(batch: readonly Exchange[]): Promise<RequestSignals[]> {
     const seq = this.#seq++;
-    // Only what request signals read travels to the thread: the last user turn, not the conversation.
-    const slim = batch.map((ex) => ({
-      ...ex,
-      userTurns: ex.userTurns.length > 0 ? [ex.userTurns[ex.userTurns.length - 1] as string] : [],
-      assistantTurns: ex.assistantTurns.length > 0 ? [""] : [],
-      accountMeta: {},
-      client: {},
-    }));
+    // Only what request signals read travels to the thread (see signal-codec).
+    const inputs = packInputs(batch);
     return new Promise((resolve, reject) => {
       this.#waits.set(seq, { resolve, reject });
-      (this.#workers[seq % this.#workers.length] as Worker).postMessage({ seq, exchanges: slim });
+      (this.#workers[seq % this.#workers.length] as Worker).postMessage({ seq, inputs }, [inputs.numbers.buffer]);
     });
   }
 

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import type { Exchange } from "../core/index.js";
+import { loadCorpus } from "../corpus/index.js";
+import { loadDefaultModel, requestSignals } from "../detect/index.js";
+import { makeExchange } from "../testing/exchanges.js";
+import { packInputs, packSignals, unpackInputs, unpackSignals } from "./signal-codec.js";
+
+const model = loadDefaultModel();
+
+/** Exchanges covering what signals read: tools, media, history, every generation parameter, no system prompt. */
+function varied(): Exchange[] {
+  const corpus = loadCorpus().filter((_, i) => i % 97 === 0);
+  const out: Exchange[] = corpus.map((p, i) =>
+    makeExchange({
+      userTurns: i % 5 === 0 ? [] : ["earlier question", p.text],
+      system: i % 3 === 0 ? "" : "You are a meticulous grader. Think step by step and show your full reasoning.",
+      assistantTurns: i % 4 === 0 ? ["an earlier answer"] : [],
+      tools: i % 6 === 0 ? [{ name: "python", schema: '{"properties":{"code":{"type":"string"}},"type":"object"}' }, { name: "search", schema: "{}" }] : [],
+      toolCalls: i % 7 === 0 ? ["python", "search"] : [],
+      toolResults: i % 7 === 0 ? 2 : 0,
+      media: { image: i % 8 === 0 ? 2 : 0, audio: 0, file: i % 9 === 0 ? 1 : 0 },
+      params:
+        i % 2 === 0
+          ? { logprobs: true, topLogprobs: 20, logitBias: true, stream: true, reasoningRequested: true, n: 4, maxTokens: 64_000, temperature: 0, topP: 0.9, reasoningEffort: "high", thinkingBudget: 32_000 }
+          : { logprobs: false, logitBias: false, stream: false, reasoningRequested: false },
+    }),
+  );
+  return out;
+}
+
+describe("signal transport between the hunt's threads", () => {
+  it("gives the signal thread exactly what requestSignals reads, and brings back exactly what it returns", () => {
+    const exchanges = varied();
+    expect(exchanges.length).toBeGreaterThan(100);
+    const direct = exchanges.map((ex) => requestSignals(ex, model));
+    const viaInputs = unpackInputs(packInputs(exchanges)).map((ex) => requestSignals(ex, model));
+    expect(viaInputs).toEqual(direct);
+    expect(unpackSignals(packSignals(direct))).toEqual(direct);
+    // The sample exercises every optional part of the record.
+    expect(direct.some((s) => s.cotEvidence.length > 0)).toBe(true);
+    expect(direct.some((s) => s.params.reasons.length > 0 && s.params.temperature === 0)).toBe(true);
+    expect(direct.some((s) => s.toolSchemaHash !== null && s.systemPromptHash === null)).toBe(true);
+    expect(direct.some((s) => s.followUp && s.domains.vision > 0)).toBe(true);
+  });
+});

@@ -1,0 +1,155 @@
+import { blankExchange, type Exchange, type GenerationParams } from "../core/index.js";
+import { DOMAINS, MINHASH_SIZE, type CotEvidence, type Domain, type RequestSignals } from "../detect/index.js";
+
+/**
+ * What travels between the hunt's main thread and its signal threads, packed as a few strings and
+ * typed arrays per batch. Structured clone of the object graphs (exchanges out, RequestSignals back)
+ * cost about a third as much as computing the signals, on both threads; strings and typed arrays
+ * copy in bulk. Written by hand because it is the hot path and the shape is fixed; a round-trip test
+ * holds it to the plain objects.
+ */
+export interface PackedInputs {
+  strings: string[];
+  numbers: Float64Array<ArrayBuffer>;
+}
+
+export interface PackedSignals {
+  strings: string[];
+  numbers: Float64Array<ArrayBuffer>;
+  minhash: Uint32Array<ArrayBuffer>;
+}
+
+const IN_STRINGS = 4;
+const IN_NUMBERS = 16;
+const OUT_STRINGS = 7;
+const OUT_NUMBERS = 9 + DOMAINS.length;
+const MINHASH = MINHASH_SIZE;
+
+const num = (x: number | undefined): number => (x === undefined ? NaN : x);
+const opt = (x: number): number | undefined => (Number.isNaN(x) ? undefined : x);
+
+/** Only what request signals read: the last user turn, the system prompt, tools, counts and parameters. */
+export function packInputs(batch: readonly Exchange[]): PackedInputs {
+  const strings: string[] = [];
+  const numbers = new Float64Array(batch.length * IN_NUMBERS);
+  batch.forEach((ex, i) => {
+    const p = ex.params;
+    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "");
+    numbers.set(
+      [
+        ex.userTurns.length > 0 ? 1 : 0,
+        ex.assistantTurns.length,
+        ex.toolCalls.length,
+        ex.toolResults,
+        ex.media.image,
+        ex.media.audio,
+        ex.media.file,
+        num(p.maxTokens),
+        num(p.temperature),
+        num(p.topP),
+        num(p.n),
+        p.logprobs ? 1 : 0,
+        num(p.topLogprobs),
+        (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0),
+        num(p.thinkingBudget),
+        0,
+      ],
+      i * IN_NUMBERS,
+    );
+  });
+  return { strings, numbers };
+}
+
+export function unpackInputs(packed: PackedInputs): Exchange[] {
+  const { strings, numbers } = packed;
+  const out: Exchange[] = [];
+  for (let i = 0; i * IN_NUMBERS < numbers.length; i++) {
+    const n = (k: number): number => numbers[i * IN_NUMBERS + k] as number;
+    const s = (k: number): string => strings[i * IN_STRINGS + k] as string;
+    const flags = n(13);
+    const params: GenerationParams = { logprobs: n(11) === 1, logitBias: (flags & 1) !== 0, stream: (flags & 2) !== 0, reasoningRequested: (flags & 4) !== 0 };
+    const optional: Array<[keyof GenerationParams, number | undefined]> = [
+      ["maxTokens", opt(n(7))],
+      ["temperature", opt(n(8))],
+      ["topP", opt(n(9))],
+      ["n", opt(n(10))],
+      ["topLogprobs", opt(n(12))],
+      ["thinkingBudget", opt(n(14))],
+    ];
+    for (const [k, v] of optional) if (v !== undefined) (params as unknown as Record<string, number>)[k] = v;
+    if ((flags & 8) !== 0) params.reasoningEffort = s(3);
+    out.push(
+      blankExchange({
+        userTurns: n(0) === 1 ? [s(0)] : [],
+        system: s(1),
+        tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],
+        assistantTurns: Array.from({ length: n(1) }, () => ""),
+        toolCalls: Array.from({ length: n(2) }, () => ""),
+        toolResults: n(3),
+        media: { image: n(4), audio: n(5), file: n(6) },
+        params,
+      }),
+    );
+  }
+  return out;
+}
+
+export function packSignals(signals: readonly RequestSignals[]): PackedSignals {
+  const strings: string[] = [];
+  const numbers = new Float64Array(signals.length * OUT_NUMBERS);
+  const minhash = new Uint32Array(signals.length * MINHASH);
+  signals.forEach((s, i) => {
+    strings.push(
+      s.template.exact,
+      s.template.masked,
+      JSON.stringify(s.template.frames),
+      s.systemPromptHash ?? "",
+      s.toolSchemaHash ?? "",
+      s.cotEvidence.length > 0 ? JSON.stringify(s.cotEvidence) : "",
+      s.params.reasons.length > 0 ? JSON.stringify(s.params.reasons) : "",
+    );
+    const o = i * OUT_NUMBERS;
+    numbers[o] = s.extractionStyle;
+    numbers[o + 1] = s.cotElicitation;
+    numbers[o + 2] = DOMAINS.indexOf(s.topDomain);
+    numbers[o + 3] = (s.template.templated ? 1 : 0) | (s.followUp ? 2 : 0) | (s.params.logitExtraction ? 4 : 0) | (s.params.multiSample ? 8 : 0) | (s.params.maxTokensAtCeiling ? 16 : 0) | (s.systemPromptHash === null ? 32 : 0) | (s.toolSchemaHash === null ? 64 : 0);
+    numbers[o + 4] = s.promptChars;
+    numbers[o + 5] = s.params.temperature ?? NaN;
+    DOMAINS.forEach((d, k) => (numbers[o + 9 + k] = s.domains[d]));
+    minhash.set(s.template.minhash, i * MINHASH);
+  });
+  return { strings, numbers, minhash };
+}
+
+export function unpackSignals(packed: PackedSignals): RequestSignals[] {
+  const { strings, numbers, minhash } = packed;
+  const out: RequestSignals[] = [];
+  for (let i = 0; i * OUT_NUMBERS < numbers.length; i++) {
+    const o = i * OUT_NUMBERS;
+    const s = (k: number): string => strings[i * OUT_STRINGS + k] as string;
+    const flags = numbers[o + 3] as number;
+    const domains = {} as Record<Domain, number>;
+    DOMAINS.forEach((d, k) => (domains[d] = numbers[o + 9 + k] as number));
+    const temperature = numbers[o + 5] as number;
+    out.push({
+      extractionStyle: numbers[o] as number,
+      cotElicitation: numbers[o + 1] as number,
+      cotEvidence: s(5) ? (JSON.parse(s(5)) as CotEvidence[]) : [],
+      domains,
+      topDomain: DOMAINS[numbers[o + 2] as number] as Domain,
+      template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: JSON.parse(s(2)) as string[], minhash: minhash.slice(i * MINHASH, (i + 1) * MINHASH) },
+      systemPromptHash: (flags & 32) !== 0 ? null : s(3),
+      toolSchemaHash: (flags & 64) !== 0 ? null : s(4),
+      params: {
+        logitExtraction: (flags & 4) !== 0,
+        multiSample: (flags & 8) !== 0,
+        maxTokensAtCeiling: (flags & 16) !== 0,
+        temperature: Number.isNaN(temperature) ? null : temperature,
+        reasons: s(6) ? (JSON.parse(s(6)) as string[]) : [],
+      },
+      followUp: (flags & 2) !== 0,
+      promptChars: numbers[o + 4] as number,
+    });
+  }
+  return out;
+}
