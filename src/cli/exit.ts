@@ -10,6 +10,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   MODEL_MISSING: 3,
   STORE_FAILURE: 4,
   POLICY_INVALID: 2,
+  SERVICE_UNREACHABLE: 5,
 };
 
 export function reportFailure(err: unknown, json: boolean): number {

@@ -67,4 +67,14 @@ collection: { id: 0c1d2e3f-1111-4222-8333-444455556666, title: hydra indicators 
     expect(audit.filter((e) => e.kind === "intel.shared").length).toBe(JSON.parse(published.stdout).published);
     expect(audit.at(-1)).toMatchObject({ kind: "allowlist", subject: "acct_vetted", action: "allowlist.add" });
   }, 60_000);
+
+  it("names the server it cannot reach and exits 5 (NATS, Redis)", () => {
+    const nats = run(["serve", "--port", "0", "--db", ":memory:", "--nats", "nats://127.0.0.1:1"]);
+    expect(nats.status).toBe(5);
+    expect(nats.stderr).toContain("NATS at nats://127.0.0.1:1");
+    expect(nats.stderr).toContain("[SERVICE_UNREACHABLE]");
+    const redis = run(["serve", "--port", "0", "--db", ":memory:", "--redis", "redis://127.0.0.1:1"]);
+    expect(redis.status).toBe(5);
+    expect(redis.stderr).toContain("Redis at redis://127.0.0.1:1");
+  }, 60_000);
 });

@@ -10,7 +10,8 @@ export type ErrorCode =
   | "MODEL_MISSING"
   | "SCENARIO_UNKNOWN"
   | "CORPUS_MISSING"
-  | "POLICY_INVALID";
+  | "POLICY_INVALID"
+  | "SERVICE_UNREACHABLE";
 
 export class HydraError extends Error {
   readonly code: ErrorCode;
@@ -39,6 +40,13 @@ export class ArgumentError extends HydraError {
 export class StoreError extends HydraError {
   constructor(message: string, context: Record<string, unknown> = {}, cause?: unknown) {
     super("STORE_FAILURE", message, context, { cause });
+  }
+}
+
+/** A server the configuration names (Redis, NATS) could not be reached or refused what was asked. */
+export class ServiceError extends HydraError {
+  constructor(service: string, url: string, cause: unknown) {
+    super("SERVICE_UNREACHABLE", `${service} at ${url}: ${cause instanceof Error ? cause.message : String(cause)}`, { service, url }, { cause });
   }
 }
 

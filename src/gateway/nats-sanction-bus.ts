@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { connect, DeliverPolicy, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type NatsConnection } from "nats";
-import type { Sanction } from "../core/index.js";
+import { ServiceError, type Sanction } from "../core/index.js";
 import { decodeSanction, encodeSanction, type SanctionBus, type Subscription } from "./sanction-bus.js";
 
 export interface NatsSanctionBusOptions {
@@ -42,8 +42,13 @@ export class NatsSanctionBus implements SanctionBus {
 
   static async connect(opts: NatsSanctionBusOptions): Promise<NatsSanctionBus> {
     const timeoutMs = opts.timeoutMs ?? 2000;
-    const url = new URL(opts.url);
-    const nc = await connect({ servers: `${url.hostname}:${url.port || "4222"}`, timeout: timeoutMs, name: "hydrasentry-gateway", reconnect: true, maxReconnectAttempts: -1 });
+    let nc: NatsConnection;
+    try {
+      const url = new URL(opts.url);
+      nc = await connect({ servers: `${url.hostname}:${url.port || "4222"}`, timeout: timeoutMs, name: "hydrasentry-gateway", reconnect: true, maxReconnectAttempts: -1 });
+    } catch (err) {
+      throw new ServiceError("NATS", opts.url, err);
+    }
     const stream = opts.stream ?? "HYDRASENTRY_SANCTIONS";
     const prefix = opts.subjectPrefix ?? "hydrasentry.sanctions";
     try {
@@ -65,7 +70,7 @@ export class NatsSanctionBus implements SanctionBus {
       }
     } catch (err) {
       await nc.close();
-      throw err;
+      throw new ServiceError("NATS JetStream", opts.url, err);
     }
     return new NatsSanctionBus(nc, stream, prefix, timeoutMs);
   }

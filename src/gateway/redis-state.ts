@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { ServiceError } from "../core/index.js";
 import { DOMAINS } from "../detect/index.js";
 import {
   emptyCounters,
@@ -80,9 +81,11 @@ export class RedisState implements GatewayState {
   readonly backend = "redis";
   readonly redis: Redis;
   readonly #prefix: string;
+  readonly #url: string;
 
   constructor(opts: RedisStateOptions) {
     this.#prefix = opts.prefix ?? "hs:";
+    this.#url = opts.url;
     this.redis = new Redis(opts.url, {
       commandTimeout: opts.commandTimeoutMs ?? 250,
       connectTimeout: 2000,
@@ -98,7 +101,12 @@ export class RedisState implements GatewayState {
   }
 
   async connect(): Promise<this> {
-    await this.redis.connect();
+    try {
+      await this.redis.connect();
+    } catch (err) {
+      this.redis.disconnect();
+      throw new ServiceError("Redis", this.#url, err);
+    }
     return this;
   }
 
