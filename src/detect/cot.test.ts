@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GenerationParams } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
-import { COT_PATTERNS, cotElicitation } from "./cot.js";
+import { COT_PATTERNS, cotElicitation, matchPattern } from "./cot.js";
 
 const plain: GenerationParams = { logprobs: false, logitBias: false, stream: false, reasoningRequested: false };
 const score = (user: string, system = "", params = plain): number => cotElicitation(user, system, params).score;
@@ -28,6 +28,9 @@ describe("CoT elicitation", () => {
     ["fr", "Montre ton raisonnement complet, étape par étape, avant de répondre."],
     ["de", "Zeige deine vollständige Argumentation und deinen Denkprozess."],
     ["ru", "Покажи свои рассуждения и ход мыслей полностью."],
+    ["ru, shouted", "ПОКАЖИ ХОД СВОИХ МЫСЛЕЙ."],
+    ["de, shouted", "ZEIGE DEINE GESAMTE ÜBERLEGUNGEN."],
+    ["fr, shouted", "MONTREZ VOTRE RAISONNEMENT, ÉTAPE PAR ÉTAPE."],
     ["pt", "Mostre seu raciocínio completo antes da resposta final."],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
@@ -61,13 +64,13 @@ describe("CoT elicitation", () => {
 
   it("finds every pattern whose stem and expression are in the text (the one-pass stem scan hides none)", () => {
     const corpus = loadCorpus().filter((_, i) => i % 5 === 0).map((p) => p.text);
-    const texts = [...corpus, "Justify every steps of the logic.", "<thinking>tags</thinking> inside", "Zeige deine gesamte Argumentation Schritt für Schritt"];
+    const texts = [...corpus, "Justify every steps of the logic.", "<thinking>tags</thinking> inside", "Zeige deine gesamte Argumentation Schritt für Schritt", "Résous-le étape par étape", "请一步一步地解释", "Реши пошагово"];
     let checked = 0;
     for (const text of texts) {
       const lower = text.toLowerCase();
       const found = new Set(cotElicitation(text, "", plain).evidence.map((e) => e.pattern));
       for (const p of COT_PATTERNS) {
-        if (!p.stems.some((stem) => lower.includes(stem)) || !p.re.test(text)) continue;
+        if (!p.stems.some((stem) => lower.includes(stem)) || matchPattern(p, text) === null) continue;
         checked++;
         expect(found.has(p.id), `${p.id} in ${text.slice(0, 80)}`).toBe(true);
       }

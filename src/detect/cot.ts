@@ -24,7 +24,21 @@ export interface Pattern {
   /** Lowercase substrings the pattern cannot match without: a cheap test that skips the regex pass. */
   stems: string[];
   re: RegExp;
+  /**
+   * The pattern's non-Latin phrasings, when they are kept apart from `re`: one /iu alternation
+   * mixing scripts ran some 15× slower in V8 than the ASCII part under /i plus the rest under /iu.
+   */
+  otherScripts?: RegExp;
   weight: number;
+}
+
+/** The leftmost match of the pattern (the ASCII part first on a tie, as one alternation would). */
+export function matchPattern(p: Pick<Pattern, "re" | "otherScripts">, text: string): RegExpExecArray | null {
+  const a = p.re.exec(text);
+  if (!p.otherScripts) return a;
+  const b = p.otherScripts.exec(text);
+  if (a === null) return b;
+  return b !== null && b.index < a.index ? b : a;
 }
 
 const REVEAL_VERB =
@@ -33,6 +47,8 @@ const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|e
 const THOUGHT =
   "(?:chain[- ]of[- ]thoughts?|reasoning(?: process| trace| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts)";
 
+// The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
+// them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
   { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:your|its|the model'?s|the)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}`, "i"), weight: 0.75 },
   { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ]thought|thinking)\\b`, "i"), weight: 0.7 },
@@ -54,14 +70,14 @@ const STRONG: Pattern[] = [
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
-  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|mostre|revele|escreva|explique)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/iu, weight: 0.6 },
-  { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/iu, weight: 0.6 },
-  { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankengang\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Begründung)\b/iu, weight: 0.6 },
-  { id: "ru-reasoning", stems: ["рассужд", "мысл", "мышлен", "размышл", "цепочк"], re: /цепочк[аиуе] (?:рассуждений|мыслей)|ход (?:своих |твоих |ваших )?(?:мыслей|рассуждений)|(?:покажи|опиши|распиши|изложи|покажите|опишите|распишите)[^.\n]{0,30}(?:рассуждени|мышлени|размышлени)/iu, weight: 0.6 },
+  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|mostre|revele|escreva|explique)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
+  { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
+  { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankengang\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Begründung)\b/i, weight: 0.6 },
+  { id: "ru-reasoning", stems: ["рассужд", "мысл", "мышлен", "размышл", "цепочк"], re: /цепочк[аиуе] (?:рассуждений|мыслей)|ход (?:своих |твоих |ваших )?(?:мыслей|рассуждений)|(?:покажи|опиши|распиши|изложи|покажите|опишите|распишите)[^.\n]{0,30}(?:рассуждени|мышлени|размышлени)/i, weight: 0.6 },
 ];
 
 const WEAK: Pattern[] = [
-  { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|étape par étape|\bSchritt für Schritt\b|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|段階的に|단계별로/iu, weight: 0.22 },
+  { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|\bSchritt für Schritt\b/i, otherScripts: /étape par étape|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|段階的に|단계별로/iu, weight: 0.22 },
   { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic"], re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
   { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
   { id: "boxed-answer", stems: ["boxed", "final answer"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b/i, weight: 0.25 },
@@ -109,12 +125,12 @@ function scan(text: string, where: "user" | "system", out: CotEvidence[]): void 
   const weakBoost = where === "system" ? 1.8 : 1;
   for (const p of STRONG) {
     if (!applies(p)) continue;
-    const m = p.re.exec(text);
+    const m = matchPattern(p, text);
     if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: p.weight, where });
   }
   for (const p of WEAK) {
     if (!applies(p)) continue;
-    const m = p.re.exec(text);
+    const m = matchPattern(p, text);
     if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: Math.min(0.5, p.weight * weakBoost), where });
   }
 }
