@@ -61,6 +61,10 @@ describe("template signatures", () => {
       expect(sig.templated).toBe(words.length >= 8);
       if (words.length > 15) expect(sig.frames[0]).toBe(stableHash(`head ${words.slice(0, 12).join(" ")}`));
     }
+    // Line frames: the first and last lines, folded the same way.
+    const framed = templateSignature("Solve the following problem  carefully, as\u00a0a tutor would.\n\nProblem: two trains.\nGive the final answer in a box please");
+    expect(framed.frames).toContain(stableHash(`first ${maskPrompt("Solve the following problem  carefully, as\u00a0a tutor would.")}`));
+    expect(framed.frames).toContain(stableHash(`last ${maskPrompt("Give the final answer in a box please")}`));
   });
 });
 

@@ -99,9 +99,12 @@ interface FoldedText {
   wordHashes: Uint32Array;
   words: number;
 }
-const folded: FoldedText = { codes: new Uint16Array(4096), chars: 0, wordStarts: new Int32Array(2048), wordHashes: new Uint32Array(2048), words: 0 };
+const newFolded = (): FoldedText => ({ codes: new Uint16Array(4096), chars: 0, wordStarts: new Int32Array(2048), wordHashes: new Uint32Array(2048), words: 0 });
+/** One buffer for the whole masked prompt, one for the line being framed (both are live at once). */
+const promptBuffer = newFolded();
+const lineBuffer = newFolded();
 
-function fold(text: string): FoldedText {
+function fold(text: string, folded: FoldedText): FoldedText {
   const lower = text.toLowerCase();
   if (folded.codes.length < lower.length) {
     folded.codes = new Uint16Array(lower.length * 2);
@@ -198,26 +201,19 @@ function lineFrames(premasked: string): string[] {
   const trimmed = premasked.trim();
   const firstBreak = trimmed.indexOf("\n");
   if (firstBreak < 0) return [];
-  const first = collapse(trimmed.slice(0, Math.min(firstBreak, 400)));
-  const lastStart = trimmed.lastIndexOf("\n") + 1;
-  const last = collapse(trimmed.slice(lastStart, lastStart + 400));
   const out: string[] = [];
+  const lastStart = trimmed.lastIndexOf("\n") + 1;
   // A line only frames a template when it says something (≥ 5 words), not "thanks!" or "⟨n⟩".
-  if (wordCount(first) >= 5) out.push(hash64(`first ${first}`));
-  if (wordCount(last) >= 5) out.push(hash64(`last ${last}`));
+  const first = fold(trimmed.slice(0, Math.min(firstBreak, 400)), lineBuffer);
+  if (first.words >= 5) out.push(hash64Codes("first ", first.codes, 0, first.chars));
+  const last = fold(trimmed.slice(lastStart, lastStart + 400), lineBuffer);
+  if (last.words >= 5) out.push(hash64Codes("last ", last.codes, 0, last.chars));
   return out;
-}
-
-function wordCount(collapsed: string): number {
-  if (collapsed.length === 0) return 0;
-  let n = 1;
-  for (let i = 0; i < collapsed.length; i++) if (collapsed.charCodeAt(i) === 32) n++;
-  return n;
 }
 
 export function templateSignature(text: string): TemplateSignature {
   const premasked = applyMasks(text);
-  const { codes, chars, wordStarts, wordHashes, words } = fold(premasked);
+  const { codes, chars, wordStarts, wordHashes, words } = fold(premasked, promptBuffer);
   const frames: string[] = [];
   if (words > FRAME_WORDS + 3) {
     // The first and last FRAME_WORDS words, joined by their single spaces.
