@@ -78,4 +78,3 @@ describe("CoT elicitation", () => {
     expect(checked).toBeGreaterThan(200);
   });
 });
-

@@ -67,4 +67,3 @@ describe("template signatures", () => {
     expect(framed.frames).toContain(stableHash(`last ${maskPrompt("Give the final answer in a box please")}`));
   });
 });
-

@@ -25,6 +25,8 @@ const DAY = 86_400_000;
 export class NatsSanctionBus implements SanctionBus {
   readonly backend = "nats";
   rejected = 0;
+  /** Subscriptions whose consumer ended in an error. */
+  consumerFailures = 0;
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #stream: string;
@@ -93,10 +95,16 @@ export class NatsSanctionBus implements SanctionBus {
     const messages = await consumer.consume();
     this.#consumers.add(messages);
     void (async () => {
-      for await (const m of messages) {
-        const s = decodeSanction(m.data);
-        if (s) onSanction(s);
-        else this.rejected++;
+      try {
+        for await (const m of messages) {
+          const s = decodeSanction(m.data);
+          if (s) onSanction(s);
+          else this.rejected++;
+        }
+      } catch {
+        // The consumer failed for good (the connection closed under it): counted, never an
+        // unhandled rejection that would take the gateway down; the store refresh still applies.
+        this.consumerFailures++;
       }
     })();
     return {

@@ -20,9 +20,11 @@ export interface PackedSignals {
 }
 
 const IN_STRINGS = 4;
-const IN_NUMBERS = 16;
+const IN_NUMBERS = 15;
 const OUT_STRINGS = 7;
-const OUT_NUMBERS = 9 + DOMAINS.length;
+/** Six scalars (style, CoT, top domain, flags, prompt length, temperature), then the domain scores. */
+const DOMAIN_AT = 6;
+const OUT_NUMBERS = DOMAIN_AT + DOMAINS.length;
 const MINHASH = MINHASH_SIZE;
 
 const num = (x: number | undefined): number => (x === undefined ? NaN : x);
@@ -52,7 +54,6 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
         num(p.topLogprobs),
         (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0),
         num(p.thinkingBudget),
-        0,
       ],
       i * IN_NUMBERS,
     );
@@ -115,7 +116,7 @@ export function packSignals(signals: readonly RequestSignals[]): PackedSignals {
     numbers[o + 3] = (s.template.templated ? 1 : 0) | (s.followUp ? 2 : 0) | (s.params.logitExtraction ? 4 : 0) | (s.params.multiSample ? 8 : 0) | (s.params.maxTokensAtCeiling ? 16 : 0) | (s.systemPromptHash === null ? 32 : 0) | (s.toolSchemaHash === null ? 64 : 0);
     numbers[o + 4] = s.promptChars;
     numbers[o + 5] = s.params.temperature ?? NaN;
-    DOMAINS.forEach((d, k) => (numbers[o + 9 + k] = s.domains[d]));
+    DOMAINS.forEach((d, k) => (numbers[o + DOMAIN_AT + k] = s.domains[d]));
     minhash.set(s.template.minhash, i * MINHASH);
   });
   return { strings, numbers, minhash };
@@ -129,7 +130,7 @@ export function unpackSignals(packed: PackedSignals): RequestSignals[] {
     const s = (k: number): string => strings[i * OUT_STRINGS + k] as string;
     const flags = numbers[o + 3] as number;
     const domains = {} as Record<Domain, number>;
-    DOMAINS.forEach((d, k) => (domains[d] = numbers[o + 9 + k] as number));
+    DOMAINS.forEach((d, k) => (domains[d] = numbers[o + DOMAIN_AT + k] as number));
     const temperature = numbers[o + 5] as number;
     out.push({
       extractionStyle: numbers[o] as number,
