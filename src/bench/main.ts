@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     line("floor: gunzip + JSON.parse", floor, mb(huntFile));
     const hunt = measure("hunt", huntFile);
     line("hunt (all levels, time-ordered)", hunt, mb(huntFile), `${((hunt.items / hunt.seconds / (floor.items / floor.seconds)) * 100).toFixed(1)}% of floor`);
-    rows.push("", `Hunt live heap after a full GC, by exchanges read: ${String(hunt.heap)}`, "");
+    rows.push("", `Hunt live heap after a full GC, by exchanges read: ${String(hunt.heap)}`, "", `Hunt threads busy: ${String(hunt.busy)}`, "");
   }
   const gatewayRows = !only || only === "gateway" ? await benchGateway(gz) : [];
   process.stdout.write(

@@ -122,11 +122,15 @@ export function blankExchange(overrides: Partial<Exchange> = {}): Exchange {
 
 /** Later facts win, but an absent or empty field never erases a known one. */
 export function mergeMeta(base: AccountMeta | null, update: AccountMeta): AccountMeta {
-  const out: AccountMeta = { ...(base ?? {}) };
+  // `base` itself comes back when the update changes nothing (the usual case: every exchange repeats
+  // its account's meta), so callers must treat the result as read-only; none writes to it.
+  let out: AccountMeta | null = null;
   for (const [k, v] of Object.entries(update) as Array<[keyof AccountMeta, AccountMeta[keyof AccountMeta]]>) {
-    if (v !== undefined && v !== null && v !== "") (out as Record<string, unknown>)[k] = v;
+    if (v === undefined || v === null || v === "" || (base !== null && base[k] === v)) continue;
+    out ??= { ...(base ?? {}) };
+    (out as Record<string, unknown>)[k] = v;
   }
-  return out;
+  return out ?? base ?? {};
 }
 
 /** Milliseconds from the account's creation to `ts`; NaN when the creation time is unknown. */

@@ -26,6 +26,12 @@ export interface AccountFeatures {
   domainShare(d: Domain): number;
 }
 
+/** The UTC hour of a log time, without building a Date per exchange. */
+export function utcHour(ts: number): number {
+  const h = Math.floor(ts / HOUR) % 24;
+  return h < 0 ? h + 24 : h;
+}
+
 /** Normalised entropy of activity over the 24 UTC hours: 1 = round the clock, low = a person's day. */
 export function hourEntropyOf(hours: ArrayLike<number>, total: number): number {
   let h = 0;
@@ -78,7 +84,7 @@ export class AccountState implements AccountFeatures {
     if (ex.turnCount <= 1) this.singleTurn++;
     if (s.params.logitExtraction || s.params.multiSample) this.logitRequests++;
     DOMAINS.forEach((d, i) => (this.domainCounts[i] = (this.domainCounts[i] as number) + s.domains[d]));
-    this.hours[new Date(ex.ts).getUTCHours()]! += 1;
+    this.hours[utcHour(ex.ts)]! += 1;
     const c = ex.client;
     if (c.ip) {
       if (this.slash24s.size < MAX_TRACKED) this.slash24s.add(slash24(c.ip));

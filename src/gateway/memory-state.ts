@@ -1,3 +1,4 @@
+import { utcHour } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -115,7 +116,7 @@ export class MemoryState implements GatewayState {
       c.styleSum += o.style;
       if (o.singleTurn) c.singleTurn++;
       if (o.logit) c.logitRequests++;
-      const hour = new Date(o.ts).getUTCHours();
+      const hour = utcHour(o.ts);
       c.hours[hour] = (c.hours[hour] ?? 0) + 1;
       o.domains.forEach((v, i) => (c.domains[i] = (c.domains[i] ?? 0) + v));
       if (o.slash24 !== null && g.slash24s.size < MAX_DISTINCT) g.slash24s.add(o.slash24);

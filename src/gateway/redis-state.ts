@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { ServiceError } from "../core/index.js";
-import { DOMAINS } from "../detect/index.js";
+import { DOMAINS, utcHour } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -157,7 +157,7 @@ export class RedisState implements GatewayState {
       if (o.style > 0) p.hincrbyfloat(k.hash, "style", o.style);
       if (o.singleTurn) p.hincrby(k.hash, "single", 1);
       if (o.logit) p.hincrby(k.hash, "logit", 1);
-      p.hincrby(k.hash, `h${new Date(o.ts).getUTCHours()}`, 1);
+      p.hincrby(k.hash, `h${utcHour(o.ts)}`, 1);
       o.domains.forEach((v, i) => {
         if (v > 0) p.hincrbyfloat(k.hash, `d${i}`, v);
       });

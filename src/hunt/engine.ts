@@ -108,7 +108,7 @@ export class DetectionEngine implements HuntEngine {
 
   /** What the engine holds, for memory accounting: it should follow accounts, not exchanges. */
   stats(): { accounts: number; linkKeys: number; familyMemberships: number } {
-    return { accounts: this.accounts.size, linkKeys: this.links.keys.size, familyMemberships: this.links.familyMemberships };
+    return { accounts: this.accounts.size, linkKeys: this.links.size, familyMemberships: this.links.familyMemberships };
   }
 
   observe(batch: readonly Exchange[], signals?: readonly RequestSignals[]): void {
@@ -195,9 +195,11 @@ export class DetectionEngine implements HuntEngine {
 
   /** Flag on the first request that carries an identifier of an already-flagged cluster. */
   private checkTaint(ex: Exchange, st: AccountState, s: RequestSignals, touched: LinkKey[], covered: boolean): void {
-    const youngUnverified = st.meta.verified !== true && accountAgeAt(st.meta, ex.ts) < 7 * DAY;
     const ip = ex.client.ip;
     const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
+    // Nearly every request touches nothing of a flagged cluster: decide that before reading the account's age.
+    if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;
+    const youngUnverified = st.meta.verified !== true && accountAgeAt(st.meta, ex.ts) < 7 * DAY;
     if (ip && watchedUntil !== undefined && !covered && youngUnverified) {
       if (watchedUntil >= ex.ts) {
         this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`] });
@@ -259,7 +261,7 @@ export class DetectionEngine implements HuntEngine {
     this.pendingChanges = 0;
     this.lastLouvainAt = now;
     const linkingKeys: LinkKey[] = [];
-    for (const k of this.links.keys.values()) if (LinkIndex.links(k)) linkingKeys.push(k);
+    for (const k of this.links.keys()) if (LinkIndex.links(k)) linkingKeys.push(k);
     this.graph.update(linkingKeys);
     this.lastMemberships = this.graph.memberships;
     this.communities = this.graph.communities();

@@ -39,6 +39,8 @@ export interface HuntResult {
   reportPath: string;
   htmlPath: string;
   quarantinePath: string | null;
+  /** Share of the run each thread was busy (0..1): the main thread (read, order, accounts, clusters) and each signal thread. */
+  busy: { main: number; signals: number[] };
 }
 
 export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
@@ -61,6 +63,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   let firstTs: number | null = null;
   let lastTs: number | null = null;
   const pool = SignalPool.create();
+  const loopAtStart = performance.eventLoopUtilization();
+  let busy!: HuntResult["busy"];
   // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
   const pending: Array<{ batch: Exchange[]; signals: Promise<RequestSignals[]> | null }> = [];
   const consume = async (): Promise<void> => {
@@ -81,6 +85,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       while (pending.length > (pool ? 2 * pool.size : 0)) await consume();
     }
     while (pending.length > 0) await consume();
+    busy = { main: performance.eventLoopUtilization(loopAtStart).utilization, signals: pool?.utilization() ?? [] };
   } finally {
     await quarantine.close();
     await pool?.close();
@@ -104,5 +109,5 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       reasons: [`${report.summary.flagged_accounts} accounts flagged in ${report.summary.clusters} clusters`],
     });
   }
-  return { report, reportPath, htmlPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null };
+  return { report, reportPath, htmlPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null, busy };
 }

@@ -6,7 +6,8 @@ import { DOMAINS, MINHASH_SIZE, type CotEvidence, type Domain, type RequestSigna
  * typed arrays per batch. Structured clone of the object graphs (exchanges out, RequestSignals back)
  * cost about a third as much as computing the signals, on both threads; strings and typed arrays
  * copy in bulk. Written by hand because it is the hot path and the shape is fixed; a round-trip test
- * holds it to the plain objects.
+ * holds it to the plain objects. Unpacked MinHashes are views of the batch's array: whoever keeps
+ * one copies it (the link index does).
  */
 export interface PackedInputs {
   strings: string[];
@@ -28,7 +29,6 @@ const OUT_NUMBERS = DOMAIN_AT + DOMAINS.length;
 const MINHASH = MINHASH_SIZE;
 
 const num = (x: number | undefined): number => (x === undefined ? NaN : x);
-const opt = (x: number): number | undefined => (Number.isNaN(x) ? undefined : x);
 
 /** Only what request signals read: the last user turn, the system prompt, tools, counts and parameters. */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
@@ -37,26 +37,22 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
   batch.forEach((ex, i) => {
     const p = ex.params;
     strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "");
-    numbers.set(
-      [
-        ex.userTurns.length > 0 ? 1 : 0,
-        ex.assistantTurns.length,
-        ex.toolCalls.length,
-        ex.toolResults,
-        ex.media.image,
-        ex.media.audio,
-        ex.media.file,
-        num(p.maxTokens),
-        num(p.temperature),
-        num(p.topP),
-        num(p.n),
-        p.logprobs ? 1 : 0,
-        num(p.topLogprobs),
-        (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0),
-        num(p.thinkingBudget),
-      ],
-      i * IN_NUMBERS,
-    );
+    const o = i * IN_NUMBERS;
+    numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
+    numbers[o + 1] = ex.assistantTurns.length;
+    numbers[o + 2] = ex.toolCalls.length;
+    numbers[o + 3] = ex.toolResults;
+    numbers[o + 4] = ex.media.image;
+    numbers[o + 5] = ex.media.audio;
+    numbers[o + 6] = ex.media.file;
+    numbers[o + 7] = num(p.maxTokens);
+    numbers[o + 8] = num(p.temperature);
+    numbers[o + 9] = num(p.topP);
+    numbers[o + 10] = num(p.n);
+    numbers[o + 11] = p.logprobs ? 1 : 0;
+    numbers[o + 12] = num(p.topLogprobs);
+    numbers[o + 13] = (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0);
+    numbers[o + 14] = num(p.thinkingBudget);
   });
   return { strings, numbers };
 }
@@ -69,15 +65,13 @@ export function unpackInputs(packed: PackedInputs): Exchange[] {
     const s = (k: number): string => strings[i * IN_STRINGS + k] as string;
     const flags = n(13);
     const params: GenerationParams = { logprobs: n(11) === 1, logitBias: (flags & 1) !== 0, stream: (flags & 2) !== 0, reasoningRequested: (flags & 4) !== 0 };
-    const optional: Array<[keyof GenerationParams, number | undefined]> = [
-      ["maxTokens", opt(n(7))],
-      ["temperature", opt(n(8))],
-      ["topP", opt(n(9))],
-      ["n", opt(n(10))],
-      ["topLogprobs", opt(n(12))],
-      ["thinkingBudget", opt(n(14))],
-    ];
-    for (const [k, v] of optional) if (v !== undefined) (params as unknown as Record<string, number>)[k] = v;
+    // Absent stays absent (not a key holding undefined), as in the exchange that was packed.
+    if (!Number.isNaN(n(7))) params.maxTokens = n(7);
+    if (!Number.isNaN(n(8))) params.temperature = n(8);
+    if (!Number.isNaN(n(9))) params.topP = n(9);
+    if (!Number.isNaN(n(10))) params.n = n(10);
+    if (!Number.isNaN(n(12))) params.topLogprobs = n(12);
+    if (!Number.isNaN(n(14))) params.thinkingBudget = n(14);
     if ((flags & 8) !== 0) params.reasoningEffort = s(3);
     out.push(
       blankExchange({
@@ -138,7 +132,7 @@ export function unpackSignals(packed: PackedSignals): RequestSignals[] {
       cotEvidence: s(5) ? (JSON.parse(s(5)) as CotEvidence[]) : [],
       domains,
       topDomain: DOMAINS[numbers[o + 2] as number] as Domain,
-      template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: JSON.parse(s(2)) as string[], minhash: minhash.slice(i * MINHASH, (i + 1) * MINHASH) },
+      template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: JSON.parse(s(2)) as string[], minhash: minhash.subarray(i * MINHASH, (i + 1) * MINHASH) },
       systemPromptHash: (flags & 32) !== 0 ? null : s(3),
       toolSchemaHash: (flags & 64) !== 0 ? null : s(4),
       params: {

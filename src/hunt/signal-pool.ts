@@ -46,6 +46,11 @@ export class SignalPool {
     return this.#workers.length;
   }
 
+  /** Share of wall time each signal thread has been busy since it started (0..1): which side bounds the hunt. */
+  utilization(): number[] {
+    return this.#workers.map((w) => w.performance.eventLoopUtilization().utilization);
+  }
+
   compute(batch: readonly Exchange[]): Promise<RequestSignals[]> {
     const seq = this.#seq++;
     // Only what request signals read travels to the thread (see signal-codec).
