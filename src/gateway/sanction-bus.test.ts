@@ -1,8 +1,12 @@
 import { connect } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Sanction } from "../core/index.js";
+import { ServiceError, type Sanction } from "../core/index.js";
+import { loadDefaultModel } from "../detect/index.js";
+import { openStore } from "../store/index.js";
+import { MemoryState } from "./memory-state.js";
 import { NatsSanctionBus } from "./nats-sanction-bus.js";
-import { MemorySanctionBus } from "./sanction-bus.js";
+import { MemorySanctionBus, type SanctionBus } from "./sanction-bus.js";
+import { createGateway } from "./server.js";
 import { sanctionBusContract } from "./testing/sanction-bus-contract.js";
 
 const url = process.env.HYDRASENTRY_TEST_NATS ?? "nats://127.0.0.1:4222";
@@ -54,4 +58,34 @@ afterAll(async () => {
   const jsm = await nc.jetstreamManager();
   for (const s of streams) await jsm.streams.delete(s).catch(() => false);
   await nc.close();
+});
+
+describe("a gateway whose sanction bus cannot subscribe", () => {
+  it("fails to start without having started its view refresher or policy watcher", async () => {
+    const store = await openStore(":memory:");
+    const reads: string[] = [];
+    // The real store, with its view-refresh reads counted: they are the refresher's first act.
+    const counted = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (prop === "listAccountVerdicts" || prop === "listClusters" || prop === "listSanctions") reads.push(prop);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const unreachable: SanctionBus = {
+      backend: "nats",
+      rejected: 0,
+      publish: async () => {},
+      subscribe: async () => {
+        throw new ServiceError("NATS", "nats://127.0.0.1:1", new Error("connection refused"));
+      },
+      close: async () => {},
+    };
+    await expect(createGateway({ store: counted, state: new MemoryState(), model: loadDefaultModel(), sanctionBus: unreachable })).rejects.toThrow(/connection refused/);
+    expect(reads).toEqual([]);
+    await store.close();
+  });
 });

@@ -137,10 +137,28 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const current = (): Policy => policy.current;
   metrics.policyVersion.set({ version: current().version, mode: current().mode }, 1);
   await store.appendAudit({ ts: clock(), actor: "gateway", kind: "policy", subject: opts.policyPath ?? "default", action: "policy.load", reasons: [current().mode], policyVersion: current().version });
-  policy.watch();
-
   const view = new DetectionView(store, { refreshMs: opts.viewRefreshMs });
-  await view.start();
+  // The bus first, so that if it is unreachable no watcher or refresh timer is left running for an
+  // embedding caller to clean up. It replays the last refresh interval too, so nothing decided while
+  // this replica was starting is missed.
+  const busSubscription = opts.sanctionBus
+    ? await opts.sanctionBus.subscribe(
+        (s) => {
+          if (!view.apply(s)) return;
+          metrics.busSanctions.inc({ action: s.action, active: String(s.active) });
+          // Kept in this replica's store too, so the view's next refresh agrees (an upsert: shared stores are unaffected).
+          void store.putSanction(s).catch(() => metrics.auditErrors.inc());
+        },
+        { sinceMs: clock() - (opts.viewRefreshMs ?? 5_000) - 60_000 },
+      )
+    : null;
+  try {
+    await view.start();
+  } catch (err) {
+    await busSubscription?.stop();
+    throw err;
+  }
+  policy.watch();
   const gatekeeper = new Gatekeeper({
     store,
     state: opts.state,
@@ -154,18 +172,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     sanctionBus: opts.sanctionBus,
     onBusError: () => metrics.busErrors.inc(),
   });
-  // Replays the last refresh interval too, so nothing decided while this replica was starting is missed.
-  const busSubscription = opts.sanctionBus
-    ? await opts.sanctionBus.subscribe(
-        (s) => {
-          if (!view.apply(s)) return;
-          metrics.busSanctions.inc({ action: s.action, active: String(s.active) });
-          // Kept in this replica's store too, so the view's next refresh agrees (an upsert: shared stores are unaffected).
-          void store.putSanction(s).catch(() => metrics.auditErrors.inc());
-        },
-        { sinceMs: clock() - (opts.viewRefreshMs ?? 5_000) - 60_000 },
-      )
-    : null;
   const upstream = opts.upstream ? new Upstream({ url: opts.upstream, timeoutMs: opts.upstreamTimeoutMs }) : null;
   const secret = opts.secret ?? randomBytes(32).toString("hex");
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
