@@ -111,8 +111,8 @@ export class DetectionEngine implements HuntEngine {
     return { accounts: this.accounts.size, linkKeys: this.links.size, familyMemberships: this.links.familyMemberships };
   }
 
-  observe(batch: readonly Exchange[], signals?: readonly RequestSignals[]): void {
-    batch.forEach((ex, i) => this.observeOne(ex, signals?.[i]));
+  observe(batch: readonly Exchange[], signalOf?: (i: number) => RequestSignals): void {
+    for (let i = 0; i < batch.length; i++) this.observeOne(batch[i] as Exchange, signalOf?.(i));
   }
 
   private state(ex: Exchange): AccountState {

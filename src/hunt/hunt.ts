@@ -14,12 +14,13 @@ import {
 import { accountsCsv, buildReportJson, reportHtml, type HuntReportJson } from "../report/index.js";
 import type { Store } from "../store/index.js";
 import type { RequestSignals } from "../detect/index.js";
+import { unpackSignal, type PackedSignals } from "./signal-codec.js";
 import { SignalPool } from "./signal-pool.js";
 
 /** What the hunt's detection engine must offer: fed in time order, asked for verdicts at the end. */
 export interface HuntEngine {
-  /** `signals`, when given, are the batch's request signals computed elsewhere (the signal pool). */
-  observe(batch: readonly Exchange[], signals?: readonly RequestSignals[]): void;
+  /** `signalOf(i)`, when given, returns the request signals of `batch[i]` computed elsewhere (the signal pool). */
+  observe(batch: readonly Exchange[], signalOf?: (i: number) => RequestSignals): void;
   finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] };
 }
 
@@ -66,7 +67,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const loopAtStart = performance.eventLoopUtilization();
   let busy!: HuntResult["busy"];
   // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
-  const pending: Array<{ batch: Exchange[]; signals: Promise<RequestSignals[]> | null }> = [];
+  const pending: Array<{ batch: Exchange[]; signals: Promise<PackedSignals> | null }> = [];
   const consume = async (): Promise<void> => {
     const next = pending.shift();
     if (!next) return;
@@ -75,7 +76,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     const tail = batch[batch.length - 1] as Exchange;
     if (firstTs === null || head.ts < firstTs) firstTs = head.ts;
     if (lastTs === null || tail.ts > lastTs) lastTs = tail.ts;
-    engine.observe(batch, next.signals ? await next.signals : undefined);
+    const packed = next.signals ? await next.signals : null;
+    engine.observe(batch, packed ? (i) => unpackSignal(packed, i) : undefined);
     if (opts.store) await opts.store.putExchanges(batch);
     opts.onExchanges?.(batch.length);
   };

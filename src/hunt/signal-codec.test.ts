@@ -3,7 +3,7 @@ import type { Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
 import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { makeExchange } from "../testing/exchanges.js";
-import { packInputs, packSignals, unpackInputs, unpackSignals } from "./signal-codec.js";
+import { inputCount, packInputs, SignalPacker, signalCount, unpackInput, unpackSignal } from "./signal-codec.js";
 
 const model = loadDefaultModel();
 
@@ -33,9 +33,15 @@ describe("signal transport between the hunt's threads", () => {
     const exchanges = varied();
     expect(exchanges.length).toBeGreaterThan(100);
     const direct = exchanges.map((ex) => requestSignals(ex, model));
-    const viaInputs = unpackInputs(packInputs(exchanges)).map((ex) => requestSignals(ex, model));
+    const inputs = packInputs(exchanges);
+    expect(inputCount(inputs)).toBe(exchanges.length);
+    const viaInputs = exchanges.map((_, i) => requestSignals(unpackInput(inputs, i), model));
     expect(viaInputs).toEqual(direct);
-    expect(unpackSignals(packSignals(direct))).toEqual(direct);
+    const packer = new SignalPacker(direct.length);
+    direct.forEach((s, i) => packer.put(i, s));
+    const packed = packer.packed();
+    expect(signalCount(packed)).toBe(direct.length);
+    expect(direct.map((_, i) => unpackSignal(packed, i))).toEqual(direct);
     // The sample exercises every optional part of the record.
     expect(direct.some((s) => s.cotEvidence.length > 0)).toBe(true);
     expect(direct.some((s) => s.params.reasons.length > 0 && s.params.temperature === 0)).toBe(true);

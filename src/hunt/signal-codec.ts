@@ -57,44 +57,55 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
   return { strings, numbers };
 }
 
-export function unpackInputs(packed: PackedInputs): Exchange[] {
-  const { strings, numbers } = packed;
-  const out: Exchange[] = [];
-  for (let i = 0; i * IN_NUMBERS < numbers.length; i++) {
-    const n = (k: number): number => numbers[i * IN_NUMBERS + k] as number;
-    const s = (k: number): string => strings[i * IN_STRINGS + k] as string;
-    const flags = n(13);
-    const params: GenerationParams = { logprobs: n(11) === 1, logitBias: (flags & 1) !== 0, stream: (flags & 2) !== 0, reasoningRequested: (flags & 4) !== 0 };
-    // Absent stays absent (not a key holding undefined), as in the exchange that was packed.
-    if (!Number.isNaN(n(7))) params.maxTokens = n(7);
-    if (!Number.isNaN(n(8))) params.temperature = n(8);
-    if (!Number.isNaN(n(9))) params.topP = n(9);
-    if (!Number.isNaN(n(10))) params.n = n(10);
-    if (!Number.isNaN(n(12))) params.topLogprobs = n(12);
-    if (!Number.isNaN(n(14))) params.thinkingBudget = n(14);
-    if ((flags & 8) !== 0) params.reasoningEffort = s(3);
-    out.push(
-      blankExchange({
-        userTurns: n(0) === 1 ? [s(0)] : [],
-        system: s(1),
-        tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],
-        assistantTurns: Array.from({ length: n(1) }, () => ""),
-        toolCalls: Array.from({ length: n(2) }, () => ""),
-        toolResults: n(3),
-        media: { image: n(4), audio: n(5), file: n(6) },
-        params,
-      }),
-    );
-  }
-  return out;
+export function inputCount(packed: PackedInputs): number {
+  return packed.numbers.length / IN_NUMBERS;
 }
 
-export function packSignals(signals: readonly RequestSignals[]): PackedSignals {
-  const strings: string[] = [];
-  const numbers = new Float64Array(signals.length * OUT_NUMBERS);
-  const minhash = new Uint32Array(signals.length * MINHASH);
-  signals.forEach((s, i) => {
-    strings.push(
+/** The i-th exchange of a packed batch, as far as request signals read it. */
+export function unpackInput(packed: PackedInputs, i: number): Exchange {
+  const { strings, numbers } = packed;
+  const n = (k: number): number => numbers[i * IN_NUMBERS + k] as number;
+  const s = (k: number): string => strings[i * IN_STRINGS + k] as string;
+  const flags = n(13);
+  const params: GenerationParams = { logprobs: n(11) === 1, logitBias: (flags & 1) !== 0, stream: (flags & 2) !== 0, reasoningRequested: (flags & 4) !== 0 };
+  // Absent stays absent (not a key holding undefined), as in the exchange that was packed.
+  if (!Number.isNaN(n(7))) params.maxTokens = n(7);
+  if (!Number.isNaN(n(8))) params.temperature = n(8);
+  if (!Number.isNaN(n(9))) params.topP = n(9);
+  if (!Number.isNaN(n(10))) params.n = n(10);
+  if (!Number.isNaN(n(12))) params.topLogprobs = n(12);
+  if (!Number.isNaN(n(14))) params.thinkingBudget = n(14);
+  if ((flags & 8) !== 0) params.reasoningEffort = s(3);
+  return blankExchange({
+    userTurns: n(0) === 1 ? [s(0)] : [],
+    system: s(1),
+    tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],
+    assistantTurns: Array.from({ length: n(1) }, () => ""),
+    toolCalls: Array.from({ length: n(2) }, () => ""),
+    toolResults: n(3),
+    media: { image: n(4), audio: n(5), file: n(6) },
+    params,
+  });
+}
+
+/**
+ * Packs signals one at a time as they are computed: a batch's RequestSignals never all exist at once,
+ * so they die young instead of surviving garbage collections (which made the signal thread's
+ * collections several times dearer).
+ */
+export class SignalPacker {
+  readonly #strings: string[] = [];
+  readonly #numbers: Float64Array<ArrayBuffer>;
+  readonly #minhash: Uint32Array<ArrayBuffer>;
+
+  constructor(count: number) {
+    this.#numbers = new Float64Array(count * OUT_NUMBERS);
+    this.#minhash = new Uint32Array(count * MINHASH);
+  }
+
+  /** Signals must be put in order, i = 0, 1, 2, … */
+  put(i: number, s: RequestSignals): void {
+    this.#strings.push(
       s.template.exact,
       s.template.masked,
       JSON.stringify(s.template.frames),
@@ -103,6 +114,7 @@ export function packSignals(signals: readonly RequestSignals[]): PackedSignals {
       s.cotEvidence.length > 0 ? JSON.stringify(s.cotEvidence) : "",
       s.params.reasons.length > 0 ? JSON.stringify(s.params.reasons) : "",
     );
+    const numbers = this.#numbers;
     const o = i * OUT_NUMBERS;
     numbers[o] = s.extractionStyle;
     numbers[o + 1] = s.cotElicitation;
@@ -110,41 +122,45 @@ export function packSignals(signals: readonly RequestSignals[]): PackedSignals {
     numbers[o + 3] = (s.template.templated ? 1 : 0) | (s.followUp ? 2 : 0) | (s.params.logitExtraction ? 4 : 0) | (s.params.multiSample ? 8 : 0) | (s.params.maxTokensAtCeiling ? 16 : 0) | (s.systemPromptHash === null ? 32 : 0) | (s.toolSchemaHash === null ? 64 : 0);
     numbers[o + 4] = s.promptChars;
     numbers[o + 5] = s.params.temperature ?? NaN;
-    DOMAINS.forEach((d, k) => (numbers[o + DOMAIN_AT + k] = s.domains[d]));
-    minhash.set(s.template.minhash, i * MINHASH);
-  });
-  return { strings, numbers, minhash };
+    for (let k = 0; k < DOMAINS.length; k++) numbers[o + DOMAIN_AT + k] = s.domains[DOMAINS[k] as Domain];
+    this.#minhash.set(s.template.minhash, i * MINHASH);
+  }
+
+  packed(): PackedSignals {
+    return { strings: this.#strings, numbers: this.#numbers, minhash: this.#minhash };
+  }
 }
 
-export function unpackSignals(packed: PackedSignals): RequestSignals[] {
+export function signalCount(packed: PackedSignals): number {
+  return packed.numbers.length / OUT_NUMBERS;
+}
+
+/** The i-th signals of a packed batch; unpacked when the engine reaches that exchange, for the same reason as SignalPacker. */
+export function unpackSignal(packed: PackedSignals, i: number): RequestSignals {
   const { strings, numbers, minhash } = packed;
-  const out: RequestSignals[] = [];
-  for (let i = 0; i * OUT_NUMBERS < numbers.length; i++) {
-    const o = i * OUT_NUMBERS;
-    const s = (k: number): string => strings[i * OUT_STRINGS + k] as string;
-    const flags = numbers[o + 3] as number;
-    const domains = {} as Record<Domain, number>;
-    DOMAINS.forEach((d, k) => (domains[d] = numbers[o + DOMAIN_AT + k] as number));
-    const temperature = numbers[o + 5] as number;
-    out.push({
-      extractionStyle: numbers[o] as number,
-      cotElicitation: numbers[o + 1] as number,
-      cotEvidence: s(5) ? (JSON.parse(s(5)) as CotEvidence[]) : [],
-      domains,
-      topDomain: DOMAINS[numbers[o + 2] as number] as Domain,
-      template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: JSON.parse(s(2)) as string[], minhash: minhash.subarray(i * MINHASH, (i + 1) * MINHASH) },
-      systemPromptHash: (flags & 32) !== 0 ? null : s(3),
-      toolSchemaHash: (flags & 64) !== 0 ? null : s(4),
-      params: {
-        logitExtraction: (flags & 4) !== 0,
-        multiSample: (flags & 8) !== 0,
-        maxTokensAtCeiling: (flags & 16) !== 0,
-        temperature: Number.isNaN(temperature) ? null : temperature,
-        reasons: s(6) ? (JSON.parse(s(6)) as string[]) : [],
-      },
-      followUp: (flags & 2) !== 0,
-      promptChars: numbers[o + 4] as number,
-    });
-  }
-  return out;
+  const o = i * OUT_NUMBERS;
+  const s = (k: number): string => strings[i * OUT_STRINGS + k] as string;
+  const flags = numbers[o + 3] as number;
+  const domains = {} as Record<Domain, number>;
+  for (let k = 0; k < DOMAINS.length; k++) domains[DOMAINS[k] as Domain] = numbers[o + DOMAIN_AT + k] as number;
+  const temperature = numbers[o + 5] as number;
+  return {
+    extractionStyle: numbers[o] as number,
+    cotElicitation: numbers[o + 1] as number,
+    cotEvidence: s(5) ? (JSON.parse(s(5)) as CotEvidence[]) : [],
+    domains,
+    topDomain: DOMAINS[numbers[o + 2] as number] as Domain,
+    template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: JSON.parse(s(2)) as string[], minhash: minhash.subarray(i * MINHASH, (i + 1) * MINHASH) },
+    systemPromptHash: (flags & 32) !== 0 ? null : s(3),
+    toolSchemaHash: (flags & 64) !== 0 ? null : s(4),
+    params: {
+      logitExtraction: (flags & 4) !== 0,
+      multiSample: (flags & 8) !== 0,
+      maxTokensAtCeiling: (flags & 16) !== 0,
+      temperature: Number.isNaN(temperature) ? null : temperature,
+      reasons: s(6) ? (JSON.parse(s(6)) as string[]) : [],
+    },
+    followUp: (flags & 2) !== 0,
+    promptChars: numbers[o + 4] as number,
+  };
 }

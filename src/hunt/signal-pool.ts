@@ -1,8 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Exchange } from "../core/index.js";
-import type { RequestSignals } from "../detect/index.js";
-import { packInputs, unpackSignals, type PackedSignals } from "./signal-codec.js";
+import { packInputs, type PackedSignals } from "./signal-codec.js";
 
 /**
  * Request signals for the hunt on worker threads, so that the main thread parses, orders and runs
@@ -11,7 +10,7 @@ import { packInputs, unpackSignals, type PackedSignals } from "./signal-codec.js
  */
 export class SignalPool {
   readonly #workers: Worker[];
-  readonly #waits = new Map<number, { resolve: (s: RequestSignals[]) => void; reject: (e: Error) => void }>();
+  readonly #waits = new Map<number, { resolve: (s: PackedSignals) => void; reject: (e: Error) => void }>();
   #seq = 0;
 
   private constructor(size: number) {
@@ -21,7 +20,7 @@ export class SignalPool {
       w.on("message", (m: { seq: number; signals: PackedSignals }) => {
         const wait = this.#waits.get(m.seq);
         this.#waits.delete(m.seq);
-        wait?.resolve(unpackSignals(m.signals));
+        wait?.resolve(m.signals);
       });
       w.on("error", (err) => {
         for (const wait of this.#waits.values()) wait.reject(err);
@@ -51,7 +50,8 @@ export class SignalPool {
     return this.#workers.map((w) => w.performance.eventLoopUtilization().utilization);
   }
 
-  compute(batch: readonly Exchange[]): Promise<RequestSignals[]> {
+  /** The batch's signals, still packed: the engine unpacks each as it reaches its exchange (see unpackSignal). */
+  compute(batch: readonly Exchange[]): Promise<PackedSignals> {
     const seq = this.#seq++;
     // Only what request signals read travels to the thread (see signal-codec).
     const inputs = packInputs(batch);
