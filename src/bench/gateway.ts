@@ -57,8 +57,22 @@ interface Run {
   p90: number;
   p99: number;
   non2xx: number;
+  statuses: Record<number, number>;
   errors: number;
 }
+
+/** autocannon's per-status counts, non-2xx only. */
+function non2xxOf(stats: Record<string, { count: number }>): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const [code, { count }] of Object.entries(stats)) if (!code.startsWith("2")) out[Number(code)] = count;
+  return out;
+}
+
+/** " (429×170, 403×12)": which refusals the policy made, so they are not mistaken for failures. */
+const statusList = (statuses: Record<number, number>): string => {
+  const parts = Object.entries(statuses).map(([code, n]) => `${code}×${n}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+};
 
 /** Percentile of sorted latencies (ms). */
 const pct = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -100,6 +114,7 @@ async function cannon(url: string, samples: Sample[] | null, decisionBodies: str
     p90: pct(sorted, 0.9),
     p99: pct(sorted, 0.99),
     non2xx: result.non2xx,
+    statuses: non2xxOf((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}),
     errors: result.errors + result.timeouts,
   };
 }
@@ -116,7 +131,7 @@ async function paced(url: string, samples: Sample[], rate: number, seconds: numb
       return { path: s.path, headers: { "content-type": "application/json", "x-hydra-account": s.account }, body: s.body };
     },
   });
-  return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, errors: r.errors };
+  return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, statuses: r.statuses, errors: r.errors };
 }
 
 /** The gateway's own overhead quantiles (arrival → upstream call) over the run just finished (a 10 s window). */
@@ -135,7 +150,7 @@ export async function benchGateway(gz: string): Promise<string[]> {
   const gw = await startChild("gateway", [String(stub.port)]);
   const rows: string[] = [];
   const fmt = (name: string, r: Run, note = ""): string =>
-    `| ${name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${r.errors} | ${note} |`;
+    `| ${name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx}${statusList(r.statuses)} | ${r.errors} | ${note} |`;
   const say = (row: string): void => {
     rows.push(row);
     process.stderr.write(`bench: ${row}\n`);

@@ -20,6 +20,8 @@ export interface PacedResult {
   /** Sorted latencies in ms. */
   latencies: Float64Array;
   non2xx: number;
+  /** Count per non-2xx status code: policy refusals (429, 403) read differently from failures (5xx). */
+  statuses: Record<number, number>;
   errors: number;
 }
 
@@ -31,6 +33,7 @@ export async function pacedLoad(opts: { url: string; rate: number; seconds: numb
   const interval = 1000 / opts.rate;
   const times: number[] = [];
   let non2xx = 0;
+  const statuses: Record<number, number> = {};
   let errors = 0;
   let sent = 0;
   let outstanding = 0;
@@ -46,7 +49,10 @@ export async function pacedLoad(opts: { url: string; rate: number; seconds: numb
       outstanding--;
       if (!ok) errors++;
       else {
-        if (status < 200 || status >= 300) non2xx++;
+        if (status < 200 || status >= 300) {
+          non2xx++;
+          statuses[status] = (statuses[status] ?? 0) + 1;
+        }
         times.push(performance.now() - sentAt);
       }
       if (sent === total && outstanding === 0) finished();
@@ -80,5 +86,5 @@ export async function pacedLoad(opts: { url: string; rate: number; seconds: numb
   if (outstanding > 0) await allDone;
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
-  return { sent, completed: times.length, rps: times.length / seconds, latencies: Float64Array.from(times).sort(), non2xx, errors };
+  return { sent, completed: times.length, rps: times.length / seconds, latencies: Float64Array.from(times).sort(), non2xx, statuses, errors };
 }
