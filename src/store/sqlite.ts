@@ -58,7 +58,7 @@ export class SqliteStore implements Store {
       throw new StoreError(`cannot open SQLite store at ${path}: ${(err as Error).message}`, { path }, err);
     }
     if (opts.writerThread && path !== ":memory:") this.startWriter();
-    this.insertExchange = this.db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
+    this.insertExchange = this.statement("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
     this.insertMany = this.db.transaction((batch: readonly Exchange[], lines?: readonly string[]) => {
       let added = 0;
       batch.forEach((ex, i) => {
@@ -67,6 +67,18 @@ export class SqliteStore implements Store {
       });
       return added;
     });
+  }
+
+  /** Statements by SQL text, prepared once: SQLite's prepare parses and plans the SQL, which cost more than many of these queries. */
+  readonly #statements = new Map<string, Database.Statement>();
+
+  private statement(sql: string): Database.Statement {
+    let st = this.#statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.#statements.set(sql, st);
+    }
+    return st;
   }
 
   private startWriter(): void {
@@ -113,13 +125,13 @@ export class SqliteStore implements Store {
   }
 
   async countExchanges(): Promise<number> {
-    return (this.db.prepare("SELECT count(*) AS n FROM exchanges").get() as { n: number }).n;
+    return (this.statement("SELECT count(*) AS n FROM exchanges").get() as { n: number }).n;
   }
 
   async *exchangesInTimeOrder(pageSize = 5000): AsyncGenerator<Exchange[]> {
     type Row = { id: string; ts: number; fmt: string; body: string };
-    const first = this.db.prepare("SELECT id, ts, fmt, body FROM exchanges ORDER BY ts, id LIMIT ?");
-    const next = this.db.prepare("SELECT id, ts, fmt, body FROM exchanges WHERE (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?");
+    const first = this.statement("SELECT id, ts, fmt, body FROM exchanges ORDER BY ts, id LIMIT ?");
+    const next = this.statement("SELECT id, ts, fmt, body FROM exchanges WHERE (ts, id) > (?, ?) ORDER BY ts, id LIMIT ?");
     let rows = first.all(pageSize) as Row[];
     while (rows.length > 0) {
       yield rows.map((r) => decodeBody(r.fmt, r.body));
@@ -133,8 +145,8 @@ export class SqliteStore implements Store {
       await this.toWriter(this.writer, { meta: rows });
       return;
     }
-    const get = this.db.prepare("SELECT meta FROM account_meta WHERE account = ?");
-    const put = this.db.prepare("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
+    const get = this.statement("SELECT meta FROM account_meta WHERE account = ?");
+    const put = this.statement("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
     this.db.transaction(() => {
       for (const { account, meta } of rows) {
         const prev = get.get(account) as { meta: string } | undefined;
@@ -144,19 +156,19 @@ export class SqliteStore implements Store {
   }
 
   async getAccountMeta(account: string): Promise<AccountMeta | null> {
-    const row = this.db.prepare("SELECT meta FROM account_meta WHERE account = ?").get(account) as { meta: string } | undefined;
+    const row = this.statement("SELECT meta FROM account_meta WHERE account = ?").get(account) as { meta: string } | undefined;
     return row ? (JSON.parse(row.meta) as AccountMeta) : null;
   }
 
   async putAccountVerdicts(rows: readonly AccountVerdict[]): Promise<void> {
-    const put = this.db.prepare("INSERT OR REPLACE INTO account_verdicts (account, flagged, body) VALUES (?, ?, ?)");
+    const put = this.statement("INSERT OR REPLACE INTO account_verdicts (account, flagged, body) VALUES (?, ?, ?)");
     this.db.transaction(() => {
       for (const v of rows) put.run(v.account, v.flagged ? 1 : 0, JSON.stringify(v));
     })();
   }
 
   async getAccountVerdict(account: string): Promise<AccountVerdict | null> {
-    const row = this.db.prepare("SELECT body FROM account_verdicts WHERE account = ?").get(account) as { body: string } | undefined;
+    const row = this.statement("SELECT body FROM account_verdicts WHERE account = ?").get(account) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as AccountVerdict) : null;
   }
 
@@ -164,38 +176,38 @@ export class SqliteStore implements Store {
     const sql = opts.flaggedOnly
       ? "SELECT body FROM account_verdicts WHERE flagged = 1 ORDER BY account"
       : "SELECT body FROM account_verdicts ORDER BY account";
-    return (this.db.prepare(sql).all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as AccountVerdict);
+    return (this.statement(sql).all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as AccountVerdict);
   }
 
   async replaceClusters(rows: readonly ClusterVerdict[]): Promise<void> {
-    const put = this.db.prepare("INSERT INTO clusters (id, body) VALUES (?, ?)");
+    const put = this.statement("INSERT INTO clusters (id, body) VALUES (?, ?)");
     this.db.transaction(() => {
-      this.db.prepare("DELETE FROM clusters").run();
+      this.statement("DELETE FROM clusters").run();
       for (const c of rows) put.run(c.id, JSON.stringify(c));
     })();
   }
 
   async listClusters(): Promise<ClusterVerdict[]> {
-    return (this.db.prepare("SELECT body FROM clusters ORDER BY id").all() as Array<{ body: string }>).map(
+    return (this.statement("SELECT body FROM clusters ORDER BY id").all() as Array<{ body: string }>).map(
       (r) => JSON.parse(r.body) as ClusterVerdict,
     );
   }
 
   async appendAudit(entry: AuditEntry): Promise<number> {
-    const info = this.db.prepare("INSERT INTO audit (ts, body) VALUES (?, ?)").run(entry.ts, JSON.stringify(entry));
+    const info = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)").run(entry.ts, JSON.stringify(entry));
     return Number(info.lastInsertRowid);
   }
 
   async listAudit(opts: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEntry[]> {
-    const rows = this.db
-      .prepare("SELECT seq, body FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")
+    const rows = this
+      .statement("SELECT seq, body FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")
       .all(opts.afterSeq ?? 0, opts.limit ?? 1000) as Array<{ seq: number; body: string }>;
     return rows.map((r) => ({ ...(JSON.parse(r.body) as AuditEntry), seq: r.seq }));
   }
 
   async putIntel(record: Omit<IntelRecord, "addedAt">, addedAt = Date.now()): Promise<boolean> {
-    const info = this.db
-      .prepare("INSERT OR IGNORE INTO intel (id, modified, type, added_at, source, body) VALUES (?, ?, ?, ?, ?, ?)")
+    const info = this
+      .statement("INSERT OR IGNORE INTO intel (id, modified, type, added_at, source, body) VALUES (?, ?, ?, ?, ?, ?)")
       .run(record.id, record.modified, record.type, addedAt, record.source, JSON.stringify(record.object));
     return info.changes > 0;
   }
@@ -216,8 +228,8 @@ export class SqliteStore implements Store {
       params.push(...query.sources);
     }
     params.push(query.limit ?? 1000);
-    const rows = this.db
-      .prepare(`SELECT id, modified, type, added_at, source, body FROM intel WHERE ${where.join(" AND ")} ORDER BY added_at, id, modified LIMIT ?`)
+    const rows = this
+      .statement(`SELECT id, modified, type, added_at, source, body FROM intel WHERE ${where.join(" AND ")} ORDER BY added_at, id, modified LIMIT ?`)
       .all(...params) as Array<{ id: string; modified: string; type: string; added_at: number; source: string; body: string }>;
     return rows.map((r) => ({
       id: r.id,
@@ -230,53 +242,53 @@ export class SqliteStore implements Store {
   }
 
   async putSanction(x: Sanction): Promise<void> {
-    this.db
-      .prepare("INSERT OR REPLACE INTO sanctions (scope, subject, action, active, body) VALUES (?, ?, ?, ?, ?)")
+    this
+      .statement("INSERT OR REPLACE INTO sanctions (scope, subject, action, active, body) VALUES (?, ?, ?, ?, ?)")
       .run(x.scope, x.subject, x.action, x.active ? 1 : 0, JSON.stringify(x));
   }
 
   async listSanctions(opts: { activeOnly?: boolean } = {}): Promise<Sanction[]> {
     const sql = `SELECT body FROM sanctions ${opts.activeOnly ? "WHERE active = 1" : ""} ORDER BY scope, subject, action`;
-    return (this.db.prepare(sql).all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Sanction);
+    return (this.statement(sql).all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Sanction);
   }
 
   async putAppeal(a: Appeal): Promise<void> {
     try {
-      this.db.prepare("INSERT INTO appeals (id, ts, status, body) VALUES (?, ?, ?, ?)").run(a.id, a.ts, a.status, JSON.stringify(a));
+      this.statement("INSERT INTO appeals (id, ts, status, body) VALUES (?, ?, ?, ?)").run(a.id, a.ts, a.status, JSON.stringify(a));
     } catch (err) {
       throw new StoreError(`appeal ${a.id} already exists`, { id: a.id }, err);
     }
   }
 
   async getAppeal(id: string): Promise<Appeal | null> {
-    const row = this.db.prepare("SELECT body FROM appeals WHERE id = ?").get(id) as { body: string } | undefined;
+    const row = this.statement("SELECT body FROM appeals WHERE id = ?").get(id) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as Appeal) : null;
   }
 
   async listAppeals(opts: { status?: AppealStatus } = {}): Promise<Appeal[]> {
     const rows = opts.status
-      ? this.db.prepare("SELECT body FROM appeals WHERE status = ? ORDER BY ts, id").all(opts.status)
-      : this.db.prepare("SELECT body FROM appeals ORDER BY ts, id").all();
+      ? this.statement("SELECT body FROM appeals WHERE status = ? ORDER BY ts, id").all(opts.status)
+      : this.statement("SELECT body FROM appeals ORDER BY ts, id").all();
     return (rows as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Appeal);
   }
 
   async resolveAppeal(id: string, r: { status: Exclude<AppealStatus, "open">; by: string; note: string; at: number }): Promise<boolean> {
     return this.db.transaction(() => {
-      const row = this.db.prepare("SELECT body FROM appeals WHERE id = ? AND status = 'open'").get(id) as { body: string } | undefined;
+      const row = this.statement("SELECT body FROM appeals WHERE id = ? AND status = 'open'").get(id) as { body: string } | undefined;
       if (!row) return false;
       const next: Appeal = { ...(JSON.parse(row.body) as Appeal), status: r.status, resolvedAt: r.at, resolvedBy: r.by, resolution: r.note };
-      this.db.prepare("UPDATE appeals SET status = ?, body = ? WHERE id = ?").run(r.status, JSON.stringify(next), id);
+      this.statement("UPDATE appeals SET status = ?, body = ? WHERE id = ?").run(r.status, JSON.stringify(next), id);
       return true;
     })();
   }
 
   async getCursor(key: string): Promise<string | null> {
-    const row = this.db.prepare("SELECT value FROM cursors WHERE key = ?").get(key) as { value: string } | undefined;
+    const row = this.statement("SELECT value FROM cursors WHERE key = ?").get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   async setCursor(key: string, value: string): Promise<void> {
-    this.db.prepare("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(key, value);
+    this.statement("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(key, value);
   }
 
   async close(): Promise<void> {
