@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { serve as serveNode, type HttpBindings, type ServerType } from "@hono/node-server";
@@ -186,7 +186,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const limit = (shape: ErrorShape) =>
     cappedBody({ maxBytes: maxBody, onTooLarge: (c) => fail(c, shape, "body_too_large", `request body exceeds ${maxBody} bytes`) });
 
-  const sign = (payload: string): string => createHmac("sha256", secret).update(payload).digest("base64url");
+  // The key imported once: building an HMAC from a string key re-imports it on every decision.
+  const signingKey = createSecretKey(Buffer.from(secret));
+  const sign = (payload: string): string => createHmac("sha256", signingKey).update(payload).digest("base64url");
   const reservationToken = (d: Decision): string | undefined => {
     if (d.buckets.length === 0) return undefined;
     const payload = Buffer.from(JSON.stringify({ b: d.buckets, t: d.reservedTokens, e: clock() + 3_600_000 })).toString("base64url");
