@@ -64,8 +64,9 @@ export interface LinkKey {
 
 export class LinkIndex {
   /**
-   * Keys by kind, then by value: looking a key up by its value alone, not by a `kind:value` string
-   * built for every identifier of every exchange, took a tenth of the hunt's main thread.
+   * Keys by kind, then by value, so a lookup uses the value string the signals already hold instead
+   * of building (and hashing) a `kind:value` string for every identifier of every exchange; the
+   * `kind:value` id is built once, when a key is created.
    */
   private readonly byKind = new Map<LinkKind, Map<string, LinkKey>>();
   /** Every key in creation order: Louvain's result depends on the order the graph is built in. */
