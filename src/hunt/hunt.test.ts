@@ -7,6 +7,8 @@ import { readReportAccounts, readTruth, runEval } from "../eval/index.js";
 import { simulate } from "../sim/index.js";
 import { SqliteStore } from "../store/index.js";
 import { defaultEngine } from "./engine.js";
+import type * as SourceEngine from "./engine.js";
+import type * as SourceHunt from "./index.js";
 import { runHunt, type HuntResult } from "./hunt.js";
 
 describe("hunt end to end on simulated traffic", () => {
@@ -58,6 +60,25 @@ describe("hunt end to end on simulated traffic", () => {
     const report = readReportAccounts(hunt.reportPath);
     for (const [account, t] of truth) if (t.role === "researcher" || t.role === "enterprise" || t.role === "labeller") expect(report.get(account)?.flagged, `${t.role} ${account}`).toBe(false);
   });
+
+  it("reports the same with request signals on a thread as computed inline", async () => {
+    // Signal threads run the built worker module, so this runs the build (`npm test` builds first).
+    const built = (await import(new URL("../../dist/hunt/index.js", import.meta.url).href)) as typeof SourceHunt;
+    const { defaultEngine: builtEngine } = (await import(new URL("../../dist/hunt/engine.js", import.meta.url).href)) as typeof SourceEngine;
+    const input = join(dir, "sim", "exchanges.jsonl.gz");
+    const inline = await built.runHunt({ inputs: [input], outDir: join(dir, "inline"), engine: builtEngine, signalThreads: 0 });
+    const threaded = await built.runHunt({ inputs: [input], outDir: join(dir, "threaded"), engine: builtEngine, signalThreads: 1 });
+    expect(inline.busy.signals).toEqual([]);
+    expect(threaded.busy.signals).toHaveLength(1);
+    expect(threaded.busy.signals[0]).toBeGreaterThan(0);
+    // Several batches cross the threads, so their order is exercised too; and the build agrees with the sources.
+    expect(threaded.report.summary.exchanges).toBeGreaterThan(2 * 4096);
+    const { generated_at: _a, ...a } = inline.report;
+    const { generated_at: _b, ...b } = threaded.report;
+    const { generated_at: _c, ...c } = hunt.report;
+    expect(b).toEqual(a);
+    expect(a).toEqual(c);
+  }, 60_000);
 
   it("gives reasons an analyst can check against the log", () => {
     const flagged = hunt.report.accounts.filter((a) => a.flagged);

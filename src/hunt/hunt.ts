@@ -33,6 +33,8 @@ export interface HuntOptions {
   onBytes?: (n: number) => void;
   onExchanges?: (n: number) => void;
   totalBytesKnown?: (n: number | null) => void;
+  /** Request-signal threads; default: HYDRASENTRY_HUNT_WORKERS, else one per spare core (see SignalPool.create). */
+  signalThreads?: number;
 }
 
 export interface HuntResult {
@@ -63,7 +65,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const state: OrderedReadState = { files, late: 0 };
   let firstTs: number | null = null;
   let lastTs: number | null = null;
-  const pool = SignalPool.create();
+  const pool = SignalPool.create(opts.signalThreads);
   const loopAtStart = performance.eventLoopUtilization();
   let busy!: HuntResult["busy"];
   // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
@@ -83,7 +85,11 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   };
   try {
     for await (const batch of readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes }, state)) {
-      pending.push({ batch, signals: pool ? pool.compute(batch) : null });
+      const signals = pool ? pool.compute(batch) : null;
+      // Awaited in turn below; marked handled now so that a dead signal thread fails the hunt with
+      // its own error instead of an unhandled rejection from a batch still in the queue.
+      signals?.catch(() => {});
+      pending.push({ batch, signals });
       while (pending.length > (pool ? 2 * pool.size : 0)) await consume();
     }
     while (pending.length > 0) await consume();

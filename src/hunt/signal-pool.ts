@@ -12,6 +12,9 @@ export class SignalPool {
   readonly #workers: Worker[];
   readonly #waits = new Map<number, { resolve: (s: PackedSignals) => void; reject: (e: Error) => void }>();
   #seq = 0;
+  /** Set when a thread dies: every batch waiting and every later one fails with it instead of hanging. */
+  #failure: Error | null = null;
+  #closing = false;
 
   private constructor(size: number) {
     const url = new URL("./signal-worker.js", import.meta.url);
@@ -22,22 +25,28 @@ export class SignalPool {
         this.#waits.delete(m.seq);
         wait?.resolve(m.signals);
       });
-      w.on("error", (err) => {
-        for (const wait of this.#waits.values()) wait.reject(err);
-        this.#waits.clear();
+      w.on("error", (err) => this.#fail(err));
+      w.on("exit", (code) => {
+        if (!this.#closing) this.#fail(new Error(`a request-signal thread exited (code ${code})`));
       });
       return w;
     });
   }
 
+  #fail(err: Error): void {
+    this.#failure ??= err;
+    for (const wait of this.#waits.values()) wait.reject(this.#failure);
+    this.#waits.clear();
+  }
+
   /**
    * A pool sized to the machine (one core stays with the main thread), or null where threads do not
    * pay or cannot run: a single core, or running from TypeScript sources (tests), where the worker
-   * module is not built. HYDRASENTRY_HUNT_WORKERS overrides the size; 0 turns the pool off.
+   * module is not built. `threads` (by default HYDRASENTRY_HUNT_WORKERS) sets the size; 0 turns it off.
    */
-  static create(requested = process.env.HYDRASENTRY_HUNT_WORKERS): SignalPool | null {
+  static create(threads: number | undefined = threadsFromEnv()): SignalPool | null {
     if (!import.meta.url.endsWith(".js")) return null;
-    const size = requested !== undefined ? Number(requested) : Math.min(3, availableParallelism() - 1);
+    const size = threads ?? Math.min(3, availableParallelism() - 1);
     return Number.isInteger(size) && size > 0 ? new SignalPool(size) : null;
   }
 
@@ -56,12 +65,19 @@ export class SignalPool {
     // Only what request signals read travels to the thread (see signal-codec).
     const inputs = packInputs(batch);
     return new Promise((resolve, reject) => {
+      if (this.#failure) return reject(this.#failure);
       this.#waits.set(seq, { resolve, reject });
       (this.#workers[seq % this.#workers.length] as Worker).postMessage({ seq, inputs }, [inputs.numbers.buffer]);
     });
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
+}
+
+function threadsFromEnv(): number | undefined {
+  const v = process.env.HYDRASENTRY_HUNT_WORKERS;
+  return v === undefined || v === "" ? undefined : Number(v);
 }
