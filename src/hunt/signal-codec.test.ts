@@ -38,7 +38,7 @@ describe("signal transport between the hunt's threads", () => {
     const viaInputs = exchanges.map((_, i) => requestSignals(unpackInput(inputs, i), model));
     expect(viaInputs).toEqual(direct);
     const packer = new SignalPacker(direct.length);
-    direct.forEach((s, i) => packer.put(i, s));
+    for (const s of direct) packer.put(s);
     const packed = packer.packed();
     expect(signalCount(packed)).toBe(direct.length);
     expect(direct.map((_, i) => unpackSignal(packed, i))).toEqual(direct);

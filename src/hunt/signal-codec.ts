@@ -97,14 +97,16 @@ export class SignalPacker {
   readonly #strings: string[] = [];
   readonly #numbers: Float64Array<ArrayBuffer>;
   readonly #minhash: Uint32Array<ArrayBuffer>;
+  #next = 0;
 
   constructor(count: number) {
     this.#numbers = new Float64Array(count * OUT_NUMBERS);
     this.#minhash = new Uint32Array(count * MINHASH);
   }
 
-  /** Signals must be put in order, i = 0, 1, 2, … */
-  put(i: number, s: RequestSignals): void {
+  /** The next exchange's signals, in batch order. */
+  put(s: RequestSignals): void {
+    const i = this.#next++;
     this.#strings.push(
       s.template.exact,
       s.template.masked,

@@ -10,7 +10,7 @@ port.on("message", (m: { seq: number; inputs: PackedInputs }) => {
   // One exchange at a time from unpacking to packing: nothing per exchange outlives its turn.
   const count = inputCount(m.inputs);
   const packer = new SignalPacker(count);
-  for (let i = 0; i < count; i++) packer.put(i, requestSignals(unpackInput(m.inputs, i), model));
+  for (let i = 0; i < count; i++) packer.put(requestSignals(unpackInput(m.inputs, i), model));
   const signals = packer.packed();
   port.postMessage({ seq: m.seq, signals }, [signals.numbers.buffer, signals.minhash.buffer]);
 });
