@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     checkpoint();
     items = r.report.summary.exchanges;
     extra.heap = checkpoints.join("; ");
-    extra.busy = `main thread ${(r.busy.main * 100).toFixed(0)}%, signal threads ${r.busy.signals.map((u) => `${(u * 100).toFixed(0)}%`).join(", ") || "none"}`;
+    extra.busy = `main thread ${(r.busy.main * 100).toFixed(0)}%, signal threads ${r.busy.signals.map((u) => `${(u * 100).toFixed(0)}%`).join(", ") || "none"}; main thread computed the signals of ${(r.busy.signalsOnMain * 100).toFixed(0)}% of batches`;
   } else if (mode === "signals") {
     // Parse first (not timed), then time requestSignals alone, per request, on one core.
     const model = loadDefaultModel();

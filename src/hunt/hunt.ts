@@ -14,8 +14,8 @@ import {
 import { accountsCsv, buildReportJson, reportHtml, type HuntReportJson } from "../report/index.js";
 import type { Store } from "../store/index.js";
 import type { RequestSignals } from "../detect/index.js";
-import { unpackSignal, type PackedSignals } from "./signal-codec.js";
-import { SignalPool } from "./signal-pool.js";
+import { unpackSignal } from "./signal-codec.js";
+import { SignalPool, type SignalJob } from "./signal-pool.js";
 
 /** What the hunt's detection engine must offer: fed in time order, asked for verdicts at the end. */
 export interface HuntEngine {
@@ -42,8 +42,12 @@ export interface HuntResult {
   reportPath: string;
   htmlPath: string;
   quarantinePath: string | null;
-  /** Share of the run each thread was busy (0..1): the main thread (read, order, accounts, clusters) and each signal thread. */
-  busy: { main: number; signals: number[] };
+  /**
+   * Share of the run each thread was busy (0..1): the main thread (read, order, accounts, clusters)
+   * and each signal thread; and the share of batches whose signals the main thread computed while
+   * it would otherwise have waited for a signal thread.
+   */
+  busy: { main: number; signals: number[]; signalsOnMain: number };
 }
 
 export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
@@ -69,7 +73,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const loopAtStart = performance.eventLoopUtilization();
   let busy!: HuntResult["busy"];
   // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
-  const pending: Array<{ batch: Exchange[]; signals: Promise<PackedSignals> | null }> = [];
+  const pending: Array<{ batch: Exchange[]; signals: SignalJob | null }> = [];
   const consume = async (): Promise<void> => {
     const next = pending.shift();
     if (!next) return;
@@ -78,22 +82,24 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     const tail = batch[batch.length - 1] as Exchange;
     if (firstTs === null || head.ts < firstTs) firstTs = head.ts;
     if (lastTs === null || tail.ts > lastTs) lastTs = tail.ts;
-    const packed = next.signals ? await next.signals : null;
+    if (next.signals) await pool?.helpWhileWaiting(next.signals);
+    const packed = next.signals ? await next.signals.result : null;
     engine.observe(batch, packed ? (i) => unpackSignal(packed, i) : undefined);
     if (opts.store) await opts.store.putExchanges(batch);
     opts.onExchanges?.(batch.length);
   };
   try {
     for await (const batch of readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes }, state)) {
-      const signals = pool ? pool.compute(batch) : null;
+      const signals = pool ? pool.submit(batch) : null;
       // Awaited in turn below; marked handled now so that a dead signal thread fails the hunt with
       // its own error instead of an unhandled rejection from a batch still in the queue.
-      signals?.catch(() => {});
+      signals?.result.catch(() => {});
       pending.push({ batch, signals });
-      while (pending.length > (pool ? 2 * pool.size : 0)) await consume();
+      // Room for every thread's two batches and as many again for the main thread to take back.
+      while (pending.length > (pool ? 4 * pool.size : 0)) await consume();
     }
     while (pending.length > 0) await consume();
-    busy = { main: performance.eventLoopUtilization(loopAtStart).utilization, signals: pool?.utilization() ?? [] };
+    busy = { main: performance.eventLoopUtilization(loopAtStart).utilization, signals: pool?.utilization() ?? [], signalsOnMain: pool?.sharedWithMain() ?? 1 };
   } finally {
     await quarantine.close();
     await pool?.close();

@@ -1,5 +1,5 @@
 import { blankExchange, type Exchange, type GenerationParams } from "../core/index.js";
-import { DOMAINS, MINHASH_SIZE, type CotEvidence, type Domain, type RequestSignals } from "../detect/index.js";
+import { DOMAINS, MINHASH_SIZE, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 
 /**
  * What travels between the hunt's main thread and its signal threads, packed as a few strings and
@@ -131,6 +131,13 @@ export class SignalPacker {
   packed(): PackedSignals {
     return { strings: this.#strings, numbers: this.#numbers, minhash: this.#minhash };
   }
+}
+
+/** The signals of `count` exchanges, packed one at a time as computed: what a signal thread sends back. */
+export function packSignalsOf(count: number, exchangeAt: (i: number) => Exchange, model: ExtractionStyleModel): PackedSignals {
+  const packer = new SignalPacker(count);
+  for (let i = 0; i < count; i++) packer.put(requestSignals(exchangeAt(i), model));
+  return packer.packed();
 }
 
 export function signalCount(packed: PackedSignals): number {

@@ -1,42 +1,77 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Exchange } from "../core/index.js";
-import { packInputs, type PackedSignals } from "./signal-codec.js";
+import { loadDefaultModel } from "../detect/index.js";
+import { packInputs, packSignalsOf, type PackedSignals } from "./signal-codec.js";
+
+/** A batch's request signals, computed by a signal thread or, when taken back, by the caller. */
+export interface SignalJob {
+  readonly result: Promise<PackedSignals>;
+  /** Whether `result` has settled, so awaiting it will not wait. */
+  readonly settled: boolean;
+}
+
+interface Job extends SignalJob {
+  readonly batch: readonly Exchange[];
+  settled: boolean;
+  resolve(s: PackedSignals): void;
+  reject(e: Error): void;
+}
+
+/** Batches handed to one thread at a time: one it works on, one waiting, so it never idles between them. */
+const PER_THREAD = 2;
 
 /**
  * Request signals for the hunt on worker threads, so that the main thread parses, orders and runs
  * the account and cluster levels while other cores score requests. Signals are pure functions of
- * one exchange, so the result is the same as computing them inline.
+ * one exchange, so the result is the same wherever they are computed.
+ *
+ * Which side is slower depends on the machine and the traffic (long prompts load the signal
+ * threads, many accounts load the main thread), so the work is shared rather than split once:
+ * threads take batches oldest first, and a main thread that would otherwise wait for one takes
+ * back the newest batch no thread has started and computes it itself (`helpWhileWaiting`).
  */
 export class SignalPool {
   readonly #workers: Worker[];
-  readonly #waits = new Map<number, { resolve: (s: PackedSignals) => void; reject: (e: Error) => void }>();
-  #seq = 0;
+  readonly #sent: Job[][];
+  /** Submitted, not yet handed to a thread; oldest first. */
+  readonly #queue: Job[] = [];
   /** Set when a thread dies: every batch waiting and every later one fails with it instead of hanging. */
   #failure: Error | null = null;
   #closing = false;
+  #computedHere = 0;
+  #submitted = 0;
 
   private constructor(size: number) {
     const url = new URL("./signal-worker.js", import.meta.url);
-    this.#workers = Array.from({ length: size }, () => {
-      const w = new Worker(url);
-      w.on("message", (m: { seq: number; signals: PackedSignals }) => {
-        const wait = this.#waits.get(m.seq);
-        this.#waits.delete(m.seq);
-        wait?.resolve(m.signals);
+    this.#sent = Array.from({ length: size }, () => []);
+    this.#workers = Array.from({ length: size }, (_, w) => {
+      const worker = new Worker(url);
+      worker.on("message", (m: { signals: PackedSignals }) => {
+        // A thread answers in the order it was sent batches.
+        const job = this.#sent[w]?.shift();
+        if (job) {
+          job.settled = true;
+          job.resolve(m.signals);
+        }
+        this.#dispatch();
       });
-      w.on("error", (err) => this.#fail(err));
-      w.on("exit", (code) => {
+      worker.on("error", (err) => this.#fail(err));
+      worker.on("exit", (code) => {
         if (!this.#closing) this.#fail(new Error(`a request-signal thread exited (code ${code})`));
       });
-      return w;
+      return worker;
     });
   }
 
   #fail(err: Error): void {
     this.#failure ??= err;
-    for (const wait of this.#waits.values()) wait.reject(this.#failure);
-    this.#waits.clear();
+    for (const job of [...this.#sent.flat(), ...this.#queue]) {
+      job.settled = true;
+      job.reject(this.#failure);
+    }
+    for (const list of this.#sent) list.length = 0;
+    this.#queue.length = 0;
   }
 
   /**
@@ -59,16 +94,68 @@ export class SignalPool {
     return this.#workers.map((w) => w.performance.eventLoopUtilization().utilization);
   }
 
-  /** The batch's signals, still packed: the engine unpacks each as it reaches its exchange (see unpackSignal). */
-  compute(batch: readonly Exchange[]): Promise<PackedSignals> {
-    const seq = this.#seq++;
-    // Only what request signals read travels to the thread (see signal-codec).
-    const inputs = packInputs(batch);
-    return new Promise((resolve, reject) => {
-      if (this.#failure) return reject(this.#failure);
-      this.#waits.set(seq, { resolve, reject });
-      (this.#workers[seq % this.#workers.length] as Worker).postMessage({ seq, inputs }, [inputs.numbers.buffer]);
+  /** Share of submitted batches whose signals the main thread computed itself (see helpWhileWaiting). */
+  sharedWithMain(): number {
+    return this.#submitted === 0 ? 0 : this.#computedHere / this.#submitted;
+  }
+
+  /** Queues the batch's signals; the engine unpacks each as it reaches its exchange (see unpackSignal). */
+  submit(batch: readonly Exchange[]): SignalJob {
+    let resolve!: (s: PackedSignals) => void;
+    let reject!: (e: Error) => void;
+    const result = new Promise<PackedSignals>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    const job: Job = { batch, result, settled: false, resolve, reject };
+    this.#submitted++;
+    if (this.#failure) {
+      job.settled = true;
+      reject(this.#failure);
+    } else {
+      this.#queue.push(job);
+      this.#dispatch();
+    }
+    return job;
+  }
+
+  /**
+   * Called instead of waiting for `job`: while it is unsettled, computes the newest batch no thread
+   * has started, here, one at a time. Returns when `job` is settled or every remaining batch is with
+   * a thread.
+   */
+  async helpWhileWaiting(job: SignalJob): Promise<void> {
+    while (!job.settled && this.#failure === null) {
+      const newest = this.#queue.pop();
+      if (!newest) return;
+      this.#computedHere++;
+      let signals: PackedSignals;
+      try {
+        signals = packSignalsOf(newest.batch.length, (i) => newest.batch[i] as Exchange, loadDefaultModel());
+      } catch (err) {
+        newest.settled = true;
+        newest.reject(err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
+      newest.settled = true;
+      newest.resolve(signals);
+      // Threads that finished meanwhile report (and take their next batch) before we look again;
+      // without this turn of the event loop the main thread would take every queued batch.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  #dispatch(): void {
+    for (let w = 0; w < this.#workers.length && this.#queue.length > 0; w++) {
+      const sent = this.#sent[w] as Job[];
+      while (sent.length < PER_THREAD && this.#queue.length > 0) {
+        const job = this.#queue.shift() as Job;
+        sent.push(job);
+        // Only what request signals read travels to the thread (see signal-codec).
+        const inputs = packInputs(job.batch);
+        (this.#workers[w] as Worker).postMessage({ inputs }, [inputs.numbers.buffer]);
+      }
+    }
   }
 
   async close(): Promise<void> {
