@@ -1,4 +1,4 @@
-import { fnv1a32 } from "../core/index.js";
+import { fnv1a32, hex32 } from "../core/index.js";
 
 /**
  * Template signature: the prompt with its variable parts masked, so that one harness filling one
@@ -77,8 +77,9 @@ function hash64Codes(prefix: string, codes: Uint16Array, start: number, end: num
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193);
   }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  return hex32(a) + hex32(b);
 }
+
 
 /** What JavaScript's /\s/ matches, so the hand-written fold below agrees with collapse(). */
 function isSpace(c: number): boolean {
@@ -245,7 +246,7 @@ export function lshBands(sig: Uint32Array): string[] {
       h ^= sig[b * LSH_ROWS + r] as number;
       h = Math.imul(h, 0x01000193);
     }
-    keys.push(`${b}:${(h >>> 0).toString(16)}`);
+    keys.push(`${b}:${hex32(h)}`);
   }
   return keys;
 }

@@ -110,7 +110,7 @@ export class SignalPacker {
     this.#strings.push(
       s.template.exact,
       s.template.masked,
-      JSON.stringify(s.template.frames),
+      s.template.frames.join(","), // hex hashes: no comma inside
       s.systemPromptHash ?? "",
       s.toolSchemaHash ?? "",
       s.cotEvidence.length > 0 ? JSON.stringify(s.cotEvidence) : "",
@@ -159,7 +159,7 @@ export function unpackSignal(packed: PackedSignals, i: number): RequestSignals {
     cotEvidence: s(5) ? (JSON.parse(s(5)) as CotEvidence[]) : [],
     domains,
     topDomain: DOMAINS[numbers[o + 2] as number] as Domain,
-    template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: JSON.parse(s(2)) as string[], minhash: minhash.subarray(i * MINHASH, (i + 1) * MINHASH) },
+    template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: s(2) === "" ? [] : s(2).split(","), minhash: minhash.subarray(i * MINHASH, (i + 1) * MINHASH) },
     systemPromptHash: (flags & 32) !== 0 ? null : s(3),
     toolSchemaHash: (flags & 64) !== 0 ? null : s(4),
     params: {

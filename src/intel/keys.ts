@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { ArgumentError } from "../core/index.js";
+import { ArgumentError, hex32 } from "../core/index.js";
 
 /**
  * A consortium HMAC key. Members hold the same secret; only keyed hashes leave a provider, so a
@@ -85,7 +85,7 @@ export function keyedMinhash(key: ConsortiumKey, sig: ArrayLike<number>): Uint32
   return out;
 }
 
-export const minhashHex = (sig: ArrayLike<number>): string => Array.from(sig, (v) => (v >>> 0).toString(16).padStart(8, "0")).join("");
+export const minhashHex = (sig: ArrayLike<number>): string => Array.from(sig, hex32).join("");
 
 export function minhashFromHex(hex: string): Uint32Array {
   const out = new Uint32Array(hex.length / 8);
