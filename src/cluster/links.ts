@@ -45,28 +45,46 @@ export const FAMILIES_PER_ACCOUNT = 48;
 
 const isFamily = (kind: LinkKind): boolean => kind === "template" || kind === "system_prompt";
 
-export interface LinkKey {
-  id: string;
-  kind: LinkKind;
-  value: string;
-  members: Set<string>;
-  crowd: boolean;
-  lastSeen: number;
+/**
+ * No members yet: most keys (a payload-specific template, a frame of one request) are seen by requests
+ * that do not join them and never gain a member, so they share this empty set instead of each holding
+ * one; only the index adds members, and it gives a key its own set on the first.
+ */
+const NO_MEMBERS: ReadonlySet<string> = new Set<string>();
+
+/**
+ * One identifier value of one kind. A class rather than a literal so that its `kind:value` id is built
+ * only when asked for (clusters and reports): keys are created about twice per exchange and most die
+ * unlinked, so their allocation is what the hunt's garbage collector spends its time copying.
+ */
+export class LinkKey {
+  members: ReadonlySet<string> = NO_MEMBERS;
+  crowd = false;
   /** Pooled request evidence, for families (templates, system prompts). */
-  requests: number;
-  cotHits: number;
+  requests = 0;
+  cotHits = 0;
   /** Requests whose top domain is rubric grading. */
-  rubric: number;
-  tainted: boolean;
+  rubric = 0;
+  tainted = false;
   /** For template families: the MinHash of the first request that joined a second account (what intel shares). */
-  minhash?: Uint32Array;
+  minhash: Uint32Array | undefined = undefined;
+  #id: string | undefined = undefined;
+
+  constructor(
+    readonly kind: LinkKind,
+    readonly value: string,
+    public lastSeen: number,
+  ) {}
+
+  get id(): string {
+    return (this.#id ??= `${this.kind}:${this.value}`);
+  }
 }
 
 export class LinkIndex {
   /**
    * Keys by kind, then by value, so a lookup uses the value string the signals already hold instead
-   * of building (and hashing) a `kind:value` string for every identifier of every exchange; the
-   * `kind:value` id is built once, when a key is created.
+   * of building (and hashing) a `kind:value` string for every identifier of every exchange.
    */
   private readonly byKind = new Map<LinkKind, Map<string, LinkKey>>();
   /** Every key in creation order: Louvain's result depends on the order the graph is built in. */
@@ -80,13 +98,13 @@ export class LinkIndex {
     if (!ofKind) this.byKind.set(kind, (ofKind = new Map()));
     let key = ofKind.get(value);
     if (!key) {
-      key = { id: `${kind}:${value}`, kind, value, members: new Set(), crowd: false, lastSeen: ts, requests: 0, cotHits: 0, rubric: 0, tainted: false };
+      key = new LinkKey(kind, value, ts);
       ofKind.set(value, key);
       this.all.add(key);
     }
     key.lastSeen = Math.max(key.lastSeen, ts);
     if (join && !key.crowd && !key.members.has(account) && (!isFamily(kind) || this.makeFamilyRoom(account, key))) {
-      key.members.add(account);
+      key.members = key.members === NO_MEMBERS ? new Set([account]) : (key.members as Set<string>).add(account);
       this.changed++;
       if (key.members.size > CROWD_CAP[kind]) {
         this.forgetMembers(key);
@@ -118,7 +136,7 @@ export class LinkIndex {
         if (families?.size === 0) this.familiesOf.delete(m);
       }
     }
-    key.members = new Set();
+    key.members = NO_MEMBERS;
   }
 
   private drop(key: LinkKey): void {
