@@ -25,6 +25,20 @@ describe("wire-format adapters", () => {
     expect(ex.apiKey).toBe("key_01");
   });
 
+  it("gives a tool schema the same canonical form however its keys are ordered, the first time and every time after", () => {
+    const withSchema = (parameters: Record<string, unknown>) => {
+      const line = openaiChatLine("t") as { request: Record<string, unknown> };
+      return parse({ ...line, request: { ...line.request, tools: [{ type: "function", function: { name: "lookup", parameters } }] } }).tools;
+    };
+    const a = { type: "object", required: ["q"], properties: { q: { type: "string", description: "query" }, k: { type: "integer" } } };
+    const b = { properties: { k: { type: "integer" }, q: { description: "query", type: "string" } }, required: ["q"], type: "object" };
+    const expected = [{ name: "lookup", schema: '{"properties":{"k":{"type":"integer"},"q":{"description":"query","type":"string"}},"required":["q"],"type":"object"}' }];
+    for (let round = 0; round < 3; round++) {
+      expect(withSchema(a)).toEqual(expected);
+      expect(withSchema(b)).toEqual(expected);
+    }
+  });
+
   it("normalises openai.responses items, instructions and reasoning settings", () => {
     const ex = parse(openaiResponsesLine("b"));
     expect(ex.system).toBe("You are a data analyst.");

@@ -92,9 +92,29 @@ function readTools(tools: unknown, schemaKey: "parameters" | "input_schema"): To
     // OpenAI chat nests under `function`; responses and Anthropic keep it flat.
     const fn = isObj(t.function) ? t.function : t;
     const name = str(fn.name) ?? str(t.type) ?? "";
-    out.push({ name, schema: canonicalJson(fn[schemaKey] ?? fn.parameters ?? fn.input_schema ?? null) });
+    out.push({ name, schema: canonicalSchema(fn[schemaKey] ?? fn.parameters ?? fn.input_schema ?? null) });
   }
   return out;
+}
+
+/**
+ * An application sends the same tool schemas with every request, and canonicalising them (sorted
+ * keys, recursively) cost more than the rest of adapting an exchange. The native serialisation is
+ * the cache key: the same schema written the same way is canonicalised once. Bounded, so that
+ * traffic with ever-new schemas costs a lookup, not memory.
+ */
+const canonicalOf = new Map<string, string>();
+const CANONICAL_CACHE_ENTRIES = 2048;
+
+function canonicalSchema(schema: unknown): string {
+  const written = JSON.stringify(schema) ?? "null";
+  let canonical = canonicalOf.get(written);
+  if (canonical === undefined) {
+    canonical = canonicalJson(schema);
+    if (canonicalOf.size >= CANONICAL_CACHE_ENTRIES) canonicalOf.clear();
+    canonicalOf.set(written, canonical);
+  }
+  return canonical;
 }
 
 function baseParams(req: Obj): GenerationParams {
