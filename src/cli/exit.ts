@@ -11,6 +11,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   STORE_FAILURE: 4,
   POLICY_INVALID: 2,
   SERVICE_UNREACHABLE: 5,
+  WORKER_FAILED: 1,
 };
 
 export function reportFailure(err: unknown, json: boolean): number {

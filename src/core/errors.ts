@@ -11,7 +11,8 @@ export type ErrorCode =
   | "SCENARIO_UNKNOWN"
   | "CORPUS_MISSING"
   | "POLICY_INVALID"
-  | "SERVICE_UNREACHABLE";
+  | "SERVICE_UNREACHABLE"
+  | "WORKER_FAILED";
 
 export class HydraError extends Error {
   readonly code: ErrorCode;
@@ -56,5 +57,12 @@ export class PolicyError extends HydraError {
   constructor(source: string, problems: readonly string[]) {
     super("POLICY_INVALID", `policy ${source} is invalid:\n  - ${problems.join("\n  - ")}`, { source, problems });
     this.problems = problems;
+  }
+}
+
+/** A worker thread died mid-run: the batches it held are lost, so the run stops rather than report on part of its input. */
+export class WorkerError extends HydraError {
+  constructor(worker: string, cause: unknown) {
+    super("WORKER_FAILED", `${worker} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { worker }, { cause });
   }
 }

@@ -27,8 +27,8 @@ describe("request-signal threads", () => {
       expect(fine.numbers.length).toBeGreaterThan(0);
       // A system prompt that is not a string packs fine but throws inside the thread, which then exits.
       const poisoned = makeExchange({ system: 42 as unknown as string });
-      await expect(pool.submit([poisoned]).result).rejects.toThrow();
-      await expect(pool.submit([makeExchange({})]).result).rejects.toThrow();
+      await expect(pool.submit([poisoned]).result).rejects.toMatchObject({ code: "WORKER_FAILED", message: expect.stringMatching(/^a request-signal thread failed: /) });
+      await expect(pool.submit([makeExchange({})]).result).rejects.toMatchObject({ code: "WORKER_FAILED" });
     } finally {
       await pool.close();
     }

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Exchange } from "../core/index.js";
+import { WorkerError, type Exchange } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
 import { packInputs, packSignalsOf, type PackedSignals } from "./signal-codec.js";
 
@@ -58,14 +58,14 @@ export class SignalPool {
       });
       worker.on("error", (err) => this.#fail(err));
       worker.on("exit", (code) => {
-        if (!this.#closing) this.#fail(new Error(`a request-signal thread exited (code ${code})`));
+        if (!this.#closing) this.#fail(new Error(`exited with code ${code}`));
       });
       return worker;
     });
   }
 
   #fail(err: Error): void {
-    this.#failure ??= err;
+    this.#failure ??= new WorkerError("a request-signal thread", err);
     for (const job of [...this.#sent.flat(), ...this.#queue]) {
       job.settled = true;
       job.reject(this.#failure);
