@@ -37,6 +37,9 @@ describe("wire-format adapters", () => {
       expect(withSchema(a)).toEqual(expected);
       expect(withSchema(b)).toEqual(expected);
     }
+    // Schemas too large to keep in the cache are canonicalised all the same.
+    const long = "d".repeat(20_000);
+    expect(withSchema({ type: "object", description: long })).toEqual([{ name: "lookup", schema: `{"description":"${long}","type":"object"}` }]);
   });
 
   it("normalises openai.responses items, instructions and reasoning settings", () => {

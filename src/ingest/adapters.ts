@@ -105,9 +105,12 @@ function readTools(tools: unknown, schemaKey: "parameters" | "input_schema"): To
  */
 const canonicalOf = new Map<string, string>();
 const CANONICAL_CACHE_ENTRIES = 2048;
+/** Larger schemas are canonicalised each time: the cache holds at most ~2048 × 2 × 16 KB whatever the input. */
+const CANONICAL_CACHE_MAX_CHARS = 16_384;
 
 function canonicalSchema(schema: unknown): string {
   const written = JSON.stringify(schema) ?? "null";
+  if (written.length > CANONICAL_CACHE_MAX_CHARS) return canonicalJson(schema);
   let canonical = canonicalOf.get(written);
   if (canonical === undefined) {
     canonical = canonicalJson(schema);
