@@ -15,7 +15,6 @@ export function createRng(seed: number): Rng {
   };
 }
 
-/** 32-bit FNV-1a over UTF-16 code units. */
 /** Two hex digits per byte value: Number#toString(16) with padStart cost several times more, and hashes are hexed on every request. */
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
@@ -24,6 +23,7 @@ export function hex32(x: number): string {
   return (HEX_BYTE[(x >>> 24) & 255] as string) + (HEX_BYTE[(x >>> 16) & 255] as string) + (HEX_BYTE[(x >>> 8) & 255] as string) + (HEX_BYTE[x & 255] as string);
 }
 
+/** 32-bit FNV-1a over UTF-16 code units. */
 export function fnv1a32(text: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
   for (let i = 0; i < text.length; i++) {

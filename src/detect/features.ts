@@ -31,8 +31,8 @@ function clip(text: string): string {
 
 /**
  * De-duplication in a bitset over the feature space (2^18 bits, 32 KB per thread): a feature already
- * seen in this prompt is one load and a test, no hashing or probing (an open-addressing table of
- * slots cost about twice as much per feature). The words holding the bits set are cleared from the
+ * seen in this prompt is one load and a test, where the open-addressing table it replaced hashed
+ * the feature to a slot and probed. The words holding the bits set are cleared from the
  * previous prompt's feature list at the start of the next, so nothing is cleared wholesale.
  */
 const seen = new Uint32Array(1 << (FEATURE_BITS - 5));

@@ -95,8 +95,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       // its own error instead of an unhandled rejection from a batch still in the queue.
       signals?.result.catch(() => {});
       pending.push({ batch, signals });
-      // Room for every thread's two batches and as many again for the main thread to take back.
-      while (pending.length > (pool ? 4 * pool.size : 0)) await consume();
+      while (pending.length > (pool?.depth ?? 0)) await consume();
     }
     while (pending.length > 0) await consume();
     busy = { main: performance.eventLoopUtilization(loopAtStart).utilization, signals: pool?.utilization() ?? [], signalsOnMain: pool?.sharedWithMain() ?? 1 };

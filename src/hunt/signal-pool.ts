@@ -85,8 +85,12 @@ export class SignalPool {
     return Number.isInteger(size) && size > 0 ? new SignalPool(size) : null;
   }
 
-  get size(): number {
-    return this.#workers.length;
+  /**
+   * Batches worth keeping submitted ahead of the one the caller needs: every thread's share and as
+   * many again, so a caller that would wait finds batches no thread has started (helpWhileWaiting).
+   */
+  get depth(): number {
+    return 2 * PER_THREAD * this.#workers.length;
   }
 
   /** Share of wall time each signal thread has been busy since it started (0..1): which side bounds the hunt. */
