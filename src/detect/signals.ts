@@ -43,13 +43,18 @@ export function requestSignals(ex: Exchange, model: ExtractionStyleModel): Reque
   // Style is judged on what the request asks now, plus a bounded slice of the system prompt:
   // harnesses that move their template into the system prompt should not hide it.
   const styleText = system ? `${system.slice(0, 600)}\n${prompt}` : prompt;
+  let template: TemplateSignature | undefined;
   return {
     extractionStyle: Math.round(model.score(styleText) * 1000) / 1000,
     cotElicitation: cot.score,
     cotEvidence: cot.evidence,
     domains,
     topDomain: topDomain(domains),
-    template: templateSignature(prompt),
+    // Computed on first read: the hunt always reads it, the gateway only when intel holds template
+    // indicators, and it is a quarter of the signal cost.
+    get template(): TemplateSignature {
+      return (template ??= templateSignature(prompt));
+    },
     systemPromptHash: ex.system ? stableHash(ex.system) : null,
     toolSchemaHash: toolSetHash(ex),
     params: extractionParams(ex.params),

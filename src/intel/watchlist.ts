@@ -50,6 +50,8 @@ export class Watchlist implements IntelMatcher {
   #minhashBands = new Map<string, Array<{ entry: Entry; sig: Uint32Array; keyId: string }>>();
   #minhashKeyIds = new Set<string>();
   #keyIds = new Set<string>();
+  /** Identifier kinds some keyed indicator names: only those are hashed per request (an HMAC each). */
+  #keyedKinds = new Set<string>();
   #votes = new Map<string, Map<string, number>>();
   #cursor = -1;
 
@@ -89,6 +91,7 @@ export class Watchlist implements IntelMatcher {
     this.#minhashBands = new Map();
     this.#minhashKeyIds = new Set();
     this.#keyIds = new Set();
+    this.#keyedKinds = new Set();
     this.#votes = new Map();
     const vote = (target: string, member: string, delta: number): void => {
       const m = this.#votes.get(target) ?? new Map<string, number>();
@@ -123,6 +126,7 @@ export class Watchlist implements IntelMatcher {
       if (v.kind === "keyed") {
         push(this.#keyed, `${v.keyId}:${v.idKind}:${v.hmac}`);
         this.#keyIds.add(v.keyId);
+        this.#keyedKinds.add(v.idKind);
       } else if (v.kind === "minhash") {
         const sig = minhashFromHex(v.minhash);
         const item = { entry: { ...entry, label: "template family" }, sig, keyId: v.keyId };
@@ -158,14 +162,14 @@ export class Watchlist implements IntelMatcher {
         ["user_agent", ex.client.userAgent],
         ["tool_schema", s.toolSchemaHash],
         ["system_prompt", s.systemPromptHash],
-        ["template", s.template.templated ? s.template.exact : null],
-        ...s.template.frames.map((f): [string, string] => ["template", f]),
       ];
+      // Read only when needed: the template signature is computed on first read.
+      if (this.#keyedKinds.has("template")) values.push(["template", s.template.templated ? s.template.exact : null], ...s.template.frames.map((f): [string, string] => ["template", f]));
       for (const keyId of this.#keyIds) {
         const key = this.#opts.keyring.get(keyId);
         if (!key) continue;
         for (const [kind, value] of values) {
-          if (!value) continue;
+          if (!value || !this.#keyedKinds.has(kind)) continue;
           const found = this.#keyed.get(`${keyId}:${kind}:${keyedHash(key, kind, value)}`);
           if (found) hits.push(...found);
         }
