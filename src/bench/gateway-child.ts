@@ -1,9 +1,14 @@
+import { Hono } from "hono";
 import { loadDefaultModel } from "../detect/index.js";
-import { createGateway, listen, MemoryState } from "../gateway/index.js";
+import { cappedBody, createGateway, listen, MemoryState, type BodyEnv } from "../gateway/index.js";
 import { startUpstreamStub } from "../gateway/upstream-stub.js";
 import { openStore } from "../store/index.js";
 
-/** A bench process: `stub` (the upstream stand-in) or `gateway <stubPort>` with embedded defaults. */
+/**
+ * A bench process: `stub` (the upstream stand-in), `gateway <stubPort>` with embedded defaults, or
+ * `floor`: the same server and body reader answering /v1/decisions with a constant, i.e. what this
+ * machine's HTTP stack does per request before any parsing, validation or decision.
+ */
 async function main(): Promise<void> {
   // A clean exit on signal, so --cpu-prof and friends write their output.
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(0));
@@ -11,6 +16,15 @@ async function main(): Promise<void> {
   if (kind === "stub") {
     const stub = await startUpstreamStub({ chunkDelayMs: 0 });
     process.stdout.write(`PORT ${new URL(stub.url).port}\n`);
+    return;
+  }
+  if (kind === "floor") {
+    const app = new Hono<BodyEnv>();
+    app.post("/v1/decisions", cappedBody({ maxBytes: 4 * 1024 * 1024, onTooLarge: (c) => c.json({ error: "too large" }, 413) }), (c) =>
+      c.json({ decision: "allow", bytes: c.get("rawBody").length }),
+    );
+    const server = await listen(app, 0);
+    process.stdout.write(`PORT ${server.port}\n`);
     return;
   }
   const store = await openStore(":memory:");

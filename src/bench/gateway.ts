@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import autocannon from "autocannon";
+import { parseBuckets, quantileBetween, type Buckets } from "./histogram.js";
 import { pacedLoad } from "./paced.js";
 
 /**
@@ -38,7 +39,7 @@ async function loadSamples(gz: string, max = 5000, stride = 50): Promise<{ proxy
   return { proxy, decisions };
 }
 
-function startChild(kind: "stub" | "gateway", args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+function startChild(kind: "stub" | "gateway" | "floor", args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [CHILD, kind, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let buf = "";
@@ -134,14 +135,16 @@ async function paced(url: string, samples: Sample[], rate: number, seconds: numb
   return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, statuses: r.statuses, errors: r.errors };
 }
 
-/** The gateway's own overhead quantiles (arrival → upstream call) over the run just finished (a 10 s window). */
-async function overhead(gateway: string): Promise<string> {
-  const text = await (await fetch(`${gateway}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-  const q = (p: string): string => {
-    const v = Number(new RegExp(`hydrasentry_gateway_overhead_seconds\\{quantile="${p}"\\} ([\\d.e-]+)`).exec(text)?.[1] ?? NaN);
-    return (v * 1000).toFixed(2);
-  };
-  return `in-gateway overhead p50 ${q("0.5")} ms, p99 ${q("0.99")} ms`;
+const OVERHEAD = "hydrasentry_gateway_overhead_seconds";
+
+async function overheadBuckets(gateway: string): Promise<Buckets> {
+  return parseBuckets(await (await fetch(`${gateway}/metrics`, { signal: AbortSignal.timeout(5000) })).text(), OVERHEAD);
+}
+
+/** The gateway's own overhead quantiles (arrival → upstream call) over exactly the run between two scrapes. */
+function overhead(before: Buckets, after: Buckets): string {
+  const ms = (q: number): string => (quantileBetween(before, after, q) * 1000).toFixed(2);
+  return `in-gateway overhead p50 ${ms(0.5)} ms, p99 ${ms(0.99)} ms`;
 }
 
 export async function benchGateway(gz: string): Promise<string[]> {
@@ -160,17 +163,30 @@ export async function benchGateway(gz: string): Promise<string[]> {
     const through = `http://127.0.0.1:${gw.port}`;
     await cannon(through, proxy, null, { connections: 10, seconds: 3 }); // warm-up (JIT, keep-alive pool)
     const d1k = await paced(direct, proxy, 1000, 10);
+    const b1k = await overheadBuckets(through);
     const g1k = await paced(through, proxy, 1000, 10);
+    const o1k = overhead(b1k, await overheadBuckets(through));
     say(fmt("direct to stub @1,000 req/s", d1k));
-    const o1k = await overhead(through);
     say(fmt("through gateway @1,000 req/s", g1k, `added p50 ${(g1k.p50 - d1k.p50).toFixed(2)} ms, p99 ${(g1k.p99 - d1k.p99).toFixed(2)} ms end to end; ${o1k}`));
     const dMax = await cannon(direct, proxy, null, { connections: 32, seconds: 10 });
+    const bMax = await overheadBuckets(through);
     const gMax = await cannon(through, proxy, null, { connections: 32, seconds: 10 });
+    const oMax = overhead(bMax, await overheadBuckets(through));
     say(fmt("direct to stub, max rate", dMax));
-    const oMax = await overhead(through);
     say(fmt("through gateway, max rate", gMax, `added p50 ${(gMax.p50 - dMax.p50).toFixed(2)} ms, p99 ${(gMax.p99 - dMax.p99).toFixed(2)} ms end to end; ${oMax}`));
     const dec = await cannon(through, null, decisions, { connections: 32, seconds: 10 });
-    say(fmt("/v1/decisions, max rate (gateway on one core)", dec, "decisions/s"));
+    // The floor runs only now: the gateway and its children stay as they were for the runs above.
+    const floor = await startChild("floor");
+    let floorRun: Run;
+    try {
+      const floorUrl = `http://127.0.0.1:${floor.port}`;
+      await cannon(floorUrl, null, decisions, { connections: 32, seconds: 2 }); // warm-up
+      floorRun = await cannon(floorUrl, null, decisions, { connections: 32, seconds: 10 });
+    } finally {
+      floor.child.kill("SIGTERM");
+    }
+    say(fmt("floor: same server and body reader, constant answer", floorRun, "what the HTTP stack alone sustains here"));
+    say(fmt("/v1/decisions, max rate (gateway on one core)", dec, `decisions/s, ${((dec.rps / floorRun.rps) * 100).toFixed(0)}% of the floor`));
     const metrics = await (await fetch(`${through}/metrics`)).text();
     const count = Number(/hydrasentry_decision_seconds_count (\d+)/.exec(metrics)?.[1] ?? 0);
     const sum = Number(/hydrasentry_decision_seconds_sum ([\d.e-]+)/.exec(metrics)?.[1] ?? 0);
