@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeExchange } from "../testing/exchanges.js";
 import { loadDefaultModel } from "./classifier.js";
 import { requestSignals } from "./signals.js";
+import { templateSignature } from "./template.js";
 
 const model = loadDefaultModel();
 const ask = (prompt: string, extra: Parameters<typeof makeExchange>[0] = {}) =>
@@ -18,6 +19,15 @@ describe("request signals", () => {
     ["chat", "hi there, how are you doing today"],
   ])("labels the %s domain", (domain, prompt) => {
     expect(ask(prompt).topDomain).toBe(domain);
+  });
+
+  it("computes the template signature of the prompt on first read, once", () => {
+    const prompt = "Answer the following question and show every step of your reasoning before the final answer: what is 17 * 23?";
+    const s = ask(prompt);
+    const first = s.template;
+    expect(first).toEqual(templateSignature(prompt));
+    expect(s.template).toBe(first);
+    expect(first.templated).toBe(true);
   });
 
   it("sees agentic and vision requests by structure", () => {
