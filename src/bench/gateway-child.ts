@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { loadDefaultModel } from "../detect/index.js";
-import { cappedBody, createGateway, listen, MemoryState, type BodyEnv } from "../gateway/index.js";
+import { cappedBody, createGateway, DEFAULT_MAX_BODY_BYTES, listen, MemoryState, type BodyEnv } from "../gateway/index.js";
 import { startUpstreamStub } from "../gateway/upstream-stub.js";
 import { openStore } from "../store/index.js";
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   }
   if (kind === "floor") {
     const app = new Hono<BodyEnv>();
-    app.post("/v1/decisions", cappedBody({ maxBytes: 4 * 1024 * 1024, onTooLarge: (c) => c.json({ error: "too large" }, 413) }), (c) =>
+    app.post("/v1/decisions", cappedBody({ maxBytes: DEFAULT_MAX_BODY_BYTES, onTooLarge: (c) => c.json({ error: "too large" }, 413) }), (c) =>
       c.json({ decision: "allow", bytes: c.get("rawBody").length }),
     );
     const server = await listen(app, 0);

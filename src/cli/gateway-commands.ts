@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { z } from "zod";
 import { ArgumentError } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
-import { createGateway, listen, MemoryState, NatsSanctionBus, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
+import { createGateway, DEFAULT_MAX_BODY_BYTES, listen, MemoryState, NatsSanctionBus, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
 import type { Sanction } from "../core/index.js";
 import { IntelNode, loadIntelConfig } from "../intel/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
@@ -86,7 +86,7 @@ export function registerGatewayCommands(program: Command): void {
     .option("--account-header <name>", "header naming the account", "x-hydra-account")
     .option("--keys <file>", "JSON Lines {key_sha256, account}: accounts by API key")
     .option("--trusted-hops <n>", "proxies in front that append X-Forwarded-For", int("--trusted-hops"), 0)
-    .option("--max-body <bytes>", "largest request body accepted", int("--max-body"), 4 * 1024 * 1024)
+    .option("--max-body <bytes>", "largest request body accepted", int("--max-body"), DEFAULT_MAX_BODY_BYTES)
     .option("--upstream-timeout <ms>", "whole-call upstream timeout", int("--upstream-timeout"), 600_000)
     .option("--intel <file>", "intel config (YAML): serve TAXII at /taxii2, sync peers, match requests against shared indicators")
     .option("--nats <url>", "announce and hear standing sanctions on NATS JetStream (nats://host:4222), so replicas apply them at once")

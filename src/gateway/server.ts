@@ -56,6 +56,8 @@ const PROXY_ROUTES: ReadonlyArray<{ path: string; api: WireApi }> = [
   { path: "/v1/messages", api: "anthropic.messages" },
 ];
 
+/** Largest request body accepted unless configured otherwise. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_BUFFERED_RESPONSE = 64 * 1024 * 1024;
 const USAGE_TAIL_CHARS = 32 * 1024;
 
@@ -174,7 +176,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   const upstream = opts.upstream ? new Upstream({ url: opts.upstream, timeoutMs: opts.upstreamTimeoutMs }) : null;
   const secret = opts.secret ?? randomBytes(32).toString("hex");
-  const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const resolver = { accountHeader: opts.accountHeader ?? "x-hydra-account", keyAccounts: opts.keyAccounts, trustedHops: opts.trustedHops ?? 0 };
   const socketAddress = (c: Context): string | undefined => (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
 
