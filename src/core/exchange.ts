@@ -124,9 +124,11 @@ export function blankExchange(overrides: Partial<Exchange> = {}): Exchange {
 export function mergeMeta(base: AccountMeta | null, update: AccountMeta): AccountMeta {
   // `base` itself comes back when the update changes nothing (the usual case: every exchange repeats
   // its account's meta), so callers must treat the result as read-only; none writes to it.
+  // for…in, not Object.entries: this runs for every exchange, and the entries array was its cost.
   let out: AccountMeta | null = null;
-  for (const [k, v] of Object.entries(update) as Array<[keyof AccountMeta, AccountMeta[keyof AccountMeta]]>) {
-    if (v === undefined || v === null || v === "" || (base !== null && base[k] === v)) continue;
+  for (const k in update) {
+    const v = update[k as keyof AccountMeta];
+    if (v === undefined || v === null || v === "" || (base !== null && base[k as keyof AccountMeta] === v)) continue;
     out ??= { ...(base ?? {}) };
     (out as Record<string, unknown>)[k] = v;
   }
@@ -135,5 +137,18 @@ export function mergeMeta(base: AccountMeta | null, update: AccountMeta): Accoun
 
 /** Milliseconds from the account's creation to `ts`; NaN when the creation time is unknown. */
 export function accountAgeAt(meta: AccountMeta, ts: number): number {
-  return meta.createdAt ? ts - Date.parse(meta.createdAt) : Number.NaN;
+  return meta.createdAt ? ts - createdAtMs(meta.createdAt) : Number.NaN;
+}
+
+/** Creation times parsed once each: an account's one string is read for every request it sends. Bounded. */
+const CREATED_AT_MS = new Map<string, number>();
+
+function createdAtMs(createdAt: string): number {
+  let ms = CREATED_AT_MS.get(createdAt);
+  if (ms === undefined) {
+    if (CREATED_AT_MS.size >= 100_000) CREATED_AT_MS.clear();
+    ms = Date.parse(createdAt);
+    CREATED_AT_MS.set(createdAt, ms);
+  }
+  return ms;
 }

@@ -53,7 +53,7 @@ const STRONG: Pattern[] = [
   { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:your|its|the model'?s|the)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}`, "i"), weight: 0.75 },
   { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ]thought|thinking)\\b`, "i"), weight: 0.7 },
   { id: "chain-of-thought", stems: ["chain", "cot"], re: /\bchain[- ]of[- ]thoughts?\b|\bCoT\b/i, weight: 0.55 },
-  { id: "think-aloud", stems: ["loud", "narrate", "verbali"], re: /\bthink(?:ing)? (?:out loud|aloud)\b|\bnarrate (?:your|each|every) (?:thought|step)|\bverbali[sz]e (?:your|each|every)/i, weight: 0.6 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrate", "verbali"], re: /\bthink(?:ing)? (?:out loud|aloud)\b|\bnarrate (?:your|each|every) (?:thought|step)|\bverbali[sz]e (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
   {
     id: "reconstruct-from-answer", stems: ["answer", "solution", "output", "label", "verdict"],
@@ -97,20 +97,29 @@ const STEMS = [...new Set(ALL_PATTERNS.flatMap((p) => p.stems))].sort((a, b) => 
 /** For each stem, the patterns it lets through: those with a stem it starts with (longer stems hide their prefixes). */
 const PATTERNS_OF_STEM = new Map<string, Pattern[]>(STEMS.map((s) => [s, ALL_PATTERNS.filter((p) => p.stems.some((t) => s.startsWith(t)))]));
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const startsLatin = (stem: string): boolean => /^[a-z]/.test(stem);
 /**
- * Every stem in one alternation, longest first, tried at every position: one native scan instead of
- * ~100 `includes` calls, which were a third of what CoT scoring cost.
+ * The stems in two native scans, each one alternation, longest first, instead of ~100 `includes`
+ * calls. Stems that start with a Latin letter are tried only where a word starts: every pattern's
+ * expression puts its stem at a word start (a test holds the scans to hiding no match of any
+ * pattern), and V8 then tries the alternation at word starts only, half the cost of trying it at
+ * every position. The rest (other scripts, "<") are tried everywhere: `\b` does not see their words.
  */
-const STEM_SCAN = new RegExp(STEMS.map(escapeRegExp).join("|"), "g");
+const STEM_SCANS = [
+  new RegExp(`\\b(?:${STEMS.filter(startsLatin).map(escapeRegExp).join("|")})`, "g"),
+  new RegExp(STEMS.filter((stem) => !startsLatin(stem)).map(escapeRegExp).join("|"), "g"),
+];
 
 function applicablePatterns(lower: string): Set<Pattern> {
   const found = new Set<Pattern>();
-  STEM_SCAN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = STEM_SCAN.exec(lower)) !== null) {
-    for (const p of PATTERNS_OF_STEM.get(m[0]) ?? []) found.add(p);
-    // Restart one past the match's start: a stem beginning inside a longer match is still seen.
-    STEM_SCAN.lastIndex = m.index + 1;
+  for (const scan of STEM_SCANS) {
+    scan.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = scan.exec(lower)) !== null) {
+      for (const p of PATTERNS_OF_STEM.get(m[0]) ?? []) found.add(p);
+      // Restart one past the match's start: a stem beginning inside a longer match is still seen.
+      scan.lastIndex = m.index + 1;
+    }
   }
   return found;
 }

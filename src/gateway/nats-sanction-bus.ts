@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { connect, DeliverPolicy, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type NatsConnection } from "nats";
+import { connect, DeliverPolicy, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type NatsConnection } from "nats";
 import { ServiceError, type Sanction } from "../core/index.js";
 import { decodeSanction, encodeSanction, type SanctionBus, type Subscription } from "./sanction-bus.js";
 
@@ -14,6 +14,8 @@ export interface NatsSanctionBusOptions {
   maxAgeMs?: number;
   /** Connection and request timeout. */
   timeoutMs?: number;
+  /** How long `subscribe` may take to replay what the stream holds since `sinceMs` before it gives up. */
+  replayTimeoutMs?: number;
 }
 
 const DAY = 86_400_000;
@@ -29,17 +31,23 @@ export class NatsSanctionBus implements SanctionBus {
   consumerFailures = 0;
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #url: string;
   readonly #stream: string;
   readonly #prefix: string;
   readonly #timeoutMs: number;
+  readonly #replayTimeoutMs: number;
   readonly #consumers = new Set<ConsumerMessages>();
 
-  private constructor(nc: NatsConnection, stream: string, prefix: string, timeoutMs: number) {
+  private constructor(url: string, nc: NatsConnection, jsm: JetStreamManager, stream: string, prefix: string, timeoutMs: number, replayTimeoutMs: number) {
+    this.#url = url;
     this.#nc = nc;
     this.#js = nc.jetstream({ timeout: timeoutMs });
+    this.#jsm = jsm;
     this.#stream = stream;
     this.#prefix = prefix;
     this.#timeoutMs = timeoutMs;
+    this.#replayTimeoutMs = replayTimeoutMs;
   }
 
   static async connect(opts: NatsSanctionBusOptions): Promise<NatsSanctionBus> {
@@ -53,8 +61,9 @@ export class NatsSanctionBus implements SanctionBus {
     }
     const stream = opts.stream ?? "HYDRASENTRY_SANCTIONS";
     const prefix = opts.subjectPrefix ?? "hydrasentry.sanctions";
+    let jsm: JetStreamManager;
     try {
-      const jsm = await nc.jetstreamManager({ timeout: timeoutMs });
+      jsm = await nc.jetstreamManager({ timeout: timeoutMs });
       const config = {
         name: stream,
         subjects: [`${prefix}.>`],
@@ -74,7 +83,7 @@ export class NatsSanctionBus implements SanctionBus {
       await nc.close();
       throw new ServiceError("NATS JetStream", opts.url, err);
     }
-    return new NatsSanctionBus(nc, stream, prefix, timeoutMs);
+    return new NatsSanctionBus(opts.url, nc, jsm, stream, prefix, timeoutMs, opts.replayTimeoutMs ?? 30_000);
   }
 
   async publish(s: Sanction): Promise<void> {
@@ -85,6 +94,14 @@ export class NatsSanctionBus implements SanctionBus {
   }
 
   async subscribe(onSanction: (s: Sanction) => void, opts: { sinceMs?: number } = {}): Promise<Subscription> {
+    // Where the replay ends: the stream's last message when we start, if it falls in the window.
+    // Until that one is delivered the replica does not know every standing sanction, so a
+    // restarted replica would let a suspended account through in the meantime.
+    let replayEndSeq = 0;
+    if (opts.sinceMs !== undefined) {
+      const { state } = await this.#jsm.streams.info(this.#stream);
+      if (state.last_seq > 0 && Date.parse(state.last_ts) >= opts.sinceMs) replayEndSeq = state.last_seq;
+    }
     // An ordered consumer: ephemeral, in order, recreated by the client after a gap.
     const consumer = await this.#js.consumers.get(
       this.#stream,
@@ -94,12 +111,18 @@ export class NatsSanctionBus implements SanctionBus {
     );
     const messages = await consumer.consume();
     this.#consumers.add(messages);
+    let replayed: () => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve) => {
+      replayed = resolve;
+    });
+    if (replayEndSeq === 0) replayed();
     void (async () => {
       try {
         for await (const m of messages) {
           const s = decodeSanction(m.data);
           if (s) onSanction(s);
           else this.rejected++;
+          if (m.seq >= replayEndSeq) replayed();
         }
       } catch {
         // The consumer failed for good (the connection closed under it): counted, never an
@@ -107,12 +130,21 @@ export class NatsSanctionBus implements SanctionBus {
         this.consumerFailures++;
       }
     })();
-    return {
-      stop: async () => {
-        this.#consumers.delete(messages);
-        await messages.close();
-      },
+    const stop = async (): Promise<void> => {
+      this.#consumers.delete(messages);
+      await messages.close();
     };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), this.#replayTimeoutMs);
+    });
+    const outcome = await Promise.race([caughtUp, timedOut]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      await stop();
+      throw new ServiceError("NATS JetStream", this.#url, new Error(`stream ${this.#stream} not replayed to seq ${replayEndSeq} within ${this.#replayTimeoutMs} ms`));
+    }
+    return { stop };
   }
 
   async close(): Promise<void> {

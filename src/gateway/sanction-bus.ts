@@ -14,7 +14,9 @@ export interface SanctionBus {
   publish(s: Sanction): Promise<void>;
   /**
    * Delivers sanctions published (wall clock) from `sinceMs` on (default: from now), in publication order.
-   * Messages that are not valid sanctions are counted in `rejected` and skipped.
+   * Resolves only once everything the bus held since `sinceMs` has been delivered, so a replica that
+   * starts late serves no decision without the standing sanctions. Messages that are not valid
+   * sanctions are counted in `rejected` and skipped.
    */
   subscribe(onSanction: (s: Sanction) => void, opts?: { sinceMs?: number }): Promise<Subscription>;
   readonly rejected: number;

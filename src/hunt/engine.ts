@@ -14,6 +14,10 @@ const EGRESS_TAINT_TTL_MS = 30 * DAY;
 const WEEK = 7 * DAY;
 /** Link-graph size (account–identifier memberships) past which Louvain runs are rationed. */
 const LARGE_GRAPH_MEMBERSHIPS = 5000;
+/** Growth (share of its exchanges at the last score) after which an active community is rescored between Louvain runs. */
+const RESCORE_GROWTH = 0.02;
+/** Members up to which a community is rescored at every account tick it was active. */
+const SMALL_COMMUNITY = 64;
 
 export interface EngineOptions {
   model?: ExtractionStyleModel;
@@ -70,8 +74,8 @@ export class DetectionEngine implements HuntEngine {
   private readonly graph = new CommunityGraph();
   private membershipOf: Community[] | null = null;
   private readonly communityEntries = new WeakMap<Community, CommunityEntry>();
-  /** Communities with a member that sent something since they were last scored. */
-  private readonly dirtyCommunities = new Set<Community>();
+  /** Communities with a member that sent something since they were last scored → how many exchanges. */
+  private readonly unscored = new Map<Community, number>();
   private readonly communityMemberLinks = new WeakMap<Community, { hard: Set<string>; toolSchema: Set<string>; checkedAt: Map<string, number> }>();
   private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; tainted: boolean; settled: boolean }>();
   private pendingChanges = 0;
@@ -181,7 +185,7 @@ export class DetectionEngine implements HuntEngine {
     }
     this.dirty.add(ex.account);
     const community = this.membership.get(ex.account)?.community;
-    if (community) this.dirtyCommunities.add(community);
+    if (community) this.unscored.set(community, (this.unscored.get(community) ?? 0) + 1);
     if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered);
     if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
   }
@@ -275,23 +279,37 @@ export class DetectionEngine implements HuntEngine {
     if (rebuildMap) this.membership = new Map();
     // Between Louvain runs only communities whose members sent something can change: scoring every
     // community at every account tick was the largest cost on the hunt's main thread.
-    const todo = force || rebuildMap ? this.communities : [...this.dirtyCommunities];
-    this.dirtyCommunities.clear();
+    const recountAll = force || rebuildMap;
+    const todo = recountAll ? this.communities : [...this.unscored.keys()];
+    // A recount reads every current community's exchanges afresh, and drops those Louvain dissolved.
+    if (recountAll) this.unscored.clear();
     for (const community of todo) {
       const { accounts: members, links } = community;
-      // Every member flagged and flags are never withdrawn: nothing to decide until Louvain reshapes it.
-      if (!force && !rebuildMap && this.communityScores.get(community)?.settled === true) continue;
-      // Rescore only when members sent something since the last score (or at the end of the run).
-      let exchanges = 0;
-      for (const m of members) exchanges += (this.accounts.get(m) as AccountState).exchanges;
+      const fresh = this.unscored.get(community) ?? 0;
       let cached = this.communityScores.get(community);
-      if (force || !cached || cached.exchanges !== exchanges) {
+      // Every member flagged and flags are never withdrawn: nothing to decide until Louvain reshapes it.
+      if (!force && !rebuildMap && cached?.settled === true) {
+        this.unscored.delete(community);
+        continue;
+      }
+      // A score moves with the community's pooled ratios, so between Louvain runs a large community is
+      // recomputed once it has grown by RESCORE_GROWTH since its last score, not at every tick it was
+      // active: large organic communities (an office, a carrier's NAT) are active at nearly every tick,
+      // and rescoring each of them (a pass over every member) was most of what the account tick cost.
+      // Small ones, a reseller's handful of accounts, cost little and are rescored whenever active.
+      const recount = recountAll || !cached;
+      let exchanges = cached && !recount ? cached.exchanges + fresh : 0;
+      if (recount) for (const m of members) exchanges += (this.accounts.get(m) as AccountState).exchanges;
+      const due = (c: { exchanges: number }): boolean =>
+        recount ? c.exchanges !== exchanges : members.length <= SMALL_COMMUNITY ? fresh > 0 : fresh >= RESCORE_GROWTH * c.exchanges;
+      if (!cached || force || due(cached)) {
         const sc = scoreCluster(
           members.map((m) => this.accounts.get(m) as AccountState),
           links,
         );
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
+        this.unscored.delete(community);
       }
       let entry = this.communityEntries.get(community);
       if (!entry) {

@@ -7,7 +7,9 @@ import { DOMAINS, MINHASH_SIZE, requestSignals, type CotEvidence, type Domain, t
  * cost about a third as much as computing the signals, on both threads; strings and typed arrays
  * copy in bulk. Written by hand because it is the hot path and the shape is fixed; a round-trip test
  * holds it to the plain objects. Unpacked MinHashes are views of the batch's array: whoever keeps
- * one copies it (the link index does).
+ * one copies it (the link index does). The masked prompt text stays on the signal thread (it comes
+ * back empty): the engine reads the template's hashes, never its text, and the text was the largest
+ * string sent back per request.
  */
 export interface PackedInputs {
   strings: string[];
@@ -109,7 +111,7 @@ export class SignalPacker {
     const i = this.#next++;
     this.#strings.push(
       s.template.exact,
-      s.template.masked,
+      "", // template.masked: see the note on PackedSignals
       s.template.frames.join(","), // hex hashes: no comma inside
       s.systemPromptHash ?? "",
       s.toolSchemaHash ?? "",

@@ -18,6 +18,13 @@ interface Job extends SignalJob {
   reject(e: Error): void;
 }
 
+/**
+ * A signal thread keeps its batch's inputs alive while it allocates short-lived text per request, so
+ * with the default young generation every scavenge copied the batch again. A larger one (a fixed
+ * ~80 MB more RSS per thread) made the hunt 1–9% faster in five interleaved pairs, never slower.
+ */
+const SIGNAL_THREAD_YOUNG_GENERATION_MB = 96;
+
 /** Batches handed to one thread at a time: one it works on, one waiting, so it never idles between them. */
 const PER_THREAD = 2;
 
@@ -46,7 +53,7 @@ export class SignalPool {
     const url = new URL("./signal-worker.js", import.meta.url);
     this.#sent = Array.from({ length: size }, () => []);
     this.#workers = Array.from({ length: size }, (_, w) => {
-      const worker = new Worker(url);
+      const worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: SIGNAL_THREAD_YOUNG_GENERATION_MB } });
       worker.on("message", (m: { signals: PackedSignals }) => {
         // A thread answers in the order it was sent batches.
         const job = this.#sent[w]?.shift();

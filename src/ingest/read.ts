@@ -1,6 +1,6 @@
 import type { Exchange } from "../core/index.js";
 import { AdapterError, toExchange } from "./adapters.js";
-import { describeIssue, envelopeSchema } from "./envelope.js";
+import { validateEnvelope } from "./envelope.js";
 import { jsonLineBatches, reject } from "./jsonlines.js";
 import type { QuarantineWriter } from "./quarantine.js";
 import { openSource, type InputSource } from "./source.js";
@@ -35,10 +35,10 @@ export function parseExchangeLine(text: string): LineVerdict {
 
 export function parseExchangeValue(value: unknown): LineVerdict {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, reason: "not a JSON object" };
-  const env = envelopeSchema.safeParse(value);
-  if (!env.success) return { ok: false, reason: describeIssue(env.error) };
+  const env = validateEnvelope(value);
+  if (!env.ok) return env;
   try {
-    return { ok: true, exchange: toExchange(env.data) };
+    return { ok: true, exchange: toExchange(env.envelope) };
   } catch (err) {
     if (err instanceof AdapterError) return { ok: false, reason: err.message };
     throw err;
