@@ -1,14 +1,12 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { CLI, runCli } from "./testing/cli.js";
 import { SqliteStore } from "../store/index.js";
 import { openaiChatLine } from "../ingest/testing/lines.js";
 
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-const run = (args: string[], input?: string) => spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { encoding: "utf8", input, timeout: 60_000 });
 
 function bigLog(path: string, n: number): void {
   const lines: string[] = [];
@@ -19,7 +17,7 @@ function bigLog(path: string, n: number): void {
 describe("hydrasentry CLI", () => {
   it("exits 2 naming the path when an input is missing, and writes no report", () => {
     const out = mkdtempSync(join(tmpdir(), "hs-cli-"));
-    const r = run(["hunt", "/nonexistent/log.jsonl", "--out", out]);
+    const r = runCli(["hunt", "/nonexistent/log.jsonl", "--out", out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("/nonexistent/log.jsonl");
     expect(existsSync(join(out, "report.json"))).toBe(false);
@@ -28,7 +26,7 @@ describe("hydrasentry CLI", () => {
   it("hunts stdin, quarantines bad lines and says so", () => {
     const out = mkdtempSync(join(tmpdir(), "hs-cli-"));
     const input = `${JSON.stringify(openaiChatLine("a"))}\nnot json\n${JSON.stringify(openaiChatLine("a"))}\n`;
-    const r = run(["--json", "hunt", "-", "--out", out], input);
+    const r = runCli(["--json", "hunt", "-", "--out", out], input);
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout) as { summary: Record<string, number>; quarantine: string };
     expect(summary.summary).toMatchObject({ lines: 3, exchanges: 1, duplicates: 1, quarantined: 1, accounts: 1 });
@@ -41,7 +39,7 @@ describe("hydrasentry CLI", () => {
     const n = 60_000;
     bigLog(log, n);
     const db = join(dir, "hs.db");
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "ingest", log, "--db", db], { stdio: "ignore" });
+    const child = spawn(process.execPath, [CLI, "ingest", log, "--db", db], { stdio: "ignore" });
     // Kill once some batches have committed (the WAL file grows), before the end.
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -59,7 +57,7 @@ describe("hydrasentry CLI", () => {
     const before = await partial.countExchanges();
     await partial.close();
     expect(before).toBeLessThan(n); // the kill really interrupted it
-    const again = run(["--json", "ingest", log, "--db", db]);
+    const again = runCli(["--json", "ingest", log, "--db", db]);
     expect(again.status).toBe(0);
     const res = JSON.parse(again.stdout) as { summary: { exchanges: number; duplicates: number }; stored: number };
     expect(res.stored).toBe(n);

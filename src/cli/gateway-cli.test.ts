@@ -1,19 +1,17 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { CLI, runCli } from "./testing/cli.js";
 import { schemaFor, sampleCluster, stixValidator } from "../intel/testing/fixtures.js";
 import { buildReportJson } from "../report/index.js";
 
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { encoding: "utf8", timeout: 60_000 });
 
 describe("hydrasentry gateway and intel commands", () => {
   it("serve answers /healthz with the policy in force and stops cleanly on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-serve-"));
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "--json", "serve", "--port", "0", "--db", join(dir, "db.sqlite")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "--json", "serve", "--port", "0", "--db", join(dir, "db.sqlite")], { stdio: ["ignore", "pipe", "pipe"] });
     const port = await new Promise<number>((resolve, reject) => {
       let buf = "";
       child.stdout.on("data", (d: Buffer) => {
@@ -32,7 +30,7 @@ describe("hydrasentry gateway and intel commands", () => {
   it("rejects a policy file with a clear list of problems", () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-serve-"));
     writeFileSync(join(dir, "p.yaml"), "version: x\nrules: [{ name: a, when: { cot_gte: 1 }, then: [nuke] }]\n");
-    const r = run(["serve", "--port", "0", "--policy", join(dir, "p.yaml"), "--db", join(dir, "db.sqlite")]);
+    const r = runCli(["serve", "--port", "0", "--policy", join(dir, "p.yaml"), "--db", join(dir, "db.sqlite")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("rules[0].when: unknown key(s) cot_gte");
     expect(r.stderr).toContain("POLICY_INVALID");
@@ -40,7 +38,7 @@ describe("hydrasentry gateway and intel commands", () => {
 
   it("keygen, export and publish a report's clusters, allowlist an account, and export the audit", () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-intel-cli-"));
-    const keys = JSON.parse(run(["--json", "intel", "keygen", "--out", join(dir, "keys"), "--name", "Provider A", "--consortium"]).stdout) as { identity: string };
+    const keys = JSON.parse(runCli(["--json", "intel", "keygen", "--out", join(dir, "keys"), "--name", "Provider A", "--consortium"]).stdout) as { identity: string };
     writeFileSync(
       join(dir, "intel.yaml"),
       `identity: { id: ${keys.identity}, name: Provider A }
@@ -52,28 +50,28 @@ collection: { id: 0c1d2e3f-1111-4222-8333-444455556666, title: hydra indicators 
     );
     const report = buildReportJson({ totals: { lines: 1, exchanges: 1, duplicates: 0, quarantined: 0, bytes: 1 }, late: 0, files: [], accounts: [], clusters: [sampleCluster()], firstTs: 0, lastTs: 1 });
     writeFileSync(join(dir, "report.json"), JSON.stringify(report));
-    const exported = run(["intel", "export", "--config", join(dir, "intel.yaml"), "--report", join(dir, "report.json"), "--out", join(dir, "bundle.json")]);
+    const exported = runCli(["intel", "export", "--config", join(dir, "intel.yaml"), "--report", join(dir, "report.json"), "--out", join(dir, "bundle.json")]);
     expect(exported.status, exported.stderr).toBe(0);
     const bundle = JSON.parse(readFileSync(join(dir, "bundle.json"), "utf8")) as { objects: Array<{ type: string }> };
     const validator = stixValidator();
     expect(validator.validate("common/bundle", bundle)).toBeNull();
     for (const o of bundle.objects) expect(validator.validate(schemaFor(o.type), o)).toBeNull();
     const db = join(dir, "db.sqlite");
-    const published = run(["--json", "intel", "publish", "--config", join(dir, "intel.yaml"), "--report", join(dir, "report.json"), "--db", db]);
+    const published = runCli(["--json", "intel", "publish", "--config", join(dir, "intel.yaml"), "--report", join(dir, "report.json"), "--db", db]);
     expect(JSON.parse(published.stdout).published).toBeGreaterThan(bundle.objects.length);
-    expect(run(["allowlist", "add", "acct_vetted", "--reason", "university lab", "--db", db]).status).toBe(0);
-    expect(run(["appeals", "list", "--db", db]).stdout).toContain("no open appeals");
-    const audit = run(["audit", "--db", db]).stdout.trim().split("\n").map((l) => JSON.parse(l) as { kind: string });
+    expect(runCli(["allowlist", "add", "acct_vetted", "--reason", "university lab", "--db", db]).status).toBe(0);
+    expect(runCli(["appeals", "list", "--db", db]).stdout).toContain("no open appeals");
+    const audit = runCli(["audit", "--db", db]).stdout.trim().split("\n").map((l) => JSON.parse(l) as { kind: string });
     expect(audit.filter((e) => e.kind === "intel.shared").length).toBe(JSON.parse(published.stdout).published);
     expect(audit.at(-1)).toMatchObject({ kind: "allowlist", subject: "acct_vetted", action: "allowlist.add" });
   }, 60_000);
 
   it("names the server it cannot reach and exits 5 (NATS, Redis)", () => {
-    const nats = run(["serve", "--port", "0", "--db", ":memory:", "--nats", "nats://127.0.0.1:1"]);
+    const nats = runCli(["serve", "--port", "0", "--db", ":memory:", "--nats", "nats://127.0.0.1:1"]);
     expect(nats.status).toBe(5);
     expect(nats.stderr).toContain("NATS at nats://127.0.0.1:1");
     expect(nats.stderr).toContain("[SERVICE_UNREACHABLE]");
-    const redis = run(["serve", "--port", "0", "--db", ":memory:", "--redis", "redis://127.0.0.1:1"]);
+    const redis = runCli(["serve", "--port", "0", "--db", ":memory:", "--redis", "redis://127.0.0.1:1"]);
     expect(redis.status).toBe(5);
     expect(redis.stderr).toContain("Redis at redis://127.0.0.1:1");
   }, 60_000);

@@ -29,6 +29,9 @@ export async function ingestIntoStore(sources: readonly InputSource[], opts: Ing
   // Up to MAX_IN_FLIGHT batches are being written while the next is parsed (a store with a writer
   // thread overlaps them; others resolve at once). Order of completion does not matter: counts add.
   const inFlight = new Set<Promise<void>>();
+  // The first failed write ends the run with its error once the writes in flight settle; a write that
+  // failed while another was awaited must not vanish (the run would exit 0 with a batch missing).
+  let failure: { error: unknown } | null = null;
   const write = async (batch: Exchange[], lines: string[], file: FileCounts): Promise<void> => {
     const meta = new Map<string, AccountMeta>();
     for (const ex of batch) if (Object.keys(ex.accountMeta).length > 0) meta.set(ex.account, ex.accountMeta);
@@ -42,24 +45,35 @@ export async function ingestIntoStore(sources: readonly InputSource[], opts: Ing
   };
   const flush = async (): Promise<void> => {
     if (pending.length === 0 || !pendingFile) return;
-    const p = write(pending, pendingLines, pendingFile);
+    const p: Promise<void> = write(pending, pendingLines, pendingFile)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(p));
     pending = [];
     pendingLines = [];
     inFlight.add(p);
-    void p.finally(() => inFlight.delete(p)).catch(() => undefined);
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    throwIfFailed();
   };
-  for await (const batch of readExchangeLog(sources, { quarantine: opts.quarantine, onBytes: opts.onBytes })) {
-    if (files[files.length - 1] !== batch.file) {
-      await flush(); // batches never span files: counts stay per file
-      files.push(batch.file);
-      pendingFile = batch.file;
+  const throwIfFailed = (): void => {
+    if (failure) throw failure.error;
+  };
+  try {
+    for await (const batch of readExchangeLog(sources, { quarantine: opts.quarantine, onBytes: opts.onBytes })) {
+      if (files[files.length - 1] !== batch.file) {
+        await flush(); // batches never span files: counts stay per file
+        files.push(batch.file);
+        pendingFile = batch.file;
+      }
+      pending.push(...batch.exchanges);
+      pendingLines.push(...batch.lines);
+      if (pending.length >= COMMIT_ROWS) await flush();
     }
-    pending.push(...batch.exchanges);
-    pendingLines.push(...batch.lines);
-    if (pending.length >= COMMIT_ROWS) await flush();
+    await flush();
+  } finally {
+    await Promise.all(inFlight); // never rejects: failures are kept in `failure`
   }
-  await flush();
-  await Promise.all(inFlight);
+  throwIfFailed();
   return files;
 }

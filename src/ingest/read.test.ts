@@ -136,6 +136,26 @@ describe("exchange-log reading", () => {
     await store.close();
   });
 
+  it("fails the run when a batch write fails, even one that fails while another write is awaited", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-fail-"));
+    const f = join(dir, "x.jsonl");
+    writeFileSync(f, Array.from({ length: 20_000 }, (_, i) => j(openaiChatLine(`w${i}`, new Date(Date.UTC(2026, 1, 3) + i * 1000).toISOString()))).join("\n"));
+    const store = new SqliteStore(":memory:");
+    // The first batch fails at once; the second is slow, so the ingest is waiting on it when the first fails.
+    let call = 0;
+    const realPut = store.putExchanges.bind(store);
+    store.putExchanges = async (batch, lines) => {
+      call++;
+      if (call === 1) throw new Error("disk full");
+      if (call === 2) await new Promise((r) => setTimeout(r, 50));
+      return realPut(batch, lines);
+    };
+    const quarantine = new QuarantineWriter(join(dir, "q.jsonl"));
+    await expect(ingestIntoStore(await openSources([f]), { store, quarantine })).rejects.toThrow("disk full");
+    await quarantine.close();
+    await store.close();
+  });
+
   it("places lines that arrive out of order within the reorder window, and counts later ones as late", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-order-"));
     const f = join(dir, "x.jsonl");

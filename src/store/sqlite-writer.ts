@@ -11,9 +11,11 @@ type Row = [string, number, string, string, string];
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer must run as a worker thread");
 const db = new Database((workerData as { path: string }).path);
+// The busy timeout first: after a crash the WAL is recovered on open, and a writer that met the
+// main connection's recovery lock without one died at start (seen after a kill -9).
+db.pragma("busy_timeout = 5000");
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
-db.pragma("busy_timeout = 5000");
 const insert = db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
 const insertMany = db.transaction((rows: Row[]) => {
   let added = 0;

@@ -48,11 +48,12 @@ export class SqliteStore implements Store {
     try {
       if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path);
+      // Before anything that takes a lock: another connection may be recovering the WAL of a crashed run.
+      this.db.pragma("busy_timeout = 5000");
       this.db.pragma("journal_mode = WAL");
       // NORMAL in WAL loses at most the last transactions on power loss, never consistency; ingest is idempotent.
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("cache_size = -65536");
-      this.db.pragma("busy_timeout = 5000");
       this.db.exec(SCHEMA);
     } catch (err) {
       throw new StoreError(`cannot open SQLite store at ${path}: ${(err as Error).message}`, { path }, err);
@@ -91,15 +92,19 @@ export class SqliteStore implements Store {
       if (m.error !== undefined) wait?.reject(new StoreError(`SQLite writer failed: ${m.error}`, { path: this.path }));
       else wait?.resolve(m.added ?? 0);
     });
+    let crash: Error | null = null;
     const failAll = (err: Error): void => {
       for (const w of this.writerWaits.values()) w.reject(new StoreError(`SQLite writer stopped: ${err.message}`, { path: this.path }, err));
       this.writerWaits.clear();
     };
-    worker.on("error", failAll);
+    worker.on("error", (err) => {
+      crash = err;
+      failAll(err);
+    });
     // A writer that exits with writes pending must fail them: a pending promise would let the
-    // process end "successfully" with data unwritten.
+    // process end "successfully" with data unwritten. Writes queued after a crash name its cause.
     worker.on("exit", (code) => {
-      if (this.writerWaits.size > 0) failAll(new Error(`writer thread exited (code ${code})`));
+      if (this.writerWaits.size > 0) failAll(new Error(`writer thread exited (code ${code})${crash ? `: ${crash.message}` : ""}`));
       if (this.writer === worker) this.writer = null;
     });
     this.writer = worker;
