@@ -68,31 +68,90 @@ function wordListBody(source: string): string | null {
   return source.slice(5, -3);
 }
 
+/** The top-level alternatives of a regex body (splits on `|` outside groups and character classes). */
+function topLevelAlternatives(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) {
+      out.push(body.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(body.slice(from));
+  return out;
+}
+
 /**
- * All lower-case lexicons as one regex with one capture group per (domain, pattern): one scan of the
- * text instead of one per pattern, which is most of what domain scoring costs. Groups are numbered,
- * not named: a named-groups object per match cost more than the scan. The word-list patterns share
- * one pair of \b anchors (a third faster); the few other shapes (maths syntax, CJK words, calls)
- * follow. None of the others can match where a word-list word does, so the hits are the same.
+ * The literal first character of an alternative and the source after it. A regex engine tries
+ * alternatives one after another at every word boundary; grouping them by first character lets it
+ * reject a whole group with one comparison. Alternatives with different first characters can never
+ * match at the same position, so the grouping keeps which alternative wins: within a group the
+ * original order stands.
  */
-const GROUPS: Array<{ domain: Exclude<Domain, "chat">; slot: number }> = [];
+function splitFirstChar(alt: string): { first: string; rest: string } {
+  let first: string;
+  let restAt: number;
+  if (alt.startsWith("\\") && alt.length > 1 && !/[A-Za-z0-9]/.test(alt.charAt(1))) {
+    first = alt.slice(0, 2);
+    restAt = 2;
+  } else if (alt.length > 0 && !"\\([.^$|?*+{".includes(alt.charAt(0))) {
+    first = alt.charAt(0);
+    restAt = 1;
+  } else throw new Error(`lexicon alternative must start with a literal character: ${alt}`);
+  if ("?*+{".includes(alt.charAt(restAt))) throw new Error(`lexicon alternative must not start with an optional character: ${alt}`);
+  return { first, rest: alt.slice(restAt) };
+}
+
+/** An alternation with its alternatives grouped by first character (see splitFirstChar). */
+function groupedAlternation(alternatives: readonly string[]): string {
+  const byFirst = new Map<string, string[]>();
+  for (const alt of alternatives) {
+    const split = splitFirstChar(alt);
+    const group = byFirst.get(split.first) ?? [];
+    group.push(split.rest);
+    byFirst.set(split.first, group);
+  }
+  return [...byFirst].map(([first, rests]) => (rests.length === 1 ? `${first}${rests[0] ?? ""}` : `${first}(?:${rests.join("|")})`)).join("|");
+}
+
+/**
+ * All lower-case lexicons as one regex: one scan of the text instead of one per pattern, which is
+ * most of what domain scoring costs. The word-list patterns share one pair of \b anchors and are
+ * grouped by first character (see splitFirstChar); which pattern a hit belongs to is read afterwards
+ * from the first pattern that matches the hit whole, which is the pattern whose alternative the
+ * scan took (an earlier one matching the same text would have been taken first). The few other
+ * shapes (maths syntax, CJK words, calls) follow as numbered groups; none of them can match where a
+ * word-list word does, so the hits are the same as one regex per pattern.
+ */
+const WORD_LIST_SLOTS: Array<{ domain: Exclude<Domain, "chat">; whole: RegExp }> = [];
+const OTHER_SLOTS: Array<{ domain: Exclude<Domain, "chat"> }> = [];
 const COMBINED = (() => {
-  const wordLists: string[] = [];
-  const others: Array<{ domain: Exclude<Domain, "chat">; source: string }> = [];
+  const wordListAlternatives: string[] = [];
+  const others: string[] = [];
   for (const d of Object.keys(LEXICON) as Array<keyof typeof LEXICON>) {
     for (const re of LEXICON[d]) {
       if (re === CODE_SYNTAX) continue;
       if (new RegExp(`${re.source}|`).exec("")?.length !== 1) throw new Error(`lexicon pattern for ${d} must not capture`);
       const body = wordListBody(re.source);
-      if (body === null) others.push({ domain: d, source: re.source });
-      else {
-        GROUPS.push({ domain: d, slot: GROUPS.length });
-        wordLists.push(`(${body})`);
+      if (body === null) {
+        OTHER_SLOTS.push({ domain: d });
+        others.push(`(${re.source})`);
+        continue;
       }
+      WORD_LIST_SLOTS.push({ domain: d, whole: new RegExp(`^(?:${body})$`, "u") });
+      wordListAlternatives.push(...topLevelAlternatives(body));
     }
   }
-  for (const o of others) GROUPS.push({ domain: o.domain, slot: GROUPS.length });
-  return new RegExp([`\\b(?:${wordLists.join("|")})\\b`, ...others.map((o) => `(${o.source})`)].join("|"), "gu");
+  return new RegExp([`\\b(?:${groupedAlternation(wordListAlternatives)})\\b`, ...others].join("|"), "gu");
 })();
 /** Distinct keyword hits counted per domain pattern, up to this many. */
 const HITS_PER_PATTERN = 4;
@@ -102,22 +161,23 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   const lower = original.toLowerCase();
   const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
   // Distinct keyword hits per domain pattern (capped), weighted by how specific the domain's vocabulary is.
-  const hits: string[][] = GROUPS.map(() => []);
+  const wordHits: string[][] = WORD_LIST_SLOTS.map(() => []);
+  const otherHits: string[][] = OTHER_SLOTS.map(() => []);
   COMBINED.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = COMBINED.exec(lower)) !== null) {
-    if (m[0] === "") {
+    const hit = m[0];
+    if (hit === "") {
       COMBINED.lastIndex++;
       continue;
     }
-    for (let k = 0; k < GROUPS.length; k++) {
-      if (m[k + 1] === undefined) continue;
-      const seen = hits[k] as string[];
-      if (seen.length < HITS_PER_PATTERN && !seen.includes(m[0])) seen.push(m[0]);
-      break;
-    }
+    let seen: string[] | undefined;
+    for (let k = 0; k < OTHER_SLOTS.length && !seen; k++) if (m[k + 1] !== undefined) seen = otherHits[k];
+    for (let k = 0; k < WORD_LIST_SLOTS.length && !seen; k++) if ((WORD_LIST_SLOTS[k] as (typeof WORD_LIST_SLOTS)[number]).whole.test(hit)) seen = wordHits[k];
+    if (seen && seen.length < HITS_PER_PATTERN && !seen.includes(hit)) seen.push(hit);
   }
-  GROUPS.forEach((g) => (raw[g.domain] += (hits[g.slot] as string[]).length * SPECIFICITY[g.domain]));
+  WORD_LIST_SLOTS.forEach((slot, k) => (raw[slot.domain] += (wordHits[k] as string[]).length * SPECIFICITY[slot.domain]));
+  OTHER_SLOTS.forEach((slot, k) => (raw[slot.domain] += (otherHits[k] as string[]).length * SPECIFICITY[slot.domain]));
   const code = new Set<string>();
   for (const m of original.matchAll(CODE_SYNTAX)) {
     code.add(m[0].toLowerCase());

@@ -57,6 +57,9 @@ export function tokenEstimate(ex: Exchange, signals: RequestSignals, cap: number
   return Math.ceil(signals.promptChars / 4) + (cap === null ? out : Math.min(out, cap)) * Math.max(1, ex.params.n ?? 1);
 }
 
+/** Audit entries per store transaction, at most. */
+const AUDIT_BATCH = 1000;
+
 /**
  * The one decision function: the proxy, the decision API and the middleware all call `decide`.
  * It reads precomputed state only (view in memory, one round trip to the state backend), so the
@@ -66,7 +69,10 @@ export class Gatekeeper {
   readonly #o: GatekeeperOptions;
   readonly #clock: () => number;
   readonly #intel: IntelMatcher;
-  #auditChain: Promise<unknown> = Promise.resolve();
+  /** Audit entries and sanctions decided, not yet handed to the store; written in batches, in order. */
+  #unwrittenEntries: AuditEntry[] = [];
+  #unwrittenSanctions: Sanction[] = [];
+  #writer: Promise<void> | null = null;
   pendingAudits = 0;
 
   constructor(opts: GatekeeperOptions) {
@@ -252,18 +258,36 @@ export class Gatekeeper {
       this.#o.view.apply(s);
       this.#o.sanctionBus?.publish(s).catch((err: unknown) => this.#o.onBusError?.(err));
     }
-    this.pendingAudits++;
-    this.#auditChain = this.#auditChain
-      .then(async () => {
+    this.#unwrittenSanctions.push(...sanctions);
+    this.#unwrittenEntries.push(...entries);
+    this.pendingAudits += entries.length;
+    this.#writer ??= this.#writeAudits();
+  }
+
+  /**
+   * One writer drains the queue: what the requests of one turn of the event loop decided goes to the
+   * store as one transaction (one round trip for PostgreSQL), so audit keeps up with the decision rate.
+   */
+  async #writeAudits(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.#unwrittenEntries.length > 0 || this.#unwrittenSanctions.length > 0) {
+      const sanctions = this.#unwrittenSanctions;
+      const entries = this.#unwrittenEntries.splice(0, AUDIT_BATCH);
+      this.#unwrittenSanctions = [];
+      try {
         for (const s of sanctions) await this.#o.store.putSanction(s);
-        for (const e of entries) await this.#o.store.appendAudit(e);
-      })
-      .catch((err: unknown) => this.#o.onAuditError?.(err))
-      .finally(() => this.pendingAudits--);
+        await this.#o.store.appendAudits(entries);
+      } catch (err) {
+        this.#o.onAuditError?.(err);
+      } finally {
+        this.pendingAudits -= entries.length;
+      }
+    }
+    this.#writer = null;
   }
 
   /** Waits for every queued audit write (on shutdown, and in tests). */
   async drain(): Promise<void> {
-    await this.#auditChain;
+    while (this.#writer) await this.#writer;
   }
 }

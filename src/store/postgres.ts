@@ -187,6 +187,16 @@ export class PostgresStore implements Store {
     return Number(res.rows[0]?.seq);
   }
 
+  async appendAudits(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // One statement: its rows are one transaction, and sequence numbers follow the array order.
+    await this.q(
+      `INSERT INTO ${this.s}.audit (ts, body)
+       SELECT t, b FROM unnest($1::bigint[], $2::jsonb[]) WITH ORDINALITY AS u(t, b, i) ORDER BY i`,
+      [entries.map((e) => e.ts), entries.map((e) => JSON.stringify(e))],
+    );
+  }
+
   async listAudit(opts: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEntry[]> {
     const res = await this.q<{ seq: string; body: AuditEntry }>(
       `SELECT seq, body FROM ${this.s}.audit WHERE seq > $1 ORDER BY seq LIMIT $2`,

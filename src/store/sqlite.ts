@@ -203,6 +203,14 @@ export class SqliteStore implements Store {
     return Number(info.lastInsertRowid);
   }
 
+  async appendAudits(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const insert = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)");
+    this.db.transaction(() => {
+      for (const e of entries) insert.run(e.ts, JSON.stringify(e));
+    })();
+  }
+
   async listAudit(opts: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEntry[]> {
     const rows = this
       .statement("SELECT seq, body FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")

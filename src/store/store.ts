@@ -41,6 +41,8 @@ export interface Store {
   listClusters(): Promise<ClusterVerdict[]>;
 
   appendAudit(entry: AuditEntry): Promise<number>;
+  /** Appends entries in order, all or none, in one transaction (one round trip): the gateway's hot path. */
+  appendAudits(entries: readonly AuditEntry[]): Promise<void>;
   listAudit(opts?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEntry[]>;
 
   /** Stores an intel object version; false when that (id, modified) was already held. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AccountVerdict, ClusterVerdict } from "../../core/index.js";
+import type { AccountVerdict, AuditEntry, ClusterVerdict } from "../../core/index.js";
 import { makeExchange } from "../../testing/exchanges.js";
 import { parseExchangeLine } from "../../ingest/read.js";
 import { openaiChatLine } from "../../ingest/testing/lines.js";
@@ -98,6 +98,16 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       const all = await store.listAudit();
       expect(all.map((e) => e.action)).toEqual(["throttle", "lift"]);
       expect((await store.listAudit({ afterSeq: s1 })).map((e) => e.seq)).toEqual([s2]);
+    });
+
+    it("appends a batch of audit entries in order, after the ones before it", async () => {
+      const before = await store.appendAudit({ ts: 1, actor: "gateway", kind: "policy", subject: "default", action: "policy.load", reasons: [] });
+      const batch = ["monitor", "throttle", "suspend"].map((action, i): AuditEntry => ({ ts: 10 + i, actor: "gateway", kind: "decision", subject: `acct_${i}`, action, reasons: [`rule ${i}`] }));
+      await store.appendAudits(batch);
+      await store.appendAudits([]);
+      const after = await store.listAudit({ afterSeq: before });
+      expect(after.map((e) => [e.action, e.subject])).toEqual([["monitor", "acct_0"], ["throttle", "acct_1"], ["suspend", "acct_2"]]);
+      expect(after.map((e) => e.seq)).toEqual([...after.map((e) => e.seq)].sort((a, b) => a - b));
     });
 
     it("stores intel versions idempotently and filters by added time, type and id", async () => {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { blankExchange } from "../core/index.js";
+import { domainScores, topDomain } from "./domains.js";
+
+const scores = (text: string) => domainScores(blankExchange(), text, "");
+
+describe("capability domains", () => {
+  // The lexicons run as one regex with alternatives grouped by first character; these pin down that
+  // the hit each position yields is still the one the patterns, in their order, would give.
+  it("counts each word-list hit for the pattern whose alternative comes first, as one regex per pattern would", () => {
+    // "use the .* tool" takes the whole span; "sql" (coding) comes before "sql query" (data analysis).
+    expect(scores("Use the search tool, then write the SQL query over the CSV table columns.")).toMatchObject({ agentic: 0.2, coding: 0.2, data_analysis: 0.6 });
+    // "tool" and "tools" are distinct hits of one pattern; "c++" needs a word boundary after it and has none.
+    expect(scores("Debug this C++ function: tools, tool, Tools.")).toMatchObject({ coding: 0.5, agentic: 0.5 });
+  });
+
+  it("weights rubric vocabulary and reads judge templates as rubric grading", () => {
+    const s = scores("Which response is better? Output [[Rating]] on a scale of 1 to 10 and grade each.");
+    expect(s.rubric).toBe(1);
+    expect(topDomain(s)).toBe("rubric");
+  });
+
+  it("falls back to chat when nothing matches, and counts structure over words", () => {
+    expect(scores("hello there, how was your weekend?")).toMatchObject({ chat: 1 });
+    const withImage = domainScores(blankExchange({ media: { image: 1, audio: 0, file: 0 } }), "what is this?", "");
+    expect(topDomain(withImage)).toBe("vision");
+  });
+});
