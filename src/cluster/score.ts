@@ -39,33 +39,33 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   }
   const k = members.length;
   const evidence = new Evidence(-5.5, 0.4);
-  const add = (w: number, why: string): void => evidence.add(w, why);
+  const add = (w: number, why: () => string): void => evidence.add(w, why);
   // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
-  add(8 * (cot / n), `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests`);
-  add(4 * (harness / n), `pooled harness_template_share ${(harness / n).toFixed(2)}`);
-  add(3 * Math.max(0, style / n - 0.5), `pooled extraction_style ${(style / n).toFixed(2)}`);
-  add(2.5 * Math.max(0, sensitive / n - 0.2), `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
-  add(2 * (logit / n), `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
-  add(2.5 * (rotating / k), `${rotating} of ${k} accounts rotate IPs per request`);
+  add(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests`);
+  add(4 * (harness / n), () => `pooled harness_template_share ${(harness / n).toFixed(2)}`);
+  add(3 * Math.max(0, style / n - 0.5), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
+  add(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
+  add(2 * (logit / n), () => `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
+  add(2.5 * (rotating / k), () => `${rotating} of ${k} accounts rotate IPs per request`);
   if (n >= 100) {
     // Pooled over members: a rotating pool's accounts are each small, but together never sleep.
     let h = 0;
     for (const c of hours) if (c > 0) h -= (c / n) * Math.log(c / n);
     const entropy = h / Math.log(24);
-    add(entropy > 0.95 ? 1.5 : 0, `linked accounts together active round the clock (hour entropy ${entropy.toFixed(2)})`);
+    add(entropy > 0.95 ? 1.5 : 0, () => `linked accounts together active round the clock (hour entropy ${entropy.toFixed(2)})`);
   }
   // Throwaway accounts skip identity verification; on its own this is weak (most people skip it too).
-  if (k >= 5) add(1 * (unverified / k), `${unverified} of ${k} accounts unverified`);
-  add(1.5 * (young / k), `${young} of ${k} accounts unverified and first used within 72h of creation`);
+  if (k >= 5) add(1 * (unverified / k), () => `${unverified} of ${k} accounts unverified`);
+  add(1.5 * (young / k), () => `${young} of ${k} accounts unverified and first used within 72h of creation`);
   // Many accounts leaving through the same addresses day after day: one operator's servers, not a
   // carrier's NAT (where strangers meet an address now and then).
   const shared = links.filter((l) => l.kind === "ip_day" && l.members.size >= 3);
   if (shared.length > 0) {
     const perDay = shared.reduce((a, l) => a + l.members.size, 0) / shared.length;
-    add(2.5 * Math.min(1, shared.length / 2) * Math.min(1, perDay / 10), `${shared.length} address-days shared by ${perDay.toFixed(0)} linked accounts on average`);
+    add(2.5 * Math.min(1, shared.length / 2) * Math.min(1, perDay / 10), () => `${shared.length} address-days shared by ${perDay.toFixed(0)} linked accounts on average`);
   }
   const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
-  if (hard.length > 0 && young / k > 0.5) add(1, `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
-  add(Math.min(1.5, Math.log10(k) * 0.75), `${k} linked accounts`);
+  if (hard.length > 0 && young / k > 0.5) add(1, () => `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
+  add(Math.min(1.5, Math.log10(k) * 0.75), () => `${k} linked accounts`);
   return evidence.result(5);
 }

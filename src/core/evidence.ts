@@ -4,7 +4,7 @@
  */
 export class Evidence {
   private z: number;
-  private readonly reasons: Array<[number, string]> = [];
+  private readonly reasons: Array<[number, () => string]> = [];
 
   constructor(
     prior: number,
@@ -13,13 +13,39 @@ export class Evidence {
     this.z = prior;
   }
 
-  add(weight: number, why: string): void {
+  /**
+   * `why` is called only for the signals that become reasons: scoring runs for every active account
+   * at every tick and most signals stay below the bar, so their text is never built.
+   */
+  add(weight: number, why: () => string): void {
     this.z += weight;
     if (weight >= this.reasonAt) this.reasons.push([weight, why]);
   }
 
-  result(maxReasons = 5): { score: number; reasons: string[] } {
-    const sorted = [...this.reasons].sort((a, b) => b[0] - a[0]);
-    return { score: 1 / (1 + Math.exp(-this.z)), reasons: sorted.slice(0, maxReasons).map((r) => r[1]) };
+  /** The score, and the strongest reasons, written out the first time they are read. */
+  result(maxReasons = 5): EvidenceScore {
+    return new EvidenceScore(1 / (1 + Math.exp(-this.z)), this.reasons, maxReasons);
+  }
+}
+
+/**
+ * A class rather than an object literal with a getter: V8 builds such literals through a slow
+ * runtime path, which cost more than the reason strings it saves. Read `reasons`, never spread it.
+ */
+export class EvidenceScore {
+  #written: string[] | null = null;
+
+  constructor(
+    readonly score: number,
+    private readonly kept: ReadonlyArray<[number, () => string]>,
+    private readonly maxReasons: number,
+  ) {}
+
+  get reasons(): string[] {
+    this.#written ??= [...this.kept]
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, this.maxReasons)
+      .map((r) => r[1]());
+    return this.#written;
   }
 }

@@ -141,32 +141,32 @@ const PRIOR_REQUESTS = 5;
 export function scoreAccount(a: AccountFeatures): AccountScore {
   const n = a.exchanges;
   const evidence = new Evidence(-6, 0.5);
-  const add = (w: number, why: string): void => evidence.add(w, why);
+  const add = (w: number, why: () => string): void => evidence.add(w, why);
   // Rates are shrunk towards zero by a prior of PRIOR_REQUESTS clean requests: one eliciting request
   // is not an "elicitation rate of 1.00".
   const shrunk = n + PRIOR_REQUESTS;
   const cotRate = a.cotHits / shrunk;
-  add(4.5 * cotRate, `cot_elicitation_rate ${pct(a.cotHits / n)} (${a.cotHits} of ${n} requests${a.topCotMatch ? `, e.g. "${a.topCotMatch.slice(0, 60)}"` : ""})`);
+  add(4.5 * cotRate, () => `cot_elicitation_rate ${pct(a.cotHits / n)} (${a.cotHits} of ${n} requests${a.topCotMatch ? `, e.g. "${a.topCotMatch.slice(0, 60)}"` : ""})`);
   const harness = a.harnessHits / shrunk;
-  add(3.5 * harness, `harness_template_share ${pct(a.harnessHits / n)} (${a.harnessHits} of ${n} requests use templates shared across accounts)`);
+  add(3.5 * harness, () => `harness_template_share ${pct(a.harnessHits / n)} (${a.harnessHits} of ${n} requests use templates shared across accounts)`);
   const style = a.styleSum / n;
-  add(3 * Math.max(0, style - 0.5), `extraction_style_mean ${pct(style)}`);
+  add(3 * Math.max(0, style - 0.5), () => `extraction_style_mean ${pct(style)}`);
   if (n >= 8) {
     const rotation = Math.min(1, a.distinctSlash24s / n);
-    add(3.5 * Math.max(0, rotation - 0.2) / 0.8, `ip_rotation ${a.distinctSlash24s} distinct /24s in ${n} requests across ${a.distinctCountries} countries, ${a.distinctAsns} ASNs`);
-    add(Math.min(1.5, Math.max(0, a.distinctCountries - 2) * 0.25), `countries ${a.distinctCountries}`);
+    add(3.5 * Math.max(0, rotation - 0.2) / 0.8, () => `ip_rotation ${a.distinctSlash24s} distinct /24s in ${n} requests across ${a.distinctCountries} countries, ${a.distinctAsns} ASNs`);
+    add(Math.min(1.5, Math.max(0, a.distinctCountries - 2) * 0.25), () => `countries ${a.distinctCountries}`);
   }
   if (n >= 48) {
     const flat = a.hourEntropy();
-    add(flat > 0.93 ? 1.2 : 0, `round_the_clock activity (hour entropy ${pct(flat)})`);
+    add(flat > 0.93 ? 1.2 : 0, () => `round_the_clock activity (hour entropy ${pct(flat)})`);
   }
   const sensitive = a.domainShare("alignment") + a.domainShare("rubric");
-  add(2 * Math.max(0, sensitive - 0.2), `alignment_and_rubric_share ${pct(sensitive)}`);
+  add(2 * Math.max(0, sensitive - 0.2), () => `alignment_and_rubric_share ${pct(sensitive)}`);
   const logit = a.logitRequests / n;
-  add(2 * logit, `logprob_or_multisample_share ${pct(logit)}`);
+  add(2 * logit, () => `logprob_or_multisample_share ${pct(logit)}`);
   const ageAtFirstUse = accountAgeAt(a.meta, a.firstTs);
-  if (a.meta.verified !== true && ageAtFirstUse < 24 * HOUR) add(0.6, `unverified, first use ${(ageAtFirstUse / HOUR).toFixed(1)}h after creation`);
+  if (a.meta.verified !== true && ageAtFirstUse < 24 * HOUR) add(0.6, () => `unverified, first use ${(ageAtFirstUse / HOUR).toFixed(1)}h after creation`);
   const single = a.singleTurn / n;
-  if (n >= 20) add(single > 0.95 ? 0.6 : 0, `single_turn_share ${pct(single)}`);
+  if (n >= 20) add(single > 0.95 ? 0.6 : 0, () => `single_turn_share ${pct(single)}`);
   return evidence.result(5);
 }
