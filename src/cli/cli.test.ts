@@ -7,7 +7,6 @@ import { CLI, runCli } from "./testing/cli.js";
 import { SqliteStore } from "../store/index.js";
 import { openaiChatLine } from "../ingest/testing/lines.js";
 
-
 function bigLog(path: string, n: number): void {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) lines.push(JSON.stringify(openaiChatLine(`k${i}`, new Date(Date.UTC(2026, 1, 3, 8) + i * 1000).toISOString())));

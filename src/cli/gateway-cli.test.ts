@@ -7,7 +7,6 @@ import { CLI, runCli } from "./testing/cli.js";
 import { schemaFor, sampleCluster, stixValidator } from "../intel/testing/fixtures.js";
 import { buildReportJson } from "../report/index.js";
 
-
 describe("hydrasentry gateway and intel commands", () => {
   it("serve answers /healthz with the policy in force and stops cleanly on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-serve-"));
