@@ -2,12 +2,13 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ArgumentError } from "../core/index.js";
 import { ingestIntoStore, openSources, QuarantineWriter, totalsOf } from "../ingest/index.js";
-import { runHunt } from "../hunt/index.js";
+import { HUNT_NODE_FLAGS, runHunt } from "../hunt/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
 import { defaultEngine, engineWithIntel } from "../hunt/engine.js";
 import { loadIntelConfig, Watchlist } from "../intel/index.js";
 import { reportFailure } from "./exit.js";
 import { Progress } from "./progress.js";
+import { relaunchWith } from "./relaunch.js";
 import { dirname, join } from "node:path";
 import { classifyStream, loadDefaultModel } from "../detect/index.js";
 import { simulate } from "../sim/index.js";
@@ -33,6 +34,14 @@ export function action<A extends unknown[]>(program: Command, body: (...args: A)
 export function out(program: Command, human: string, machine: unknown): void {
   if ((program.opts() as GlobalOpts).json) process.stdout.write(`${JSON.stringify(machine)}\n`);
   else process.stdout.write(`${human}\n`);
+}
+
+/** Hunting commands run in a child with the hunt's Node flags (see HUNT_NODE_FLAGS); true when that child has run. */
+async function relaunched(): Promise<boolean> {
+  const code = await relaunchWith(HUNT_NODE_FLAGS);
+  if (code === null) return false;
+  process.exitCode = code;
+  return true;
 }
 
 export function registerCommands(program: Command): void {
@@ -87,6 +96,7 @@ export function registerCommands(program: Command): void {
       action(program, async (files: string[], o: { out: string; accounts?: string; db?: string; intel?: string }) => {
         if (files.length === 0) throw new ArgumentError("hunt needs at least one input file");
         if (o.intel && !o.db) throw new ArgumentError("--intel needs --db: received indicators live in the store");
+        if (await relaunched()) return;
         const store = o.db ? await openStore(o.db) : undefined;
         let engine = defaultEngine;
         if (o.intel && store) {
@@ -198,6 +208,7 @@ export function registerCommands(program: Command): void {
     .option("--scenario <name>", "scenario to simulate", "smoke")
     .action(
       action(program, async (o: { out: string; scenario: string }) => {
+        if (await relaunched()) return;
         const say = (line: string): void => {
           process.stderr.write(`${line}\n`);
         };
@@ -229,6 +240,7 @@ export function registerCommands(program: Command): void {
       action(program, async (files: string[], o: { out: string; minAccounts: string }) => {
         const n = Number(o.minAccounts);
         if (!Number.isInteger(n) || n < 2) throw new ArgumentError(`--min-accounts must be a whole number ≥ 2, got ${o.minAccounts}`);
+        if (await relaunched()) return;
         const result = await runHunt({ inputs: files, outDir: o.out, engine: () => sharedCardBaseline(n) });
         out(program, `baseline report: ${result.reportPath} (${result.report.summary.flagged_accounts} accounts flagged)`, { report: result.reportPath, summary: result.report.summary });
       }),

@@ -1,1 +1,1 @@
-export { runHunt, type HuntEngine, type HuntOptions, type HuntResult } from "./hunt.js";
+export { HUNT_NODE_FLAGS, runHunt, type HuntEngine, type HuntOptions, type HuntResult } from "./hunt.js";
