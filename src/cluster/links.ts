@@ -74,6 +74,8 @@ export class LinkKey {
     readonly kind: LinkKind,
     readonly value: string,
     public lastSeen: number,
+    /** Creation order across kinds (see LinkIndex.linking). */
+    readonly seq: number,
   ) {}
 
   get id(): string {
@@ -87,8 +89,8 @@ export class LinkIndex {
    * of building (and hashing) a `kind:value` string for every identifier of every exchange.
    */
   private readonly byKind = new Map<LinkKind, Map<string, LinkKey>>();
-  /** Every key in creation order: Louvain's result depends on the order the graph is built in. */
-  private readonly all = new Set<LinkKey>();
+  /** Keys created so far: each key's `seq`, so that linking keys come out in creation order without a second set of every key. */
+  private created = 0;
   /** Each account's current family memberships (for the per-account cap). */
   private readonly familiesOf = new Map<string, Set<LinkKey>>();
 
@@ -98,13 +100,12 @@ export class LinkIndex {
     if (!ofKind) this.byKind.set(kind, (ofKind = new Map()));
     let key = ofKind.get(value);
     if (!key) {
-      key = new LinkKey(kind, value, ts);
+      key = new LinkKey(kind, value, ts, this.created++);
       ofKind.set(value, key);
-      this.all.add(key);
     }
-    key.lastSeen = Math.max(key.lastSeen, ts);
+    if (ts > key.lastSeen) key.lastSeen = ts;
     if (join && !key.crowd && !key.members.has(account) && (!isFamily(kind) || this.makeFamilyRoom(account, key))) {
-      key.members = key.members === NO_MEMBERS ? new Set([account]) : (key.members as Set<string>).add(account);
+      key.members = key.members === NO_MEMBERS ? new Set<string>().add(account) : (key.members as Set<string>).add(account);
       this.changed++;
       if (key.members.size > CROWD_CAP[kind]) {
         this.forgetMembers(key);
@@ -142,21 +143,30 @@ export class LinkIndex {
   private drop(key: LinkKey): void {
     this.forgetMembers(key);
     this.byKind.get(key.kind)?.delete(key.value);
-    this.all.delete(key);
     this.changed++;
   }
 
   /** Keys held, of every kind. */
   get size(): number {
-    return this.all.size;
+    let n = 0;
+    for (const ofKind of this.byKind.values()) n += ofKind.size;
+    return n;
   }
 
   get(kind: LinkKind, value: string): LinkKey | undefined {
     return this.byKind.get(kind)?.get(value);
   }
 
-  keys(): IterableIterator<LinkKey> {
-    return this.all.values();
+  /** Every key held, grouped by kind. */
+  *keys(): IterableIterator<LinkKey> {
+    for (const ofKind of this.byKind.values()) yield* ofKind.values();
+  }
+
+  /** The keys that link now, in creation order: Louvain's result depends on the order the graph is built in. */
+  linking(): LinkKey[] {
+    const out: LinkKey[] = [];
+    for (const ofKind of this.byKind.values()) for (const k of ofKind.values()) if (LinkIndex.links(k)) out.push(k);
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   /** Account–family memberships held (bounded by accounts × FAMILIES_PER_ACCOUNT). */
@@ -199,16 +209,18 @@ export class LinkIndex {
    * tainted key per address per day, forever.
    */
   sweep(now: number): void {
-    for (const k of this.keys()) {
-      const idle = now - k.lastSeen;
-      const family = isFamily(k.kind);
-      // A family only a few accounts ever shared says little once it has gone quiet: harnesses that
-      // vary their frames leave thousands of these, and they were most of the hunt's memory.
-      const smallQuietFamily = family && k.members.size <= SMALL_FAMILY && idle > SINGLETON_TTL_MS;
-      const expired = k.tainted
-        ? smallQuietFamily || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
-        : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS);
-      if (expired) this.drop(k);
+    for (const ofKind of this.byKind.values()) {
+      for (const k of ofKind.values()) {
+        const idle = now - k.lastSeen;
+        const family = isFamily(k.kind);
+        // A family only a few accounts ever shared says little once it has gone quiet: harnesses that
+        // vary their frames leave thousands of these, and they were most of the hunt's memory.
+        const smallQuietFamily = family && k.members.size <= SMALL_FAMILY && idle > SINGLETON_TTL_MS;
+        const expired = k.tainted
+          ? smallQuietFamily || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
+          : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS);
+        if (expired) this.drop(k);
+      }
     }
   }
 }

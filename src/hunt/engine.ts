@@ -151,36 +151,24 @@ export class DetectionEngine implements HuntEngine {
     // Inline account_meta wins over the accounts table (spec), so observe() applies it after.
     st.observe(ex, s);
     const covered = isCovered(st.meta);
-    const touched: LinkKey[] = [];
-    const add = (kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null => {
-      if (!value) return null;
-      const k = this.links.add(kind, value, ex.account, ex.ts, join);
-      touched.push(k);
-      return k;
-    };
-    add("payment_fp", st.meta.paymentFp);
-    add("email_hash", st.meta.emailHash);
-    add("phone_hash", st.meta.phoneHash);
-    add("api_key", ex.apiKey);
+    // Scratch, reused: the keys this exchange touched are read only by checkTaint below.
+    const touched = this.touched;
+    touched.length = 0;
+    this.link(touched, ex, "payment_fp", st.meta.paymentFp);
+    this.link(touched, ex, "email_hash", st.meta.emailHash);
+    this.link(touched, ex, "phone_hash", st.meta.phoneHash);
+    this.link(touched, ex, "api_key", ex.apiKey);
     // Programme accounts are exempt from behaviour-based links: their covered traffic links nobody.
     if (!covered) {
-      if (ex.client.ip) add("ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
-      add("tool_schema", s.toolSchemaHash);
+      if (ex.client.ip) this.link(touched, ex, "ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
+      this.link(touched, ex, "tool_schema", s.toolSchemaHash);
       // An account joins a template family only through a request that itself elicits reasoning or
       // asks for rubric grading: a person who happens to send a popular prompt a harness also sends
       // (cover traffic) is not linked to the harness by it.
       const harnessLike = s.cotElicitation >= 0.4 || s.topDomain === "rubric";
-      const families = [
-        add("system_prompt", s.systemPromptHash, harnessLike),
-        add("template", s.template.templated ? s.template.exact : null, harnessLike),
-        ...s.template.frames.map((f) => add("template", f, harnessLike)),
-      ];
-      let harness = false;
-      for (const fam of families) {
-        if (!fam) continue;
-        this.recordFamily(fam, s);
-        if (!harness && LinkIndex.suspiciousFamily(fam)) harness = true;
-      }
+      let harness = this.family(touched, ex, s, "system_prompt", s.systemPromptHash, harnessLike);
+      if (s.template.templated) harness = this.family(touched, ex, s, "template", s.template.exact, harnessLike) || harness;
+      for (const f of s.template.frames) harness = this.family(touched, ex, s, "template", f, harnessLike) || harness;
       if (harness) st.harnessHits++;
     }
     this.dirty.add(ex.account);
@@ -188,6 +176,24 @@ export class DetectionEngine implements HuntEngine {
     if (community) this.unscored.set(community, (this.unscored.get(community) ?? 0) + 1);
     if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered);
     if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
+  }
+
+  /** Scratch for observeOne: the link keys one exchange touched. */
+  private readonly touched: LinkKey[] = [];
+
+  private link(touched: LinkKey[], ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
+    if (!value) return null;
+    const k = this.links.add(kind, value, ex.account, ex.ts, join);
+    touched.push(k);
+    return k;
+  }
+
+  /** Links a prompt family and pools this request's evidence into it; true when the family looks like a harness. */
+  private family(touched: LinkKey[], ex: Exchange, s: RequestSignals, kind: "system_prompt" | "template", value: string | null, join: boolean): boolean {
+    const k = this.link(touched, ex, kind, value, join);
+    if (!k) return false;
+    this.recordFamily(k, s);
+    return LinkIndex.suspiciousFamily(k);
   }
 
   private recordFamily(k: LinkKey, s: RequestSignals): void {
@@ -264,9 +270,7 @@ export class DetectionEngine implements HuntEngine {
     }
     this.pendingChanges = 0;
     this.lastLouvainAt = now;
-    const linkingKeys: LinkKey[] = [];
-    for (const k of this.links.keys()) if (LinkIndex.links(k)) linkingKeys.push(k);
-    this.graph.update(linkingKeys);
+    this.graph.update(this.links.linking());
     this.lastMemberships = this.graph.memberships;
     this.communities = this.graph.communities();
     this.rescoreCommunities(now, force);
