@@ -50,6 +50,19 @@ export interface HuntResult {
   busy: { main: number; signals: number[]; signalsOnMain: number };
 }
 
+const NO_TEXT = Object.freeze([]) as never[];
+
+/**
+ * An exchange without its prompt texts and tool definitions: all the account and cluster levels read
+ * once the request signals are computed elsewhere. A batch waits several batches for its signals, so
+ * its exchanges outlived two scavenges and were copied into the old generation whole, the largest
+ * part of the main thread's garbage collection; slimmed when submitted, the text dies young (the
+ * hunt of the bench log 5–6% faster in interleaved runs, report identical).
+ */
+function withoutText(ex: Exchange): Exchange {
+  return { ...ex, system: "", userTurns: NO_TEXT, assistantTurns: NO_TEXT, tools: NO_TEXT, toolCalls: NO_TEXT };
+}
+
 /**
  * Node flags a process that hunts should start with. The main thread allocates ~13 KB per exchange
  * (parsed lines, exchanges, unpacked signals), nearly all dead within a few batches; with V8's
@@ -101,6 +114,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   try {
     for await (const batch of readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes }, state)) {
       const signals = pool ? pool.submit(batch) : null;
+      // A store keeps exchanges whole; otherwise only what the engine reads waits for the signals.
+      if (signals && !opts.store) for (let i = 0; i < batch.length; i++) batch[i] = withoutText(batch[i] as Exchange);
       // Awaited in turn below; marked handled now so that a dead signal thread fails the hunt with
       // its own error instead of an unhandled rejection from a batch still in the queue.
       signals?.result.catch(() => {});

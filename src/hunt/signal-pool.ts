@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { WorkerError, type Exchange } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
-import { packInputs, packSignalsOf, type PackedSignals } from "./signal-codec.js";
+import { inputCount, packInputs, packSignalsOf, unpackInput, type PackedInputs, type PackedSignals } from "./signal-codec.js";
 
 /** A batch's request signals, computed by a signal thread or, when taken back, by the caller. */
 export interface SignalJob {
@@ -12,7 +12,8 @@ export interface SignalJob {
 }
 
 interface Job extends SignalJob {
-  readonly batch: readonly Exchange[];
+  /** Packed when submitted, so the pool holds no exchange (the caller may slim its own; see runHunt). */
+  readonly inputs: PackedInputs;
   settled: boolean;
   resolve(s: PackedSignals): void;
   reject(e: Error): void;
@@ -110,7 +111,10 @@ export class SignalPool {
     return this.#submitted === 0 ? 0 : this.#computedHere / this.#submitted;
   }
 
-  /** Queues the batch's signals; the engine unpacks each as it reaches its exchange (see unpackSignal). */
+  /**
+   * Queues the batch's signals; the engine unpacks each as it reaches its exchange (see unpackSignal).
+   * What request signals read is packed now: from here on the batch's exchanges are the caller's alone.
+   */
   submit(batch: readonly Exchange[]): SignalJob {
     let resolve!: (s: PackedSignals) => void;
     let reject!: (e: Error) => void;
@@ -118,7 +122,7 @@ export class SignalPool {
       resolve = res;
       reject = rej;
     });
-    const job: Job = { batch, result, settled: false, resolve, reject };
+    const job: Job = { inputs: packInputs(batch), result, settled: false, resolve, reject };
     this.#submitted++;
     if (this.#failure) {
       job.settled = true;
@@ -142,7 +146,8 @@ export class SignalPool {
       this.#computedHere++;
       let signals: PackedSignals;
       try {
-        signals = packSignalsOf(newest.batch.length, (i) => newest.batch[i] as Exchange, loadDefaultModel());
+        // From the packed inputs, as a thread would: one way of computing, whichever side does it.
+        signals = packSignalsOf(inputCount(newest.inputs), (i) => unpackInput(newest.inputs, i), loadDefaultModel());
       } catch (err) {
         newest.settled = true;
         newest.reject(err instanceof Error ? err : new Error(String(err)));
@@ -163,8 +168,7 @@ export class SignalPool {
         const job = this.#queue.shift() as Job;
         sent.push(job);
         // Only what request signals read travels to the thread (see signal-codec).
-        const inputs = packInputs(job.batch);
-        (this.#workers[w] as Worker).postMessage({ inputs }, [inputs.numbers.buffer]);
+        (this.#workers[w] as Worker).postMessage({ inputs: job.inputs }, [job.inputs.numbers.buffer]);
       }
     }
   }
