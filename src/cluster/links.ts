@@ -106,8 +106,11 @@ export class LinkIndex {
     if (ts > key.lastSeen) key.lastSeen = ts;
     if (join && !key.crowd && !key.members.has(account) && (!isFamily(kind) || this.makeFamilyRoom(account, key))) {
       key.members = key.members === NO_MEMBERS ? new Set<string>().add(account) : (key.members as Set<string>).add(account);
-      this.changed++;
-      if (key.members.size > CROWD_CAP[kind]) {
+      // A second member draws the key's first edges, both of them; a lone member links nobody.
+      const size = key.members.size;
+      if (size >= 2) this.changed += size === 2 ? 2 : 1;
+      if (size > CROWD_CAP[kind]) {
+        this.changed += size;
         this.forgetMembers(key);
         key.crowd = true; // a crowd key links nobody; its members need not be held
       }
@@ -141,9 +144,9 @@ export class LinkIndex {
   }
 
   private drop(key: LinkKey): void {
+    if (key.members.size >= 2) this.changed += key.members.size;
     this.forgetMembers(key);
     this.byKind.get(key.kind)?.delete(key.value);
-    this.changed++;
   }
 
   /** Keys held, of every kind. */
@@ -191,7 +194,12 @@ export class LinkIndex {
     return true;
   }
 
-  /** Memberships added since the last `takeChanged()`: clusters need rebuilding only when this is non-zero. */
+  /**
+   * Memberships of keys with two or more members (the ones that can link) added or removed since the
+   * last `takeChanged()`: clusters need rebuilding only when this is non-zero. Keys with one member
+   * are most of the churn (an address seen once on a day, a one-off prompt frame) and draw no edge,
+   * so they are not counted.
+   */
   private changed = 0;
 
   takeChanged(): number {
