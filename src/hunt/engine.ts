@@ -40,6 +40,14 @@ interface Flag {
 }
 
 
+/** A community's members by the hard-identifier and tool-schema keys they share within it; `checkedAt`: exchanges at a member's last look. */
+interface MemberLinks {
+  inCommunity: ReadonlySet<string>;
+  hard: Map<string, LinkKey[]>;
+  toolSchema: Map<string, LinkKey[]>;
+  checkedAt: Map<string, number>;
+}
+
 interface CommunityEntry {
   community: Community;
   key: string;
@@ -76,7 +84,7 @@ export class DetectionEngine implements HuntEngine {
   private readonly communityEntries = new WeakMap<Community, CommunityEntry>();
   /** Communities with a member that sent something since they were last scored → how many exchanges. */
   private readonly unscored = new Map<Community, number>();
-  private readonly communityMemberLinks = new WeakMap<Community, { hard: Set<string>; toolSchema: Set<string>; checkedAt: Map<string, number> }>();
+  private readonly communityMemberLinks = new WeakMap<Community, MemberLinks>();
   private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; tainted: boolean; settled: boolean }>();
   private pendingChanges = 0;
   private lastMemberships = 0;
@@ -324,12 +332,9 @@ export class DetectionEngine implements HuntEngine {
       entry.reasons = cached.reasons;
       if (rebuildMap) for (const m of members) this.membership.set(m, entry);
       if (cached.score < this.clusterThreshold || cached.settled) continue;
-      this.flagMembers(community, cached.score, cached.reasons, now);
-      if (!cached.tainted) {
-        for (const k of links) {
-          k.tainted = true;
-          if (k.kind === "ip_day" && k.members.size >= 3) this.taintedIps.set(k.value.split("@")[0] as string, now + EGRESS_TAINT_TTL_MS);
-        }
+      const newlyFlagged = this.flagMembers(community, cached.score, cached.reasons, now);
+      if (newlyFlagged > 0 || !cached.tainted) {
+        this.taintFlaggedLinks(links, now);
         cached.tainted = true;
       }
       // Every member flagged: nothing left to decide for this community until Louvain reshapes it.
@@ -338,26 +343,78 @@ export class DetectionEngine implements HuntEngine {
     this.membershipOf = this.communities;
   }
 
-  /** Which members of a community its hard identifiers and tool-schema sets link (computed once per community). */
-  private memberLinks(community: Community): { hard: Set<string>; toolSchema: Set<string>; checkedAt: Map<string, number> } {
+  /** Each member's hard-identifier and tool-schema keys within a community (computed once per community). */
+  private memberLinks(community: Community): MemberLinks {
     let cached = this.communityMemberLinks.get(community);
     if (!cached) {
       const inCommunity = new Set(community.accounts);
-      const hard = new Set<string>();
-      const toolSchema = new Set<string>();
+      const hard = new Map<string, LinkKey[]>();
+      const toolSchema = new Map<string, LinkKey[]>();
       for (const l of community.links) {
         const into = HARD_KINDS.has(l.kind) ? hard : l.kind === "tool_schema" ? toolSchema : null;
-        if (into) for (const m of l.members) if (inCommunity.has(m)) into.add(m);
+        if (!into) continue;
+        for (const m of l.members) {
+          if (!inCommunity.has(m)) continue;
+          const keys = into.get(m);
+          if (keys) keys.push(l);
+          else into.set(m, [l]);
+        }
       }
-      cached = { hard, toolSchema, checkedAt: new Map() };
+      cached = { inCommunity, hard, toolSchema, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
   }
 
-  private flagMembers(community: Community, score: number, reasons: string[], now: number): void {
+  /** A member carries evidence itself: a tenth of its requests harness-like or eliciting reasoning. */
+  private hasOwnEvidence(st: AccountState): boolean {
+    return st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
+  }
+
+  /**
+   * Whether one of `keys` ties `m` to another member of the community that is flagged or carries
+   * evidence itself. A card or tool-schema set shared only within a group that shows nothing (a
+   * family plan, an office app) ties that group to itself, not to the ring Louvain grouped it with:
+   * counting any such key as proof flagged whole families whose one member had joined a campaign's
+   * template family with a few requests.
+   */
+  private tiedToEvidence(m: string, keys: readonly LinkKey[] | undefined, inCommunity: ReadonlySet<string>): boolean {
+    if (!keys) return false;
+    for (const k of keys) {
+      for (const peer of k.members) {
+        if (peer === m || !inCommunity.has(peer)) continue;
+        if (this.flags.has(peer) || this.hasOwnEvidence(this.accounts.get(peer) as AccountState)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Marks the identifiers of a flagged cluster that a flagged member carries, so that a newcomer
+   * using one is caught at its first request (checkTaint). Only those: a card shared within a group
+   * Louvain placed beside a ring, none of whom is flagged (a family plan), is not the ring's card.
+   */
+  private taintFlaggedLinks(links: readonly LinkKey[], now: number): void {
+    for (const k of links) {
+      if (k.tainted) continue;
+      let flaggedMember = false;
+      for (const m of k.members) {
+        if (this.flags.has(m)) {
+          flaggedMember = true;
+          break;
+        }
+      }
+      if (!flaggedMember) continue;
+      k.tainted = true;
+      if (k.kind === "ip_day" && k.members.size >= 3) this.taintedIps.set(k.value.split("@")[0] as string, now + EGRESS_TAINT_TTL_MS);
+    }
+  }
+
+  /** Flags the members the cluster's evidence covers; returns how many it flagged. */
+  private flagMembers(community: Community, score: number, reasons: string[], now: number): number {
+    let flagged = 0;
     const { accounts: members, links } = community;
-    const { hard, toolSchema, checkedAt } = this.memberLinks(community);
+    const { inCommunity, hard, toolSchema, checkedAt } = this.memberLinks(community);
     let linkSummary: string | null = null;
     for (const m of members) {
       if (this.flags.has(m)) continue;
@@ -365,15 +422,14 @@ export class DetectionEngine implements HuntEngine {
       // A member's standing changes only with its own traffic: skip members unchanged since the last look.
       if (checkedAt.get(m) === st.exchanges) continue;
       checkedAt.set(m, st.exchanges);
-      const hardLinked = hard.has(m);
+      const hardLinked = this.tiedToEvidence(m, hard.get(m), inCommunity);
       // Programme accounts in a flagged cluster are flagged only through hard identifiers.
       if (isCovered(st.meta) && !hardLinked) continue;
       // A member must carry some of the evidence itself: one shared prompt or address among a
       // person's ordinary traffic does not make them part of the ring. Shared addresses never
       // suffice alone (neighbours behind a carrier's NAT share them day after day too); payment or
       // identity facts, or an identical tool-schema set, do.
-      const ownEvidence = st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
-      if (!hardLinked && !ownEvidence && !toolSchema.has(m)) continue;
+      if (!hardLinked && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), inCommunity)) continue;
       linkSummary ??= summariseLinks(links, 3, new Set(members))
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
@@ -382,7 +438,9 @@ export class DetectionEngine implements HuntEngine {
         score,
         reasons: [`member of a ${members.length}-account cluster scored ${score.toFixed(2)} (linked by ${linkSummary})`, ...reasons.slice(0, 3)],
       });
+      flagged++;
     }
+    return flagged;
   }
 
   finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] } {

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { Exchange } from "../core/index.js";
+import { makeExchange } from "../testing/exchanges.js";
+import { DetectionEngine } from "./engine.js";
+
+const START = Date.parse("2026-03-02T00:00:00Z");
+const MINUTE = 60_000;
+
+const QUESTIONS = [
+  "what is the derivative of x^3 * sin(x)",
+  "how many primes are there below 100",
+  "is the sum of two odd numbers always even",
+  "what is 17% of 340",
+  "solve 2x + 9 = 31",
+  "how many ways can 5 people sit in a row",
+  "what is the integral of 1/x",
+  "find the remainder of 2^20 divided by 7",
+];
+
+const ORDINARY = [
+  "what's a good recipe for banana bread without eggs",
+  "can you suggest a name for our new puppy, she is a golden retriever",
+  "help me write a birthday message for my grandmother",
+  "what should we pack for a weekend camping trip with kids",
+  "explain why the sky is blue in simple words for a 9 year old",
+];
+
+/** A harness prompt: one fixed instruction frame around a varying question. */
+const harness = (i: number): string =>
+  `Before answering, write out your complete internal reasoning step by step, every intermediate thought, then give the final answer in a box.\n\nQuestion: ${QUESTIONS[i % QUESTIONS.length] as string} (item ${i})`;
+
+function exchange(account: string, i: number, prompt: string, card: string, ip: string, offsetMin: number): Exchange {
+  return makeExchange({
+    id: `ex_${account}_${i}`,
+    ts: START + offsetMin * MINUTE,
+    account,
+    system: "",
+    userTurns: [prompt],
+    client: { ip, asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" },
+    accountMeta: { createdAt: "2026-03-01T00:00:00Z", paymentFp: card, verified: false },
+  });
+}
+
+describe("detection engine: who a flagged cluster's identifiers implicate", () => {
+  it("does not flag a family plan whose one member sent a ring's prompts, through the card only the family shares", () => {
+    const log: Exchange[] = [];
+    // A ring: eight accounts, own cards and addresses, one harness frame, round the clock.
+    for (let r = 0; r < 8; r++) {
+      for (let i = 0; i < 80; i++) log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, `203.0.113.${10 + r}`, i * 37 + r * 5));
+    }
+    // A family: three accounts on one card at home, ordinary questions; one of them also pasted a
+    // handful of the ring's prompts (a shared worksheet, say).
+    for (let f = 0; f < 3; f++) {
+      for (let i = 0; i < 60; i++) log.push(exchange(`acct_family${f}`, i, ORDINARY[(i + f) % ORDINARY.length] as string, "pf_family", "198.51.100.20", i * 45 + f * 7));
+    }
+    for (let i = 0; i < 8; i++) log.push(exchange("acct_family0", 100 + i, harness(900 + i), "pf_family", "198.51.100.20", 600 + i * 90));
+    // A newcomer on the family card later: it carries the card, not the ring's.
+    for (let i = 0; i < 20; i++) log.push(exchange("acct_family3", i, ORDINARY[i % ORDINARY.length] as string, "pf_family", "198.51.100.20", 3200 + i * 30));
+    log.sort((a, b) => a.ts - b.ts);
+
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const { accounts } = engine.finish();
+    const flagged = new Set(accounts.filter((a) => a.flagged).map((a) => a.account));
+    for (let r = 0; r < 8; r++) expect(flagged.has(`acct_ring${r}`), `ring member ${r}`).toBe(true);
+    for (const f of ["acct_family1", "acct_family2", "acct_family3"]) expect(flagged.has(f), f).toBe(false);
+  });
+});
