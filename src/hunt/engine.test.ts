@@ -29,7 +29,7 @@ const ORDINARY = [
 const harness = (i: number): string =>
   `Before answering, write out your complete internal reasoning step by step, every intermediate thought, then give the final answer in a box.\n\nQuestion: ${QUESTIONS[i % QUESTIONS.length] as string} (item ${i})`;
 
-function exchange(account: string, i: number, prompt: string, card: string, ip: string, offsetMin: number): Exchange {
+function exchange(account: string, i: number, prompt: string, card: string, ip: string, offsetMin: number, createdAt = "2026-03-01T00:00:00Z"): Exchange {
   return makeExchange({
     id: `ex_${account}_${i}`,
     ts: START + offsetMin * MINUTE,
@@ -37,7 +37,7 @@ function exchange(account: string, i: number, prompt: string, card: string, ip: 
     system: "",
     userTurns: [prompt],
     client: { ip, asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" },
-    accountMeta: { createdAt: "2026-03-01T00:00:00Z", paymentFp: card, verified: false },
+    accountMeta: { createdAt, paymentFp: card, verified: false },
   });
 }
 
@@ -48,12 +48,20 @@ describe("detection engine: who a flagged cluster's identifiers implicate", () =
     for (let r = 0; r < 8; r++) {
       for (let i = 0; i < 80; i++) log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, `203.0.113.${10 + r}`, i * 37 + r * 5));
     }
-    // A family: three accounts on one card at home, ordinary questions; one of them also pasted a
-    // handful of the ring's prompts (a shared worksheet, say).
+    // A family: three long-standing accounts on one card at home, ordinary questions; one of them
+    // also pasted a few of the ring's prompts (a shared worksheet, say): too few to be evidence.
+    const since = "2025-06-01T00:00:00Z";
     for (let f = 0; f < 3; f++) {
-      for (let i = 0; i < 60; i++) log.push(exchange(`acct_family${f}`, i, ORDINARY[(i + f) % ORDINARY.length] as string, "pf_family", "198.51.100.20", i * 45 + f * 7));
+      for (let i = 0; i < 60; i++) log.push(exchange(`acct_family${f}`, i, ORDINARY[(i + f) % ORDINARY.length] as string, "pf_family", "198.51.100.20", i * 45 + f * 7, since));
     }
-    for (let i = 0; i < 8; i++) log.push(exchange("acct_family0", 100 + i, harness(900 + i), "pf_family", "198.51.100.20", 600 + i * 90));
+    for (let i = 0; i < 4; i++) log.push(exchange("acct_family0", 100 + i, harness(900 + i), "pf_family", "198.51.100.20", 2500 + i * 40, since));
+    // Many unrelated households sharing cards: a large link graph, where Louvain (its resolution
+    // limit) merges a small group into a big community through one weak link.
+    for (let h = 0; h < 300; h++) {
+      for (let m = 0; m < 2; m++) {
+        for (let i = 0; i < 4; i++) log.push(exchange(`acct_home${h}_${m}`, i, ORDINARY[(h + i) % ORDINARY.length] as string, `pf_home${h}`, `192.0.2.${h % 250}`, (h * 13 + m * 3 + i * 400) % 3000));
+      }
+    }
     // A newcomer on the family card later: it carries the card, not the ring's.
     for (let i = 0; i < 20; i++) log.push(exchange("acct_family3", i, ORDINARY[i % ORDINARY.length] as string, "pf_family", "198.51.100.20", 3200 + i * 30));
     log.sort((a, b) => a.ts - b.ts);
@@ -63,6 +71,6 @@ describe("detection engine: who a flagged cluster's identifiers implicate", () =
     const { accounts } = engine.finish();
     const flagged = new Set(accounts.filter((a) => a.flagged).map((a) => a.account));
     for (let r = 0; r < 8; r++) expect(flagged.has(`acct_ring${r}`), `ring member ${r}`).toBe(true);
-    for (const f of ["acct_family1", "acct_family2", "acct_family3"]) expect(flagged.has(f), f).toBe(false);
+    for (const f of ["acct_family0", "acct_family1", "acct_family2", "acct_family3"]) expect(flagged.has(f), f).toBe(false);
   });
 });
