@@ -162,21 +162,21 @@ export class DetectionEngine implements HuntEngine {
     // Scratch, reused: the keys this exchange touched are read only by checkTaint below.
     const touched = this.touched;
     touched.length = 0;
-    this.link(touched, ex, "payment_fp", st.meta.paymentFp);
-    this.link(touched, ex, "email_hash", st.meta.emailHash);
-    this.link(touched, ex, "phone_hash", st.meta.phoneHash);
-    this.link(touched, ex, "api_key", ex.apiKey);
+    this.link(ex, "payment_fp", st.meta.paymentFp);
+    this.link(ex, "email_hash", st.meta.emailHash);
+    this.link(ex, "phone_hash", st.meta.phoneHash);
+    this.link(ex, "api_key", ex.apiKey);
     // Programme accounts are exempt from behaviour-based links: their covered traffic links nobody.
     if (!covered) {
-      if (ex.client.ip) this.link(touched, ex, "ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
-      this.link(touched, ex, "tool_schema", s.toolSchemaHash);
+      if (ex.client.ip) this.link(ex, "ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
+      this.link(ex, "tool_schema", s.toolSchemaHash);
       // An account joins a template family only through a request that itself elicits reasoning or
       // asks for rubric grading: a person who happens to send a popular prompt a harness also sends
       // (cover traffic) is not linked to the harness by it.
       const harnessLike = s.cotElicitation >= 0.4 || s.topDomain === "rubric";
-      let harness = this.family(touched, ex, s, "system_prompt", s.systemPromptHash, harnessLike);
-      if (s.template.templated) harness = this.family(touched, ex, s, "template", s.template.exact, harnessLike) || harness;
-      for (const f of s.template.frames) harness = this.family(touched, ex, s, "template", f, harnessLike) || harness;
+      let harness = this.family(ex, s, "system_prompt", s.systemPromptHash, harnessLike);
+      if (s.template.templated) harness = this.family(ex, s, "template", s.template.exact, harnessLike) || harness;
+      for (const f of s.template.frames) harness = this.family(ex, s, "template", f, harnessLike) || harness;
       if (harness) st.harnessHits++;
     }
     this.dirty.add(ex.account);
@@ -189,16 +189,17 @@ export class DetectionEngine implements HuntEngine {
   /** Scratch for observeOne: the link keys one exchange touched. */
   private readonly touched: LinkKey[] = [];
 
-  private link(touched: LinkKey[], ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
+  /** Records the exchange's account on a link key, and the key among those this exchange touched. */
+  private link(ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
     if (!value) return null;
     const k = this.links.add(kind, value, ex.account, ex.ts, join);
-    touched.push(k);
+    this.touched.push(k);
     return k;
   }
 
   /** Links a prompt family and pools this request's evidence into it; true when the family looks like a harness. */
-  private family(touched: LinkKey[], ex: Exchange, s: RequestSignals, kind: "system_prompt" | "template", value: string | null, join: boolean): boolean {
-    const k = this.link(touched, ex, kind, value, join);
+  private family(ex: Exchange, s: RequestSignals, kind: "system_prompt" | "template", value: string | null, join: boolean): boolean {
+    const k = this.link(ex, kind, value, join);
     if (!k) return false;
     this.recordFamily(k, s);
     return LinkIndex.suspiciousFamily(k);
