@@ -420,7 +420,8 @@ export class DetectionEngine implements HuntEngine {
     for (const m of members) {
       if (this.flags.has(m)) continue;
       const st = this.accounts.get(m) as AccountState;
-      // A member's standing changes only with its own traffic: skip members unchanged since the last look.
+      // Skip members unchanged since the last look: their own evidence moves only with their traffic,
+      // and a peer flagged meanwhile (see tiedToEvidence) is weighed at the member's next request.
       if (checkedAt.get(m) === st.exchanges) continue;
       checkedAt.set(m, st.exchanges);
       const hardLinked = this.tiedToEvidence(m, hard.get(m), inCommunity);

@@ -67,7 +67,7 @@ function withoutText(ex: Exchange): Exchange {
  * Node flags a process that hunts should start with. The main thread allocates ~13 KB per exchange
  * (parsed lines, exchanges, unpacked signals), nearly all dead within a few batches; with V8's
  * default 16 MB semi-spaces each scavenge copied the batches still in flight. 32 MB made the hunt of
- * the bench log 4–8% faster in interleaved runs (+35 MB RSS); 64 MB was no faster and cost +170 MB.
+ * the bench log 5–9% faster in interleaved runs (+35–45 MB RSS); 64 MB was no faster and cost +170 MB.
  * V8 sizes the young generation when the process starts, so the CLI relaunches itself with these
  * (cli/relaunch.ts) and the bench measures with them.
  */

@@ -142,6 +142,14 @@ export function packSignalsOf(count: number, exchangeAt: (i: number) => Exchange
   return packer.packed();
 }
 
+/**
+ * The signals of a packed batch, computed from the packed inputs alone: what a signal thread does, and
+ * what the main thread does when it takes a batch back, so both sides compute them one way.
+ */
+export function signalsOfInputs(inputs: PackedInputs, model: ExtractionStyleModel): PackedSignals {
+  return packSignalsOf(inputCount(inputs), (i) => unpackInput(inputs, i), model);
+}
+
 export function signalCount(packed: PackedSignals): number {
   return packed.numbers.length / OUT_NUMBERS;
 }

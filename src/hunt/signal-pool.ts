@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { WorkerError, type Exchange } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
-import { inputCount, packInputs, packSignalsOf, unpackInput, type PackedInputs, type PackedSignals } from "./signal-codec.js";
+import { packInputs, signalsOfInputs, type PackedInputs, type PackedSignals } from "./signal-codec.js";
 
 /** A batch's request signals, computed by a signal thread or, when taken back, by the caller. */
 export interface SignalJob {
@@ -146,8 +146,7 @@ export class SignalPool {
       this.#computedHere++;
       let signals: PackedSignals;
       try {
-        // From the packed inputs, as a thread would: one way of computing, whichever side does it.
-        signals = packSignalsOf(inputCount(newest.inputs), (i) => unpackInput(newest.inputs, i), loadDefaultModel());
+        signals = signalsOfInputs(newest.inputs, loadDefaultModel());
       } catch (err) {
         newest.settled = true;
         newest.reject(err instanceof Error ? err : new Error(String(err)));
