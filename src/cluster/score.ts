@@ -12,9 +12,11 @@ const HOUR = 3_600_000;
 /**
  * Scores a linked group on the pooled evidence of its members: a hydra's accounts each look small,
  * but together they show the harness (elicitation, shared templates), the infrastructure (rotation,
- * shared cards) and the throwaway accounts (young, unverified, created together).
+ * shared cards) and the throwaway accounts (young, unverified, created together). `alreadyFlagged`:
+ * members flagged on evidence other than this group's score (their own, a flagged campaign's
+ * template or card, shared intel).
  */
-export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[]): ClusterScore {
+export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[], alreadyFlagged = 0): ClusterScore {
   let n = 0;
   let cot = 0;
   let harness = 0;
@@ -66,6 +68,11 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   }
   const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
   if (hard.length > 0 && young / k > 0.5) add(1, () => `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
+  // Caught members vouch for the rest in proportion: a group that meets on the same infrastructure
+  // as accounts already caught is likelier one operator's. A share, so one flagged stranger behind
+  // a carrier's NAT moves a large group little; and members are still flagged only on evidence they
+  // carry themselves (see the hunt engine), so this never flags a bystander on its own.
+  add(2 * (alreadyFlagged / k), () => `${alreadyFlagged} of ${k} linked accounts already flagged on other evidence`);
   add(Math.min(1.5, Math.log10(k) * 0.75), () => `${k} linked accounts`);
   return evidence.result(5);
 }

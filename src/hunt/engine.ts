@@ -37,6 +37,8 @@ interface Flag {
   at: number;
   score: number;
   reasons: string[];
+  /** What flagged it: its own score, a flagged cluster's identifier (taint), shared intel, or its cluster's score. */
+  source: "account" | "taint" | "intel" | "cluster";
 }
 
 
@@ -115,7 +117,7 @@ export class DetectionEngine implements HuntEngine {
     if (!this.intel) return;
     const m = this.intel.match({ ...ex, accountMeta: st.meta }, s, ex.ts);
     if (m.matches === 0 || m.maxConfidence < this.intelConfidence) return;
-    this.flags.set(ex.account, { at: ex.ts, score: Math.min(1, 0.8 + m.maxConfidence / 500), reasons: m.reasons.slice(0, 3) });
+    this.flags.set(ex.account, { at: ex.ts, score: Math.min(1, 0.8 + m.maxConfidence / 500), reasons: m.reasons.slice(0, 3), source: "intel" });
   }
 
   /** What the engine holds, for memory accounting: it should follow accounts, not exchanges. */
@@ -221,7 +223,7 @@ export class DetectionEngine implements HuntEngine {
     const youngUnverified = st.meta.verified !== true && accountAgeAt(st.meta, ex.ts) < 7 * DAY;
     if (ip && watchedUntil !== undefined && !covered && youngUnverified) {
       if (watchedUntil >= ex.ts) {
-        this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`] });
+        this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`], source: "taint" });
         return;
       }
       this.taintedIps.delete(ip);
@@ -238,6 +240,7 @@ export class DetectionEngine implements HuntEngine {
           at: ex.ts,
           score: 0.95,
           reasons: [`${k.kind} ${displayValue(k)} shared with ${flaggedPeers} flagged accounts${hard ? "" : youngUnverified && !strongSoft ? " (account unverified and under 7 days old)" : ""}`],
+          source: "taint",
         });
         return;
       }
@@ -250,7 +253,7 @@ export class DetectionEngine implements HuntEngine {
       const sc = scoreAccount(st);
       this.accountScores.set(id, sc);
       if (!this.flags.has(id) && !isCovered(st.meta) && sc.score >= this.accountThreshold) {
-        this.flags.set(id, { at: Math.min(now, st.lastTs), score: sc.score, reasons: sc.reasons });
+        this.flags.set(id, { at: Math.min(now, st.lastTs), score: sc.score, reasons: sc.reasons, source: "account" });
       }
     }
     this.dirty.clear();
@@ -319,6 +322,7 @@ export class DetectionEngine implements HuntEngine {
         const sc = scoreCluster(
           members.map((m) => this.accounts.get(m) as AccountState),
           links,
+          this.flaggedOnOtherEvidence(members),
         );
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
@@ -342,6 +346,16 @@ export class DetectionEngine implements HuntEngine {
       cached.settled = members.every((m) => this.flags.has(m));
     }
     this.membershipOf = this.communities;
+  }
+
+  /** Members flagged by something other than a cluster's score: what a group's caught members vouch for (scoreCluster). */
+  private flaggedOnOtherEvidence(members: readonly string[]): number {
+    let n = 0;
+    for (const m of members) {
+      const source = this.flags.get(m)?.source;
+      if (source !== undefined && source !== "cluster") n++;
+    }
+    return n;
   }
 
   /** Each member's hard-identifier and tool-schema keys within a community (computed once per community). */
@@ -439,6 +453,7 @@ export class DetectionEngine implements HuntEngine {
         at: Math.min(now, st.lastTs + 1),
         score,
         reasons: [`member of a ${members.length}-account cluster scored ${score.toFixed(2)} (linked by ${linkSummary})`, ...reasons.slice(0, 3)],
+        source: "cluster",
       });
       flagged++;
     }
