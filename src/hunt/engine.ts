@@ -446,7 +446,7 @@ export class DetectionEngine implements HuntEngine {
       // suffice alone (neighbours behind a carrier's NAT share them day after day too); payment or
       // identity facts, or an identical tool-schema set, do.
       if (!hardLinked && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), inCommunity)) continue;
-      linkSummary ??= summariseLinks(links, 3, new Set(members))
+      linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
       this.flags.set(m, {
