@@ -41,6 +41,14 @@ describe("template signatures", () => {
     expect(index.query(near).has("acct_b")).toBe(false);
   });
 
+  it("keeps each signature's MinHash its own across the shared blocks they are cut from", () => {
+    const prompts = Array.from({ length: 150 }, (_, i) => `please summarise the notes of project q${i.toString(36)}z for the team in three bullet points`);
+    const kept = prompts.map((p) => templateSignature(p).minhash);
+    expect(new Set(kept.map((m) => m.join(","))).size).toBe(prompts.length);
+    prompts.forEach((p, i) => expect([...(kept[i] as Uint32Array)]).toEqual([...templateSignature(p).minhash]));
+    expect(new Set(kept.map((m) => m.buffer)).size).toBeGreaterThan(1);
+  });
+
   it("reads the masked text in one pass exactly as collapse and split would", () => {
     const texts = [
       "",

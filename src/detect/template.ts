@@ -50,7 +50,7 @@ export interface TemplateSignature {
    * frame and a payload.
    */
   frames: string[];
-  /** MinHash over word 3-shingles of the masked text. */
+  /** MinHash over word 3-shingles of the masked text; a view of a shared block (see newSignature): copy it to keep it. */
   minhash: Uint32Array;
 }
 
@@ -159,9 +159,27 @@ export function minhashOfWords(words: readonly string[]): Uint32Array {
 
 const FNV_OF_EMPTY = 0x811c9dc5;
 
+/**
+ * Signatures are cut from shared blocks: a typed array of its own cost about a microsecond to
+ * allocate (its buffer lives outside V8's heap), a tenth of a signature. A signature kept for long
+ * keeps its block (8 KB) alive, so whoever keeps one copies it, as the link index does.
+ */
+const SIGNATURES_PER_BLOCK = 64;
+let signatureBlock = new Uint32Array(0);
+let signaturesCut = SIGNATURES_PER_BLOCK;
+
+function newSignature(): Uint32Array {
+  if (signaturesCut === SIGNATURES_PER_BLOCK) {
+    signatureBlock = new Uint32Array(SIGNATURES_PER_BLOCK * MINHASH_SIZE).fill(EMPTY);
+    signaturesCut = 0;
+  }
+  const at = MINHASH_SIZE * signaturesCut++;
+  return signatureBlock.subarray(at, at + MINHASH_SIZE);
+}
+
 /** MinHash from the FNV-1a hashes of the first `count` words (what minhashOfWords hashes them to). */
 function minhashOfWordHashes(hashes: Uint32Array, count: number): Uint32Array {
-  const sig = new Uint32Array(MINHASH_SIZE).fill(EMPTY);
+  const sig = newSignature();
   const n = Math.min(MAX_SHINGLES, Math.max(1, count - 2));
   const word = (i: number): number => (i < count ? (hashes[i] as number) : FNV_OF_EMPTY);
   let w0 = word(0);
@@ -223,8 +241,13 @@ export function templateSignature(text: string): TemplateSignature {
     frames.push(hash64Codes("tail ", codes, wordStarts[words - FRAME_WORDS] as number, chars));
   }
   frames.push(...lineFrames(premasked));
+  let masked: string | undefined;
   return {
-    masked: String.fromCharCode.apply(null, codes.subarray(0, Math.min(chars, 200)) as unknown as number[]),
+    // Built on first read from the text masked above (fold agrees with collapse): only `classify`
+    // shows it, and building it from the fold's buffer cost a tenth of a signature.
+    get masked(): string {
+      return (masked ??= collapse(premasked).slice(0, 200));
+    },
     exact: hash64Codes("", codes, 0, chars),
     templated: words >= 8,
     frames,
