@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
-import { HUNT_NODE_FLAGS } from "../hunt/index.js";
+import { huntNodeFlags } from "../hunt/index.js";
 import { simulate } from "../sim/index.js";
 import { benchGateway } from "./gateway.js";
 
@@ -28,7 +28,7 @@ interface Measure {
 function measure(mode: string, file: string): Measure {
   const scratch = mkdtempSync(join(tmpdir(), `hs-bench-${mode}-`));
   try {
-    const out = execFileSync(process.execPath, [...(mode === "hunt" ? ["--expose-gc", ...HUNT_NODE_FLAGS] : []), WORKER, mode, file, scratch], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...(mode === "hunt" ? ["--expose-gc", ...huntNodeFlags()] : []), WORKER, mode, file, scratch], { encoding: "utf8", maxBuffer: 1 << 20 });
     return JSON.parse(out.trim().split("\n").pop() as string) as Measure;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const huntFile = process.env.HYDRASENTRY_BENCH_HUNT_FILE ?? gz;
     const floor = measure("floor-gunzip", huntFile);
     line("floor: gunzip + JSON.parse", floor, mb(huntFile));
-    const hunt = measure("hunt", huntFile); // with the flags the CLI runs hunts with (HUNT_NODE_FLAGS)
+    const hunt = measure("hunt", huntFile); // with the flags the CLI runs hunts with (huntNodeFlags)
     line("hunt (all levels, time-ordered)", hunt, mb(huntFile), `${((hunt.items / hunt.seconds / (floor.items / floor.seconds)) * 100).toFixed(1)}% of floor`);
     rows.push("", `Hunt live heap after a full GC, by exchanges read: ${String(hunt.heap)}`, "", `Hunt threads busy: ${String(hunt.busy)}`, "");
   }

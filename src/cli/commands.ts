@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ArgumentError } from "../core/index.js";
 import { ingestIntoStore, openSources, QuarantineWriter, totalsOf } from "../ingest/index.js";
-import { HUNT_NODE_FLAGS, runHunt } from "../hunt/index.js";
+import { huntNodeFlags, runHunt } from "../hunt/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
 import { defaultEngine, engineWithIntel } from "../hunt/engine.js";
 import { loadIntelConfig, Watchlist } from "../intel/index.js";
@@ -36,9 +36,9 @@ export function out(program: Command, human: string, machine: unknown): void {
   else process.stdout.write(`${human}\n`);
 }
 
-/** Hunting commands run in a child with the hunt's Node flags (see HUNT_NODE_FLAGS); true when that child has run. */
+/** Hunting commands run in a child with the hunt's Node flags (see huntNodeFlags); true when that child has run. */
 async function relaunched(): Promise<boolean> {
-  const code = await relaunchWith(HUNT_NODE_FLAGS);
+  const code = await relaunchWith(huntNodeFlags());
   if (code === null) return false;
   process.exitCode = code;
   return true;

@@ -9,7 +9,7 @@ import { SqliteStore } from "../store/index.js";
 import { defaultEngine } from "./engine.js";
 import type * as SourceEngine from "./engine.js";
 import type * as SourceHunt from "./index.js";
-import { runHunt, type HuntResult } from "./hunt.js";
+import { huntNodeFlags, runHunt, type HuntResult } from "./hunt.js";
 
 describe("hunt end to end on simulated traffic", () => {
   let dir: string;
@@ -111,5 +111,15 @@ describe("hunt end to end on simulated traffic", () => {
       }
     }
     expect(compared).toBeGreaterThan(5);
+  });
+});
+
+describe("huntNodeFlags", () => {
+  it("turns V8's collector threads off only where the hunt's own threads take every core", () => {
+    expect(huntNodeFlags(2)).toEqual(["--max-semi-space-size=32", "--single-threaded-gc"]);
+    expect(huntNodeFlags(4)).toContain("--single-threaded-gc"); // main + 3 signal threads
+    expect(huntNodeFlags(8)).toEqual(["--max-semi-space-size=32"]);
+    expect(huntNodeFlags(8, 7)).toContain("--single-threaded-gc"); // HYDRASENTRY_HUNT_WORKERS=7
+    expect(huntNodeFlags(8, 0)).toEqual(["--max-semi-space-size=32"]); // no signal threads: one busy thread
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
 import {
@@ -68,10 +69,20 @@ function withoutText(ex: Exchange): Exchange {
  * (parsed lines, exchanges, unpacked signals), nearly all dead within a few batches; with V8's
  * default 16 MB semi-spaces each scavenge copied the batches still in flight. 32 MB made the hunt of
  * the bench log 5–9% faster in interleaved runs (+35–45 MB RSS); 64 MB was no faster and cost +170 MB.
- * V8 sizes the young generation when the process starts, so the CLI relaunches itself with these
- * (cli/relaunch.ts) and the bench measures with them.
+ *
+ * When the hunt's threads take every core, V8's parallel and concurrent collector threads can only
+ * run by preempting them, and coordinating with them costs more than they save: on two cores,
+ * `--single-threaded-gc` made the hunt of the bench log 3–7% faster in four interleaved pairs. With
+ * cores to spare the helpers run beside the hunt, so the flag is left off there.
+ *
+ * V8 reads these when the process starts, so the CLI relaunches itself with them (cli/relaunch.ts)
+ * and the bench measures with them.
  */
-export const HUNT_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=32"];
+export function huntNodeFlags(cores: number = availableParallelism(), signalThreads: number = SignalPool.plannedSize(undefined, cores)): string[] {
+  const flags = ["--max-semi-space-size=32"];
+  if (1 + signalThreads >= cores) flags.push("--single-threaded-gc");
+  return flags;
+}
 
 export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   // Open everything before writing anything: a missing input fails the run with no partial report.

@@ -1,1 +1,1 @@
-export { HUNT_NODE_FLAGS, runHunt, type HuntEngine, type HuntOptions, type HuntResult } from "./hunt.js";
+export { huntNodeFlags, runHunt, type HuntEngine, type HuntOptions, type HuntResult } from "./hunt.js";

@@ -89,8 +89,14 @@ export class SignalPool {
    */
   static create(threads: number | undefined = threadsFromEnv()): SignalPool | null {
     if (!import.meta.url.endsWith(".js")) return null;
-    const size = threads ?? Math.min(3, availableParallelism() - 1);
-    return Number.isInteger(size) && size > 0 ? new SignalPool(size) : null;
+    const size = SignalPool.plannedSize(threads);
+    return size > 0 ? new SignalPool(size) : null;
+  }
+
+  /** Signal threads `create` starts on a machine with `cores` cores: `threads` when given, else one per spare core, up to 3. */
+  static plannedSize(threads: number | undefined = threadsFromEnv(), cores: number = availableParallelism()): number {
+    const size = threads ?? Math.min(3, cores - 1);
+    return Number.isInteger(size) && size > 0 ? size : 0;
   }
 
   /**
