@@ -156,24 +156,6 @@ const COMBINED = (() => {
 /** Distinct keyword hits counted per domain pattern, up to this many. */
 const HITS_PER_PATTERN = 4;
 
-/**
- * Which word-list pattern a hit belongs to, remembered: finding it tests the hit against each
- * pattern in turn, a tenth of domain scoring, while the hits are lexicon words (a few hundred
- * distinct). Cleared when full, so odd hits ("step 12:", "scale of 7") cannot grow it without bound.
- */
-const slotOfHit = new Map<string, number>();
-const MAX_REMEMBERED_HITS = 4096;
-
-function wordListSlotOf(hit: string): number {
-  let k = slotOfHit.get(hit);
-  if (k === undefined) {
-    k = WORD_LIST_SLOTS.findIndex((slot) => slot.whole.test(hit));
-    if (slotOfHit.size >= MAX_REMEMBERED_HITS) slotOfHit.clear();
-    slotOfHit.set(hit, k);
-  }
-  return k;
-}
-
 export function domainScores(ex: Exchange, userText: string, system: string = ex.system): DomainScores {
   const original = `${system}\n${userText}`;
   const lower = original.toLowerCase();
@@ -191,7 +173,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     }
     let seen: string[] | undefined;
     for (let k = 0; k < OTHER_SLOTS.length && !seen; k++) if (m[k + 1] !== undefined) seen = otherHits[k];
-    if (!seen) seen = wordHits[wordListSlotOf(hit)];
+    for (let k = 0; k < WORD_LIST_SLOTS.length && !seen; k++) if ((WORD_LIST_SLOTS[k] as (typeof WORD_LIST_SLOTS)[number]).whole.test(hit)) seen = wordHits[k];
     if (seen && seen.length < HITS_PER_PATTERN && !seen.includes(hit)) seen.push(hit);
   }
   WORD_LIST_SLOTS.forEach((slot, k) => (raw[slot.domain] += (wordHits[k] as string[]).length * SPECIFICITY[slot.domain]));
