@@ -37,8 +37,8 @@ function toolSetHash(ex: Exchange): string | null {
 /**
  * RequestSignals whose template signature is computed on first read: the hunt always reads it, the
  * gateway only when intel holds template indicators, and it is a quarter of the signal cost. A
- * class rather than an object literal with a getter: V8 builds such literals on a slow path, about
- * half a microsecond per request against a few nanoseconds for a class instance.
+ * class rather than an object literal with a getter: V8 builds such literals on a slow path (0.6 µs
+ * per object against 0.04 µs for a class instance of the same size, in a standalone test).
  */
 class SignalsOfRequest implements RequestSignals {
   #template: TemplateSignature | undefined = undefined;
