@@ -17,6 +17,7 @@ import type { Store } from "../store/index.js";
 import type { RequestSignals } from "../detect/index.js";
 import { unpackSignal } from "./signal-codec.js";
 import { SignalPool, type SignalJob } from "./signal-pool.js";
+import { TextlessExchanges } from "./textless.js";
 
 /** What the hunt's detection engine must offer: fed in time order, asked for verdicts at the end. */
 export interface HuntEngine {
@@ -51,18 +52,6 @@ export interface HuntResult {
   busy: { main: number; signals: number[]; signalsOnMain: number };
 }
 
-const NO_TEXT = Object.freeze([]) as never[];
-
-/**
- * An exchange without its prompt texts and tool definitions: all the account and cluster levels read
- * once the request signals are computed elsewhere. A batch waits several batches for its signals, so
- * its exchanges outlived two scavenges and were copied into the old generation whole, the largest
- * part of the main thread's garbage collection; slimmed when submitted, the text dies young (the
- * hunt of the bench log 5–6% faster in interleaved runs, report identical).
- */
-function withoutText(ex: Exchange): Exchange {
-  return { ...ex, system: "", userTurns: NO_TEXT, assistantTurns: NO_TEXT, tools: NO_TEXT, toolCalls: NO_TEXT };
-}
 
 /**
  * Node flags a process that hunts should start with. The main thread allocates ~13 KB per exchange
@@ -108,6 +97,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   let busy!: HuntResult["busy"];
   // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
   const pending: Array<{ batch: Exchange[]; signals: SignalJob | null }> = [];
+  const textless = new TextlessExchanges();
   const consume = async (): Promise<void> => {
     const next = pending.shift();
     if (!next) return;
@@ -126,7 +116,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     for await (const batch of readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes }, state)) {
       const signals = pool ? pool.submit(batch) : null;
       // A store keeps exchanges whole; otherwise only what the engine reads waits for the signals.
-      if (signals && !opts.store) for (let i = 0; i < batch.length; i++) batch[i] = withoutText(batch[i] as Exchange);
+      if (signals && !opts.store) for (let i = 0; i < batch.length; i++) batch[i] = textless.slim(batch[i] as Exchange);
       // Awaited in turn below; marked handled now so that a dead signal thread fails the hunt with
       // its own error instead of an unhandled rejection from a batch still in the queue.
       signals?.result.catch(() => {});

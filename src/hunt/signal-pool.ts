@@ -12,8 +12,6 @@ export interface SignalJob {
 }
 
 interface Job extends SignalJob {
-  /** Packed when submitted, so the pool holds no exchange (the caller may slim its own; see runHunt). */
-  readonly inputs: PackedInputs;
   settled: boolean;
   resolve(s: PackedSignals): void;
   reject(e: Error): void;
@@ -42,8 +40,13 @@ const PER_THREAD = 2;
 export class SignalPool {
   readonly #workers: Worker[];
   readonly #sent: Job[][];
-  /** Submitted, not yet handed to a thread; oldest first. */
-  readonly #queue: Job[] = [];
+  /**
+   * Submitted, not yet handed to a thread; oldest first. Inputs are packed when submitted, so the
+   * pool holds no exchange (the caller may slim its own; see runHunt), and are let go once posted:
+   * the thread has its copy, and the prompt texts held here outlived two scavenges and were
+   * promoted, a quarter of what the main thread's collector copied over the bench log.
+   */
+  readonly #queue: Array<{ job: Job; inputs: PackedInputs }> = [];
   /** Set when a thread dies: every batch waiting and every later one fails with it instead of hanging. */
   #failure: Error | null = null;
   #closing = false;
@@ -74,7 +77,7 @@ export class SignalPool {
 
   #fail(err: Error): void {
     this.#failure ??= new WorkerError("a request-signal thread", err);
-    for (const job of [...this.#sent.flat(), ...this.#queue]) {
+    for (const job of [...this.#sent.flat(), ...this.#queue.map((q) => q.job)]) {
       job.settled = true;
       job.reject(this.#failure);
     }
@@ -128,13 +131,14 @@ export class SignalPool {
       resolve = res;
       reject = rej;
     });
-    const job: Job = { inputs: packInputs(batch), result, settled: false, resolve, reject };
+    const inputs = packInputs(batch);
+    const job: Job = { result, settled: false, resolve, reject };
     this.#submitted++;
     if (this.#failure) {
       job.settled = true;
       reject(this.#failure);
     } else {
-      this.#queue.push(job);
+      this.#queue.push({ job, inputs });
       this.#dispatch();
     }
     return job;
@@ -154,12 +158,12 @@ export class SignalPool {
       try {
         signals = signalsOfInputs(newest.inputs, loadDefaultModel());
       } catch (err) {
-        newest.settled = true;
-        newest.reject(err instanceof Error ? err : new Error(String(err)));
+        newest.job.settled = true;
+        newest.job.reject(err instanceof Error ? err : new Error(String(err)));
         continue;
       }
-      newest.settled = true;
-      newest.resolve(signals);
+      newest.job.settled = true;
+      newest.job.resolve(signals);
       // Threads that finished meanwhile report (and take their next batch) before we look again;
       // without this turn of the event loop the main thread would take every queued batch.
       await new Promise((resolve) => setImmediate(resolve));
@@ -170,10 +174,10 @@ export class SignalPool {
     for (let w = 0; w < this.#workers.length && this.#queue.length > 0; w++) {
       const sent = this.#sent[w] as Job[];
       while (sent.length < PER_THREAD && this.#queue.length > 0) {
-        const job = this.#queue.shift() as Job;
+        const { job, inputs } = this.#queue.shift() as { job: Job; inputs: PackedInputs };
         sent.push(job);
         // Only what request signals read travels to the thread (see signal-codec).
-        (this.#workers[w] as Worker).postMessage({ inputs: job.inputs }, [job.inputs.numbers.buffer]);
+        (this.#workers[w] as Worker).postMessage({ inputs }, [inputs.numbers.buffer]);
       }
     }
   }
