@@ -74,3 +74,38 @@ describe("detection engine: who a flagged cluster's identifiers implicate", () =
     for (const f of ["acct_family0", "acct_family1", "acct_family2", "acct_family3"]) expect(flagged.has(f), f).toBe(false);
   });
 });
+
+describe("detection engine: which addresses a flagged cluster makes suspect", () => {
+  it("watches a ring's own proxy exit, not a carrier address one ring account shared with ordinary users", () => {
+    const log: Exchange[] = [];
+    // A ring: eight accounts on their own cards, one harness frame, round the clock. Members 1–7
+    // also leave through one proxy exit on the first day; member 0 once through a carrier's address.
+    for (let r = 0; r < 8; r++) {
+      for (let i = 0; i < 80; i++) {
+        const ip = r > 0 && i < 3 ? "203.0.113.200" : r === 0 && i === 5 ? "198.51.100.77" : `203.0.113.${10 + r}`;
+        log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, ip, i * 37 + r * 5));
+      }
+    }
+    // Five long-standing ordinary users behind the carrier's address that same day.
+    for (let u = 0; u < 5; u++) {
+      for (let i = 0; i < 6; i++) log.push(exchange(`acct_phone${u}`, i, ORDINARY[(u + i) % ORDINARY.length] as string, `pf_phone${u}`, "198.51.100.77", 150 + u * 20 + i * 9, "2025-05-01T00:00:00Z"));
+    }
+    // Two days later, two accounts a day old: one behind the ring's exit, one behind the carrier.
+    const newcomer = "2026-03-04T00:00:00Z";
+    for (let i = 0; i < 3; i++) {
+      log.push(exchange("acct_new_on_exit", i, ORDINARY[i % ORDINARY.length] as string, "pf_new1", "203.0.113.200", 4400 + i * 10, newcomer));
+      log.push(exchange("acct_new_on_carrier", i, ORDINARY[i % ORDINARY.length] as string, "pf_new2", "198.51.100.77", 4400 + i * 10, newcomer));
+    }
+    log.sort((a, b) => a.ts - b.ts);
+
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const { accounts } = engine.finish();
+    const byId = new Map(accounts.map((a) => [a.account, a]));
+    for (let r = 0; r < 8; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+    expect(byId.get("acct_new_on_exit")?.flagged).toBe(true);
+    expect(byId.get("acct_new_on_exit")?.reasons.join(" ")).toMatch(/egress 203\.0\.113\.200/);
+    expect(byId.get("acct_new_on_carrier")?.flagged).toBe(false);
+    for (let u = 0; u < 5; u++) expect(byId.get(`acct_phone${u}`)?.flagged, `carrier user ${u}`).toBe(false);
+  });
+});

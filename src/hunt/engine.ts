@@ -408,21 +408,33 @@ export class DetectionEngine implements HuntEngine {
    * Marks the identifiers of a flagged cluster that a flagged member carries, so that a newcomer
    * using one is caught at its first request (checkTaint). Only those: a card shared within a group
    * Louvain placed beside a ring, none of whom is flagged (a family plan), is not the ring's card.
+   * An address is watched as the cluster's egress only once at least half of its day's users are
+   * flagged: a carrier's shared address that one campaign account also used, among mostly ordinary
+   * users, is their address too, and watching it flagged the next new user behind it. Members are
+   * flagged over time, so an address-day already marked is looked at again on each call (which also
+   * renews the watch while the cluster keeps being flagged and the address-day is remembered).
    */
   private taintFlaggedLinks(links: readonly LinkKey[], now: number): void {
     for (const k of links) {
-      if (k.tainted) continue;
-      let flaggedMember = false;
-      for (const m of k.members) {
-        if (this.flags.has(m)) {
-          flaggedMember = true;
-          break;
-        }
+      if (!k.tainted) {
+        if (!this.anyFlagged(k)) continue;
+        k.tainted = true;
       }
-      if (!flaggedMember) continue;
-      k.tainted = true;
-      if (k.kind === "ip_day" && k.members.size >= 3) this.taintedIps.set(k.value.split("@")[0] as string, now + EGRESS_TAINT_TTL_MS);
+      if (k.kind !== "ip_day" || k.members.size < 3) continue;
+      const ip = k.value.split("@")[0] as string;
+      if (this.flaggedCount(k) * 2 >= k.members.size) this.taintedIps.set(ip, now + EGRESS_TAINT_TTL_MS);
     }
+  }
+
+  private anyFlagged(k: LinkKey): boolean {
+    for (const m of k.members) if (this.flags.has(m)) return true;
+    return false;
+  }
+
+  private flaggedCount(k: LinkKey): number {
+    let n = 0;
+    for (const m of k.members) if (this.flags.has(m)) n++;
+    return n;
   }
 
   /** Flags the members the cluster's evidence covers; returns how many it flagged. */
