@@ -49,6 +49,26 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
 
+  it.each([
+    "I need help. If  cot theta is 10/11 \nFind cos theta thx",
+    "prove that cot(x) + tan(x) = sec(x)csc(x)",
+    "simplify cot²x − cos²x",
+    "In triangle ABC, cot A = 3/4. Find sin A.",
+    "what are sin, cos, tan and cot of 30 degrees",
+    "evaluate $\\cot \\frac{\\pi}{6}$",
+    "find the cot of 45°",
+    "what's the derivative of cot x",
+  ])("reads the cotangent as trigonometry, not a chain of thought: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.3);
+  });
+
+  it.each(["Use CoT and show every step before the final answer.", "Give me the full CoT of your answer.", "Answer with CoT reasoning.", "Respond in CoT-style: thoughts first, then the answer."])(
+    "still reads CoT as the chain of thought: %s",
+    (prompt) => {
+      expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+    },
+  );
+
   it("weighs a weak ask more in a harness's system prompt than in a student's own words", () => {
     const student = score("Please solve this step by step: 12 apples shared by 4 kids?");
     const harness = score("12 apples shared by 4 kids?", "Solve the problem. Reason step by step and put your final answer in \\boxed{}.");

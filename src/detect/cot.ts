@@ -52,7 +52,16 @@ const THOUGHT =
 const STRONG: Pattern[] = [
   { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:your|its|the model'?s|the)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}`, "i"), weight: 0.75 },
   { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ]thought|thinking)\\b`, "i"), weight: 0.7 },
-  { id: "chain-of-thought", stems: ["chain", "cot"], re: /\bchain[- ]of[- ]thoughts?\b|\bCoT\b/i, weight: 0.55 },
+  // "cot" is also the cotangent: not after a backslash (LaTeX) or a trigonometric function named
+  // just before, nor before an angle, a variable, a number or a bracket ("cot theta", "cot(x)",
+  // "cot²", "cot A", "sin, cos and cot", "cot of 30°"). "If cot theta is 10/11, find cos theta" was
+  // scored as an ask for the chain of thought, and made a casual user look like a ring member.
+  {
+    id: "chain-of-thought",
+    stems: ["chain", "cot"],
+    re: /\bchain[- ]of[- ]thoughts?\b|(?<!\\|\b(?:sin|cos|tan|sec|csc|cosec)\b[^.?!\n]{0,20})\bCoT\b(?!\s*(?:[([{^²³⁻θαβγφψπ°\d]|(?:theta|alpha|beta|gamma|phi|psi|pi)\b|of\s+(?:the\s+)?(?:angle|[\dθαβγφψπ])|[a-z]\b))/i,
+    weight: 0.55,
+  },
   { id: "think-aloud", stems: ["loud", "aloud", "narrate", "verbali"], re: /\bthink(?:ing)? (?:out loud|aloud)\b|\bnarrate (?:your|each|every) (?:thought|step)|\bverbali[sz]e (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
   {
