@@ -52,7 +52,6 @@ export interface HuntResult {
   busy: { main: number; signals: number[]; signalsOnMain: number };
 }
 
-
 /**
  * Node flags a process that hunts should start with. The main thread allocates ~13 KB per exchange
  * (parsed lines, exchanges, unpacked signals), nearly all dead within a few batches; with V8's
