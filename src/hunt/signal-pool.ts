@@ -17,6 +17,12 @@ interface Job extends SignalJob {
   reject(e: Error): void;
 }
 
+/** A job not yet handed to a thread, with what the thread (or the main thread, taking it back) will read. */
+interface Queued {
+  job: Job;
+  inputs: PackedInputs;
+}
+
 /**
  * A signal thread keeps its batch's inputs alive while it allocates short-lived text per request, so
  * with the default young generation every scavenge copied the batch again. A larger one (a fixed
@@ -46,7 +52,7 @@ export class SignalPool {
    * the thread has its copy, and the prompt texts held here outlived two scavenges and were
    * promoted, a quarter of what the main thread's collector copied over the bench log.
    */
-  readonly #queue: Array<{ job: Job; inputs: PackedInputs }> = [];
+  readonly #queue: Queued[] = [];
   /** Set when a thread dies: every batch waiting and every later one fails with it instead of hanging. */
   #failure: Error | null = null;
   #closing = false;
@@ -174,7 +180,7 @@ export class SignalPool {
     for (let w = 0; w < this.#workers.length && this.#queue.length > 0; w++) {
       const sent = this.#sent[w] as Job[];
       while (sent.length < PER_THREAD && this.#queue.length > 0) {
-        const { job, inputs } = this.#queue.shift() as { job: Job; inputs: PackedInputs };
+        const { job, inputs } = this.#queue.shift() as Queued;
         sent.push(job);
         // Only what request signals read travels to the thread (see signal-codec).
         (this.#workers[w] as Worker).postMessage({ inputs }, [inputs.numbers.buffer]);
