@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import autocannon from "autocannon";
+import { cpuBetween, readCpu, type CpuSpent } from "./cpu.js";
 import { parseBuckets, quantileBetween, type Buckets } from "./histogram.js";
 import { pacedLoad } from "./paced.js";
 
@@ -39,7 +40,7 @@ async function loadSamples(gz: string, max = 5000, stride = 50): Promise<{ proxy
   return { proxy, decisions };
 }
 
-function startChild(kind: "stub" | "gateway" | "floor", args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+function startChild(kind: "stub" | "gateway" | "floor" | "passthrough", args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [CHILD, kind, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let buf = "";
@@ -135,6 +136,30 @@ async function paced(url: string, samples: Sample[], rate: number, seconds: numb
   return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, statuses: r.statuses, errors: r.errors };
 }
 
+const added = (through: Run, direct: Run): string =>
+  `added p50 ${(through.p50 - direct.p50).toFixed(2)} ms, p99 ${(through.p99 - direct.p99).toFixed(2)} ms end to end`;
+
+/** Runs `load` and reads what each watched process and the machine spent meanwhile. */
+async function withCpu(pids: readonly number[], load: () => Promise<Run>): Promise<{ run: Run; cpu: CpuSpent }> {
+  const before = readCpu(pids);
+  const run = await load();
+  return { run, cpu: cpuBetween(before, readCpu(pids)) };
+}
+
+/** Server CPU per request (the capacity figure), load generator cores and what the host took. */
+function cpuNote(name: string, pid: number, r: { run: Run; cpu: CpuSpent }): string {
+  const cores = r.cpu.cores.get(pid);
+  const pct = (x: number | null): string => (x === null ? "n/a" : `${(x * 100).toFixed(0)}%`);
+  const server = cores === null || cores === undefined || r.run.rps <= 0 ? `${name} CPU n/a` : `${name} CPU ${Math.round((cores / r.run.rps) * 1e6)} µs/req (${cores.toFixed(2)} cores)`;
+  return `${server}, load generator ${r.cpu.loadGeneratorCores.toFixed(2)} cores, machine idle ${pct(r.cpu.idleShare)}, steal ${pct(r.cpu.stealShare)}`;
+}
+
+/** Requests one fully available core would serve at the CPU cost per request measured in `r`. */
+function perCoreSecond(pid: number, r: { run: Run; cpu: CpuSpent }): number | null {
+  const cores = r.cpu.cores.get(pid);
+  return cores === null || cores === undefined || cores <= 0 ? null : r.run.rps / cores;
+}
+
 const OVERHEAD = "hydrasentry_gateway_overhead_seconds";
 
 async function overheadBuckets(gateway: string): Promise<Buckets> {
@@ -151,6 +176,7 @@ export async function benchGateway(gz: string): Promise<string[]> {
   const { proxy, decisions } = await loadSamples(gz);
   const stub = await startChild("stub");
   const gw = await startChild("gateway", [String(stub.port)]);
+  const hop = await startChild("passthrough", [String(stub.port)]);
   const rows: string[] = [];
   const fmt = (name: string, r: Run, note = ""): string =>
     `| ${name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx}${statusList(r.statuses)} | ${r.errors} | ${note} |`;
@@ -161,38 +187,57 @@ export async function benchGateway(gz: string): Promise<string[]> {
   try {
     const direct = `http://127.0.0.1:${stub.port}`;
     const through = `http://127.0.0.1:${gw.port}`;
+    const passthrough = `http://127.0.0.1:${hop.port}`;
+    const hopPid = hop.child.pid ?? -1;
+    const stubPid = stub.child.pid ?? -1;
+    const gwPid = gw.child.pid ?? -1;
+    const pids = [stubPid, gwPid, hopPid];
     await cannon(through, proxy, null, { connections: 10, seconds: 3 }); // warm-up (JIT, keep-alive pool)
-    const d1k = await paced(direct, proxy, 1000, 10);
+    await cannon(passthrough, proxy, null, { connections: 10, seconds: 2 });
+    const d1k = await withCpu(pids, () => paced(direct, proxy, 1000, 10));
+    const p1k = await withCpu(pids, () => paced(passthrough, proxy, 1000, 10));
     const b1k = await overheadBuckets(through);
-    const g1k = await paced(through, proxy, 1000, 10);
+    const g1k = await withCpu(pids, () => paced(through, proxy, 1000, 10));
     const o1k = overhead(b1k, await overheadBuckets(through));
-    say(fmt("direct to stub @1,000 req/s", d1k));
-    say(fmt("through gateway @1,000 req/s", g1k, `added p50 ${(g1k.p50 - d1k.p50).toFixed(2)} ms, p99 ${(g1k.p99 - d1k.p99).toFixed(2)} ms end to end; ${o1k}`));
-    const dMax = await cannon(direct, proxy, null, { connections: 32, seconds: 10 });
+    say(fmt("direct to stub @1,000 req/s", d1k.run, cpuNote("stub", stubPid, d1k)));
+    say(fmt("through a pass-through hop @1,000 req/s", p1k.run, `${added(p1k.run, d1k.run)}: what one more HTTP hop costs here; ${cpuNote("hop", hopPid, p1k)}`));
+    say(fmt("through gateway @1,000 req/s", g1k.run, `${added(g1k.run, d1k.run)}; over the pass-through hop p50 ${(g1k.run.p50 - p1k.run.p50).toFixed(2)} ms, p99 ${(g1k.run.p99 - p1k.run.p99).toFixed(2)} ms; ${o1k}; ${cpuNote("gateway", gwPid, g1k)}`));
+    const dMax = await withCpu(pids, () => cannon(direct, proxy, null, { connections: 32, seconds: 10 }));
+    const pMax = await withCpu(pids, () => cannon(passthrough, proxy, null, { connections: 32, seconds: 10 }));
     const bMax = await overheadBuckets(through);
-    const gMax = await cannon(through, proxy, null, { connections: 32, seconds: 10 });
+    const gMax = await withCpu(pids, () => cannon(through, proxy, null, { connections: 32, seconds: 10 }));
     const oMax = overhead(bMax, await overheadBuckets(through));
-    say(fmt("direct to stub, max rate", dMax));
-    say(fmt("through gateway, max rate", gMax, `added p50 ${(gMax.p50 - dMax.p50).toFixed(2)} ms, p99 ${(gMax.p99 - dMax.p99).toFixed(2)} ms end to end; ${oMax}`));
-    const dec = await cannon(through, null, decisions, { connections: 32, seconds: 10 });
+    say(fmt("direct to stub, max rate", dMax.run, cpuNote("stub", stubPid, dMax)));
+    say(fmt("through a pass-through hop, max rate", pMax.run, `${added(pMax.run, dMax.run)}; ${cpuNote("hop", hopPid, pMax)}`));
+    say(fmt("through gateway, max rate", gMax.run, `${added(gMax.run, dMax.run)}; ${oMax}; ${cpuNote("gateway", gwPid, gMax)}`));
+    const dec = await withCpu(pids, () => cannon(through, null, decisions, { connections: 32, seconds: 10 }));
     // The floor runs only now: the gateway and its children stay as they were for the runs above.
     const floor = await startChild("floor");
-    let floorRun: Run;
+    const floorPid = floor.child.pid ?? -1;
+    let floorRun: { run: Run; cpu: CpuSpent };
     try {
       const floorUrl = `http://127.0.0.1:${floor.port}`;
       await cannon(floorUrl, null, decisions, { connections: 32, seconds: 2 }); // warm-up
-      floorRun = await cannon(floorUrl, null, decisions, { connections: 32, seconds: 10 });
+      floorRun = await withCpu([floorPid], () => cannon(floorUrl, null, decisions, { connections: 32, seconds: 10 }));
     } finally {
       floor.child.kill("SIGTERM");
     }
-    say(fmt("floor: same server and body reader, constant answer", floorRun, "what the HTTP stack alone sustains here"));
-    say(fmt("/v1/decisions, max rate (gateway on one core)", dec, `decisions/s, ${((dec.rps / floorRun.rps) * 100).toFixed(0)}% of the floor`));
+    say(fmt("floor: same server and body reader, constant answer", floorRun.run, `what the HTTP stack alone sustains here; ${cpuNote("server", floorPid, floorRun)}`));
+    const oneCore = perCoreSecond(gwPid, dec);
+    say(
+      fmt(
+        "/v1/decisions, max rate (gateway on one core)",
+        dec.run,
+        `decisions/s, ${((dec.run.rps / floorRun.run.rps) * 100).toFixed(0)}% of the floor; ${cpuNote("gateway", gwPid, dec)}${oneCore === null ? "" : `; ${Math.round(oneCore).toLocaleString("en-US")} decisions per gateway CPU-second`}`,
+      ),
+    );
     const metrics = await (await fetch(`${through}/metrics`)).text();
     const count = Number(/hydrasentry_decision_seconds_count (\d+)/.exec(metrics)?.[1] ?? 0);
     const sum = Number(/hydrasentry_decision_seconds_sum ([\d.e-]+)/.exec(metrics)?.[1] ?? 0);
     if (count > 0) say(`| in-gateway decision time (mean over ${count.toLocaleString("en-US")} decisions) | | ${((sum / count) * 1000).toFixed(3)} | | | | | from /metrics |`);
   } finally {
     gw.child.kill("SIGTERM");
+    hop.child.kill("SIGTERM");
     stub.child.kill("SIGTERM");
   }
   return rows;
