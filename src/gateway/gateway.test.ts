@@ -64,6 +64,20 @@ describe("gateway end to end (loopback upstream stub)", () => {
     }
   });
 
+  it("forwards the client's exact bytes when the policy changes nothing, and a re-serialised body when it does", async () => {
+    await start();
+    // An integer beyond 2^53 and the client's own spacing: a parse-and-stringify would alter both.
+    const raw = '{"model":"m",  "seed": 123456789012345678901234567890, "messages":[{"role":"user","content":"Hi"}]}';
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...as("acct_bytes") }, body: raw });
+    expect(res.status).toBe(200);
+    expect(upstream.received.at(-1)?.raw).toBe(raw);
+
+    await program("acct_bytes_cap", "cap");
+    const capped = '{"model":"m", "max_tokens": 32000, "messages":[{"role":"user","content":"Hi"}]}';
+    await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...as("acct_bytes_cap") }, body: capped });
+    expect(upstream.received.at(-1)?.raw).toBe(JSON.stringify({ model: "m", max_tokens: 256, messages: [{ role: "user", content: "Hi" }] }));
+  });
+
   it("streams SSE through event by event when nothing needs changing", async () => {
     await start();
     const res = await post(`${gw.url}/v1/messages`, messages({ stream: true }), as("acct_stream"));

@@ -13,6 +13,11 @@ export interface GuardedRequest {
   api: WireApi;
   /** The body after the policy's request changes (capped tokens, n dropped); the original when none. */
   body: Record<string, unknown>;
+  /**
+   * Whether the policy changed the body. When it did not, forward the bytes the client sent:
+   * re-serialising a parse can alter what a client wrote (an integer beyond 2^53 loses digits).
+   */
+  bodyChanged: boolean;
   reasoning: "strip" | "summarise" | null;
   summaryChars: number;
 }
@@ -62,7 +67,7 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
   deps.metrics?.decisions.inc({ decision: decision.decision, enforced: String(decision.enforced) });
   for (const a of decision.actions) deps.metrics?.actions.inc({ action: a });
 
-  const passthrough: GuardedRequest = { decision, api, body, reasoning: null, summaryChars: policy.reasoning_summary_chars };
+  const passthrough: GuardedRequest = { decision, api, body, bodyChanged: false, reasoning: null, summaryChars: policy.reasoning_summary_chars };
   if (!decision.enforced) return { ok: true, guarded: passthrough };
   const reasons = decision.reasons.slice(0, 3).join("; ");
   switch (decision.decision) {
@@ -84,7 +89,8 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
     return refusal(decision, errorBody(api, "logprobs_refused", "logprobs, top_logprobs and logit_bias are not available to this account", { decision_id: decision.id }));
   }
   const reasoning = decision.actions.includes("strip_reasoning") ? "strip" : decision.actions.includes("summarise_reasoning") ? "summarise" : null;
-  return { ok: true, guarded: { ...passthrough, body: rewriteRequest(api, body, decision.actions, policy.max_tokens_cap) ?? body, reasoning } };
+  const rewritten = rewriteRequest(api, body, decision.actions, policy.max_tokens_cap);
+  return { ok: true, guarded: { ...passthrough, body: rewritten ?? body, bodyChanged: rewritten !== null, reasoning } };
 }
 
 export interface CallerResolverOptions {

@@ -248,7 +248,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         metrics.inFlight.inc();
         let res;
         try {
-          res = await upstream.send(route.path, JSON.stringify(g.body), forwardableHeaders((n) => c.req.header(n)), c.req.raw.signal);
+          const forwarded = g.bodyChanged ? JSON.stringify(g.body) : c.get("rawBody");
+          res = await upstream.send(route.path, forwarded, forwardableHeaders((n) => c.req.header(n)), c.req.raw.signal);
         } catch (err) {
           metrics.inFlight.dec();
           const kind = err instanceof UpstreamError ? err.kind : "unreachable";

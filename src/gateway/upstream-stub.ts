@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
  */
 export interface UpstreamStub {
   url: string;
-  received: Array<{ path: string; body: Record<string, unknown>; headers: http.IncomingHttpHeaders }>;
+  /** Every request as it arrived: `raw` is the body's exact text, `body` its parse. */
+  received: Array<{ path: string; raw: string; body: Record<string, unknown>; headers: http.IncomingHttpHeaders }>;
   close(): Promise<void>;
 }
 
@@ -109,14 +110,15 @@ export async function startUpstreamStub(opts: { chunkDelayMs?: number } = {}): P
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const path = req.url ?? "/";
+      const raw = Buffer.concat(chunks).toString("utf8");
       let body: Record<string, unknown>;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+        body = JSON.parse(raw) as Record<string, unknown>;
       } catch {
         res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "stub: bad json" } }));
         return;
       }
-      received.push({ path, body, headers: req.headers });
+      received.push({ path, raw, body, headers: req.headers });
       if (body.model === "slow") return; // never answers: the gateway's timeout must act
       if (body.model === "fail-500") {
         res.writeHead(500, { "content-type": "application/json", "x-upstream": "stub" }).end(JSON.stringify({ error: { message: "stub exploded", type: "server_error" } }));
