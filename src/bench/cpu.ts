@@ -35,11 +35,11 @@ export interface MachineTicks {
 export function machineTicksFromStat(text: string): MachineTicks | null {
   const line = text.split("\n").find((l) => l.startsWith("cpu "));
   if (!line) return null;
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const parts = [user, nice, system, idle, iowait, irq, softirq, steal];
-  if (parts.some((x) => x === undefined || !Number.isFinite(x))) return null;
-  const sum = parts.reduce((a: number, b) => a + (b as number), 0);
-  return { total: sum, idle: (idle as number) + (iowait as number), steal: steal as number };
+  // user nice system idle iowait irq softirq steal
+  const parts = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (parts.length < 8 || parts.some((x) => !Number.isFinite(x))) return null;
+  const [, , , idle = 0, iowait = 0, , , steal = 0] = parts;
+  return { total: parts.reduce((a, b) => a + b, 0), idle: idle + iowait, steal };
 }
 
 function readOrNull(path: string): string | null {
