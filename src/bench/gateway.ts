@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createReadStream } from "node:fs";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { createGunzip } from "node:zlib";
 import autocannon from "autocannon";
 import { cpuBetween, readCpu, type CpuSpent } from "./cpu.js";
 import { parseBuckets, quantileBetween, type Buckets } from "./histogram.js";
+import { gzipLines } from "./lines.js";
 import { pacedLoad } from "./paced.js";
 
 /**
@@ -26,10 +24,9 @@ interface Sample {
 async function loadSamples(gz: string, max = 5000, stride = 50): Promise<{ proxy: Sample[]; decisions: string[] }> {
   const proxy: Sample[] = [];
   const decisions: string[] = [];
-  const input = createReadStream(gz).pipe(createGunzip());
   const paths: Record<string, string> = { "openai.chat": "/v1/chat/completions", "openai.responses": "/v1/responses", "anthropic.messages": "/v1/messages" };
   let n = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const line of gzipLines(gz)) {
     if (!line || n++ % stride !== 0) continue;
     const env = JSON.parse(line) as { api: string; account: string; request: Record<string, unknown>; client?: unknown; account_meta?: unknown };
     const request = { ...env.request, stream: false };
@@ -136,8 +133,9 @@ async function paced(url: string, samples: Sample[], rate: number, seconds: numb
   return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, statuses: r.statuses, errors: r.errors };
 }
 
-const added = (through: Run, direct: Run): string =>
-  `added p50 ${(through.p50 - direct.p50).toFixed(2)} ms, p99 ${(through.p99 - direct.p99).toFixed(2)} ms end to end`;
+/** "p50 0.64 ms, p99 5.12 ms": how much slower `slower` was than `base`. */
+const delta = (slower: Run, base: Run): string => `p50 ${(slower.p50 - base.p50).toFixed(2)} ms, p99 ${(slower.p99 - base.p99).toFixed(2)} ms`;
+const added = (through: Run, direct: Run): string => `added ${delta(through, direct)} end to end`;
 
 /** Runs `load` and reads what each watched process and the machine spent meanwhile. */
 async function withCpu(pids: readonly number[], load: () => Promise<Run>): Promise<{ run: Run; cpu: CpuSpent }> {
@@ -146,18 +144,18 @@ async function withCpu(pids: readonly number[], load: () => Promise<Run>): Promi
   return { run, cpu: cpuBetween(before, readCpu(pids)) };
 }
 
-/** Server CPU per request (the capacity figure), load generator cores and what the host took. */
-function cpuNote(name: string, pid: number, r: { run: Run; cpu: CpuSpent }): string {
+/** Cores `pid` kept busy during the run; null where unknown or nothing was served. */
+function busyCores(pid: number, r: { run: Run; cpu: CpuSpent }): number | null {
   const cores = r.cpu.cores.get(pid);
-  const pct = (x: number | null): string => (x === null ? "n/a" : `${(x * 100).toFixed(0)}%`);
-  const server = cores === null || cores === undefined || r.run.rps <= 0 ? `${name} CPU n/a` : `${name} CPU ${Math.round((cores / r.run.rps) * 1e6)} µs/req (${cores.toFixed(2)} cores)`;
-  return `${server}, load generator ${r.cpu.loadGeneratorCores.toFixed(2)} cores, machine idle ${pct(r.cpu.idleShare)}, steal ${pct(r.cpu.stealShare)}`;
+  return cores === null || cores === undefined || cores <= 0 || r.run.rps <= 0 ? null : cores;
 }
 
-/** Requests one fully available core would serve at the CPU cost per request measured in `r`. */
-function perCoreSecond(pid: number, r: { run: Run; cpu: CpuSpent }): number | null {
-  const cores = r.cpu.cores.get(pid);
-  return cores === null || cores === undefined || cores <= 0 ? null : r.run.rps / cores;
+/** Server CPU per request (the capacity figure), load generator cores and what the host took. */
+function cpuNote(name: string, pid: number, r: { run: Run; cpu: CpuSpent }): string {
+  const cores = busyCores(pid, r);
+  const pct = (x: number | null): string => (x === null ? "n/a" : `${(x * 100).toFixed(0)}%`);
+  const server = cores === null ? `${name} CPU n/a` : `${name} CPU ${Math.round((cores / r.run.rps) * 1e6)} µs/req (${cores.toFixed(2)} cores)`;
+  return `${server}, load generator ${r.cpu.loadGeneratorCores.toFixed(2)} cores, machine idle ${pct(r.cpu.idleShare)}, steal ${pct(r.cpu.stealShare)}`;
 }
 
 const OVERHEAD = "hydrasentry_gateway_overhead_seconds";
@@ -201,7 +199,7 @@ export async function benchGateway(gz: string): Promise<string[]> {
     const o1k = overhead(b1k, await overheadBuckets(through));
     say(fmt("direct to stub @1,000 req/s", d1k.run, cpuNote("stub", stubPid, d1k)));
     say(fmt("through a pass-through hop @1,000 req/s", p1k.run, `${added(p1k.run, d1k.run)}: what one more HTTP hop costs here; ${cpuNote("hop", hopPid, p1k)}`));
-    say(fmt("through gateway @1,000 req/s", g1k.run, `${added(g1k.run, d1k.run)}; over the pass-through hop p50 ${(g1k.run.p50 - p1k.run.p50).toFixed(2)} ms, p99 ${(g1k.run.p99 - p1k.run.p99).toFixed(2)} ms; ${o1k}; ${cpuNote("gateway", gwPid, g1k)}`));
+    say(fmt("through gateway @1,000 req/s", g1k.run, `${added(g1k.run, d1k.run)}; over the pass-through hop ${delta(g1k.run, p1k.run)}; ${o1k}; ${cpuNote("gateway", gwPid, g1k)}`));
     const dMax = await withCpu(pids, () => cannon(direct, proxy, null, { connections: 32, seconds: 10 }));
     const pMax = await withCpu(pids, () => cannon(passthrough, proxy, null, { connections: 32, seconds: 10 }));
     const bMax = await overheadBuckets(through);
@@ -223,7 +221,9 @@ export async function benchGateway(gz: string): Promise<string[]> {
       floor.child.kill("SIGTERM");
     }
     say(fmt("floor: same server and body reader, constant answer", floorRun.run, `what the HTTP stack alone sustains here; ${cpuNote("server", floorPid, floorRun)}`));
-    const oneCore = perCoreSecond(gwPid, dec);
+    // Decisions one fully available core would serve at the CPU cost per decision measured.
+    const gwCores = busyCores(gwPid, dec);
+    const oneCore = gwCores === null ? null : dec.run.rps / gwCores;
     say(
       fmt(
         "/v1/decisions, max rate (gateway on one core)",

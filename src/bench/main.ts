@@ -1,14 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { createGunzip } from "node:zlib";
 import { huntNodeFlags } from "../hunt/index.js";
 import { simulate } from "../sim/index.js";
 import { benchGateway } from "./gateway.js";
+import { gzipLines } from "./lines.js";
 
 /**
  * `npm run bench`: hot-path throughput and latency, each measured in its own process beside the
@@ -51,7 +50,7 @@ async function ensureData(): Promise<{ gz: string; plain1m: string; plain4m: str
     const one = createWriteStream(plain1m);
     const four = createWriteStream(plain4m);
     const lines: string[] = [];
-    for await (const line of createInterface({ input: createReadStream(gz).pipe(createGunzip()), crlfDelay: Infinity })) {
+    for await (const line of gzipLines(gz)) {
       if (!line) continue;
       lines.push(line);
       if (lines.length >= 1_000_000) break;
