@@ -2,7 +2,7 @@ import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono } from "hono";
 import { loadDefaultModel } from "../detect/index.js";
-import { cappedBody, createGateway, DEFAULT_MAX_BODY_BYTES, listen, MemoryState, type BodyEnv } from "../gateway/index.js";
+import { cappedBody, createGateway, DEFAULT_MAX_BODY_BYTES, listen, MemoryState, PROXY_ROUTES, type BodyEnv } from "../gateway/index.js";
 import { passedResponseHeaders, Upstream } from "../gateway/upstream.js";
 import { startUpstreamStub } from "../gateway/upstream-stub.js";
 import { openStore } from "../store/index.js";
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   if (kind === "passthrough") {
     const upstream = new Upstream({ url: `http://127.0.0.1:${stubPort}` });
     const app = new Hono<BodyEnv>();
-    for (const path of ["/v1/chat/completions", "/v1/responses", "/v1/messages"]) {
+    for (const { path } of PROXY_ROUTES) {
       app.post(path, readBody(), async (c) => {
         const res = await upstream.send(path, c.get("rawBody"), {});
         const { outgoing } = c.env as HttpBindings;

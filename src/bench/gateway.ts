@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { PROXY_ROUTES } from "../gateway/index.js";
 import { cpuBetween, readCpu, type CpuSpent } from "./cpu.js";
 import { parseBuckets, quantileBetween, type Buckets } from "./histogram.js";
 import { gzipLines } from "./lines.js";
@@ -24,13 +25,13 @@ interface Sample {
 async function loadSamples(gz: string, max = 5000, stride = 50): Promise<{ proxy: Sample[]; decisions: string[] }> {
   const proxy: Sample[] = [];
   const decisions: string[] = [];
-  const paths: Record<string, string> = { "openai.chat": "/v1/chat/completions", "openai.responses": "/v1/responses", "anthropic.messages": "/v1/messages" };
+  const paths = new Map<string, string>(PROXY_ROUTES.map((r) => [r.api, r.path]));
   let n = 0;
   for await (const line of gzipLines(gz)) {
     if (!line || n++ % stride !== 0) continue;
     const env = JSON.parse(line) as { api: string; account: string; request: Record<string, unknown>; client?: unknown; account_meta?: unknown };
     const request = { ...env.request, stream: false };
-    proxy.push({ path: paths[env.api] ?? "/v1/chat/completions", account: env.account, body: JSON.stringify(request) });
+    proxy.push({ path: paths.get(env.api) ?? "/v1/chat/completions", account: env.account, body: JSON.stringify(request) });
     decisions.push(JSON.stringify({ account: env.account, api: env.api, request, client: env.client, account_meta: env.account_meta }));
     if (proxy.length >= max) break;
   }

@@ -50,7 +50,8 @@ export interface GatewayOptions {
   extend?: (app: Hono<BodyEnv>) => void;
 }
 
-const PROXY_ROUTES: ReadonlyArray<{ path: string; api: WireApi }> = [
+/** The proxied API routes and the wire format each speaks. */
+export const PROXY_ROUTES: ReadonlyArray<{ path: string; api: WireApi }> = [
   { path: "/v1/chat/completions", api: "openai.chat" },
   { path: "/v1/responses", api: "openai.responses" },
   { path: "/v1/messages", api: "anthropic.messages" },
