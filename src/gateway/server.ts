@@ -12,6 +12,7 @@ import { PolicySource, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { fileAppeal } from "./appeals.js";
 import { cappedBody, type BodyEnv } from "./body.js";
+import { coalescedAnswers, TurnBarrier } from "./coalesce.js";
 import type { IntelMatcher } from "../detect/index.js";
 import { Gatekeeper, type Decision } from "./decide.js";
 import { errorBody, type ErrorShape, type GatewayErrorCode } from "./errors.js";
@@ -215,6 +216,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   // Not strict: TAXII clients and people alike add or drop trailing slashes.
   const app = new Hono<BodyEnv>({ strict: false });
+  // One barrier for the whole server: answers, upstream calls and piped answers of one turn leave together.
+  const turn = new TurnBarrier();
+  app.use(coalescedAnswers(turn));
   app.onError((err, c) => {
     log({ msg: "unhandled error", err: err.message });
     return fail(c, "hydrasentry", "internal", "internal error");
@@ -244,6 +248,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       async (c) => {
         const g = c.var.hydrasentry;
         if (!upstream) return fail(c, route.api, "upstream_not_configured", "this gateway has no upstream; use /v1/decisions");
+        // Upstream calls decided in one turn are written together, for the reason coalescedAnswers gives.
+        await turn.endOfTurn();
         const started = performance.now();
         metrics.overheadSeconds.observe((started - c.var.arrivedAt) / 1000);
         metrics.inFlight.inc();
@@ -293,6 +299,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
         if (!transformSse && outgoing) {
           // Untouched answers go socket to socket: web-stream conversion per chunk cost more CPU than the decision.
+          // Those whose headers arrived in one turn start together (see coalescedAnswers).
+          await turn.endOfTurn();
           for (const [k, v] of passedResponseHeaders(res.headers, false)) outgoing.setHeader(k, v);
           for (const [k, v] of Object.entries(decisionHeader)) outgoing.setHeader(k, v);
           outgoing.writeHead(status);
