@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PolicyError } from "../core/index.js";
-import { defaultPolicy, evaluatePolicy, parsePolicy, type DecisionFacts } from "./index.js";
+import { conditionSchema, defaultPolicy, evaluatePolicy, parsePolicy, type DecisionFacts } from "./index.js";
 
 const facts = (over: { request?: Partial<DecisionFacts["request"]>; account?: Partial<DecisionFacts["account"]>; cluster?: Partial<DecisionFacts["cluster"]>; intel?: Partial<DecisionFacts["intel"]> } = {}): DecisionFacts => ({
   request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, domain: "chat", ...over.request },
@@ -100,5 +100,77 @@ describe("evaluatePolicy with the default policy", () => {
     expect(evaluatePolicy(policy, facts({ intel: { matches: 2, sources: 2, maxConfidence: 80 } })).decision).toBe("require_verification");
     expect(evaluatePolicy(policy, facts({ intel: { matches: 1, sources: 1, maxConfidence: 80 } })).actions).toEqual(["monitor", "strip_reasoning"]);
     expect(evaluatePolicy(policy, facts({ intel: { matches: 2, sources: 2, maxConfidence: 80 }, account: { verified: true } })).decision).not.toBe("require_verification");
+  });
+});
+
+describe("every condition key", () => {
+  type Over = Parameters<typeof facts>[0];
+  // Each key with a value, facts on which it holds, and facts just across its edge.
+  const cases: Array<[string, string, Over, Over]> = [
+    ["request_cot_gte", "0.7", { request: { cot: 0.7 } }, { request: { cot: 0.69 } }],
+    ["request_style_gte", "0.8", { request: { style: 0.8 } }, { request: { style: 0.79 } }],
+    ["request_logit", "true", { request: { logit: true } }, { request: { logit: false } }],
+    ["request_multi_sample", "true", { request: { multiSample: true } }, {}],
+    ["request_max_tokens_at_ceiling", "true", { request: { maxTokensAtCeiling: true } }, {}],
+    ["request_domain_in", "[reasoning, coding]", { request: { domain: "coding" } }, { request: { domain: "chat" } }],
+    ["account_score_gte", "0.9", { account: { score: 0.9 } }, { account: { score: 0.89 } }],
+    ["account_flagged", "true", { account: { flagged: true } }, {}],
+    ["online_score_gte", "0.8", { account: { onlineScore: 0.8 } }, { account: { onlineScore: 0.5 } }],
+    ["account_requests_gte", "20", { account: { onlineRequests: 20 } }, { account: { onlineRequests: 19 } }],
+    ["account_age_hours_lt", "72", { account: { ageHours: 71 } }, { account: { ageHours: 72 } }],
+    ["verified", "false", {}, { account: { verified: true } }],
+    ["program_in", "[research]", { account: { program: "research" } }, { account: { program: null } }],
+    ["covered", "true", { account: { covered: true } }, {}],
+    ["allowlisted", "false", {}, { account: { allowlisted: true } }],
+    ["cluster_flagged", "true", { cluster: { flagged: true } }, {}],
+    ["cluster_score_gte", "0.9", { cluster: { score: 0.95 } }, { cluster: { score: 0.5 } }],
+    ["cluster_size_gte", "5", { cluster: { size: 5 } }, { cluster: { size: 4 } }],
+    ["intel_matches_gte", "1", { intel: { matches: 1 } }, {}],
+    ["intel_sources_gte", "2", { intel: { sources: 2 } }, { intel: { sources: 1 } }],
+    ["intel_confidence_gte", "70", { intel: { maxConfidence: 70 } }, { intel: { maxConfidence: 69 } }],
+  ];
+  const policyWith = (key: string, value: string) =>
+    parsePolicy(`
+version: t
+limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
+throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
+verification_url: https://verify.example/{account}
+rules:
+  - name: only
+    when: { ${key}: ${value} }
+    then: [monitor]
+`);
+
+  it("has a case for each key the schema knows", () => {
+    expect(cases.map((c) => c[0]).sort()).toEqual(Object.keys(conditionSchema.shape).sort());
+  });
+
+  it.each(cases)("%s: %s holds on one side of its edge only", (key, value, yes, no) => {
+    const p = policyWith(key, value);
+    expect(evaluatePolicy(p, facts(yes)).rules).toEqual(["only"]);
+    expect(evaluatePolicy(p, facts(no)).rules).toEqual([]);
+  });
+
+  it("scales behavioural scores by the account's sensitivity before comparing", () => {
+    const p = policyWith("request_cot_gte", "0.7");
+    expect(evaluatePolicy(p, facts({ request: { cot: 0.9 } })).rules).toEqual(["only"]);
+    // A vetted researcher's 0.9 counts as 0.45 under the default research sensitivity (0.5).
+    expect(evaluatePolicy(p, facts({ request: { cot: 0.9 }, account: { program: "research" } })).rules).toEqual([]);
+  });
+
+  it("needs every key of a rule to hold", () => {
+    const p = parsePolicy(`
+version: t
+limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
+throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
+verification_url: https://verify.example/{account}
+rules:
+  - name: both
+    when: { request_cot_gte: 0.7, account_age_hours_lt: 72 }
+    then: [strip_reasoning]
+`);
+    expect(evaluatePolicy(p, facts({ request: { cot: 0.8 }, account: { ageHours: 10 } })).decision).toBe("strip_reasoning");
+    expect(evaluatePolicy(p, facts({ request: { cot: 0.8 } })).decision).toBe("allow");
+    expect(evaluatePolicy(p, facts({ account: { ageHours: 10 } })).decision).toBe("allow");
   });
 });
