@@ -3,7 +3,7 @@ import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { AccountState } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
-import { scoreCluster } from "./score.js";
+import { groupHarnesses, scoreCluster } from "./score.js";
 
 const START = Date.parse("2026-03-02T00:00:00Z");
 const HOUR = 3_600_000;
@@ -42,17 +42,54 @@ describe("scoreCluster: members already flagged on other evidence", () => {
   it("raises a group's score in proportion to the share of its members already caught, with a reason", () => {
     const { members, links } = pool(10);
     const none = scoreCluster(members, links);
-    const two = scoreCluster(members, links, 2);
+    const two = scoreCluster(members, links, { alreadyFlagged: 2 });
     expect(logOdds(two.score) - logOdds(none.score)).toBeCloseTo(2 * (2 / 10), 6);
     expect(none.reasons.some((r) => r.includes("already flagged"))).toBe(false);
     // Among the strongest reasons once it weighs as much as the others.
-    expect(scoreCluster(members, links, 6).reasons).toContain("6 of 10 linked accounts already flagged on other evidence");
+    expect(scoreCluster(members, links, { alreadyFlagged: 6 }).reasons).toContain("6 of 10 linked accounts already flagged on other evidence");
   });
 
   it("moves a large group little for one flagged stranger among it (a carrier's NAT)", () => {
     const { members, links } = pool(200);
-    const shift = logOdds(scoreCluster(members, links, 1).score) - logOdds(scoreCluster(members, links).score);
+    const shift = logOdds(scoreCluster(members, links, { alreadyFlagged: 1 }).score) - logOdds(scoreCluster(members, links).score);
     expect(shift).toBeLessThan(0.02);
     expect(shift).toBeGreaterThan(0);
+  });
+});
+
+describe("groupHarnesses: a tool-schema set that is a group's own", () => {
+  const members = new Set(["a1", "a2", "a3", "a4", "a5", "a6"]);
+  const keyed = (value: string, accounts: readonly string[]): LinkKey[] => {
+    const index = new LinkIndex();
+    for (const a of accounts) index.add("tool_schema", value, a, START);
+    return index.linking();
+  };
+
+  it("counts a set sent only inside the group, with the share of the group sending it", () => {
+    const [own] = groupHarnesses(keyed("ts_own", ["a1", "a2", "a3", "a4", "a5"]), members);
+    expect(own?.share).toBeCloseTo(5 / 6, 6);
+  });
+
+  it("does not count a popular set that strangers outside the group send too (a framework's default tools)", () => {
+    const outside = Array.from({ length: 20 }, (_, i) => `stranger${i}`);
+    expect(groupHarnesses(keyed("ts_popular", ["a1", "a2", "a3", "a4", "a5", "a6", ...outside]), members)).toEqual([]);
+  });
+
+  it("sees no harness fleet in a group too small to be one", () => {
+    expect(groupHarnesses(keyed("ts_small", ["a1", "a2", "a3"]), new Set(["a1", "a2", "a3"]))).toEqual([]);
+  });
+});
+
+describe("scoreCluster: a fleet's habits", () => {
+  it("weighs the share of a group's requests asking for maximum reasoning, and the group's own harness, each with a reason", () => {
+    const { members, links } = pool(10);
+    const base = scoreCluster(members, links);
+    const harness = scoreCluster(members, links, { harnessShare: 1 });
+    expect(logOdds(harness.score) - logOdds(base.score)).toBeCloseTo(0.75, 6);
+    expect(harness.reasons.join(" ")).toContain("10 of 10 accounts send one tool-schema set nobody outside them sends");
+    for (const m of members) m.maxReasoningRequests = m.exchanges;
+    const reasoning = scoreCluster(members, links);
+    expect(logOdds(reasoning.score) - logOdds(base.score)).toBeCloseTo(1, 6);
+    expect(reasoning.reasons.join(" ")).toContain("pooled max_reasoning_share 1.00");
   });
 });

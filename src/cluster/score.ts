@@ -16,12 +16,45 @@ const HOUR = 3_600_000;
  * members flagged on evidence other than this group's score (their own, a flagged campaign's
  * template or card, shared intel).
  */
-export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[], alreadyFlagged = 0): ClusterScore {
+export interface GroupFacts {
+  /** Members flagged on evidence other than this group's score. */
+  alreadyFlagged?: number;
+  /** The largest share of the members sending one of the group's own tool-schema sets (see groupHarnesses). */
+  harnessShare?: number;
+}
+
+/** Past this share of a tool-schema set's senders inside one group, the set is that group's own harness. */
+export const HARNESS_EXCLUSIVE_SHARE = 0.8;
+/** Groups smaller than this share a tool set the way one developer's few accounts do: not a harness fleet. */
+export const HARNESS_MIN_GROUP = 5;
+
+/**
+ * Tool-schema sets that are a group's own (at least HARNESS_EXCLUSIVE_SHARE of everyone sending one
+ * is in the group), each with the share of the group sending it: one agent harness run from many
+ * accounts. A popular framework's default tools are sent by strangers outside any one group, so they
+ * are not a group's own. None for groups under HARNESS_MIN_GROUP.
+ */
+export function groupHarnesses(links: readonly LinkKey[], members: ReadonlySet<string>): Array<{ key: LinkKey; share: number }> {
+  if (members.size < HARNESS_MIN_GROUP) return [];
+  const out: Array<{ key: LinkKey; share: number }> = [];
+  for (const key of links) {
+    if (key.kind !== "tool_schema") continue;
+    let inside = 0;
+    for (const m of key.members) if (members.has(m)) inside++;
+    if (inside / key.members.size >= HARNESS_EXCLUSIVE_SHARE) out.push({ key, share: inside / members.size });
+  }
+  return out;
+}
+
+export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[], facts: GroupFacts = {}): ClusterScore {
+  const alreadyFlagged = facts.alreadyFlagged ?? 0;
+  const harnessShare = facts.harnessShare ?? 0;
   let n = 0;
   let cot = 0;
   let harness = 0;
   let style = 0;
   let logit = 0;
+  let maxReasoning = 0;
   let sensitive = 0;
   let rotating = 0;
   let young = 0;
@@ -33,6 +66,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     harness += m.harnessHits;
     style += m.styleSum;
     logit += m.logitRequests;
+    maxReasoning += m.maxReasoningRequests;
     sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
     if (m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5) rotating++;
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
@@ -48,6 +82,12 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   add(3 * Math.max(0, style / n - 0.5), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
   add(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
   add(2 * (logit / n), () => `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
+  // The reasoning-trace counterpart of logprobs: a harness asks every call for the longest reasoning.
+  // Weaker, since many developers set it app-wide; it counts as a group's habit, never per request.
+  add(1 * (maxReasoning / n), () => `pooled max_reasoning_share ${(maxReasoning / n).toFixed(2)} (reasoning effort high or thinking budget ≥ 16K)`);
+  // One agent harness (its own tool-schema set) driven through many accounts: how a fleet spreads
+  // one pipeline's traffic under per-account limits. One developer's app is one account, or a few.
+  add(0.75 * harnessShare, () => `${Math.round(harnessShare * k)} of ${k} accounts send one tool-schema set nobody outside them sends`);
   add(2.5 * (rotating / k), () => `${rotating} of ${k} accounts rotate IPs per request`);
   if (n >= 100) {
     // Pooled over members: a rotating pool's accounts are each small, but together never sleep.

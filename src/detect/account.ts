@@ -1,5 +1,6 @@
 import { accountAgeAt, Evidence, mergeMeta, type AccountMeta, type Exchange } from "../core/index.js";
 import { DOMAINS, type Domain } from "./domains.js";
+import { asksMaxReasoning } from "./params.js";
 import type { RequestSignals } from "./signals.js";
 
 const MAX_TRACKED = 512;
@@ -57,6 +58,8 @@ export class AccountState implements AccountFeatures {
   styleSum = 0;
   singleTurn = 0;
   logitRequests = 0;
+  /** Requests asking for the most reasoning the API gives (see asksMaxReasoning). */
+  maxReasoningRequests = 0;
   readonly domainCounts = new Float64Array(DOMAINS.length);
   readonly hours = new Uint32Array(24);
   readonly slash24s = new Set<string>();
@@ -83,6 +86,7 @@ export class AccountState implements AccountFeatures {
     this.styleSum += s.extractionStyle;
     if (ex.turnCount <= 1) this.singleTurn++;
     if (s.params.logitExtraction || s.params.multiSample) this.logitRequests++;
+    if (asksMaxReasoning(ex.params)) this.maxReasoningRequests++;
     DOMAINS.forEach((d, i) => (this.domainCounts[i] = (this.domainCounts[i] as number) + s.domains[d]));
     this.hours[utcHour(ex.ts)]! += 1;
     const c = ex.client;

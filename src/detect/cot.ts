@@ -1,4 +1,5 @@
 import type { GenerationParams } from "../core/index.js";
+import { asksMaxEffort, asksMaxThinking } from "./params.js";
 
 /**
  * Chain-of-thought elicitation: requests that ask the model to reveal, narrate or reconstruct its
@@ -154,10 +155,8 @@ function scan(text: string, where: "user" | "system", out: CotEvidence[]): void 
 }
 
 function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {
-  const effort = params.reasoningEffort?.toLowerCase();
-  if (effort === "high" || effort === "xhigh" || effort === "max") out.push({ pattern: "reasoning-effort", match: `reasoning_effort=${effort}`, weight: 0.15, where: "params" });
-  if (params.thinkingBudget !== undefined && params.thinkingBudget >= 16_000)
-    out.push({ pattern: "thinking-budget", match: `thinking.budget_tokens=${params.thinkingBudget}`, weight: 0.15, where: "params" });
+  if (asksMaxEffort(params)) out.push({ pattern: "reasoning-effort", match: `reasoning_effort=${params.reasoningEffort?.toLowerCase() ?? ""}`, weight: 0.15, where: "params" });
+  if (asksMaxThinking(params)) out.push({ pattern: "thinking-budget", match: `thinking.budget_tokens=${params.thinkingBudget ?? 0}`, weight: 0.15, where: "params" });
 }
 
 /** Scores how much one request elicits reasoning. Pure and allocation-light. */

@@ -11,6 +11,27 @@ export interface ExtractionParams {
   reasons: string[];
 }
 
+/** A thinking budget this large asks for the longest reasoning the model gives. */
+const MAX_THINKING_BUDGET = 16_000;
+const MAX_EFFORTS: ReadonlySet<string> = new Set(["high", "xhigh", "max"]);
+
+/**
+ * Whether a request asks for the most reasoning the API offers (effort high or above, or a thinking
+ * budget of MAX_THINKING_BUDGET or more): what a harness collecting reasoning traces sets on every call.
+ * Many developers set it too, so it is evidence only beside other evidence.
+ */
+export function asksMaxReasoning(p: GenerationParams): boolean {
+  return asksMaxEffort(p) || asksMaxThinking(p);
+}
+
+export function asksMaxEffort(p: GenerationParams): boolean {
+  return p.reasoningEffort !== undefined && MAX_EFFORTS.has(p.reasoningEffort.toLowerCase());
+}
+
+export function asksMaxThinking(p: GenerationParams): boolean {
+  return (p.thinkingBudget ?? 0) >= MAX_THINKING_BUDGET;
+}
+
 /** Output ceilings of current frontier models: asking for ≥ this is asking for everything. */
 const CEILING_TOKENS = 32_000;
 

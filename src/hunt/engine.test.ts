@@ -109,3 +109,54 @@ describe("detection engine: which addresses a flagged cluster makes suspect", ()
     for (let u = 0; u < 5; u++) expect(byId.get(`acct_phone${u}`)?.flagged, `carrier user ${u}`).toBe(false);
   });
 });
+
+describe("detection engine: an agent-harness fleet that never asks for reasoning in words", () => {
+  const TOOLS = [
+    { name: "run_sql", schema: '{"properties":{"query":{"type":"string"}},"required":["query"],"type":"object"}' },
+    { name: "python_exec", schema: '{"properties":{"code":{"type":"string"}},"required":["code"],"type":"object"}' },
+    { name: "plot", schema: '{"properties":{"spec":{"type":"object"}},"required":["spec"],"type":"object"}' },
+  ];
+  const TASKS = [
+    "Load sales_2024.csv, find the five regions with the largest quarter-over-quarter decline and plot them.",
+    "The table events has two million rows. Compute weekly retention cohorts and explain anomalies.",
+    "Debug why the nightly ETL job failed: inspect the logs table and propose a fix.",
+    "Fit a regression of price on size and age for houses.csv and report which coefficients are significant.",
+  ];
+  const agentCall = (account: string, i: number, ip: string, offsetMin: number, createdAt: string, tools = TOOLS, effort: string | undefined = "high"): Exchange =>
+    makeExchange({
+      id: `ex_${account}_${i}`,
+      ts: START + offsetMin * MINUTE,
+      account,
+      system: "You are an autonomous analysis agent. Use the provided tools to complete the task.",
+      userTurns: [`${TASKS[i % TASKS.length] as string} (job ${i})`],
+      tools,
+      params: { maxTokens: 16000, logprobs: false, logitBias: false, stream: false, reasoningRequested: true, ...(effort ? { reasoningEffort: effort } : {}) },
+      client: { ip, asn: 14061, country: "US", userAgent: "python-httpx/0.27.0" },
+      accountMeta: { createdAt, paymentFp: `pf_${account}`, verified: false },
+    });
+
+  it("flags the fleet as one cluster, each member through the harness it runs, and leaves one developer's own agent app alone", () => {
+    const log: Exchange[] = [];
+    // Twenty accounts, each on its own card, created a day before first use, one tool harness at
+    // maximum reasoning effort, rotating round the clock through ten datacenter addresses.
+    for (let a = 0; a < 20; a++) {
+      for (let i = 0; i < 120; i++) log.push(agentCall(`acct_fleet${a}`, i, `198.18.${(a + i) % 10}.7`, i * 29 + a * 3, "2026-03-01T00:00:00Z"));
+    }
+    // Three developers' agent apps: long-standing accounts, their own tool sets, their own servers.
+    for (let d = 0; d < 3; d++) {
+      const own = [{ name: `crm_lookup_${d}`, schema: '{"properties":{"id":{"type":"string"}},"type":"object"}' }];
+      for (let i = 0; i < 300; i++) log.push(agentCall(`acct_dev${d}`, i, `203.0.113.${40 + d}`, i * 13 + d, "2025-04-01T00:00:00Z", own));
+    }
+    log.sort((x, y) => x.ts - y.ts);
+
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const { accounts, clusters } = engine.finish();
+    const byId = new Map(accounts.map((a) => [a.account, a]));
+    for (let a = 0; a < 20; a++) expect(byId.get(`acct_fleet${a}`)?.flagged, `fleet member ${a}`).toBe(true);
+    const fleet = clusters.find((c) => c.accounts.includes("acct_fleet0"));
+    expect(fleet?.flagged).toBe(true);
+    expect(fleet?.reasons.join(" ")).toMatch(/send one tool-schema set nobody outside them sends|max_reasoning_share/);
+    for (let d = 0; d < 3; d++) expect(byId.get(`acct_dev${d}`)?.flagged, `developer ${d}`).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import { accountAgeAt, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { CommunityGraph, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
+import { CommunityGraph, groupHarnesses, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -47,6 +47,10 @@ interface MemberLinks {
   inCommunity: ReadonlySet<string>;
   hard: Map<string, LinkKey[]>;
   toolSchema: Map<string, LinkKey[]>;
+  /** The community's own tool-schema sets that at least half of it sends: the harness most of the group runs. */
+  harnesses: ReadonlySet<LinkKey>;
+  /** The largest share of members sending one of the community's own tool-schema sets. */
+  harnessShare: number;
   checkedAt: Map<string, number>;
 }
 
@@ -322,7 +326,7 @@ export class DetectionEngine implements HuntEngine {
         const sc = scoreCluster(
           members.map((m) => this.accounts.get(m) as AccountState),
           links,
-          this.flaggedOnOtherEvidence(members),
+          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare: this.memberLinks(community).harnessShare },
         );
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
@@ -375,7 +379,10 @@ export class DetectionEngine implements HuntEngine {
           else into.set(m, [l]);
         }
       }
-      cached = { inCommunity, hard, toolSchema, checkedAt: new Map() };
+      const own = groupHarnesses(community.links, inCommunity);
+      const harnesses = new Set(own.filter((h) => h.share >= 0.5).map((h) => h.key));
+      const harnessShare = own.reduce((best, h) => Math.max(best, h.share), 0);
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
@@ -441,7 +448,7 @@ export class DetectionEngine implements HuntEngine {
   private flagMembers(community: Community, score: number, reasons: string[], now: number): number {
     let flagged = 0;
     const { accounts: members, links } = community;
-    const { inCommunity, hard, toolSchema, checkedAt } = this.memberLinks(community);
+    const { inCommunity, hard, toolSchema, harnesses, checkedAt } = this.memberLinks(community);
     let linkSummary: string | null = null;
     for (const m of members) {
       if (this.flags.has(m)) continue;
@@ -456,8 +463,11 @@ export class DetectionEngine implements HuntEngine {
       // A member must carry some of the evidence itself: one shared prompt or address among a
       // person's ordinary traffic does not make them part of the ring. Shared addresses never
       // suffice alone (neighbours behind a carrier's NAT share them day after day too); payment or
-      // identity facts, or an identical tool-schema set, do.
-      if (!hardLinked && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), inCommunity)) continue;
+      // identity facts, or an identical tool-schema set, do: one shared with a member that carries
+      // evidence, or the group's own harness that most of it runs (then the group is the harness
+      // fleet the score weighed, not bystanders Louvain placed beside one).
+      const runsGroupHarness = toolSchema.get(m)?.some((k) => harnesses.has(k)) === true;
+      if (!hardLinked && !runsGroupHarness && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), inCommunity)) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
