@@ -1,3 +1,3 @@
 export { LinkIndex, HARD_KINDS, CROWD_CAP, type LinkKey, type LinkKind } from "./links.js";
 export { findCommunities, CommunityGraph, LINK_WEIGHT, type Community } from "./communities.js";
-export { scoreCluster, groupHarnesses, type ClusterScore, type GroupFacts } from "./score.js";
+export { scoreCluster, groupHarnesses, HARNESS_FLEET_SHARE, type ClusterScore, type GroupFacts } from "./score.js";

@@ -9,13 +9,6 @@ export interface ClusterScore {
 
 const HOUR = 3_600_000;
 
-/**
- * Scores a linked group on the pooled evidence of its members: a hydra's accounts each look small,
- * but together they show the harness (elicitation, shared templates), the infrastructure (rotation,
- * shared cards) and the throwaway accounts (young, unverified, created together). `alreadyFlagged`:
- * members flagged on evidence other than this group's score (their own, a flagged campaign's
- * template or card, shared intel).
- */
 export interface GroupFacts {
   /** Members flagged on evidence other than this group's score. */
   alreadyFlagged?: number;
@@ -24,9 +17,11 @@ export interface GroupFacts {
 }
 
 /** Past this share of a tool-schema set's senders inside one group, the set is that group's own harness. */
-export const HARNESS_EXCLUSIVE_SHARE = 0.8;
+const HARNESS_EXCLUSIVE_SHARE = 0.8;
 /** Groups smaller than this share a tool set the way one developer's few accounts do: not a harness fleet. */
-export const HARNESS_MIN_GROUP = 5;
+const HARNESS_MIN_GROUP = 5;
+/** A group's own harness that at least this share of it sends is what the group as a whole runs. */
+export const HARNESS_FLEET_SHARE = 0.5;
 
 /**
  * Tool-schema sets that are a group's own (at least HARNESS_EXCLUSIVE_SHARE of everyone sending one
@@ -46,6 +41,14 @@ export function groupHarnesses(links: readonly LinkKey[], members: ReadonlySet<s
   return out;
 }
 
+/**
+ * Scores a linked group on the pooled evidence of its members: a hydra's accounts each look small,
+ * but together they show the harness (elicitation, shared templates), the infrastructure (rotation,
+ * shared cards), the throwaway accounts (young, unverified, created together) and a fleet's habits
+ * (maximum reasoning on every call, one agent harness of its own). `facts.alreadyFlagged`: members
+ * flagged on evidence other than this group's score (their own, a flagged campaign's template or
+ * card, shared intel).
+ */
 export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[], facts: GroupFacts = {}): ClusterScore {
   const alreadyFlagged = facts.alreadyFlagged ?? 0;
   const harnessShare = facts.harnessShare ?? 0;

@@ -1,5 +1,5 @@
 import { accountAgeAt, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { CommunityGraph, groupHarnesses, HARD_KINDS, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
+import { CommunityGraph, groupHarnesses, HARD_KINDS, HARNESS_FLEET_SHARE, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -47,7 +47,7 @@ interface MemberLinks {
   inCommunity: ReadonlySet<string>;
   hard: Map<string, LinkKey[]>;
   toolSchema: Map<string, LinkKey[]>;
-  /** The community's own tool-schema sets that at least half of it sends: the harness most of the group runs. */
+  /** The community's own tool-schema sets that HARNESS_FLEET_SHARE of it sends: the harness the group runs. */
   harnesses: ReadonlySet<LinkKey>;
   /** The largest share of members sending one of the community's own tool-schema sets. */
   harnessShare: number;
@@ -380,7 +380,7 @@ export class DetectionEngine implements HuntEngine {
         }
       }
       const own = groupHarnesses(community.links, inCommunity);
-      const harnesses = new Set(own.filter((h) => h.share >= 0.5).map((h) => h.key));
+      const harnesses = new Set(own.filter((h) => h.share >= HARNESS_FLEET_SHARE).map((h) => h.key));
       const harnessShare = own.reduce((best, h) => Math.max(best, h.share), 0);
       cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
