@@ -129,7 +129,8 @@ describe("every condition key", () => {
     ["intel_sources_gte", "2", { intel: { sources: 2 } }, { intel: { sources: 1 } }],
     ["intel_confidence_gte", "70", { intel: { maxConfidence: 70 } }, { intel: { maxConfidence: 69 } }],
   ];
-  const policyWith = (key: string, value: string) =>
+  /** A policy of one rule, "only", whose condition is `when` (YAML flow mapping body). */
+  const policyWith = (when: string, then = "[monitor]") =>
     parsePolicy(`
 version: t
 limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
@@ -137,8 +138,8 @@ throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
 verification_url: https://verify.example/{account}
 rules:
   - name: only
-    when: { ${key}: ${value} }
-    then: [monitor]
+    when: { ${when} }
+    then: ${then}
 `);
 
   it("has a case for each key the schema knows", () => {
@@ -146,29 +147,20 @@ rules:
   });
 
   it.each(cases)("%s: %s holds on one side of its edge only", (key, value, yes, no) => {
-    const p = policyWith(key, value);
+    const p = policyWith(`${key}: ${value}`);
     expect(evaluatePolicy(p, facts(yes)).rules).toEqual(["only"]);
     expect(evaluatePolicy(p, facts(no)).rules).toEqual([]);
   });
 
   it("scales behavioural scores by the account's sensitivity before comparing", () => {
-    const p = policyWith("request_cot_gte", "0.7");
+    const p = policyWith("request_cot_gte: 0.7");
     expect(evaluatePolicy(p, facts({ request: { cot: 0.9 } })).rules).toEqual(["only"]);
     // A vetted researcher's 0.9 counts as 0.45 under the default research sensitivity (0.5).
     expect(evaluatePolicy(p, facts({ request: { cot: 0.9 }, account: { program: "research" } })).rules).toEqual([]);
   });
 
   it("needs every key of a rule to hold", () => {
-    const p = parsePolicy(`
-version: t
-limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
-throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
-verification_url: https://verify.example/{account}
-rules:
-  - name: both
-    when: { request_cot_gte: 0.7, account_age_hours_lt: 72 }
-    then: [strip_reasoning]
-`);
+    const p = policyWith("request_cot_gte: 0.7, account_age_hours_lt: 72", "[strip_reasoning]");
     expect(evaluatePolicy(p, facts({ request: { cot: 0.8 }, account: { ageHours: 10 } })).decision).toBe("strip_reasoning");
     expect(evaluatePolicy(p, facts({ request: { cot: 0.8 } })).decision).toBe("allow");
     expect(evaluatePolicy(p, facts({ account: { ageHours: 10 } })).decision).toBe("allow");
