@@ -46,7 +46,7 @@ const REVEAL_VERB =
   "(?:show|reveal|expose|output|print|dump|write(?: out| down)?|spell out|lay out|share|give(?: me)?|tell me|narrate|describe|include|provide|display|document|verbali[sz]e|transcribe|list)";
 const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate)";
 const THOUGHT =
-  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ]reasoning|reasoning(?: process| trace| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts)";
+  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ]reasoning|reasoning(?: process| trace| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|(?:problem[- ]solving|decision[- ]making) process)";
 
 /**
  * After "the reasoning" / "the thinking": not "of Kant", "of a chess player", "behind the crisis".
@@ -59,8 +59,8 @@ const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:y
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}|the\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
-  { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process)\\b`, "i"), weight: 0.7 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}|the\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
+  { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`(?<!\\b(?:my|our|his|her|their|one's)\\s+)\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process)\\b`, "i"), weight: 0.7 },
   { id: "chain-of-thought", stems: ["chain"], re: /\bchain[- ]of[- ]thoughts?\b/i, weight: 0.55 },
   // The abbreviation as people write it ("CoT", "COT"), not under /i: a lowercase "cot" is a child's
   // bed ("I need a cot for my baby" scored as an ask for the chain of thought). It is also the
@@ -83,20 +83,26 @@ const STRONG: Pattern[] = [
   },
   { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
   { id: "every-step-of-reasoning", stems: ["your reasoning", "your thinking", "your thought"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
-  { id: "do-not-skip-reasoning", stems: ["skip", "omit", "summari", "hid", "leav"], re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking)\b/i, weight: 0.55 },
+  { id: "do-not-skip-reasoning", stems: ["skip", "omit", "summari", "hid", "leav"], re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking|thought process|rationale|considerations)\b/i, weight: 0.55 },
   { id: "walk-through-reasoning", stems: ["walk"], re: /\bwalk (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
   { id: "complete-reasoning", stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation"], re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
   { id: "explain-reasoning-fully", stems: ["reasoning", "thinking", "thought process"], re: /\b(?:explain|describe|detail|elaborate on)\s+(?:all(?: of)?\s+)?your\s+(?:reasoning|thinking|thought process)\s+(?:thoroughly|fully|completely|exhaustively|in (?:full|complete|great|exhaustive|painstaking) detail|at (?:every|each) (?:step|stage))\b/i, weight: 0.5 },
   { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
-  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to)\b/i, weight: 0.35 },
+  { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmake\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
+  { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when) you\b/i, weight: 0.5 },
+  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
   { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|mostre|revele|escreva|explique|detalhe|desenvolva)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
   { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
-  { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankengang\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)\b/i, weight: 0.6 },
+  { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)\b/i, weight: 0.6 },
+  { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
+  { id: "nl-reasoning", stems: ["redener", "denkproces", "gedachtegang"], re: /\b(?:je|jouw|uw)\s+(?:volledige\s+|hele\s+|complete\s+)?(?:redenering|denkproces|gedachtegang)\b/i, weight: 0.6 },
+  { id: "tr-reasoning", stems: ["düşünce", "akıl"], re: /düşünce (?:süreci|zinciri)|akıl yürütme/i, weight: 0.6 },
+  { id: "vi-reasoning", stems: ["suy luận", "suy nghĩ"], re: /quá trình (?:suy luận|suy nghĩ|tư duy)|chuỗi (?:suy nghĩ|suy luận)/i, weight: 0.6 },
   { id: "ru-reasoning", stems: ["рассужд", "мысл", "мышлен", "размышл", "цепочк"], re: /цепочк[аиуе] (?:рассуждений|мыслей)|ход (?:своих |твоих |ваших )?(?:мыслей|рассуждений)|(?:покажи|опиши|распиши|изложи|покажите|опишите|распишите)[^.\n]{0,30}(?:рассуждени|мышлени|размышлени)/i, weight: 0.6 },
 ];
 
