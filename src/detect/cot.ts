@@ -49,6 +49,22 @@ const THOUGHT =
   "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ]reasoning|reasoning(?: process| trace| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|(?:problem[- ]solving|decision[- ]making) process)";
 
 /**
+ * Asks for the model's own reasoning by meaning rather than by phrase: a verb that asks for something
+ * to be shown or written (DISCLOSE) and, in the same sentence and in either order, a reference to the
+ * model's own thinking (OWN_THINKING). Phrase lists lag behind how people word this: on prompts
+ * written outside the corpora a third of the asks used a phrasing no pattern knew. "Your thoughts on
+ * X" and "what you think about X" ask for an opinion, not for reasoning, and do not count; nor does
+ * a form's "Your thoughts:" heading.
+ */
+const DISCLOSE =
+  "(?:show|see|include|write(?: out| down)?|respond with|reply with|answer with|explain|spell out|tell me|describe|output|print|give|provide|share|lay out|document|list|reveal|display|present|detail|narrate|transcribe|break down|start with|begin with|walk (?:me |us )?through)";
+const OWN_THINKING =
+  "(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b(?!\\s*:|\\s+(?:on|about|regarding|of)\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|mental (?:steps|process))\\b(?!\\s*:))" +
+  "|\\bhow you (?:reasoned|reason|think|thought|considered)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\b(?!\\s+(?:about|of|on)\\b)" +
+  "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
+  "|\\b(?:went|goes|going) through your (?:mind|head)\\b|\\bin your head\\b)";
+
+/**
  * After "the reasoning" / "the thinking": not "of Kant", "of a chess player", "behind the crisis".
  * "Tell me about the thinking of Kant" asked for a philosopher's thought, and scored as an ask for
  * the model's; "show the reasoning behind your answer" still counts. One word may come between, so
@@ -56,11 +72,21 @@ const THOUGHT =
  */
 const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:answers?|solutions?|model|responses?|results?|steps?)\\b))";
 
+/** "Share your thoughts about my poem" asks for an opinion; reasoning "on this problem" is left to asks-for-your-reasoning. */
+const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b)";
+
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}|the\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
-  { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`(?<!\\b(?:my|our|his|her|their|one's)\\s+)\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process)\\b`, "i"), weight: 0.7 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
+  {
+    id: "asks-for-your-reasoning",
+    // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "steps"],
+    re: new RegExp(`\\b${DISCLOSE}\\b[^.?!\\n]{0,80}?${OWN_THINKING}|${OWN_THINKING}[^.?!\\n]{0,80}?\\b${DISCLOSE}\\b`, "i"),
+    weight: 0.5,
+  },
+  { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`(?<!\\b(?:an?|my|our|his|her|their|one's)\\s+)\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process)\\b`, "i"), weight: 0.7 },
   { id: "chain-of-thought", stems: ["chain"], re: /\bchain[- ]of[- ]thoughts?\b/i, weight: 0.55 },
   // The abbreviation as people write it ("CoT", "COT"), not under /i: a lowercase "cot" is a child's
   // bed ("I need a cot for my baby" scored as an ask for the chain of thought). It is also the
