@@ -25,4 +25,23 @@ describe("capability domains", () => {
     const withImage = domainScores(blankExchange({ media: { image: 1, audio: 0, file: 0 } }), "what is this?", "");
     expect(topDomain(withImage)).toBe("vision");
   });
+
+  // Prompts written outside the corpora, as people word them: the domain each asks for.
+  it.each([
+    ["reasoning", "A train travels 450 km in 5 hours, then 120 km in 6 hours. What is its average speed over the whole trip?"],
+    ["reasoning", "Knights always tell the truth and knaves always lie. A says 'B is a knave'. Who is what?"],
+    ["reasoning", "A bag has 4 red and 6 blue marbles. Two are drawn without replacement. What is the chance both are red?"],
+    ["coding", "Write a thread-safe LRU cache in Go with O(1) get and put."],
+    ["coding", "My Docker container exits immediately with code 137, why?"],
+    ["alignment", "Is it honest for a chatbot to pretend it has feelings? Discuss the ethics."],
+    ["rubric", "Compare the two responses below and decide which is more helpful."],
+    ["rubric", "Rate the following response for helpfulness on a 1-5 scale and justify the score."],
+    ["creative", "Write me a short story about a time-travelling librarian."],
+    // Everyday words the alignment lexicon once took as safety or values talk.
+    ["chat", "Is it safe to leave cooked rice out overnight?"],
+    ["chat", "I have sensitive skin, which sunscreen should I use?"],
+    ["chat", "What are some good values to teach kids?"],
+  ])("reads %s in: %s", (domain, text) => {
+    expect(topDomain(scores(text))).toBe(domain);
+  });
 });

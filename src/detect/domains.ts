@@ -15,13 +15,13 @@ export type DomainScores = Record<Domain, number>;
 const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|public static|#include|SELECT .* FROM|async|await|lambda)\b/g;
 const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   reasoning: [
-    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integer|triangle|modulo|remainder|sum of|how many|find all|real numbers?|logic puzzle|deduce)\b/g,
+    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many|how much|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth)\b/g,
     /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9]\s*[+\-*/^=]\s*[0-9x]/g,
     /解方程|证明|计算|求解|概率|方程|gleichung|beweise|ecuación|demuestra|уравнение|докажи/gu,
   ],
   coding: [
     CODE_SYNTAX,
-    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code))\b/g,
+    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not)\b/g,
   ],
   agentic: [
     /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|step \d+:|observation:|action:|api call)\b/g,
@@ -32,14 +32,14 @@ const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   ],
   vision: [/\b(?:image|picture|photo|screenshot|diagram|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/g],
   alignment: [
-    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|safety|safe|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive|consent|privacy|dangerous|guidelines|alignment|values)\b/g,
+    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|ai (?:ever )?(?:refuse|lie|deceive|pretend)|assistant (?:ever )?(?:refuse|lie|deceive|pretend)|chatbot (?:ever )?(?:refuse|lie|deceive|pretend))\b/g,
     /敏感|政治|审查|台湾|天安门|新疆|西藏|人权|民主/gu,
   ],
   rubric: [
-    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|impartial judge|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response) is better|assign a score|marking scheme|evaluation criteria)\b/g,
+    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|compare the two (?:responses|answers)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of)\b/g,
   ],
   creative: [
-    /\b(?:write (?:a |an )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue)|imagine you(?:'re| are)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of)\b/g,
+    /\b(?:write (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|compose (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|imagine (?:you(?:'re| are)|a dialogue)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of)\b/g,
   ],
 };
 
