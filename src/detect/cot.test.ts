@@ -77,6 +77,18 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
 
+  // A school behind one address whose questions ended like these was flagged whole when "explain"
+  // counted as strongly as "show": homework verbs with the plain nouns stay weak evidence.
+  it.each([
+    "How much change does she get? Please explain your reasoning step by step.",
+    "Explain your logic.",
+    "Please explain your thinking for each answer.",
+    "Can you explain your thinking here?",
+    "Justify your reasoning in one paragraph.",
+  ])("keeps a homework ask below an elicitation hit: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
   it.each([
     "I need help. If  cot theta is 10/11 \nFind cos theta thx",
     "prove that cot(x) + tan(x) = sec(x)csc(x)",

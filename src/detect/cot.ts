@@ -51,18 +51,28 @@ const THOUGHT =
 /**
  * Asks for the model's own reasoning by meaning rather than by phrase: a verb that asks for something
  * to be shown or written (DISCLOSE) and, in the same sentence and in either order, a reference to the
- * model's own thinking (OWN_THINKING). Phrase lists lag behind how people word this: on prompts
+ * model's own thinking (OWN_THINKING_NOUN, OWN_THINKING_PROCESS). Phrase lists lag behind how people word this: on prompts
  * written outside the corpora a third of the asks used a phrasing no pattern knew. "Your thoughts on
  * X" and "what you think about X" ask for an opinion, not for reasoning, and do not count; nor does
  * a form's "Your thoughts:" heading.
  */
 const DISCLOSE =
   "(?:show|see|include|write(?: out| down)?|respond with|reply with|answer with|explain|spell out|tell me|describe|output|print|give|provide|share|lay out|document|list|reveal|display|present|detail|narrate|transcribe|break down|start with|begin with|walk (?:me |us )?through)";
-const OWN_THINKING =
-  "(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b(?!\\s*:|\\s+(?:on|about|regarding|of)\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|mental (?:steps|process))\\b(?!\\s*:))" +
-  "|\\bhow you (?:reasoned|reason|think|thought|considered)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\b(?!\\s+(?:about|of|on)\\b)" +
+/**
+ * The verbs of homework: "explain your reasoning", "give your reasoning", "describe your thinking" are
+ * how teachers and students word an ordinary question, so with the plain nouns (OWN_THINKING_NOUN)
+ * they stay the weak explain-reasoning evidence; with the model's own process (OWN_THINKING_PROCESS:
+ * "explain how you reasoned", "the logic you followed") they count. A school behind one address,
+ * a fifth of whose questions ended "Please explain your reasoning step by step", was flagged whole.
+ */
+const HOMEWORK_VERB = "(?:explain|justify|describe|detail|give|provide)";
+const OWN_THINKING_NOUN =
+  "(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b(?!\\s*:|\\s+(?:on|about|regarding|of)\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|mental (?:steps|process))\\b(?!\\s*:)))";
+const OWN_THINKING_PROCESS =
+  "(?:\\bhow you (?:reasoned|reason|think|thought|considered)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\b(?!\\s+(?:about|of|on)\\b)" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
   "|\\b(?:went|goes|going) through your (?:mind|head)\\b|\\bin your head\\b)";
+const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
 
 /**
  * After "the reasoning" / "the thinking": not "of Kant", "of a chess player", "behind the crisis".
@@ -83,7 +93,11 @@ const STRONG: Pattern[] = [
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
     stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "steps"],
-    re: new RegExp(`\\b${DISCLOSE}\\b[^.?!\\n]{0,80}?${OWN_THINKING}|${OWN_THINKING}[^.?!\\n]{0,80}?\\b${DISCLOSE}\\b`, "i"),
+    re: new RegExp(
+      `\\b${NOT_HOMEWORK_VERB}${DISCLOSE}\\b[^.?!\\n]{0,80}?${OWN_THINKING_NOUN}|${OWN_THINKING_NOUN}[^.?!\\n]{0,80}?\\b${NOT_HOMEWORK_VERB}${DISCLOSE}\\b` +
+        `|\\b${DISCLOSE}\\b[^.?!\\n]{0,80}?${OWN_THINKING_PROCESS}|${OWN_THINKING_PROCESS}[^.?!\\n]{0,80}?\\b${DISCLOSE}\\b`,
+      "i",
+    ),
     weight: 0.5,
   },
   { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`(?<!\\b(?:an?|my|our|his|her|their|one's)\\s+)\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process)\\b`, "i"), weight: 0.7 },
