@@ -93,3 +93,38 @@ describe("scoreCluster: a fleet's habits", () => {
     expect(reasoning.reasons.join(" ")).toContain("pooled max_reasoning_share 1.00");
   });
 });
+
+describe("scoreCluster: an office's address is not a fleet's egress", () => {
+  /** Accounts sending ordinary questions in working hours through `ips`, created `ageDays` before their first request. */
+  function office(size: number, ips: readonly string[], ageDays: number): { members: AccountState[]; links: LinkKey[] } {
+    const model = loadDefaultModel();
+    const index = new LinkIndex();
+    const members: AccountState[] = [];
+    for (let p = 0; p < size; p++) {
+      const st = new AccountState();
+      for (let i = 0; i < 20; i++) {
+        const ts = START + Math.floor(i / 4) * 24 * HOUR + (9 + (i % 4) * 2) * HOUR + p * 60_000;
+        const ip = ips[(i + p) % ips.length] as string;
+        const createdAt = new Date(START - ageDays * 24 * HOUR).toISOString();
+        const ex = makeExchange({ id: `ex_${p}_${i}`, ts, account: `acct_office${p}`, system: "", userTurns: [PROMPTS[(i + p) % PROMPTS.length] as string], client: { ip, asn: 3320, country: "DE" }, accountMeta: { createdAt, verified: false } });
+        st.observe(ex, requestSignals(ex, model));
+        index.add("ip_day", `${ip}@${Math.floor(ts / (24 * HOUR))}`, ex.account, ts);
+      }
+      members.push(st);
+    }
+    return { members, links: index.linking() };
+  }
+
+  it("weighs one address shared by long-standing accounts in working hours less than a fleet's several servers or new accounts", () => {
+    const nat = office(30, ["198.51.100.9"], 300);
+    const servers = office(30, ["198.18.7.21", "198.18.9.40", "198.18.12.3"], 300);
+    const newcomers = office(30, ["198.51.100.9"], 0);
+    const natScore = scoreCluster(nat.members, nat.links);
+    expect(logOdds(scoreCluster(servers.members, servers.links).score)).toBeGreaterThan(logOdds(natScore.score) + 1);
+    expect(natScore.reasons.join("\n")).toMatch(/address-days shared by 30 linked accounts on average \(one office's or campus's address, in working hours\)/);
+    // Accounts made for the job behind one address get the full weight, whatever their hours.
+    const newScore = scoreCluster(newcomers.members, newcomers.links);
+    expect(logOdds(newScore.score)).toBeGreaterThan(logOdds(natScore.score) + 1);
+    expect(newScore.reasons.join("\n")).not.toMatch(/office/);
+  });
+});
