@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Exchange } from "../core/index.js";
 import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { AccountState } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
@@ -17,17 +18,35 @@ const PROMPTS = [
   "explain why the sky is blue in simple words for a 9 year old",
 ];
 
-/** A pool of accounts leaving through a few shared servers, round the clock; mostly ordinary questions. */
-function pool(size: number): { members: AccountState[]; links: LinkKey[] } {
+interface GroupShape {
+  size: number;
+  requests: number;
+  ips: readonly string[];
+  /** When member `p` sends its `i`-th request. */
+  at: (p: number, i: number) => number;
+  accountMeta?: Exchange["accountMeta"];
+  client?: Omit<Exchange["client"], "ip">;
+}
+
+/** Members sending ordinary questions through shared addresses, with the address-day keys that link them. */
+function linkedGroup(shape: GroupShape): { members: AccountState[]; links: LinkKey[] } {
   const model = loadDefaultModel();
   const index = new LinkIndex();
   const members: AccountState[] = [];
-  for (let p = 0; p < size; p++) {
+  for (let p = 0; p < shape.size; p++) {
     const st = new AccountState();
-    for (let i = 0; i < 30; i++) {
-      const ts = START + i * 5 * HOUR + p * 7 * 60_000;
-      const ip = SERVERS[(i + p) % SERVERS.length] as string;
-      const ex = makeExchange({ id: `ex_${p}_${i}`, ts, account: `acct_pool${p}`, system: "", userTurns: [PROMPTS[(i + p) % PROMPTS.length] as string], client: { ip, asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" } });
+    for (let i = 0; i < shape.requests; i++) {
+      const ts = shape.at(p, i);
+      const ip = shape.ips[(i + p) % shape.ips.length] as string;
+      const ex = makeExchange({
+        id: `ex_${p}_${i}`,
+        ts,
+        account: `acct_member${p}`,
+        system: "",
+        userTurns: [PROMPTS[(i + p) % PROMPTS.length] as string],
+        client: { ip, ...(shape.client ?? { asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" }) },
+        ...(shape.accountMeta ? { accountMeta: shape.accountMeta } : {}),
+      });
       st.observe(ex, requestSignals(ex, model));
       index.add("ip_day", `${ip}@${Math.floor(ts / (24 * HOUR))}`, ex.account, ts);
     }
@@ -35,6 +54,9 @@ function pool(size: number): { members: AccountState[]; links: LinkKey[] } {
   }
   return { members, links: index.linking() };
 }
+
+/** A pool of accounts leaving through a few shared servers, round the clock; mostly ordinary questions. */
+const pool = (size: number) => linkedGroup({ size, requests: 30, ips: SERVERS, at: (p, i) => START + i * 5 * HOUR + p * 7 * 60_000 });
 
 const logOdds = (p: number): number => Math.log(p / (1 - p));
 
@@ -96,24 +118,15 @@ describe("scoreCluster: a fleet's habits", () => {
 
 describe("scoreCluster: an office's address is not a fleet's egress", () => {
   /** Accounts sending ordinary questions in working hours through `ips`, created `ageDays` before their first request. */
-  function office(size: number, ips: readonly string[], ageDays: number): { members: AccountState[]; links: LinkKey[] } {
-    const model = loadDefaultModel();
-    const index = new LinkIndex();
-    const members: AccountState[] = [];
-    for (let p = 0; p < size; p++) {
-      const st = new AccountState();
-      for (let i = 0; i < 20; i++) {
-        const ts = START + Math.floor(i / 4) * 24 * HOUR + (9 + (i % 4) * 2) * HOUR + p * 60_000;
-        const ip = ips[(i + p) % ips.length] as string;
-        const createdAt = new Date(START - ageDays * 24 * HOUR).toISOString();
-        const ex = makeExchange({ id: `ex_${p}_${i}`, ts, account: `acct_office${p}`, system: "", userTurns: [PROMPTS[(i + p) % PROMPTS.length] as string], client: { ip, asn: 3320, country: "DE" }, accountMeta: { createdAt, verified: false } });
-        st.observe(ex, requestSignals(ex, model));
-        index.add("ip_day", `${ip}@${Math.floor(ts / (24 * HOUR))}`, ex.account, ts);
-      }
-      members.push(st);
-    }
-    return { members, links: index.linking() };
-  }
+  const office = (size: number, ips: readonly string[], ageDays: number) =>
+    linkedGroup({
+      size,
+      requests: 20,
+      ips,
+      at: (p, i) => START + Math.floor(i / 4) * 24 * HOUR + (9 + (i % 4) * 2) * HOUR + p * 60_000,
+      accountMeta: { createdAt: new Date(START - ageDays * 24 * HOUR).toISOString(), verified: false },
+      client: { asn: 3320, country: "DE" },
+    });
 
   it("weighs one address shared by long-standing accounts in working hours less than a fleet's several servers or new accounts", () => {
     const nat = office(30, ["198.51.100.9"], 300);
