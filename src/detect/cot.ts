@@ -65,9 +65,11 @@ const DISCLOSE =
  * "explain how you reasoned", "the logic you followed") they count. A school behind one address,
  * a fifth of whose questions ended "Please explain your reasoning step by step", was flagged whole.
  */
+/** "Share your thoughts about my poem" asks for an opinion; reasoning "on this problem" is left to asks-for-your-reasoning. */
+const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b)";
 const HOMEWORK_VERB = "(?:explain|justify|describe|detail|give|provide)";
 const OWN_THINKING_NOUN =
-  "(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b(?!\\s*:|\\s+(?:on|about|regarding|of)\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|mental (?:steps|process))\\b(?!\\s*:)))";
+  `(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|mental (?:steps|process))\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
   "(?:\\bhow you (?:reasoned|reason|think|thought|considered)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\b(?!\\s+(?:about|of|on)\\b)" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
@@ -81,9 +83,6 @@ const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
  * that a shorter reading of the noun ("thinking" of "thinking process of Kant") cannot slip past.
  */
 const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:answers?|solutions?|model|responses?|results?|steps?)\\b))";
-
-/** "Share your thoughts about my poem" asks for an opinion; reasoning "on this problem" is left to asks-for-your-reasoning. */
-const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b)";
 
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
