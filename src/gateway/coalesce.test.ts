@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { coalescedAnswers, TurnBarrier } from "./coalesce.js";
+import { coalescedAnswers, decidedByTurn, TurnBarrier } from "./coalesce.js";
 
 describe("TurnBarrier", () => {
   it("gives every caller of one turn the same wait, and the next turn a new one", async () => {
@@ -48,5 +48,26 @@ describe("coalescedAnswers", () => {
     );
     expect(released).toBe(0);
     expect(await Promise.all(answers)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+});
+
+describe("decidedByTurn", () => {
+  it("holds the requests of one turn until its end, then runs their handlers back to back", async () => {
+    const app = new Hono();
+    const ran: string[] = [];
+    app.use(decidedByTurn());
+    app.get("/n/:n", (c) => {
+      ran.push(`handler ${c.req.param("n")}`);
+      return c.json({ n: Number(c.req.param("n")) });
+    });
+    const answers = [1, 2, 3].map((n) => Promise.resolve(app.request(`/n/${n}`)).then(async (r) => (await r.json()) as { n: number }));
+    // Work queued in the same turn (here: many microtasks) runs before any handler.
+    for (let i = 0; i < 50; i++) await Promise.resolve();
+    expect(ran).toEqual([]);
+    // Work queued for after this turn runs after all three handlers, not between them.
+    setImmediate(() => ran.push("next macrotask"));
+    expect(await Promise.all(answers)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await new Promise<void>((r) => setImmediate(r));
+    expect(ran).toEqual(["handler 1", "handler 2", "handler 3", "next macrotask"]);
   });
 });

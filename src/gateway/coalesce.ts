@@ -35,3 +35,21 @@ export function coalescedAnswers(barrier: TurnBarrier = new TurnBarrier()): Midd
     await barrier.endOfTurn();
   };
 }
+
+/**
+ * Holds each request, its body read, until the end of the event-loop turn, so that the requests
+ * whose bodies arrived in one turn are parsed and decided back to back instead of each between the
+ * socket reads and HTTP parsing of the others. Why: the decision's code and data (large regular
+ * expressions, the model's weights) then stay in the CPU caches from one request to the next. Timed
+ * inside the gateway under load, one request's signals took 52–72 µs, and the same signals computed
+ * again right after took 31–38 µs (26 µs in a loop over parsed exchanges). Measured on this 2-core VM
+ * with 32 connections to `/v1/decisions`, six interleaved rounds: 311 → 225 µs of gateway CPU per
+ * decision on average, lower in every round (the VM was in a slow spell). A request alone in its
+ * turn waits for nothing but the turn's own end.
+ */
+export function decidedByTurn(barrier: TurnBarrier = new TurnBarrier()): MiddlewareHandler {
+  return async function decidedByTurn(_c, next) {
+    await barrier.endOfTurn();
+    await next();
+  };
+}

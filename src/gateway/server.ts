@@ -12,7 +12,7 @@ import { PolicySource, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { fileAppeal } from "./appeals.js";
 import { cappedBody, type BodyEnv } from "./body.js";
-import { coalescedAnswers, TurnBarrier } from "./coalesce.js";
+import { coalescedAnswers, decidedByTurn, TurnBarrier } from "./coalesce.js";
 import type { IntelMatcher } from "../detect/index.js";
 import { Gatekeeper, type Decision } from "./decide.js";
 import { errorBody, type ErrorShape, type GatewayErrorCode } from "./errors.js";
@@ -216,7 +216,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   // Not strict: TAXII clients and people alike add or drop trailing slashes.
   const app = new Hono<BodyEnv>({ strict: false });
-  // One barrier for the whole server: answers, upstream calls and piped answers of one turn leave together.
+  // One barrier for the whole server: decisions, answers, upstream calls and piped answers of one turn go together.
   const turn = new TurnBarrier();
   app.use(coalescedAnswers(turn));
   app.onError((err, c) => {
@@ -244,6 +244,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       "/",
       stampArrival,
       limit(route.api),
+      decidedByTurn(turn),
       hydrasentryGuard({ ...resolver, api: route.api, gatekeeper, policy: current, metrics, clock, digest: sha256Hex, socketAddress }),
       async (c) => {
         const g = c.var.hydrasentry;
@@ -342,7 +343,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: fail(c, "hydrasentry", "invalid_request", describeIssue(parsed.error)) };
   }
 
-  app.post("/v1/decisions", limit("hydrasentry"), async (c) => {
+  app.post("/v1/decisions", limit("hydrasentry"), decidedByTurn(turn), async (c) => {
     const body = jsonBody(c);
     if (!body.ok) return body.response;
     const now = clock();
