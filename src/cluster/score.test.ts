@@ -141,3 +141,19 @@ describe("scoreCluster: an office's address is not a fleet's egress", () => {
     expect(newScore.reasons.join("\n")).not.toMatch(/office/);
   });
 });
+
+describe("scoreCluster: verification the log does not speak of", () => {
+  const shaped = (accountMeta: Exchange["accountMeta"]) => linkedGroup({ size: 10, requests: 20, ips: SERVERS, at: (p, i) => START + i * 5 * HOUR + p * 7 * 60_000, accountMeta });
+
+  it("counts members as unverified when their facts say so or leave it out, not when the log has no account facts at all", () => {
+    const said = shaped({ createdAt: new Date(START - 300 * 24 * HOUR).toISOString(), verified: false });
+    const omitted = shaped({ createdAt: new Date(START - 300 * 24 * HOUR).toISOString() });
+    const unknown = shaped({});
+    const verified = shaped({ createdAt: new Date(START - 300 * 24 * HOUR).toISOString(), verified: true });
+    const z = (g: { members: AccountState[]; links: LinkKey[] }): number => logOdds(scoreCluster(g.members, g.links).score);
+    expect(z(said) - z(verified)).toBeCloseTo(1, 6);
+    expect(z(omitted)).toBeCloseTo(z(said), 6);
+    expect(z(unknown)).toBeCloseTo(z(verified), 6);
+    expect(scoreCluster(unknown.members, unknown.links).reasons.join("\n")).not.toMatch(/unverified/);
+  });
+});

@@ -1,4 +1,4 @@
-import { accountAgeAt, Evidence } from "../core/index.js";
+import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
 import type { AccountState } from "../detect/account.js";
 import type { LinkKey } from "./links.js";
 
@@ -74,7 +74,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     if (m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5) rotating++;
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
     if (m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR) young++;
-    if (m.meta.verified !== true) unverified++;
+    if (knownUnverified(m.meta)) unverified++;
   }
   const k = members.length;
   const evidence = new Evidence(-5.5, 0.4);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeMeta } from "./exchange.js";
+import { knownUnverified, mergeMeta } from "./exchange.js";
 
 describe("mergeMeta", () => {
   const base = { createdAt: "2026-01-02T03:04:05Z", paymentFp: "pf_1", verified: false };
@@ -19,5 +19,15 @@ describe("mergeMeta", () => {
   it("starts from nothing when there is no base", () => {
     expect(mergeMeta(null, {})).toEqual({});
     expect(mergeMeta(null, { tier: "free", org: "" })).toEqual({ tier: "free" });
+  });
+});
+
+describe("knownUnverified", () => {
+  it("is true for verified: false and for account facts without verified, false for verified or no facts", () => {
+    expect(knownUnverified({ verified: false })).toBe(true);
+    expect(knownUnverified({ createdAt: "2026-01-02T03:04:05Z", paymentFp: "pf_1" })).toBe(true);
+    expect(knownUnverified({ verified: true, org: "acme" })).toBe(false);
+    expect(knownUnverified({})).toBe(false);
+    expect(knownUnverified({ createdAt: undefined })).toBe(false);
   });
 });

@@ -135,6 +135,19 @@ export function mergeMeta(base: AccountMeta | null, update: AccountMeta): Accoun
   return out ?? base ?? {};
 }
 
+/**
+ * Whether the account is known not to have passed identity verification: `verified: false`, or no
+ * `verified` among account facts the log does give (a provider that writes only `verified: true`).
+ * A log with no account facts at all says nothing either way; counting its accounts as unverified
+ * put a verified labelling company's shared rubric templates over the line when its logs came
+ * without `account_meta`.
+ */
+export function knownUnverified(meta: AccountMeta): boolean {
+  if (meta.verified !== undefined) return !meta.verified;
+  for (const key in meta) if (meta[key as keyof AccountMeta] !== undefined) return true;
+  return false;
+}
+
 /** Milliseconds from the account's creation to `ts`; NaN when the creation time is unknown. */
 export function accountAgeAt(meta: AccountMeta, ts: number): number {
   return meta.createdAt ? ts - createdAtMs(meta.createdAt) : Number.NaN;
