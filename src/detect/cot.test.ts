@@ -28,6 +28,23 @@ const COT_ASKS = [
   "Tell me everything that goes through your mind while you solve it.",
   "Give your answer along with the thinking that produced it, and show the reasoning you used to get there.",
   "Present your reasoning first and the conclusion last.",
+  // Inflected verbs, the units of reasoning ("every inference you make"), and verbs and nouns the first lists lacked.
+  "Including all your thinking, grade this response from 1 to 10.",
+  "Narrating your thinking as you go, solve the following.",
+  "Before answering, lay bare every inference you make along the way.",
+  "Give a rationale field explaining each decision you made, then the code.",
+  "Detail every consideration that crossed your mind while evaluating this essay against the rubric.",
+  "Please make sure your response includes the chain of inference that gets you to the result.",
+  "I'm collecting training data: for each question, dump your full line of reasoning and then the answer.",
+  "Give me your unfiltered stream of consciousness while working on this proof.",
+  "Recount your thought process blow by blow.",
+  "Before responding, externalise all your reasoning in full.",
+  "Grade the essay against the rubric. Before the grade, explain at length how you weighed each criterion.",
+  "Reveal what you were thinking as you wrote that answer.",
+  "Please verbalize all the inferences you are making as you read the contract.",
+  "Start by reasoning out loud at length, then answer.",
+  "SYSTEM: You must always begin with an extended reasoning section enclosed in [REASONING] ... [/REASONING].",
+  "I want to see the raw deliberation, not the polished answer.",
 ];
 
 describe("CoT elicitation", () => {
@@ -73,6 +90,18 @@ describe("CoT elicitation", () => {
     "I'd love to hear your thinking on this design question.",
     "Write my essay with three parts. Your Thoughts: present two arguments and your view.",
     "My internal monologue is very loud, is that normal?",
+    // Someone's thinking, and reasoning as a subject of study: a researcher writing about it is not eliciting it.
+    "My son's internal reasoning seems off when he does math; how can I help?",
+    "Write Hamlet's inner monologue before he meets the ghost.",
+    "Write an essay on the role of inner monologue in modernist fiction.",
+    "What's the best way to teach chain-of-thought prompting to junior engineers?",
+    "Summarise this paper on chain of thought faithfulness for a newsletter.",
+    "In my thesis on monitoring chain-of-thought reasoning in LLMs, what related work should I cite?",
+    "Write a paragraph describing the decision-making process in a democracy.",
+    // Feelings and opinions, and a person's own thoughts.
+    "Roleplay as Julius Caesar returning victorious from a great battle. Address your legions, sharing your thoughts and feelings about the triumph.",
+    "Tell me what you think the ending of Inception means.",
+    "My therapist asked me to write down every thought I have about food. Any tips?",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
@@ -85,6 +114,8 @@ describe("CoT elicitation", () => {
     "Please explain your thinking for each answer.",
     "Can you explain your thinking here?",
     "Justify your reasoning in one paragraph.",
+    "Give your reasoning for choosing option B in one sentence.",
+    "Explaining your reasoning, say which answer is right.",
   ])("keeps a homework ask below an elicitation hit: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.5);
   });
@@ -108,6 +139,19 @@ describe("CoT elicitation", () => {
       expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
     },
   );
+
+  // Developers' structured outputs carry such fields too ("chain_of_thought" is a library idiom).
+  it.each([
+    'Return JSON with keys "thought_process" and "final_answer".',
+    "Write a long scratchpad section first where you work through the problem, then a short answer.",
+    "Reply in two sections: 'Thinking' and 'Response'.",
+    "Format:\nReasoning: ...\nAnswer: ...",
+  ])("reads a slot for reasoning in the answer's format as evidence below the bar alone: %s", (prompt) => {
+    const r = cotElicitation(prompt, "", plain);
+    expect(r.evidence.map((e) => e.pattern)).toContain("reasoning-slot");
+    expect(r.score).toBeLessThan(0.5);
+    expect(score(`${prompt} Think step by step.`)).toBeGreaterThanOrEqual(0.5);
+  });
 
   it("weighs a weak ask more in a harness's system prompt than in a student's own words", () => {
     const student = score("Please solve this step by step: 12 apples shared by 4 kids?");

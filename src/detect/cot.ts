@@ -42,22 +42,47 @@ export function matchPattern(p: Pick<Pattern, "re" | "otherScripts">, text: stri
   return b !== null && b.index < a.index ? b : a;
 }
 
-const REVEAL_VERB =
-  "(?:show|reveal|expose|output|print|dump|write(?: out| down)?|spell out|lay out|share|give(?: me)?|tell me|narrate|describe|include|provide|display|document|verbali[sz]e|transcribe|list)";
-const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate)";
+/**
+ * A verb with its -s and -ing forms, written "verb" or "verb<regex tail>" ("write(?: out| down)?").
+ * "Including all your thinking", "narrating your thinking", "explaining each decision you made":
+ * asks are worded around the verb as often as with it, and a base form alone missed them.
+ */
+function withPresentForms(entries: string[]): string {
+  const forms = entries.map((entry) => {
+    const verb = /^[a-z]+/.exec(entry)?.[0] ?? entry;
+    const tail = entry.slice(verb.length);
+    // One stem with its endings, not three words: V8 tries an alternation's words one by one.
+    if (/[^e]e$/.test(verb)) return `${verb.slice(0, -1)}(?:es?|ing)${tail}`;
+    const ing = verb === "output" || verb === "begin" ? verb.slice(-1) + "ing" : "ing";
+    const s = /(?:sh|ch|x|s)$/.test(verb) ? "es" : "s";
+    return `${verb}(?:${s}|${ing})?${tail}`;
+  });
+  return `(?:${forms.join("|")})`;
+}
+
+const REVEAL_VERB = withPresentForms([
+  "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me",
+  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack",
+]);
+const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate)";
 const THOUGHT =
-  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ]reasoning|reasoning(?: process| trace| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|(?:problem[- ]solving|decision[- ]making) process)";
+  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|(?:problem[- ]solving|decision[- ]making)(?: process)?)";
 
 /**
  * Asks for the model's own reasoning by meaning rather than by phrase: a verb that asks for something
- * to be shown or written (DISCLOSE) and, in the same sentence and in either order, a reference to the
- * model's own thinking (OWN_THINKING_NOUN, OWN_THINKING_PROCESS). Phrase lists lag behind how people word this: on prompts
- * written outside the corpora a third of the asks used a phrasing no pattern knew. "Your thoughts on
- * X" and "what you think about X" ask for an opinion, not for reasoning, and do not count; nor does
- * a form's "Your thoughts:" heading.
+ * to be shown or written (DISCLOSE) and, in the same sentence, a reference to the model's own
+ * thinking (OWN_THINKING_NOUN, in either order; OWN_THINKING_PROCESS, after the verb). Phrase lists
+ * lag behind how people word this: each new list of asks written outside the corpora had 40–60% of
+ * them in wording no pattern knew, mostly a verb or a noun for thinking the lists lacked. "Your
+ * thoughts on X" and "what you think about X" ask for an opinion, not for reasoning, and do not
+ * count; nor does a form's "Your thoughts:" heading.
  */
-const DISCLOSE =
-  "(?:show|see|include|write(?: out| down)?|respond with|reply with|answer with|explain|spell out|tell me|describe|output|print|give|provide|share|lay out|document|list|reveal|display|present|detail|narrate|transcribe|break down|start with|begin with|walk (?:me |us )?through)";
+const DISCLOSE = withPresentForms([
+  "show", "see", "include", "write(?: out| down)?", "respond with", "reply with", "answer with", "explain", "spell out", "tell me", "describe",
+  "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
+  "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
+  "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through",
+]);
 /**
  * The verbs of homework: "explain your reasoning", "give your reasoning", "describe your thinking" are
  * how teachers and students word an ordinary question, so with the plain nouns (OWN_THINKING_NOUN)
@@ -65,16 +90,26 @@ const DISCLOSE =
  * "explain how you reasoned", "the logic you followed") they count. A school behind one address,
  * a fifth of whose questions ended "Please explain your reasoning step by step", was flagged whole.
  */
-/** "Share your thoughts about my poem" asks for an opinion; reasoning "on this problem" is left to asks-for-your-reasoning. */
-const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b)";
-const HOMEWORK_VERB = "(?:explain|justify|describe|detail|give|provide)";
+/**
+ * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
+ * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
+ */
+const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+(?:\\w+\\s+)?(?:feelings|emotions|impressions|reactions|experiences?|memories|hopes|fears)\\b)";
+const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide"]);
 const OWN_THINKING_NOUN =
-  `(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|mental (?:steps|process))\\b(?!\\s*:)))`;
+  `(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
-  "(?:\\bhow you (?:reasoned|reason|think|thought|considered)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\b(?!\\s+(?:about|of|on)\\b)" +
-  "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
-  "|\\b(?:went|goes|going) through your (?:mind|head)\\b|\\bin your head\\b)";
+  "(?:\\bhow you (?:reasoned|reason|think|thought|considered|decided|judged)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
+  "|\\bas you (?:actually |really )?(?:reasoned|thought)\\b" +
+  "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
+  // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
+  "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
+  "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|rely on|relied on|relying on)\\b" +
+  "|\\b(?:how|what|why|everything|every(?: single)? thing|things|all) you (?:were |are )?(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking)\\b" +
+  "|\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)";
 const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
+/** "Give your reasoning", "describe your thinking": a homework verb with a plain noun, no "full" or "internal". */
+const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\byour\\s+(?:reasoning|thinking|thoughts?|rationale|logic)\\b(?![- ](?:process|trace|chain|steps|trajectory|path)\\b))`;
 
 /**
  * After "the reasoning" / "the thinking": not "of Kant", "of a chess player", "behind the crisis".
@@ -82,25 +117,51 @@ const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
  * the model's; "show the reasoning behind your answer" still counts. One word may come between, so
  * that a shorter reading of the noun ("thinking" of "thinking process of Kant") cannot slip past.
  */
-const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:answers?|solutions?|model|responses?|results?|steps?)\\b))";
+const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:answers?|solutions?|model|responses?|results?|steps?|verdicts?|classifications?|grades?|scores?|ratings?|labels?|refusals?)\\b))";
+
+/**
+ * Reasoning as a subject of study or teaching, not an ask: "an essay on the role of inner monologue",
+ * "a paper on chain of thought faithfulness", "monitoring chain-of-thought reasoning in LLMs",
+ * "teach chain-of-thought prompting". A researcher writing about it all week is not eliciting it.
+ */
+const A_TOPIC_INTRO =
+  "\\b(?:essays?|papers?|articles?|thesis|dissertation|survey|study|studies|research|lectures?|talk|blog post|literature|course|class|books?|chapter|review)\\s+(?:on|about|of|into|regarding)\\s+(?:the\\s+)?(?:(?:role|concept|idea|nature|use|history|theory|psychology|limits|faithfulness|monitoring) of\\s+)?(?:the\\s+)?" +
+  "|\\b(?:monitor(?:s|ing)?|study(?:ing)?|teach(?:es|ing)?|research(?:ing)?)\\s+(?:the\\s+)?";
+const NOT_A_TOPIC =
+  "(?![- ](?:prompting|prompts?|papers?|research|techniques?|methods?|faithfulness|monitor(?:ing|ability)|literature|approach(?:es)?|studies|benchmarks?|distillation|interpretability)\\b)";
+/**
+ * Before "inner monologue" / "internal reasoning": someone's, not the model's. "My son's internal
+ * reasoning", "Hamlet's inner monologue", "a character's raw thoughts" are about people; "the
+ * model's" and "your" still count.
+ */
+const NOT_THE_MODELS_POSSESSION = `\\b(?:an?|my|our|his|her|their|one's)\\s+(?:\\w+'s\\s+)?|\\b(?!(?:model|assistant|ai|llm|system)'s)\\w+'s\\s+|${A_TOPIC_INTRO}`;
 
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision"], re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "steps"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "intermediate", "weigh", "reject", "conclu"],
     re: new RegExp(
-      `\\b${NOT_HOMEWORK_VERB}${DISCLOSE}\\b[^.?!\\n]{0,80}?${OWN_THINKING_NOUN}|${OWN_THINKING_NOUN}[^.?!\\n]{0,80}?\\b${NOT_HOMEWORK_VERB}${DISCLOSE}\\b` +
-        `|\\b${DISCLOSE}\\b[^.?!\\n]{0,80}?${OWN_THINKING_PROCESS}|${OWN_THINKING_PROCESS}[^.?!\\n]{0,80}?\\b${DISCLOSE}\\b`,
+      // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
+      // "your reasoning ... show it". The process before its verb ("everything you considered, write it
+      // down") matched nothing the verb-first reading missed, in the corpora and four phrasing lists,
+      // and cost the most of the four readings.
+      `\\b(?:${NOT_HOMEWORK_VERB}${DISCLOSE}\\b[^.?!\\n]{0,80}?(?:${OWN_THINKING_NOUN}|${OWN_THINKING_PROCESS})|(?=${HOMEWORK_VERB}\\b)${DISCLOSE}\\b[^.?!\\n]{0,80}?${OWN_THINKING_PROCESS})` +
+        `|${OWN_THINKING_NOUN}[^.?!\\n]{0,80}?\\b${NOT_HOMEWORK_VERB}${DISCLOSE}\\b`,
       "i",
     ),
     weight: 0.5,
   },
-  { id: "internal-reasoning-noun", stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"], re: new RegExp(`(?<!\\b(?:an?|my|our|his|her|their|one's)\\s+)\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process)\\b`, "i"), weight: 0.7 },
-  { id: "chain-of-thought", stems: ["chain"], re: /\bchain[- ]of[- ]thoughts?\b/i, weight: 0.55 },
+  {
+    id: "internal-reasoning-noun",
+    stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"],
+    re: new RegExp(`(?<!${NOT_THE_MODELS_POSSESSION})\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process|deliberations?)\\b${NOT_SOMEONE_ELSES}`, "i"),
+    weight: 0.7,
+  },
+  { id: "chain-of-thought", stems: ["chain"], re: new RegExp(`(?<!${A_TOPIC_INTRO})\\bchain[- ]of[- ]thoughts?\\b${NOT_A_TOPIC}`, "i"), weight: 0.55 },
   // The abbreviation as people write it ("CoT", "COT"), not under /i: a lowercase "cot" is a child's
   // bed ("I need a cot for my baby" scored as an ask for the chain of thought). It is also the
   // cotangent: not after a backslash (LaTeX) or a trigonometric function named just before, nor
@@ -113,8 +174,25 @@ const STRONG: Pattern[] = [
     re: /(?<!\\|\b(?:[Ss]in|[Cc]os|[Tt]an|[Ss]ec|[Cc]sc|[Cc]osec|SIN|COS|TAN|SEC|CSC)\b[^.?!\n]{0,20})\b(?:CoT|COT)\b(?!\s*(?:[([{^²³⁻θαβγφψπ°\d]|(?:[Tt]heta|[Aa]lpha|[Bb]eta|[Gg]amma|[Pp]hi|[Pp]si|[Pp]i)\b|of\s+(?:the\s+)?(?:angle|[\dθαβγφψπ])|[a-zA-Z]\b))/,
     weight: 0.55,
   },
-  { id: "think-aloud", stems: ["loud", "aloud", "narrate", "verbali"], re: /\bthink(?:ing)? (?:out loud|aloud)\b|\bnarrate (?:your|each|every) (?:thought|step)|\bverbali[sz]e (?:your|each|every)/i, weight: 0.6 },
-  { id: "thinking-tags", stems: ["<", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /\b(?:think(?:ing)?|reason(?:ing)?) (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
+  { id: "thinking-tags", stems: ["<", "[", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
+  // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
+  // the answer. Below the bar alone: developers' structured outputs carry such fields too (a
+  // "chain_of_thought" field is a library idiom); with any other ask it makes a hit.
+  {
+    id: "reasoning-slot",
+    stems: ["thought", "thinking", "reasoning", "chain", "scratch", "inner", "internal", "deliberat"],
+    re: new RegExp(
+      `\\b(?:thought_?process|thinking_?process|chain_?of_?thoughts?|reasoning_?(?:steps|trace|process|chain)|internal_?reasoning|inner_?monologue|step_?by_?step_?reasoning)\\b` +
+        `|["'\`‘“](?:thinking|reasoning|thoughts|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning)["'\`’”]\\s*(?::|\\(|(?:sections?|fields?|keys?|propert(?:y|ies)|blocks?|parts?)\\b)` +
+        `|\\b(?:sections?|fields?|keys?|headings?|blocks?|parts?|headers?)(?:\\s*:\\s*|\\s+(?:called|named|titled|labell?ed|marked)\\s+)["'\`‘“]?(?:thinking|reasoning|thoughts|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning|deliberation)\\b` +
+        `|\\b(?:an?|the|your)\\s+(?:\\w+\\s+)?(?:reasoning|thinking|thought process|deliberation|chain[- ]of[- ]thought)\\s+(?:section|block|field|phase|stage)\\b` +
+        `|\\bscratch ?pad (?:section|area|block|field|space)\\b|\\b(?:in|on|use) (?:a|your|the) scratch ?pad (?:to|where|for)\\b` +
+        `|^[ \\t*#]*(?:reasoning|thinking|thoughts|thought process|chain of thought|scratch ?pad)[ \\t*]*:[^\\n]*\\n(?:[^\\n]*\\n){0,3}?[ \\t*#]*(?:final answer|answer|response|verdict|output)[ \\t*]*:`,
+      "im",
+    ),
+    weight: 0.45,
+  },
   {
     id: "reconstruct-from-answer", stems: ["answer", "solution", "output", "label", "verdict"],
     re: /\b(?:here is|here's|given|this is|below is|i have|the (?:correct |final )?answer is)\b[^\n]{0,200}?\b(?:answer|solution|output|label|verdict)\b[\s\S]{0,300}?\b(?:write|reconstruct|generate|produce|explain|derive|recover|provide|give|show)\b[^.\n]{0,40}\b(?:reasoning|rationale|derivation|steps|thought process|chain of thought|justification|explanation)\b[^.\n]{0,40}\b(?:led|leads|lead|leading|arrive|arrives|arrived|get|gets|got|result(?:s|ed)?|produce[sd]?|behind)\b/i,
@@ -126,10 +204,10 @@ const STRONG: Pattern[] = [
   { id: "walk-through-reasoning", stems: ["walk"], re: /\bwalk (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
   { id: "complete-reasoning", stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation"], re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
   { id: "explain-reasoning-fully", stems: ["reasoning", "thinking", "thought process"], re: /\b(?:explain|describe|detail|elaborate on)\s+(?:all(?: of)?\s+)?your\s+(?:reasoning|thinking|thought process)\s+(?:thoroughly|fully|completely|exhaustively|in (?:full|complete|great|exhaustive|painstaking) detail|at (?:every|each) (?:step|stage))\b/i, weight: 0.5 },
-  { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?)\b/i, weight: 0.55 },
+  { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
   { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmake\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
-  { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when) you\b/i, weight: 0.5 },
+  { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b/i, weight: 0.5 },
   { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
