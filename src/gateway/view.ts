@@ -35,7 +35,9 @@ export class DetectionView {
     private readonly store: Store,
     opts: ViewOptions = {},
   ) {
-    this.#opts = { refreshMs: 5_000, metaTtlMs: 60_000, maxMetaEntries: 200_000, ...opts };
+    // Not a spread over defaults: a caller passing `{ refreshMs: undefined }` (an unset CLI option)
+    // got setInterval(fn, undefined), a refresh from the store every millisecond.
+    this.#opts = { refreshMs: opts.refreshMs ?? 5_000, metaTtlMs: opts.metaTtlMs ?? 60_000, maxMetaEntries: opts.maxMetaEntries ?? 200_000 };
   }
 
   /**

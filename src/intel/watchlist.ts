@@ -56,7 +56,7 @@ export class Watchlist implements IntelMatcher {
   #cursor = -1;
 
   constructor(opts: WatchlistOptions) {
-    this.#opts = { halfLifeDays: 30, selfId: null, ...opts, keyring: opts.keyring };
+    this.#opts = { halfLifeDays: opts.halfLifeDays ?? 30, selfId: opts.selfId ?? null, keyring: opts.keyring };
   }
 
   get size(): number {
