@@ -8,7 +8,8 @@ import { startUpstreamStub } from "../gateway/upstream-stub.js";
 import { openStore } from "../store/index.js";
 
 /**
- * A bench process: `stub` (the upstream stand-in), `gateway <stubPort>` with embedded defaults,
+ * A bench process: `stub` (the upstream stand-in), `gateway <stubPort> [db]` with embedded defaults
+ * on the store at `db` (a hunt's results; an empty one in memory without it),
  * `floor`: the same server and body reader answering /v1/decisions with a constant, i.e. what this
  * machine's HTTP stack does per request before any parsing, validation or decision, or
  * `passthrough <stubPort>`: the same server, body reader and upstream client forwarding every
@@ -19,7 +20,7 @@ const readBody = () => cappedBody({ maxBytes: DEFAULT_MAX_BODY_BYTES, onTooLarge
 async function main(): Promise<void> {
   // A clean exit on signal, so --cpu-prof and friends write their output.
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(0));
-  const [kind, stubPort] = process.argv.slice(2);
+  const [kind, stubPort, db] = process.argv.slice(2);
   if (kind === "stub") {
     const stub = await startUpstreamStub({ chunkDelayMs: 0 });
     process.stdout.write(`PORT ${new URL(stub.url).port}\n`);
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     process.stdout.write(`PORT ${server.port}\n`);
     return;
   }
-  const store = await openStore(":memory:");
+  const store = await openStore(db ?? ":memory:");
   const gateway = await createGateway({ store, state: new MemoryState(), model: loadDefaultModel(), upstream: `http://127.0.0.1:${stubPort}` });
   const server = await listen(gateway.app, 0);
   process.stdout.write(`PORT ${server.port}\n`);

@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createWriteStream, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { finished } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import { createGzip } from "node:zlib";
 import autocannon from "autocannon";
 import { PROXY_ROUTES } from "../gateway/index.js";
+import { defaultEngine, runHunt } from "../hunt/index.js";
+import { openStore } from "../store/index.js";
 import { cpuBetween, readCpu, type CpuSpent } from "./cpu.js";
 import { parseBuckets, quantileBetween, type Buckets } from "./histogram.js";
 import { gzipLines } from "./lines.js";
@@ -22,7 +29,10 @@ interface Sample {
 }
 
 /** Every 50th exchange of the log: many accounts, so per-account limits reflect a real mix, not one burst. */
-async function loadSamples(gz: string, max = 5000, stride = 50): Promise<{ proxy: Sample[]; decisions: string[] }> {
+const SAMPLE_MAX = 5000;
+const SAMPLE_STRIDE = 50;
+
+async function loadSamples(gz: string, max = SAMPLE_MAX, stride = SAMPLE_STRIDE): Promise<{ proxy: Sample[]; decisions: string[] }> {
   const proxy: Sample[] = [];
   const decisions: string[] = [];
   const paths = new Map<string, string>(PROXY_ROUTES.map((r) => [r.api, r.path]));
@@ -36,6 +46,36 @@ async function loadSamples(gz: string, max = 5000, stride = 50): Promise<{ proxy
     if (proxy.length >= max) break;
   }
   return { proxy, decisions };
+}
+
+/**
+ * The store a deployed gateway runs with: the latest hunt's verdicts, clusters and sanctions in a
+ * SQLite file. The bench hunts the first exchanges of its log (those its samples come from), so that
+ * lookups find flagged accounts and clusters and their decisions are audited as in service; an
+ * empty store measured an easier path, and hid a view that re-read the store every millisecond.
+ */
+async function huntedStore(gz: string, lines: number): Promise<{ db: string; flagged: ReadonlySet<string>; clusters: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "hs-bench-gateway-"));
+  const prefix = join(dir, "prefix.jsonl.gz");
+  const zip = createGzip({ level: 1 });
+  const file = zip.pipe(createWriteStream(prefix));
+  let n = 0;
+  for await (const line of gzipLines(gz)) {
+    if (n++ >= lines) break;
+    if (!zip.write(`${line}\n`)) await once(zip, "drain");
+  }
+  zip.end();
+  await finished(file);
+  const db = join(dir, "gateway.db");
+  const store = await openStore(db);
+  try {
+    const { report } = await runHunt({ inputs: [prefix], outDir: dir, store, engine: defaultEngine });
+    const flagged = new Set((await store.listAccountVerdicts({ flaggedOnly: true })).map((v) => v.account));
+    for (const c of await store.listClusters()) if (c.flagged) for (const a of c.accounts) flagged.add(a);
+    return { db, flagged, clusters: report.summary.clusters };
+  } finally {
+    await store.close();
+  }
 }
 
 function startChild(kind: "stub" | "gateway" | "floor" | "passthrough", args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
@@ -172,9 +212,14 @@ function overhead(before: Buckets, after: Buckets): string {
 }
 
 export async function benchGateway(gz: string): Promise<string[]> {
-  const { proxy, decisions } = await loadSamples(gz);
+  const samples = await loadSamples(gz);
+  const hunted = await huntedStore(gz, SAMPLE_MAX * SAMPLE_STRIDE);
+  // Added latency is what the traffic that passes pays: the proxied samples leave out the accounts the
+  // hunt flagged (answered 403 at once, without the upstream). /v1/decisions gets the whole mix.
+  const proxy = samples.proxy.filter((s) => !hunted.flagged.has(s.account));
+  const decisions = samples.decisions;
   const stub = await startChild("stub");
-  const gw = await startChild("gateway", [String(stub.port)]);
+  const gw = await startChild("gateway", [String(stub.port), hunted.db]);
   const hop = await startChild("passthrough", [String(stub.port)]);
   const rows: string[] = [];
   const fmt = (name: string, r: Run, note = ""): string =>
@@ -236,6 +281,7 @@ export async function benchGateway(gz: string): Promise<string[]> {
     const count = Number(/hydrasentry_decision_seconds_count (\d+)/.exec(metrics)?.[1] ?? 0);
     const sum = Number(/hydrasentry_decision_seconds_sum ([\d.e-]+)/.exec(metrics)?.[1] ?? 0);
     if (count > 0) say(`| in-gateway decision time (mean over ${count.toLocaleString("en-US")} decisions) | | ${((sum / count) * 1000).toFixed(3)} | | | | | from /metrics |`);
+    say(`| the gateway's store | | | | | | | SQLite file holding a hunt of the log's first ${(SAMPLE_MAX * SAMPLE_STRIDE).toLocaleString("en-US")} exchanges: ${hunted.flagged.size} flagged accounts (in flagged clusters or alone), ${hunted.clusters} clusters; proxied samples from the other accounts, ${proxy.length.toLocaleString("en-US")} of ${samples.proxy.length.toLocaleString("en-US")}; /v1/decisions on all |`);
   } finally {
     gw.child.kill("SIGTERM");
     hop.child.kill("SIGTERM");

@@ -1,1 +1,2 @@
 export { huntNodeFlags, runHunt, type HuntEngine, type HuntOptions, type HuntResult } from "./hunt.js";
+export { defaultEngine, engineWithIntel } from "./engine.js";
