@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, mkdtempSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { finished } from "node:stream/promises";
@@ -54,7 +54,7 @@ async function loadSamples(gz: string, max = SAMPLE_MAX, stride = SAMPLE_STRIDE)
  * lookups find flagged accounts and clusters and their decisions are audited as in service; an
  * empty store measured an easier path, and hid a view that re-read the store every millisecond.
  */
-async function huntedStore(gz: string, lines: number): Promise<{ db: string; flagged: ReadonlySet<string>; clusters: number }> {
+async function huntedStore(gz: string, lines: number): Promise<{ dir: string; db: string; flagged: ReadonlySet<string>; clusters: number }> {
   const dir = mkdtempSync(join(tmpdir(), "hs-bench-gateway-"));
   const prefix = join(dir, "prefix.jsonl.gz");
   const zip = createGzip({ level: 1 });
@@ -72,7 +72,7 @@ async function huntedStore(gz: string, lines: number): Promise<{ db: string; fla
     const { report } = await runHunt({ inputs: [prefix], outDir: dir, store, engine: defaultEngine });
     const flagged = new Set((await store.listAccountVerdicts({ flaggedOnly: true })).map((v) => v.account));
     for (const c of await store.listClusters()) if (c.flagged) for (const a of c.accounts) flagged.add(a);
-    return { db, flagged, clusters: report.summary.clusters };
+    return { dir, db, flagged, clusters: report.summary.clusters };
   } finally {
     await store.close();
   }
@@ -286,6 +286,8 @@ export async function benchGateway(gz: string): Promise<string[]> {
     gw.child.kill("SIGTERM");
     hop.child.kill("SIGTERM");
     stub.child.kill("SIGTERM");
+    if (gw.child.exitCode === null && gw.child.signalCode === null) await once(gw.child, "exit");
+    rmSync(hunted.dir, { recursive: true, force: true }); // half a gigabyte: the hunt stores the exchanges too
   }
   return rows;
 }
