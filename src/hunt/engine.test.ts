@@ -110,6 +110,35 @@ describe("detection engine: which addresses a flagged cluster makes suspect", ()
   });
 });
 
+describe("detection engine: a new account on an address a flagged account used that day", () => {
+  it("is tied to the ring through two of its flagged members, not through one", () => {
+    const log: Exchange[] = [];
+    // Ring member 0 once leaves through a household's address (a residential proxy exit is somebody's
+    // home); members 1 and 2 each leave once through one exit of their own proxy pool.
+    for (let r = 0; r < 8; r++) {
+      for (let i = 0; i < 80; i++) {
+        const ip = r === 0 && i === 5 ? "198.51.100.90" : (r === 1 || r === 2) && i === 6 ? "203.0.113.150" : `203.0.113.${10 + r}`;
+        log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, ip, i * 37 + r * 5));
+      }
+    }
+    // Through the rest of that day, two accounts created the day before, asking ordinary questions.
+    const yesterday = "2026-03-01T00:00:00Z";
+    for (let i = 0; i < 60; i++) {
+      log.push(exchange("acct_household", i, ORDINARY[i % ORDINARY.length] as string, "pf_house", "198.51.100.90", 240 + i * 20, yesterday));
+      log.push(exchange("acct_on_pool_exit", i, ORDINARY[i % ORDINARY.length] as string, "pf_pool", "203.0.113.150", 240 + i * 20, yesterday));
+    }
+    log.sort((a, b) => a.ts - b.ts);
+
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
+    for (let r = 0; r < 8; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+    expect(byId.get("acct_household")?.flagged).toBe(false);
+    expect(byId.get("acct_on_pool_exit")?.flagged).toBe(true);
+    expect(byId.get("acct_on_pool_exit")?.reasons.join(" ")).toMatch(/egress 203\.0\.113\.150 of a flagged cluster|ip_day 203\.0\.113\.x .* shared with 2 flagged accounts/);
+  });
+});
+
 describe("detection engine: an agent-harness fleet that never asks for reasoning in words", () => {
   const TOOLS = [
     { name: "run_sql", schema: '{"properties":{"query":{"type":"string"}},"required":["query"],"type":"object"}' },
