@@ -41,13 +41,36 @@ function exchange(account: string, i: number, prompt: string, card: string, ip: 
   });
 }
 
+/**
+ * A ring: eight accounts on their own cards and addresses, one harness frame, round the clock. `exit`
+ * names another address for some of a member's requests.
+ */
+function ring(exit: (member: number, i: number) => string | undefined = () => undefined): Exchange[] {
+  const log: Exchange[] = [];
+  for (let r = 0; r < 8; r++) {
+    for (let i = 0; i < 80; i++) log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, exit(r, i) ?? `203.0.113.${10 + r}`, i * 37 + r * 5));
+  }
+  return log;
+}
+
+/** `n` ordinary questions from one account, one every `everyMin` minutes from `fromMin`. */
+function ordinaryUser(account: string, card: string, ip: string, n: number, fromMin: number, everyMin: number, createdAt: string): Exchange[] {
+  return Array.from({ length: n }, (_, i) => exchange(account, i, ORDINARY[i % ORDINARY.length] as string, card, ip, fromMin + i * everyMin, createdAt));
+}
+
+/** The hunt's verdicts on a log, by account, after checking that the whole ring was caught. */
+function verdictsWithRingCaught(log: Exchange[]): Map<string, { flagged: boolean; reasons: string[] }> {
+  log.sort((a, b) => a.ts - b.ts);
+  const engine = new DetectionEngine();
+  engine.observe(log);
+  const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
+  for (let r = 0; r < 8; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+  return byId;
+}
+
 describe("detection engine: who a flagged cluster's identifiers implicate", () => {
   it("does not flag a family plan whose one member sent a ring's prompts, through the card only the family shares", () => {
-    const log: Exchange[] = [];
-    // A ring: eight accounts, own cards and addresses, one harness frame, round the clock.
-    for (let r = 0; r < 8; r++) {
-      for (let i = 0; i < 80; i++) log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, `203.0.113.${10 + r}`, i * 37 + r * 5));
-    }
+    const log = ring();
     // A family: three long-standing accounts on one card at home, ordinary questions; one of them
     // also pasted a few of the ring's prompts (a shared worksheet, say): too few to be evidence.
     const since = "2025-06-01T00:00:00Z";
@@ -64,45 +87,26 @@ describe("detection engine: who a flagged cluster's identifiers implicate", () =
     }
     // A newcomer on the family card later: it carries the card, not the ring's.
     for (let i = 0; i < 20; i++) log.push(exchange("acct_family3", i, ORDINARY[i % ORDINARY.length] as string, "pf_family", "198.51.100.20", 3200 + i * 30));
-    log.sort((a, b) => a.ts - b.ts);
 
-    const engine = new DetectionEngine();
-    engine.observe(log);
-    const { accounts } = engine.finish();
-    const flagged = new Set(accounts.filter((a) => a.flagged).map((a) => a.account));
-    for (let r = 0; r < 8; r++) expect(flagged.has(`acct_ring${r}`), `ring member ${r}`).toBe(true);
-    for (const f of ["acct_family0", "acct_family1", "acct_family2", "acct_family3"]) expect(flagged.has(f), f).toBe(false);
+    const byId = verdictsWithRingCaught(log);
+    for (const f of ["acct_family0", "acct_family1", "acct_family2", "acct_family3"]) expect(byId.get(f)?.flagged, f).toBe(false);
   });
 });
 
 describe("detection engine: which addresses a flagged cluster makes suspect", () => {
   it("watches a ring's own proxy exit, not a carrier address one ring account shared with ordinary users", () => {
-    const log: Exchange[] = [];
-    // A ring: eight accounts on their own cards, one harness frame, round the clock. Members 1–7
-    // also leave through one proxy exit on the first day; member 0 once through a carrier's address.
-    for (let r = 0; r < 8; r++) {
-      for (let i = 0; i < 80; i++) {
-        const ip = r > 0 && i < 3 ? "203.0.113.200" : r === 0 && i === 5 ? "198.51.100.77" : `203.0.113.${10 + r}`;
-        log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, ip, i * 37 + r * 5));
-      }
-    }
+    // Members 1–7 also leave through one proxy exit on the first day; member 0 once through a carrier's address.
+    const log = ring((r, i) => (r > 0 && i < 3 ? "203.0.113.200" : r === 0 && i === 5 ? "198.51.100.77" : undefined));
     // Five long-standing ordinary users behind the carrier's address that same day.
     for (let u = 0; u < 5; u++) {
       for (let i = 0; i < 6; i++) log.push(exchange(`acct_phone${u}`, i, ORDINARY[(u + i) % ORDINARY.length] as string, `pf_phone${u}`, "198.51.100.77", 150 + u * 20 + i * 9, "2025-05-01T00:00:00Z"));
     }
     // Two days later, two accounts a day old: one behind the ring's exit, one behind the carrier.
     const newcomer = "2026-03-04T00:00:00Z";
-    for (let i = 0; i < 3; i++) {
-      log.push(exchange("acct_new_on_exit", i, ORDINARY[i % ORDINARY.length] as string, "pf_new1", "203.0.113.200", 4400 + i * 10, newcomer));
-      log.push(exchange("acct_new_on_carrier", i, ORDINARY[i % ORDINARY.length] as string, "pf_new2", "198.51.100.77", 4400 + i * 10, newcomer));
-    }
-    log.sort((a, b) => a.ts - b.ts);
+    log.push(...ordinaryUser("acct_new_on_exit", "pf_new1", "203.0.113.200", 3, 4400, 10, newcomer));
+    log.push(...ordinaryUser("acct_new_on_carrier", "pf_new2", "198.51.100.77", 3, 4400, 10, newcomer));
 
-    const engine = new DetectionEngine();
-    engine.observe(log);
-    const { accounts } = engine.finish();
-    const byId = new Map(accounts.map((a) => [a.account, a]));
-    for (let r = 0; r < 8; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+    const byId = verdictsWithRingCaught(log);
     expect(byId.get("acct_new_on_exit")?.flagged).toBe(true);
     expect(byId.get("acct_new_on_exit")?.reasons.join(" ")).toMatch(/egress 203\.0\.113\.200/);
     expect(byId.get("acct_new_on_carrier")?.flagged).toBe(false);
@@ -112,27 +116,15 @@ describe("detection engine: which addresses a flagged cluster makes suspect", ()
 
 describe("detection engine: a new account on an address a flagged account used that day", () => {
   it("is tied to the ring through two of its flagged members, not through one", () => {
-    const log: Exchange[] = [];
     // Ring member 0 once leaves through a household's address (a residential proxy exit is somebody's
     // home); members 1 and 2 each leave once through one exit of their own proxy pool.
-    for (let r = 0; r < 8; r++) {
-      for (let i = 0; i < 80; i++) {
-        const ip = r === 0 && i === 5 ? "198.51.100.90" : (r === 1 || r === 2) && i === 6 ? "203.0.113.150" : `203.0.113.${10 + r}`;
-        log.push(exchange(`acct_ring${r}`, i, harness(r * 100 + i), `pf_ring${r}`, ip, i * 37 + r * 5));
-      }
-    }
+    const log = ring((r, i) => (r === 0 && i === 5 ? "198.51.100.90" : (r === 1 || r === 2) && i === 6 ? "203.0.113.150" : undefined));
     // Through the rest of that day, two accounts created the day before, asking ordinary questions.
     const yesterday = "2026-03-01T00:00:00Z";
-    for (let i = 0; i < 60; i++) {
-      log.push(exchange("acct_household", i, ORDINARY[i % ORDINARY.length] as string, "pf_house", "198.51.100.90", 240 + i * 20, yesterday));
-      log.push(exchange("acct_on_pool_exit", i, ORDINARY[i % ORDINARY.length] as string, "pf_pool", "203.0.113.150", 240 + i * 20, yesterday));
-    }
-    log.sort((a, b) => a.ts - b.ts);
+    log.push(...ordinaryUser("acct_household", "pf_house", "198.51.100.90", 60, 240, 20, yesterday));
+    log.push(...ordinaryUser("acct_on_pool_exit", "pf_pool", "203.0.113.150", 60, 240, 20, yesterday));
 
-    const engine = new DetectionEngine();
-    engine.observe(log);
-    const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
-    for (let r = 0; r < 8; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+    const byId = verdictsWithRingCaught(log);
     expect(byId.get("acct_household")?.flagged).toBe(false);
     expect(byId.get("acct_on_pool_exit")?.flagged).toBe(true);
     expect(byId.get("acct_on_pool_exit")?.reasons.join(" ")).toMatch(/egress 203\.0\.113\.150 of a flagged cluster|ip_day 203\.0\.113\.x .* shared with 2 flagged accounts/);
