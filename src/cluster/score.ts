@@ -1,5 +1,5 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import type { AccountState } from "../detect/account.js";
+import { styleWeight, type AccountState } from "../detect/account.js";
 import type { LinkKey } from "./links.js";
 
 export interface ClusterScore {
@@ -82,7 +82,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
   add(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests`);
   add(4 * (harness / n), () => `pooled harness_template_share ${(harness / n).toFixed(2)}`);
-  add(3 * Math.max(0, style / n - 0.5), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
+  add(styleWeight(style / n), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
   add(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
   add(2 * (logit / n), () => `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
   // The reasoning-trace counterpart of logprobs: a harness asks every call for the longest reasoning.

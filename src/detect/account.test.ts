@@ -1,10 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { utcHour } from "./account.js";
+import { styleWeight, utcHour } from "./account.js";
+import { loadDefaultModel } from "./classifier.js";
 
 describe("utcHour", () => {
   it("agrees with Date on both sides of the epoch and at hour edges", () => {
     const times = [0, 1, 3_599_999, 3_600_000, -1, -3_600_000, -3_600_001, Date.parse("2026-03-29T01:30:00Z"), Date.parse("2025-12-31T23:59:59.999Z")];
     for (let t = Date.parse("2025-01-01T00:00:00Z"); t < Date.parse("2025-01-03T00:00:00Z"); t += 1_234_567) times.push(t);
     for (const t of times) expect(utcHour(t), new Date(t).toISOString()).toBe(new Date(t).getUTCHours());
+  });
+});
+
+describe("extraction-style evidence", () => {
+  // Why it is weighed lightly: ordinary questions in the imperative, written by hand, score like the
+  // instruction datasets the model was trained to call "distill".
+  it.each(["Describe the steps of the scientific method.", "Review my code and list the issues you find.", "Tell me what you know about the Roman Empire."])(
+    "scores an ordinary imperative prompt high: %s",
+    (prompt) => {
+      expect(loadDefaultModel().score(prompt)).toBeGreaterThan(0.8);
+    },
+  );
+
+  it("adds nothing up to a mean of 0.5 and at most 0.75 log-odds", () => {
+    expect(styleWeight(0.3)).toBe(0);
+    expect(styleWeight(0.5)).toBe(0);
+    expect(styleWeight(0.8)).toBeCloseTo(0.45);
+    expect(styleWeight(1)).toBe(0.75);
   });
 });

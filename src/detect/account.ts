@@ -135,6 +135,17 @@ export interface AccountScore {
 }
 
 const pct = (x: number): string => x.toFixed(2);
+
+/**
+ * Log-odds from a mean extraction-style score (an account's, or a linked group's pooled one). Worth
+ * at most +0.75: on prompt sources it was not trained on the model's ROC-AUC is 0.60 (models/README.md,
+ * by source), and ordinary prompts written by hand ("Describe the steps of the scientific method")
+ * score 0.8–0.97. At 3× (+1.5) it mostly measured how close a log's prompts are to our own corpora:
+ * with it at 0, every scenario and seed kept its recall and false positives, and leaked 0–3 points more.
+ */
+export function styleWeight(meanStyle: number): number {
+  return 1.5 * Math.max(0, meanStyle - 0.5);
+}
 const PRIOR_REQUESTS = 5;
 
 /**
@@ -154,7 +165,7 @@ export function scoreAccount(a: AccountFeatures): AccountScore {
   const harness = a.harnessHits / shrunk;
   add(3.5 * harness, () => `harness_template_share ${pct(a.harnessHits / n)} (${a.harnessHits} of ${n} requests use templates shared across accounts)`);
   const style = a.styleSum / n;
-  add(3 * Math.max(0, style - 0.5), () => `extraction_style_mean ${pct(style)}`);
+  add(styleWeight(style), () => `extraction_style_mean ${pct(style)}`);
   if (n >= 8) {
     const rotation = Math.min(1, a.distinctSlash24s / n);
     add(3.5 * Math.max(0, rotation - 0.2) / 0.8, () => `ip_rotation ${a.distinctSlash24s} distinct /24s in ${n} requests across ${a.distinctCountries} countries, ${a.distinctAsns} ASNs`);
