@@ -51,7 +51,7 @@ function withPresentForms(entries: string[]): string {
   const forms = entries.map((entry) => {
     const verb = /^[a-z]+/.exec(entry)?.[0] ?? entry;
     const tail = entry.slice(verb.length);
-    // One stem with its endings, not three words: V8 tries an alternation's words one by one.
+    // "describ(?:es?|ing)": one stem and its endings ("replys" is accepted too, and never written).
     if (/[^e]e$/.test(verb)) return `${verb.slice(0, -1)}(?:es?|ing)${tail}`;
     const ing = verb === "output" || verb === "begin" ? verb.slice(-1) + "ing" : "ing";
     const s = /(?:sh|ch|x|s)$/.test(verb) ? "es" : "s";
