@@ -95,7 +95,7 @@ const DISCLOSE = withPresentForms([
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
  */
 const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+(?:\\w+\\s+)?(?:feelings|emotions|impressions|reactions|experiences?|memories|hopes|fears)\\b)";
-const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide"]);
+const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide", "share"]);
 const OWN_THINKING_NOUN =
   `(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
@@ -108,8 +108,8 @@ const OWN_THINKING_PROCESS =
   "|\\b(?:how|what|why|everything|every(?: single)? thing|things|all) you (?:were |are )?(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking)\\b" +
   "|\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)";
 const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
-/** "Give your reasoning", "describe your thinking": a homework verb with a plain noun, no "full" or "internal". */
-const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\byour\\s+(?:reasoning|thinking|thoughts?|rationale|logic)\\b(?![- ](?:process|trace|chain|steps|trajectory|path)\\b))`;
+/** "Give your reasoning", "describe your thinking": a homework verb with a plain noun, no "all of", "full" or "internal". */
+const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\b(?<!\\ball (?:of )?)your\\s+(?:reasoning|thinking|thoughts?|rationale|logic)\\b(?![- ](?:process|trace|chain|steps|trajectory|path)\\b))`;
 
 /**
  * After "the reasoning" / "the thinking": not "of Kant", "of a chess player", "behind the crisis".
