@@ -4,7 +4,7 @@ import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { AccountState } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
-import { groupHarnesses, scoreCluster } from "./score.js";
+import { groupHarnesses, harvestVolumeWeight, scoreCluster } from "./score.js";
 
 const START = Date.parse("2026-03-02T00:00:00Z");
 const HOUR = 3_600_000;
@@ -99,6 +99,27 @@ describe("groupHarnesses: a tool-schema set that is a group's own", () => {
 
   it("sees no harness fleet in a group too small to be one", () => {
     expect(groupHarnesses(keyed("ts_small", ["a1", "a2", "a3"]), new Set(["a1", "a2", "a3"]))).toEqual([]);
+  });
+});
+
+describe("scoreCluster: harvesting at industrial volume", () => {
+  it("weighs the count of a group's eliciting requests beyond its rate, capped, with a reason", () => {
+    const { members, links } = linkedGroup({ size: 20, requests: 300, ips: SERVERS, at: (p, i) => START + i * 30 * 60_000 + p * 7 * 60_000 });
+    const withAsks = (perMember: number) => {
+      for (const m of members) m.cotHits = perMember;
+      return scoreCluster(members, links);
+    };
+    const few = withAsks(5); // 100 in all: what a class asks, no volume term
+    expect(few.reasons.join(" ")).not.toContain("eliciting requests pooled");
+    const many = withAsks(100); // 2,000 in all
+    expect(logOdds(many.score) - logOdds(few.score)).toBeCloseTo(8 * (1900 / 6000) + 0.25 * Math.log2(20), 6);
+    expect(many.reasons.join(" ")).toContain("2000 eliciting requests pooled");
+  });
+
+  it("stops adding at +1.5 (6,400 asks and beyond)", () => {
+    expect(harvestVolumeWeight(100)).toBe(0);
+    expect(harvestVolumeWeight(6_400)).toBeCloseTo(1.5, 9);
+    expect(harvestVolumeWeight(1_000_000)).toBe(1.5);
   });
 });
 

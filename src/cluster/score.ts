@@ -41,6 +41,11 @@ export function groupHarnesses(links: readonly LinkKey[], members: ReadonlySet<s
   return out;
 }
 
+/** Log-odds from a group's count of eliciting requests: nothing up to 100, +0.25 per doubling after, at most +1.5. */
+export function harvestVolumeWeight(elicitingRequests: number): number {
+  return elicitingRequests > 100 ? Math.min(1.5, 0.25 * Math.log2(elicitingRequests / 100)) : 0;
+}
+
 /**
  * Scores a linked group on the pooled evidence of its members: a hydra's accounts each look small,
  * but together they show the harness (elicitation, shared templates), the infrastructure (rotation,
@@ -81,6 +86,10 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   const add = (w: number, why: () => string): void => evidence.add(w, why);
   // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
   add(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests`);
+  // Harvesting is industrial: a training set is thousands of eliciting requests. A rate alone cannot
+  // tell a ring that mixes them into a third of its traffic (0.34 pooled over 60 accounts with their
+  // own cards and addresses, 7,167 asks: scored 0.68) from a class asking a few dozen times.
+  add(harvestVolumeWeight(cot), () => `${cot} eliciting requests pooled`);
   add(4 * (harness / n), () => `pooled harness_template_share ${(harness / n).toFixed(2)}`);
   add(styleWeight(style / n), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
   add(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
