@@ -114,6 +114,18 @@ describe("detection engine: which addresses a flagged cluster makes suspect", ()
   });
 });
 
+describe("detection engine: a carrier's address that two ring accounts used one day", () => {
+  it("is not watched as the ring's egress: a new user behind it days later is not flagged", () => {
+    // Members 0 and 1 each leave once through a carrier's address; one long-standing user is behind it that day.
+    const log = ring((r, i) => (r < 2 && i === 5 ? "198.51.100.60" : undefined));
+    log.push(...ordinaryUser("acct_phone", "pf_phone", "198.51.100.60", 6, 150, 20, "2025-05-01T00:00:00Z"));
+    log.push(...ordinaryUser("acct_new_on_carrier", "pf_new", "198.51.100.60", 3, 4400, 10, "2026-03-04T00:00:00Z"));
+    const byId = verdictsWithRingCaught(log);
+    expect(byId.get("acct_phone")?.flagged).toBe(false);
+    expect(byId.get("acct_new_on_carrier")?.flagged).toBe(false);
+  });
+});
+
 describe("detection engine: a new account on an address a flagged account used that day", () => {
   it("is tied to the ring through two of its flagged members, not through one", () => {
     // Ring member 0 once leaves through a household's address (a residential proxy exit is somebody's

@@ -11,6 +11,12 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const EGRESS_TAINT_TTL_MS = 30 * DAY;
+/**
+ * Flagged users an address-day needs before the address is watched as a cluster's egress: a ring
+ * rotating through its exits puts several accounts on each; a carrier's address where two of a
+ * day's three users were campaign accounts flagged two new casual users behind it for a month.
+ */
+const EGRESS_MIN_FLAGGED = 3;
 const WEEK = 7 * DAY;
 /** Link-graph size (account–identifier memberships) past which Louvain runs are rationed. */
 const LARGE_GRAPH_MEMBERSHIPS = 5000;
@@ -432,7 +438,8 @@ export class DetectionEngine implements HuntEngine {
       }
       if (k.kind !== "ip_day" || k.members.size < 3) continue;
       const ip = k.value.split("@")[0] as string;
-      if (this.flaggedCount(k) * 2 >= k.members.size) this.taintedIps.set(ip, now + EGRESS_TAINT_TTL_MS);
+      const flaggedUsers = this.flaggedCount(k);
+      if (flaggedUsers >= EGRESS_MIN_FLAGGED && flaggedUsers * 2 >= k.members.size) this.taintedIps.set(ip, now + EGRESS_TAINT_TTL_MS);
     }
   }
 
