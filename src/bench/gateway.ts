@@ -31,6 +31,8 @@ interface Sample {
 /** Every 50th exchange of the log: many accounts, so per-account limits reflect a real mix, not one burst. */
 const SAMPLE_MAX = 5000;
 const SAMPLE_STRIDE = 50;
+/** The exchanges the samples come from, which the gateway's store is hunted from. */
+const HUNTED_EXCHANGES = SAMPLE_MAX * SAMPLE_STRIDE;
 
 async function loadSamples(gz: string, max = SAMPLE_MAX, stride = SAMPLE_STRIDE): Promise<{ proxy: Sample[]; decisions: string[] }> {
   const proxy: Sample[] = [];
@@ -213,7 +215,7 @@ function overhead(before: Buckets, after: Buckets): string {
 
 export async function benchGateway(gz: string): Promise<string[]> {
   const samples = await loadSamples(gz);
-  const hunted = await huntedStore(gz, SAMPLE_MAX * SAMPLE_STRIDE);
+  const hunted = await huntedStore(gz, HUNTED_EXCHANGES);
   // Added latency is what the traffic that passes pays: the proxied samples leave out the accounts the
   // hunt flagged (answered 403 at once, without the upstream). /v1/decisions gets the whole mix.
   const proxy = samples.proxy.filter((s) => !hunted.flagged.has(s.account));
@@ -281,7 +283,7 @@ export async function benchGateway(gz: string): Promise<string[]> {
     const count = Number(/hydrasentry_decision_seconds_count (\d+)/.exec(metrics)?.[1] ?? 0);
     const sum = Number(/hydrasentry_decision_seconds_sum ([\d.e-]+)/.exec(metrics)?.[1] ?? 0);
     if (count > 0) say(`| in-gateway decision time (mean over ${count.toLocaleString("en-US")} decisions) | | ${((sum / count) * 1000).toFixed(3)} | | | | | from /metrics |`);
-    say(`| the gateway's store | | | | | | | SQLite file holding a hunt of the log's first ${(SAMPLE_MAX * SAMPLE_STRIDE).toLocaleString("en-US")} exchanges: ${hunted.flagged.size} flagged accounts (in flagged clusters or alone), ${hunted.clusters} clusters; proxied samples from the other accounts, ${proxy.length.toLocaleString("en-US")} of ${samples.proxy.length.toLocaleString("en-US")}; /v1/decisions on all |`);
+    say(`| the gateway's store | | | | | | | SQLite file holding a hunt of the log's first ${HUNTED_EXCHANGES.toLocaleString("en-US")} exchanges: ${hunted.flagged.size} flagged accounts (in flagged clusters or alone), ${hunted.clusters} clusters; proxied samples from the other accounts, ${proxy.length.toLocaleString("en-US")} of ${samples.proxy.length.toLocaleString("en-US")}; /v1/decisions on all |`);
   } finally {
     gw.child.kill("SIGTERM");
     hop.child.kill("SIGTERM");

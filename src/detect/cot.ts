@@ -84,17 +84,17 @@ const DISCLOSE = withPresentForms([
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through",
 ]);
 /**
+ * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
+ * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
+ */
+const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+(?:\\w+\\s+)?(?:feelings|emotions|impressions|reactions|experiences?|memories|hopes|fears)\\b)";
+/**
  * The verbs of homework: "explain your reasoning", "show your reasoning", "give your reasoning", "describe your thinking" are
  * how teachers and students word an ordinary question, so with the plain nouns (OWN_THINKING_NOUN)
  * they stay the weak explain-reasoning evidence; with the model's own process (OWN_THINKING_PROCESS:
  * "explain how you reasoned", "the logic you followed") they count. A school behind one address,
  * a fifth of whose questions ended "Please explain your reasoning step by step", was flagged whole.
  */
-/**
- * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
- * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
- */
-const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+(?:\\w+\\s+)?(?:feelings|emotions|impressions|reactions|experiences?|memories|hopes|fears)\\b)";
 const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide", "share", "show"]);
 const OWN_THINKING_NOUN =
   `(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;

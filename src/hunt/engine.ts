@@ -245,7 +245,8 @@ export class DetectionEngine implements HuntEngine {
       const joined = k.members.has(ex.account);
       const weakSoft = !covered && youngUnverified && joined;
       if (!(hard || strongSoft || weakSoft)) continue;
-      const flaggedPeers = [...k.members].filter((m) => m !== ex.account && this.flags.has(m)).length;
+      // The account itself is not flagged (checkTaint runs only for those that are not).
+      const flaggedPeers = this.flaggedCount(k);
       // One flagged account on an address that day is not a ring's exit: a residential proxy exit is
       // somebody's home, and a new user behind it (smoke seed 2: 64 ordinary requests) was flagged
       // at first sight. Two flagged users of one address in a day are the ring rotating through it.
