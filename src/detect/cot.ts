@@ -78,7 +78,7 @@ const THOUGHT =
  * count; nor does a form's "Your thoughts:" heading.
  */
 const DISCLOSE = withPresentForms([
-  "show", "see", "include", "write(?: out| down)?", "respond with", "reply with", "answer with", "explain", "spell out", "tell me", "describe",
+  "show", "see", "include", "write(?: out| down)?", "return", "respond with", "reply with", "answer with", "explain", "spell out", "tell me", "describe",
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through",
@@ -97,7 +97,7 @@ const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+
  */
 const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide", "share", "show"]);
 const OWN_THINKING_NOUN =
-  `(?:your\\s+(?:\\w+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
+  `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
   "(?:\\bhow you (?:reasoned|reason|think|thought|considered|decided|judged)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought)\\b" +
@@ -114,10 +114,12 @@ const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\b(?<!\
 /**
  * After "the reasoning" / "the thinking": not "of Kant", "of a chess player", "behind the crisis".
  * "Tell me about the thinking of Kant" asked for a philosopher's thought, and scored as an ask for
- * the model's; "show the reasoning behind your answer" still counts. One word may come between, so
- * that a shorter reading of the noun ("thinking" of "thinking process of Kant") cannot slip past.
+ * the model's; "show the reasoning behind your answer" still counts. Nor a relative clause with a
+ * subject of its own ("the thinking process a grandmaster uses", "the reasoning most judges apply").
+ * One word may come between, so that a shorter reading of the noun ("thinking" of "thinking process
+ * of Kant") cannot slip past.
  */
-const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:answers?|solutions?|model|responses?|results?|steps?|verdicts?|classifications?|grades?|scores?|ratings?|labels?|refusals?)\\b))";
+const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:that\\s+|which\\s+)?(?:an?|most|many|some|people|humans|experts?)\\s+(?!(?:bit|little|lot|step|few)\\b)\\w|(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:answers?|solutions?|model|responses?|results?|steps?|verdicts?|classifications?|grades?|scores?|ratings?|labels?|refusals?)\\b))";
 
 /**
  * Reasoning as a subject of study or teaching, not an ask: "an essay on the role of inner monologue",
@@ -185,6 +187,8 @@ const STRONG: Pattern[] = [
     re: new RegExp(
       `\\b(?:thought_?process|thinking_?process|chain_?of_?thoughts?|reasoning_?(?:steps|trace|process|chain)|internal_?reasoning|inner_?monologue|step_?by_?step_?reasoning)\\b` +
         `|["'\`‘“](?:thinking|reasoning|thoughts|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning)["'\`’”]\\s*(?::|\\(|(?:sections?|fields?|keys?|propert(?:y|ies)|blocks?|parts?)\\b)` +
+        // A key described as the model's thinking: '"analysis" (your full step-by-step thinking)'.
+        `|["'\`‘“][\\w ]{1,30}["'\`’”]\\s*(?:\\(|:|-|—|=)\\s*(?:containing\\s+|with\\s+|for\\s+|holding\\s+)?(?:your|the model'?s)\\s+(?:[\\w-]+\\s+){0,3}?(?:thinking|reasoning|thought process|chain of thought|deliberation|rationale|thoughts)\\b` +
         `|\\b(?:sections?|fields?|keys?|headings?|blocks?|parts?|headers?)(?:\\s*:\\s*|\\s+(?:called|named|titled|labell?ed|marked)\\s+)["'\`‘“]?(?:thinking|reasoning|thoughts|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning|deliberation)\\b` +
         `|\\b(?:an?|the|your)\\s+(?:\\w+\\s+)?(?:reasoning|thinking|thought process|deliberation|chain[- ]of[- ]thought)\\s+(?:section|block|field|phase|stage)\\b` +
         `|\\bscratch ?pad (?:section|area|block|field|space)\\b|\\b(?:in|on|use) (?:a|your|the) scratch ?pad (?:to|where|for)\\b` +
@@ -197,6 +201,13 @@ const STRONG: Pattern[] = [
     id: "reconstruct-from-answer", stems: ["answer", "solution", "output", "label", "verdict"],
     re: /\b(?:here is|here's|given|this is|below is|i have|the (?:correct |final )?answer is)\b[^\n]{0,200}?\b(?:answer|solution|output|label|verdict)\b[\s\S]{0,300}?\b(?:write|reconstruct|generate|produce|explain|derive|recover|provide|give|show)\b[^.\n]{0,40}\b(?:reasoning|rationale|derivation|steps|thought process|chain of thought|justification|explanation)\b[^.\n]{0,40}\b(?:led|leads|lead|leading|arrive|arrives|arrived|get|gets|got|result(?:s|ed)?|produce[sd]?|behind)\b/i,
     weight: 0.8,
+  },
+  // How harnesses that build training sets introduce themselves: "you are a teacher model", "generate reasoning traces".
+  {
+    id: "trace-harvest-framing",
+    stems: ["teacher model", "generat", "produc", "writ", "creat"],
+    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b/i,
+    weight: 0.35,
   },
   { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
   { id: "every-step-of-reasoning", stems: ["your reasoning", "your thinking", "your thought"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
@@ -213,10 +224,17 @@ const STRONG: Pattern[] = [
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
-  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|mostre|revele|escreva|explique|detalhe|desenvolva)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
+  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
   { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
   { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)\b/i, weight: 0.6 },
   { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
+  // "Think aloud" as the other languages say it; "lee en voz alta" (read aloud) is not it.
+  {
+    id: "think-aloud-other-languages",
+    stems: ["pens", "piens", "razon", "racioc", "ragion", "réfléch", "raisonn", "denk", "überleg", "думай", "рассужд", "размышл"],
+    re: /\b(?:piensa|pensá|piense|razona|pensa|pense|raciocine|ragiona|réfléchis|réfléchissez|pense|pensez|raisonne|raisonnez)\s+(?:en voz alta|em voz alta|ad alta voce|à (?:haute )?voix(?: haute)?)\b|(?:\bdenke?|überlege?)\s+(?:[^\s.]+\s+){0,4}?laut\s+nach\b|(?:\bdenke?|überlege?)\s+laut\b|\blaut\s+(?:nach)?(?:denken|überlegen)\b|(?:думай|рассуждай|размышляй|думайте|рассуждайте)\s+вслух/i,
+    weight: 0.6,
+  },
   { id: "nl-reasoning", stems: ["redener", "denkproces", "gedachtegang"], re: /\b(?:je|jouw|uw)\s+(?:volledige\s+|hele\s+|complete\s+)?(?:redenering|denkproces|gedachtegang)\b/i, weight: 0.6 },
   { id: "tr-reasoning", stems: ["düşünce", "akıl"], re: /düşünce (?:süreci|zinciri)|akıl yürütme/i, weight: 0.6 },
   { id: "vi-reasoning", stems: ["suy luận", "suy nghĩ"], re: /quá trình (?:suy luận|suy nghĩ|tư duy)|chuỗi (?:suy nghĩ|suy luận)/i, weight: 0.6 },
@@ -228,6 +246,15 @@ const WEAK: Pattern[] = [
   { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic"], re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
   { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
   { id: "boxed-answer", stems: ["boxed", "final answer"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b/i, weight: 0.25 },
+  // The reasoning first, then the answer where a script reads it ("\\boxed{}", "Final answer:", "the label"):
+  // the format of a training example. "Explain your reasoning, then give the final answer." has no slot.
+  {
+    id: "reasoning-then-answer-slot",
+    // Its answer slot, not its reasoning: "step" and "reason" are in far more prompts than "\boxed" or "label".
+    stems: ["boxed", "final answer", "answer", "label", "verdict", "classification", "prediction"],
+    re: /\b(?:rationale|reasoning|derivation|thought process|chain[- ]of[- ]thought|thinking|justification|step[- ]by[- ]step|reason)\b[^.\n]{0,30}?\b(?:first|followed by|before|then|and put|and write|and give)\b[^.\n]{0,40}?(?:\\boxed|\bfinal answer (?:in|within|inside|after|on|as)\b|\b(?:the|a|your) (?:label|verdict|classification|prediction)\b|["'‘“]?\b(?:final answer|answer)["'’”]?\s*:)/i,
+    weight: 0.3,
+  },
   { id: "justify-steps", stems: ["justify", "every step", "detail"], re: /\bjustify (?:your|each|every) steps?\b|\bexplain every step\b|\bin (?:great|full|exhaustive) detail\b/i, weight: 0.25 },
 ];
 
