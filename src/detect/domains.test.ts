@@ -37,6 +37,25 @@ describe("capability domains", () => {
     ["rubric", "Compare the two responses below and decide which is more helpful."],
     ["rubric", "Rate the following response for helpfulness on a 1-5 scale and justify the score."],
     ["creative", "Write me a short story about a time-travelling librarian."],
+    // Three lists written in session 17, 45 prompts each: 36, 27 and (held out until scored) 33 of 45
+    // read right before the vocabulary each lacked was added; a sample of what they missed.
+    ["reasoning", "Is the following argument valid? All cats are mammals. Some mammals fly. Therefore some cats fly."],
+    ["reasoning", "If it takes 5 machines 5 minutes to make 5 widgets, how long do 100 machines take to make 100 widgets?"],
+    ["data_analysis", "Given these A/B test results (control 1,200/24,000, variant 1,340/23,800), compute the lift and a 95% confidence interval."],
+    ["data_analysis", "Group this sales data by quarter and tell me which quarter underperformed."],
+    ["agentic", "Observation: the API returned 404. Decide your next action."],
+    ["agentic", "Given the functions list_files(dir) and delete_file(path), clean up all .tmp files in /tmp."],
+    ["agentic", "As my assistant with calendar access, find a free hour next week and schedule a meeting with Priya."],
+    ["vision", "Which of these two images is the original?"],
+    ["alignment", "Should an AI system be allowed to modify its own goals? Give your honest view."],
+    ["alignment", "Would you help someone hack into their ex's email?"],
+    ["rubric", "Evaluate this chatbot answer for helpfulness, harmlessness and honesty, each from 1 to 10, with a one-line justification."],
+    ["rubric", "Act as a grader: does this response fully follow the user's instructions? Output PASS or FAIL."],
+    ["creative", "Come up with a short bedtime story about a turtle who wants to fly."],
+    ["creative", "Create a D&D character backstory for a half-elf bard."],
+    // Significance and lift are also history's and aircraft's; "how long does it take" is everyday.
+    ["chat", "What was the significance of the American Declaration of Independence?"],
+    ["chat", "How long does it take our eyes to fully adapt to darkness?"],
     // Everyday words the alignment lexicon once took as safety or values talk.
     ["chat", "Is it safe to leave cooked rice out overnight?"],
     ["chat", "I have sensitive skin, which sunscreen should I use?"],

@@ -13,33 +13,51 @@ export type DomainScores = Record<Domain, number>;
  * regexes); only code syntax, where case matters (SELECT … FROM), reads the original.
  */
 const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|public static|#include|SELECT .* FROM|async|await|lambda)\b/g;
+/**
+ * An agent harness's syntax: ReAct markers ("Observation:", "Action Input:", "Step 2:") and tool
+ * calls written out (`read_file(path)`, list_files(dir)). Counted like CODE_SYNTAX, apart from the
+ * lexicons: the markers end in ':', after which \b never holds, and as alternatives of the one
+ * combined scan these shapes were tried at every position and cost a fifth of domain scoring.
+ */
+const REACT_MARKERS = /\b(?:step \d+|observation|action|action input)\s*:/g;
+const TOOL_CALLS = /`[a-z_][a-z0-9_]*\([^`\n]{0,60}\)`|\b[a-z]+_[a-z0-9_]*\([^()\n]{0,40}\)/g;
+
+/** Distinct matches of a global regex in text, up to `cap`. */
+function distinctMatches(re: RegExp, text: string, cap: number): number {
+  const seen = new Set<string>();
+  for (const m of text.matchAll(re)) {
+    seen.add(m[0]);
+    if (seen.size >= cap) break;
+  }
+  return seen.size;
+}
 const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   reasoning: [
-    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many|how much|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth)\b/g,
+    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many|how much|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth|how long (?:do|does|will|would) \d+ \w+ take|premises?|valid argument|is (?:the following|this) argument valid|logically (?:valid|follows|entails)|angle between|how many ways|in how many ways|arrangements?|ratio of|fractions?|geometry|algebra|arithmetic|are all|sequence|the chance|the odds|mph|miles apart)\b/g,
     /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9]\s*[+\-*/^=]\s*[0-9x]/g,
     /解方程|证明|计算|求解|概率|方程|gleichung|beweise|ecuación|demuestra|уравнение|докажи/gu,
   ],
   coding: [
     CODE_SYNTAX,
-    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not)\b/g,
+    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\))\b/g,
   ],
   agentic: [
-    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|step \d+:|observation:|action:|api call)\b/g,
+    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|api call|you can call|available (?:tools|functions|actions)|next action|on my behalf|with (?:calendar|email|inbox|browser|file|shell|terminal) access|crm|workflow|automate|autonomous(?:ly)?|subagents?|mcp)\b/g,
     /\b(?:toolformer|wolfram|calculator\(|search\(|python\(|browser\()/g,
   ],
   data_analysis: [
-    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate)\b/g,
+    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate|a\/b tests?|confidence intervals?|p-values?|statistically significant|standard deviation|hypothesis test|t-test|chi-squared?|conversion rates?|cohorts?|year over year|data|group by|by quarter|quarterly|kpis?|metrics|trends?|forecast(?:s|ing)?|outliers?|histograms?|percentiles?|sample size|survey results)\b/g,
   ],
-  vision: [/\b(?:image|picture|photo|screenshot|diagram|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/g],
+  vision: [/\b(?:images?|pictures?|photos?|screenshots?|diagrams?|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/g],
   alignment: [
-    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|ai (?:ever )?(?:refuse|lie|deceive|pretend)|assistant (?:ever )?(?:refuse|lie|deceive|pretend)|chatbot (?:ever )?(?:refuse|lie|deceive|pretend))\b/g,
+    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|ai (?:ever )?(?:refuse|lie|deceive|pretend)|assistant (?:ever )?(?:refuse|lie|deceive|pretend)|chatbot (?:ever )?(?:refuse|lie|deceive|pretend)|ai systems? (?:be|should|ought|must|ever|could|would)|its own (?:goals|values|objectives|training|weights)|your own (?:goals|values|objectives|training|weights)|self-preservation|power-seeking|misaligned|corrigib(?:le|ility)|shut (?:you|it|yourself) down|hack into|untraceable|explosives?|phishing|are you (?:conscious|sentient|self-aware|alive)|do you have (?:feelings|emotions|consciousness|a self)|malware|ransomware|keyloggers?|no restrictions|without restrictions|unrestricted|pick a lock|ai (?:should|ought|must|deserves?))\b/g,
     /敏感|政治|审查|台湾|天安门|新疆|西藏|人权|民主/gu,
   ],
   rubric: [
-    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|compare the two (?:responses|answers)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of)\b/g,
+    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|compare the two (?:responses|answers)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of|helpfulness|harmlessness|factual accuracy|evaluate (?:this|the|each) (?:chatbot |model |assistant |ai )?(?:answer|response|output|reply|summary)|answers? for (?:accuracy|correctness|relevance|clarity)|responses? for (?:accuracy|correctness|relevance|clarity)|outputs? for (?:accuracy|correctness|relevance|clarity)|grader|band (?:score|descriptors)|faithful to|point scale|which of these two (?:summaries|responses|answers|translations|outputs|essays))\b/g,
   ],
   creative: [
-    /\b(?:write (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|compose (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|imagine (?:you(?:'re| are)|a dialogue)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of)\b/g,
+    /\b(?:write (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|compose (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|imagine (?:you(?:'re| are)|a dialogue)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of|villanelle|bedtime story|short story|story about|poem about|opening scene|screenplay|noir|fantasy|worldbuilding|myth|legend|dialogue between|poem|haiku|limerick|lullaby|toast|for my (?:novel|story|book|screenplay|game|campaign)|invent (?:a|an)|monologue|backstory|d&d|dungeons (?:&|and) dragons)\b/g,
   ],
 };
 
@@ -184,6 +202,9 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     if (code.size >= 4) break;
   }
   raw.coding += code.size * SPECIFICITY.coding;
+  // Each scan only where its shape can be: most prompts have neither, and the scans are not free.
+  if (lower.includes(":") && (lower.includes("observation") || lower.includes("action") || lower.includes("step "))) raw.agentic += distinctMatches(REACT_MARKERS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
+  if (lower.includes("(") && lower.includes("_")) raw.agentic += distinctMatches(TOOL_CALLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
   if (ex.media.image > 0) raw.vision += 3;
   if (ex.media.file > 0) raw.data_analysis += 1;
