@@ -205,7 +205,8 @@ const STRONG: Pattern[] = [
   // How harnesses that build training sets introduce themselves: "you are a teacher model", "generate reasoning traces".
   {
     id: "trace-harvest-framing",
-    stems: ["teacher model", "generat", "produc", "writ", "creat"],
+    // Its rarer words: "write" and "generate" are in most prompts.
+    stems: ["teacher model", "trace"],
     re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b/i,
     weight: 0.35,
   },

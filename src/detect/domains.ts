@@ -16,17 +16,17 @@ const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|pub
 /**
  * An agent harness's syntax: ReAct markers ("Observation:", "Action Input:", "Step 2:") and tool
  * calls written out (`read_file(path)`, list_files(dir)). Counted like CODE_SYNTAX, apart from the
- * lexicons: the markers end in ':', after which \b never holds, and as alternatives of the one
- * combined scan these shapes were tried at every position and cost a fifth of domain scoring.
+ * lexicons: the markers end in ':', after which \b never holds. Run over every prompt, these two
+ * scans cost a fifth of domain scoring on the corpora, so each runs only where its characters are.
  */
 const REACT_MARKERS = /\b(?:step \d+|observation|action|action input)\s*:/g;
 const TOOL_CALLS = /`[a-z_][a-z0-9_]*\([^`\n]{0,60}\)`|\b[a-z]+_[a-z0-9_]*\([^()\n]{0,40}\)/g;
 
-/** Distinct matches of a global regex in text, up to `cap`. */
-function distinctMatches(re: RegExp, text: string, cap: number): number {
+/** Distinct matches of a global regex in text (compared as `key` gives them), up to `cap`. */
+function distinctMatches(re: RegExp, text: string, cap: number, key: (hit: string) => string = (hit) => hit): number {
   const seen = new Set<string>();
   for (const m of text.matchAll(re)) {
-    seen.add(m[0]);
+    seen.add(key(m[0]));
     if (seen.size >= cap) break;
   }
   return seen.size;
@@ -196,12 +196,8 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   }
   WORD_LIST_SLOTS.forEach((slot, k) => (raw[slot.domain] += (wordHits[k] as string[]).length * SPECIFICITY[slot.domain]));
   OTHER_SLOTS.forEach((slot, k) => (raw[slot.domain] += (otherHits[k] as string[]).length * SPECIFICITY[slot.domain]));
-  const code = new Set<string>();
-  for (const m of original.matchAll(CODE_SYNTAX)) {
-    code.add(m[0].toLowerCase());
-    if (code.size >= 4) break;
-  }
-  raw.coding += code.size * SPECIFICITY.coding;
+  // Code syntax is matched case-sensitively (SELECT … FROM) but counted case-folded.
+  raw.coding += distinctMatches(CODE_SYNTAX, original, HITS_PER_PATTERN, (hit) => hit.toLowerCase()) * SPECIFICITY.coding;
   // Each scan only where its shape can be: most prompts have neither, and the scans are not free.
   if (lower.includes(":") && (lower.includes("observation") || lower.includes("action") || lower.includes("step "))) raw.agentic += distinctMatches(REACT_MARKERS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
   if (lower.includes("(") && lower.includes("_")) raw.agentic += distinctMatches(TOOL_CALLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
