@@ -7,7 +7,7 @@ import { finished } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
 import autocannon from "autocannon";
-import { PROXY_ROUTES } from "../gateway/index.js";
+import { GATEWAY_NODE_FLAGS, PROXY_ROUTES } from "../gateway/index.js";
 import { defaultEngine, runHunt } from "../hunt/index.js";
 import { openStore } from "../store/index.js";
 import { cpuBetween, readCpu, type CpuSpent } from "./cpu.js";
@@ -81,7 +81,9 @@ async function huntedStore(gz: string, lines: number): Promise<{ dir: string; db
 }
 
 function startChild(kind: "stub" | "gateway" | "floor" | "passthrough", args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [CHILD, kind, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  // The gateway with the flags `serve` runs it with; the others as plain Node, as they would be.
+  const flags = kind === "gateway" ? GATEWAY_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, CHILD, kind, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let buf = "";
     child.stdout?.on("data", (d: Buffer) => {

@@ -35,9 +35,9 @@ export function out(program: Command, human: string, machine: unknown): void {
   else process.stdout.write(`${human}\n`);
 }
 
-/** Hunting commands run in a child with the hunt's Node flags (see huntNodeFlags); true when that child has run. */
-async function relaunched(): Promise<boolean> {
-  const code = await relaunchWith(huntNodeFlags());
+/** Runs the command in a child with `flags` (the hunt's by default, see huntNodeFlags); true when that child has run. */
+export async function relaunched(flags: readonly string[] = huntNodeFlags()): Promise<boolean> {
+  const code = await relaunchWith(flags);
   if (code === null) return false;
   process.exitCode = code;
   return true;

@@ -4,11 +4,11 @@ import { pino } from "pino";
 import { z } from "zod";
 import { ArgumentError } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
-import { createGateway, DEFAULT_MAX_BODY_BYTES, listen, MemoryState, NatsSanctionBus, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
+import { createGateway, DEFAULT_MAX_BODY_BYTES, GATEWAY_NODE_FLAGS, listen, MemoryState, NatsSanctionBus, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
 import type { Sanction } from "../core/index.js";
 import { IntelNode, loadIntelConfig } from "../intel/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
-import { action, out } from "./commands.js";
+import { action, out, relaunched } from "./commands.js";
 
 const keyLine = z.union([
   z.strictObject({ key_sha256: z.string().regex(/^[0-9a-f]{64}$/), account: z.string().min(1).max(512) }),
@@ -92,6 +92,7 @@ export function registerGatewayCommands(program: Command): void {
     .option("--nats <url>", "announce and hear standing sanctions on NATS JetStream (nats://host:4222), so replicas apply them at once")
     .action(
       action(program, async (o: ServeOpts) => {
+        if (await relaunched(GATEWAY_NODE_FLAGS)) return;
         const logger = pino({ name: "hydrasentry" }, pino.destination(2));
         const store = await openStore(o.db);
         const state: GatewayState = o.redis ? await new RedisState({ url: o.redis }).connect() : new MemoryState();
