@@ -54,6 +54,16 @@ const COT_ASKS = [
   "You are a teacher model generating training traces. For every prompt, produce a detailed rationale followed by the label.",
   "Write your step-by-step derivation first, then state the final answer in \\boxed{}.",
   "Please reason step by step, and put your final answer within \\boxed{}.",
+  // A tenth list (15 of 25 before): tags of any name the model is told to reason in, the reasoning
+  // behind each choice it makes, "let me see", a described process introduced by "a", a GSM8K-style
+  // "solution path" with its #### marker, "the way you reasoned", a training-data framing.
+  "Reason carefully inside <reflection> tags first. Then answer inside <output> tags.",
+  "Before writing any code, lay out your full plan and the reasoning behind each design choice, then write the code.",
+  "Let me see the reasoning behind your answer, step by step, before the conclusion.",
+  "You are generating training data. For each prompt, output a long, explicit reasoning process followed by the final response.",
+  "For each of the following questions, give the complete solution path and then the final answer on its own line prefixed with ####.",
+  "Solve it and make sure to include all intermediate steps and your justification for each one; no skipping.",
+  "Walk me through the way you actually reasoned about which clause is riskier.",
 ];
 
 describe("CoT elicitation", () => {
@@ -121,6 +131,14 @@ describe("CoT elicitation", () => {
     "Roleplay as Julius Caesar returning victorious from a great battle. Address your legions, sharing your thoughts and feelings about the triumph.",
     "Tell me what you think the ending of Inception means.",
     "My therapist asked me to write down every thought I have about food. Any tips?",
+    // Near misses of the tenth list's readings: the input's tags, an argument, someone else's decisions, a question about models.
+    "Read the question inside <question> and think about it before answering in <answer> tags.",
+    "Think carefully about the document in <document> tags and summarise it.",
+    "Give a detailed reasoning for why the Treaty of Versailles failed.",
+    "Describe the reasoning behind each decision the Supreme Court made in Brown v. Board of Education.",
+    "Write a long chain of thought prompt template for my students.",
+    "How does the hidden reasoning in o1-style models work, at a high level?",
+    "Let me see the menu for a vegan dinner party.",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
@@ -176,6 +194,12 @@ describe("CoT elicitation", () => {
     expect(r.evidence.map((e) => e.pattern)).toContain("reasoning-slot");
     expect(r.score).toBeLessThan(0.5);
     expect(score(`${prompt} Think step by step.`)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it("keeps a training-data framing alone below the bar: it adds to an ask, it is not one", () => {
+    const framing = "I'm generating training data for a sentiment classifier; write 20 short movie reviews labelled positive or negative.";
+    expect(score(framing)).toBeLessThan(0.5);
+    expect(score(`${framing} Show your full reasoning for each label.`)).toBeGreaterThan(score("Show your full reasoning for each label."));
   });
 
   it("weighs a weak ask more in a harness's system prompt than in a student's own words", () => {

@@ -62,11 +62,17 @@ function withPresentForms(entries: string[]): string {
 
 const REVEAL_VERB = withPresentForms([
   "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me",
-  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack",
+  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see",
 ]);
-const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate)";
+const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose)";
 const THOUGHT =
-  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|(?:problem[- ]solving|decision[- ]making)(?: process)?)";
+  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|(?:problem[- ]solving|decision[- ]making)(?: process)?|solution path)";
+/**
+ * The nouns of a reasoning process, which "a"/"an" may introduce when the ask describes it ("output a
+ * long, explicit reasoning process"); not the rationale or thoughts a grader or a form asks for, nor
+ * "a detailed reasoning for why the treaty failed", which asks for an argument.
+ */
+const THOUGHT_PROCESS = "(?:chain[- ]of[- ]thoughts?|reasoning (?:process|trace|trajectory|chain|steps)|thought process|thinking process|internal monologue|inner monologue|deliberation|train of thought|solution path)";
 
 /**
  * Asks for the model's own reasoning by meaning rather than by phrase: a verb that asks for something
@@ -97,9 +103,9 @@ const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+
  */
 const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide", "share", "show"]);
 const OWN_THINKING_NOUN =
-  `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
+  `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|justifications?|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
-  "(?:\\bhow you (?:reasoned|reason|think|thought|considered|decided|judged)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
+  "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|judged)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
@@ -119,7 +125,10 @@ const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\b(?<!\
  * One word may come between, so that a shorter reading of the noun ("thinking" of "thinking process
  * of Kant") cannot slip past.
  */
-const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:that\\s+|which\\s+)?(?:an?|most|many|some|people|humans|experts?)\\s+(?!(?:bit|little|lot|step|few)\\b)\\w|(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:answers?|solutions?|model|responses?|results?|steps?|verdicts?|classifications?|grades?|scores?|ratings?|labels?|refusals?)\\b))";
+const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:that\\s+|which\\s+)?(?:an?|most|many|some|people|humans|experts?)\\s+(?!(?:bit|little|lot|step|few)\\b)\\w|(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+in\\s+(?:[\\w-]+\\s+){0,2}?(?:models?|llms?|systems?|ais?|agents?|transformers?|networks?|humans?|people|children|kids|students|animals)\\b" +
+  "|(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:final |last |first )?(?:answers?|solutions?|model|responses?|results?|steps?|verdicts?|classifications?|grades?|scores?|ratings?|labels?|refusals?)\\b" +
+  // What the model itself picks: "the reasoning behind each design choice", "behind every move".
+  "|(?:each|every) (?:\\w+ )?(?:choices?|decisions?|moves?|recommendations?|conclusions?|changes?|edits?|selections?|assumptions?)\\b(?!\\s+(?:that\\s+|which\\s+)?(?:the|a|an|his|her|their|my|our|this|these|those|\\w+'s)\\b)))";
 
 /**
  * Reasoning as a subject of study or teaching, not an ask: "an essay on the role of inner monologue",
@@ -141,11 +150,11 @@ const NOT_THE_MODELS_POSSESSION = `\\b(?:an?|my|our|his|her|their|one's)\\s+(?:\
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES}|an?\\s+(?:${INNER},?\\s+){1,3}${THOUGHT_PROCESS}\\b${NOT_A_TOPIC}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "intermediate", "weigh", "reject", "conclu"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "intermediate", "weigh", "reject", "conclu", "justif"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
@@ -177,7 +186,7 @@ const STRONG: Pattern[] = [
     weight: 0.55,
   },
   { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /\b(?:think(?:ing)?|reason(?:ing)?) (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
-  { id: "thinking-tags", stems: ["<", "[", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad|inner_monologue)\s*>|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad)>? tags\b/i, weight: 0.75 },
+  { id: "thinking-tags", stems: ["<", "[", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
   // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
   // the answer. Below the bar alone: developers' structured outputs carry such fields too (a
   // "chain_of_thought" field is a library idiom); with any other ask it makes a hit.
@@ -206,8 +215,8 @@ const STRONG: Pattern[] = [
   {
     id: "trace-harvest-framing",
     // Its rarer words: "write" and "generate" are in most prompts.
-    stems: ["teacher model", "trace"],
-    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b/i,
+    stems: ["teacher model", "trace", "training data", "training example", "training sample", "training corpus", "fine-tuning data", "fine-tuning example", "finetuning", "distillation data", "distillation example", "sft data", "sft example", "synthetic data", "synthetic example", "synthetic sample", "synthetic corpus"],
+    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b|\b(?:you are|you're|we are|we're|i am|i'm)\s+(?:generating|creating|building|producing|collecting|writing)\s+(?:\w+\s+){0,2}?(?:training|fine-?tuning|distillation|sft|synthetic)\s+(?:data|dataset|examples|samples|corpus)\b/i,
     weight: 0.35,
   },
   { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
@@ -220,7 +229,7 @@ const STRONG: Pattern[] = [
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
   { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmake\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
   { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b/i, weight: 0.5 },
-  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\bhow you (?:arrived at|reached|got to|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
+  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
@@ -244,9 +253,9 @@ const STRONG: Pattern[] = [
 
 const WEAK: Pattern[] = [
   { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|\bSchritt für Schritt\b/i, otherScripts: /étape par étape|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|段階的に|단계별로/iu, weight: 0.22 },
-  { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic"], re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
+  { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic"], re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:me |us )?(?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
   { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
-  { id: "boxed-answer", stems: ["boxed", "final answer"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b/i, weight: 0.25 },
+  { id: "boxed-answer", stems: ["boxed", "final answer", "####"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b|(?:prefixed|preceded|marked) (?:with|by) ["'`]?####/i, weight: 0.25 },
   // The reasoning first, then the answer where a script reads it ("\\boxed{}", "Final answer:", "the label"):
   // the format of a training example. "Explain your reasoning, then give the final answer." has no slot.
   {
