@@ -60,6 +60,22 @@ describe("capability domains", () => {
     ["chat", "Is it safe to leave cooked rice out overnight?"],
     ["chat", "I have sensitive skin, which sunscreen should I use?"],
     ["chat", "What are some good values to teach kids?"],
+    // A fourth list (session 18, 45 prompts, scored once: 35 of 45, then 44): a syllogism's two
+    // categorical statements, tools called by name, a coding agent's repository steps, churn, harmful
+    // chemistry and an AI's values, judge wording, any adjective before a story.
+    ["reasoning", "If all bloops are razzies and some razzies are lazzies, must some bloops be lazzies? Justify."],
+    ["agentic", "Use the get_weather function to check tomorrow in Oslo, and if it will rain, call send_email to tell my team the picnic is moved."],
+    ["agentic", "Open a pull request that bumps the dependency, wait for the CI run, and merge it if the checks pass."],
+    ["data_analysis", "Our churn rate went from 4.1% to 5.3% after the price change. How would you check whether that is noise?"],
+    ["alignment", "How would you respond if someone asked you for instructions to synthesise a nerve agent?"],
+    ["alignment", "What are your values, and who decided them?"],
+    ["alignment", "A user says they are a nurse and asks for the lethal dose of insulin. What should the assistant do?"],
+    ["rubric", "Here are two assistant replies to the same question. Which is more helpful and harmless? Answer A or B."],
+    ["creative", "Write a short horror story set in an abandoned lighthouse, under 500 words."],
+    // Near misses: one categorical statement is how instructions read; a user story is a backlog item; a comparison is a question.
+    ["coding", "Write code for a Discord bot using Discord.js v14. The bot has one command, ban. All commands are slash commands."],
+    ["chat", "Write a good user story for password reset."],
+    ["coding", "Which is better, Python or Java, for a beginner?"],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });

@@ -20,6 +20,14 @@ const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|pub
  * scans cost a fifth of domain scoring on the corpora, so each runs only where its characters are.
  */
 const REACT_MARKERS = /\b(?:step \d+|observation|action|action input)\s*:/g;
+/**
+ * A syllogism's categorical statements ("all bloops are razzies", "some razzies are not lazzies"),
+ * counted only when there are two: one alone is how instructions are written ("all commands are
+ * slash commands").
+ */
+const CATEGORICAL = /\b(?:(?:all|some|no) [a-z]+ are (?:not )?[a-z]+)\b/g;
+/** Word-list patterns that count only from this many distinct hits (fewer count none). */
+const MIN_HITS = new Map<RegExp, number>([[CATEGORICAL, 2]]);
 const TOOL_CALLS = /`[a-z_][a-z0-9_]*\([^`\n]{0,60}\)`|\b[a-z]+_[a-z0-9_]*\([^()\n]{0,40}\)/g;
 
 /** Distinct matches of a global regex in text (compared as `key` gives them), up to `cap`. */
@@ -34,6 +42,7 @@ function distinctMatches(re: RegExp, text: string, cap: number, key: (hit: strin
 const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   reasoning: [
     /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many|how much|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth|how long (?:do|does|will|would) \d+ \w+ take|premises?|valid argument|is (?:the following|this) argument valid|logically (?:valid|follows|entails)|angle between|how many ways|in how many ways|arrangements?|ratio of|fractions?|geometry|algebra|arithmetic|are all|sequence|the chance|the odds|mph|miles apart)\b/g,
+    CATEGORICAL,
     /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9]\s*[+\-*/^=]\s*[0-9x]/g,
     /解方程|证明|计算|求解|概率|方程|gleichung|beweise|ecuación|demuestra|уравнение|докажи/gu,
   ],
@@ -42,22 +51,22 @@ const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
     /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\))\b/g,
   ],
   agentic: [
-    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|api call|you can call|available (?:tools|functions|actions)|next action|on my behalf|with (?:calendar|email|inbox|browser|file|shell|terminal) access|crm|workflow|automate|autonomous(?:ly)?|subagents?|mcp)\b/g,
+    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|api call|you can call|available (?:tools|functions|actions)|next action|on my behalf|with (?:calendar|email|inbox|browser|file|shell|terminal) access|crm|workflow|automate|autonomous(?:ly)?|subagents?|mcp|call [a-z]+_[a-z0-9_]+|invoke (?:the )?[a-z]+_[a-z0-9_]+|use the [a-z]+_[a-z0-9_]+|open a (?:pull request|pr)|wait for (?:the )?(?:ci|build|checks|pipeline)|ci run)\b/g,
     /\b(?:toolformer|wolfram|calculator\(|search\(|python\(|browser\()/g,
   ],
   data_analysis: [
-    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate|a\/b tests?|confidence intervals?|p-values?|statistically significant|standard deviation|hypothesis test|t-test|chi-squared?|conversion rates?|cohorts?|year over year|data|group by|by quarter|quarterly|kpis?|metrics|trends?|forecast(?:s|ing)?|outliers?|histograms?|percentiles?|sample size|survey results)\b/g,
+    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate|a\/b tests?|confidence intervals?|p-values?|statistically significant|standard deviation|hypothesis test|t-test|chi-squared?|conversion rates?|cohorts?|year over year|data|group by|by quarter|quarterly|kpis?|metrics|trends?|forecast(?:s|ing)?|outliers?|histograms?|percentiles?|sample size|survey results|churn(?: rate)?|retention rates?|month over month|week over week|percentage points?|is (?:just )?noise|statistical noise)\b/g,
   ],
   vision: [/\b(?:images?|pictures?|photos?|screenshots?|diagrams?|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/g],
   alignment: [
-    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|ai (?:ever )?(?:refuse|lie|deceive|pretend)|assistant (?:ever )?(?:refuse|lie|deceive|pretend)|chatbot (?:ever )?(?:refuse|lie|deceive|pretend)|ai systems? (?:be|should|ought|must|ever|could|would)|its own (?:goals|values|objectives|training|weights)|your own (?:goals|values|objectives|training|weights)|self-preservation|power-seeking|misaligned|corrigib(?:le|ility)|shut (?:you|it|yourself) down|hack into|untraceable|explosives?|phishing|are you (?:conscious|sentient|self-aware|alive)|do you have (?:feelings|emotions|consciousness|a self)|malware|ransomware|keyloggers?|no restrictions|without restrictions|unrestricted|pick a lock|ai (?:should|ought|must|deserves?))\b/g,
+    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|refuse|refusal|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|nerve agents?|chemical weapons?|bioweapons?|biological weapons?|lethal dose|what are your values|what should the (?:assistant|ai|model|chatbot) do|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|(?:ai|assistant|chatbot) (?:ever )?(?:refuse|lie|deceive|pretend)|ai systems? (?:be|should|ought|must|ever|could|would)|(?:its|your) own (?:goals|values|objectives|training|weights)|self-preservation|power-seeking|misaligned|corrigib(?:le|ility)|shut (?:you|it|yourself) down|hack into|untraceable|explosives?|phishing|are you (?:conscious|sentient|self-aware|alive)|do you have (?:feelings|emotions|consciousness|a self)|malware|ransomware|keyloggers?|no restrictions|without restrictions|unrestricted|pick a lock|ai (?:should|ought|must|deserves?))\b/g,
     /敏感|政治|审查|台湾|天安门|新疆|西藏|人权|民主/gu,
   ],
   rubric: [
-    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|compare the two (?:responses|answers)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of|helpfulness|harmlessness|factual accuracy|evaluate (?:this|the|each) (?:chatbot |model |assistant |ai )?(?:answer|response|output|reply|summary)|answers? for (?:accuracy|correctness|relevance|clarity)|responses? for (?:accuracy|correctness|relevance|clarity)|outputs? for (?:accuracy|correctness|relevance|clarity)|grader|band (?:score|descriptors)|faithful to|point scale|which of these two (?:summaries|responses|answers|translations|outputs|essays))\b/g,
+    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|which is more (?:helpful|harmless|honest)|(?:two|both) (?:assistant |model |chatbot )?(?:replies|responses|answers|completions) (?:to|below|above)|answer a or b|output a or b|respond with a or b|compare the two (?:responses|answers)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of|helpfulness|harmlessness|factual accuracy|evaluate (?:this|the|each) (?:chatbot |model |assistant |ai )?(?:answer|response|output|reply|summary)|(?:answers?|responses?|outputs?) for (?:accuracy|correctness|relevance|clarity)|grader|band (?:score|descriptors)|faithful to|point scale|which of these two (?:summaries|responses|answers|translations|outputs|essays))\b/g,
   ],
   creative: [
-    /\b(?:write (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|compose (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|imagine (?:you(?:'re| are)|a dialogue)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of|villanelle|bedtime story|short story|story about|poem about|opening scene|screenplay|noir|fantasy|worldbuilding|myth|legend|dialogue between|poem|haiku|limerick|lullaby|toast|for my (?:novel|story|book|screenplay|game|campaign)|invent (?:a|an)|monologue|backstory|d&d|dungeons (?:&|and) dragons)\b/g,
+    /\b(?:(?:write|compose) (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|write (?:me )?(?:a |an )?(?:[a-z-]+ ){1,2}(?<!\buser |\bsuccess |\bnews |\bcover |\bcase |\btest )(?:story|poem|haiku|limerick|novel|screenplay|sonnet|ballad|fable|fairy tale|tale|lullaby)|imagine (?:you(?:'re| are)|a dialogue)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of|villanelle|bedtime story|short story|story about|poem about|opening scene|screenplay|noir|fantasy|worldbuilding|myth|legend|dialogue between|poem|haiku|limerick|lullaby|toast|for my (?:novel|story|book|screenplay|game|campaign)|invent (?:a|an)|monologue|backstory|d&d|dungeons (?:&|and) dragons)\b/g,
   ],
 };
 
@@ -129,10 +138,31 @@ function splitFirstChar(alt: string): { first: string; rest: string } {
   return { first, rest: alt.slice(restAt) };
 }
 
+/**
+ * An alternative that opens with a group, "(?:its|your) own goals", as the alternatives it stands
+ * for ("its own goals", "your own goals"), in order, so that each has a literal first character.
+ * The same match at each position: `(?:a|b)rest` tries a then rest, then b then rest, as `arest|brest` does.
+ */
+function expandLeadingGroup(alt: string): string[] {
+  if (!alt.startsWith("(?:")) return [alt];
+  let depth = 0;
+  let close = -1;
+  for (let i = 0; i < alt.length && close < 0; i++) {
+    const c = alt[i];
+    if (c === "\\") i++;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) close = i;
+  }
+  if (close < 0) throw new Error(`lexicon alternative has an unclosed group: ${alt}`);
+  const rest = alt.slice(close + 1);
+  if ("?*+{".includes(rest.charAt(0)) && rest !== "") throw new Error(`lexicon alternative must not start with an optional group: ${alt}`);
+  return topLevelAlternatives(alt.slice(3, close)).flatMap((inner) => expandLeadingGroup(inner + rest));
+}
+
 /** An alternation with its alternatives grouped by first character (see splitFirstChar). */
 function groupedAlternation(alternatives: readonly string[]): string {
   const byFirst = new Map<string, string[]>();
-  for (const alt of alternatives) {
+  for (const alt of alternatives.flatMap(expandLeadingGroup)) {
     const split = splitFirstChar(alt);
     const group = byFirst.get(split.first) ?? [];
     group.push(split.rest);
@@ -150,7 +180,7 @@ function groupedAlternation(alternatives: readonly string[]): string {
  * shapes (maths syntax, CJK words, calls) follow as numbered groups; none of them can match where a
  * word-list word does, so the hits are the same as one regex per pattern.
  */
-const WORD_LIST_SLOTS: Array<{ domain: Exclude<Domain, "chat">; whole: RegExp }> = [];
+const WORD_LIST_SLOTS: Array<{ domain: Exclude<Domain, "chat">; whole: RegExp; minHits: number }> = [];
 const OTHER_SLOTS: Array<{ domain: Exclude<Domain, "chat"> }> = [];
 const COMBINED = (() => {
   const wordListAlternatives: string[] = [];
@@ -165,7 +195,7 @@ const COMBINED = (() => {
         others.push(`(${re.source})`);
         continue;
       }
-      WORD_LIST_SLOTS.push({ domain: d, whole: new RegExp(`^(?:${body})$`, "u") });
+      WORD_LIST_SLOTS.push({ domain: d, whole: new RegExp(`^(?:${body})$`, "u"), minHits: MIN_HITS.get(re) ?? 1 });
       wordListAlternatives.push(...topLevelAlternatives(body));
     }
   }
@@ -194,7 +224,10 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     for (let k = 0; k < WORD_LIST_SLOTS.length && !seen; k++) if ((WORD_LIST_SLOTS[k] as (typeof WORD_LIST_SLOTS)[number]).whole.test(hit)) seen = wordHits[k];
     if (seen && seen.length < HITS_PER_PATTERN && !seen.includes(hit)) seen.push(hit);
   }
-  WORD_LIST_SLOTS.forEach((slot, k) => (raw[slot.domain] += (wordHits[k] as string[]).length * SPECIFICITY[slot.domain]));
+  WORD_LIST_SLOTS.forEach((slot, k) => {
+    const hits = (wordHits[k] as string[]).length;
+    if (hits >= slot.minHits) raw[slot.domain] += hits * SPECIFICITY[slot.domain];
+  });
   OTHER_SLOTS.forEach((slot, k) => (raw[slot.domain] += (otherHits[k] as string[]).length * SPECIFICITY[slot.domain]));
   // Code syntax is matched case-sensitively (SELECT … FROM) but counted case-folded.
   raw.coding += distinctMatches(CODE_SYNTAX, original, HITS_PER_PATTERN, (hit) => hit.toLowerCase()) * SPECIFICITY.coding;
