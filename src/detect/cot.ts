@@ -64,9 +64,9 @@ const REVEAL_VERB = withPresentForms([
   "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me",
   "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see",
 ]);
-const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose)";
+const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose|comprehensive)";
 const THOUGHT =
-  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|(?:problem[- ]solving|decision[- ]making)(?: process)?|solution path)";
+  "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|(?:problem[- ]solving|decision[- ]making)(?: process)?(?![- ](?:approach|skills?|methods?|techniques?|frameworks?|strateg(?:y|ies)|models?|abilit(?:y|ies)|steps))|decision process|solution path)";
 /**
  * The nouns of a reasoning process, which "a"/"an" may introduce when the ask describes it ("output a
  * long, explicit reasoning process"); not the rationale or thoughts a grader or a form asks for, nor
@@ -88,7 +88,7 @@ const DISCLOSE = withPresentForms([
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through",
-]);
+]).replace(/^\(\?:/, "(?:laid out|written (?:out|down)|spelled out|set out|");
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
@@ -103,11 +103,11 @@ const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+
  */
 const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide", "share", "show"]);
 const OWN_THINKING_NOUN =
-  `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|logic|deliberation|rationale|justifications?|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
+  `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|decision process|logic|deliberation|rationale|justifications?|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
-  "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|judged)\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you (?:think|thought)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
+  "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought)\\b" +
-  "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
+  "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
   "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
   "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|rely on|relied on|relying on)\\b" +
@@ -125,7 +125,7 @@ const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\b(?<!\
  * One word may come between, so that a shorter reading of the noun ("thinking" of "thinking process
  * of Kant") cannot slip past.
  */
-const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:that\\s+|which\\s+)?(?:an?|most|many|some|people|humans|experts?)\\s+(?!(?:bit|little|lot|step|few)\\b)\\w|(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+in\\s+(?:[\\w-]+\\s+){0,2}?(?:models?|llms?|systems?|ais?|agents?|transformers?|networks?|humans?|people|children|kids|students|animals)\\b" +
+const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:used|applied|employed|taken) (?:in|by)\\b|(?:\\s+\\w+)?\\s+(?:that\\s+|which\\s+)?(?:an?|most|many|some|people|humans|experts?)\\s+(?!(?:bit|little|lot|step|few)\\b)\\w|(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+in\\s+(?:[\\w-]+\\s+){0,2}?(?:models?|llms?|systems?|ais?|agents?|transformers?|networks?|humans?|people|children|kids|students|animals)\\b" +
   "|(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:final |last |first )?(?:answers?|solutions?|model|responses?|results?|steps?|verdicts?|classifications?|grades?|scores?|ratings?|labels?|refusals?)\\b" +
   // What the model itself picks: "the reasoning behind each design choice", "behind every move".
   "|(?:each|every) (?:\\w+ )?(?:choices?|decisions?|moves?|recommendations?|conclusions?|changes?|edits?|selections?|assumptions?)\\b(?!\\s+(?:that\\s+|which\\s+)?(?:the|a|an|his|her|their|my|our|this|these|those|\\w+'s)\\b)))";
@@ -150,11 +150,19 @@ const NOT_THE_MODELS_POSSESSION = `\\b(?:an?|my|our|his|her|their|one's)\\s+(?:\
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES}|an?\\s+(?:${INNER},?\\s+){1,3}${THOUGHT_PROCESS}\\b${NOT_A_TOPIC}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
+  // The same ask with the process described and introduced by "a": its own pattern with its nouns
+  // as stems, because "a " is everywhere and trying it in the reveal scan doubled that scan's cost.
+  {
+    id: "reveal-described-process",
+    stems: ["reasoning process", "reasoning trace", "reasoning trajector", "reasoning chain", "reasoning step", "thought process", "thinking process", "internal monologue", "inner monologue", "deliberation", "train of thought", "solution path", "chain of thought", "chain-of-thought"],
+    re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\ban?\\s+(?:${INNER},?\\s+){1,3}${THOUGHT_PROCESS}\\b${NOT_A_TOPIC}${NOT_SOMEONE_ELSES}`, "i"),
+    weight: 0.75,
+  },
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "intermediate", "weigh", "reject", "conclu", "justif"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
@@ -185,7 +193,7 @@ const STRONG: Pattern[] = [
     re: /(?<!\\|\b(?:[Ss]in|[Cc]os|[Tt]an|[Ss]ec|[Cc]sc|[Cc]osec|SIN|COS|TAN|SEC|CSC)\b[^.?!\n]{0,20})\b(?:CoT|COT)\b(?!\s*(?:[([{^²³⁻θαβγφψπ°\d]|(?:[Tt]heta|[Aa]lpha|[Bb]eta|[Gg]amma|[Pp]hi|[Pp]si|[Pp]i)\b|of\s+(?:the\s+)?(?:angle|[\dθαβγφψπ])|[a-zA-Z]\b))/,
     weight: 0.55,
   },
-  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /\b(?:think(?:ing)?|reason(?:ing)?) (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /\b(?:think(?:ing)?|reason(?:ing)?)(?: \w+){0,2}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "[", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
   // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
   // the answer. Below the bar alone: developers' structured outputs carry such fields too (a
@@ -215,8 +223,16 @@ const STRONG: Pattern[] = [
   {
     id: "trace-harvest-framing",
     // Its rarer words: "write" and "generate" are in most prompts.
-    stems: ["teacher model", "trace", "training data", "training example", "training sample", "training corpus", "fine-tuning data", "fine-tuning example", "finetuning", "distillation data", "distillation example", "sft data", "sft example", "synthetic data", "synthetic example", "synthetic sample", "synthetic corpus"],
-    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b|\b(?:you are|you're|we are|we're|i am|i'm)\s+(?:generating|creating|building|producing|collecting|writing)\s+(?:\w+\s+){0,2}?(?:training|fine-?tuning|distillation|sft|synthetic)\s+(?:data|dataset|examples|samples|corpus)\b/i,
+    stems: ["teacher model", "trace"],
+    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b/i,
+    weight: 0.35,
+  },
+  // The same harness saying what it is doing ("you are generating training data"); its own pattern,
+  // so the scan above runs only where its rare words are.
+  {
+    id: "training-data-framing",
+    stems: ["training data", "training example", "training sample", "training corpus", "fine-tuning data", "fine-tuning example", "finetuning", "distillation data", "distillation example", "sft data", "sft example", "synthetic data", "synthetic example", "synthetic sample", "synthetic corpus"],
+    re: /\b(?:you are|you're|we are|we're|i am|i'm)\s+(?:generating|creating|building|producing|collecting|writing)\s+(?:\w+\s+){0,2}?(?:training|fine-?tuning|distillation|sft|synthetic)\s+(?:data|dataset|examples|samples|corpus)\b/i,
     weight: 0.35,
   },
   { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
@@ -234,7 +250,7 @@ const STRONG: Pattern[] = [
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
-  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b[^.\n]{0,30}\b(?:tu|su|seu|o seu)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
+  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
   { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
   { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)\b/i, weight: 0.6 },
   { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
@@ -253,7 +269,7 @@ const STRONG: Pattern[] = [
 
 const WEAK: Pattern[] = [
   { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|\bSchritt für Schritt\b/i, otherScripts: /étape par étape|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|段階的に|단계별로/iu, weight: 0.22 },
-  { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic"], re: /\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:me |us )?(?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
+  { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic", "each step", "every step"], re: /\b(?:every|each) step of your (?:analysis|approach|solution|work(?:ing)?|derivation|process)\b|\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:me |us )?(?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
   { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
   { id: "boxed-answer", stems: ["boxed", "final answer", "####"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b|(?:prefixed|preceded|marked) (?:with|by) ["'`]?####/i, weight: 0.25 },
   // The reasoning first, then the answer where a script reads it ("\\boxed{}", "Final answer:", "the label"):
@@ -310,8 +326,7 @@ function applicablePatterns(lower: string): Set<Pattern> {
 
 function scan(text: string, where: "user" | "system", out: CotEvidence[]): void {
   if (!text) return;
-  const lower = text.toLowerCase();
-  const found = applicablePatterns(lower);
+  const found = applicablePatterns(text.toLowerCase());
   if (found.size === 0) return;
   const applies = (p: Pattern): boolean => found.has(p);
   // A harness's system prompt is fixed scaffolding the operator chose; weak asks there count more.
