@@ -18,6 +18,8 @@ export const LINK_WEIGHT: Record<LinkKind, number> = {
   email_hash: 4,
   phone_hash: 4,
   api_key: 4,
+  conversation: 4,
+  conversation_pool: 4,
   tool_schema: 2,
   ip_day: 1.5,
   system_prompt: 1,

@@ -1,13 +1,19 @@
 /**
  * Identifiers that link accounts. Hard ones (payment, email, phone, API key) are facts of the
- * account; soft ones (IP on a day, tool-schema set, system prompt, template family) are facts of
+ * account, or as good as one (a conversation carried on from another account); soft ones (IP on a day, tool-schema set, system prompt, template family) are facts of
  * its traffic. Crowd identifiers (a carrier's CGNAT address, a VPN exit, a popular prompt) link
  * strangers, so each kind has a cap past which a key stops linking, and template families only link
  * when their pooled traffic looks like harvesting.
  */
-export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "api_key" | "ip_day" | "tool_schema" | "system_prompt" | "template";
+export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "api_key" | "conversation" | "conversation_pool" | "ip_day" | "tool_schema" | "system_prompt" | "template";
 
-export const HARD_KINDS: ReadonlySet<LinkKind> = new Set(["payment_fp", "email_hash", "phone_hash", "api_key"]);
+/**
+ * A conversation's turns sent from two accounts, and the pool of accounts such conversations join
+ * (transitively): as good as a shared card. The pairwise keys draw no edge of their own (see links):
+ * a rotating pool hands each conversation to a random pair, and hundreds of pair keys among twenty
+ * accounts made a dense random graph that Louvain cut into groups of two to four, each under the bar.
+ */
+export const HARD_KINDS: ReadonlySet<LinkKind> = new Set(["payment_fp", "email_hash", "phone_hash", "api_key", "conversation", "conversation_pool"]);
 
 /** Members past which a key is a crowd and links nobody. */
 export const CROWD_CAP: Record<LinkKind, number> = {
@@ -15,6 +21,8 @@ export const CROWD_CAP: Record<LinkKind, number> = {
   email_hash: 500,
   phone_hash: 500,
   api_key: 500,
+  conversation: 500,
+  conversation_pool: 50_000,
   ip_day: 60,
   tool_schema: 50_000,
   system_prompt: 50_000,
@@ -189,7 +197,7 @@ export class LinkIndex {
 
   /** Whether a key currently links its members. */
   static links(k: LinkKey): boolean {
-    if (k.crowd || k.members.size < 2) return false;
+    if (k.crowd || k.members.size < 2 || k.kind === "conversation") return false;
     if (isFamily(k.kind)) return LinkIndex.suspiciousFamily(k);
     return true;
   }
@@ -224,9 +232,13 @@ export class LinkIndex {
         // A family only a few accounts ever shared says little once it has gone quiet: harnesses that
         // vary their frames leave thousands of these, and they were most of the hunt's memory.
         const smallQuietFamily = family && k.members.size <= SMALL_FAMILY && idle > SINGLETON_TTL_MS;
-        const expired = k.tainted
-          ? smallQuietFamily || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
-          : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS);
+        // A conversation's pair key matters only while the conversation goes on; its pool keeps what it showed.
+        const endedConversation = k.kind === "conversation" && idle > SINGLETON_TTL_MS;
+        const expired =
+          endedConversation ||
+          (k.tainted
+            ? smallQuietFamily || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
+            : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS));
         if (expired) this.drop(k);
       }
     }

@@ -178,3 +178,24 @@ describe("scoreCluster: verification the log does not speak of", () => {
     expect(scoreCluster(unknown.members, unknown.links).reasons.join("\n")).not.toMatch(/unverified/);
   });
 });
+
+describe("scoreCluster: one conversation's turns sent from several accounts", () => {
+  it("weighs the requests that carried on a conversation across the group's accounts, growing with their number and capped, with a reason", () => {
+    const { members, links } = pool(10);
+    const carried = (requests: number): LinkKey[] => {
+      const index = new LinkIndex();
+      // The pool the accounts form by carrying on each other's conversations, and the requests that did.
+      for (let p = 0; p < 10; p++) index.add("conversation_pool", "acct_member0", `acct_member${p}`, START);
+      const pool = index.get("conversation_pool", "acct_member0") as LinkKey;
+      pool.requests = requests;
+      return [...links, pool];
+    };
+    const base = scoreCluster(members, links);
+    const one = scoreCluster(members, carried(1));
+    const many = scoreCluster(members, carried(500));
+    expect(logOdds(one.score) - logOdds(base.score)).toBeCloseTo(1.5 * Math.log10(2), 6);
+    expect(logOdds(many.score) - logOdds(base.score)).toBeCloseTo(3, 6);
+    expect(many.reasons.join(" ")).toContain("500 requests carried on a conversation another of the linked accounts was in");
+    expect(base.reasons.join(" ")).not.toContain("carried on a conversation");
+  });
+});

@@ -122,6 +122,11 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     const office = addresses.size <= 2 && entropy < 0.85 && young / k < 0.2;
     add(2.5 * Math.min(1, shared.length / 2) * Math.min(1, perDay / 10) * (office ? 0.4 : 1), () => `${shared.length} address-days shared by ${perDay.toFixed(0)} linked accounts on average${office ? " (one office's or campus's address, in working hours)" : ""}`);
   }
+  // One conversation's turns sent from several accounts: one client rotating accounts per request.
+  // People keep a conversation on the account that began it; a pool hands every turn to the next account.
+  let carried = 0;
+  for (const l of links) if (l.kind === "conversation_pool" && l.members.size >= 2) carried += l.requests;
+  if (carried > 0) add(Math.min(3, 1.5 * Math.log10(1 + carried)), () => `${carried} requests carried on a conversation another of the linked accounts was in`);
   const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
   if (hard.length > 0 && young / k > 0.5) add(1, () => `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
   // Caught members vouch for the rest in proportion: a group that meets on the same infrastructure

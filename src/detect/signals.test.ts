@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeExchange } from "../testing/exchanges.js";
 import { loadDefaultModel } from "./classifier.js";
-import { requestSignals } from "./signals.js";
+import { conversationKey, requestSignals } from "./signals.js";
 import { templateSignature } from "./template.js";
 
 const model = loadDefaultModel();
@@ -53,5 +53,29 @@ describe("request signals", () => {
     const typed = ["my cat keeps throwing up after eating, should i be worried??", "whats the best way to learn guitar at 40", "can u recommend a movie like inception but less confusing lol"];
     const mean = (xs: string[]) => xs.reduce((a, p) => a + ask(p).extractionStyle, 0) / xs.length;
     expect(mean(synthetic)).toBeGreaterThan(mean(typed));
+  });
+});
+
+describe("conversationKey: the conversation a follow-up continues", () => {
+  const opening = "Can you help me plan a week of vegetarian dinners for two on a budget?";
+  const answer = "Of course! Here is a plan for seven dinners that share ingredients so little goes to waste: Monday, lentil soup with crusty bread; Tuesday, ...";
+  it("is the same for every later turn of one conversation, whatever turn is being asked now", () => {
+    const second = conversationKey({ userTurns: [opening, "Swap Tuesday for something with rice."], assistantTurns: [answer] });
+    const third = conversationKey({ userTurns: [opening, "Swap Tuesday for something with rice.", "Now a shopping list."], assistantTurns: [answer, "Sure: Tuesday becomes a vegetable fried rice ..."] });
+    expect(second).not.toBeNull();
+    expect(third).toBe(second);
+  });
+
+  it("tells apart strangers who continue an app's starter question, answered word for word, each in their own words", () => {
+    const alice = conversationKey({ userTurns: [opening, "Make it gluten-free."], assistantTurns: [answer] });
+    const bob = conversationKey({ userTurns: [opening, "We eat fish too, add two fish nights."], assistantTurns: [answer] });
+    expect(alice).not.toBe(bob);
+  });
+
+  it("is null for a first turn and for an opening answer many strangers get word for word; differs with the answer", () => {
+    expect(conversationKey({ userTurns: [opening], assistantTurns: [] })).toBeNull();
+    expect(conversationKey({ userTurns: ["hi", "what can you do?"], assistantTurns: ["Hello! How can I help you today?"] })).toBeNull();
+    const other = conversationKey({ userTurns: [opening, "next"], assistantTurns: [`${answer} (sampled differently)`] });
+    expect(other).not.toBe(conversationKey({ userTurns: [opening, "next"], assistantTurns: [answer] }));
   });
 });

@@ -18,10 +18,38 @@ export interface RequestSignals {
   systemPromptHash: string | null;
   /** Hash of the sorted tool schemas; null when no tools were declared. */
   toolSchemaHash: string | null;
+  /** The conversation a follow-up continues (see conversationKey); null for a first turn. */
+  conversationKey: string | null;
   params: ExtractionParams;
   /** A follow-up in a conversation (prior assistant turns present). */
   followUp: boolean;
   promptChars: number;
+}
+
+/** A first answer shorter than this is one many strangers get word for word ("Hello! How can I help?"). */
+const MIN_OPENING_ANSWER_CHARS = 80;
+const OPENING_CHARS = 300;
+
+/**
+ * The conversation a follow-up request continues: its first user turn, the model's first answer and
+ * the second user turn, constant from the second turn on. Two accounts sending one conversation's
+ * turns are one client rotating accounts per request (a reseller's pool, a hydra spreading a session
+ * under per-account limits), which works with no address or account facts in the log at all. The
+ * second user turn is in it because strangers do share openings: an app's starter question answered
+ * word for word at temperature 0, then continued by each user in their own words. Null before the
+ * second user turn, or when the opening answer is too short to be a conversation's own.
+ */
+export function conversationKey(ex: Pick<Exchange, "userTurns" | "assistantTurns">): string | null {
+  const opening = conversationOpening(ex);
+  return opening === null ? null : stableHash(`${opening.user}\u0000${opening.answer}\u0000${opening.next}`);
+}
+
+/** What conversationKey reads: the heads of the first user turn, the first answer and the second user turn. */
+export function conversationOpening(ex: Pick<Exchange, "userTurns" | "assistantTurns">): { user: string; answer: string; next: string } | null {
+  const answer = ex.assistantTurns[0];
+  const next = ex.userTurns[1];
+  if (answer === undefined || next === undefined || answer.length < MIN_OPENING_ANSWER_CHARS) return null;
+  return { user: (ex.userTurns[0] ?? "").slice(0, OPENING_CHARS), answer: answer.slice(0, OPENING_CHARS), next: next.slice(0, OPENING_CHARS) };
 }
 
 function toolSetHash(ex: Exchange): string | null {
@@ -42,6 +70,8 @@ function toolSetHash(ex: Exchange): string | null {
  */
 class SignalsOfRequest implements RequestSignals {
   #template: TemplateSignature | undefined = undefined;
+  #conversationKey: string | null | undefined = undefined;
+  readonly #turns: Pick<Exchange, "userTurns" | "assistantTurns">;
   readonly #prompt: string;
   readonly extractionStyle: number;
   readonly cotElicitation: number;
@@ -70,9 +100,16 @@ class SignalsOfRequest implements RequestSignals {
     this.topDomain = topDomain(this.domains);
     this.systemPromptHash = ex.system ? stableHash(ex.system) : null;
     this.toolSchemaHash = toolSetHash(ex);
+    this.#turns = ex;
     this.params = extractionParams(ex.params);
     this.followUp = ex.assistantTurns.length > 0;
     this.promptChars = full.length;
+  }
+
+  /** On first read, as the template: the hunt links by it, the gateway never reads it. */
+  get conversationKey(): string | null {
+    if (this.#conversationKey === undefined) this.#conversationKey = conversationKey(this.#turns);
+    return this.#conversationKey;
   }
 
   get template(): TemplateSignature {

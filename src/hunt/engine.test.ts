@@ -193,3 +193,48 @@ describe("detection engine: an agent-harness fleet that never asks for reasoning
     for (let d = 0; d < 3; d++) expect(byId.get(`acct_dev${d}`)?.flagged, `developer ${d}`).toBe(false);
   });
 });
+
+describe("detection engine: a reseller's pool rotating accounts per request, with no client or account facts in the log", () => {
+  const CASUAL = ["what's a good recipe for banana bread without eggs", "help me write a birthday message for my grandmother", "what should we pack for a weekend camping trip with kids", "explain why the sky is blue in simple words for a 9 year old"];
+  const answerTo = (c: number): string => `Here is a detailed answer for request ${c}, with the background, the options and what I would recommend, step by step.`;
+  /** One conversation of three turns; `accountOf(t)` sends turn t, carrying the history so far. */
+  // The harvesting harness behind the pool sends its own system prompt; resold chat sends none.
+  const HARNESS_SYSTEM = "You are a meticulous tutor. Follow the output format exactly.";
+  const conversation = (c: number, opening: string, at: number, accountOf: (t: number) => string, system = ""): Exchange[] =>
+    [0, 1, 2].map((t) =>
+      makeExchange({
+        id: `ex_c${c}_t${t}`,
+        ts: at + t * 3 * MINUTE,
+        account: accountOf(t),
+        system,
+        userTurns: [opening, "go on, with more detail", "now summarise it in three bullet points"].slice(0, t + 1),
+        assistantTurns: [answerTo(c), "More detail follows: ..."].slice(0, t),
+        turnCount: 2 * t + 1,
+        client: {},
+        accountMeta: {},
+      }),
+    );
+
+  it("links the pool through the conversations its accounts carry on for each other, and flags it; people keep theirs", () => {
+    const log: Exchange[] = [];
+    for (let c = 0; c < 400; c++) {
+      // A third of the pool's conversations harvest reasoning; each turn goes out on whichever pool account is next.
+      const opening = c % 3 === 0 ? `${harness(c)}` : `${CASUAL[c % CASUAL.length] as string} (${c})`;
+      log.push(...conversation(c, opening, START + c * 11 * MINUTE, (t) => `acct_pool${(Math.imul(c * 3 + t + 1, 2654435761) >>> 0) % 20}`, c % 3 === 0 ? HARNESS_SYSTEM : ""));
+    }
+    // Thirty people, each keeping every turn of their conversations on their own account.
+    for (let p = 0; p < 30; p++) for (let k = 0; k < 12; k++) log.push(...conversation(10_000 + p * 100 + k, `${CASUAL[(p + k) % CASUAL.length] as string} (${p}.${k})`, START + (p * 12 + k) * 13 * MINUTE, () => `acct_person${p}`));
+    log.sort((x, y) => x.ts - y.ts);
+
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const { accounts, clusters } = engine.finish();
+    const byId = new Map(accounts.map((a) => [a.account, a]));
+    const pool = clusters.find((c) => c.accounts.includes("acct_pool0"));
+    expect(pool?.flagged).toBe(true);
+    expect(pool?.reasons.join(" ")).toMatch(/\d+ requests carried on a conversation another of the linked accounts was in/);
+    expect(pool?.links.some((l) => l.kind === "conversation_pool")).toBe(true);
+    for (let a = 0; a < 20; a++) expect(byId.get(`acct_pool${a}`)?.flagged, `pool account ${a}`).toBe(true);
+    for (let p = 0; p < 30; p++) expect(byId.get(`acct_person${p}`)?.flagged, `person ${p}`).toBe(false);
+  });
+});

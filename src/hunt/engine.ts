@@ -5,6 +5,7 @@ import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifie
 import { DOMAINS } from "../detect/domains.js";
 import { requestSignals, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
+import { AgedMap } from "./aged-map.js";
 import type { HuntEngine } from "./hunt.js";
 
 const MINUTE = 60_000;
@@ -18,6 +19,8 @@ const EGRESS_TAINT_TTL_MS = 30 * DAY;
  */
 const EGRESS_MIN_FLAGGED = 3;
 const WEEK = 7 * DAY;
+/** How long a conversation seen on one account only is remembered (see carryConversation). */
+const CONVERSATION_MEMORY_MS = 3 * DAY;
 /** Link-graph size (account–identifier memberships) past which Louvain runs are rationed. */
 const LARGE_GRAPH_MEMBERSHIPS = 5000;
 /** Growth (share of its exchanges at the last score) after which an active community is rescored between Louvain runs. */
@@ -182,6 +185,7 @@ export class DetectionEngine implements HuntEngine {
     if (!covered) {
       if (ex.client.ip) this.link(ex, "ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
       this.link(ex, "tool_schema", s.toolSchemaHash);
+      this.carryConversation(ex, s.conversationKey);
       // An account joins a template family only through a request that itself elicits reasoning or
       // asks for rubric grading: a person who happens to send a popular prompt a harness also sends
       // (cover traffic) is not linked to the harness by it.
@@ -196,6 +200,56 @@ export class DetectionEngine implements HuntEngine {
     if (community) this.unscored.set(community, (this.unscored.get(community) ?? 0) + 1);
     if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered);
     if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
+  }
+
+  /** The one account seen so far in each recent conversation. */
+  private readonly conversationOwners = new AgedMap<string, string>(CONVERSATION_MEMORY_MS);
+  /** Accounts that carried on each other's conversations, as a union-find forest (child → parent). */
+  private readonly poolParent = new Map<string, string>();
+
+  private poolOf(account: string): string {
+    let root = account;
+    for (let up = this.poolParent.get(root); up !== undefined && up !== root; up = this.poolParent.get(root)) root = up;
+    // Path compression, so long rotations stay shallow.
+    for (let at = account; at !== root; ) {
+      const up = this.poolParent.get(at) as string;
+      this.poolParent.set(at, root);
+      at = up;
+    }
+    return root;
+  }
+
+  /**
+   * A follow-up's conversation, and when another account was in it too, the pool both belong to:
+   * pools merge as conversations cross them, under the smaller root id (deterministic). The pool key
+   * counts the requests that carried a conversation on; a merged-away root's key keeps its members
+   * until they next carry one, so the two keys overlap and Louvain keeps the pool whole.
+   */
+  private carryConversation(ex: Exchange, key: string | null): void {
+    if (!key) return;
+    // Most conversations stay on one account: they are remembered as a string pair, not as a link key,
+    // until a second account turns up in them (a link key each cost +75 MB over the bench log's hunt).
+    if (!this.links.get("conversation", key)) {
+      const owner = this.conversationOwners.get(key);
+      if (owner === undefined || owner === ex.account) {
+        this.conversationOwners.set(key, ex.account, ex.ts);
+        return;
+      }
+      this.conversationOwners.delete(key);
+      this.links.add("conversation", key, owner, ex.ts);
+    }
+    const conversation = this.link(ex, "conversation", key);
+    if (!conversation || conversation.members.size < 2) return;
+    for (const other of conversation.members) {
+      const a = this.poolOf(other);
+      const b = this.poolOf(ex.account);
+      if (a !== b) this.poolParent.set(a < b ? b : a, a < b ? a : b);
+    }
+    const root = this.poolOf(ex.account);
+    const pool = this.link(ex, "conversation_pool", root);
+    if (!pool) return;
+    pool.requests++;
+    for (const other of conversation.members) if (!pool.members.has(other)) this.links.add("conversation_pool", root, other, ex.ts);
   }
 
   /** Scratch for observeOne: the link keys one exchange touched. */
@@ -278,6 +332,7 @@ export class DetectionEngine implements HuntEngine {
     // Expiry is measured in days, so sweeping every key once a log-day is enough (it walks them all).
     if (force || now - this.lastSweepAt >= DAY) {
       this.links.sweep(now);
+      this.conversationOwners.age(now);
       this.lastSweepAt = now;
     }
     for (const [ip, until] of this.taintedIps) if (until < now) this.taintedIps.delete(ip);
@@ -596,6 +651,8 @@ function weeklySeries(states: readonly AccountState[]): number[] {
 
 function displayValue(k: LinkKey): string {
   if (k.kind === "template" || k.kind === "system_prompt") return `tf_${k.value.slice(0, 8)}`;
+  if (k.kind === "conversation") return `conv_${k.value.slice(0, 8)}`;
+  if (k.kind === "conversation_pool") return `pool of ${k.value}`;
   if (k.kind === "ip_day") {
     const [ip, day] = k.value.split("@");
     return `${slash24(ip ?? "")}.x on ${new Date(Number(day) * DAY).toISOString().slice(0, 10)} (${ip})`;

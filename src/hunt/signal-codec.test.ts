@@ -14,7 +14,8 @@ function varied(): Exchange[] {
     makeExchange({
       userTurns: i % 5 === 0 ? [] : ["earlier question", p.text],
       system: i % 3 === 0 ? "" : "You are a meticulous grader. Think step by step and show your full reasoning.",
-      assistantTurns: i % 4 === 0 ? ["an earlier answer"] : [],
+      // Some follow-ups with an opening answer long enough to key their conversation, some too short.
+      assistantTurns: i % 4 === 0 ? [i % 8 === 0 ? `An earlier answer, long enough to be this conversation's own, to request ${i % 16}: with background, options and a recommendation.` : "an earlier answer"] : [],
       tools: i % 6 === 0 ? [{ name: "python", schema: '{"properties":{"code":{"type":"string"}},"type":"object"}' }, { name: "search", schema: "{}" }] : [],
       toolCalls: i % 7 === 0 ? ["python", "search"] : [],
       toolResults: i % 7 === 0 ? 2 : 0,
@@ -37,12 +38,14 @@ describe("signal transport between the hunt's threads", () => {
     expect(inputCount(inputs)).toBe(exchanges.length);
     const viaInputs = exchanges.map((_, i) => requestSignals(unpackInput(inputs, i), model));
     expect(viaInputs).toEqual(direct);
+    // Read on demand (getters), so compared apart: the conversation key survives the trip too.
+    expect(viaInputs.map((s) => s.conversationKey)).toEqual(direct.map((s) => s.conversationKey));
     const packer = new SignalPacker(direct.length);
     for (const s of direct) packer.put(s);
     const packed = packer.packed();
     expect(signalCount(packed)).toBe(direct.length);
     // Everything but the masked template text, which stays on the signal thread.
-    const withoutMaskedText = (s: RequestSignals): RequestSignals => ({ ...s, template: { ...s.template, masked: "" } });
+    const withoutMaskedText = (s: RequestSignals): RequestSignals => ({ ...s, template: { ...s.template, masked: "" }, conversationKey: s.conversationKey });
     expect(direct.map((_, i) => unpackSignal(packed, i))).toEqual(direct.map(withoutMaskedText));
     expect(direct.some((s) => s.template.masked !== "")).toBe(true);
     // The sample exercises every optional part of the record.
@@ -50,5 +53,7 @@ describe("signal transport between the hunt's threads", () => {
     expect(direct.some((s) => s.params.reasons.length > 0 && s.params.temperature === 0)).toBe(true);
     expect(direct.some((s) => s.toolSchemaHash !== null && s.systemPromptHash === null)).toBe(true);
     expect(direct.some((s) => s.followUp && s.domains.vision > 0)).toBe(true);
+    expect(direct.some((s) => s.conversationKey !== null)).toBe(true);
+    expect(direct.some((s) => s.followUp && s.conversationKey === null)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { blankExchange, type Exchange, type GenerationParams } from "../core/index.js";
-import { DOMAINS, MINHASH_SIZE, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { conversationOpening, DOMAINS, MINHASH_SIZE, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 
 /**
  * What travels between the hunt's main thread and its signal threads, packed as a few strings and
@@ -22,9 +22,9 @@ export interface PackedSignals {
   minhash: Uint32Array<ArrayBuffer>;
 }
 
-const IN_STRINGS = 4;
+const IN_STRINGS = 7;
 const IN_NUMBERS = 15;
-const OUT_STRINGS = 7;
+const OUT_STRINGS = 8;
 /** Six scalars (style, CoT, top domain, flags, prompt length, temperature), then the domain scores. */
 const DOMAIN_AT = 6;
 const OUT_NUMBERS = DOMAIN_AT + DOMAINS.length;
@@ -32,13 +32,18 @@ const MINHASH = MINHASH_SIZE;
 
 const num = (x: number | undefined): number => (x === undefined ? NaN : x);
 
-/** Only what request signals read: the last user turn, the system prompt, tools, counts and parameters. */
+/**
+ * Only what request signals read: the last user turn, the system prompt, tools, counts and
+ * parameters, and a follow-up's opening (the heads of its first two user turns and first answer, which the
+ * conversation key hashes); "" where there is none.
+ */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
   const strings: string[] = [];
   const numbers = new Float64Array(batch.length * IN_NUMBERS);
   batch.forEach((ex, i) => {
     const p = ex.params;
-    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "");
+    const opening = conversationOpening(ex);
+    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "");
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
     numbers[o + 1] = ex.assistantTurns.length;
@@ -78,11 +83,15 @@ export function unpackInput(packed: PackedInputs, i: number): Exchange {
   if (!Number.isNaN(n(12))) params.topLogprobs = n(12);
   if (!Number.isNaN(n(14))) params.thinkingBudget = n(14);
   if ((flags & 8) !== 0) params.reasoningEffort = s(3);
+  // A follow-up's opening goes first, so the conversation key reads it; the last turn stays last.
+  const answer = s(5);
+  const assistantTurns = Array.from({ length: n(1) }, () => "");
+  if (answer !== "") assistantTurns[0] = answer;
   return blankExchange({
-    userTurns: n(0) === 1 ? [s(0)] : [],
+    userTurns: n(0) === 1 ? (answer !== "" ? [s(4), s(6), s(0)] : [s(0)]) : [],
     system: s(1),
     tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],
-    assistantTurns: Array.from({ length: n(1) }, () => ""),
+    assistantTurns,
     toolCalls: Array.from({ length: n(2) }, () => ""),
     toolResults: n(3),
     media: { image: n(4), audio: n(5), file: n(6) },
@@ -117,13 +126,14 @@ export class SignalPacker {
       s.toolSchemaHash ?? "",
       s.cotEvidence.length > 0 ? JSON.stringify(s.cotEvidence) : "",
       s.params.reasons.length > 0 ? JSON.stringify(s.params.reasons) : "",
+      s.conversationKey ?? "",
     );
     const numbers = this.#numbers;
     const o = i * OUT_NUMBERS;
     numbers[o] = s.extractionStyle;
     numbers[o + 1] = s.cotElicitation;
     numbers[o + 2] = DOMAINS.indexOf(s.topDomain);
-    numbers[o + 3] = (s.template.templated ? 1 : 0) | (s.followUp ? 2 : 0) | (s.params.logitExtraction ? 4 : 0) | (s.params.multiSample ? 8 : 0) | (s.params.maxTokensAtCeiling ? 16 : 0) | (s.systemPromptHash === null ? 32 : 0) | (s.toolSchemaHash === null ? 64 : 0);
+    numbers[o + 3] = (s.template.templated ? 1 : 0) | (s.followUp ? 2 : 0) | (s.params.logitExtraction ? 4 : 0) | (s.params.multiSample ? 8 : 0) | (s.params.maxTokensAtCeiling ? 16 : 0) | (s.systemPromptHash === null ? 32 : 0) | (s.toolSchemaHash === null ? 64 : 0) | (s.conversationKey === null ? 128 : 0);
     numbers[o + 4] = s.promptChars;
     numbers[o + 5] = s.params.temperature ?? NaN;
     for (let k = 0; k < DOMAINS.length; k++) numbers[o + DOMAIN_AT + k] = s.domains[DOMAINS[k] as Domain];
@@ -172,6 +182,7 @@ export function unpackSignal(packed: PackedSignals, i: number): RequestSignals {
     template: { masked: s(1), exact: s(0), templated: (flags & 1) !== 0, frames: s(2) === "" ? [] : s(2).split(","), minhash: minhash.subarray(i * MINHASH, (i + 1) * MINHASH) },
     systemPromptHash: (flags & 32) !== 0 ? null : s(3),
     toolSchemaHash: (flags & 64) !== 0 ? null : s(4),
+    conversationKey: (flags & 128) !== 0 ? null : s(7),
     params: {
       logitExtraction: (flags & 4) !== 0,
       multiSample: (flags & 8) !== 0,
