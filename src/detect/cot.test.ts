@@ -154,6 +154,8 @@ describe("CoT elicitation", () => {
     "Describe the problem-solving approach used in agile retrospectives.",
     "Describe the decision-making process used by the Federal Reserve.",
     "What was Einstein's thought process when he came up with special relativity?",
+    // A twelfth list's one false alarm (scored once with the session's final build: 12/20 asks, 1/20 ordinary).
+    "Can you describe the decision process for approving a mortgage?",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
