@@ -4,3 +4,4 @@ export * from "./random.js";
 export * from "./canonical.js";
 export * from "./verdict.js";
 export * from "./evidence.js";
+export { AgedMap } from "./aged-map.js";

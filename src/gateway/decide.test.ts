@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultPolicy } from "../policy/index.js";
+import { defaultPolicy, parsePolicy } from "../policy/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { Gatekeeper } from "./decide.js";
@@ -47,6 +47,31 @@ describe("Gatekeeper with the default policy", () => {
     const audit = await store.listAudit();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ kind: "decision", subject: "fresh", action: "strip_reasoning", policyVersion: "default-1" });
+  });
+
+  it("names the account a conversation came from when another account carries it on, and a policy can act on it", async () => {
+    const opening = "Can you help me plan a week of vegetarian dinners for two on a budget?";
+    const answer = "Of course! Here is a plan for seven dinners that share ingredients so little goes to waste: Monday, lentil soup with crusty bread; Tuesday, ...";
+    const turn = (account: string, turns: string[]) => makeExchange({ account, userTurns: turns, assistantTurns: [answer, "Sure, here it is."].slice(0, turns.length - 1), accountMeta: { createdAt: "2025-01-01T00:00:00Z" } });
+    const k = keeper();
+    const mine = await k.decide(turn("pool_a", [opening, "Swap Tuesday for something with rice."]));
+    expect(mine.reasons.join(" ")).not.toContain("carried on");
+    expect((await k.decide(turn("pool_a", [opening, "Swap Tuesday for something with rice.", "Now a shopping list."]))).reasons.join(" ")).not.toContain("carried on");
+    const handed = await k.decide(turn("pool_b", [opening, "Swap Tuesday for something with rice.", "Now a shopping list."]));
+    expect(handed.reasons).toContain("conversation carried on from account pool_a (one client rotating accounts)");
+    expect(handed.decision).toBe("allow"); // the default policy only says so; an operator's rule acts on it:
+    const strict = parsePolicy(`
+version: strict-1
+limits: { account: { requests_per_minute: 60, tokens_per_minute: 100000 } }
+throttle: { account: { requests_per_minute: 1, tokens_per_minute: 1000 } }
+verification_url: https://verify.example/{account}
+rules:
+  - name: rotating-pool
+    when: { request_carried_conversation: true, verified: false }
+    then: [require_verification]
+`);
+    const ruled = new Gatekeeper({ store, state, view, model: testModel(), policy: () => strict, clock: () => NOW });
+    expect((await ruled.decide(turn("pool_c", [opening, "Swap Tuesday for something with rice.", "And a dessert."]))).decision).toBe("require_verification");
   });
 
   it("builds rolling features online and throttles an account whose behaviour turns into harvesting", async () => {

@@ -100,9 +100,12 @@ export class Gatekeeper {
         this.#o.onStateError?.(err);
         return fallback;
       });
-    const [online, clusterOnline] = await Promise.all([
+    // A follow-up's conversation, when another account carried it before: a pool rotating accounts per request.
+    const conversation = signals.conversationKey;
+    const [online, clusterOnline, carriedFrom] = await Promise.all([
       onState(state.counters(`a:${ex.account}`, now), null as RollingCounters | null),
       clusterId ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
+      conversation ? onState(state.carryConversation(conversation, ex.account, now), null) : Promise.resolve(null),
     ]);
     const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
     const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now);
@@ -116,6 +119,7 @@ export class Gatekeeper {
         multiSample: signals.params.multiSample,
         maxTokensAtCeiling: signals.params.maxTokensAtCeiling,
         domain: signals.topDomain,
+        carriedConversation: carriedFrom !== null,
       },
       account: {
         id: ex.account,
@@ -144,6 +148,7 @@ export class Gatekeeper {
     if (verdict?.flagged) reasons.push(...verdict.reasons.slice(0, 3).map((r) => `hunt: ${r}`));
     if (onlineScore && onlineScore.score >= 0.5) reasons.push(...onlineScore.reasons.slice(0, 3).map((r) => `online: ${r}`));
     reasons.push(...intel.reasons.slice(0, 3));
+    if (carriedFrom !== null) reasons.push(`conversation carried on from account ${carriedFrom} (one client rotating accounts)`);
     if (clusterOnline && clusterOnline.exchanges > 0 && cluster?.flagged) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
 
     let decision = outcome.decision;

@@ -1,5 +1,7 @@
+import { AgedMap } from "../core/index.js";
 import { utcHour } from "../detect/index.js";
 import {
+  CONVERSATION_TTL_MS,
   emptyCounters,
   generationOf,
   refill,
@@ -50,6 +52,7 @@ export class MemoryState implements GatewayState {
   readonly backend = "memory";
   readonly #buckets = new Map<string, Bucket>();
   readonly #features = new Map<string, Generation>();
+  readonly #conversations = new AgedMap<string, string>(CONVERSATION_TTL_MS);
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -148,6 +151,16 @@ export class MemoryState implements GatewayState {
     out.distinctCountries = unionSize(parts.map((g) => g.countries));
     out.distinctAsns = unionSize(parts.map((g) => g.asns));
     return out;
+  }
+
+  async carryConversation(key: string, account: string, now: number): Promise<string | null> {
+    this.#conversations.age(now);
+    const holder = this.#conversations.get(key);
+    if (holder === undefined) {
+      this.#conversations.set(key, account, now);
+      return null;
+    }
+    return holder === account ? null : holder;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { ServiceError } from "../core/index.js";
 import { DOMAINS, utcHour } from "../detect/index.js";
 import {
+  CONVERSATION_TTL_MS,
   emptyCounters,
   generationOf,
   WINDOW_MS,
@@ -205,6 +206,12 @@ export class RedisState implements GatewayState {
     out.distinctCountries = ctry;
     out.distinctAsns = asn;
     return out;
+  }
+
+  async carryConversation(key: string, account: string): Promise<string | null> {
+    // One round trip (Redis ≥ 7): set if absent, and read what was there.
+    const holder = await this.redis.set(`${this.#prefix}conv:${key}`, account, "PX", CONVERSATION_TTL_MS, "NX", "GET");
+    return holder === null || holder === account ? null : holder;
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,10 @@
-import { accountAgeAt, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
+import { accountAgeAt, AgedMap, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { CommunityGraph, groupHarnesses, HARD_KINDS, HARNESS_FLEET_SHARE, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { requestSignals, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
-import { AgedMap } from "./aged-map.js";
 import type { HuntEngine } from "./hunt.js";
 
 const MINUTE = 60_000;

@@ -10,6 +10,8 @@ export interface DecisionFacts {
     multiSample: boolean;
     maxTokensAtCeiling: boolean;
     domain: Domain;
+    /** The request continues a conversation another account carried (see GatewayState.carryConversation). */
+    carriedConversation: boolean;
   };
   account: {
     id: string;
@@ -58,6 +60,7 @@ const CONDITION_TESTS: ConditionTests = {
   request_multi_sample: (v, f) => f.request.multiSample === v,
   request_max_tokens_at_ceiling: (v, f) => f.request.maxTokensAtCeiling === v,
   request_domain_in: (v, f) => v.includes(f.request.domain),
+  request_carried_conversation: (v, f) => f.request.carriedConversation === v,
   account_score_gte: (v, f, k) => f.account.score * k >= v,
   account_flagged: (v, f) => f.account.flagged === v,
   online_score_gte: (v, f, k) => f.account.onlineScore * k >= v,

@@ -3,7 +3,7 @@ import { PolicyError } from "../core/index.js";
 import { conditionSchema, defaultPolicy, evaluatePolicy, parsePolicy, type DecisionFacts } from "./index.js";
 
 const facts = (over: { request?: Partial<DecisionFacts["request"]>; account?: Partial<DecisionFacts["account"]>; cluster?: Partial<DecisionFacts["cluster"]>; intel?: Partial<DecisionFacts["intel"]> } = {}): DecisionFacts => ({
-  request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, domain: "chat", ...over.request },
+  request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, domain: "chat", carriedConversation: false, ...over.request },
   account: {
     id: "acct_1",
     score: 0,
@@ -128,6 +128,7 @@ describe("every condition key", () => {
     ["intel_matches_gte", "1", { intel: { matches: 1 } }, {}],
     ["intel_sources_gte", "2", { intel: { sources: 2 } }, { intel: { sources: 1 } }],
     ["intel_confidence_gte", "70", { intel: { maxConfidence: 70 } }, { intel: { maxConfidence: 69 } }],
+    ["request_carried_conversation", "true", { request: { carriedConversation: true } }, {}],
   ];
   /** A policy of one rule, "only", whose condition is `when` (YAML flow mapping body). */
   const policyWith = (when: string, then = "[monitor]") =>

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DOMAINS } from "../../detect/index.js";
-import type { BucketRequest, GatewayState, Observation } from "../state.js";
+import { CONVERSATION_TTL_MS, type BucketRequest, type GatewayState, type Observation } from "../state.js";
 
 const obs = (over: Partial<Observation> = {}): Observation => ({
   ts: Date.UTC(2026, 10, 20, 12),
@@ -82,6 +82,21 @@ export function gatewayStateContract(name: string, open: () => Promise<GatewaySt
       expect(c?.distinctAsns).toBe(2);
       expect(c?.hours[12]).toBe(1);
       expect(c?.domains[DOMAINS.indexOf("coding")]).toBe(3);
+    });
+
+    it("names the account that carried a conversation before, to any other account, and forgets it after its time", async () => {
+      const key = unique();
+      const [first, second] = [unique(), unique()];
+      const now = Date.UTC(2026, 10, 20, 12);
+      const other = a().backend === "redis" ? b() : a(); // a pool's accounts reach different replicas
+      expect(await a().carryConversation(key, first, now)).toBeNull();
+      expect(await a().carryConversation(key, first, now + 1_000)).toBeNull(); // the same account going on
+      expect(await other.carryConversation(key, second, now + 2_000)).toBe(first);
+      expect(await a().carryConversation(unique(), second, now)).toBeNull();
+      if (a().backend === "memory") {
+        // Redis expires the key on its own clock (PX), which a test cannot move; memory ages on the time given.
+        expect(await a().carryConversation(key, second, now + 3 * CONVERSATION_TTL_MS)).toBeNull();
+      }
     });
 
     it("rolls features over: the previous window counts, older ones do not", async () => {

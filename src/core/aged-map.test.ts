@@ -20,6 +20,13 @@ describe("AgedMap", () => {
     expect(m.size).toBe(0);
   });
 
+  it("forgets both generations after two spans without aging in between", () => {
+    const m = new AgedMap<string, string>(10);
+    m.set("a", "x", 0);
+    m.age(25);
+    expect(m.get("a")).toBeUndefined();
+  });
+
   it("forgets a deleted entry in either generation", () => {
     const m = new AgedMap<string, number>(10);
     m.set("a", 1, 0);

@@ -1,9 +1,9 @@
 /**
- * A map whose entries are forgotten between one and two `span`s of log time after they were last
- * set: two generations, the older dropped whole when the newer is a span old. Why not a cache
- * library: expiry here runs on the log's clock, not the wall clock (a hunt replays months in
- * minutes), and two Maps cost nothing per entry beyond the entry itself, where per-entry timestamps
- * would add to what this is for (remembering many small things cheaply).
+ * A map whose entries are forgotten between one and two `span`s after they were last set: two
+ * generations, the older dropped whole when the newer is a span old. Time is the caller's: log
+ * time in a hunt (months replayed in minutes), the clock in the gateway. Why not a cache library:
+ * that clock, and two Maps cost nothing per entry beyond the entry itself, where per-entry
+ * timestamps would add to what this is for (remembering many small things cheaply).
  */
 export class AgedMap<K, V> {
   #young = new Map<K, V>();
@@ -27,10 +27,10 @@ export class AgedMap<K, V> {
     this.#old.delete(key);
   }
 
-  /** Moves the generations on when the young one is a span old. */
+  /** Moves the generations on when the young one is a span old; after two spans of silence both go. */
   age(now: number): void {
     if (this.#youngSince === null || now - this.#youngSince < this.span) return;
-    this.#old = this.#young;
+    this.#old = now - this.#youngSince >= 2 * this.span ? new Map<K, V>() : this.#young;
     this.#young = new Map<K, V>();
     this.#youngSince = now;
   }
