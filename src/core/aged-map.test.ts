@@ -27,6 +27,15 @@ describe("AgedMap", () => {
     expect(m.get("a")).toBeUndefined();
   });
 
+  it("ages a generation on demand (rotate), so a caller can bound it by size", () => {
+    const m = new AgedMap<string, string>(10);
+    m.set("a", "x", 0);
+    m.rotate(1);
+    expect(m.get("a")).toBe("x");
+    m.rotate(2);
+    expect(m.get("a")).toBeUndefined();
+  });
+
   it("forgets a deleted entry in either generation", () => {
     const m = new AgedMap<string, number>(10);
     m.set("a", 1, 0);

@@ -35,6 +35,13 @@ export class AgedMap<K, V> {
     this.#youngSince = now;
   }
 
+  /** Ages one generation now, whatever the time: how a caller bounds memory under a flood of entries. */
+  rotate(now: number): void {
+    this.#old = this.#young;
+    this.#young = new Map<K, V>();
+    this.#youngSince = now;
+  }
+
   get size(): number {
     return this.#young.size + this.#old.size;
   }

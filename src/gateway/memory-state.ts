@@ -155,6 +155,8 @@ export class MemoryState implements GatewayState {
 
   async carryConversation(key: string, account: string, now: number): Promise<string | null> {
     this.#conversations.age(now);
+    // Bounded like the features: a flood of conversations ages them sooner instead of growing memory.
+    if (this.#conversations.size >= this.maxSubjects) this.#conversations.rotate(now);
     const holder = this.#conversations.get(key);
     if (holder === undefined) {
       this.#conversations.set(key, account, now);
