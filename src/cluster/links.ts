@@ -1,3 +1,5 @@
+import { CONVERSATION_MEMORY_MS } from "../detect/signals.js";
+
 /**
  * Identifiers that link accounts. Hard ones (payment, email, phone, API key) are facts of the
  * account, or as good as one (a conversation carried on from another account); soft ones (IP on a day, tool-schema set, system prompt, template family) are facts of
@@ -233,7 +235,7 @@ export class LinkIndex {
         // vary their frames leave thousands of these, and they were most of the hunt's memory.
         const smallQuietFamily = family && k.members.size <= SMALL_FAMILY && idle > SINGLETON_TTL_MS;
         // A conversation's pair key matters only while the conversation goes on; its pool keeps what it showed.
-        const endedConversation = k.kind === "conversation" && idle > SINGLETON_TTL_MS;
+        const endedConversation = k.kind === "conversation" && idle > CONVERSATION_MEMORY_MS;
         const expired =
           endedConversation ||
           (k.tainted

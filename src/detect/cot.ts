@@ -83,12 +83,14 @@ const THOUGHT_PROCESS = "(?:chain[- ]of[- ]thoughts?|reasoning (?:process|trace|
  * thoughts on X" and "what you think about X" ask for an opinion, not for reasoning, and do not
  * count; nor does a form's "Your thoughts:" heading.
  */
-const DISCLOSE = withPresentForms([
+/** Disclosing verbs as participles after the noun: "your thought process laid out in full". */
+const DISCLOSED = "(?:laid out|written (?:out|down)|spelled out|set out)";
+const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "show", "see", "include", "write(?: out| down)?", "return", "respond with", "reply with", "answer with", "explain", "spell out", "tell me", "describe",
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through",
-]).replace(/^\(\?:/, "(?:laid out|written (?:out|down)|spelled out|set out|");
+])})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.

@@ -29,6 +29,8 @@ export interface RequestSignals {
 /** A first answer shorter than this is one many strangers get word for word ("Hello! How can I help?"). */
 const MIN_OPENING_ANSWER_CHARS = 80;
 const OPENING_CHARS = 300;
+/** How long a conversation's carrier is remembered after its last turn: by the hunt (log time), the gateway and their link keys. */
+export const CONVERSATION_MEMORY_MS = 3 * 24 * 3_600_000;
 
 /**
  * The conversation a follow-up request continues: its first user turn, the model's first answer and
@@ -106,7 +108,7 @@ class SignalsOfRequest implements RequestSignals {
     this.promptChars = full.length;
   }
 
-  /** On first read, as the template: the hunt links by it, the gateway never reads it. */
+  /** On first read, as the template: only follow-ups with a long opening answer pay for the hash. */
   get conversationKey(): string | null {
     if (this.#conversationKey === undefined) this.#conversationKey = conversationKey(this.#turns);
     return this.#conversationKey;

@@ -1,7 +1,6 @@
 import { AgedMap } from "../core/index.js";
-import { utcHour } from "../detect/index.js";
+import { CONVERSATION_MEMORY_MS, utcHour } from "../detect/index.js";
 import {
-  CONVERSATION_TTL_MS,
   emptyCounters,
   generationOf,
   refill,
@@ -52,7 +51,7 @@ export class MemoryState implements GatewayState {
   readonly backend = "memory";
   readonly #buckets = new Map<string, Bucket>();
   readonly #features = new Map<string, Generation>();
-  readonly #conversations = new AgedMap<string, string>(CONVERSATION_TTL_MS);
+  readonly #conversations = new AgedMap<string, string>(CONVERSATION_MEMORY_MS);
 
   constructor(
     private readonly clock: () => number = Date.now,

@@ -1,8 +1,7 @@
 import { Redis } from "ioredis";
 import { ServiceError } from "../core/index.js";
-import { DOMAINS, utcHour } from "../detect/index.js";
+import { CONVERSATION_MEMORY_MS, DOMAINS, utcHour } from "../detect/index.js";
 import {
-  CONVERSATION_TTL_MS,
   emptyCounters,
   generationOf,
   WINDOW_MS,
@@ -210,7 +209,7 @@ export class RedisState implements GatewayState {
 
   async carryConversation(key: string, account: string): Promise<string | null> {
     // One round trip (Redis ≥ 7): set if absent, and read what was there.
-    const holder = await this.redis.set(`${this.#prefix}conv:${key}`, account, "PX", CONVERSATION_TTL_MS, "NX", "GET");
+    const holder = await this.redis.set(`${this.#prefix}conv:${key}`, account, "PX", CONVERSATION_MEMORY_MS, "NX", "GET");
     return holder === null || holder === account ? null : holder;
   }
 

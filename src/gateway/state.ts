@@ -69,14 +69,11 @@ export interface GatewayState {
   /**
    * Records `account` as the one carrying the conversation `key` (see conversationKey) unless another
    * account already does; returns that other account, or null. Shared across replicas: a pool's
-   * accounts reach different replicas. Forgotten after CONVERSATION_TTL_MS.
+   * accounts reach different replicas. Forgotten after CONVERSATION_MEMORY_MS.
    */
   carryConversation(key: string, account: string, now: number): Promise<string | null>;
   close(): Promise<void>;
 }
-
-/** How long the gateway remembers which account carries a conversation (the hunt's window too). */
-export const CONVERSATION_TTL_MS = 3 * 24 * 3_600_000;
 
 /** Rolling window: features cover the current generation and the one before, i.e. 7 to 14 days. */
 export const WINDOW_MS = 7 * 24 * 3_600_000;

@@ -3,7 +3,7 @@ import { CommunityGraph, groupHarnesses, HARD_KINDS, HARNESS_FLEET_SHARE, LinkIn
 import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
-import { requestSignals, type RequestSignals } from "../detect/signals.js";
+import { CONVERSATION_MEMORY_MS, requestSignals, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
 
@@ -18,8 +18,6 @@ const EGRESS_TAINT_TTL_MS = 30 * DAY;
  */
 const EGRESS_MIN_FLAGGED = 3;
 const WEEK = 7 * DAY;
-/** How long a conversation seen on one account only is remembered (see carryConversation). */
-const CONVERSATION_MEMORY_MS = 3 * DAY;
 /** Link-graph size (account–identifier memberships) past which Louvain runs are rationed. */
 const LARGE_GRAPH_MEMBERSHIPS = 5000;
 /** Growth (share of its exchanges at the last score) after which an active community is rescored between Louvain runs. */

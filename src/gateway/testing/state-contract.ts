@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DOMAINS } from "../../detect/index.js";
-import { CONVERSATION_TTL_MS, type BucketRequest, type GatewayState, type Observation } from "../state.js";
+import { CONVERSATION_MEMORY_MS } from "../../detect/index.js";
+import type { BucketRequest, GatewayState, Observation } from "../state.js";
 
 const obs = (over: Partial<Observation> = {}): Observation => ({
   ts: Date.UTC(2026, 10, 20, 12),
@@ -95,7 +96,7 @@ export function gatewayStateContract(name: string, open: () => Promise<GatewaySt
       expect(await a().carryConversation(unique(), second, now)).toBeNull();
       if (a().backend === "memory") {
         // Redis expires the key on its own clock (PX), which a test cannot move; memory ages on the time given.
-        expect(await a().carryConversation(key, second, now + 3 * CONVERSATION_TTL_MS)).toBeNull();
+        expect(await a().carryConversation(key, second, now + 3 * CONVERSATION_MEMORY_MS)).toBeNull();
       }
     });
 
