@@ -49,6 +49,18 @@ return { 1, 0, 0 }
 `;
 
 /** ARGV: delta tokens, then per key: requests/min, tokens/min. */
+/**
+ * The account carrying a conversation: set if absent (with its expiry), else read; one round trip, and
+ * atomic, on any Redis version (SET with both NX and GET needs Redis 7; on 6 every follow-up's
+ * decision would have met a command error and the state-failure policy).
+ */
+const CARRY = `
+local cur = redis.call('GET', KEYS[1])
+if cur then return cur end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false
+`;
+
 const SETTLE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -98,6 +110,7 @@ export class RedisState implements GatewayState {
     });
     this.redis.defineCommand("hsReserve", { lua: RESERVE });
     this.redis.defineCommand("hsSettle", { lua: SETTLE });
+    this.redis.defineCommand("hsCarry", { lua: CARRY });
   }
 
   async connect(): Promise<this> {
@@ -126,7 +139,7 @@ export class RedisState implements GatewayState {
   }
 
   /** ioredis adds defineCommand scripts as untyped methods; this is the one place that reaches them. */
-  async #eval(name: "hsReserve" | "hsSettle", args: Array<string | number>): Promise<unknown> {
+  async #eval(name: "hsReserve" | "hsSettle" | "hsCarry", args: Array<string | number>): Promise<unknown> {
     const fn = (this.redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[name];
     if (!fn) throw new Error(`script ${name} not defined`);
     return fn.apply(this.redis, args);
@@ -208,8 +221,7 @@ export class RedisState implements GatewayState {
   }
 
   async carryConversation(key: string, account: string): Promise<string | null> {
-    // One round trip (Redis ≥ 7): set if absent, and read what was there.
-    const holder = await this.redis.set(`${this.#prefix}conv:${key}`, account, "PX", CONVERSATION_MEMORY_MS, "NX", "GET");
+    const holder = (await this.#eval("hsCarry", [1, `${this.#prefix}conv:${key}`, account, CONVERSATION_MEMORY_MS])) as string | null;
     return holder === null || holder === account ? null : holder;
   }
 
