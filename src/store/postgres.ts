@@ -241,7 +241,8 @@ export class PostgresStore implements Store {
   async putSanction(x: Sanction): Promise<void> {
     await this.q(
       `INSERT INTO ${this.s}.sanctions (scope, subject, action, active, body) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (scope, subject, action) DO UPDATE SET active = EXCLUDED.active, body = EXCLUDED.body`,
+       ON CONFLICT (scope, subject, action) DO UPDATE SET active = EXCLUDED.active, body = EXCLUDED.body
+       WHERE (EXCLUDED.body->>'ts')::double precision >= (${this.s}.sanctions.body->>'ts')::double precision`,
       [x.scope, x.subject, x.action, x.active, JSON.stringify(x)],
     );
   }

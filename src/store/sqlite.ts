@@ -256,7 +256,10 @@ export class SqliteStore implements Store {
 
   async putSanction(x: Sanction): Promise<void> {
     this
-      .statement("INSERT OR REPLACE INTO sanctions (scope, subject, action, active, body) VALUES (?, ?, ?, ?, ?)")
+      .statement(
+        "INSERT INTO sanctions (scope, subject, action, active, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, subject, action) DO UPDATE " +
+          "SET active = excluded.active, body = excluded.body WHERE json_extract(excluded.body, '$.ts') >= json_extract(sanctions.body, '$.ts')",
+      )
       .run(x.scope, x.subject, x.action, x.active ? 1 : 0, JSON.stringify(x));
   }
 

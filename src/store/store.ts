@@ -49,7 +49,11 @@ export interface Store {
   putIntel(record: Omit<IntelRecord, "addedAt">, addedAt?: number): Promise<boolean>;
   listIntel(query?: IntelQuery): Promise<IntelRecord[]>;
 
-  /** Upserts by (scope, subject, action). */
+  /**
+   * Upserts by (scope, subject, action), unless the stored change is newer (a larger `ts`; on a tie the
+   * later write wins). A suspension queued or replayed from the sanction bus must not undo a lift
+   * written after it.
+   */
   putSanction(s: Sanction): Promise<void>;
   listSanctions(opts?: { activeOnly?: boolean }): Promise<Sanction[]>;
 

@@ -145,6 +145,16 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       expect(all.find((x) => x.action === "suspend")).toMatchObject({ active: false, reason: "appeal lifted", ts: 5 });
     });
 
+    it("keeps the newer sanction change when an older one arrives late (a queued or replayed suspension after a lift)", async () => {
+      const base = { scope: "account" as const, subject: "acct_late", action: "suspend" as const, actor: "gateway" };
+      await store.putSanction({ ...base, active: true, reason: "flagged", ts: 100 });
+      await store.putSanction({ ...base, active: false, reason: "appeal lifted", ts: 200 });
+      await store.putSanction({ ...base, active: true, reason: "flagged", ts: 100 });
+      expect((await store.listSanctions()).find((x) => x.subject === "acct_late")).toMatchObject({ active: false, reason: "appeal lifted", ts: 200 });
+      await store.putSanction({ ...base, active: true, reason: "flagged again", ts: 200 }); // a tie: the later write wins
+      expect((await store.listSanctions({ activeOnly: true })).find((x) => x.subject === "acct_late")).toMatchObject({ reason: "flagged again" });
+    });
+
     it("records appeals, refuses duplicate ids, and resolves each once", async () => {
       await store.putAppeal({ id: "ap1", ts: 10, account: "acct_1", decisionId: "d9", message: "I run evals for a university", status: "open" });
       await store.putAppeal({ id: "ap2", ts: 20, account: "acct_2", message: "mistake", status: "open" });
