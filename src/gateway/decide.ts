@@ -42,6 +42,8 @@ export interface GatekeeperOptions {
   /** Where standing sanctions this replica decides are announced to the other replicas. */
   sanctionBus?: SanctionBus;
   onBusError?: (err: unknown) => void;
+  /** How long queued audit entries may wait for more before they are committed (default AUDIT_FLUSH_MS). */
+  auditFlushMs?: number;
 }
 
 const HOUR = 3_600_000;
@@ -59,6 +61,15 @@ export function tokenEstimate(ex: Exchange, signals: RequestSignals, cap: number
 
 /** Audit entries per store transaction, at most. */
 const AUDIT_BATCH = 1000;
+/**
+ * Queued audit entries are committed once this many wait, or this long after the first of them,
+ * whichever comes first. Why not at the end of each event-loop turn, as before: a commit's fixed
+ * cost (WAL frames, the wal-index, the checkpoints' fsyncs; a round trip for PostgreSQL) dwarfs a
+ * row's, and a loaded turn holds only a few audited decisions. Measured on this VM with better-sqlite3
+ * in WAL mode: 9 µs an entry at 8 entries a commit against 4 µs at 64.
+ */
+const AUDIT_FLUSH_ENTRIES = 256;
+const AUDIT_FLUSH_MS = 10;
 
 /**
  * The one decision function: the proxy, the decision API and the middleware all call `decide`.
@@ -73,6 +84,8 @@ export class Gatekeeper {
   #unwrittenEntries: AuditEntry[] = [];
   #unwrittenSanctions: Sanction[] = [];
   #writer: Promise<void> | null = null;
+  /** Ends the writer's wait for more entries (a full batch, or drain). */
+  #flushNow: (() => void) | null = null;
   pendingAudits = 0;
 
   constructor(opts: GatekeeperOptions) {
@@ -102,9 +115,12 @@ export class Gatekeeper {
       });
     // A follow-up's conversation, when another account carried it before: a pool rotating accounts per request.
     const conversation = signals.conversationKey;
+    // A cluster's rolling counters only name its volume in a flagged cluster's reasons: read them only
+    // then. Read for every member's every request, their address sets (up to 512 entries per
+    // generation) were unioned each time for nothing.
     const [online, clusterOnline, carriedFrom] = await Promise.all([
       onState(state.counters(`a:${ex.account}`, now), null as RollingCounters | null),
-      clusterId ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
+      clusterId && cluster?.flagged ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
       conversation ? onState(state.carryConversation(conversation, ex.account, now), null) : Promise.resolve(null),
     ]);
     const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
@@ -149,7 +165,7 @@ export class Gatekeeper {
     if (onlineScore && onlineScore.score >= 0.5) reasons.push(...onlineScore.reasons.slice(0, 3).map((r) => `online: ${r}`));
     reasons.push(...intel.reasons.slice(0, 3));
     if (carriedFrom !== null) reasons.push(`conversation carried on from account ${carriedFrom} (one client rotating accounts)`);
-    if (clusterOnline && clusterOnline.exchanges > 0 && cluster?.flagged) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
+    if (clusterOnline && clusterOnline.exchanges > 0) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
 
     let decision = outcome.decision;
     let actions = outcome.actions;
@@ -267,14 +283,23 @@ export class Gatekeeper {
     this.#unwrittenEntries.push(...entries);
     this.pendingAudits += entries.length;
     this.#writer ??= this.#writeAudits();
+    if (this.#unwrittenEntries.length >= AUDIT_FLUSH_ENTRIES) this.#flushNow?.();
   }
 
   /**
-   * One writer drains the queue: what the requests of one turn of the event loop decided goes to the
-   * store as one transaction (one round trip for PostgreSQL), so audit keeps up with the decision rate.
+   * One writer drains the queue in order: it waits for a batch to gather (AUDIT_FLUSH_ENTRIES or
+   * AUDIT_FLUSH_MS), then writes it as one transaction, so audit keeps up with the decision rate.
    */
   async #writeAudits(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => {
+      const flush = (): void => {
+        clearTimeout(timer);
+        this.#flushNow = null;
+        resolve();
+      };
+      const timer = setTimeout(flush, this.#o.auditFlushMs ?? AUDIT_FLUSH_MS);
+      this.#flushNow = flush;
+    });
     while (this.#unwrittenEntries.length > 0 || this.#unwrittenSanctions.length > 0) {
       const sanctions = this.#unwrittenSanctions;
       const entries = this.#unwrittenEntries.splice(0, AUDIT_BATCH);
@@ -291,8 +316,20 @@ export class Gatekeeper {
     this.#writer = null;
   }
 
+  /**
+   * Writes what is queued now. Called before an audit entry written elsewhere in this process that
+   * may follow a queued decision (an appeal of it, a policy reload), so the log keeps their order.
+   */
+  async flushAudits(): Promise<void> {
+    this.#flushNow?.();
+    await this.#writer;
+  }
+
   /** Waits for every queued audit write (on shutdown, and in tests). */
   async drain(): Promise<void> {
-    while (this.#writer) await this.#writer;
+    while (this.#writer) {
+      this.#flushNow?.();
+      await this.#writer;
+    }
   }
 }

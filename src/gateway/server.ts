@@ -142,8 +142,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       log({ msg: "policy reloaded", version: change.policy.version, previous: change.previousVersion });
       metrics.policyVersion.reset();
       metrics.policyVersion.set({ version: change.policy.version, mode: change.policy.mode }, 1);
-      void store
-        .appendAudit({ ts: clock(), actor: "gateway", kind: "policy", subject: opts.policyPath ?? "default", action: "policy.reload", reasons: [`${change.previousVersion} → ${change.policy.version}`], policyVersion: change.policy.version })
+      // After the decisions already queued: they were made under the previous policy.
+      const reloadedAt = clock();
+      void gatekeeper
+        .flushAudits()
+        .then(() => store.appendAudit({ ts: reloadedAt, actor: "gateway", kind: "policy", subject: opts.policyPath ?? "default", action: "policy.reload", reasons: [`${change.previousVersion} → ${change.policy.version}`], policyVersion: change.policy.version }))
         .catch(() => metrics.auditErrors.inc());
     },
     (err) => log({ msg: "policy reload rejected; keeping the policy in force", problems: err.problems }),
@@ -405,6 +408,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     const account = caller?.account ?? parsed.value.account;
     if (!account) return fail(c, "hydrasentry", "unauthorized", "no account: send the account header or a known API key, or name the account");
     if (caller && parsed.value.account && parsed.value.account !== caller.account) return fail(c, "hydrasentry", "unauthorized", "an account may only appeal for itself");
+    await gatekeeper.flushAudits(); // the decision appealed against is logged before the appeal
     const appeal = await fileAppeal(store, { account, decisionId: parsed.value.decision_id, message: parsed.value.message, contact: parsed.value.contact }, clock());
     return c.json({ appeal_id: appeal.id, status: appeal.status }, 201);
   });
