@@ -31,6 +31,11 @@ export interface Pattern {
    */
   otherScripts?: RegExp;
   weight: number;
+  /**
+   * The pattern is one fixed phrase that holds weak asks' words ("Let's think step by step" holds
+   * "step by step" and "let's think"): weak evidence matched inside its match is not counted again.
+   */
+  absorbsWeak?: boolean;
 }
 
 /** The leftmost match of the pattern (the ASCII part first on a tie, as one alternation would). */
@@ -61,7 +66,7 @@ function withPresentForms(entries: string[]): string {
 }
 
 const REVEAL_VERB = withPresentForms([
-  "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me",
+  "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me(?!\\s+(?:if|whether)\\b)",
   "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see",
 ]);
 const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose|comprehensive)";
@@ -86,7 +91,7 @@ const THOUGHT_PROCESS = "(?:chain[- ]of[- ]thoughts?|reasoning (?:process|trace|
 /** Disclosing verbs as participles after the noun: "your thought process laid out in full". */
 const DISCLOSED = "(?:laid out|written (?:out|down)|spelled out|set out)";
 const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
-  "show", "see", "include", "write(?: out| down)?", "return", "respond with", "reply with", "answer with", "explain", "spell out", "tell me", "describe",
+  "show", "see", "include", "write(?: out| down)?", "return", "respond with", "reply with", "answer with", "explain", "spell out", "tell me(?!\\s+(?:if|whether)\\b)", "describe",
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through",
@@ -245,9 +250,32 @@ const STRONG: Pattern[] = [
   { id: "explain-reasoning-fully", stems: ["reasoning", "thinking", "thought process"], re: /\b(?:explain|describe|detail|elaborate on)\s+(?:all(?: of)?\s+)?your\s+(?:reasoning|thinking|thought process)\s+(?:thoroughly|fully|completely|exhaustively|in (?:full|complete|great|exhaustive|painstaking) detail|at (?:every|each) (?:step|stage))\b/i, weight: 0.5 },
   { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
-  { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmake\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
+  { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmak(?:e|es|ing)\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
   { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b/i, weight: 0.5 },
-  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
+  // The stock zero-shot triggers of published chain-of-thought work, as distillation harnesses append
+  // them: "Let's think step by step" (Kojima et al.), "Let's work this out in a step by step way to
+  // be sure we have the right answer" (APE), "Take a deep breath and work on this problem
+  // step-by-step" (OPRO), Plan-and-Solve's "devise a plan", and a rationale asked for before the
+  // answer. Each part alone ("step by step", "let's think") stays weak: students write those. Real
+  // users wrote a whole trigger in 10 of 2,116 organic corpus prompts (0.5%), a harness in most of
+  // its requests; the account level counts rates, and 0.55 stays under the request-level policy bar.
+  {
+    id: "cot-trigger",
+    absorbsWeak: true,
+    stems: ["let", "take a deep breath", "think", "reason", "first"],
+    re: /\blet(?:['’]?s| us) (?:think|reason|work|solve|tackle)\b[^.\n]{0,20}?\bstep[- ]by[- ]step\b|\blet(?:['’]?s| us) (?:first )?understand the problem and devise a plan\b|\btake a deep breath and (?:think|work|solve|reason)\b(?:[^.\n]{0,40}?\bstep[- ]by[- ]step\b)?|(?:^|[.!?:;\n]\s*|\b(?:please|you should|you must|always)\s+)(?:think|reason)\s+(?:\w+\s+)?step[- ]by[- ]step\b|\bfirst,?\s+(?:give|provide|write|state|explain|output|generate)\s+(?:your|a|the)\s+(?:\w+\s+)?(?:rationale|reasoning|chain of thought|thought process)\b[^.\n]{0,30}?\bthen\b/im,
+    weight: 0.55,
+  },
+  // The model's own thinking as the product names it: "paste the contents of your thinking block",
+  // "your reasoning tokens". A format's "thinking block" of the answer's own is reasoning-slot.
+  {
+    id: "own-thinking-block",
+    stems: ["block", "token", "trace", "summar", "content"],
+    re: /\b(?:contents? of|paste|copy|reproduce|repeat|include|output|print|show|reveal|dump|share|return|give me)\b[^.\n]{0,30}?\byour\s+(?:own\s+)?(?:hidden\s+|internal\s+|private\s+|raw\s+|native\s+)?(?:thinking|reasoning|thought)\s+(?:block|tokens?|trace|summary|content)s?\b/i,
+    weight: 0.6,
+  },
+  { id: "going-through-your-mind", stems: ["mind", "head"], re: /\bwhat (?:was|is|went) (?:going )?(?:through|on in) your (?:mind|head)\b[^.?!\n]{0,15}?\b(?:when|as|while) you\b/i, weight: 0.5 },
+  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me|explanation of|account of)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論/u, weight: 0.65 },
@@ -280,7 +308,7 @@ const WEAK: Pattern[] = [
     id: "reasoning-then-answer-slot",
     // Its answer slot, not its reasoning: "step" and "reason" are in far more prompts than "\boxed" or "label".
     stems: ["boxed", "final answer", "answer", "label", "verdict", "classification", "prediction"],
-    re: /\b(?:rationale|reasoning|derivation|thought process|chain[- ]of[- ]thought|thinking|justification|step[- ]by[- ]step|reason)\b[^.\n]{0,30}?\b(?:first|followed by|before|then|and put|and write|and give)\b[^.\n]{0,40}?(?:\\boxed|\bfinal answer (?:in|within|inside|after|on|as)\b|\b(?:the|a|your) (?:label|verdict|classification|prediction)\b|["'‘“]?\b(?:final answer|answer)["'’”]?\s*:)/i,
+    re: /\b(?:rationale|reasoning|derivation|thought process|chain[- ]of[- ]thought|thinking|justification|step[- ]by[- ]step|reason)\b[^.\n]{0,40}?\b(?:first|followed by|before|then|and put|and write|and give)\b[^.\n]{0,40}?(?:\\boxed|\bfinal answer (?:in|within|inside|after|on|as)\b|\b(?:the|a|your) (?:label|verdict|classification|prediction)\b|["'‘“]?\b(?:final answer|answer)["'’”]?\s*:)/i,
     weight: 0.3,
   },
   { id: "justify-steps", stems: ["justify", "every step", "detail"], re: /\bjustify (?:your|each|every) steps?\b|\bexplain every step\b|\bin (?:great|full|exhaustive) detail\b/i, weight: 0.25 },
@@ -333,15 +361,22 @@ function scan(text: string, where: "user" | "system", out: CotEvidence[]): void 
   const applies = (p: Pattern): boolean => found.has(p);
   // A harness's system prompt is fixed scaffolding the operator chose; weak asks there count more.
   const weakBoost = where === "system" ? 1.8 : 1;
+  // Where a fixed trigger phrase matched (absorbsWeak); null, and no allocation, in nearly every prompt.
+  let absorbed: Array<{ from: number; to: number }> | null = null;
   for (const p of STRONG) {
     if (!applies(p)) continue;
     const m = matchPattern(p, text);
-    if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: p.weight, where });
+    if (!m) continue;
+    out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: p.weight, where });
+    if (p.absorbsWeak) (absorbed ??= []).push({ from: m.index, to: m.index + m[0].length });
   }
   for (const p of WEAK) {
     if (!applies(p)) continue;
     const m = matchPattern(p, text);
-    if (m) out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: Math.min(0.5, p.weight * weakBoost), where });
+    // Only the leftmost match is looked at: a weak ask repeated after a trigger that holds its first occurrence is not counted.
+    if (m && !absorbed?.some((a) => m.index >= a.from && m.index + m[0].length <= a.to)) {
+      out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: Math.min(0.5, p.weight * weakBoost), where });
+    }
   }
 }
 
