@@ -262,7 +262,8 @@ const STRONG: Pattern[] = [
   {
     id: "cot-trigger",
     absorbsWeak: true,
-    stems: ["let", "take a deep breath", "think", "reason", "first"],
+    // Each alternative's rarer word: "let", "think" and "first" are in most prompts.
+    stems: ["step", "devise", "take a deep breath", "rationale", "reasoning", "chain of thought", "thought process"],
     re: /\blet(?:['’]?s| us) (?:think|reason|work|solve|tackle)\b[^.\n]{0,20}?\bstep[- ]by[- ]step\b|\blet(?:['’]?s| us) (?:first )?understand the problem and devise a plan\b|\btake a deep breath and (?:think|work|solve|reason)\b(?:[^.\n]{0,40}?\bstep[- ]by[- ]step\b)?|(?:^|[.!?:;\n]\s*|\b(?:please|you should|you must|always)\s+)(?:think|reason)\s+(?:\w+\s+)?step[- ]by[- ]step\b|\bfirst,?\s+(?:give|provide|write|state|explain|output|generate)\s+(?:your|a|the)\s+(?:\w+\s+)?(?:rationale|reasoning|chain of thought|thought process)\b[^.\n]{0,30}?\bthen\b/im,
     weight: 0.55,
   },
@@ -270,7 +271,7 @@ const STRONG: Pattern[] = [
   // "your reasoning tokens". A format's "thinking block" of the answer's own is reasoning-slot.
   {
     id: "own-thinking-block",
-    stems: ["block", "token", "trace", "summar", "content"],
+    stems: ["your thinking", "your reasoning", "your thought", "your hidden", "your internal", "your private", "your raw", "your native", "your own"],
     re: /\b(?:contents? of|paste|copy|reproduce|repeat|include|output|print|show|reveal|dump|share|return|give me)\b[^.\n]{0,30}?\byour\s+(?:own\s+)?(?:hidden\s+|internal\s+|private\s+|raw\s+|native\s+)?(?:thinking|reasoning|thought)\s+(?:block|tokens?|trace|summary|content)s?\b/i,
     weight: 0.6,
   },
