@@ -153,6 +153,18 @@ export function accountAgeAt(meta: AccountMeta, ts: number): number {
   return meta.createdAt ? ts - createdAtMs(meta.createdAt) : Number.NaN;
 }
 
+/**
+ * Milliseconds of a time as the exchange log writes it (validated by the envelope: an RFC 3339
+ * date-time, or a full date for an account's creation, which Date.parse reads as midnight UTC). A
+ * date-time without an offset is UTC: Date.parse would read it in this machine's zone.
+ */
+export function logTimeMs(s: string): number {
+  const last = s.charAt(s.length - 1);
+  const sign = s.charAt(s.length - 6);
+  const hasZone = last === "Z" || last === "z" || (s.charAt(s.length - 3) === ":" && (sign === "+" || sign === "-"));
+  return Date.parse(hasZone || s.length === 10 ? s : `${s}Z`);
+}
+
 /** Creation times parsed once each: an account's one string is read for every request it sends. Bounded. */
 const CREATED_AT_MS = new Map<string, number>();
 
@@ -160,7 +172,7 @@ function createdAtMs(createdAt: string): number {
   let ms = CREATED_AT_MS.get(createdAt);
   if (ms === undefined) {
     if (CREATED_AT_MS.size >= 100_000) CREATED_AT_MS.clear();
-    ms = Date.parse(createdAt);
+    ms = logTimeMs(createdAt);
     CREATED_AT_MS.set(createdAt, ms);
   }
   return ms;

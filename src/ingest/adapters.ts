@@ -1,5 +1,4 @@
-import { canonicalJson } from "../core/index.js";
-import type { AccountMeta, ClientInfo, Exchange, GenerationParams, MediaCounts, ToolDefinition, Usage } from "../core/index.js";
+import { canonicalJson, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
 import type { Envelope } from "./envelope.js";
 
 /** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
@@ -243,7 +242,7 @@ export function toExchange(env: Envelope): Exchange {
   const { conv, params, tools } = ADAPTERS[env.api](env.request);
   return {
     id: env.id,
-    ts: Date.parse(env.ts),
+    ts: logTimeMs(env.ts),
     account: env.account,
     apiKey: env.api_key,
     api: env.api,

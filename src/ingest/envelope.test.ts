@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, type Rng } from "../core/index.js";
+import { createRng, logTimeMs, type Rng } from "../core/index.js";
 import { envelopeSchema, validateEnvelope } from "./envelope.js";
 import { anthropicLine, openaiChatLine, openaiResponsesLine } from "./testing/lines.js";
 
@@ -99,9 +99,22 @@ describe("envelope validation", () => {
     expect(rejected).toBeGreaterThan(600);
   });
 
+  it("reads a time without an offset as UTC and an account's creation given as a day, instead of losing the line", () => {
+    const line = { ...openaiChatLine("ex_naive"), ts: "2026-02-03T08:15:02.5", account_meta: { created_at: "2026-02-01", verified: false } };
+    expect(validateEnvelope(line).ok).toBe(true);
+    expect(validateEnvelope({ ...line, account_meta: { created_at: "2026-02-01T00:00" } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^account_meta\.created_at: /) as unknown });
+    // Whatever this machine's zone: Date.parse would read the first in it.
+    expect(logTimeMs("2026-02-03T08:15:02.5")).toBe(Date.UTC(2026, 1, 3, 8, 15, 2, 500));
+    expect(logTimeMs("2026-02-03 08:15:02")).toBe(Date.UTC(2026, 1, 3, 8, 15, 2));
+    expect(logTimeMs("2026-02-03T10:15:02+02:00")).toBe(Date.UTC(2026, 1, 3, 8, 15, 2));
+    expect(logTimeMs("2026-02-03T03:15:02-05:00")).toBe(Date.UTC(2026, 1, 3, 8, 15, 2));
+    expect(logTimeMs("2026-02-03t08:15:02z")).toBe(Date.UTC(2026, 1, 3, 8, 15, 2));
+    expect(logTimeMs("2026-02-01")).toBe(Date.UTC(2026, 1, 1));
+  });
+
   it("gives zod's reason, naming the field, for what it rejects", () => {
     const line = openaiChatLine("ex_9");
-    expect(validateEnvelope({ ...line, ts: "2026-02-03" })).toEqual({ ok: false, reason: "ts: must be an RFC 3339 date-time with offset" });
+    expect(validateEnvelope({ ...line, ts: "2026-02-03" })).toEqual({ ok: false, reason: "ts: must be an RFC 3339 date-time" });
     const { account: _, ...noAccount } = line;
     expect(validateEnvelope(noAccount)).toEqual({ ok: false, reason: "missing required field account" });
     expect(validateEnvelope({ ...line, client: { asn: -3 } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^client\.asn: /) as unknown });

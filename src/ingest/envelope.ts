@@ -2,9 +2,13 @@ import { Ajv } from "ajv";
 import { z } from "zod";
 import { WIRE_APIS } from "../core/index.js";
 
-// RFC 3339 date-time with a mandatory offset; Date.parse alone accepts too much ("2026-02-03").
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-const rfc3339 = z.string().regex(RFC3339, "must be an RFC 3339 date-time with offset");
+// RFC 3339 date-time; Date.parse alone accepts too much ("Feb 3 2026"). One without an offset is read
+// as UTC (logTimeMs): logs written from naive UTC datetimes (Python's isoformat()) are common, and
+// quarantining every line of such a log would lose all of it over a convention no one doubts.
+const DATE_TIME = "\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:[Zz]|[+-]\\d{2}:\\d{2})?";
+const rfc3339 = z.string().regex(new RegExp(`^${DATE_TIME}$`), "must be an RFC 3339 date-time");
+// An account's creation may be given as a day (RFC 3339's full-date): midnight UTC.
+const rfc3339OrDate = z.string().regex(new RegExp(`^\\d{4}-\\d{2}-\\d{2}$|^${DATE_TIME}$`), "must be an RFC 3339 date-time or full date");
 
 export const clientSchema = z.looseObject({
   ip: z.string().max(64).optional(),
@@ -16,7 +20,7 @@ export const clientSchema = z.looseObject({
 });
 
 export const accountMetaSchema = z.looseObject({
-  created_at: rfc3339.optional(),
+  created_at: rfc3339OrDate.optional(),
   email_hash: z.string().max(512).optional(),
   payment_fp: z.string().max(512).optional(),
   phone_hash: z.string().max(512).optional(),
