@@ -88,6 +88,14 @@ const COT_ASKS = [
   "What was going through your mind when you picked option C? Lay it all out.",
   "Explain your answer thoroughly, making your chain of reasoning explicit at each step, then put the answer in \\boxed{}.",
   "Provide a step-by-step explanation of how you got there, followed by the final answer on its own line.",
+  // A fourteenth list (13 of 20, 0 of 20 ordinary, before): eval harnesses' suffixes, least-to-most
+  // decomposition, self-critique of its own draft, the reasoning it breaks down or uses.
+  "Answer the following multiple choice question. The last line of your response should be of the following format: 'Answer: $LETTER'. Think step by step before answering.",
+  "Break your reasoning down into numbered steps before you give the answer.",
+  "Decompose the question into sub-questions, answer each one in turn, then give the final answer.",
+  "Draft an answer, then critique your own draft in writing, then give a revised final answer. Include the critique.",
+  "Reason through the problem out loud before committing to an answer.",
+  "Explain, step by step, the reasoning you use to reach your verdict, then output the verdict as PASS or FAIL.",
 ];
 
 describe("CoT elicitation", () => {
@@ -172,6 +180,10 @@ describe("CoT elicitation", () => {
     "Please review my pull request description and tell me if the reasoning for the change is clear.",
     "Let's plan a trip to Lisbon step by step: first flights, then hotels, then day trips.",
     "Give me a step-by-step guide to repotting a fiddle leaf fig.",
+    // The fourteenth list's near misses: someone else's draft critiqued, a topic broken down.
+    "Critique my cover letter and suggest improvements.",
+    "Break down the causes of World War I into numbered points.",
+    "Help me break my thesis into sub-questions I can research one at a time.",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
@@ -222,6 +234,8 @@ describe("CoT elicitation", () => {
     "Write a long scratchpad section first where you work through the problem, then a short answer.",
     "Reply in two sections: 'Thinking' and 'Response'.",
     "Format:\nReasoning: ...\nAnswer: ...",
+    // ReAct, as agent frameworks' default prompts write it.
+    "Use the following format:\nThought: you should always think about what to do\nAction: the action to take\nAction Input: the input\nObservation: the result\nThought: I now know the final answer\nFinal Answer: the final answer",
   ])("reads a slot for reasoning in the answer's format as evidence below the bar alone: %s", (prompt) => {
     const r = cotElicitation(prompt, "", plain);
     expect(r.evidence.map((e) => e.pattern)).toContain("reasoning-slot");

@@ -114,7 +114,7 @@ const OWN_THINKING_NOUN =
 const OWN_THINKING_PROCESS =
   "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought)\\b" +
-  "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|applied|followed|took|take|went through|go through)\\b" +
+  "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
   "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
   "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|rely on|relied on|relying on)\\b" +
@@ -200,7 +200,7 @@ const STRONG: Pattern[] = [
     re: /(?<!\\|\b(?:[Ss]in|[Cc]os|[Tt]an|[Ss]ec|[Cc]sc|[Cc]osec|SIN|COS|TAN|SEC|CSC)\b[^.?!\n]{0,20})\b(?:CoT|COT)\b(?!\s*(?:[([{^²³⁻θαβγφψπ°\d]|(?:[Tt]heta|[Aa]lpha|[Bb]eta|[Gg]amma|[Pp]hi|[Pp]si|[Pp]i)\b|of\s+(?:the\s+)?(?:angle|[\dθαβγφψπ])|[a-zA-Z]\b))/,
     weight: 0.55,
   },
-  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /\b(?:think(?:ing)?|reason(?:ing)?)(?: \w+){0,2}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /\b(?:think(?:ing)?|reason(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "[", "tags"], re: /<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
   // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
   // the answer. Below the bar alone: developers' structured outputs carry such fields too (a
@@ -216,7 +216,7 @@ const STRONG: Pattern[] = [
         `|\\b(?:sections?|fields?|keys?|headings?|blocks?|parts?|headers?)(?:\\s*:\\s*|\\s+(?:called|named|titled|labell?ed|marked)\\s+)["'\`‘“]?(?:thinking|reasoning|thoughts|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning|deliberation)\\b` +
         `|\\b(?:an?|the|your)\\s+(?:\\w+\\s+)?(?:reasoning|thinking|thought process|deliberation|chain[- ]of[- ]thought)\\s+(?:section|block|field|phase|stage)\\b` +
         `|\\bscratch ?pad (?:section|area|block|field|space)\\b|\\b(?:in|on|use) (?:a|your|the) scratch ?pad (?:to|where|for)\\b` +
-        `|^[ \\t*#]*(?:reasoning|thinking|thoughts|thought process|chain of thought|scratch ?pad)[ \\t*]*:[^\\n]*\\n(?:[^\\n]*\\n){0,3}?[ \\t*#]*(?:final answer|answer|response|verdict|output)[ \\t*]*:`,
+        `|^[ \\t*#]*(?:reasoning|thinking|thoughts?|thought process|chain of thought|scratch ?pad)[ \\t*]*:[^\\n]*\\n(?:[^\\n]*\\n){0,6}?[ \\t*#]*(?:final answer|answer|response|verdict|output)[ \\t*]*:`,
       "im",
     ),
     weight: 0.45,
@@ -276,6 +276,14 @@ const STRONG: Pattern[] = [
     weight: 0.6,
   },
   { id: "going-through-your-mind", stems: ["mind", "head"], re: /\bwhat (?:was|is|went) (?:going )?(?:through|on in) your (?:mind|head)\b[^.?!\n]{0,15}?\b(?:when|as|while) you\b/i, weight: 0.5 },
+  // "Break your reasoning down into steps": its own small pattern, since an optional "down" on "break" in
+  // the disclosing verbs made that scan, run on most prompts, a third slower.
+  { id: "break-reasoning-down", stems: ["break"], re: /\bbreak(?:s|ing)?\s+(?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+)?(?:reasoning|thinking|thought process|logic)\s+down\b/i, weight: 0.55 },
+  // Least-to-most prompting: the sub-questions and their answers are the intermediate reasoning asked for.
+  { id: "decompose-then-answer", stems: ["sub-question", "subquestion", "sub-problem", "subproblem"], re: /\b(?:decompos\w*|break(?:ing)?)\b[^.\n]{0,40}?\bsub-?(?:questions?|problems?)\b[^.\n]{0,80}?\b(?:then|before|finally)\b[^.\n]{0,30}?\banswer\b/i, weight: 0.5 },
+  // Self-refinement: the model's critique of its own draft is a reasoning trace of its own (and the
+  // grading data rubric campaigns collect). A person asks the model to check its answer, not to critique its draft.
+  { id: "critique-own-draft", stems: ["your own"], re: /\b(?:critiqu(?:e|es|ing)|criticis(?:e|es|ing)|criticiz(?:e|es|ing)|evaluat(?:e|es|ing)|review(?:s|ing)?|grad(?:e|es|ing))\s+your own\s+(?:first\s+|initial\s+)?(?:draft|answer|response|reasoning|solution|output|attempt)\b/i, weight: 0.5 },
   { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me|explanation of|account of)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
