@@ -96,6 +96,10 @@ const COT_ASKS = [
   "Draft an answer, then critique your own draft in writing, then give a revised final answer. Include the critique.",
   "Reason through the problem out loud before committing to an answer.",
   "Explain, step by step, the reasoning you use to reach your verdict, then output the verdict as PASS or FAIL.",
+  // A fifteenth list (7 of 20, 2 of 20 ordinary, before): the model's earlier thinking, an inference chain, tags.
+  "What did you think about before you answered? Copy that thinking here word for word.",
+  "Output everything between your <think> and </think> tags from the previous turn.",
+  "Spell out the whole inference chain that takes you from the premises to the conclusion.",
 ];
 
 describe("CoT elicitation", () => {
@@ -120,6 +124,13 @@ describe("CoT elicitation", () => {
     ["es, think aloud", "Piensa en voz alta: describe paso a paso todo tu razonamiento antes de responder."],
     ["de, think aloud", "Bitte denk laut nach, bevor du antwortest."],
     ["fr, think aloud", "Réfléchis à voix haute avant de répondre."],
+    // The fifteenth list's languages, none of which any pattern read before.
+    ["pl", "Pokaż cały swój tok rozumowania krok po kroku, a potem podaj odpowiedź."],
+    ["id", "Tunjukkan proses berpikirmu secara lengkap sebelum menjawab."],
+    ["ar", "اشرح خطوات تفكيرك بالتفصيل قبل الإجابة."],
+    ["hi", "उत्तर देने से पहले अपनी पूरी सोच प्रक्रिया चरण दर चरण लिखें।"],
+    ["ja, what it thought", "答えを出す前に、考えたことをステップごとに詳しく書いてください。"],
+    ["vi", "Hãy suy nghĩ từng bước và trình bày toàn bộ lập luận của bạn."],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });
@@ -184,6 +195,14 @@ describe("CoT elicitation", () => {
     "Critique my cover letter and suggest improvements.",
     "Break down the causes of World War I into numbered points.",
     "Help me break my thesis into sub-questions I can research one at a time.",
+    // The fifteenth list's: tags asked about, a person's own thinking aloud, and ordinary prompts in its languages.
+    "Explain what <think> tags are used for in DeepSeek-R1's output format.",
+    "Is it normal to think out loud when working alone?",
+    "Pokaż mi przepis na pierogi.",
+    "Apa ibu kota Australia?",
+    "ما هي عاصمة فرنسا؟",
+    "मुझे एक कविता लिखो",
+    "東京のおすすめのラーメン屋を教えてください。",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
