@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     process.stdout.write(`PORT ${server.port}\n`);
     return;
   }
-  const store = await openStore(db ?? ":memory:");
+  const store = await openStore(db ?? ":memory:", { servesRequests: true });
   const gateway = await createGateway({ store, state: new MemoryState(), model: loadDefaultModel(), upstream: `http://127.0.0.1:${stubPort}` });
   const server = await listen(gateway.app, 0);
   process.stdout.write(`PORT ${server.port}\n`);

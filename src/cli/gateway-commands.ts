@@ -94,7 +94,7 @@ export function registerGatewayCommands(program: Command): void {
       action(program, async (o: ServeOpts) => {
         if (await relaunched(GATEWAY_NODE_FLAGS)) return;
         const logger = pino({ name: "hydrasentry" }, pino.destination(2));
-        const store = await openStore(o.db);
+        const store = await openStore(o.db, { servesRequests: true });
         const state: GatewayState = o.redis ? await new RedisState({ url: o.redis }).connect() : new MemoryState();
         const intel = o.intel ? new IntelNode(loadIntelConfig(o.intel), store) : null;
         await intel?.start();

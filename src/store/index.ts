@@ -11,14 +11,16 @@ export const DEFAULT_DB_PATH = ".hydrasentry/hydrasentry.db";
 
 /**
  * `postgres://…` / `postgresql://…` → PostgreSQL; anything else is a SQLite file path. `bulkWrites`
- * moves SQLite exchange inserts to a writer thread (for ingest).
+ * moves SQLite exchange inserts to a writer thread (for ingest); `servesRequests` moves SQLite's WAL
+ * checkpoints to a thread of their own (for the gateway, whose event loop a checkpoint's fsync stalled).
  */
-export async function openStore(location: string = DEFAULT_DB_PATH, opts: { bulkWrites?: boolean } = {}): Promise<Store> {
+export async function openStore(location: string = DEFAULT_DB_PATH, opts: { bulkWrites?: boolean; servesRequests?: boolean } = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(location)) {
     const url = new URL(location);
     const schema = url.searchParams.get("schema") ?? undefined;
     url.searchParams.delete("schema");
     return PostgresStore.open({ connectionString: url.toString(), schema });
   }
-  return new SqliteStore(location === ":memory:" ? location : resolve(location), { writerThread: opts.bulkWrites === true });
+  // A process answering requests from the store checkpoints it from another thread: a checkpoint's fsync would stall its event loop.
+  return new SqliteStore(location === ":memory:" ? location : resolve(location), { writerThread: opts.bulkWrites === true, checkpointInBackground: opts.servesRequests === true });
 }

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import type { AuditEntry } from "../core/index.js";
 import { SqliteStore } from "./sqlite.js";
 import { storeContract } from "./testing/contract.js";
 
@@ -20,6 +21,58 @@ storeContract(
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   },
 );
+
+storeContract(
+  "sqlite (file, WAL, checkpointed from its own thread)",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
+    dirs.push(dir);
+    return new SqliteStore(join(dir, "db.sqlite"), { checkpointInBackground: true, checkpointIntervalMs: 20 });
+  },
+  async (s) => {
+    await s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  },
+);
+
+/** The store's own connection and checkpointer thread, for the tests that look underneath. */
+const internals = (store: SqliteStore) =>
+  store as unknown as { db: { pragma(s: string, o: { simple: true }): unknown }; checkpointer: { terminate(): Promise<number>; once(e: "exit", f: () => void): void } | null };
+
+it("checkpoints from its own thread when it serves requests: the WAL stays bounded with the serving connection's checkpoints off", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
+  const path = join(dir, "db.sqlite");
+  const store = new SqliteStore(path, { checkpointInBackground: true, checkpointIntervalMs: 20 });
+  try {
+    expect(internals(store).db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    const entry: AuditEntry = { ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["x".repeat(3000)] };
+    for (let i = 0; i < 3000; i++) {
+      await store.appendAudit(entry);
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 25));
+    }
+    // 3,000 commits of a page or more: a WAL nobody checkpointed would hold them all (over 12 MB).
+    expect(statSync(`${path}-wal`).size).toBeLessThan(4 * 1024 * 1024);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it("checkpoints on its own connection again if the checkpointer thread dies", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
+  const store = new SqliteStore(join(dir, "db.sqlite"), { checkpointInBackground: true });
+  try {
+    const worker = internals(store).checkpointer;
+    expect(worker).not.toBeNull();
+    const exited = new Promise<void>((r) => worker?.once("exit", r));
+    await worker?.terminate();
+    await exited;
+    expect(internals(store).db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 it("refuses to rewrite audit history", async () => {
   const store = new SqliteStore(":memory:");

@@ -26,6 +26,11 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 `;
 
+/** How often the background checkpointer runs, when there is one. */
+const CHECKPOINT_INTERVAL_MS = 1000;
+/** SQLite's own default for wal_autocheckpoint, restored if the background checkpointer dies. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+
 /** Embedded default backend: one SQLite file in WAL mode, safe against kill -9 at any point. */
 export class SqliteStore implements Store {
   readonly backend = "sqlite";
@@ -34,6 +39,7 @@ export class SqliteStore implements Store {
   private readonly insertMany: (batch: readonly Exchange[], lines?: readonly string[]) => number;
 
   private writer: Worker | null = null;
+  private checkpointer: Worker | null = null;
   private writerSeq = 0;
   private readonly writerWaits = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
 
@@ -43,7 +49,7 @@ export class SqliteStore implements Store {
    */
   constructor(
     readonly path: string,
-    opts: { writerThread?: boolean } = {},
+    opts: { writerThread?: boolean; checkpointInBackground?: boolean; checkpointIntervalMs?: number } = {},
   ) {
     try {
       if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -59,6 +65,7 @@ export class SqliteStore implements Store {
       throw new StoreError(`cannot open SQLite store at ${path}: ${(err as Error).message}`, { path }, err);
     }
     if (opts.writerThread && path !== ":memory:") this.startWriter();
+    if (opts.checkpointInBackground && path !== ":memory:") this.startCheckpointer(opts.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
     this.insertExchange = this.statement("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
     this.insertMany = this.db.transaction((batch: readonly Exchange[], lines?: readonly string[]) => {
       let added = 0;
@@ -80,6 +87,25 @@ export class SqliteStore implements Store {
       this.#statements.set(sql, st);
     }
     return st;
+  }
+
+  /**
+   * Moves this connection's WAL checkpoints to a thread of their own (sqlite-checkpointer explains
+   * why). Should that thread die, the connection checkpoints itself again, as SQLite does by default,
+   * so the WAL never grows without bound.
+   */
+  private startCheckpointer(intervalMs: number): void {
+    const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+    const worker = new Worker(new URL(`./sqlite-checkpointer${ext}`, import.meta.url), { workerData: { path: this.path, intervalMs } });
+    this.db.pragma("wal_autocheckpoint = 0");
+    worker.on("error", () => {});
+    worker.on("exit", () => {
+      if (this.checkpointer !== worker) return;
+      this.checkpointer = null;
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    });
+    worker.unref();
+    this.checkpointer = worker;
   }
 
   private startWriter(): void {
@@ -308,6 +334,13 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.checkpointer) {
+      const c = this.checkpointer;
+      this.checkpointer = null;
+      const exited = new Promise((r) => c.once("exit", r));
+      c.postMessage({ close: true });
+      await exited;
+    }
     if (this.writer) {
       const w = this.writer;
       this.writer = null;
