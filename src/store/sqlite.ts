@@ -31,6 +31,13 @@ const CHECKPOINT_INTERVAL_MS = 1000;
 /** SQLite's own default for wal_autocheckpoint, restored if the background checkpointer dies. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
+/** Asks a helper thread (writer, checkpointer) to close its connection, and waits until it has exited. */
+async function closeThread(worker: Worker): Promise<void> {
+  const exited = new Promise((r) => worker.once("exit", r));
+  worker.postMessage({ close: true });
+  await exited;
+}
+
 /** Embedded default backend: one SQLite file in WAL mode, safe against kill -9 at any point. */
 export class SqliteStore implements Store {
   readonly backend = "sqlite";
@@ -334,20 +341,11 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.checkpointer) {
-      const c = this.checkpointer;
-      this.checkpointer = null;
-      const exited = new Promise((r) => c.once("exit", r));
-      c.postMessage({ close: true });
-      await exited;
-    }
-    if (this.writer) {
-      const w = this.writer;
-      this.writer = null;
-      const exited = new Promise((r) => w.once("exit", r));
-      w.postMessage({ close: true });
-      await exited;
-    }
+    // Detached first: their exit handlers then know the exit was asked for.
+    const threads = [this.checkpointer, this.writer];
+    this.checkpointer = null;
+    this.writer = null;
+    for (const t of threads) if (t) await closeThread(t);
     if (this.db.open) this.db.close();
   }
 }
