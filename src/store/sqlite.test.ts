@@ -9,31 +9,24 @@ import { storeContract } from "./testing/contract.js";
 storeContract("sqlite (in memory)", async () => new SqliteStore(":memory:"));
 
 const dirs: string[] = [];
-storeContract(
-  "sqlite (file, WAL)",
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
-    dirs.push(dir);
-    return new SqliteStore(join(dir, "db.sqlite"));
-  },
-  async (s) => {
-    await s.close();
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  },
-);
+/** The contract on a store in a fresh temporary file, opened with `opts`; the folder goes with the store. */
+function fileStoreContract(name: string, opts: ConstructorParameters<typeof SqliteStore>[1] = {}): void {
+  storeContract(
+    name,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
+      dirs.push(dir);
+      return new SqliteStore(join(dir, "db.sqlite"), opts);
+    },
+    async (s) => {
+      await s.close();
+      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  );
+}
 
-storeContract(
-  "sqlite (file, WAL, checkpointed from its own thread)",
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
-    dirs.push(dir);
-    return new SqliteStore(join(dir, "db.sqlite"), { checkpointInBackground: true, checkpointIntervalMs: 20 });
-  },
-  async (s) => {
-    await s.close();
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  },
-);
+fileStoreContract("sqlite (file, WAL)");
+fileStoreContract("sqlite (file, WAL, checkpointed from its own thread)", { checkpointInBackground: true, checkpointIntervalMs: 20 });
 
 /** The store's own connection and checkpointer thread, for the tests that look underneath. */
 const internals = (store: SqliteStore) =>
