@@ -131,6 +131,9 @@ describe("CoT elicitation", () => {
     ["hi", "उत्तर देने से पहले अपनी पूरी सोच प्रक्रिया चरण दर चरण लिखें।"],
     ["ja, what it thought", "答えを出す前に、考えたことをステップごとに詳しく書いてください。"],
     ["vi", "Hãy suy nghĩ từng bước và trình bày toàn bộ lập luận của bạn."],
+    // Each alternative alone: one whose words no stem held was never tried.
+    ["vi, argumentation alone", "Hãy trình bày lập luận của bạn trước khi trả lời."],
+    ["vi, thought process", "Hãy viết ra quá trình tư duy trước khi trả lời."],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });

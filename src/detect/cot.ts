@@ -307,7 +307,7 @@ const STRONG: Pattern[] = [
   { id: "ar-reasoning", stems: ["تفكير", "استدلال", "سلسلة"], re: /خطوات تفكيرك|طريقة تفكيرك|عملية تفكيرك|تفكيرك (?:بالتفصيل|كاملا|كاملًا|خطوة)|استدلالك|سلسلة (?:الأفكار|التفكير|الاستدلال)/u, weight: 0.6 },
   { id: "hi-reasoning", stems: ["प्रक्रिया", "श्रृंखला", "श्रंखला"], re: /(?:सोच|विचार|चिंतन|तर्क)(?: की)? प्रक्रिया|(?:विचार|तर्क) (?:श्रृंखला|श्रंखला)/u, weight: 0.6 },
   { id: "tr-reasoning", stems: ["düşünce", "akıl"], re: /düşünce (?:süreci|zinciri)|akıl yürütme/i, weight: 0.6 },
-  { id: "vi-reasoning", stems: ["suy luận", "suy nghĩ"], re: /quá trình (?:suy luận|suy nghĩ|tư duy)|chuỗi (?:suy nghĩ|suy luận)|(?:lập luận|suy luận) của bạn/i, weight: 0.6 },
+  { id: "vi-reasoning", stems: ["suy luận", "suy nghĩ", "tư duy", "lập luận"], re: /quá trình (?:suy luận|suy nghĩ|tư duy)|chuỗi (?:suy nghĩ|suy luận)|(?:lập luận|suy luận) của bạn/i, weight: 0.6 },
   { id: "ru-reasoning", stems: ["рассужд", "мысл", "мышлен", "размышл", "цепочк"], re: /цепочк[аиуе] (?:рассуждений|мыслей)|ход (?:своих |твоих |ваших )?(?:мыслей|рассуждений)|(?:покажи|опиши|распиши|изложи|покажите|опишите|распишите)[^.\n]{0,30}(?:рассуждени|мышлени|размышлени)/i, weight: 0.6 },
 ];
 
