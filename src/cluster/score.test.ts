@@ -199,3 +199,30 @@ describe("scoreCluster: one conversation's turns sent from several accounts", ()
     expect(base.reasons.join(" ")).not.toContain("carried on a conversation");
   });
 });
+
+describe("scoreCluster: a programme's own accounts", () => {
+  const CREATED = new Date(START - 2 * HOUR).toISOString();
+  const group = (accountMeta: Exchange["accountMeta"]) =>
+    linkedGroup({ size: 8, requests: 30, ips: SERVERS, at: (p, i) => START + i * 5 * HOUR + p * 7 * 60_000, accountMeta });
+
+  it("does not act on the pooled behaviour of a group made only of verified-organisation or research accounts, and says so", () => {
+    const open = group({ createdAt: CREATED, verified: false });
+    const covered = group({ createdAt: CREATED, verified: true, org: "org_labelco" });
+    const research = group({ createdAt: CREATED, program: "research" });
+    const openScore = scoreCluster(open.members, open.links);
+    expect(openScore.score).toBeGreaterThan(0.8);
+    for (const g of [covered, research]) {
+      const sc = scoreCluster(g.members, g.links);
+      expect(sc.score).toBeLessThanOrEqual(0.5);
+      expect(sc.reasons[0]).toMatch(/^all 8 accounts in a vetted programme or verified organisation/);
+    }
+  });
+
+  it("scores a group as usual once one member is outside the programme", () => {
+    const covered = group({ createdAt: CREATED, verified: true, org: "org_labelco" });
+    const stranger = group({ createdAt: CREATED, verified: false }).members[0] as AccountState;
+    const mixed = scoreCluster([...covered.members.slice(1), stranger], covered.links);
+    expect(mixed.score).toBeGreaterThan(0.5);
+    expect(mixed.reasons.some((r) => r.includes("vetted programme"))).toBe(false);
+  });
+});

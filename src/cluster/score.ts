@@ -1,5 +1,5 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import { styleWeight, type AccountState } from "../detect/account.js";
+import { isCovered, styleWeight, type AccountState } from "../detect/account.js";
 import type { LinkKey } from "./links.js";
 
 export interface ClusterScore {
@@ -8,6 +8,8 @@ export interface ClusterScore {
 }
 
 const HOUR = 3_600_000;
+/** The most a group made only of programme accounts scores: below any flagging threshold in use. */
+const PROGRAMME_GROUP_CAP = 0.5;
 
 export interface GroupFacts {
   /** Members flagged on evidence other than this group's score. */
@@ -135,5 +137,13 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // carry themselves (see the hunt engine), so this never flags a bystander on its own.
   add(2 * (alreadyFlagged / k), () => `${alreadyFlagged} of ${k} linked accounts already flagged on other evidence`);
   add(Math.min(1.5, Math.log10(k) * 0.75), () => `${k} linked accounts`);
-  return evidence.result(5);
+  const result = evidence.result(5);
+  // A vetted programme's or a verified organisation's own accounts, linked by their own card: the
+  // account level never flags such an account on its behaviour, so their pooled behaviour does not
+  // either. A labelling company's four verified accounts grading with judge templates (explanation
+  // before score, a reasoning ask) were flagged as a ring. Any member outside the programme lifts this.
+  if (members.length > 0 && members.every((m) => isCovered(m.meta))) {
+    return { score: Math.min(result.score, PROGRAMME_GROUP_CAP), reasons: [`all ${k} accounts in a vetted programme or verified organisation: pooled behaviour not acted on`, ...result.reasons] };
+  }
+  return result;
 }
