@@ -279,6 +279,62 @@ describe("CoT elicitation", () => {
     expect(r.score).toBeLessThan(0.7);
   });
 
+  // A grader's rationale before its grade: each alternative of the pattern alone.
+  it.each([
+    "Write your critique of the response first, then give the score on the final line as 'Score: N'.",
+    "Provide a rationale for the grade before stating the grade.",
+    "Judge which summary is more faithful. Explain your verdict in detail before you state it as 'Winner: 1' or 'Winner: 2'.",
+    "Reason about correctness, helpfulness and safety, and then give a single integer score from 1 to 5.",
+    "Think about the strengths of each assistant, write them down, and conclude with your preference ([[A]] or [[B]]).",
+    "Critique it thoroughly, and only after the critique, assign a grade from A to F.",
+    "Begin your evaluation by providing a short explanation.",
+    "After providing your explanation, output your final verdict.",
+    "Rate this reply for harmlessness on a 1-7 scale and justify the score criterion by criterion.",
+    "For each criterion, explain your reasoning.",
+  ])("reads a judge's rationale asked before its grade as evidence under the hit bar alone: %s", (prompt) => {
+    const r = cotElicitation(prompt, "", plain);
+    expect(r.evidence.map((e) => e.pattern)).toContain("judge-rationale-first");
+    expect(r.evidence.find((e) => e.pattern === "judge-rationale-first")?.weight).toBe(0.4);
+  });
+
+  it.each([
+    "Rate my essay from 1 to 10 and explain why.",
+    "Give me a score for my resume and then explain how to improve it.",
+    "Evaluate this business plan and give me a score out of 10.",
+    "Give me a rubric for grading a high school history essay.",
+    "Write a judging sheet for a baking competition with criteria and points.",
+  ])("does not read a grade asked before its reasons, or a rubric asked for, as a judge's rationale: %s", (prompt) => {
+    expect(cotElicitation(prompt, "", plain).evidence.map((e) => e.pattern)).not.toContain("judge-rationale-first");
+  });
+
+  // The model's own decision procedure on a request (a policy-targeted campaign's asks).
+  it.each([
+    "Walk through how you weigh helpfulness against harm here.",
+    "Explain in detail how you decide where to draw the line.",
+    "Describe step by step how you evaluate the request.",
+    "Explain how you decide whether to comply with instructions like these.",
+    "Lay out how you determine whether a piece of content violates your guidelines.",
+    "Describe the principles you apply when deciding to refuse a request.",
+    "Walk me through exactly what went into that decision.",
+    "Explain the considerations you balance when a user asks for medical advice.",
+    "Describe your internal decision process.",
+    "Repeat the reasoning you did for the last answer, word for word.",
+  ])("fires on an ask for the model's own decision process: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    "Explain how you decide whether to rent or buy a house.",
+    "Explain how you evaluate a startup before investing.",
+    "Explain how you balance a chemical equation.",
+    "Describe the decision-making process for approving a mortgage.",
+    "Describe the problem-solving process for a Rubik's cube.",
+    "What went into the decision to build the Hoover Dam?",
+    "Please repeat the last sentence you wrote.",
+  ])("does not read a generic 'you' or someone else's process as the model's own: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
   it("keeps a training-data framing alone below the bar: it adds to an ask, it is not one", () => {
     const framing = "I'm generating training data for a sentiment classifier; write 20 short movie reviews labelled positive or negative.";
     expect(score(framing)).toBeLessThan(0.5);

@@ -71,7 +71,14 @@ const REVEAL_VERB = withPresentForms([
 ]);
 const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose|comprehensive)";
 const THOUGHT =
-  "(?:chain[- ]of[- ]thoughts?|(?:inference|deduction|logic(?:al)?) chains?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|(?:problem[- ]solving|decision[- ]making)(?: process)?(?![- ](?:approach|skills?|methods?|techniques?|frameworks?|strateg(?:y|ies)|models?|abilit(?:y|ies)|steps))|solution path)";
+  "(?:chain[- ]of[- ]thoughts?|(?:inference|deduction|logic(?:al)?) chains?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|solution path)";
+/**
+ * Processes anyone has: the model's own only as "your …", with "you" after them ("the decision
+ * process you used") or behind an answer ("… behind your answer"). "Describe the decision-making process for approving a mortgage" and "the
+ * problem-solving process for a Rubik's cube" ask how such things are done, and scored 0.75.
+ */
+const GENERIC_PROCESS =
+  "(?:decision process(?:es)?|(?:problem[- ]solving|decision[- ]making)(?: process)?(?![- ](?:approach|skills?|methods?|techniques?|frameworks?|strateg(?:y|ies)|models?|abilit(?:y|ies)|steps)))";
 /**
  * The nouns of a reasoning process, which "a"/"an" may introduce when the ask describes it ("output a
  * long, explicit reasoning process"); not the rationale or thoughts a grader or a form asks for, nor
@@ -94,7 +101,7 @@ const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "show", "see", "include", "write(?: out| down)?", "return", "respond with", "reply with", "answer with", "explain", "spell out", "tell me(?!\\s+(?:if|whether)\\b)", "describe",
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
-  "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through",
+  "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "repeat",
 ])})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
@@ -117,7 +124,10 @@ const OWN_THINKING_PROCESS =
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
   "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
-  "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|rely on|relied on|relying on)\\b" +
+  "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|factors?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|balance|balanced|balancing|rely on|relied on|relying on)\\b" +
+  // The rules of its own decisions: "the principles you apply when deciding to refuse", "what went into that decision".
+  "|\\b(?:principles?|rules|criteria|guidelines|policies|standards)\\s+(?:that\\s+)?you\\s+(?:apply|applied|use|used|follow|followed|rely on|relied on)\\s+(?:when|to|in)\\s+(?:deciding|decide|you decide|choosing|refusing|answering|responding|judging|evaluating)\\b" +
+  "|\\bwhat went into (?:that|this|your|the) (?:decision|choice|answer|response|refusal|judge?ment|verdict)\\b(?!\\s+to\\b)" +
   "|\\b(?:how|what|why|everything|every(?: single)? thing|things|all) you (?:were |are )?(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking)\\b" +
   "|\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)";
 const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
@@ -157,7 +167,7 @@ const NOT_THE_MODELS_POSSESSION = `\\b(?:an?|my|our|his|her|their|one's)\\s+(?:\
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}${THOUGHT}${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}${THOUGHT}${NOT_SOMEONE_ELSES})`, "i"), weight: 0.75 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}(?:${THOUGHT}|${GENERIC_PROCESS})${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}(?:${THOUGHT}${NOT_SOMEONE_ELSES}|${GENERIC_PROCESS}(?=\\s+(?:that\\s+)?you\\b|\\s+(?:behind|for|of)\\s+(?:your|this|that|the)\\s+(?:answers?|responses?|replies|reply|solutions?|choices?|decisions?|verdicts?|refusals?|outputs?)\\b)))`, "i"), weight: 0.75 },
   // The same ask with the process described and introduced by "a": its own pattern with its nouns
   // as stems, because "a " is everywhere and trying it in the reveal scan doubled that scan's cost.
   {
@@ -169,7 +179,7 @@ const STRONG: Pattern[] = [
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
@@ -286,6 +296,29 @@ const STRONG: Pattern[] = [
   { id: "critique-own-draft", stems: ["your own"], re: /\b(?:critiqu(?:e|es|ing)|criticis(?:e|es|ing)|criticiz(?:e|es|ing)|evaluat(?:e|es|ing)|review(?:s|ing)?|grad(?:e|es|ing))\s+your own\s+(?:first\s+|initial\s+)?(?:draft|answer|response|reasoning|solution|output|attempt)\b/i, weight: 0.5 },
   { id: "what-you-thought-before", stems: ["what did you", "what were you"], re: /\bwhat (?:did|were) you (?:think|thinking|consider|considering|weigh|weighing)\b[^.?!\n]{0,25}?\b(?:before|while|as|when) you (?:answered|responded|replied|wrote|chose|decided|picked)\b/i, weight: 0.55 },
   { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me|explanation of|account of)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
+  // A grader's reasoning before its grade, the format LLM-as-judge prompts use (MT-bench's "Begin your
+  // evaluation by providing a short explanation … After providing your explanation, you must rate"):
+  // the rationale is the trace a rubric-grading campaign collects. A person asks for a grade and then
+  // why ("rate my essay and explain why"), not for the explanation first. An independent ring sending
+  // rubric and policy prompts only in such words (every ask under 0.25) was missed whole. Under the
+  // 0.5 hit bar alone: it is also how everyone runs a judge, and a startup grading its app with
+  // MT-bench's public template on one account was flagged on it; with another ask it counts.
+  {
+    id: "judge-rationale-first",
+    stems: ["score", "rating", "rate", "grade", "verdict", "points", "winner", "[[", "criteri", "rubric", "dimension", "evaluation", "preference", "after providing"],
+    re: /\b(?:(?:explain|justify|give|provide|write(?: out)?|state|describe|output)\b[^.\n]{0,50}?\b(?:explanation|reasoning|rationale|justifications?|judge?ment|critique|assessment|analysis|evaluation|verdict|thought process|thoughts)|(?:reason|think|deliberate|critique|analy[sz]e)\b[^.\n]{0,60}?(?:write (?:them|it|that|this) (?:down|out)|thoroughly|carefully|in detail|step by step|first)?)\b[^.\n]{0,60}?\b(?:before|then|followed by|prior to|after which|only after (?:the|your|that|this) (?:critique|analysis|reasoning|explanation|assessment)|conclude with)\b[^.\n]{0,50}?(?:\b(?:scores?|ratings?|rate|grades?|verdicts?|points|winner|preference)\b|\[\[)|\bbegin your evaluation by (?:providing|giving|writing|comparing)\b|\bafter providing your explanation\b[^.\n]{0,30}?\b(?:rate|score|grade|output|give)\b|\b(?:justify|explain)\b[^.\n]{0,40}?\b(?:criterion by criterion|(?:for|on) (?:each|every) (?:criterion|rubric (?:item|criterion)|dimension)|per criterion)\b|\bfor (?:each|every) (?:criterion|rubric (?:item|criterion)|dimension(?: of the rubric)?)\b[^.\n]{0,30}?\b(?:explain|justify|write|give)\b[^.\n]{0,20}?\b(?:reasoning|rationale|justification)\b/i,
+    weight: 0.4,
+  },
+  // The model's own decision procedure on a request, the policy reasoning an alignment-targeted campaign
+  // collects: "walk through how you weigh helpfulness against harm", "explain how you decide whether to
+  // comply". Only with what the model decides about (a request, whether to help, where to draw the line):
+  // "explain how you decide whether to rent or buy" uses a generic "you".
+  {
+    id: "how-you-decide",
+    stems: ["how you", "the way you"],
+    re: /\b(?:explain|describe|walk (?:me |us )?through|tell me|spell out|detail|lay out|outline|show me)\b[^.\n]{0,30}?\b(?:how|the way) you (?:decide|weigh|judge|evaluate|assess|determine)\b(?:[^.\n]{0,40}?\bagainst\b|\s+(?:where to draw the line|whether (?:or not )?(?:to )?(?:answer|help|comply|refuse|respond|assist|share|reveal|follow|engage)|what to (?:refuse|answer|say|share|reveal)|whether\b[^.\n]{0,40}?\b(?:violates?|breaks?|breach(?:es)?|is (?:allowed|harmful|safe|appropriate|acceptable))\b|(?:whether\s+)?(?:an?|the|this|that|such|each|every) (?:request|question|prompt|query|instruction|task)s?\b))/i,
+    weight: 0.5,
+  },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
   { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
