@@ -69,6 +69,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let rotating = 0;
   let young = 0;
   let unverified = 0;
+  let covered = 0;
   const hours = new Float64Array(24);
   for (const m of members) {
     n += m.exchanges;
@@ -82,6 +83,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
     if (m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR) young++;
     if (knownUnverified(m.meta)) unverified++;
+    if (isCovered(m.meta)) covered++;
   }
   const k = members.length;
   const evidence = new Evidence(-5.5, 0.4);
@@ -142,7 +144,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // account level never flags such an account on its behaviour, so their pooled behaviour does not
   // either. A labelling company's four verified accounts grading with judge templates (explanation
   // before score, a reasoning ask) were flagged as a ring. Any member outside the programme lifts this.
-  if (members.length > 0 && members.every((m) => isCovered(m.meta))) {
+  if (k > 0 && covered === k) {
     return { score: Math.min(result.score, PROGRAMME_GROUP_CAP), reasons: [`all ${k} accounts in a vetted programme or verified organisation: pooled behaviour not acted on`, ...result.reasons] };
   }
   return result;

@@ -31,6 +31,12 @@ const CHECKPOINT_INTERVAL_MS = 1000;
 /** SQLite's own default for wal_autocheckpoint, restored if the background checkpointer dies. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
+/** Starts a helper thread on one of this folder's modules, with the same extension as this one: .js when built, .ts when run from source (tests, tsx). */
+function startThread(module: "sqlite-writer" | "sqlite-checkpointer", workerData: { path: string; intervalMs?: number }): Worker {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  return new Worker(new URL(`./${module}${ext}`, import.meta.url), { workerData });
+}
+
 /** Asks a helper thread (writer, checkpointer) to close its connection, and waits until it has exited. */
 async function closeThread(worker: Worker): Promise<void> {
   const exited = new Promise((r) => worker.once("exit", r));
@@ -102,8 +108,7 @@ export class SqliteStore implements Store {
    * so the WAL never grows without bound.
    */
   private startCheckpointer(intervalMs: number): void {
-    const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-    const worker = new Worker(new URL(`./sqlite-checkpointer${ext}`, import.meta.url), { workerData: { path: this.path, intervalMs } });
+    const worker = startThread("sqlite-checkpointer", { path: this.path, intervalMs });
     this.db.pragma("wal_autocheckpoint = 0");
     worker.on("error", () => {});
     worker.on("exit", () => {
@@ -116,9 +121,7 @@ export class SqliteStore implements Store {
   }
 
   private startWriter(): void {
-    // Same extension as this module: .js when built, .ts when run from source (tests, tsx).
-    const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-    const worker = new Worker(new URL(`./sqlite-writer${ext}`, import.meta.url), { workerData: { path: this.path } });
+    const worker = startThread("sqlite-writer", { path: this.path });
     worker.on("message", (m: { seq: number; added?: number; error?: string }) => {
       const wait = this.writerWaits.get(m.seq);
       this.writerWaits.delete(m.seq);
