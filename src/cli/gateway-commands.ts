@@ -94,45 +94,52 @@ export function registerGatewayCommands(program: Command): void {
       action(program, async (o: ServeOpts) => {
         if (await relaunched(GATEWAY_NODE_FLAGS)) return;
         const logger = pino({ name: "hydrasentry" }, pino.destination(2));
-        const store = await openStore(o.db, { servesRequests: true });
-        const state: GatewayState = o.redis ? await new RedisState({ url: o.redis }).connect() : new MemoryState();
-        const intel = o.intel ? new IntelNode(loadIntelConfig(o.intel), store) : null;
-        await intel?.start();
-        const sanctionBus = o.nats ? await NatsSanctionBus.connect({ url: o.nats }) : undefined;
-        const gateway = await createGateway({
-          store,
-          state,
-          model: loadDefaultModel(),
-          policyPath: o.policy,
-          upstream: o.upstream,
-          upstreamTimeoutMs: o.upstreamTimeout,
-          accountHeader: o.accountHeader,
-          keyAccounts: o.keys ? readKeyAccounts(o.keys) : undefined,
-          trustedHops: o.trustedHops,
-          maxBodyBytes: o.maxBody,
-          adminToken: process.env.HYDRASENTRY_ADMIN_TOKEN,
-          secret: process.env.HYDRASENTRY_GATEWAY_SECRET,
-          log: (line) => logger.info(line),
-          intel: intel?.watchlist,
-          extend: intel ? (app) => intel.mount(app) : undefined,
-          sanctionBus,
-        });
-        const server = await listen(gateway.app, o.port, { host: o.host });
-        logger.info({ port: server.port, upstream: o.upstream ?? null, policy: gateway.policy.current.version, state: state.backend, store: store.backend }, "serving");
-        out(program, `hydrasentry gateway on http://${o.host}:${server.port} (policy ${gateway.policy.current.version}, state ${state.backend})`, {
-          port: server.port,
-        });
-        await new Promise<void>((resolve) => {
-          const stop = (): void => resolve();
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-        });
-        intel?.stop();
-        await server.close();
-        await gateway.close();
-        await sanctionBus?.close();
-        await state.close();
-        await store.close();
+        // Closed in reverse on the way out, also when start-up fails half way (a policy file with
+        // errors): the store's helper threads and a Redis or NATS connection would keep the process alive.
+        const opened: Array<() => unknown> = [];
+        try {
+          const store = await openStore(o.db, { servesRequests: true });
+          opened.push(() => store.close());
+          const state: GatewayState = o.redis ? await new RedisState({ url: o.redis }).connect() : new MemoryState();
+          opened.push(() => state.close());
+          const intel = o.intel ? new IntelNode(loadIntelConfig(o.intel), store) : null;
+          await intel?.start();
+          opened.push(() => intel?.stop());
+          const sanctionBus = o.nats ? await NatsSanctionBus.connect({ url: o.nats }) : undefined;
+          opened.push(() => sanctionBus?.close());
+          const gateway = await createGateway({
+            store,
+            state,
+            model: loadDefaultModel(),
+            policyPath: o.policy,
+            upstream: o.upstream,
+            upstreamTimeoutMs: o.upstreamTimeout,
+            accountHeader: o.accountHeader,
+            keyAccounts: o.keys ? readKeyAccounts(o.keys) : undefined,
+            trustedHops: o.trustedHops,
+            maxBodyBytes: o.maxBody,
+            adminToken: process.env.HYDRASENTRY_ADMIN_TOKEN,
+            secret: process.env.HYDRASENTRY_GATEWAY_SECRET,
+            log: (line) => logger.info(line),
+            intel: intel?.watchlist,
+            extend: intel ? (app) => intel.mount(app) : undefined,
+            sanctionBus,
+          });
+          opened.push(() => gateway.close());
+          const server = await listen(gateway.app, o.port, { host: o.host });
+          opened.push(() => server.close());
+          logger.info({ port: server.port, upstream: o.upstream ?? null, policy: gateway.policy.current.version, state: state.backend, store: store.backend }, "serving");
+          out(program, `hydrasentry gateway on http://${o.host}:${server.port} (policy ${gateway.policy.current.version}, state ${state.backend})`, {
+            port: server.port,
+          });
+          await new Promise<void>((resolve) => {
+            const stop = (): void => resolve();
+            process.once("SIGINT", stop);
+            process.once("SIGTERM", stop);
+          });
+        } finally {
+          for (const close of opened.reverse()) await close();
+        }
       }),
     );
 

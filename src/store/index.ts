@@ -11,7 +11,7 @@ export const DEFAULT_DB_PATH = ".hydrasentry/hydrasentry.db";
 
 /**
  * `postgres://…` / `postgresql://…` → PostgreSQL; anything else is a SQLite file path. `bulkWrites`
- * moves SQLite exchange inserts to a writer thread (for ingest); `servesRequests` moves SQLite's WAL
+ * moves SQLite's inserts to a writer thread (for ingest); `servesRequests` does too, and moves its WAL
  * checkpoints to a thread of their own (for the gateway, whose event loop a checkpoint's fsync stalled).
  */
 export async function openStore(location: string = DEFAULT_DB_PATH, opts: { bulkWrites?: boolean; servesRequests?: boolean } = {}): Promise<Store> {
@@ -21,6 +21,10 @@ export async function openStore(location: string = DEFAULT_DB_PATH, opts: { bulk
     url.searchParams.delete("schema");
     return PostgresStore.open({ connectionString: url.toString(), schema });
   }
-  // A process answering requests from the store checkpoints it from another thread: a checkpoint's fsync would stall its event loop.
-  return new SqliteStore(location === ":memory:" ? location : resolve(location), { writerThread: opts.bulkWrites === true, checkpointInBackground: opts.servesRequests === true });
+  // A process answering requests from the store writes and checkpoints it from other threads: a commit's write or a checkpoint's fsync would stall its event loop.
+  const servesRequests = opts.servesRequests === true;
+  return new SqliteStore(location === ":memory:" ? location : resolve(location), {
+    writerThread: opts.bulkWrites === true || servesRequests,
+    checkpointInBackground: servesRequests,
+  });
 }

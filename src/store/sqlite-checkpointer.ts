@@ -16,7 +16,9 @@ const db = new Database(path);
 db.pragma("busy_timeout = 1000");
 const timer = setInterval(() => {
   try {
-    db.pragma("wal_checkpoint(PASSIVE)");
+    // What it did goes back to the store, which shows how far the WAL is behind.
+    const [result] = db.pragma("wal_checkpoint(PASSIVE)") as Array<{ busy: number; log: number; checkpointed: number }>;
+    if (result) port.postMessage({ walFrames: result.log, checkpointedFrames: result.checkpointed });
   } catch {
     // Busy or briefly locked: the next tick tries again, and the WAL only grows until it does.
   }

@@ -3,9 +3,11 @@ import Database from "better-sqlite3";
 import { mergeMeta, type AccountMeta } from "../core/index.js";
 
 /**
- * Writer thread for SqliteStore in bulk mode: the one connection that writes exchanges and account
- * facts, on its own core, while the main thread parses and validates the next batches. Exchange rows
- * arrive pre-serialised ([id, ts, account, fmt, body]).
+ * Writer thread for SqliteStore: the one connection that writes exchanges, account facts and audit
+ * entries, on its own core. In bulk ingest the main thread parses and validates the next batches
+ * meanwhile; in a gateway its event loop goes on answering instead of waiting on a commit's write,
+ * which the kernel may hold while it flushes a large file written just before. Exchange rows arrive
+ * pre-serialised ([id, ts, account, fmt, body]), audit rows as [ts, body].
  */
 type Row = [string, number, string, string, string];
 const port = parentPort;
@@ -32,7 +34,19 @@ const mergeMany = db.transaction((rows: Array<{ account: string; meta: AccountMe
   return rows.length;
 });
 
-type Message = { seq: number; rows: Row[] } | { seq: number; meta: Array<{ account: string; meta: AccountMeta }> } | { close: true };
+const insertAudit = db.prepare("INSERT INTO audit (ts, body) VALUES (?, ?)");
+/** Returns the last entry's sequence number. */
+const appendAudits = db.transaction((rows: Array<[number, string]>) => {
+  let seq = 0;
+  for (const [ts, body] of rows) seq = Number(insertAudit.run(ts, body).lastInsertRowid);
+  return seq;
+});
+
+type Message =
+  | { seq: number; rows: Row[] }
+  | { seq: number; meta: Array<{ account: string; meta: AccountMeta }> }
+  | { seq: number; audit: Array<[number, string]> }
+  | { close: true };
 port.on("message", (msg: Message) => {
   if ("close" in msg) {
     db.close();
@@ -40,7 +54,8 @@ port.on("message", (msg: Message) => {
     return;
   }
   try {
-    port.postMessage({ seq: msg.seq, added: "rows" in msg ? insertMany(msg.rows) : mergeMany(msg.meta) });
+    const added = "rows" in msg ? insertMany(msg.rows) : "meta" in msg ? mergeMany(msg.meta) : appendAudits(msg.audit);
+    port.postMessage({ seq: msg.seq, added });
   } catch (err) {
     port.postMessage({ seq: msg.seq, error: (err as Error).message });
   }

@@ -31,10 +31,25 @@ const CHECKPOINT_INTERVAL_MS = 1000;
 /** SQLite's own default for wal_autocheckpoint, restored if the background checkpointer dies. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
-/** Starts a helper thread on one of this folder's modules, with the same extension as this one: .js when built, .ts when run from source (tests, tsx). */
+/** One pass of the background checkpointer: the WAL's frames, how many are in the database file, and the pass's number. */
+export interface WalCheckpoint {
+  readonly walFrames: number;
+  readonly checkpointedFrames: number;
+  readonly seq: number;
+}
+
+/**
+ * Starts a helper thread on one of this folder's modules, with the same extension as this one: .js
+ * when built; .ts when run from source (tests), where the thread needs tsx to load it. Without it
+ * the thread died on start and the store fell back to working without it, so tests that meant to
+ * exercise the threads had run without them unnoticed.
+ */
 function startThread(module: "sqlite-writer" | "sqlite-checkpointer", workerData: { path: string; intervalMs?: number }): Worker {
-  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-  return new Worker(new URL(`./${module}${ext}`, import.meta.url), { workerData });
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL(`./${module}.js`, import.meta.url), { workerData });
+  // A worker's --import of tsx does not reach its entry module on Node 20; registering first does.
+  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const entry = JSON.stringify(new URL(`./${module}.ts`, import.meta.url).href);
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true, workerData });
 }
 
 /** Asks a helper thread (writer, checkpointer) to close its connection, and waits until it has exited. */
@@ -53,12 +68,14 @@ export class SqliteStore implements Store {
 
   private writer: Worker | null = null;
   private checkpointer: Worker | null = null;
+  #lastCheckpoint: WalCheckpoint | null = null;
   private writerSeq = 0;
   private readonly writerWaits = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
 
   /**
-   * `writerThread`: exchange inserts run on a worker thread (own core), so bulk ingest parses and
-   * writes in parallel. Other methods stay on this thread; WAL lets both connections work.
+   * `writerThread`: exchange, account-fact and audit inserts run on a worker thread (own core), so
+   * bulk ingest parses and writes in parallel and a gateway answers while its audit commits. Other
+   * methods stay on this thread; WAL lets both connections work.
    */
   constructor(
     readonly path: string,
@@ -111,6 +128,9 @@ export class SqliteStore implements Store {
     const worker = startThread("sqlite-checkpointer", { path: this.path, intervalMs });
     this.db.pragma("wal_autocheckpoint = 0");
     worker.on("error", () => {});
+    worker.on("message", (m: Omit<WalCheckpoint, "seq">) => {
+      this.#lastCheckpoint = { ...m, seq: (this.#lastCheckpoint?.seq ?? 0) + 1 };
+    });
     worker.on("exit", () => {
       if (this.checkpointer !== worker) return;
       this.checkpointer = null;
@@ -118,6 +138,11 @@ export class SqliteStore implements Store {
     });
     worker.unref();
     this.checkpointer = worker;
+  }
+
+  /** The background checkpointer's latest pass (null before its first, or without one): how far the WAL is behind. */
+  get lastCheckpoint(): WalCheckpoint | null {
+    return this.#lastCheckpoint;
   }
 
   private startWriter(): void {
@@ -235,12 +260,17 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(entry: AuditEntry): Promise<number> {
+    if (this.writer) return this.toWriter(this.writer, { audit: [[entry.ts, JSON.stringify(entry)]] });
     const info = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)").run(entry.ts, JSON.stringify(entry));
     return Number(info.lastInsertRowid);
   }
 
   async appendAudits(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    if (this.writer) {
+      await this.toWriter(this.writer, { audit: entries.map((e) => [e.ts, JSON.stringify(e)]) });
+      return;
+    }
     const insert = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)");
     this.db.transaction(() => {
       for (const e of entries) insert.run(e.ts, JSON.stringify(e));
