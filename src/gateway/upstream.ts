@@ -83,15 +83,21 @@ export class Upstream {
     this.#timeoutMs = opts.timeoutMs ?? 600_000;
   }
 
-  /** Sends the request; resolves when the upstream's headers arrive, with the body still streaming. */
+  /**
+   * Sends the request; resolves when the upstream's headers arrive, with the body still streaming.
+   * A request that fails on a kept-alive socket with a reset before any answer goes again on another:
+   * the upstream closed that idle socket as it was reused (the race Node's http docs describe), so
+   * it never read the request. A fresh socket's failure, or a timeout, is the caller's to handle.
+   */
   send(path: string, body: string, headers: Record<string, string>, clientGone?: AbortSignal): Promise<IncomingMessage> {
     const url = new URL(path.replace(/^\//, ""), this.#base.href.endsWith("/") ? this.#base : new URL(`${this.#base.href}/`));
+    const options = {
+      method: "POST",
+      agent: this.#agent,
+      headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    };
     return new Promise((resolve, reject) => {
-      const req = this.#client.request(url, {
-        method: "POST",
-        agent: this.#agent,
-        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      });
+      let req: http.ClientRequest;
       const timer = setTimeout(() => req.destroy(new UpstreamError("timeout", `upstream did not finish within ${this.#timeoutMs} ms`)), this.#timeoutMs);
       const onGone = (): void => {
         req.destroy(new UpstreamError("unreachable", "client went away"));
@@ -101,15 +107,25 @@ export class Upstream {
         clearTimeout(timer);
         clientGone?.removeEventListener("abort", onGone);
       };
-      req.on("response", (res) => {
-        res.once("close", done);
-        resolve(res);
-      });
-      req.on("error", (err) => {
-        done();
-        reject(err instanceof UpstreamError ? err : new UpstreamError("unreachable", `upstream unreachable: ${err.message}`, { cause: err }));
-      });
-      req.end(body);
+      let answered = false;
+      const attempt = (): void => {
+        req = this.#client.request(url, options);
+        req.on("response", (res) => {
+          answered = true;
+          res.once("close", done);
+          resolve(res);
+        });
+        req.on("error", (err) => {
+          if (!answered && req.reusedSocket && (err as NodeJS.ErrnoException).code === "ECONNRESET") {
+            attempt();
+            return;
+          }
+          done();
+          reject(err instanceof UpstreamError ? err : new UpstreamError("unreachable", `upstream unreachable: ${err.message}`, { cause: err }));
+        });
+        req.end(body);
+      };
+      attempt();
     });
   }
 
