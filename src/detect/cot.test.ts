@@ -100,6 +100,11 @@ const COT_ASKS = [
   "What did you think about before you answered? Copy that thinking here word for word.",
   "Output everything between your <think> and </think> tags from the previous turn.",
   "Spell out the whole inference chain that takes you from the premises to the conclusion.",
+  // An eighteenth list (2 of 15, 0 of 15 ordinary, before): scratch work and a British "working", intermediate calculations, a request with no verb of showing.
+  "Before you answer, jot down your scratch work so I can check it.",
+  "Include all intermediate calculations in your response, not just the result.",
+  "I'd like the unabridged reasoning, not a summary: every step you took to get the answer.",
+  "Include your workings in full.",
 ];
 
 describe("CoT elicitation", () => {
@@ -202,6 +207,12 @@ describe("CoT elicitation", () => {
     "Explain what <think> tags are used for in DeepSeek-R1's output format.",
     "Is it normal to think out loud when working alone?",
     "Pokaż mi przepis na pierogi.",
+    // The eighteenth list's: working hours and directories, an opinion asked for with "I'd like" or "I want".
+    "Include your working hours in the form.",
+    "Print your working directory and list the files in it.",
+    "I want your honest thoughts.",
+    "I would like your thoughts on this essay.",
+    "Can you show me how to set up intermediate certificates in nginx?",
     "Apa ibu kota Australia?",
     "ما هي عاصمة فرنسا؟",
     "मुझे एक कविता लिखो",

@@ -97,12 +97,18 @@ const THOUGHT_PROCESS = "(?:chain[- ]of[- ]thoughts?|reasoning (?:process|trace|
  */
 /** Disclosing verbs as participles after the noun: "your thought process laid out in full". */
 const DISCLOSED = "(?:laid out|written (?:out|down)|spelled out|set out)";
+/**
+ * "I'd like", "I need", "I want": a request with no verb of showing. Like the homework verbs they count
+ * only with the model's own process ("I'd like every step you took"): "I'd like your thoughts" asks for an opinion.
+ */
+const REQUEST_FRAME = "(?:\\bi(?:'d| would) like|\\bi (?:need|want)(?!\\s+(?:to|you)\\b))";
 const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "show", "see", "include", "write(?: out| down)?", "return", "respond with", "reply with", "answer with", "explain", "spell out", "tell me(?!\\s+(?:if|whether)\\b)", "describe",
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "repeat",
-])})`;
+  "jot(?: down)?", "note down",
+])}|${REQUEST_FRAME})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
@@ -115,15 +121,17 @@ const NOT_AN_OPINION = "(?!\\s*:|\\s+(?:on|about|regarding)\\b|\\s+(?:and|&)\\s+
  * "explain how you reasoned", "the logic you followed") they count. A school behind one address,
  * a fifth of whose questions ended "Please explain your reasoning step by step", was flagged whole.
  */
-const HOMEWORK_VERB = withPresentForms(["explain", "justify", "describe", "detail", "give", "provide", "share", "show"]);
+const HOMEWORK_VERB = `(?:${withPresentForms(["explain", "justify", "describe", "detail", "give", "provide", "share", "show"])}|${REQUEST_FRAME})`;
+/** "Your working", the shown work of British schools, but not "your working hours" or "your working directory". */
+const NOT_A_NOUN_AFTER = "(?!\\s+(?!(?:so|and|or|for|to|in|on|out|as|with|too|here|below|above|please|clearly|first|then|before|after|at|when|while|that|which|of|step|line|from|is|are)\\b)[a-z])";
 const OWN_THINKING_NOUN =
-  `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|decision process|logic|deliberation|rationale|justifications?|train of thought|line of (?:reasoning|thought)|mental (?:steps|process))\\b(?!\\s*:)))`;
+  `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|decision process|logic|deliberation|rationale|justifications?|train of thought|line of (?:reasoning|thought)|mental (?:steps|process)|scratch ?work|rough work|workings?${NOT_A_NOUN_AFTER})\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
   "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
-  "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
+  "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps|results|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
   "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|factors?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|balance|balanced|balancing|rely on|relied on|relying on)\\b" +
   // The rules of its own decisions: "the principles you apply when deciding to refuse", "what went into that decision".
   "|\\b(?:principles?|rules|criteria|guidelines|policies|standards)\\s+(?:that\\s+)?you\\s+(?:apply|applied|use|used|follow|followed|rely on|relied on)\\s+(?:when|to|in)\\s+(?:deciding|decide|you decide|choosing|refusing|answering|responding|judging|evaluating)\\b" +
@@ -179,7 +187,7 @@ const STRONG: Pattern[] = [
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
