@@ -260,7 +260,7 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(entry: AuditEntry): Promise<number> {
-    if (this.writer) return this.toWriter(this.writer, { audit: [[entry.ts, JSON.stringify(entry)]] });
+    if (this.writer) return this.toWriter(this.writer, { audit: [entry] });
     const info = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)").run(entry.ts, JSON.stringify(entry));
     return Number(info.lastInsertRowid);
   }
@@ -268,7 +268,7 @@ export class SqliteStore implements Store {
   async appendAudits(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     if (this.writer) {
-      await this.toWriter(this.writer, { audit: entries.map((e) => [e.ts, JSON.stringify(e)]) });
+      await this.toWriter(this.writer, { audit: entries });
       return;
     }
     const insert = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)");
