@@ -5,8 +5,9 @@ import { mergeMeta, type AccountMeta, type AuditEntry } from "../core/index.js";
 /**
  * Writer thread for SqliteStore: the one connection that writes exchanges, account facts and audit
  * entries, on its own core. In bulk ingest the main thread parses and validates the next batches
- * meanwhile; in a gateway its event loop goes on answering instead of waiting on a commit's write,
- * which the kernel may hold while it flushes a large file written just before. Exchange rows arrive
+ * meanwhile; in a gateway its event loop goes on answering instead of waiting on each commit (a
+ * write to the WAL, which a busy disk can hold; with the commits moved here /v1/decisions went from
+ * 8.1K to 9.5–10.1K/s in session 21's runs). Exchange rows arrive
  * pre-serialised ([id, ts, account, fmt, body]); audit entries as objects, serialised here: a
  * structured clone cost the posting thread about half of JSON.stringify per entry.
  */
