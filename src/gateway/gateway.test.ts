@@ -1,6 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AccountVerdict, ClusterVerdict } from "../core/index.js";
+import { openStore } from "../store/index.js";
 import { resolveAppeal } from "./appeals.js";
 import { RedisState } from "./redis-state.js";
 import { LADDER_POLICY, post, startTestGateway, type TestGateway } from "./testing/harness.js";
@@ -282,6 +285,40 @@ describe("gateway end to end (loopback upstream stub)", () => {
     const bad = await post(`${gw.url}/v1/decisions`, { account: "a", api: "nope", request: {} });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_request" } });
+  });
+
+  it("exposes decisions by outcome and action, latency histograms, upstream latency and queue depths on /metrics, the store's write backlog among them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-gw-metrics-"));
+    const store = await openStore(join(dir, "gw.db"), { servesRequests: true });
+    try {
+      await start({ store });
+      await program("acct_throttled", "throttle");
+      for (let i = 0; i < 3; i++) await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_throttled"));
+      expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_plain"))).status).toBe(200);
+      expect((await post(`${gw.url}/v1/decisions`, { account: "acct_api", api: "openai.chat", request: chat() })).status).toBe(200);
+      await gw.gateway.gatekeeper.drain();
+      // The checkpointer's first pass (every second) is what tells how far the WAL is behind.
+      for (const deadline = Date.now() + 5_000; store.writeBacklog?.().walFramesBehind === null && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      const value = (line: RegExp): number => Number(new RegExp(`^${line.source} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+      // Five decisions: the throttled account's three (two within its bucket, one refused), one plain, one by API.
+      expect(value(/hydrasentry_decisions_total\{decision="allow",enforced="true"\}/)).toBe(2);
+      expect(value(/hydrasentry_decisions_total\{decision="throttle",enforced="true"\}/)).toBe(3);
+      expect(value(/hydrasentry_actions_total\{action="throttle"\}/)).toBe(3);
+      expect(value(/hydrasentry_decision_seconds_count/)).toBe(5);
+      // The three forwarded upstream, each timed from arrival and at the upstream.
+      expect(value(/hydrasentry_gateway_overhead_seconds_count/)).toBe(3);
+      expect(value(/hydrasentry_upstream_seconds_count\{api="openai\.chat"\}/)).toBe(3);
+      expect(text).toMatch(/^hydrasentry_upstream_seconds_bucket\{le="0\.5",api="openai\.chat"\} [1-3]$/m);
+      expect(value(/hydrasentry_requests_in_flight/)).toBe(0);
+      expect(value(/hydrasentry_audit_queue_depth/)).toBe(0);
+      expect(value(/hydrasentry_store_writes_queued/)).toBe(0);
+      expect(value(/hydrasentry_store_wal_frames_behind/)).toBeGreaterThanOrEqual(0);
+    } finally {
+      await gw.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("shares budgets between replicas through the real Redis", async () => {

@@ -36,6 +36,12 @@ export class GatewayMetrics {
   readonly stateErrors = new Counter({ name: "hydrasentry_state_errors_total", help: "State backend failures", registers: [this.registry] });
   readonly auditErrors = new Counter({ name: "hydrasentry_audit_errors_total", help: "Audit writes that failed", registers: [this.registry] });
   readonly auditQueue = new Gauge({ name: "hydrasentry_audit_queue_depth", help: "Audit writes waiting", registers: [this.registry] });
+  readonly storeQueue = new Gauge({ name: "hydrasentry_store_writes_queued", help: "Store writes handed to its writer and not yet committed", registers: [this.registry] });
+  readonly storeWalBehind = new Gauge({
+    name: "hydrasentry_store_wal_frames_behind",
+    help: "SQLite WAL frames not yet checkpointed into the database file (absent without a background checkpointer)",
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({ name: "hydrasentry_requests_in_flight", help: "Proxied requests in flight", registers: [this.registry] });
   readonly policyVersion = new Gauge({ name: "hydrasentry_policy_info", help: "Policy in force (value 1)", labelNames: ["version", "mode"], registers: [this.registry] });
 }

@@ -243,6 +243,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   );
   app.get("/metrics", async (c) => {
     metrics.auditQueue.set(gatekeeper.pendingAudits);
+    const backlog = store.writeBacklog?.();
+    if (backlog) {
+      metrics.storeQueue.set(backlog.queuedWrites);
+      if (backlog.walFramesBehind !== null) metrics.storeWalBehind.set(backlog.walFramesBehind);
+    }
     return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
   });
 

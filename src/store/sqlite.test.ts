@@ -86,3 +86,22 @@ it("refuses to rewrite audit history", async () => {
   expect(() => db.prepare("UPDATE audit SET ts = 2").run()).toThrow(/append-only/);
   await store.close();
 });
+
+it("reports its write backlog: batches handed to the writer thread and not committed, WAL frames not yet checkpointed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
+  const store = new SqliteStore(join(dir, "db.sqlite"), { writerThread: true, checkpointInBackground: true, checkpointIntervalMs: 20 });
+  try {
+    expect(store.writeBacklog()).toEqual({ queuedWrites: 0, walFramesBehind: null });
+    const entry: AuditEntry = { ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["r"] };
+    const writes = [store.appendAudits([entry]), store.appendAudits([entry, entry]), store.appendAudit(entry)];
+    expect(store.writeBacklog().queuedWrites).toBe(3);
+    await Promise.all(writes);
+    expect(store.writeBacklog().queuedWrites).toBe(0);
+    for (const deadline = Date.now() + 10_000; store.writeBacklog().walFramesBehind === null && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    expect(store.writeBacklog().walFramesBehind).toBeGreaterThanOrEqual(0);
+    expect((await store.listAudit()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

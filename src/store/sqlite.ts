@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, ClusterVerdict, Exchange, IntelRecord, Sanction, StoredAuditEntry } from "../core/index.js";
 import { mergeMeta, StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
-import { encodeBody, type IntelQuery, type Store } from "./store.js";
+import { encodeBody, type IntelQuery, type Store, type WriteBacklog } from "./store.js";
 
 const SCHEMA = `
 -- A rowid table: rows carry the whole normalised exchange (~1 KB), too large for WITHOUT ROWID.
@@ -143,6 +143,11 @@ export class SqliteStore implements Store {
   /** The background checkpointer's latest pass (null before its first, or without one): how far the WAL is behind. */
   get lastCheckpoint(): WalCheckpoint | null {
     return this.#lastCheckpoint;
+  }
+
+  writeBacklog(): WriteBacklog {
+    const last = this.#lastCheckpoint;
+    return { queuedWrites: this.writerWaits.size, walFramesBehind: last ? last.walFrames - last.checkpointedFrames : null };
   }
 
   private startWriter(): void {

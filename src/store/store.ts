@@ -67,7 +67,20 @@ export interface Store {
   getCursor(key: string): Promise<string | null>;
   setCursor(key: string, value: string): Promise<void>;
 
+  /** Writes accepted but not yet done, for monitoring; absent where the backend keeps no such queue. */
+  writeBacklog?(): WriteBacklog;
+
   close(): Promise<void>;
+}
+
+/**
+ * What a store has accepted and not yet finished writing: batches handed to a writer thread and not
+ * committed, and WAL frames not yet copied into the database file (null without a background
+ * checkpointer, or before its first pass). Either growing without bound is a disk that cannot keep up.
+ */
+export interface WriteBacklog {
+  queuedWrites: number;
+  walFramesBehind: number | null;
 }
 
 /** Row body format: "l" = exchange-log line as received, "n" = normalised Exchange JSON. */
