@@ -39,6 +39,12 @@ export interface GatekeeperOptions {
   /** Called when the state backend fails, for metrics and logs. */
   onStateError?: (err: unknown) => void;
   onAuditError?: (err: unknown) => void;
+  /** Called with how many audit entries were given up on (see MAX_UNWRITTEN_AUDITS): the one way the audit log loses entries. */
+  onAuditDropped?: (entries: number) => void;
+  /** Pauses before each retry of a failed audit write, the last repeated (default AUDIT_RETRY_MS). */
+  auditRetryMs?: readonly number[];
+  /** Audit entries held while the store refuses them (default MAX_UNWRITTEN_AUDITS). */
+  maxUnwrittenAudits?: number;
   /** Where standing sanctions this replica decides are announced to the other replicas. */
   sanctionBus?: SanctionBus;
   onBusError?: (err: unknown) => void;
@@ -71,6 +77,21 @@ const AUDIT_BATCH = 1000;
  */
 const AUDIT_FLUSH_ENTRIES = 256;
 const AUDIT_FLUSH_MS = 10;
+/**
+ * A failed audit write (a store restarting, a lock held past its timeout, SQLite's writer thread
+ * gone) goes back to the front of the queue and is tried again after these pauses, the last
+ * repeated: the log keeps every entry and its order through a transient failure.
+ */
+const AUDIT_RETRY_MS: readonly number[] = [50, 200, 1000, 5000];
+/**
+ * Audit entries held while the store refuses them; past this the oldest are given up on and counted
+ * (onAuditDropped), so a store that stays down cannot take the gateway's memory with it.
+ */
+const MAX_UNWRITTEN_AUDITS = 100_000;
+/** On shutdown a store still refusing writes after this many tries has its queue given up on, counted, instead of holding the exit forever. */
+const RETRIES_WHEN_DRAINING = 3;
+/** The longest flushAudits waits for the queue to be written. */
+const FLUSH_WAIT_MS = 5_000;
 
 /**
  * The one decision function: the proxy, the decision API and the middleware all call `decide`.
@@ -87,6 +108,9 @@ export class Gatekeeper {
   #writer: Promise<void> | null = null;
   /** Ends the writer's wait for more entries (a full batch, or drain). */
   #flushNow: (() => void) | null = null;
+  /** Set while drain() waits: a store that keeps failing then gets a few more tries, not forever. */
+  #draining = false;
+  /** Audit entries decided and not yet committed (queued, or being retried). */
   pendingAudits = 0;
 
   constructor(opts: GatekeeperOptions) {
@@ -301,6 +325,7 @@ export class Gatekeeper {
       const timer = setTimeout(flush, this.#o.auditFlushMs ?? AUDIT_FLUSH_MS);
       this.#flushNow = flush;
     });
+    let failures = 0;
     while (this.#unwrittenEntries.length > 0 || this.#unwrittenSanctions.length > 0) {
       const sanctions = this.#unwrittenSanctions;
       const entries = this.#unwrittenEntries.splice(0, AUDIT_BATCH);
@@ -308,29 +333,63 @@ export class Gatekeeper {
       try {
         for (const s of sanctions) await this.#o.store.putSanction(s);
         await this.#o.store.appendAudits(entries);
+        this.pendingAudits -= entries.length;
+        failures = 0;
       } catch (err) {
         this.#o.onAuditError?.(err);
-      } finally {
-        this.pendingAudits -= entries.length;
+        // Sanctions are upserts that keep the newer change, so writing one again is harmless.
+        this.#unwrittenSanctions = sanctions.concat(this.#unwrittenSanctions);
+        this.#unwrittenEntries = entries.concat(this.#unwrittenEntries);
+        failures++;
+        if (this.#draining && failures >= RETRIES_WHEN_DRAINING) this.#giveUp(this.#unwrittenEntries.length);
+        else {
+          const max = this.#o.maxUnwrittenAudits ?? MAX_UNWRITTEN_AUDITS;
+          if (this.#unwrittenEntries.length > max) this.#giveUp(this.#unwrittenEntries.length - max);
+        }
+        const pauses = this.#o.auditRetryMs ?? AUDIT_RETRY_MS;
+        const pause = pauses[Math.min(failures, pauses.length) - 1] ?? 0;
+        if (this.#unwrittenEntries.length > 0 || this.#unwrittenSanctions.length > 0) await new Promise((r) => setTimeout(r, pause));
       }
     }
     this.#writer = null;
   }
 
+  /** Gives up on the oldest `n` queued audit entries (and, with the whole queue, its sanctions), counted. */
+  #giveUp(n: number): void {
+    this.#unwrittenEntries.splice(0, n);
+    if (this.#unwrittenEntries.length === 0) this.#unwrittenSanctions = [];
+    this.pendingAudits -= n;
+    this.#o.onAuditDropped?.(n);
+  }
+
   /**
    * Writes what is queued now. Called before an audit entry written elsewhere in this process that
    * may follow a queued decision (an appeal of it, a policy reload), so the log keeps their order.
+   * Waits at most FLUSH_WAIT_MS: with the store refusing writes, the entry that follows fails too,
+   * and its caller should hear so rather than wait for the store to come back.
    */
   async flushAudits(): Promise<void> {
     this.#flushNow?.();
-    await this.#writer;
+    const writer = this.#writer;
+    if (!writer) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([writer, new Promise<void>((r) => (timer = setTimeout(r, FLUSH_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
-  /** Waits for every queued audit write (on shutdown, and in tests). */
+  /**
+   * Waits for every queued audit write (on shutdown, and in tests). A store that keeps refusing
+   * writes gets RETRIES_WHEN_DRAINING more tries; then what is queued is given up on and counted.
+   */
   async drain(): Promise<void> {
-    while (this.#writer) {
-      this.#flushNow?.();
-      await this.#writer;
+    this.#draining = true;
+    try {
+      while (this.#writer) {
+        this.#flushNow?.();
+        await this.#writer;
+      }
+    } finally {
+      this.#draining = false;
     }
   }
 }

@@ -34,7 +34,12 @@ export class GatewayMetrics {
   readonly upstreamErrors = new Counter({ name: "hydrasentry_upstream_errors_total", help: "Upstream failures", labelNames: ["kind"], registers: [this.registry] });
   readonly badRequests = new Counter({ name: "hydrasentry_bad_requests_total", help: "Requests refused as malformed, by code", labelNames: ["code"], registers: [this.registry] });
   readonly stateErrors = new Counter({ name: "hydrasentry_state_errors_total", help: "State backend failures", registers: [this.registry] });
-  readonly auditErrors = new Counter({ name: "hydrasentry_audit_errors_total", help: "Audit writes that failed", registers: [this.registry] });
+  readonly auditErrors = new Counter({ name: "hydrasentry_audit_errors_total", help: "Audit writes that failed (each is tried again)", registers: [this.registry] });
+  readonly auditDropped = new Counter({
+    name: "hydrasentry_audit_dropped_total",
+    help: "Audit entries given up on: the store refused them past the queue's bound, or through shutdown",
+    registers: [this.registry],
+  });
   readonly auditQueue = new Gauge({ name: "hydrasentry_audit_queue_depth", help: "Audit writes waiting", registers: [this.registry] });
   readonly storeQueue = new Gauge({ name: "hydrasentry_store_writes_queued", help: "Store writes handed to its writer and not yet committed", registers: [this.registry] });
   readonly storeWalBehind = new Gauge({

@@ -186,6 +186,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     clock,
     onStateError: () => metrics.stateErrors.inc(),
     onAuditError: () => metrics.auditErrors.inc(),
+    onAuditDropped: (n) => metrics.auditDropped.inc(n),
     sanctionBus: opts.sanctionBus,
     onBusError: () => metrics.busErrors.inc(),
   });
