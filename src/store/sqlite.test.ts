@@ -105,3 +105,23 @@ it("reports its write backlog: batches handed to the writer thread and not commi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it("fails the writes pending when its writer thread dies, instead of leaving them hanging, and writes on its own connection after", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
+  const store = new SqliteStore(join(dir, "db.sqlite"), { writerThread: true });
+  const writer = (store as unknown as { writer: { terminate(): Promise<number>; once(e: "exit", f: () => void): void } | null }).writer;
+  try {
+    expect(writer).not.toBeNull();
+    const exited = new Promise<void>((r) => writer?.once("exit", r));
+    void writer?.terminate();
+    const entry: AuditEntry = { ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["r"] };
+    // Posted to a thread that is going away: it never answers, and the write fails when the thread exits.
+    await expect(store.appendAudits([entry])).rejects.toThrow(/writer thread exited/);
+    await exited;
+    await store.appendAudits([entry, entry]);
+    expect((await store.listAudit()).map((e) => e.subject)).toEqual(["acct_1", "acct_1"]);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
