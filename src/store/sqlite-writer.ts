@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { mergeMeta, type AccountMeta, type AuditEntry } from "../core/index.js";
+import type { AccountMeta, AuditEntry } from "../core/index.js";
+import { batchWrites, type ExchangeRow } from "./sqlite-writes.js";
 
 /**
  * Writer thread for SqliteStore: the one connection that writes exchanges, account facts and audit
@@ -11,7 +12,6 @@ import { mergeMeta, type AccountMeta, type AuditEntry } from "../core/index.js";
  * pre-serialised ([id, ts, account, fmt, body]); audit entries as objects, serialised here: a
  * structured clone cost the posting thread about half of JSON.stringify per entry.
  */
-type Row = [string, number, string, string, string];
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer must run as a worker thread");
 const db = new Database((workerData as { path: string }).path);
@@ -20,32 +20,10 @@ const db = new Database((workerData as { path: string }).path);
 db.pragma("busy_timeout = 5000");
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
-const insert = db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
-const insertMany = db.transaction((rows: Row[]) => {
-  let added = 0;
-  for (const r of rows) added += insert.run(r[0], r[1], r[2], r[3], r[4]).changes;
-  return added;
-});
-const getMeta = db.prepare("SELECT meta FROM account_meta WHERE account = ?");
-const putMeta = db.prepare("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
-const mergeMany = db.transaction((rows: Array<{ account: string; meta: AccountMeta }>) => {
-  for (const { account, meta } of rows) {
-    const prev = getMeta.get(account) as { meta: string } | undefined;
-    putMeta.run(account, JSON.stringify(mergeMeta(prev ? (JSON.parse(prev.meta) as AccountMeta) : null, meta)));
-  }
-  return rows.length;
-});
-
-const insertAudit = db.prepare("INSERT INTO audit (ts, body) VALUES (?, ?)");
-/** Returns the last entry's sequence number. */
-const appendAudits = db.transaction((entries: AuditEntry[]) => {
-  let seq = 0;
-  for (const e of entries) seq = Number(insertAudit.run(e.ts, JSON.stringify(e)).lastInsertRowid);
-  return seq;
-});
+const writes = batchWrites(db);
 
 type Message =
-  | { seq: number; rows: Row[] }
+  | { seq: number; rows: ExchangeRow[] }
   | { seq: number; meta: Array<{ account: string; meta: AccountMeta }> }
   | { seq: number; audit: AuditEntry[] }
   | { close: true };
@@ -56,7 +34,7 @@ port.on("message", (msg: Message) => {
     return;
   }
   try {
-    const added = "rows" in msg ? insertMany(msg.rows) : "meta" in msg ? mergeMany(msg.meta) : appendAudits(msg.audit);
+    const added = "rows" in msg ? writes.insertExchanges(msg.rows) : "meta" in msg ? writes.mergeAccountMeta(msg.meta) : writes.appendAudits(msg.audit);
     port.postMessage({ seq: msg.seq, added });
   } catch (err) {
     port.postMessage({ seq: msg.seq, error: (err as Error).message });

@@ -3,8 +3,9 @@ import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, ClusterVerdict, Exchange, IntelRecord, Sanction, StoredAuditEntry } from "../core/index.js";
-import { mergeMeta, StoreError } from "../core/index.js";
+import { StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
+import { batchWrites, type BatchWrites, type ExchangeRow } from "./sqlite-writes.js";
 import { encodeBody, type IntelQuery, type Store, type WriteBacklog } from "./store.js";
 
 const SCHEMA = `
@@ -63,8 +64,7 @@ async function closeThread(worker: Worker): Promise<void> {
 export class SqliteStore implements Store {
   readonly backend = "sqlite";
   private readonly db: Database.Database;
-  private readonly insertExchange: Database.Statement;
-  private readonly insertMany: (batch: readonly Exchange[], lines?: readonly string[]) => number;
+  private readonly writes: BatchWrites;
 
   private writer: Worker | null = null;
   private checkpointer: Worker | null = null;
@@ -96,15 +96,7 @@ export class SqliteStore implements Store {
     }
     if (opts.writerThread && path !== ":memory:") this.startWriter();
     if (opts.checkpointInBackground && path !== ":memory:") this.startCheckpointer(opts.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
-    this.insertExchange = this.statement("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
-    this.insertMany = this.db.transaction((batch: readonly Exchange[], lines?: readonly string[]) => {
-      let added = 0;
-      batch.forEach((ex, i) => {
-        const { fmt, body } = encodeBody(ex, lines?.[i]);
-        added += this.insertExchange.run(ex.id, ex.ts, ex.account, fmt, body).changes;
-      });
-      return added;
-    });
+    this.writes = batchWrites(this.db);
   }
 
   /** Statements by SQL text, prepared once: SQLite's prepare parses and plans the SQL, which cost more than many of these queries. */
@@ -178,13 +170,11 @@ export class SqliteStore implements Store {
 
   async putExchanges(batch: readonly Exchange[], lines?: readonly string[]): Promise<number> {
     if (batch.length === 0) return 0;
-    if (!this.writer) return this.insertMany(batch, lines);
-    return this.toWriter(this.writer, {
-      rows: batch.map((ex, i) => {
-        const { fmt, body } = encodeBody(ex, lines?.[i]);
-        return [ex.id, ex.ts, ex.account, fmt, body];
-      }),
+    const rows = batch.map((ex, i): ExchangeRow => {
+      const { fmt, body } = encodeBody(ex, lines?.[i]);
+      return [ex.id, ex.ts, ex.account, fmt, body];
     });
+    return this.writer ? this.toWriter(this.writer, { rows }) : this.writes.insertExchanges(rows);
   }
 
   private toWriter(writer: Worker, payload: Record<string, unknown>): Promise<number> {
@@ -212,18 +202,8 @@ export class SqliteStore implements Store {
   }
 
   async putAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): Promise<void> {
-    if (this.writer) {
-      await this.toWriter(this.writer, { meta: rows });
-      return;
-    }
-    const get = this.statement("SELECT meta FROM account_meta WHERE account = ?");
-    const put = this.statement("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
-    this.db.transaction(() => {
-      for (const { account, meta } of rows) {
-        const prev = get.get(account) as { meta: string } | undefined;
-        put.run(account, JSON.stringify(mergeMeta(prev ? (JSON.parse(prev.meta) as AccountMeta) : null, meta)));
-      }
-    })();
+    if (this.writer) await this.toWriter(this.writer, { meta: rows });
+    else this.writes.mergeAccountMeta(rows);
   }
 
   async getAccountMeta(account: string): Promise<AccountMeta | null> {
@@ -265,21 +245,13 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(entry: AuditEntry): Promise<number> {
-    if (this.writer) return this.toWriter(this.writer, { audit: [entry] });
-    const info = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)").run(entry.ts, JSON.stringify(entry));
-    return Number(info.lastInsertRowid);
+    return this.writer ? this.toWriter(this.writer, { audit: [entry] }) : this.writes.appendAudits([entry]);
   }
 
   async appendAudits(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    if (this.writer) {
-      await this.toWriter(this.writer, { audit: entries });
-      return;
-    }
-    const insert = this.statement("INSERT INTO audit (ts, body) VALUES (?, ?)");
-    this.db.transaction(() => {
-      for (const e of entries) insert.run(e.ts, JSON.stringify(e));
-    })();
+    if (this.writer) await this.toWriter(this.writer, { audit: entries });
+    else this.writes.appendAudits(entries);
   }
 
   async listAudit(opts: { afterSeq?: number; limit?: number } = {}): Promise<StoredAuditEntry[]> {
