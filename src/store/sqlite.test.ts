@@ -29,26 +29,39 @@ fileStoreContract("sqlite (file, WAL)");
 fileStoreContract("sqlite (file, WAL, checkpointed from its own thread)", { checkpointInBackground: true, checkpointIntervalMs: 20 });
 fileStoreContract("sqlite (file, WAL, writes from a writer thread)", { writerThread: true });
 
-/** The store's own connection and checkpointer thread, for the tests that look underneath. */
-const internals = (store: SqliteStore) =>
-  store as unknown as { db: { pragma(s: string, o: { simple: true }): unknown }; checkpointer: { terminate(): Promise<number>; once(e: "exit", f: () => void): void } | null };
+type Thread = { terminate(): Promise<number>; once(e: "exit", f: () => void): void };
+/** The store's own connection and helper threads, for the tests that look underneath. */
+const internals = (store: SqliteStore) => store as unknown as { db: { pragma(s: string, o: { simple: true }): unknown }; checkpointer: Thread | null; writer: Thread | null };
 
-it("checkpoints from its own thread when it serves requests: the WAL stays bounded with the serving connection's checkpoints off", async () => {
+/** Runs `test` on a store in a fresh temporary file opened with `opts`, then closes it and removes the folder. */
+async function withFileStore(opts: ConstructorParameters<typeof SqliteStore>[1], test: (store: SqliteStore, path: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
   const path = join(dir, "db.sqlite");
-  const store = new SqliteStore(path, { checkpointInBackground: true, checkpointIntervalMs: 20 });
-  /** Resolves at the checkpointer's first pass, after now, that leaves nothing behind; a deadline instead of a fixed pause, so a loaded machine only waits longer. */
-  const caughtUp = async (): Promise<void> => {
-    const after = store.lastCheckpoint?.seq ?? 0;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
-      const last = store.lastCheckpoint;
-      if (last && last.seq > after && last.checkpointedFrames === last.walFrames) return;
-    }
-    throw new Error(`checkpointer did not catch up in 10 s: ${JSON.stringify(store.lastCheckpoint)}`);
-  };
+  const store = new SqliteStore(path, opts);
   try {
+    await test(store, path);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A decision's audit entry; `reason` sets its size. */
+const auditEntry = (reason = "r"): AuditEntry => ({ ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: [reason] });
+
+it("checkpoints from its own thread when it serves requests: the WAL stays bounded with the serving connection's checkpoints off", async () => {
+  await withFileStore({ checkpointInBackground: true, checkpointIntervalMs: 20 }, async (store, path) => {
+    /** Resolves at the checkpointer's first pass, after now, that leaves nothing behind; a deadline instead of a fixed pause, so a loaded machine only waits longer. */
+    const caughtUp = async (): Promise<void> => {
+      const after = store.lastCheckpoint?.seq ?? 0;
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+        const last = store.lastCheckpoint;
+        if (last && last.seq > after && last.checkpointedFrames === last.walFrames) return;
+      }
+      throw new Error(`checkpointer did not catch up in 10 s: ${JSON.stringify(store.lastCheckpoint)}`);
+    };
     expect(internals(store).db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
-    const entry: AuditEntry = { ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["x".repeat(3000)] };
+    const entry = auditEntry("x".repeat(3000));
     for (let i = 0; i < 3000; i++) {
       await store.appendAudit(entry);
       if (i % 100 === 99) await caughtUp();
@@ -56,26 +69,18 @@ it("checkpoints from its own thread when it serves requests: the WAL stays bound
     // 3,000 commits of a page or more: a WAL nobody checkpointed would hold them all (over 12 MB);
     // checkpointed between bursts, it is reused from its start and never holds much more than one burst.
     expect(statSync(`${path}-wal`).size).toBeLessThan(2 * 1024 * 1024);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 it("checkpoints on its own connection again if the checkpointer thread dies", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
-  const store = new SqliteStore(join(dir, "db.sqlite"), { checkpointInBackground: true });
-  try {
+  await withFileStore({ checkpointInBackground: true }, async (store) => {
     const worker = internals(store).checkpointer;
     expect(worker).not.toBeNull();
     const exited = new Promise<void>((r) => worker?.once("exit", r));
     await worker?.terminate();
     await exited;
     expect(internals(store).db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 it("refuses to rewrite audit history", async () => {
@@ -88,11 +93,9 @@ it("refuses to rewrite audit history", async () => {
 });
 
 it("reports its write backlog: batches handed to the writer thread and not committed, WAL frames not yet checkpointed", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
-  const store = new SqliteStore(join(dir, "db.sqlite"), { writerThread: true, checkpointInBackground: true, checkpointIntervalMs: 20 });
-  try {
+  await withFileStore({ writerThread: true, checkpointInBackground: true, checkpointIntervalMs: 20 }, async (store) => {
     expect(store.writeBacklog()).toEqual({ queuedWrites: 0, walFramesBehind: null });
-    const entry: AuditEntry = { ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["r"] };
+    const entry = auditEntry();
     const writes = [store.appendAudits([entry]), store.appendAudits([entry, entry]), store.appendAudit(entry)];
     expect(store.writeBacklog().queuedWrites).toBe(3);
     await Promise.all(writes);
@@ -100,28 +103,20 @@ it("reports its write backlog: batches handed to the writer thread and not commi
     for (const deadline = Date.now() + 10_000; store.writeBacklog().walFramesBehind === null && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
     expect(store.writeBacklog().walFramesBehind).toBeGreaterThanOrEqual(0);
     expect((await store.listAudit()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 it("fails the writes pending when its writer thread dies, instead of leaving them hanging, and writes on its own connection after", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
-  const store = new SqliteStore(join(dir, "db.sqlite"), { writerThread: true });
-  const writer = (store as unknown as { writer: { terminate(): Promise<number>; once(e: "exit", f: () => void): void } | null }).writer;
-  try {
+  await withFileStore({ writerThread: true }, async (store) => {
+    const writer = internals(store).writer;
     expect(writer).not.toBeNull();
     const exited = new Promise<void>((r) => writer?.once("exit", r));
     void writer?.terminate();
-    const entry: AuditEntry = { ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["r"] };
+    const entry = auditEntry();
     // Posted to a thread that is going away: it never answers, and the write fails when the thread exits.
     await expect(store.appendAudits([entry])).rejects.toThrow(/writer thread exited/);
     await exited;
     await store.appendAudits([entry, entry]);
     expect((await store.listAudit()).map((e) => e.subject)).toEqual(["acct_1", "acct_1"]);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
