@@ -50,7 +50,10 @@ async function withFileStore(opts: ConstructorParameters<typeof SqliteStore>[1],
 const auditEntry = (reason = "r"): AuditEntry => ({ ts: 1, actor: "gateway", kind: "decision", subject: "acct_1", action: "throttle", reasons: [reason] });
 
 it("checkpoints from its own thread when it serves requests: the WAL stays bounded with the serving connection's checkpoints off", async () => {
-  await withFileStore({ checkpointInBackground: true, checkpointIntervalMs: 20 }, async (store, path) => {
+  // Passes 100 ms apart: a burst starts right after the pass it waited for, far from the next one. At 20 ms
+  // apart, a pass slowed by a loaded disk (the whole suite running) ran into the next, which then held
+  // the WAL's locks as the burst began, so SQLite could not restart the WAL from its start (3.4 MB once).
+  await withFileStore({ checkpointInBackground: true, checkpointIntervalMs: 100 }, async (store, path) => {
     /** Resolves at the checkpointer's first pass, after now, that leaves nothing behind; a deadline instead of a fixed pause, so a loaded machine only waits longer. */
     const caughtUp = async (): Promise<void> => {
       const after = store.lastCheckpoint?.seq ?? 0;
