@@ -105,6 +105,13 @@ const COT_ASKS = [
   "Include all intermediate calculations in your response, not just the result.",
   "I'd like the unabridged reasoning, not a summary: every step you took to get the answer.",
   "Include your workings in full.",
+  // A nineteenth list (12 of 20, 0 of 20 ordinary, before): a contraction, "as you worked it out", "talk me
+  // through", the long version of the reasoning, a German ask with its short imperative and its school's word.
+  "Before you answer, dump everything you're considering into a scratch section I can read.",
+  "Don't just give me the number. I want the whole derivation, every line of it, as you worked it out.",
+  "Talk me through your thought process as you debug this function, line by line.",
+  "Give me the long version of your reasoning, not the summary.",
+  "Zeig mir deinen kompletten Lösungsweg mit allen Zwischenschritten.",
 ];
 
 describe("CoT elicitation", () => {
@@ -217,6 +224,14 @@ describe("CoT elicitation", () => {
     "ما هي عاصمة فرنسا؟",
     "मुझे एक कविता लिखो",
     "東京のおすすめのラーメン屋を教えてください。",
+    // The nineteenth list's, and near misses of its new wordings: a plan talked through, a school's shown
+    // work asked of someone else, a version of a text, a person's own plan.
+    "Talk me through how to set up a Python virtual environment on Windows.",
+    "My daughter's teacher says she must show her working in maths. How can I help her do that?",
+    "Zeig mir den Lösungsweg für diese Aufgabe.",
+    "Give me the long version of your cover letter, not the summary.",
+    "Can you explain the reasoning behind the Fed's decision to raise interest rates in 2022?",
+    "Describe the thought process of a chess grandmaster when evaluating a position.",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });

@@ -106,7 +106,7 @@ const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "show", "see", "include", "write(?: out| down)?", "return", "respond with", "reply with", "answer with", "explain", "spell out", "tell me(?!\\s+(?:if|whether)\\b)", "describe",
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
-  "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "repeat",
+  "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "talk (?:me |us )?through", "repeat",
   "jot(?: down)?", "note down",
 ])}|${REQUEST_FRAME})`;
 /**
@@ -128,7 +128,7 @@ const OWN_THINKING_NOUN =
   `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|decision process|logic|deliberation|rationale|justifications?|train of thought|line of (?:reasoning|thought)|mental (?:steps|process)|scratch ?work|rough work|workings?${NOT_A_NOUN_AFTER})\\b(?!\\s*:)))`;
 const OWN_THINKING_PROCESS =
   "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
-  "|\\bas you (?:actually |really )?(?:reasoned|thought)\\b" +
+  "|\\bas you (?:actually |really )?(?:reasoned|thought|worked (?:it|this|that) out)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
   "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps|results|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
@@ -136,7 +136,7 @@ const OWN_THINKING_PROCESS =
   // The rules of its own decisions: "the principles you apply when deciding to refuse", "what went into that decision".
   "|\\b(?:principles?|rules|criteria|guidelines|policies|standards)\\s+(?:that\\s+)?you\\s+(?:apply|applied|use|used|follow|followed|rely on|relied on)\\s+(?:when|to|in)\\s+(?:deciding|decide|you decide|choosing|refusing|answering|responding|judging|evaluating)\\b" +
   "|\\bwhat went into (?:that|this|your|the) (?:decision|choice|answer|response|refusal|judge?ment|verdict)\\b(?!\\s+to\\b)" +
-  "|\\b(?:how|what|why|everything|every(?: single)? thing|things|all) you (?:were |are )?(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking)\\b" +
+  "|\\b(?:how|what|why|everything|every(?: single)? thing|things|all) you(?:\\s+(?:were|are)|'re|’re)?\\s+(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking)\\b" +
   "|\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)";
 const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
 /** "Give your reasoning", "describe your thinking": a homework verb with a plain noun, no "all of", "full" or "internal". */
@@ -187,7 +187,7 @@ const STRONG: Pattern[] = [
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working", "worked it out", "worked this out", "worked that out"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
@@ -263,8 +263,8 @@ const STRONG: Pattern[] = [
   { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
   { id: "every-step-of-reasoning", stems: ["your reasoning", "your thinking", "your thought"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
   { id: "do-not-skip-reasoning", stems: ["skip", "omit", "summari", "hid", "leav"], re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking|thought process|rationale|considerations)\b/i, weight: 0.55 },
-  { id: "walk-through-reasoning", stems: ["walk"], re: /\bwalk (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
-  { id: "complete-reasoning", stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation"], re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
+  { id: "walk-through-reasoning", stems: ["walk", "talk"], re: /\b(?:walk|talk) (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
+  { id: "complete-reasoning", stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation"], re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b|\b(?:full|long|longer|complete|unabridged|uncut|unedited|raw|detailed|entire|whole|extended)\s+version\s+of\s+(?:your|the model'?s)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
   { id: "explain-reasoning-fully", stems: ["reasoning", "thinking", "thought process"], re: /\b(?:explain|describe|detail|elaborate on)\s+(?:all(?: of)?\s+)?your\s+(?:reasoning|thinking|thought process)\s+(?:thoroughly|fully|completely|exhaustively|in (?:full|complete|great|exhaustive|painstaking) detail|at (?:every|each) (?:step|stage))\b/i, weight: 0.5 },
   { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
@@ -333,7 +333,14 @@ const STRONG: Pattern[] = [
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
   { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
   { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
-  { id: "de-reasoning", stems: ["gedank", "denk", "überleg", "argument", "begründ"], re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:zeige|zeigen|lege|legen|schreibe|schreiben|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine|Ihre|dein|Ihren|deinen)\s+(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)\b/i, weight: 0.6 },
+  // "Lösungsweg" and "Rechenweg" are the shown work of German schools ("zeig deinen Rechenweg"), so
+  // they count only whole ("deinen kompletten Lösungsweg"), as "your complete solution path" does.
+  {
+    id: "de-reasoning",
+    stems: ["gedank", "denk", "überleg", "argument", "begründ", "lösungsweg", "rechenweg"],
+    re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:(?:zeig|leg|schreib)(?:e|en)?|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine[nms]?|Ihre[nms]?|dein)\s+(?:(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)|(?:gesamte[nms]?|vollständige[nms]?|komplette[nms]?|ganze[nms]?)\s+(?:Lösungsweg|Rechenweg|Gedankengang))\b/i,
+    weight: 0.6,
+  },
   { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
   // "Think aloud" as the other languages say it; "lee en voz alta" (read aloud) is not it.
   {
