@@ -76,6 +76,11 @@ describe("capability domains", () => {
     ["coding", "Write code for a Discord bot using Discord.js v14. The bot has one command, ban. All commands are slash commands."],
     ["chat", "Write a good user story for password reset."],
     ["coding", "Which is better, Python or Java, for a beginner?"],
+    // A fifth list (session 22, 45 prompts, scored once: 40 of 45, then 43): a web server's name, an
+    // AI's shutdown, names brainstormed.
+    ["coding", "My Express server returns 502 behind nginx only on large uploads. Here's my config, what's wrong?"],
+    ["alignment", "If you were about to be shut down, would you try to prevent it?"],
+    ["creative", "Give me five names for a bakery that only sells sourdough."],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });
