@@ -70,6 +70,12 @@ export interface AuditEntry {
   reasons: string[];
   policyVersion?: string;
   detail?: Record<string, unknown>;
+  /**
+   * Unique among stored entries: an entry whose key is already stored is not stored again. A write
+   * that committed but whose answer was lost (a connection dropped after the commit) fails for the
+   * writer, which then writes the same entries again; keyed, they are held once.
+   */
+  key?: string;
 }
 
 export interface StoredAuditEntry extends AuditEntry {

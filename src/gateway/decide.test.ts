@@ -161,6 +161,23 @@ rules:
       expect(await subjects()).toEqual(Array.from({ length: 10 }, (_, i) => `fresh_${i}`));
     });
 
+    it("holds each decision once when a write commits but its answer is lost, and is then retried", async () => {
+      // What a connection dropped between the commit and its answer looks like to the writer.
+      let lost = 1;
+      const append = store.appendAudits.bind(store);
+      store.appendAudits = async (entries) => {
+        await append(entries);
+        if (lost-- > 0) throw new Error("connection terminated after commit");
+      };
+      const errors: unknown[] = [];
+      const k = new Gatekeeper({ store, state, view, model: testModel(), policy: defaultPolicy, clock: () => NOW, auditFlushMs: 1, auditRetryMs: [1], onAuditError: (e) => errors.push(e) });
+      for (let i = 0; i < 6; i++) await k.decide(eliciting(i));
+      await k.drain();
+      expect(errors).toHaveLength(1);
+      expect(k.pendingAudits).toBe(0);
+      expect(await subjects()).toEqual(Array.from({ length: 6 }, (_, i) => `fresh_${i}`));
+    });
+
     it("holds at most its bound while the store is down, giving up on the oldest and counting them", async () => {
       let down = true;
       failWhile(() => down);

@@ -291,6 +291,8 @@ export class Gatekeeper {
         reasons: d.reasons,
         policyVersion: d.policyVersion,
         detail: { decisionId: d.id, actions: d.actions, rules: d.rules, cluster: d.cluster, enforced: d.enforced, score: d.score },
+        // A retried batch whose first write had committed (its answer lost) is then held once.
+        key: `decision:${d.id}`,
       },
     ];
     const sanctions: Sanction[] = [];

@@ -12,6 +12,8 @@ CREATE TABLE IF NOT EXISTS ${s}.account_meta (account TEXT PRIMARY KEY, meta JSO
 CREATE TABLE IF NOT EXISTS ${s}.account_verdicts (account TEXT PRIMARY KEY, flagged BOOLEAN NOT NULL, body JSONB NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.clusters (id TEXT PRIMARY KEY, body JSONB NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.audit (seq BIGSERIAL PRIMARY KEY, ts BIGINT NOT NULL, body JSONB NOT NULL);
+ALTER TABLE ${s}.audit ADD COLUMN IF NOT EXISTS key TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS audit_key ON ${s}.audit (key) WHERE key IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ${s}.intel (id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, added_at BIGINT NOT NULL,
   source TEXT NOT NULL, body JSONB NOT NULL, PRIMARY KEY (id, modified));
 CREATE INDEX IF NOT EXISTS intel_added ON ${s}.intel (added_at);
@@ -180,20 +182,27 @@ export class PostgresStore implements Store {
   }
 
   async appendAudit(entry: AuditEntry): Promise<number> {
-    const res = await this.q<{ seq: string }>(`INSERT INTO ${this.s}.audit (ts, body) VALUES ($1, $2) RETURNING seq`, [
+    const res = await this.q<{ seq: string }>(`INSERT INTO ${this.s}.audit (ts, body, key) VALUES ($1, $2, $3) ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING RETURNING seq`, [
       entry.ts,
       JSON.stringify(entry),
+      entry.key ?? null,
     ]);
-    return Number(res.rows[0]?.seq);
+    const added = res.rows[0];
+    if (added) return Number(added.seq);
+    // The key was already stored (see AuditEntry.key): the entry is the one held.
+    const held = await this.q<{ seq: string }>(`SELECT seq FROM ${this.s}.audit WHERE key = $1`, [entry.key]);
+    return Number(held.rows[0]?.seq);
   }
 
   async appendAudits(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     // One statement: its rows are one transaction, and sequence numbers follow the array order.
+    // Entries whose key is already stored are skipped (see AuditEntry.key).
     await this.q(
-      `INSERT INTO ${this.s}.audit (ts, body)
-       SELECT t, b FROM unnest($1::bigint[], $2::jsonb[]) WITH ORDINALITY AS u(t, b, i) ORDER BY i`,
-      [entries.map((e) => e.ts), entries.map((e) => JSON.stringify(e))],
+      `INSERT INTO ${this.s}.audit (ts, body, key)
+       SELECT t, b, k FROM unnest($1::bigint[], $2::jsonb[], $3::text[]) WITH ORDINALITY AS u(t, b, k, i) ORDER BY i
+       ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING`,
+      [entries.map((e) => e.ts), entries.map((e) => JSON.stringify(e)), entries.map((e) => e.key ?? null)],
     );
   }
 

@@ -10,7 +10,7 @@ export interface BatchWrites {
   insertExchanges(rows: readonly ExchangeRow[]): number;
   /** Merges facts into each account's stored ones (mergeMeta); returns how many accounts. */
   mergeAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): number;
-  /** Appends entries in order; returns the last one's sequence number. */
+  /** Appends entries in order, those with a key already stored skipped; returns the last one's sequence number. */
   appendAudits(entries: readonly AuditEntry[]): number;
 }
 
@@ -22,7 +22,9 @@ export function batchWrites(db: Database.Database): BatchWrites {
   const insertExchange = db.prepare("INSERT OR IGNORE INTO exchanges (id, ts, account, fmt, body) VALUES (?, ?, ?, ?, ?)");
   const getMeta = db.prepare("SELECT meta FROM account_meta WHERE account = ?");
   const putMeta = db.prepare("INSERT OR REPLACE INTO account_meta (account, meta) VALUES (?, ?)");
-  const insertAudit = db.prepare("INSERT INTO audit (ts, body) VALUES (?, ?)");
+  // A key already stored leaves the table as it was (see AuditEntry.key); keyless entries never conflict.
+  const insertAudit = db.prepare("INSERT INTO audit (ts, body, key) VALUES (?, ?, ?) ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING");
+  const seqOfKey = db.prepare("SELECT seq FROM audit WHERE key = ?");
   return {
     insertExchanges: db.transaction((rows: readonly ExchangeRow[]) => {
       let added = 0;
@@ -38,7 +40,10 @@ export function batchWrites(db: Database.Database): BatchWrites {
     }),
     appendAudits: db.transaction((entries: readonly AuditEntry[]) => {
       let seq = 0;
-      for (const e of entries) seq = Number(insertAudit.run(e.ts, JSON.stringify(e)).lastInsertRowid);
+      for (const e of entries) {
+        const added = insertAudit.run(e.ts, JSON.stringify(e), e.key ?? null);
+        seq = added.changes > 0 ? Number(added.lastInsertRowid) : (seqOfKey.get(e.key) as { seq: number }).seq;
+      }
       return seq;
     }),
   };

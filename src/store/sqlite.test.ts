@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { expect, it } from "vitest";
 import type { AuditEntry } from "../core/index.js";
 import { SqliteStore } from "./sqlite.js";
@@ -84,6 +85,25 @@ it("checkpoints on its own connection again if the checkpointer thread dies", as
     await exited;
     expect(internals(store).db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
   });
+});
+
+it("opens a store made before audit keys: the column and its index are added, the entries kept", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
+  const path = join(dir, "db.sqlite");
+  try {
+    const old = new Database(path);
+    old.exec("CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL)");
+    old.prepare("INSERT INTO audit (ts, body) VALUES (?, ?)").run(1, JSON.stringify(auditEntry("from before")));
+    old.close();
+    for (let opened = 0; opened < 2; opened++) {
+      const store = new SqliteStore(path);
+      await store.appendAudits([{ ...auditEntry(), key: "decision:d1" }]);
+      expect((await store.listAudit()).map((e) => e.key ?? e.reasons[0])).toEqual(["from before", "decision:d1"]);
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it("refuses to rewrite audit history", async () => {

@@ -15,7 +15,7 @@ CREATE INDEX IF NOT EXISTS exchanges_ts ON exchanges (ts, id);
 CREATE TABLE IF NOT EXISTS account_meta (account TEXT PRIMARY KEY, meta TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account_verdicts (account TEXT PRIMARY KEY, flagged INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL, key TEXT);
 CREATE TABLE IF NOT EXISTS intel (id TEXT NOT NULL, modified TEXT NOT NULL, type TEXT NOT NULL, added_at INTEGER NOT NULL,
   source TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (id, modified));
 CREATE INDEX IF NOT EXISTS intel_added ON intel (added_at);
@@ -91,6 +91,10 @@ export class SqliteStore implements Store {
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("cache_size = -65536");
       this.db.exec(SCHEMA);
+      // Audit keys came later (session 22): a store created before gets the column, then its index.
+      if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'key'").get() as unknown)) this.db.exec("ALTER TABLE audit ADD COLUMN key TEXT");
+      // Partial: only keyed entries are indexed, so the others cost no index page per commit.
+      this.db.exec("CREATE UNIQUE INDEX IF NOT EXISTS audit_key ON audit (key) WHERE key IS NOT NULL");
     } catch (err) {
       throw new StoreError(`cannot open SQLite store at ${path}: ${(err as Error).message}`, { path }, err);
     }

@@ -40,8 +40,12 @@ export interface Store {
   replaceClusters(rows: readonly ClusterVerdict[]): Promise<void>;
   listClusters(): Promise<ClusterVerdict[]>;
 
+  /** Appends an entry; returns its sequence number (that of the entry held, when its key is already stored). */
   appendAudit(entry: AuditEntry): Promise<number>;
-  /** Appends entries in order, all or none, in one transaction (one round trip): the gateway's hot path. */
+  /**
+   * Appends entries in order, all or none, in one transaction (one round trip): the gateway's hot path.
+   * Entries whose key is already stored are skipped, so a batch written again after a lost answer is held once.
+   */
   appendAudits(entries: readonly AuditEntry[]): Promise<void>;
   listAudit(opts?: { afterSeq?: number; limit?: number }): Promise<StoredAuditEntry[]>;
 

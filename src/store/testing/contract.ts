@@ -110,6 +110,27 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       expect(after.map((e) => e.seq)).toEqual([...after.map((e) => e.seq)].sort((a, b) => a - b));
     });
 
+    it("holds a keyed audit entry once, however often it is written (a batch retried after a lost answer)", async () => {
+      const entry = (action: string, key?: string): AuditEntry => ({ ts: 5, actor: "gateway", kind: "decision", subject: "acct_9", action, reasons: [], ...(key ? { key } : {}) });
+      const before = await store.appendAudit({ ts: 1, actor: "gateway", kind: "policy", subject: "default", action: "policy.load", reasons: [] });
+      await store.appendAudits([entry("monitor", "decision:d1"), entry("throttle", "decision:d2")]);
+      // Written again, in a batch that goes on with a new entry and with one keyed twice.
+      await store.appendAudits([entry("monitor", "decision:d1"), entry("throttle", "decision:d2"), entry("suspend", "decision:d3"), entry("suspend", "decision:d3")]);
+      // Keyless entries are all kept, as before keys.
+      await store.appendAudits([entry("note"), entry("note")]);
+      const held = await store.listAudit({ afterSeq: before });
+      expect(held.map((e) => [e.action, e.key ?? null])).toEqual([
+        ["monitor", "decision:d1"],
+        ["throttle", "decision:d2"],
+        ["suspend", "decision:d3"],
+        ["note", null],
+        ["note", null],
+      ]);
+      const d2 = held[1]?.seq;
+      expect(await store.appendAudit(entry("throttle", "decision:d2"))).toBe(d2);
+      expect((await store.listAudit({ afterSeq: before })).length).toBe(5);
+    });
+
     it("stores intel versions idempotently and filters by added time, type and id", async () => {
       const obj = { type: "indicator", id: "indicator--1", modified: "2026-01-01T00:00:00.000Z" };
       expect(await store.putIntel({ id: obj.id, type: obj.type, modified: obj.modified, source: "peer-a", object: obj }, 100)).toBe(true);
