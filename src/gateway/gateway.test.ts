@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -106,6 +108,39 @@ describe("gateway end to end (loopback upstream stub)", () => {
     const slow = await post(`${gw.url}/v1/messages`, messages({ model: "slow" }), as("a"));
     expect(slow.status).toBe(504);
     expect(await slow.json()).toMatchObject({ type: "error", error: { type: "api_error", code: "upstream_timeout" } });
+  });
+
+  it("cancels the upstream call when its client goes away before the answer", async () => {
+    // An upstream that never answers, and tells when the gateway's call to it is torn down.
+    let received: () => void = () => {};
+    const arrived = new Promise<void>((r) => (received = r));
+    let tornDown: () => void = () => {};
+    const cancelled = new Promise<void>((r) => (tornDown = r));
+    const hanging = createServer((req, res) => {
+      res.on("close", () => {
+        if (!res.writableFinished) tornDown();
+      });
+      req.resume();
+      received();
+    });
+    await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
+    try {
+      await start({ upstream: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}` });
+      const client = request(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...as("acct_leaving") } });
+      client.on("error", () => {}); // the reset of the request destroyed below
+      client.end(JSON.stringify(chat()));
+      await arrived;
+      client.destroy();
+      await cancelled;
+      // The gateway counted the call as ended, not as still in flight.
+      for (const deadline = Date.now() + 2_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+        if (/hydrasentry_requests_in_flight 0\b/.test(await (await fetch(`${gw.url}/metrics`)).text())) break;
+      }
+      expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/hydrasentry_requests_in_flight 0\b/);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((r) => hanging.close(() => r()));
+    }
   });
 
   it("strips reasoning from answers, streamed and not, in each API's format", async () => {

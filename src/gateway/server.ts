@@ -21,7 +21,7 @@ import { GatewayMetrics } from "./metrics.js";
 import type { SanctionBus } from "./sanction-bus.js";
 import { sseReasoningTransform, transformReasoning } from "./reasoning.js";
 import type { BucketRequest, GatewayState } from "./state.js";
-import { forwardableHeaders, passedResponseHeaders, responseHeaders, Upstream, UpstreamError } from "./upstream.js";
+import { forwardableHeaders, passedResponseHeaders, responseHeaders, Upstream, UpstreamError, watchAnswer, watchSignal } from "./upstream.js";
 import { DetectionView } from "./view.js";
 
 export interface GatewayOptions {
@@ -273,10 +273,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         const started = performance.now();
         metrics.overheadSeconds.observe((started - c.var.arrivedAt) / 1000);
         metrics.inFlight.inc();
+        const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
         let res;
         try {
           const forwarded = g.bodyChanged ? JSON.stringify(g.body) : c.get("rawBody");
-          res = await upstream.send(route.path, forwarded, forwardableHeaders((n) => c.req.header(n)), c.req.raw.signal);
+          res = await upstream.send(route.path, forwarded, forwardableHeaders((n) => c.req.header(n)), outgoing ? watchAnswer(outgoing) : watchSignal(c.req.raw.signal));
         } catch (err) {
           metrics.inFlight.dec();
           const kind = err instanceof UpstreamError ? err.kind : "unreachable";
@@ -316,7 +317,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           return new Response(JSON.stringify(transformReasoning(route.api, body, g.reasoning, g.summaryChars)), { status, headers });
         }
         const transformSse = g.reasoning !== null && sse && status < 300;
-        const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
         if (!transformSse && outgoing) {
           // Untouched answers go socket to socket: web-stream conversion per chunk cost more CPU than the decision.
           // Those whose headers arrived in one turn start together (see coalescedAnswers).
