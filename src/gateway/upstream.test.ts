@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, expect, it } from "vitest";
-import { Upstream, UpstreamError } from "./upstream.js";
+import { Upstream, UpstreamError, watchSignal } from "./upstream.js";
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -59,4 +59,21 @@ it("does not send again when a fresh socket is reset: the upstream may have read
   } finally {
     client.close();
   }
+});
+
+it("watches a Fetch signal where there is no node:http answer: cancels on abort, at once if already aborted, not after unwatching", () => {
+  const calls: string[] = [];
+  const live = new AbortController();
+  watchSignal(live.signal)(() => calls.push("live"));
+  const dropped = new AbortController();
+  const unwatch = watchSignal(dropped.signal)(() => calls.push("dropped"));
+  unwatch();
+  const gone = new AbortController();
+  gone.abort();
+  watchSignal(gone.signal)(() => calls.push("gone"));
+  expect(calls).toEqual(["gone"]);
+  live.abort();
+  dropped.abort();
+  live.abort();
+  expect(calls).toEqual(["gone", "live"]);
 });
