@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AuditEntry } from "../core/index.js";
 import { defaultPolicy, parsePolicy } from "../policy/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { makeExchange } from "../testing/exchanges.js";
@@ -100,15 +101,20 @@ rules:
       accountMeta: { createdAt: new Date(NOW - 3_600_000).toISOString(), verified: false },
     });
 
+  /** Routes the store's audit writes through `around`, which is handed the store's own write. */
+  const interceptAudits = (around: (entries: readonly AuditEntry[], append: (entries: readonly AuditEntry[]) => Promise<void>) => Promise<void>): void => {
+    const append = store.appendAudits.bind(store);
+    store.appendAudits = (entries) => around(entries, append);
+  };
+
   describe("audit batching", () => {
     /** The store's audit transactions, each with how many entries it carried. */
     const countCommits = (): number[] => {
       const commits: number[] = [];
-      const append = store.appendAudits.bind(store);
-      store.appendAudits = async (entries) => {
+      interceptAudits(async (entries, append) => {
         commits.push(entries.length);
         await append(entries);
-      };
+      });
       return commits;
     };
     const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -138,13 +144,11 @@ rules:
 
   describe("audit through a store that refuses writes", () => {
     /** Makes the store's audit writes fail while `down()` says so. */
-    const failWhile = (down: () => boolean): void => {
-      const append = store.appendAudits.bind(store);
-      store.appendAudits = async (entries) => {
+    const failWhile = (down: () => boolean): void =>
+      interceptAudits(async (entries, append) => {
         if (down()) throw new Error("store unavailable");
         await append(entries);
-      };
-    };
+      });
     const subjects = async (): Promise<string[]> => (await store.listAudit({ limit: 100 })).map((e) => e.subject);
 
     it("keeps every entry, in order, through a store that refuses writes for a while", async () => {
@@ -164,11 +168,10 @@ rules:
     it("holds each decision once when a write commits but its answer is lost, and is then retried", async () => {
       // What a connection dropped between the commit and its answer looks like to the writer.
       let lost = 1;
-      const append = store.appendAudits.bind(store);
-      store.appendAudits = async (entries) => {
+      interceptAudits(async (entries, append) => {
         await append(entries);
         if (lost-- > 0) throw new Error("connection terminated after commit");
-      };
+      });
       const errors: unknown[] = [];
       const k = new Gatekeeper({ store, state, view, model: testModel(), policy: defaultPolicy, clock: () => NOW, auditFlushMs: 1, auditRetryMs: [1], onAuditError: (e) => errors.push(e) });
       for (let i = 0; i < 6; i++) await k.decide(eliciting(i));

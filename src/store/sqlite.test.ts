@@ -34,17 +34,33 @@ type Thread = { terminate(): Promise<number>; once(e: "exit", f: () => void): vo
 /** The store's own connection and helper threads, for the tests that look underneath. */
 const internals = (store: SqliteStore) => store as unknown as { db: { pragma(s: string, o: { simple: true }): unknown }; checkpointer: Thread | null; writer: Thread | null };
 
-/** Runs `test` on a store in a fresh temporary file opened with `opts`, then closes it and removes the folder. */
-async function withFileStore(opts: ConstructorParameters<typeof SqliteStore>[1], test: (store: SqliteStore, path: string) => Promise<void>): Promise<void> {
+/** Runs `test` with the path of a database file in a fresh temporary folder, then removes the folder. */
+async function withFilePath(test: (path: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
-  const path = join(dir, "db.sqlite");
-  const store = new SqliteStore(path, opts);
   try {
-    await test(store, path);
+    await test(join(dir, "db.sqlite"));
   } finally {
-    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `test` on a store in a fresh temporary file opened with `opts`, then closes it and removes the folder. */
+async function withFileStore(opts: ConstructorParameters<typeof SqliteStore>[1], test: (store: SqliteStore, path: string) => Promise<void>): Promise<void> {
+  await withFilePath(async (path) => {
+    const store = new SqliteStore(path, opts);
+    try {
+      await test(store, path);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/** A helper thread the store started, and its exit. */
+function startedThread(thread: Thread | null): { thread: Thread; exited: Promise<void> } {
+  expect(thread).not.toBeNull();
+  const started = thread as Thread;
+  return { thread: started, exited: new Promise<void>((r) => started.once("exit", r)) };
 }
 
 /** A decision's audit entry; `reason` sets its size. */
@@ -78,19 +94,15 @@ it("checkpoints from its own thread when it serves requests: the WAL stays bound
 
 it("checkpoints on its own connection again if the checkpointer thread dies", async () => {
   await withFileStore({ checkpointInBackground: true }, async (store) => {
-    const worker = internals(store).checkpointer;
-    expect(worker).not.toBeNull();
-    const exited = new Promise<void>((r) => worker?.once("exit", r));
-    await worker?.terminate();
+    const { thread, exited } = startedThread(internals(store).checkpointer);
+    await thread.terminate();
     await exited;
     expect(internals(store).db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
   });
 });
 
 it("opens a store made before audit keys: the column and its index are added, the entries kept", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "hs-store-"));
-  const path = join(dir, "db.sqlite");
-  try {
+  await withFilePath(async (path) => {
     const old = new Database(path);
     old.exec("CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL)");
     old.prepare("INSERT INTO audit (ts, body) VALUES (?, ?)").run(1, JSON.stringify(auditEntry("from before")));
@@ -101,9 +113,7 @@ it("opens a store made before audit keys: the column and its index are added, th
       expect((await store.listAudit()).map((e) => e.key ?? e.reasons[0])).toEqual(["from before", "decision:d1"]);
       await store.close();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 it("refuses to rewrite audit history", async () => {
@@ -131,10 +141,8 @@ it("reports its write backlog: batches handed to the writer thread and not commi
 
 it("fails the writes pending when its writer thread dies, instead of leaving them hanging, and writes on its own connection after", async () => {
   await withFileStore({ writerThread: true }, async (store) => {
-    const writer = internals(store).writer;
-    expect(writer).not.toBeNull();
-    const exited = new Promise<void>((r) => writer?.once("exit", r));
-    void writer?.terminate();
+    const { thread, exited } = startedThread(internals(store).writer);
+    void thread.terminate();
     const entry = auditEntry();
     // Posted to a thread that is going away: it never answers, and the write fails when the thread exits.
     await expect(store.appendAudits([entry])).rejects.toThrow(/writer thread exited/);
