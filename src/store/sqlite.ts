@@ -92,7 +92,12 @@ export class SqliteStore implements Store {
       this.db.pragma("cache_size = -65536");
       this.db.exec(SCHEMA);
       // Audit keys came later (session 22): a store created before gets the column, then its index.
-      if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'key'").get() as unknown)) this.db.exec("ALTER TABLE audit ADD COLUMN key TEXT");
+      // Checked again under the write lock: a `serve` and a `hunt --db` opening the same old store at
+      // once would otherwise both add the column, and the second fail to open on "duplicate column".
+      const hasKey = (): boolean => this.db.prepare("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'key'").get() !== undefined;
+      if (!hasKey()) this.db.transaction(() => {
+          if (!hasKey()) this.db.exec("ALTER TABLE audit ADD COLUMN key TEXT");
+        }).immediate();
       // Partial: only keyed entries are indexed, so the others cost no index page per commit.
       this.db.exec("CREATE UNIQUE INDEX IF NOT EXISTS audit_key ON audit (key) WHERE key IS NOT NULL");
     } catch (err) {
