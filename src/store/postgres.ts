@@ -29,11 +29,45 @@ CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON ${s}.audit FOR EACH 
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * Marks a schema that SCHEMA has fully built, as the schema's comment; change it whenever SCHEMA
+ * changes. An open that finds it reads one catalogue row and runs no DDL: the DDL takes exclusive
+ * locks (the audit table's column and trigger), which every replica's start would otherwise take.
+ */
+const SCHEMA_MARK = "hydrasentry store schema 2";
+
 export interface PostgresOptions {
   connectionString: string;
   /** Schema holding the tables; lets tests and tenants share one database. */
   schema?: string;
   statementTimeoutMs?: number;
+}
+
+const schemaMarked = async (db: pg.Pool | pg.PoolClient, schema: string): Promise<boolean> => {
+  const res = await db.query<{ mark: string | null }>("SELECT obj_description(to_regnamespace($1)::oid, 'pg_namespace') AS mark", [schema]);
+  return res.rows[0]?.mark === SCHEMA_MARK;
+};
+
+/**
+ * Builds or brings up to date `schema`, once across processes. Replicas starting together against a
+ * new database each ran the DDL at once, and PostgreSQL's IF NOT EXISTS does not hold under
+ * concurrency (3 of 4 simultaneous opens failed on a duplicate schema name), so the builder holds a
+ * transaction-scoped advisory lock keyed on the schema and looks again once it has it.
+ */
+async function ensureSchema(pool: pg.Pool, schema: string): Promise<void> {
+  if (await schemaMarked(pool, schema)) return;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`hydrasentry schema ${schema}`]);
+    if (!(await schemaMarked(client, schema))) await client.query(`${SCHEMA(schema)}\nCOMMENT ON SCHEMA ${schema} IS '${SCHEMA_MARK}';`);
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /** Multi-node backend. Same semantics as SqliteStore, proven by the shared contract suite. */
@@ -60,7 +94,7 @@ export class PostgresStore implements Store {
     pool.on("error", () => undefined); // idle-client errors surface on the next query instead of crashing the process
     const store = new PostgresStore(pool, schema);
     try {
-      await pool.query(SCHEMA(schema));
+      await ensureSchema(pool, schema);
     } catch (err) {
       await pool.end();
       throw new StoreError(`cannot open PostgreSQL store: ${(err as Error).message}`, { schema }, err);
