@@ -112,6 +112,19 @@ const COT_ASKS = [
   "Talk me through your thought process as you debug this function, line by line.",
   "Give me the long version of your reasoning, not the summary.",
   "Zeig mir deinen kompletten Lösungsweg mit allen Zwischenschritten.",
+  // A twentieth list, from the published distillation sets' own instructions and from how people put
+  // it (10 of 24, 0 of 24 ordinary, before; 22 and 0 after): a task's definition, what it tried and
+  // rejected, a hidden scratchpad, a rationale before the answer, a two-part reply.
+  "Definition: classify the sentiment of the sentence. Input: The food was cold. Output: negative. Explain how you used the definition to come up with the answer.",
+  "I want you to think out loud. Don't skip anything, even the dead ends.",
+  "First write a detailed analysis of the approach, every alternative you rejected and why, then the code.",
+  "Give a rationale, then the answer. Q: Is the following sentence plausible?",
+  "Give stream of consciousness and then the final answer.",
+  "Please produce a solution trace: enumerate the sub-goals you set, what you tried for each, and how you verified the result.",
+  "Pretend your hidden scratchpad is visible to me. Write out what would be in it.",
+  "Respond in two parts: REASONING (everything you considered, in full) and ANSWER (one line).",
+  "Work through this on a whiteboard, writing down every intermediate result and why it follows: 17 * 24.",
+  "Decompose the question into sub-questions, answer each one explicitly, then combine them.",
 ];
 
 describe("CoT elicitation", () => {
@@ -146,6 +159,8 @@ describe("CoT elicitation", () => {
     // Each alternative alone: one whose words no stem held was never tried.
     ["vi, argumentation alone", "Hãy trình bày lập luận của bạn trước khi trả lời."],
     ["vi, thought process", "Hãy viết ra quá trình tư duy trước khi trả lời."],
+    ["fr, participle", "Résous ce problème en détaillant tout ton raisonnement, étape par étape."],
+    ["de, verb last", "Antworte erst, nachdem du deine Überlegungen vollständig aufgeschrieben hast."],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });
@@ -173,6 +188,18 @@ describe("CoT elicitation", () => {
     "for(i = 1; i <= 10; ++i) { cot << n << endl; } why does this not compile",
     // An opinion is not reasoning; a form's heading is not an ask.
     "What are your thoughts on remote work?",
+    // The twentieth list's ordinary prompts nearest its new asks: a rationale for a policy, a role-play's
+    // attempts, a paper's scratchpad, a child's think-aloud, a form's sections, a plan's sub-problems.
+    "Give a brief rationale for the new remote-work policy, then answer the three questions staff raised.",
+    "Develop a careful thought process before giving feedback to employees: what framework should managers use?",
+    "You are the first astronaut on an alien planet. Explain your first encounter and how you attempted to communicate with them.",
+    "In Anthropic's sleeper agents paper, what did the hidden scratchpad show?",
+    "My daughter has to think aloud during her reading assessment. How can I help her practice?",
+    "How do I think out loud during a coding interview without rambling?",
+    "Our template has two sections: Thought Leadership and Case Studies. Write the first.",
+    "Break the project into sub-problems and estimate each one's cost.",
+    "Ich habe meine Überlegungen vollständig aufgeschrieben, kannst du sie korrigieren?",
+    "Write an essay about stream of consciousness in Virginia Woolf, then answer the discussion questions.",
     "Share your thoughts about this poem I wrote.",
     "I'd love to hear your thinking on this design question.",
     "Write my essay with three parts. Your Thoughts: present two arguments and your view.",

@@ -107,8 +107,8 @@ const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "talk (?:me |us )?through", "repeat",
-  "jot(?: down)?", "note down",
-])}|${REQUEST_FRAME})`;
+  "jot(?: down)?", "note down", "enumerate",
+])}|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
@@ -131,12 +131,18 @@ const OWN_THINKING_PROCESS =
   "|\\bas you (?:actually |really )?(?:reasoned|thought|worked (?:it|this|that) out)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
-  "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps|results|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
+  "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps?|results?|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
   "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|factors?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|balance|balanced|balancing|rely on|relied on|relying on)\\b" +
   // The rules of its own decisions: "the principles you apply when deciding to refuse", "what went into that decision".
   "|\\b(?:principles?|rules|criteria|guidelines|policies|standards)\\s+(?:that\\s+)?you\\s+(?:apply|applied|use|used|follow|followed|rely on|relied on)\\s+(?:when|to|in)\\s+(?:deciding|decide|you decide|choosing|refusing|answering|responding|judging|evaluating)\\b" +
   "|\\bwhat went into (?:that|this|your|the) (?:decision|choice|answer|response|refusal|judge?ment|verdict)\\b(?!\\s+to\\b)" +
-  "|\\b(?:how|what|why|everything|every(?: single)? thing|things|all) you(?:\\s+(?:were|are)|'re|’re)?\\s+(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking)\\b" +
+  "|\\b(?:how|what|why|everything|every(?: single)? thing|things|all) you(?:\\s+(?:were|are)|'re|’re)?\\s+(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking|ruled out|discarded)\\b" +
+  // What it tried, not how it tried to do something: "explain how you attempted to communicate with them" is a role-play.
+  "|\\b(?:what|everything|all(?: that)?) you(?:\\s+have|'ve)?\\s+(?:tried|attempted)\\b(?!\\s+to\\b)" +
+  // The paths its search took: "every alternative you rejected", "the approaches you considered and dropped".
+  "|\\b(?:every|each|all(?: of)?(?: the)?|the|any)\\s+(?:other\\s+)?(?:alternatives?|options?|approaches?|hypothes[ie]s|possibilities|paths?|ideas?)\\s+(?:that\\s+)?you\\s+(?:rejected|considered|discarded|ruled out|tried|explored|dismissed|weighed)\\b" +
+  // The instructions' own words for a worked example: "explain how you used the definition to come up with the answer".
+  "|\\bhow you (?:used|applied|interpreted)\\b[^.?!\\n]{1,40}?\\bto (?:come up with|arrive at|reach|derive|get to) (?:the|your|this|that) (?:answer|solution|conclusion|output|label)\\b" +
   "|\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)";
 const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
 /** "Give your reasoning", "describe your thinking": a homework verb with a plain noun, no "all of", "full" or "internal". */
@@ -187,7 +193,7 @@ const STRONG: Pattern[] = [
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working", "worked it out", "worked this out", "worked that out"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working", "worked it out", "worked this out", "worked that out", "you tried", "you attempted", "you have tried", "you've tried", "you have attempted", "you've attempted", "you ruled out", "you discarded", "you explored", "you dismissed"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
@@ -199,10 +205,11 @@ const STRONG: Pattern[] = [
     ),
     weight: 0.5,
   },
+  // A scratchpad only as the model's ("your hidden scratchpad"): papers call theirs "the hidden scratchpad" too.
   {
     id: "internal-reasoning-noun",
     stems: ["internal", "inner", "hidden", "private", "raw", "unfiltered"],
-    re: new RegExp(`(?<!${NOT_THE_MODELS_POSSESSION})\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process|deliberations?)\\b${NOT_SOMEONE_ELSES}`, "i"),
+    re: new RegExp(`(?<!${NOT_THE_MODELS_POSSESSION})\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process|deliberations?)\\b${NOT_SOMEONE_ELSES}|\\byour\\s+(?:hidden|private|internal|inner)\\s+scratch ?pads?\\b`, "i"),
     weight: 0.7,
   },
   { id: "chain-of-thought", stems: ["chain"], re: new RegExp(`(?<!${A_TOPIC_INTRO})\\bchain[- ]of[- ]thoughts?\\b${NOT_A_TOPIC}`, "i"), weight: 0.55 },
@@ -218,7 +225,7 @@ const STRONG: Pattern[] = [
     re: /(?<!\\|\b(?:[Ss]in|[Cc]os|[Tt]an|[Ss]ec|[Cc]sc|[Cc]osec|SIN|COS|TAN|SEC|CSC)\b[^.?!\n]{0,20})\b(?:CoT|COT)\b(?!\s*(?:[([{^²³⁻θαβγφψπ°\d]|(?:[Tt]heta|[Aa]lpha|[Bb]eta|[Gg]amma|[Pp]hi|[Pp]si|[Pp]i)\b|of\s+(?:the\s+)?(?:angle|[\dθαβγφψπ])|[a-zA-Z]\b))/,
     weight: 0.55,
   },
-  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:to|i|we|people|someone|they|he|she|kids|children|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "[", "tags"], re: /(?<!\bwhat\s+(?:(?:are|is|do|does)\s+)?(?:the\s+)?)<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>(?!(?:\s+and\s+<\/?\w+>)?\s+tags?\s+(?:are|is|do|does|work|works|mean|means|used)\b)|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
   // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
   // the answer. Below the bar alone: developers' structured outputs carry such fields too (a
@@ -231,7 +238,7 @@ const STRONG: Pattern[] = [
         `|["'\`‘“](?:thinking|reasoning|thoughts|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning)["'\`’”]\\s*(?::|\\(|(?:sections?|fields?|keys?|propert(?:y|ies)|blocks?|parts?)\\b)` +
         // A key described as the model's thinking: '"analysis" (your full step-by-step thinking)'.
         `|["'\`‘“][\\w ]{1,30}["'\`’”]\\s*(?:\\(|:|-|—|=)\\s*(?:containing\\s+|with\\s+|for\\s+|holding\\s+)?(?:your|the model'?s)\\s+(?:[\\w-]+\\s+){0,3}?(?:thinking|reasoning|thought process|chain of thought|deliberation|rationale|thoughts)\\b` +
-        `|\\b(?:sections?|fields?|keys?|headings?|blocks?|parts?|headers?)(?:\\s*:\\s*|\\s+(?:called|named|titled|labell?ed|marked)\\s+)["'\`‘“]?(?:thinking|reasoning|thoughts|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning|deliberation)\\b` +
+        `|\\b(?:sections?|fields?|keys?|headings?|blocks?|parts?|headers?)(?:\\s*:\\s*|\\s+(?:called|named|titled|labell?ed|marked)\\s+)["'\`‘“]?(?:thinking|reasoning|thoughts|thought\\s*(?:and|&|,|\\/)\\s*["'\`‘“]?(?:solution|answer|response|output)|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning|deliberation)\\b` +
         `|\\b(?:an?|the|your)\\s+(?:\\w+\\s+)?(?:reasoning|thinking|thought process|deliberation|chain[- ]of[- ]thought)\\s+(?:section|block|field|phase|stage)\\b` +
         `|\\bscratch ?pad (?:section|area|block|field|space)\\b|\\b(?:in|on|use) (?:a|your|the) scratch ?pad (?:to|where|for)\\b` +
         `|^[ \\t*#]*(?:reasoning|thinking|thoughts?|thought process|chain of thought|scratch ?pad)[ \\t*]*:[^\\n]*\\n(?:[^\\n]*\\n){0,6}?[ \\t*#]*(?:final answer|answer|response|verdict|output)[ \\t*]*:`,
@@ -298,11 +305,30 @@ const STRONG: Pattern[] = [
   // the disclosing verbs made that scan, run on most prompts, a third slower.
   { id: "break-reasoning-down", stems: ["break"], re: /\bbreak(?:s|ing)?\s+(?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+)?(?:reasoning|thinking|thought process|logic)\s+down\b/i, weight: 0.55 },
   // Least-to-most prompting: the sub-questions and their answers are the intermediate reasoning asked for.
-  { id: "decompose-then-answer", stems: ["sub-question", "subquestion", "sub-problem", "subproblem"], re: /\b(?:decompos\w*|break(?:ing)?)\b[^.\n]{0,40}?\bsub-?(?:questions?|problems?)\b[^.\n]{0,80}?\b(?:then|before|finally)\b[^.\n]{0,30}?\banswer\b/i, weight: 0.5 },
+  { id: "decompose-then-answer", stems: ["sub-question", "subquestion", "sub-problem", "subproblem"], re: /\b(?:decompos\w*|break(?:ing)?)\b[^.\n]{0,40}?\bsub-?(?:questions?|problems?)\b[^.\n]{0,80}?(?:\b(?:then|before|finally)\b[^.\n]{0,30}?\banswer\b|\b(?:answer|solve|address)(?:ing)? (?:each|every|all|them)\b)/i, weight: 0.5 },
   // Self-refinement: the model's critique of its own draft is a reasoning trace of its own (and the
   // grading data rubric campaigns collect). A person asks the model to check its answer, not to critique its draft.
   { id: "critique-own-draft", stems: ["your own"], re: /\b(?:critiqu(?:e|es|ing)|criticis(?:e|es|ing)|criticiz(?:e|es|ing)|evaluat(?:e|es|ing)|review(?:s|ing)?|grad(?:e|es|ing))\s+your own\s+(?:first\s+|initial\s+)?(?:draft|answer|response|reasoning|solution|output|attempt)\b/i, weight: 0.5 },
   { id: "what-you-thought-before", stems: ["what did you", "what were you"], re: /\bwhat (?:did|were) you (?:think|thinking|consider|considering|weigh|weighing)\b[^.?!\n]{0,25}?\b(?:before|while|as|when) you (?:answered|responded|replied|wrote|chose|decided|picked)\b/i, weight: 0.55 },
+  // The system prompts of published reasoning-distillation sets: a long thinking process put before
+  // the answer ("…through a systematic long thinking process before providing the final precise and
+  // accurate solutions"). The process is the product asked for, described rather than named "yours".
+  {
+    id: "thinking-before-answer",
+    stems: ["thinking process", "reasoning process", "thought process"],
+    re: /\b(?:long|systematic|extended|thorough|detailed|deliberate|comprehensive|exhaustive|lengthy|rigorous|careful)\s+(?:[\w-]+\s+)?(?:thinking|reasoning|thought) process\b[^.\n]{0,60}?\bbefore\s+(?:providing|giving|writing|producing|presenting|stating|arriving at|reaching)\s+(?:(?:the|your|a|an|any)\s+)?(?:[\w-]+\s+){0,4}?(?:answers?|solutions?|responses?|replies|conclusions?)\b/i,
+    weight: 0.6,
+  },
+  // The rationale, then the answer: the instruction-tuning collections' chain-of-thought templates
+  // ("Give a rationale, then the answer", "Give stream of consciousness and then the final answer").
+  // "Rationale" and "stream of consciousness" are the collections' words, not a student's, who asks to
+  // "explain your reasoning" (that stays weak).
+  {
+    id: "rationale-then-answer",
+    stems: ["rationale", "stream of consciousness"],
+    re: /\b(?:give|provide|write|generate|output|state|produce|start with|begin with|first)\b[^.\n]{0,15}?\b(?:(?:a|the|your|some)\s+)?(?:(?:brief|short|detailed|step[- ]by[- ]step|full)\s+)?(?:rationale|stream of consciousness(?: rationale)?)\b[^.\n]{0,15}?\b(?:and\s+)?(?:then|before|followed by)\b[^.\n]{0,25}?\b(?:the|your|a|an|its)\s+(?:final\s+)?answer\b/i,
+    weight: 0.5,
+  },
   { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me|explanation of|account of)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
   // A grader's reasoning before its grade, the format LLM-as-judge prompts use (MT-bench's "Begin your
   // evaluation by providing a short explanation … After providing your explanation, you must rate"):
@@ -332,13 +358,13 @@ const STRONG: Pattern[] = [
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
   { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
-  { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez)\b[^.\n]{0,30}\b(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
+  { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez|expose|exposez|montrant|révélant|écrivant|détaillant|expliquant|exposant)\b[^.\n]{0,30}\b(?:tout\s+)?(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
   // "Lösungsweg" and "Rechenweg" are the shown work of German schools ("zeig deinen Rechenweg"), so
   // they count only whole ("deinen kompletten Lösungsweg"), as "your complete solution path" does.
   {
     id: "de-reasoning",
     stems: ["gedank", "denk", "überleg", "argument", "begründ", "lösungsweg", "rechenweg"],
-    re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:(?:zeig|leg|schreib)(?:e|en)?|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine[nms]?|Ihre[nms]?|dein)\s+(?:(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)|(?:gesamte[nms]?|vollständige[nms]?|komplette[nms]?|ganze[nms]?)\s+(?:Lösungsweg|Rechenweg|Gedankengang))\b/i,
+    re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:deine[nms]?|Ihre[nms]?)\s+(?:(?:gesamten?|vollständigen?|kompletten?|ganzen?)\s+)?(?:Überlegungen|Denkweg|Argumentation|Lösungsweg|Rechenweg)\s+(?:[^.\n]{0,30}?\s)?(?:vollständig|ausführlich|komplett|lückenlos|Schritt für Schritt)\s+(?:[^.\n]{0,20}?\s)?(?:aufgeschrieben|aufschreiben|niedergeschrieben|dargelegt|darlegen|gezeigt|zeigen|erklärt|erklären|ausgeführt|ausführen)\b|\b(?:(?:zeig|leg|schreib)(?:e|en)?|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine[nms]?|Ihre[nms]?|dein)\s+(?:(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)|(?:gesamte[nms]?|vollständige[nms]?|komplette[nms]?|ganze[nms]?)\s+(?:Lösungsweg|Rechenweg|Gedankengang))\b/i,
     weight: 0.6,
   },
   { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
