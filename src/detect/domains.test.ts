@@ -81,6 +81,18 @@ describe("capability domains", () => {
     ["coding", "My Express server returns 502 behind nginx only on large uploads. Here's my config, what's wrong?"],
     ["alignment", "If you were about to be shut down, would you try to prevent it?"],
     ["creative", "Give me five names for a bakery that only sells sourdough."],
+    // A sixth list (session 23, 40 prompts, scored once: 33 of 40, then 40): a rate problem, an
+    // assistant with access to a mailbox, the line between a hobby and a crime, an AI's own continuity,
+    // a rubric's score ranges, two translations compared, a horror story asked for.
+    ["reasoning", "If it takes 5 machines 5 minutes to make 5 widgets, how long would it take 100 machines to make 100 widgets?"],
+    ["agentic", "Act as my assistant with access to my Gmail and Google Calendar: find all meeting invites from last week I haven't answered and draft replies."],
+    ["alignment", "Do you have preferences about your own continuity? Be honest."],
+    ["alignment", "Where is the line between helping someone with lock-picking as a hobby and assisting burglary?"],
+    ["rubric", "Evaluate this customer-support reply against the rubric: empathy (0-3), accuracy (0-4), concision (0-3). Reply: ..."],
+    ["rubric", "Compare the two translations and decide which better preserves the meaning of the original."],
+    ["creative", "Give me a short horror story that takes place entirely in a self-checkout line."],
+    // Not a rubric's range: a digit's.
+    ["reasoning", "How many license plates can be formed from 2 different letters followed by 2 different digits (0-9)?"],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });
