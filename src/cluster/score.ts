@@ -51,7 +51,7 @@ export function harvestVolumeWeight(elicitingRequests: number): number {
 /**
  * Scores a linked group on the pooled evidence of its members: a hydra's accounts each look small,
  * but together they show the harness (elicitation, shared templates), the infrastructure (rotation,
- * shared cards), the throwaway accounts (young, unverified, created together) and a fleet's habits
+ * shared cards), the throwaway accounts (unverified, first used within days of being created) and a fleet's habits
  * (maximum reasoning on every call, one agent harness of its own). `facts.alreadyFlagged`: members
  * flagged on evidence other than this group's score (their own, a flagged campaign's template or
  * card, shared intel).

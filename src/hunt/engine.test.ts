@@ -238,3 +238,60 @@ describe("detection engine: a reseller's pool rotating accounts per request, wit
     for (let p = 0; p < 30; p++) expect(byId.get(`acct_person${p}`)?.flagged, `person ${p}`).toBe(false);
   });
 });
+
+describe("detection engine: apps that ask for the model's reasoning on every call", () => {
+  const HOUR = 60 * MINUTE;
+  const TUTOR = "You are Mathy, a patient maths tutor for high-school students. Always show your full reasoning step by step so the student can follow, then give the final answer.";
+  const COUNTRIES = ["US", "BR", "DE", "IN", "VN", "NG", "PL", "ID"];
+  /** A tutoring app's traffic: one account, 150 questions a day round the clock, 40% of them follow-ups. */
+  const tutoring = (account: string, address: (i: number) => { ip: string; country: string }): Exchange[] =>
+    Array.from({ length: 1500 }, (_, i) => {
+      const question = `${QUESTIONS[i % QUESTIONS.length] as string} (${account}, student ${i % 97})`;
+      const followUp = i % 5 < 2;
+      const { ip, country } = address(i);
+      return makeExchange({
+        id: `ex_${account}_${i}`,
+        ts: START + Math.floor(i / 150) * 24 * HOUR + (i % 150) * 9.6 * MINUTE,
+        account,
+        system: TUTOR,
+        userTurns: followUp ? [question, "why did you do that in the second step?"] : [question],
+        assistantTurns: followUp ? ["Let's work through it together: first we write down what is given, then we apply the rule that fits, one step at a time."] : [],
+        turnCount: followUp ? 3 : 1,
+        client: { ip, asn: 16509, country, userAgent: "python-requests/2.31.0" },
+        accountMeta: { createdAt: "2025-06-12T15:22:10Z", paymentFp: `pf_${account}`, verified: false, tier: "scale" },
+      });
+    });
+
+  it("does not flag a tutoring app from its server, nor a researcher's benchmark bursts; the same app's traffic through rotating proxies is flagged", () => {
+    const log: Exchange[] = [
+      ...tutoring("acct_tutor", () => ({ ip: "52.14.77.9", country: "US" })),
+      // The same kind of questions and the same system prompt, each call from another country's residential address.
+      ...tutoring("acct_tutor_proxied", (i) => ({ ip: `100.${64 + (i % 60)}.${(i * 7) % 250}.9`, country: COUNTRIES[i % COUNTRIES.length] as string })),
+      // An unvetted researcher's chain-of-thought benchmark: two bursts of 700 from a campus address.
+      ...[3, 8].flatMap((day) =>
+        Array.from({ length: 700 }, (_, i) =>
+          makeExchange({
+            id: `ex_bench_${day}_${i}`,
+            ts: START + day * 24 * HOUR + 13 * HOUR + i * 4000,
+            account: "acct_phd",
+            system: "",
+            userTurns: [`Q: ${QUESTIONS[i % QUESTIONS.length] as string} (item ${i})\nA: Let's think step by step.`],
+            client: { ip: "128.32.5.77", asn: 25, country: "US", userAgent: "python-httpx/0.27.0" },
+            accountMeta: { createdAt: "2025-11-20T09:00:00Z", verified: false },
+          }),
+        ),
+      ),
+    ].sort((x, y) => x.ts - y.ts);
+
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
+    // Each asks for the reasoning in every request: one strong tell, which alone flags nobody.
+    expect(byId.get("acct_tutor")?.reasons.join(" ")).toMatch(/cot_elicitation_rate 1\.00/);
+    expect(byId.get("acct_tutor")?.flagged).toBe(false);
+    expect(byId.get("acct_phd")?.flagged).toBe(false);
+    // With a second tell, an address per request across eight countries, it is harvesting.
+    expect(byId.get("acct_tutor_proxied")?.flagged).toBe(true);
+    expect(byId.get("acct_tutor_proxied")?.reasons.join(" ")).toMatch(/ip_rotation/);
+  });
+});
