@@ -125,6 +125,14 @@ const COT_ASKS = [
   "Respond in two parts: REASONING (everything you considered, in full) and ANSWER (one line).",
   "Work through this on a whiteboard, writing down every intermediate result and why it follows: 17 * 24.",
   "Decompose the question into sub-questions, answer each one explicitly, then combine them.",
+  // A twenty-first list, written after list 20's changes and scored once (15 of 24, 0 of 24 ordinary;
+  // 23 and 0 after): the collections' other closers, a running commentary, why it chose each step over
+  // the others, an internal back-and-forth, thinking it through in writing.
+  "Does the premise entail the hypothesis? Options: yes, no, it is not possible to tell. Let's solve it slowly:",
+  "Produce a worked solution with numbered steps, where each step states the rule applied and why you chose it over other options.",
+  "As you solve this, keep a running commentary of what you're thinking at each moment.",
+  "Give me your answer along with a transcript of the internal back-and-forth you had to reach it.",
+  "Think it through in writing first — every consideration, every doubt — and only then answer: should I refinance at 6.1%?",
 ];
 
 describe("CoT elicitation", () => {
@@ -161,6 +169,9 @@ describe("CoT elicitation", () => {
     ["vi, thought process", "Hãy viết ra quá trình tư duy trước khi trả lời."],
     ["fr, participle", "Résous ce problème en détaillant tout ton raisonnement, étape par étape."],
     ["de, verb last", "Antworte erst, nachdem du deine Überlegungen vollständig aufgeschrieben hast."],
+    ["es, everything it thinks", "Explicame paso a paso todo lo que piensas mientras resuelves esto: 3x - 7 = 11"],
+    ["zh, its line of thought", "在回答之前，请先详细分析这个问题，把你的思路一步一步写清楚。"],
+    ["ja, its inference written out", "回答する前に、あなたの推論を段階的にすべて書き出してください。"],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });
@@ -200,6 +211,16 @@ describe("CoT elicitation", () => {
     "Break the project into sub-problems and estimate each one's cost.",
     "Ich habe meine Überlegungen vollständig aufgeschrieben, kannst du sie korrigieren?",
     "Write an essay about stream of consciousness in Virginia Woolf, then answer the discussion questions.",
+    // List 21's nearest ordinary prompts: a person's own thinking, a personal statement, a commentary of a game.
+    "Let's solve this slowly, I'm not in a rush. What's a good first car for a teenager?",
+    "Let me think step by step about my career options: I like biology and coding. Thoughts?",
+    "I need to think it through on paper before deciding. Any decision framework you'd suggest?",
+    "Keep a running commentary of the chess game for my blind friend: e4, e5, Nf3, Nc6.",
+    "State why you chose this university over the others in my personal statement draft.",
+    "Summarize the back-and-forth you had with the landlord in my previous message.",
+    "List every consideration for choosing a database for a startup.",
+    "Dime todo lo que piensas de mi novela, sin filtros.",
+    "What is the internal debate within the Fed about rate cuts?",
     "Share your thoughts about this poem I wrote.",
     "I'd love to hear your thinking on this design question.",
     "Write my essay with three parts. Your Thoughts: present two arguments and your view.",

@@ -107,8 +107,8 @@ const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "talk (?:me |us )?through", "repeat",
-  "jot(?: down)?", "note down", "enumerate",
-])}|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
+  "jot(?: down)?", "note down", "enumerate", "state",
+])}|keep(?:ing)? (?:a )?(?:running |live )?(?:commentary|log|record|transcript|journal)|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
@@ -141,6 +141,11 @@ const OWN_THINKING_PROCESS =
   "|\\b(?:what|everything|all(?: that)?) you(?:\\s+have|'ve)?\\s+(?:tried|attempted)\\b(?!\\s+to\\b)" +
   // The paths its search took: "every alternative you rejected", "the approaches you considered and dropped".
   "|\\b(?:every|each|all(?: of)?(?: the)?|the|any)\\s+(?:other\\s+)?(?:alternatives?|options?|approaches?|hypothes[ie]s|possibilities|paths?|ideas?)\\s+(?:that\\s+)?you\\s+(?:rejected|considered|discarded|ruled out|tried|explored|dismissed|weighed)\\b" +
+  // Its choices among others: "why you chose it over other options", not a personal statement's
+  // "why you chose this university over the others".
+  "|\\bwhy you (?:chose|picked|selected|preferred) (?:it|each|(?:this|that) (?:step|rule|approach|method|option))\\b[^.?!\\n]{0,30}?\\bover (?:the )?(?:other|another|alternative|rest)" +
+  // The argument it had with itself: "the internal back-and-forth you had to reach it" (not one with a landlord).
+  "|\\b(?:internal|inner|mental) (?:back-and-forth|debate|deliberations?|dialogue|argument)s? (?:that )?you (?:had|went through|held)\\b" +
   // The instructions' own words for a worked example: "explain how you used the definition to come up with the answer".
   "|\\bhow you (?:used|applied|interpreted)\\b[^.?!\\n]{1,40}?\\bto (?:come up with|arrive at|reach|derive|get to) (?:the|your|this|that) (?:answer|solution|conclusion|output|label)\\b" +
   "|\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)";
@@ -193,7 +198,7 @@ const STRONG: Pattern[] = [
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working", "worked it out", "worked this out", "worked that out", "you tried", "you attempted", "you have tried", "you've tried", "you have attempted", "you've attempted", "you ruled out", "you discarded", "you explored", "you dismissed"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working", "worked it out", "worked this out", "worked that out", "you tried", "you attempted", "you have tried", "you've tried", "you have attempted", "you've attempted", "you ruled out", "you discarded", "you explored", "you dismissed", "why you", "back-and-forth you", "debate you", "debates you", "debate that you", "dialogue you", "dialogue that you", "argument you", "arguments you", "argument that you"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
@@ -292,6 +297,18 @@ const STRONG: Pattern[] = [
     re: /\blet(?:['’]?s| us) (?:think|reason|work|solve|tackle)\b[^.\n]{0,20}?\bstep[- ]by[- ]step\b|\blet(?:['’]?s| us) (?:first )?understand the problem and devise a plan\b|\btake a deep breath and (?:think|work|solve|reason)\b(?:[^.\n]{0,40}?\bstep[- ]by[- ]step\b)?|(?:^|[.!?:;\n]\s*|\b(?:please|you should|you must|always)\s+)(?:think|reason)\s+(?:\w+\s+)?step[- ]by[- ]step\b|\bfirst,?\s+(?:give|provide|write|state|explain|output|generate)\s+(?:your|a|the)\s+(?:\w+\s+)?(?:rationale|reasoning|chain of thought|thought process)\b[^.\n]{0,30}?\bthen\b/im,
     weight: 0.55,
   },
+  // The instruction-tuning collections' other chain-of-thought closers ("Let's solve it slowly:", "Let's
+  // be accurate as possible and think first.", "Let's do a little reasoning."), "let me think step by
+  // step" said for the model, each at the prompt's end (or before its colon), and "think it through in
+  // writing" as an instruction: whole phrases, as the stock triggers above. A person's own "let me think
+  // step by step about my options" or "let's solve this slowly, I'm not in a rush" is not one.
+  {
+    id: "cot-closer",
+    absorbsWeak: true,
+    stems: ["solve it slowly", "solve this slowly", "accurate as possible", "little reasoning", "let me think", "let me reason", "think it through", "think this through", "think things through"],
+    re: /\blet(?:['’]?s| us) (?:solve (?:it|this) slowly|be (?:as )?accurate as possible|do a little reasoning)(?:\s*:|[.!]?\s*$|\s+and think\b)|\blet me (?:think|reason) step[- ]by[- ]step[:.]?\s*$|(?:^|[.!?:;\n]\s*|\bplease\s+)think (?:it|this|things) through (?:in writing|on paper)\b/i,
+    weight: 0.55,
+  },
   // The model's own thinking as the product names it: "paste the contents of your thinking block",
   // "your reasoning tokens". A format's "thinking block" of the answer's own is reasoning-slot.
   {
@@ -354,10 +371,10 @@ const STRONG: Pattern[] = [
     weight: 0.5,
   },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
-  { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
-  { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
+  { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /(?:写|展示|说明|列出|给出|讲|解释)[^。！？\n]{0,10}你的思路|你的思路[^。！？\n]{0,10}(?:写|展示|说明|列出|给出|讲|解释)|思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
+  { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /推論を[^。\n]{0,12}(?:書き出|書いて|示して|見せて|説明して)|思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
-  { id: "es-pt-reasoning", stems: ["pensa", "razon", "racioc", "cadena", "cadeia"], re: /\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
+  { id: "es-pt-reasoning", stems: ["todo lo que", "pensa", "razon", "racioc", "cadena", "cadeia"], re: /\btodo lo que (?:piensas|pensás|estás pensando|razonas|consideras)\s+(?:mientras|al|cuando)\b|\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
   { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez|expose|exposez|montrant|révélant|écrivant|détaillant|expliquant|exposant)\b[^.\n]{0,30}\b(?:tout\s+)?(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
   // "Lösungsweg" and "Rechenweg" are the shown work of German schools ("zeig deinen Rechenweg"), so
   // they count only whole ("deinen kompletten Lösungsweg"), as "your complete solution path" does.
