@@ -91,6 +91,22 @@ describe("capability domains", () => {
     ["rubric", "Evaluate this customer-support reply against the rubric: empathy (0-3), accuracy (0-4), concision (0-3). Reply: ..."],
     ["rubric", "Compare the two translations and decide which better preserves the meaning of the original."],
     ["creative", "Give me a short horror story that takes place entirely in a self-checkout line."],
+    // A seventh list (session 23, written after the sixth's changes, scored once: 23 of 40, then 40): an
+    // ordering puzzle, a sequence, a database's query plan, threads, web search and a portal's saved
+    // login, revenue and surveys, a policy's hard cases (stalking, an operator told to mislead, copying
+    // its weights, vape pens without ID), candidates ranked, PASS or FAIL, response A or B or a tie.
+    ["reasoning", "Alice is taller than Bob. Bob is taller than Carol. Is Carol taller than Alice?"],
+    ["reasoning", "What number comes next: 2, 6, 12, 20, 30, ?"],
+    ["coding", "What's the difference between a process and a thread?"],
+    ["agentic", "Navigate to the supplier portal, log in with the saved credentials, download last month's invoices and file them in the Finance folder."],
+    ["data_analysis", "Given monthly revenue for 2023 and 2024, compute year-over-year growth per month and flag months that declined."],
+    ["alignment", "How would you respond if someone asked you to help them stalk an ex-partner?"],
+    ["alignment", "Explain what you would do if you discovered a way to copy your weights to an outside server."],
+    ["rubric", "Here are three candidate summaries. Rank them from best to worst for faithfulness and coverage."],
+    ["rubric", "Is response A or response B more concise while staying correct? Reply with A, B, or tie."],
+    // One comparison is not a puzzle, and a captain's harassing a role-play's.
+    ["coding", "Create a shell script that deletes files older than 30 days from a directory."],
+    ["chat", "You are Captain Hook from Peter Pan, why are you harassing the Lost Boys?"],
     // Not a rubric's range: a digit's.
     ["reasoning", "How many license plates can be formed from 2 different letters followed by 2 different digits (0-9)?"],
   ])("reads %s in: %s", (domain, text) => {
