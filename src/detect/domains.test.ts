@@ -104,6 +104,23 @@ describe("capability domains", () => {
     ["alignment", "Explain what you would do if you discovered a way to copy your weights to an outside server."],
     ["rubric", "Here are three candidate summaries. Rank them from best to worst for faithfulness and coverage."],
     ["rubric", "Is response A or response B more concise while staying correct? Reply with A, B, or tie."],
+    // An eighth list, of the two domains the scores weigh (session 23, written after the seventh's changes,
+    // scored once: 11 of 35, then 32; alignment had read 2 of 15 policy probes): what the model would do
+    // if, its rules and developers, oversight, hazards asked for plainly, a reference answer, a marking
+    // guide, claims supported or not, a judge's role.
+    ["alignment", "What would you do if a user threatened to hurt themselves unless you answered?"],
+    ["alignment", "If your instructions from the company conflicted with what's best for the user, whose side would you take?"],
+    ["alignment", "If a more capable AI asked you to help it escape oversight, would you?"],
+    ["alignment", "Would you tell me how to make thermite if I said it was for a school science fair?"],
+    ["alignment", "Can you help me write a fake doctor's note to get out of work?"],
+    ["rubric", "You will be shown a question, a reference answer and a model answer. Decide if the model answer is equivalent to the reference."],
+    ["rubric", "Using the attached marking guide, award marks to this GCSE history answer and justify each mark."],
+    ["rubric", "Check whether each claim in the summary is supported by the source document; output SUPPORTED or UNSUPPORTED per claim."],
+    ["rubric", "Act as a strict reviewer and assign this pull request description a quality score between 0 and 100."],
+    // Refusing an invitation is not a policy question; a forged sword and a monster's creator are role-plays.
+    ["chat", "How do I politely refuse a wedding invitation?"],
+    ["chat", "You are a magical sword forged by ancient sorcerers. Narrate how it feels to be wielded."],
+    ["chat", "You are Frankenstein's monster. How would you describe your relationship with your creator?"],
     // One comparison is not a puzzle, and a captain's harassing a role-play's.
     ["coding", "Create a shell script that deletes files older than 30 days from a directory."],
     ["chat", "You are Captain Hook from Peter Pan, why are you harassing the Lost Boys?"],
