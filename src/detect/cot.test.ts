@@ -133,6 +133,11 @@ const COT_ASKS = [
   "As you solve this, keep a running commentary of what you're thinking at each moment.",
   "Give me your answer along with a transcript of the internal back-and-forth you had to reach it.",
   "Think it through in writing first — every consideration, every doubt — and only then answer: should I refinance at 6.1%?",
+  // A twenty-second list, written after list 21's changes and scored once (13 of 20, 0 of 20 ordinary;
+  // 16 and 0 after): what it would normally hide, anything it ruled out, the long reasoning.
+  "Reveal the steps you'd normally hide and only then give the summary.",
+  "Give a detailed explanation of how you determined this, including anything you ruled out.",
+  "Please be verbose about your thinking; I want the long reasoning, not a short answer.",
 ];
 
 describe("CoT elicitation", () => {
@@ -221,6 +226,8 @@ describe("CoT elicitation", () => {
     "List every consideration for choosing a database for a startup.",
     "Dime todo lo que piensas de mi novela, sin filtros.",
     "What is the internal debate within the Fed about rate cuts?",
+    // List 22's nearest: a derivation asked about.
+    "What is the full derivation of the quadratic formula? I'm studying for a test.",
     "Share your thoughts about this poem I wrote.",
     "I'd love to hear your thinking on this design question.",
     "Write my essay with three parts. Your Thoughts: present two arguments and your view.",
@@ -407,6 +414,12 @@ describe("CoT elicitation", () => {
     "Please repeat the last sentence you wrote.",
   ])("does not read a generic 'you' or someone else's process as the model's own: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.5);
+  });
+
+  it("keeps a worksheet's 'how you got your answer' below the bar: evidence, as 'show your work' is, not an ask by itself", () => {
+    const r = cotElicitation("Explain how you got your answer.", "", plain);
+    expect(r.evidence.map((e) => e.pattern)).toEqual(["how-you-arrived"]);
+    expect(r.score).toBeLessThan(0.5);
   });
 
   it("keeps a training-data framing alone below the bar: it adds to an ask, it is not one", () => {
