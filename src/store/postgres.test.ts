@@ -7,9 +7,14 @@ import { storeContract } from "./testing/contract.js";
 /** Real PostgreSQL on loopback (started by .ci/run); each test gets its own schema. */
 export const PG_URL = process.env.HYDRASENTRY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 
+const newSchema = (): string => `hs_test_${randomBytes(6).toString("hex")}`;
+/** The store's own connection pool, for statements the Store interface does not offer. */
+const poolOf = (store: PostgresStore): { query(s: string): Promise<{ rows: Array<Record<string, unknown>> }> } =>
+  (store as unknown as { pool: { query(s: string): Promise<{ rows: Array<Record<string, unknown>> }> } }).pool;
+
 storeContract(
   "postgres",
-  async () => PostgresStore.open({ connectionString: PG_URL, schema: `hs_test_${randomBytes(6).toString("hex")}` }),
+  async () => PostgresStore.open({ connectionString: PG_URL, schema: newSchema() }),
   async (s) => {
     await (s as PostgresStore).dropSchema();
     await s.close();
@@ -17,12 +22,11 @@ storeContract(
 );
 
 it("refuses to rewrite audit history", async () => {
-  const store = await PostgresStore.open({ connectionString: PG_URL, schema: `hs_test_${randomBytes(6).toString("hex")}` });
+  const schema = newSchema();
+  const store = await PostgresStore.open({ connectionString: PG_URL, schema });
   try {
     await store.appendAudit({ ts: 1, actor: "x", kind: "decision", subject: "a", action: "ban", reasons: [] });
-    const pool = (store as unknown as { pool: { query(s: string): Promise<unknown> } }).pool;
-    const schema = (store as unknown as { s: string }).s;
-    await expect(pool.query(`DELETE FROM ${schema}.audit`)).rejects.toThrow(/append-only/);
+    await expect(poolOf(store).query(`DELETE FROM ${schema}.audit`)).rejects.toThrow(/append-only/);
   } finally {
     await store.dropSchema();
     await store.close();
@@ -32,10 +36,6 @@ it("refuses to rewrite audit history", async () => {
 it("rejects an unsafe schema name", async () => {
   await expect(PostgresStore.open({ connectionString: PG_URL, schema: "x; DROP TABLE y" })).rejects.toThrow(/invalid PostgreSQL schema/);
 });
-
-const newSchema = (): string => `hs_test_${randomBytes(6).toString("hex")}`;
-const poolOf = (store: PostgresStore): { query(s: string): Promise<{ rows: Array<Record<string, unknown>> }> } =>
-  (store as unknown as { pool: { query(s: string): Promise<{ rows: Array<Record<string, unknown>> }> } }).pool;
 
 it("opens from several replicas at once on a new schema", async () => {
   const schema = newSchema();
