@@ -5,3 +5,4 @@ export * from "./canonical.js";
 export * from "./verdict.js";
 export * from "./evidence.js";
 export { AgedMap } from "./aged-map.js";
+export * from "./ip.js";

@@ -1,4 +1,4 @@
-import { accountAgeAt, Evidence, mergeMeta, type AccountMeta, type Exchange } from "../core/index.js";
+import { accountAgeAt, Evidence, mergeMeta, networkOf, type AccountMeta, type Exchange } from "../core/index.js";
 import { DOMAINS, type Domain } from "./domains.js";
 import { asksMaxReasoning } from "./params.js";
 import type { RequestSignals } from "./signals.js";
@@ -91,7 +91,7 @@ export class AccountState implements AccountFeatures {
     this.hours[utcHour(ex.ts)]! += 1;
     const c = ex.client;
     if (c.ip) {
-      if (this.slash24s.size < MAX_TRACKED) this.slash24s.add(slash24(c.ip));
+      if (this.slash24s.size < MAX_TRACKED) this.slash24s.add(networkOf(c.ip));
     }
     if (c.asn !== undefined && this.asns.size < MAX_TRACKED) this.asns.add(c.asn);
     if (c.country && this.countries.size < MAX_TRACKED) this.countries.add(c.country);
@@ -116,12 +116,6 @@ export class AccountState implements AccountFeatures {
   domainShare(d: Domain): number {
     return this.exchanges ? (this.domainCounts[DOMAINS.indexOf(d)] as number) / this.exchanges : 0;
   }
-}
-
-export function slash24(ip: string): string {
-  if (ip.includes(":")) return ip.split(":").slice(0, 3).join(":"); // IPv6: /48
-  const i = ip.lastIndexOf(".");
-  return i > 0 ? ip.slice(0, i) : ip;
 }
 
 /** Accounts whose behaviour a programme covers: vetted research, or verified organisations. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { accountAgeAt, mergeMeta, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { DOMAINS, isCovered, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, slash24, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
+import { DOMAINS, isCovered, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -272,7 +272,7 @@ export class Gatekeeper {
         singleTurn: ex.turnCount <= 1,
         logit: s.params.logitExtraction || s.params.multiSample,
         domains: DOMAINS.map((d) => s.domains[d]),
-        slash24: ex.client.ip ? slash24(ex.client.ip) : null,
+        slash24: ex.client.ip ? networkOf(ex.client.ip) : null,
         country: ex.client.country ?? null,
         asn: ex.client.asn ?? null,
       })

@@ -69,5 +69,6 @@ export function clientIp(forwardedFor: string | undefined, socketAddress: string
     const candidate = hops[hops.length - trustedHops];
     if (candidate && isIP(candidate)) return candidate;
   }
-  return socketAddress?.replace(/^::ffff:/, "");
+  // An IPv4 peer on a dual-stack socket reads ::ffff:a.b.c.d here; the ingest adapter writes it as IPv4.
+  return socketAddress;
 }

@@ -143,6 +143,24 @@ describe("detection engine: a new account on an address a flagged account used t
   });
 });
 
+describe("detection engine: IPv6 exits", () => {
+  it("reads a /64 as one exit however many addresses a pool draws from it, and leaves its neighbours in the /48 alone", () => {
+    // Members 1 and 2 each leave once through a rented IPv6 /64, a fresh address per request (as IPv6
+    // proxy pools do); member 0 once through a household's /64 next door. Later that day, two accounts
+    // created the day before ask ordinary questions: one from the pool's /64, one from the household's.
+    const pool = (n: number): string => `2001:db8:77:10:${(0x1000 + n).toString(16)}:${((n * 7919) % 65536).toString(16)}::${(n + 1).toString(16)}`;
+    const log = ring((r, i) => ((r === 1 || r === 2) && i === 6 ? pool(r) : r === 0 && i === 5 ? "2001:db8:77:11:5054:ff:fe12:3456" : undefined));
+    const yesterday = "2026-03-01T00:00:00Z";
+    const fromPool = ordinaryUser("acct_on_pool_exit", "pf_pool", "", 60, 240, 20, yesterday).map((e, i) => ({ ...e, client: { ...e.client, ip: pool(100 + i) } }));
+    log.push(...fromPool, ...ordinaryUser("acct_household", "pf_house", "2001:DB8:77:11:0:0:0:99", 60, 240, 20, yesterday));
+
+    const byId = verdictsWithRingCaught(log);
+    expect(byId.get("acct_household")?.flagged).toBe(false);
+    expect(byId.get("acct_on_pool_exit")?.flagged).toBe(true);
+    expect(byId.get("acct_on_pool_exit")?.reasons.join(" ")).toMatch(/2001:db8:77:10::\/64/);
+  });
+});
+
 describe("detection engine: an agent-harness fleet that never asks for reasoning in words", () => {
   const TOOLS = [
     { name: "run_sql", schema: '{"properties":{"query":{"type":"string"}},"required":["query"],"type":"object"}' },

@@ -1,6 +1,6 @@
-import { accountAgeAt, AgedMap, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
+import { accountAgeAt, AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { CommunityGraph, groupHarnesses, HARD_KINDS, HARNESS_FLEET_SHARE, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
-import { AccountState, isCovered, scoreAccount, slash24 } from "../detect/account.js";
+import { AccountState, isCovered, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, type RequestSignals } from "../detect/signals.js";
@@ -85,7 +85,10 @@ export class DetectionEngine implements HuntEngine {
   private readonly clusterTick: number;
   private readonly accountThreshold: number;
   private readonly clusterThreshold: number;
-  /** Egress addresses of flagged clusters (shared by 3+ members on a day) → until when they stay watched. */
+  /**
+   * Egress addresses of flagged clusters (shared by 3+ members on a day) → until when they stay
+   * watched, keyed as ip_day keys them: an IPv4 address or an IPv6 /64 (see subscriberOf).
+   */
   private readonly taintedIps = new Map<string, number>();
   private nextAccountTick = -Infinity;
   private nextClusterTick = -Infinity;
@@ -180,7 +183,8 @@ export class DetectionEngine implements HuntEngine {
     this.link(ex, "api_key", ex.apiKey);
     // Programme accounts are exempt from behaviour-based links: their covered traffic links nobody.
     if (!covered) {
-      if (ex.client.ip) this.link(ex, "ip_day", `${ex.client.ip}@${Math.floor(ex.ts / DAY)}`);
+      // One subscriber's addresses: an IPv6 pool that draws a fresh address per request from one /64 is one exit.
+      if (ex.client.ip) this.link(ex, "ip_day", `${subscriberOf(ex.client.ip)}@${Math.floor(ex.ts / DAY)}`);
       this.link(ex, "tool_schema", s.toolSchemaHash);
       this.carryConversation(ex, s.conversationKey);
       // An account joins a template family only through a request that itself elicits reasoning or
@@ -277,7 +281,7 @@ export class DetectionEngine implements HuntEngine {
 
   /** Flag on the first request that carries an identifier of an already-flagged cluster. */
   private checkTaint(ex: Exchange, st: AccountState, s: RequestSignals, touched: LinkKey[], covered: boolean): void {
-    const ip = ex.client.ip;
+    const ip = ex.client.ip && this.taintedIps.size > 0 ? subscriberOf(ex.client.ip) : undefined;
     const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
     // Nearly every request touches nothing of a flagged cluster: decide that before reading the account's age.
     if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;
@@ -490,7 +494,7 @@ export class DetectionEngine implements HuntEngine {
         k.tainted = true;
       }
       if (k.kind !== "ip_day" || k.members.size < 3) continue;
-      const ip = k.value.split("@")[0] as string;
+      const ip = k.value.slice(0, k.value.lastIndexOf("@"));
       const flaggedUsers = this.flaggedCount(k);
       if (flaggedUsers >= EGRESS_MIN_FLAGGED && flaggedUsers * 2 >= k.members.size) this.taintedIps.set(ip, now + EGRESS_TAINT_TTL_MS);
     }
@@ -651,8 +655,10 @@ function displayValue(k: LinkKey): string {
   if (k.kind === "conversation") return `conv_${k.value.slice(0, 8)}`;
   if (k.kind === "conversation_pool") return `pool of ${k.value}`;
   if (k.kind === "ip_day") {
-    const [ip, day] = k.value.split("@");
-    return `${slash24(ip ?? "")}.x on ${new Date(Number(day) * DAY).toISOString().slice(0, 10)} (${ip})`;
+    const at = k.value.lastIndexOf("@");
+    const ip = k.value.slice(0, at);
+    const on = new Date(Number(k.value.slice(at + 1)) * DAY).toISOString().slice(0, 10);
+    return ip.includes(":") ? `${ip} on ${on}` : `${networkOf(ip)}.x on ${on} (${ip})`;
   }
   return k.value;
 }

@@ -54,6 +54,13 @@ describe("wire-format adapters", () => {
     expect(ex.client.ip).toBe("2001:db8::1");
   });
 
+  it("writes each client address one way: IPv6 in RFC 5952 form, an IPv4 client on a dual-stack socket as IPv4", () => {
+    const ip = (raw: string): string | undefined => parse({ ...openaiResponsesLine("d"), client: { ip: raw } }).client.ip;
+    expect(ip("2001:0DB8:0000:0000:0000:0000:0000:0001")).toBe("2001:db8::1");
+    expect(ip("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(ip("unknown")).toBe("unknown");
+  });
+
   it("accepts a plain-string responses input", () => {
     const ex = parse({ ...openaiResponsesLine("c"), request: { model: "m", input: "hello" } });
     expect(ex.userTurns).toEqual(["hello"]);

@@ -1,4 +1,4 @@
-import { canonicalJson, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
+import { canonicalIp, canonicalJson, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
 import type { Envelope } from "./envelope.js";
 
 /** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
@@ -214,7 +214,7 @@ export function readUsage(api: Envelope["api"], response: Obj | undefined): Usag
 
 function readClient(c: Envelope["client"]): ClientInfo {
   if (!c) return {};
-  return { ip: c.ip, asn: c.asn, country: c.country, userAgent: c.user_agent, tlsFp: c.tls_fp, proxy: c.proxy };
+  return { ip: c.ip === undefined ? undefined : canonicalIp(c.ip), asn: c.asn, country: c.country, userAgent: c.user_agent, tlsFp: c.tls_fp, proxy: c.proxy };
 }
 
 export function readAccountMeta(m: Envelope["account_meta"]): AccountMeta {

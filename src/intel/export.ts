@@ -1,8 +1,7 @@
-import type { ClusterIndicator, ClusterVerdict, IndicatorKind } from "../core/index.js";
+import { cidrOfNetwork, type ClusterIndicator, type ClusterVerdict, type IndicatorKind } from "../core/index.js";
 import { keyedHash, keyedMinhash, minhashHex, type Keyring } from "./keys.js";
 import { signObject, type Signer, type StixObject } from "./signing.js";
 import {
-  cidrOfSlash24,
   isoMillis,
   KEYED_HASH_EXTENSION_ID,
   KEYED_HASH_TYPE,
@@ -66,10 +65,13 @@ function campaignKey(c: ClusterVerdict, keyring: Keyring): string {
 }
 
 function indicatorValue(i: ClusterIndicator, keyring: Keyring): IndicatorValue | null {
-  if (i.kind === "slash24") return { kind: "cidr", value: cidrOfSlash24(i.value) };
+  if (i.kind === "slash24") {
+    const cidr = cidrOfNetwork(i.value);
+    return cidr === null ? null : { kind: "network", cidrs: [cidr], asns: [] };
+  }
   if (i.kind === "asn") {
     const n = Number(i.value);
-    return Number.isInteger(n) && n >= 0 ? { kind: "asn", value: n } : null;
+    return Number.isInteger(n) && n >= 0 && n <= 4_294_967_295 ? { kind: "network", cidrs: [], asns: [n] } : null;
   }
   return { kind: "keyed", idKind: i.kind, keyId: keyring.currentId, hmac: keyedHash(keyring.current, i.kind, i.value) };
 }
@@ -130,7 +132,7 @@ export function exportClusters(clusters: readonly ClusterVerdict[], o: ExportOpt
         ...base("infrastructure", infraId),
         name: `Proxy network of ${campaignId.slice(10, 18)}`,
         infrastructure_types: ["anonymization"],
-        description: `Client infrastructure shared by the campaign's accounts: ${c.infrastructure?.countries ?? "?"} countries, ${c.infrastructure?.asns ?? "?"} ASNs, ${c.infrastructure?.slash24s ?? "?"} /24 networks.`,
+        description: `Client infrastructure shared by the campaign's accounts: ${c.infrastructure?.countries ?? "?"} countries, ${c.infrastructure?.asns ?? "?"} ASNs, ${c.infrastructure?.slash24s ?? "?"} /24 (IPv6: /48) networks.`,
         first_seen: isoMillis(c.firstSeen),
         last_seen: isoMillis(Math.max(c.firstSeen + 1, c.lastSeen)),
       });

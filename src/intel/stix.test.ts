@@ -7,7 +7,7 @@ import { exportClusters } from "./export.js";
 import { Keyring, keyedHash } from "./keys.js";
 import { receiveObjects } from "./receive.js";
 import { signObject, verifyObject, type StixObject } from "./signing.js";
-import { parsePattern, patternOf, sharedDefinitions } from "./stix.js";
+import { parsePattern, patternOf, sharedDefinitions, type IndicatorValue } from "./stix.js";
 import { consortiumKeyring, makeMember, sampleCluster, schemaFor, SCHEMA_ROOT, stixValidator } from "./testing/fixtures.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
@@ -91,10 +91,48 @@ describe("STIX 2.1 export", () => {
   });
 
   it("round-trips patterns", () => {
-    for (const v of [{ kind: "cidr", value: "198.51.100.0/24" }, { kind: "asn", value: 4200000001 }, { kind: "keyed", idKind: "email_hash", keyId: "k.1", hmac: "ab".repeat(32) }] as const) {
-      expect(parsePattern(patternOf(v))).toEqual(v);
+    const values: IndicatorValue[] = [
+      { kind: "network", cidrs: ["198.51.100.0/24"], asns: [] },
+      { kind: "network", cidrs: ["2001:db8:1::/48"], asns: [] },
+      { kind: "network", cidrs: [], asns: [4200000001] },
+      { kind: "network", cidrs: ["198.51.100.7/32", "2001:db8::/32"], asns: [64500] },
+      { kind: "keyed", idKind: "email_hash", keyId: "k.1", hmac: "ab".repeat(32) },
+    ];
+    for (const v of values) expect(parsePattern(patternOf(v))).toEqual(v);
+  });
+
+  it("reads the address indicators other tools write: bare addresses, any prefix, ISSUBSET, OR-lists", () => {
+    const cases: Array<[string, Partial<IndicatorValue>]> = [
+      ["[ipv4-addr:value = '198.51.100.7']", { cidrs: ["198.51.100.7/32"], asns: [] }],
+      ["[ipv4-addr:value ISSUBSET '198.51.100.0/22']", { cidrs: ["198.51.100.0/22"] }],
+      ["[ipv4-addr:value = '198.51.100.77/24']", { cidrs: ["198.51.100.0/24"] }],
+      ["[ipv6-addr:value = '2001:DB8:0:1::/64']", { cidrs: ["2001:db8:0:1::/64"] }],
+      ["[ipv6-addr:value = '::ffff:198.51.100.7']", { cidrs: ["198.51.100.7/32"] }],
+      ["[ipv4-addr:value = '198.51.100.1' OR ipv4-addr:value = '203.0.113.9']", { cidrs: ["198.51.100.1/32", "203.0.113.9/32"] }],
+      ["[ipv4-addr:value = '198.51.100.1'] OR [autonomous-system:number = 64500]", { cidrs: ["198.51.100.1/32"], asns: [64500] }],
+      ["  [ipv4-addr:value  =  '198.51.100.1']  ", { cidrs: ["198.51.100.1/32"] }],
+    ];
+    for (const [pattern, expected] of cases) expect(parsePattern(pattern), pattern).toMatchObject({ kind: "network", ...expected });
+  });
+
+  it("does not read what it could only half act on, or what is malformed", () => {
+    for (const pattern of [
+      "[ipv4-addr:value = '1.2.3.4/32'] OR [file:name = 'x']",
+      "[ipv4-addr:value = '1.2.3.4'] AND [autonomous-system:number = 64500]",
+      "[ipv4-addr:value = '1.2.3.4' AND ipv4-addr:value = '5.6.7.8']",
+      "[ipv4-addr:value = '1.2.3.4'] WITHIN 300 SECONDS",
+      "[ipv4-addr:value = '1.2.3.4'] FOLLOWEDBY [ipv4-addr:value = '5.6.7.8']",
+      "[ipv4-addr:value = '2001:db8::1']",
+      "[ipv6-addr:value = '1.2.3.4']",
+      "[ipv4-addr:value = '1.2.3.4/33']",
+      "[ipv4-addr:value = '999.2.3.4']",
+      "[ipv4-addr:value != '1.2.3.4']",
+      "[autonomous-system:number = 99999999999]",
+      "[network-traffic:dst_port = 443]",
+      `[${Array.from({ length: 300 }, (_, i) => `ipv4-addr:value = '10.0.${i >> 8}.${i & 255}'`).join(" OR ")}]`,
+    ]) {
+      expect(parsePattern(pattern), pattern).toBeNull();
     }
-    expect(parsePattern("[ipv4-addr:value = '1.2.3.4/32'] OR [file:name = 'x']")).toBeNull();
   });
 
   it("shared definitions are valid STIX too", () => {

@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from "uuid";
-import { canonicalJson } from "../core/index.js";
+import { canonicalJson, parseIpBlock } from "../core/index.js";
 
 /**
  * STIX 2.1 vocabulary the exchange uses: fixed ids for shared definitions (TLP 2.0 markings, our
@@ -127,23 +127,73 @@ export function sharedDefinitions(): Array<Record<string, unknown>> {
   return [projectIdentity(), keyedHashExtension(), signatureExtension(), modelExtractionPattern(), ...TLP_LEVELS.map(tlpMarking)];
 }
 
+/**
+ * A network indicator: any of these address blocks (canonical CIDR text; a bare address is a block of
+ * one) or autonomous systems. One shape for what we emit (one /24 or /48, or one ASN) and for what other
+ * tools send (single addresses, blocks of any length, ISSUBSET, OR-lists of them).
+ */
+export interface NetworkTerms {
+  kind: "network";
+  cidrs: string[];
+  asns: number[];
+}
+
 /** STIX patterns the exchange emits and the watchlist reads back; anything else is stored, not matched. */
 export type IndicatorValue =
-  | { kind: "cidr"; value: string }
-  | { kind: "asn"; value: number }
+  | NetworkTerms
   | { kind: "keyed"; idKind: string; keyId: string; hmac: string }
   /** A template family's keyed MinHash: matches near-duplicates (most bins equal), not just the exact text. */
   | { kind: "minhash"; keyId: string; minhash: string };
 
 export function patternOf(v: IndicatorValue): string {
-  if (v.kind === "cidr") return `[${v.value.includes(":") ? "ipv6-addr" : "ipv4-addr"}:value = '${v.value}']`;
-  if (v.kind === "asn") return `[autonomous-system:number = ${v.value}]`;
+  if (v.kind === "network") {
+    const terms = [
+      ...v.cidrs.map((c) => `${c.includes(":") ? "ipv6-addr" : "ipv4-addr"}:value = '${c}'`),
+      ...v.asns.map((n) => `autonomous-system:number = ${n}`),
+    ];
+    return `[${terms.join(" OR ")}]`;
+  }
   if (v.kind === "minhash") return `[${KEYED_HASH_TYPE}:kind = 'template_minhash' AND ${KEYED_HASH_TYPE}:key_id = '${v.keyId}' AND ${KEYED_HASH_TYPE}:minhash = '${v.minhash}']`;
   return `[${KEYED_HASH_TYPE}:kind = '${v.idKind}' AND ${KEYED_HASH_TYPE}:key_id = '${v.keyId}' AND ${KEYED_HASH_TYPE}:hmac = '${v.hmac}']`;
 }
 
-const CIDR_PATTERN = /^\[ipv[46]-addr:value = '([0-9a-fA-F:.]+\/\d{1,3})'\]$/;
-const ASN_PATTERN = /^\[autonomous-system:number = (\d{1,10})\]$/;
+/** Terms past which a network pattern is not read: a feed's whole block list belongs in many indicators. */
+export const MAX_NETWORK_TERMS = 256;
+const NETWORK_TERM = /^(ipv[46])-addr:value\s+(?:=|ISSUBSET)\s+'([0-9A-Fa-f:.]{2,45}(?:\/\d{1,3})?)'$|^autonomous-system:number\s*=\s*(\d{1,10})$/;
+
+/**
+ * The network terms of a pattern that is a disjunction of address and ASN comparisons, in one
+ * observation ("[a OR b]") or several ("[a] OR [b]"); null for anything else (AND, other objects,
+ * qualifiers such as WITHIN or START/STOP), which the watchlist stores and does not match. Written by
+ * hand: no maintained JavaScript STIX-pattern parser exists, and this subset is all the watchlist acts on.
+ */
+function parseNetworkPattern(pattern: string): NetworkTerms | null {
+  const body = pattern.trim();
+  if (!body.startsWith("[") || !body.endsWith("]")) return null;
+  const terms = body
+    .slice(1, -1)
+    .split(/\s*\]\s+OR\s+\[\s*|\s+OR\s+/)
+    .map((t) => t.trim());
+  if (terms.length > MAX_NETWORK_TERMS) return null;
+  const out: NetworkTerms = { kind: "network", cidrs: [], asns: [] };
+  for (const term of terms) {
+    const m = NETWORK_TERM.exec(term);
+    if (!m) return null;
+    if (m[3] !== undefined) {
+      const asn = Number(m[3]);
+      if (asn > 4_294_967_295) return null;
+      if (!out.asns.includes(asn)) out.asns.push(asn);
+      continue;
+    }
+    const text = m[2] as string;
+    const block = parseIpBlock(text);
+    // An ipv4-addr holding an IPv6 block is malformed; an ipv6-addr may hold an IPv4-mapped one.
+    if (block === null || (m[1] === "ipv4" && (block.family !== 4 || text.includes(":"))) || (m[1] === "ipv6" && !text.includes(":"))) return null;
+    if (!out.cidrs.includes(block.cidr)) out.cidrs.push(block.cidr);
+  }
+  return out;
+}
+
 const KEYED_PATTERN = new RegExp(`^\\[${KEYED_HASH_TYPE}:kind = '([a-z0-9_]{1,32})' AND ${KEYED_HASH_TYPE}:key_id = '([A-Za-z0-9._-]{1,64})' AND ${KEYED_HASH_TYPE}:hmac = '([0-9a-f]{64})'\\]$`);
 
 const MINHASH_PATTERN = new RegExp(`^\\[${KEYED_HASH_TYPE}:kind = 'template_minhash' AND ${KEYED_HASH_TYPE}:key_id = '([A-Za-z0-9._-]{1,64})' AND ${KEYED_HASH_TYPE}:minhash = '([0-9a-f]{256})'\\]$`);
@@ -151,18 +201,9 @@ const MINHASH_PATTERN = new RegExp(`^\\[${KEYED_HASH_TYPE}:kind = 'template_minh
 export function parsePattern(pattern: string): IndicatorValue | null {
   const mh = MINHASH_PATTERN.exec(pattern);
   if (mh) return { kind: "minhash", keyId: mh[1] as string, minhash: mh[2] as string };
-  let m = CIDR_PATTERN.exec(pattern);
-  if (m) return { kind: "cidr", value: m[1] as string };
-  m = ASN_PATTERN.exec(pattern);
-  if (m) return { kind: "asn", value: Number(m[1]) };
-  m = KEYED_PATTERN.exec(pattern);
+  const m = KEYED_PATTERN.exec(pattern);
   if (m) return { kind: "keyed", idKind: m[1] as string, keyId: m[2] as string, hmac: m[3] as string };
-  return null;
-}
-
-/** "a.b.c" (our /24 key) → "a.b.c.0/24"; an IPv6 /48 key "x:y:z" → "x:y:z::/48". */
-export function cidrOfSlash24(key: string): string {
-  return key.includes(":") ? `${key}::/48` : `${key}.0/24`;
+  return parseNetworkPattern(pattern);
 }
 
 export const isoMillis = (ms: number): string => new Date(ms).toISOString();

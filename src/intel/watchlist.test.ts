@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AccountMeta } from "../core/index.js";
+import type { AccountMeta, Exchange } from "../core/index.js";
 import { loadDefaultModel, requestSignals, templateSignature } from "../detect/index.js";
 import { DetectionEngine } from "../hunt/engine.js";
 import { openStore } from "../store/index.js";
@@ -75,6 +75,46 @@ describe("watchlist", () => {
     const monthLater = watchlist.confidenceOf(card.id, NOW + 30 * 86_400_000) as number;
     expect(monthLater).toBeLessThan(before);
     expect(watchlist.confidenceOf(card.id, NOW + 400 * 86_400_000)).toBe(0);
+    await store.close();
+  });
+
+  it("matches the address indicators other tools share: blocks of any length, single addresses, IPv6, OR-lists", async () => {
+    const store = await openStore(":memory:");
+    const indicator = (n: number, pattern: string): StixObject => ({
+      type: "indicator",
+      spec_version: "2.1",
+      id: `indicator--00000000-0000-4000-8000-00000000000${n}`,
+      created: "2026-11-01T00:00:00.000Z",
+      modified: "2026-11-01T00:00:00.000Z",
+      created_by_ref: "identity--00000000-0000-4000-8000-0000000000aa",
+      confidence: 80,
+      pattern,
+      pattern_type: "stix",
+      valid_from: "2026-11-01T00:00:00.000Z",
+    });
+    const feed = [
+      indicator(1, "[ipv4-addr:value ISSUBSET '198.51.100.0/22']"),
+      indicator(2, "[ipv6-addr:value = '2001:db8:aa::/48' OR ipv6-addr:value = '2001:db8:bb:1::7']"),
+      indicator(3, "[autonomous-system:number = 64511]"),
+      indicator(4, "[ipv4-addr:value = '192.0.2.1'] FOLLOWEDBY [ipv4-addr:value = '192.0.2.2']"),
+    ];
+    const r = await receiveObjects(feed, { store, pinned: new Map(), source: "collection:third-party", actor: "test", now: NOW, allowUnsigned: true });
+    expect(r.rejected).toEqual([]);
+    const watchlist = new Watchlist({ keyring: new Keyring([keyA]) });
+    await watchlist.refresh(store);
+    const model = loadDefaultModel();
+    const reasonsFor = (client: Exchange["client"]): string[] => {
+      const ex = makeExchange({ client, accountMeta: {} });
+      return watchlist.match(ex, requestSignals(ex, model), NOW).reasons;
+    };
+    expect(reasonsFor({ ip: "198.51.102.9" })).toEqual([expect.stringMatching(/^intel: address block 198\.51\.100\.0\/22 matches indicator--0+-0000-4000-8000-0+1 /)]);
+    expect(reasonsFor({ ip: "198.51.104.1" })).toEqual([]);
+    expect(reasonsFor({ ip: "2001:db8:aa:5::1" })).toEqual([expect.stringContaining("address block 2001:db8:aa::/48")]);
+    expect(reasonsFor({ ip: "2001:db8:bb:1::7" })).toEqual([expect.stringContaining("address block 2001:db8:bb:1::7/128")]);
+    expect(reasonsFor({ ip: "2001:db8:bb:1::8" })).toEqual([]);
+    expect(reasonsFor({ ip: "203.0.113.7", asn: 64511 })).toEqual([expect.stringContaining("AS64511 matches")]);
+    // A sequence of two sightings is stored, but one request cannot match it.
+    expect(reasonsFor({ ip: "192.0.2.1" })).toEqual([]);
     await store.close();
   });
 

@@ -1,8 +1,14 @@
-import type { Exchange, IntelRecord } from "../core/index.js";
-import { lshBands, minhashSimilarity, slash24, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
+import { blockKey, ipBytes, parseIpBlock, type Exchange, type IntelRecord } from "../core/index.js";
+import { lshBands, minhashSimilarity, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
 import type { Store } from "../store/index.js";
 import { keyedHash, keyedMinhash, minhashFromHex, type Keyring } from "./keys.js";
-import { cidrOfSlash24, parsePattern } from "./stix.js";
+import { parsePattern } from "./stix.js";
+
+interface BlockLength {
+  family: 4 | 6;
+  bits: number;
+  byKey: Map<string, Entry[]>;
+}
 
 interface Entry {
   id: string;
@@ -44,7 +50,11 @@ export class Watchlist implements IntelMatcher {
   readonly #opts: Required<Omit<WatchlistOptions, "selfId">> & { selfId: string | null };
   #records = new Map<string, IntelRecord>();
   #keyed = new Map<string, Entry[]>();
-  #cidrs = new Map<string, Entry[]>();
+  /**
+   * Address blocks by family and prefix length, then by the block's key: an address is looked up
+   * once per prefix length held, so matching stays a few hash probes however many blocks arrive.
+   */
+  #blocks: BlockLength[] = [];
   #asns = new Map<number, Entry[]>();
   /** Template families by LSH band of their keyed MinHash; candidates are then compared bin by bin. */
   #minhashBands = new Map<string, Array<{ entry: Entry; sig: Uint32Array; keyId: string }>>();
@@ -60,7 +70,7 @@ export class Watchlist implements IntelMatcher {
   }
 
   get size(): number {
-    return this.#keyed.size + this.#cidrs.size + this.#asns.size + this.#minhashBands.size;
+    return this.#keyed.size + this.#blocks.reduce((n, b) => n + b.byKey.size, 0) + this.#asns.size + this.#minhashBands.size;
   }
 
   /** Pulls what the store received since the last call and rebuilds the index. */
@@ -86,7 +96,7 @@ export class Watchlist implements IntelMatcher {
 
   #rebuild(): void {
     this.#keyed = new Map();
-    this.#cidrs = new Map();
+    this.#blocks = [];
     this.#asns = new Map();
     this.#minhashBands = new Map();
     this.#minhashKeyIds = new Set();
@@ -120,8 +130,8 @@ export class Watchlist implements IntelMatcher {
         validUntil: parseTime(o.valid_until, Infinity),
         label: v.kind === "keyed" ? v.idKind : v.kind,
       };
-      const push = <K>(map: Map<K, Entry[]>, key: K): void => {
-        map.set(key, [...(map.get(key) ?? []), entry]);
+      const push = <K>(map: Map<K, Entry[]>, key: K, e: Entry = entry): void => {
+        map.set(key, [...(map.get(key) ?? []), e]);
       };
       if (v.kind === "keyed") {
         push(this.#keyed, `${v.keyId}:${v.idKind}:${v.hmac}`);
@@ -132,8 +142,16 @@ export class Watchlist implements IntelMatcher {
         const item = { entry: { ...entry, label: "template family" }, sig, keyId: v.keyId };
         this.#minhashKeyIds.add(v.keyId);
         for (const band of lshBands(sig)) this.#minhashBands.set(`${v.keyId}:${band}`, [...(this.#minhashBands.get(`${v.keyId}:${band}`) ?? []), item]);
-      } else if (v.kind === "cidr") push(this.#cidrs, v.value);
-      else push(this.#asns, v.value);
+      } else {
+        for (const cidr of v.cidrs) {
+          const block = parseIpBlock(cidr);
+          if (block === null) continue;
+          let length = this.#blocks.find((b) => b.family === block.family && b.bits === block.bits);
+          if (!length) this.#blocks.push((length = { family: block.family, bits: block.bits, byKey: new Map() }));
+          push(length.byKey, block.key, { ...entry, label: `address block ${block.cidr}` });
+        }
+        for (const asn of v.asns) push(this.#asns, asn, { ...entry, label: `AS${asn}` });
+      }
     }
   }
 
@@ -145,7 +163,7 @@ export class Watchlist implements IntelMatcher {
 
   /** Confidence of one indicator by id, as this watchlist sees it now (for tests and the CLI). */
   confidenceOf(indicatorId: string, now: number): number | null {
-    for (const map of [this.#keyed, this.#cidrs, this.#asns] as Array<Map<unknown, Entry[]>>) {
+    for (const map of [this.#keyed, ...this.#blocks.map((b) => b.byKey), this.#asns] as Array<Map<unknown, Entry[]>>) {
       for (const entries of map.values()) for (const e of entries) if (e.id === indicatorId) return this.effectiveConfidence(e, now);
     }
     return null;
@@ -190,9 +208,13 @@ export class Watchlist implements IntelMatcher {
         }
       }
     }
-    if (ex.client.ip) {
-      const found = this.#cidrs.get(cidrOfSlash24(slash24(ex.client.ip)));
-      if (found) hits.push(...found);
+    const address = ex.client.ip && this.#blocks.length > 0 ? ipBytes(ex.client.ip) : null;
+    if (address !== null) {
+      for (const length of this.#blocks) {
+        if (length.family !== address.family) continue;
+        const found = length.byKey.get(blockKey(address.bytes, length.bits));
+        if (found) hits.push(...found);
+      }
     }
     if (ex.client.asn !== undefined) {
       const found = this.#asns.get(ex.client.asn);
