@@ -112,7 +112,10 @@ export function registerCommands(program: Command): void {
             accountsFile: o.accounts,
             store,
             engine,
-            totalBytesKnown: (n) => (progress = new Progress("hunt", n)),
+            totalBytesKnown: (n, label) => {
+              (progress as Progress | null)?.done();
+              progress = new Progress(label, n);
+            },
             onBytes: (n) => progress?.addBytes(n),
             onExchanges: (n) => progress?.addItems(n),
           });

@@ -94,6 +94,27 @@ describe("hunt end to end on simulated traffic", () => {
     expect((await store.listAudit()).some((e) => e.kind === "hunt")).toBe(true);
   });
 
+  it("replays a log in time order whatever order its lines are in: grouped by account or newest first, the same report", async () => {
+    const lines = gunzipSync(readFileSync(join(dir, "sim", "exchanges.jsonl.gz"))).toString("utf8").trim().split("\n");
+    const byAccount = new Map<string, string[]>();
+    for (const line of lines) {
+      const account = (JSON.parse(line) as { account: string }).account;
+      byAccount.set(account, [...(byAccount.get(account) ?? []), line]);
+    }
+    const grouped = join(dir, "grouped.jsonl");
+    writeFileSync(grouped, `${[...byAccount.values()].flat().join("\n")}\n`);
+    const reversed = join(dir, "reversed.jsonl.gz");
+    writeFileSync(reversed, gzipSync(`${[...lines].reverse().join("\n")}\n`));
+    const verdicts = (r: HuntResult): string => JSON.stringify({ accounts: r.report.accounts, clusters: r.report.clusters });
+    for (const [name, file] of [["grouped", grouped], ["reversed", reversed]] as const) {
+      // Small runs, so the sort spills and merges several.
+      const r = await runHunt({ inputs: [file], outDir: join(dir, `out-${name}`), engine: defaultEngine, sortRunExchanges: 2000 });
+      expect(r.report.summary, name).toMatchObject({ exchanges: hunt.report.summary.exchanges, duplicates: 0, late: 0, sorted: true });
+      expect(verdicts(r), name).toBe(verdicts(hunt));
+    }
+    expect(hunt.report.summary.sorted).toBeUndefined();
+  });
+
   it("flags only from the past: replaying a prefix of the log gives the same first_flagged_at for accounts flagged in it", async () => {
     const lines = gunzipSync(readFileSync(join(dir, "sim", "exchanges.jsonl.gz"))).toString("utf8").trim().split("\n");
     const half = join(dir, "half.jsonl.gz");

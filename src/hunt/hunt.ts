@@ -3,11 +3,13 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
 import {
+  InputOutOfOrder,
   openSource,
   openSources,
   QuarantineWriter,
   readAccountsTable,
   readInTimeOrder,
+  readSorted,
   totalsOf,
   type FileCounts,
   type OrderedReadState,
@@ -34,7 +36,10 @@ export interface HuntOptions {
   engine: (accountsTable: ReadonlyMap<string, AccountMeta>) => HuntEngine;
   onBytes?: (n: number) => void;
   onExchanges?: (n: number) => void;
-  totalBytesKnown?: (n: number | null) => void;
+  /** Called as each read of the input starts, with its size where known and what the read is doing. */
+  totalBytesKnown?: (n: number | null, label: string) => void;
+  /** Exchanges per in-memory run when the input has to be sorted (see readSorted); for tests. */
+  sortRunExchanges?: number;
   /** Request-signal threads; default: HYDRASENTRY_HUNT_WORKERS, else one per spare core (see SignalPool.create). */
   signalThreads?: number;
 }
@@ -82,12 +87,32 @@ export function huntNodeFlags(cores: number = availableParallelism(), signalThre
  */
 export const HUNT_BATCH_SIZE = 1024;
 
+/**
+ * Hunts the inputs as a time-ordered replay, whatever order their lines are in (the report's
+ * first_flagged_at is the log time a replay would first have flagged each account, so the replay
+ * must run in log time). A log in time order, as providers write them, is read once as a stream.
+ * One in another order (grouped by account, shuffled, newest first) gives itself away within its
+ * first thousands of exchanges, and is then read again through an external sort: the streaming read
+ * would have replayed it in file order, and a ring caught at its last request would have been
+ * reported as caught at its first. stdin cannot be read twice, so it is sorted from the start.
+ */
 export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
+  if (!opts.inputs.includes("-")) {
+    try {
+      return await huntOnce(opts, "stream");
+    } catch (err) {
+      if (!(err instanceof InputOutOfOrder)) throw err;
+    }
+  }
+  return huntOnce(opts, "sort");
+}
+
+async function huntOnce(opts: HuntOptions, order: "stream" | "sort"): Promise<HuntResult> {
   // Open everything before writing anything: a missing input fails the run with no partial report.
   const sources = await openSources(opts.inputs);
   const accountsSource = opts.accountsFile ? await openSource(opts.accountsFile) : null;
   const known = sources.every((s) => s.sizeBytes !== null);
-  opts.totalBytesKnown?.(known ? sources.reduce((a, s) => a + (s.sizeBytes ?? 0), 0) : null);
+  opts.totalBytesKnown?.(known ? sources.reduce((a, s) => a + (s.sizeBytes ?? 0), 0) : null, order === "stream" ? "hunt" : "hunt (input not in time order: sorting it)");
 
   mkdirSync(opts.outDir, { recursive: true });
   const quarantine = new QuarantineWriter(join(opts.outDir, "quarantine.jsonl"));
@@ -122,7 +147,11 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     opts.onExchanges?.(batch.length);
   };
   try {
-    for await (const batch of readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes, batchSize: HUNT_BATCH_SIZE }, state)) {
+    const batches =
+      order === "stream"
+        ? readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes, batchSize: HUNT_BATCH_SIZE, failWhenOutOfOrder: true }, state)
+        : readSorted(sources, { quarantine, onBytes: opts.onBytes, batchSize: HUNT_BATCH_SIZE, runExchanges: opts.sortRunExchanges }, state);
+    for await (const batch of batches) {
       const signals = pool ? pool.submit(batch) : null;
       // A store keeps exchanges whole; otherwise only what the engine reads waits for the signals.
       if (signals && !opts.store) for (let i = 0; i < batch.length; i++) batch[i] = textless.slim(batch[i] as Exchange);
@@ -139,7 +168,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     await pool?.close();
   }
   const { accounts, clusters } = engine.finish();
-  const report = buildReportJson({ totals: totalsOf(files), late: state.late, files, accounts, clusters, firstTs, lastTs });
+  const report = buildReportJson({ totals: totalsOf(files), late: state.late, sorted: order === "sort", files, accounts, clusters, firstTs, lastTs });
   const reportPath = join(opts.outDir, "report.json");
   writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   const htmlPath = join(opts.outDir, "report.html");

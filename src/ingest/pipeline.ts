@@ -11,12 +11,74 @@ export interface OrderedReadOptions {
   /** How far out of order (log time) a line may arrive within one file and still be placed correctly. */
   reorderWindowMs?: number;
   batchSize?: number;
+  /**
+   * Stop with InputOutOfOrder once more exchanges arrive late than stragglers explain (see
+   * tooManyLate), for a caller that can read the input again sorted (readSorted) instead.
+   */
+  failWhenOutOfOrder?: boolean;
 }
 
 export interface OrderedReadState {
   files: FileCounts[];
   /** Exchanges that arrived later than the reorder window allows; processed, but after newer ones. */
   late: number;
+}
+
+/** Input whose lines are not in time order beyond what the reorder window absorbs. */
+export class InputOutOfOrder extends Error {
+  constructor(
+    readonly late: number,
+    readonly emitted: number,
+  ) {
+    super(`input is not in time order: ${late} of the first ${emitted} exchanges arrived more than the reorder window late`);
+    this.name = "InputOutOfOrder";
+  }
+}
+
+/**
+ * Late exchanges past which a log is not a time-ordered log with stragglers: a log grouped by account
+ * or shuffled makes most of its exchanges late within its first thousands, while a provider's log
+ * with a slow shard here and there stays under one in a thousand.
+ */
+export const tooManyLate = (late: number, emitted: number): boolean => late > 100 + emitted / 1000;
+
+/**
+ * The one place exchanges leave a reader: duplicates dropped and counted against their file, late ones
+ * counted, batches cut. Shared by the streaming reader and the sorting one.
+ */
+export class BatchCutter {
+  private out: Exchange[] = [];
+  private lastTs = -Infinity;
+  emitted = 0;
+  constructor(
+    private readonly dedupe: RecentIds,
+    private readonly batchSize: number,
+    private readonly state: OrderedReadState,
+  ) {}
+
+  /** Takes the next exchange; returns a full batch when this one completes it. */
+  take(ex: Exchange, counts: FileCounts): Exchange[] | null {
+    if (this.dedupe.seen(ex.id, ex.ts)) {
+      counts.duplicates++;
+      return null;
+    }
+    counts.exchanges++;
+    this.emitted++;
+    if (ex.ts < this.lastTs) this.state.late++;
+    else this.lastTs = ex.ts;
+    this.out.push(ex);
+    if (this.out.length < this.batchSize) return null;
+    const full = this.out;
+    this.out = [];
+    return full;
+  }
+
+  /** What is left once the input ends. */
+  rest(): Exchange[] | null {
+    const rest = this.out;
+    this.out = [];
+    return rest.length > 0 ? rest : null;
+  }
 }
 
 interface Cursor {
@@ -71,8 +133,7 @@ export async function* readInTimeOrder(
     }
   };
 
-  let out: Exchange[] = [];
-  let lastTs = -Infinity;
+  const cutter = new BatchCutter(dedupe, batchSize, state);
   for (;;) {
     let best: Cursor | null = null;
     for (const c of cursors) {
@@ -81,20 +142,10 @@ export async function* readInTimeOrder(
       if (head && (!best || head.ts < (best.heap.peek() as Exchange).ts)) best = c;
     }
     if (!best) break;
-    const ex = best.heap.pop() as Exchange;
-    const counts = best.file as FileCounts;
-    if (dedupe.seen(ex.id, ex.ts)) {
-      counts.duplicates++;
-      continue;
-    }
-    counts.exchanges++;
-    if (ex.ts < lastTs) state.late++;
-    else lastTs = ex.ts;
-    out.push(ex);
-    if (out.length >= batchSize) {
-      yield out;
-      out = [];
-    }
+    const full = cutter.take(best.heap.pop() as Exchange, best.file as FileCounts);
+    if (opts.failWhenOutOfOrder && tooManyLate(state.late, cutter.emitted)) throw new InputOutOfOrder(state.late, cutter.emitted);
+    if (full) yield full;
   }
-  if (out.length > 0) yield out;
+  const rest = cutter.rest();
+  if (rest) yield rest;
 }

@@ -12,6 +12,8 @@ export interface HuntReportJson {
     flagged_accounts: number;
     clusters: number;
     late?: number;
+    /** True when the input was not in time order and was sorted before the replay. */
+    sorted?: boolean;
   };
   accounts: Array<{
     account: string;
@@ -49,6 +51,7 @@ const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 
 export function buildReportJson(input: {
   totals: ReadTotals;
   late: number;
+  sorted?: boolean;
   files: FileCounts[];
   accounts: readonly AccountVerdict[];
   clusters: readonly ClusterVerdict[];
@@ -66,6 +69,7 @@ export function buildReportJson(input: {
       flagged_accounts: input.accounts.filter((a) => a.flagged).length,
       clusters: input.clusters.length,
       late: input.late,
+      ...(input.sorted ? { sorted: true } : {}),
     },
     accounts: input.accounts.map((a) => ({
       account: a.account,
