@@ -17,7 +17,6 @@ export const LINK_WEIGHT: Record<LinkKind, number> = {
   payment_fp: 4,
   email_hash: 4,
   phone_hash: 4,
-  api_key: 4,
   conversation: 4,
   conversation_pool: 4,
   tool_schema: 2,
@@ -25,6 +24,9 @@ export const LINK_WEIGHT: Record<LinkKind, number> = {
   system_prompt: 1,
   template: 0.5,
 };
+
+/** An account fact too short to be proof (LinkKey.weak) weighs like an address shared on a day. */
+const WEAK_FACT_WEIGHT = 1.5;
 
 export interface Community {
   accounts: string[];
@@ -57,7 +59,7 @@ export class CommunityGraph {
         this.#drawn.set(k.id, drawn);
       }
       if (drawn.members === k.members.size) continue;
-      const weight = LINK_WEIGHT[k.kind];
+      const weight = k.weak ? WEAK_FACT_WEIGHT : LINK_WEIGHT[k.kind];
       for (const m of k.members) {
         const an = `a\u0000${m}`;
         if (!g.hasNode(an)) g.addNode(an);

@@ -1,3 +1,3 @@
-export { LinkIndex, HARD_KINDS, CROWD_CAP, type LinkKey, type LinkKind } from "./links.js";
+export { LinkIndex, HARD_KINDS, CROWD_CAP, isHardLink, identifierBits, MIN_HARD_ID_BITS, type LinkKey, type LinkKind } from "./links.js";
 export { findCommunities, CommunityGraph, LINK_WEIGHT, type Community } from "./communities.js";
 export { scoreCluster, groupHarnesses, HARNESS_FLEET_SHARE, type ClusterScore, type GroupFacts } from "./score.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FAMILIES_PER_ACCOUNT, LinkIndex } from "./links.js";
+import { FAMILIES_PER_ACCOUNT, identifierBits, isHardLink, LinkIndex, MIN_HARD_ID_BITS } from "./links.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -42,5 +42,32 @@ describe("link index", () => {
     links.sweep(T0 + 30 * 86_400_000);
     expect(links.size).toBe(0);
     expect(links.familyMemberships).toBe(0);
+  });
+});
+
+describe("identifierBits: which account facts chance can make equal", () => {
+  it("reads random short values as the few bits they are, and long ones and given names as proof", () => {
+    expect(identifierBits("pf_9a1c")).toBe(16);
+    expect(identifierBits("pf_0c4f9e21b7a3")).toBe(48);
+    expect(identifierBits("sha256:" + "ab".repeat(32))).toBe(256);
+    expect(identifierBits("5551234")).toBeCloseTo(23.3, 1);
+    expect(identifierBits("card_Xt5E")).toBeCloseTo(23.8, 1);
+    expect(identifierBits("Xt5EWLLDS7FJjR1c")).toBeGreaterThan(90);
+    for (const named of ["pf_family", "pf_ring0", "card-ring-07", "acme-corp-visa"]) expect(identifierBits(named), named).toBe(Infinity);
+    expect(identifierBits("pf_9a1c")).toBeLessThan(MIN_HARD_ID_BITS);
+  });
+
+  it("lets a short card link only three or more accounts, and never as proof", () => {
+    const index = new LinkIndex();
+    const pair = index.add("payment_fp", "pf_9a1c", "acct_a", 0);
+    index.add("payment_fp", "pf_9a1c", "acct_b", 1);
+    expect(LinkIndex.links(pair)).toBe(false);
+    index.add("payment_fp", "pf_9a1c", "acct_c", 2);
+    expect(LinkIndex.links(pair)).toBe(true);
+    expect(isHardLink(pair)).toBe(false);
+    const real = index.add("payment_fp", "pf_0c4f9e21b7a3", "acct_a", 3);
+    index.add("payment_fp", "pf_0c4f9e21b7a3", "acct_d", 4);
+    expect(LinkIndex.links(real)).toBe(true);
+    expect(isHardLink(real)).toBe(true);
   });
 });

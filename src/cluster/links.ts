@@ -1,13 +1,16 @@
 import { CONVERSATION_MEMORY_MS } from "../detect/signals.js";
 
 /**
- * Identifiers that link accounts. Hard ones (payment, email, phone, API key) are facts of the
- * account, or as good as one (a conversation carried on from another account); soft ones (IP on a day, tool-schema set, system prompt, template family) are facts of
- * its traffic. Crowd identifiers (a carrier's CGNAT address, a VPN exit, a popular prompt) link
+ * Identifiers that link accounts. Hard ones (payment, email, phone) are facts of the account, or as
+ * good as one (a conversation carried on from another account); soft ones (IP on a day, tool-schema
+ * set, system prompt, template family) are facts of its traffic. An API key id is not one: a key
+ * belongs to the one account it bills, so an id seen under two accounts is an id numbered per account
+ * ("key_01") or a redacted hint ("sk-...9a1c"), and linking on it (as this did) tied half of a
+ * log's ordinary users into one cluster when every account's first key was "key_01". Crowd identifiers (a carrier's CGNAT address, a VPN exit, a popular prompt) link
  * strangers, so each kind has a cap past which a key stops linking, and template families only link
  * when their pooled traffic looks like harvesting.
  */
-export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "api_key" | "conversation" | "conversation_pool" | "ip_day" | "tool_schema" | "system_prompt" | "template";
+export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "conversation" | "conversation_pool" | "ip_day" | "tool_schema" | "system_prompt" | "template";
 
 /**
  * A conversation's turns sent from two accounts, and the pool of accounts such conversations join
@@ -15,14 +18,43 @@ export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "api_key" | 
  * a rotating pool hands each conversation to a random pair, and hundreds of pair keys among twenty
  * accounts made a dense random graph that Louvain cut into groups of two to four, each under the bar.
  */
-export const HARD_KINDS: ReadonlySet<LinkKind> = new Set(["payment_fp", "email_hash", "phone_hash", "api_key", "conversation", "conversation_pool"]);
+export const HARD_KINDS: ReadonlySet<LinkKind> = new Set(["payment_fp", "email_hash", "phone_hash", "conversation", "conversation_pool"]);
+
+/** Facts of the account that the log states (the conversation keys are hashes we make ourselves). */
+const ACCOUNT_FACT_KINDS: ReadonlySet<LinkKind> = new Set(["payment_fp", "email_hash", "phone_hash"]);
+
+/**
+ * Bits an identifier's value can carry, read from its form once a short type prefix ("pf_",
+ * "sha256:") is dropped: 4 a character for hex, 3.3 for digits, 6 for a mixed-case token. A name
+ * someone gave ("pf_family", "card-ring-07") is assigned one per thing, not drawn at random, so chance
+ * cannot make two of them equal: Infinity.
+ */
+export function identifierBits(value: string): number {
+  const body = value.replace(/^[A-Za-z][A-Za-z0-9]{0,11}[_:-]/, "");
+  if (/^[0-9]+$/.test(body)) return body.length * Math.log2(10);
+  if (/^[0-9a-fA-F]+$/.test(body)) return body.length * 4;
+  if (/^[0-9A-Za-z]+$/.test(body) && /[A-Z]/.test(body) && /[a-z]/.test(body) && /[0-9]/.test(body)) return body.length * Math.log2(62);
+  return Infinity;
+}
+
+/**
+ * Account facts shorter than this are not proof. A real card fingerprint or email hash carries 64 bits
+ * or more; "pf_9a1c" (the contract's own example form) carries 16, and strangers share such values by
+ * chance: with 4 hex digits, 773 accounts flagged 5 ordinary users through a card a ring also "used",
+ * and 29 with 3 digits (what 4 digits do to a log of ~12,000 accounts). Below 32 bits a fact links
+ * only among three or more accounts (a chance triple is rare; a ring's card has many users), with a
+ * soft link's weight, and never flags anyone on its own.
+ */
+export const MIN_HARD_ID_BITS = 32;
+
+/** Whether a key is proof on its own that its members are one operator's (see MIN_HARD_ID_BITS). */
+export const isHardLink = (k: LinkKey): boolean => HARD_KINDS.has(k.kind) && !k.weak;
 
 /** Members past which a key is a crowd and links nobody. */
 export const CROWD_CAP: Record<LinkKind, number> = {
   payment_fp: 500,
   email_hash: 500,
   phone_hash: 500,
-  api_key: 500,
   conversation: 500,
   conversation_pool: 50_000,
   ip_day: 60,
@@ -78,6 +110,8 @@ export class LinkKey {
   tainted = false;
   /** For template families: the MinHash of the first request that joined a second account (what intel shares). */
   minhash: Uint32Array | undefined = undefined;
+  /** An account fact too short to be proof (see MIN_HARD_ID_BITS). */
+  readonly weak: boolean;
   #id: string | undefined = undefined;
 
   constructor(
@@ -86,7 +120,9 @@ export class LinkKey {
     public lastSeen: number,
     /** Creation order across kinds (see LinkIndex.linking). */
     readonly seq: number,
-  ) {}
+  ) {
+    this.weak = ACCOUNT_FACT_KINDS.has(kind) && identifierBits(value) < MIN_HARD_ID_BITS;
+  }
 
   get id(): string {
     return (this.#id ??= `${this.kind}:${this.value}`);
@@ -199,7 +235,7 @@ export class LinkIndex {
 
   /** Whether a key currently links its members. */
   static links(k: LinkKey): boolean {
-    if (k.crowd || k.members.size < 2 || k.kind === "conversation") return false;
+    if (k.crowd || k.members.size < (k.weak ? 3 : 2) || k.kind === "conversation") return false;
     if (isFamily(k.kind)) return LinkIndex.suspiciousFamily(k);
     return true;
   }

@@ -131,7 +131,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let carried = 0;
   for (const l of links) if (l.kind === "conversation_pool" && l.members.size >= 2) carried += l.requests;
   if (carried > 0) add(Math.min(3, 1.5 * Math.log10(1 + carried)), () => `${carried} requests carried on a conversation another of the linked accounts was in`);
-  const hard = links.filter((l) => l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash");
+  const hard = links.filter((l) => (l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash") && !l.weak);
   if (hard.length > 0 && young / k > 0.5) add(1, () => `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
   // Caught members vouch for the rest in proportion: a group that meets on the same infrastructure
   // as accounts already caught is likelier one operator's. A share, so one flagged stranger behind

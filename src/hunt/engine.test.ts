@@ -143,6 +143,20 @@ describe("detection engine: a new account on an address a flagged account used t
   });
 });
 
+describe("detection engine: identifiers strangers share by chance", () => {
+  it("does not flag an ordinary user whose short card value a ring member also has, nor link anyone on per-account key ids", () => {
+    // Member 0's card is written "pf_9a1c" (16 bits: in a log of thousands such values repeat by
+    // chance), and so is a long-standing ordinary user's. Every account's first key is "key_01".
+    const log = ring().map((e) => ({ ...e, apiKey: "key_01", accountMeta: e.account === "acct_ring0" ? { ...e.accountMeta, paymentFp: "pf_9a1c" } : e.accountMeta }));
+    const user = ordinaryUser("acct_reader", "pf_9a1c", "198.51.100.31", 40, 600, 45, "2025-01-10T00:00:00Z");
+    const others = Array.from({ length: 5 }, (_, u) => ordinaryUser(`acct_other${u}`, `pf_other${u}`, `198.51.100.${40 + u}`, 20, 700 + u, 60, "2025-02-01T00:00:00Z")).flat();
+    log.push(...[...user, ...others].map((e) => ({ ...e, apiKey: "key_01" })));
+    const byId = verdictsWithRingCaught(log);
+    expect(byId.get("acct_reader")?.flagged).toBe(false);
+    for (let u = 0; u < 5; u++) expect(byId.get(`acct_other${u}`)?.flagged, `user ${u}`).toBe(false);
+  });
+});
+
 describe("detection engine: IPv6 exits", () => {
   it("reads a /64 as one exit however many addresses a pool draws from it, and leaves its neighbours in the /48 alone", () => {
     // Members 1 and 2 each leave once through a rented IPv6 /64, a fresh address per request (as IPv6

@@ -1,5 +1,5 @@
 import { accountAgeAt, AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { CommunityGraph, groupHarnesses, HARD_KINDS, HARNESS_FLEET_SHARE, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
+import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -180,7 +180,6 @@ export class DetectionEngine implements HuntEngine {
     this.link(ex, "payment_fp", st.meta.paymentFp);
     this.link(ex, "email_hash", st.meta.emailHash);
     this.link(ex, "phone_hash", st.meta.phoneHash);
-    this.link(ex, "api_key", ex.apiKey);
     // Programme accounts are exempt from behaviour-based links: their covered traffic links nobody.
     if (!covered) {
       // One subscriber's addresses: an IPv6 pool that draws a fresh address per request from one /64 is one exit.
@@ -295,7 +294,7 @@ export class DetectionEngine implements HuntEngine {
     }
     for (const k of touched) {
       if (!k.tainted) continue;
-      const hard = HARD_KINDS.has(k.kind);
+      const hard = isHardLink(k);
       const strongSoft = k.kind === "tool_schema" && !covered;
       const joined = k.members.has(ex.account);
       const weakSoft = !covered && youngUnverified && joined;
@@ -436,7 +435,7 @@ export class DetectionEngine implements HuntEngine {
       const hard = new Map<string, LinkKey[]>();
       const toolSchema = new Map<string, LinkKey[]>();
       for (const l of community.links) {
-        const into = HARD_KINDS.has(l.kind) ? hard : l.kind === "tool_schema" ? toolSchema : null;
+        const into = isHardLink(l) ? hard : l.kind === "tool_schema" ? toolSchema : null;
         if (!into) continue;
         for (const m of l.members) {
           if (!inCommunity.has(m)) continue;
@@ -624,7 +623,8 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
     byKind.set(kind, m);
   };
   for (const k of links) {
-    if (!SHARED_LINK_KINDS.has(k.kind)) continue;
+    // A fact too short to be proof here would match strangers at every provider it is shared with.
+    if (!SHARED_LINK_KINDS.has(k.kind) || k.weak) continue;
     let n = 0;
     for (const m of k.members) if (members.has(m)) n++;
     if (n < 2) continue;
