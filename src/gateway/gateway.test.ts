@@ -69,6 +69,15 @@ describe("gateway end to end (loopback upstream stub)", () => {
     }
   });
 
+  it("passes a vision request with a 6 MB image inline through by default, as the upstream would take it", async () => {
+    await start();
+    const image = Buffer.alloc(4.5 * 1024 * 1024, 9).toString("base64");
+    const body = chat({ messages: [{ role: "user", content: [{ type: "text", text: "What does this chart show?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${image}` } }] }] });
+    const res = await post(`${gw.url}/v1/chat/completions`, body, as("acct_vision"));
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(upstream.received.at(-1)?.body).length).toBeGreaterThan(6_000_000);
+  });
+
   it("forwards the client's exact bytes when the policy changes nothing, and a re-serialised body when it does", async () => {
     await start();
     // An integer beyond 2^53 and the client's own spacing: a parse-and-stringify would alter both.

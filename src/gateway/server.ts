@@ -58,8 +58,14 @@ export const PROXY_ROUTES: ReadonlyArray<{ path: string; api: WireApi }> = [
   { path: "/v1/messages", api: "anthropic.messages" },
 ];
 
-/** Largest request body accepted unless configured otherwise. */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * Largest request body accepted unless configured otherwise: the largest the APIs behind accept
+ * (Anthropic's 32 MB), since images and files travel inline as base64. At 4 MiB the proxy refused
+ * ordinary vision requests the upstream would have served. Bodies are read as they arrive and refused
+ * the moment they pass the cap, so memory is this times the requests in flight at most; a provider
+ * whose own edge caps bodies lower sets `--max-body` to match.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /**
  * V8 flags `serve` relaunches itself with (and the bench's gateway runs with). Why: V8 starts the

@@ -1,7 +1,12 @@
 import { createHash, type Hash } from "node:crypto";
 
-/** Lines longer than this are quarantined without being held in memory whole. */
-export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/**
+ * Lines longer than this are quarantined without being held in memory whole. A request is logged as
+ * the API received it, images and files inline as base64, and the three APIs accept requests of up to
+ * 32 MB (Anthropic's limit; base64 adds a third to an image): at 4 MiB, vision traffic (one of the
+ * published campaigns' targets) was quarantined instead of hunted.
+ */
+export const MAX_LINE_BYTES = 48 * 1024 * 1024;
 /** How much of an oversize line the quarantine keeps, with its full length and SHA-256. */
 export const OVERSIZE_PREFIX_BYTES = 64 * 1024;
 

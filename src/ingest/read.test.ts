@@ -9,6 +9,7 @@ import { readInTimeOrder, type OrderedReadState } from "./pipeline.js";
 import { QuarantineWriter, type QuarantineRecord } from "./quarantine.js";
 import { openSources } from "./read.js";
 import { totalsOf } from "./summary.js";
+import { MAX_LINE_BYTES } from "./lines.js";
 import { anthropicLine, openaiChatLine, openaiResponsesLine } from "./testing/lines.js";
 
 const j = (v: unknown): string => JSON.stringify(v);
@@ -33,7 +34,7 @@ function plainFile(): { text: string; expectedReasons: Array<[number, RegExp]> }
     j([1, 2, 3]), // 11 not an object
     j({ ...openaiChatLine("ex_9"), client: { asn: "AS64500" } }), // 12 mistyped optional field
     j(good3), // 13
-    `{"id":"ex_big","pad":"${"x".repeat(5 * 1024 * 1024)}"}`, // 14 oversize
+    `{"id":"ex_big","pad":"${"x".repeat(MAX_LINE_BYTES + 1024)}"}`, // 14 oversize
   ];
   return {
     text: `${lines.join("\n")}\n`,
@@ -46,7 +47,7 @@ function plainFile(): { text: string; expectedReasons: Array<[number, RegExp]> }
       [10, /^request\.messages must be an array$/],
       [11, /^not a JSON object$/],
       [12, /^client\.asn: /],
-      [14, /^line exceeds 4194304 bytes/],
+      [14, new RegExp(`^line exceeds ${MAX_LINE_BYTES} bytes`)],
     ],
   };
 }
@@ -105,6 +106,21 @@ describe("exchange-log reading", () => {
     expect(big).toMatchObject({ truncated: true, bytes: expect.any(Number) as number, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string });
     expect(big?.raw.length).toBe(64 * 1024);
     expect(q.find((r) => r.file === gz)).toMatchObject({ line: 4, raw: "[truncated", reason: expect.stringMatching(/^not JSON/) as string });
+  });
+
+  it("reads a request carrying a 12 MB image inline, as the API received it, instead of quarantining it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-vision-"));
+    const file = join(dir, "vision.jsonl");
+    const image = Buffer.alloc(9 * 1024 * 1024, 7).toString("base64"); // ~12 MB of base64
+    const ex = openaiChatLine("ex_vision");
+    ex.request = { model: "frontier-1", messages: [{ role: "user", content: [{ type: "text", text: "Describe this chart." }, { type: "image_url", image_url: { url: `data:image/png;base64,${image}` } }] }] };
+    writeFileSync(file, `${j(ex)}\n`);
+    const quarantine = new QuarantineWriter(join(dir, "q.jsonl"));
+    const state: OrderedReadState = { files: [], late: 0 };
+    const seen: Array<{ id: string; images: number }> = [];
+    for await (const batch of readInTimeOrder(await openSources([file]), { quarantine }, state)) seen.push(...batch.map((e) => ({ id: e.id, images: e.media.image })));
+    expect(seen).toEqual([{ id: "ex_vision", images: 1 }]);
+    expect(quarantine.count).toBe(0);
   });
 
   it("reads stdin-like streams and empty files without inventing lines", async () => {

@@ -28,8 +28,11 @@ export interface SortedReadOptions {
  * (the bench log's lines average 1.2 KB), and a 16M-exchange log spills 320 runs.
  */
 export const SORT_RUN_EXCHANGES = 50_000;
+/** A run is spilled sooner when its lines pass this many characters: requests with images inline are megabytes each. */
+const SORT_RUN_CHARS = 128 * 1024 * 1024;
 /** Lines per compressed frame of a run: what each run keeps in memory while they are merged. */
 const FRAME_LINES = 256;
+const FRAME_CHARS = 4 * 1024 * 1024;
 
 /**
  * An accepted line with its sort key. Runs keep the line's text, not the parsed exchange: text is one
@@ -106,8 +109,12 @@ class Run {
 function spill(path: string, run: Keyed[]): void {
   const fd = openSync(path, "w");
   try {
-    for (let i = 0; i < run.length; i += FRAME_LINES) {
-      const part = run.slice(i, i + FRAME_LINES);
+    for (let i = 0; i < run.length; ) {
+      // Up to FRAME_LINES lines, fewer when they are large: one frame per run is in memory during the merge.
+      let end = i + 1;
+      for (let chars = run[i]?.line.length ?? 0; end < run.length && end - i < FRAME_LINES && chars < FRAME_CHARS; end++) chars += (run[end] as Keyed).line.length;
+      const part = run.slice(i, end);
+      i = end;
       const frame: Frame = { files: part.map((k) => k.file), lines: part.map((k) => k.line) };
       const body = deflateRawSync(serialize(frame), { level: 1 });
       const header = Buffer.alloc(4);
@@ -136,6 +143,7 @@ export async function* readSorted(sources: readonly InputSource[], opts: SortedR
     const files: FileCounts[] = [];
     const runs: Run[] = [];
     let pending: Keyed[] = [];
+    let pendingChars = 0;
     for await (const { file, exchanges, lines } of readExchangeLog(sources, { quarantine: opts.quarantine, onBytes: opts.onBytes })) {
       let f = files.indexOf(file);
       if (f < 0) {
@@ -144,12 +152,15 @@ export async function* readSorted(sources: readonly InputSource[], opts: SortedR
       }
       for (let i = 0; i < exchanges.length; i++) {
         const ex = exchanges[i] as Exchange;
-        pending.push({ ts: ex.ts, id: ex.id, file: f, line: lines[i] as string });
-        if (pending.length < runSize) continue;
+        const line = lines[i] as string;
+        pending.push({ ts: ex.ts, id: ex.id, file: f, line });
+        pendingChars += line.length;
+        if (pending.length < runSize && pendingChars < SORT_RUN_CHARS) continue;
         const path = join(dir, `run-${runs.length}`);
         spill(path, pending.sort(byTime));
         runs.push(new Run(path));
         pending = [];
+        pendingChars = 0;
       }
     }
     const spilled = runs.length;
