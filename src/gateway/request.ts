@@ -59,6 +59,17 @@ export function rewriteRequest(api: WireApi, body: Record<string, unknown>, acti
 }
 
 /**
+ * Some proxies write the client's port into X-Forwarded-For ("203.0.113.7:51234", "[2001:db8::1]:443");
+ * without it stripped, the entry failed the address check and every client read as the proxy itself.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(entry);
+  if (bracketed) return bracketed[1] as string;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(entry);
+  return v4 ? (v4[1] as string) : entry;
+}
+
+/**
  * The client address: with `trustedHops` proxies in front, each appending to X-Forwarded-For, the
  * entry that many places from the right was written by our own proxy; anything left of it is the
  * client's to forge. Falls back to the socket address when the header is absent or malformed.
@@ -67,7 +78,8 @@ export function clientIp(forwardedFor: string | undefined, socketAddress: string
   if (trustedHops > 0 && forwardedFor) {
     const hops = forwardedFor.split(",").map((s) => s.trim());
     const candidate = hops[hops.length - trustedHops];
-    if (candidate && isIP(candidate)) return candidate;
+    const address = candidate === undefined ? undefined : withoutPort(candidate);
+    if (address && isIP(address)) return address;
   }
   // An IPv4 peer on a dual-stack socket reads ::ffff:a.b.c.d here; the ingest adapter writes it as IPv4.
   return socketAddress;
