@@ -87,7 +87,7 @@ export function registerCommands(program: Command): void {
     .command("hunt")
     .description("hunt for distillation campaigns in exchange logs and write a report")
     .argument("<files...>", "exchange-log files (.jsonl or gzip), or - for stdin")
-    .requiredOption("--out <dir>", "output directory for report.json, report.html, accounts.csv, quarantine.jsonl")
+    .option("--out <dir>", "output directory for report.json, report.html, accounts.csv, quarantine.jsonl", "out/hunt")
     .option("--accounts <file>", "accounts table (JSON Lines of {account, ...account_meta})")
     .option("--db <path>", "also write results to this store (SQLite path or postgres:// URL)")
     .option("--intel <file>", "intel config: match exchanges against indicators received into --db")
