@@ -131,8 +131,9 @@ function spill(path: string, run: Keyed[]): void {
  * Every input in exact time order however its lines were written (grouped by account, shuffled,
  * newest first): an external merge sort. The first pass reads, validates and quarantines every line
  * once, sorting runs of `runExchanges` lines in memory and spilling each but the last to a temporary
- * file; the second merges the runs, parsing each line again as it comes up. Same batches, counts and duplicate handling as readInTimeOrder, which
- * needs no disk and is what a time-ordered log gets; this is for logs its reorder window cannot absorb.
+ * file; the second merges the runs, parsing each line again as it comes up. Same batches, counts and
+ * duplicate handling as readInTimeOrder, which needs no disk and is what a time-ordered log gets; this
+ * is for logs its reorder window cannot absorb.
  * Written by hand: npm's external sorts sort text by text, and this one sorts by the parsed `ts` (any
  * RFC 3339 offset) and counts each line against its file.
  */
