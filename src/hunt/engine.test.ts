@@ -271,6 +271,47 @@ describe("detection engine: a reseller's pool rotating accounts per request, wit
   });
 });
 
+describe("detection engine: conversations that open alike by chance", () => {
+  it("does not link strangers whose histories open word for word the same (a canned first answer, follow-ups from a short list)", () => {
+    const OPENINGS = ["what's a good recipe for banana bread without eggs", "help me write a birthday message for my grandmother", "what should we pack for a weekend camping trip with kids", "explain why the sky is blue in simple words for a 9 year old", "suggest a name for our new puppy"];
+    const FOLLOW_UPS = ["can you explain that in more detail?", "thanks! can you give me an example?", "can you make it shorter?"];
+    const CANNED = "Sure! Here is a clear and detailed answer to your question, with the key points explained one by one so that it is easy to follow.";
+    let seed = 11;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const log: Exchange[] = [];
+    // Sixty people over four days, each some 40 follow-ups into histories a generator wrote: an opening
+    // from a short list, the same canned answer, follow-ups from a shorter one, one to three deep.
+    for (let p = 0; p < 60; p++) {
+      for (let k = 0; k < 40; k++) {
+        const depth = 1 + rnd(3);
+        const userTurns = [OPENINGS[rnd(OPENINGS.length)] as string, ...Array.from({ length: depth }, () => FOLLOW_UPS[rnd(FOLLOW_UPS.length)] as string)];
+        log.push(
+          makeExchange({
+            id: `ex_person${p}_${k}`,
+            ts: START + rnd(4 * 24 * 60) * MINUTE,
+            account: `acct_person${p}`,
+            system: "",
+            userTurns,
+            assistantTurns: Array.from({ length: depth }, () => CANNED),
+            turnCount: 2 * depth + 1,
+            client: {},
+            accountMeta: {},
+          }),
+        );
+      }
+    }
+    log.sort((x, y) => x.ts - y.ts);
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const { accounts, clusters } = engine.finish();
+    expect(clusters.filter((c) => c.links.some((l) => l.kind === "conversation_pool"))).toEqual([]);
+    for (const a of accounts) expect(a.flagged, a.account).toBe(false);
+  });
+});
+
 describe("detection engine: apps that ask for the model's reasoning on every call", () => {
   const HOUR = 60 * MINUTE;
   const TUTOR = "You are Mathy, a patient maths tutor for high-school students. Always show your full reasoning step by step so the student can follow, then give the final answer.";

@@ -11,6 +11,25 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const EGRESS_TAINT_TTL_MS = 30 * DAY;
+/** How soon after a conversation's last turn another account's further turn counts as carrying it on. */
+const CONVERSATION_SESSION_GAP_MS = HOUR;
+/** Distinct conversations two accounts carry on between them before they are linked (see carryConversation). */
+const CONVERSATIONS_TO_LINK = 3;
+/** How long a pair's carried conversations are counted after the last one. */
+const CARRIED_PAIR_MEMORY_MS = 14 * DAY;
+
+interface ConversationTurn {
+  carrier: string;
+  ts: number;
+  /** The request's messages (Exchange.turnCount): a conversation carried on grows. */
+  turns: number;
+  /**
+   * Another account sent this opening without carrying the conversation on (no further along than it
+   * was, or long after its last turn): two people's word-for-word openings (a canned first answer),
+   * which a conversation handed from account to account seldom shows. Such an opening links nobody.
+   */
+  canned: boolean;
+}
 /**
  * Flagged users an address-day needs before the address is watched as a cluster's egress: a ring
  * rotating through its exits puts several accounts on each; a carrier's address where two of a
@@ -202,8 +221,10 @@ export class DetectionEngine implements HuntEngine {
     if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
   }
 
-  /** The one account seen so far in each recent conversation. */
-  private readonly conversationOwners = new AgedMap<string, string>(CONVERSATION_MEMORY_MS);
+  /** Each recent conversation's latest turn: who sent it, when, and how long the conversation was then. */
+  private readonly conversations = new AgedMap<string, ConversationTurn>(CONVERSATION_MEMORY_MS);
+  /** Per pair of accounts, how many distinct conversations they carried on from each other (see carryConversation). */
+  private readonly carriedPairs = new AgedMap<string, { n: number; last: string }>(CARRIED_PAIR_MEMORY_MS);
   /** Accounts that carried on each other's conversations, as a union-find forest (child → parent). */
   private readonly poolParent = new Map<string, string>();
 
@@ -220,24 +241,45 @@ export class DetectionEngine implements HuntEngine {
   }
 
   /**
-   * A follow-up's conversation, and when another account was in it too, the pool both belong to:
+   * A follow-up's conversation, and when another account carried it on, the pool both belong to:
    * pools merge as conversations cross them, under the smaller root id (deterministic). The pool key
    * counts the requests that carried a conversation on; a merged-away root's key keeps its members
    * until they next carry one, so the two keys overlap and Louvain keeps the pool whole.
+   *
+   * Another account sending the same opening is not always the conversation carried on: strangers
+   * send word-for-word openings too, where the first answer is canned (a generator writing histories
+   * without a model, an app's fixed greeting) and the follow-up comes from a short list. When every
+   * ordinary user's follow-ups were drawn that way, 388 of 516 ordinary users were linked into one pool
+   * and flagged. So the other account's request counts only if it goes further into the conversation
+   * than its last turn, within CONVERSATION_SESSION_GAP_MS of it; an opening another account sends
+   * otherwise is canned and links nobody from then on; and two accounts are
+   * linked only once they have carried on CONVERSATIONS_TO_LINK distinct conversations between them:
+   * a pool rotating accounts per request does that within hours, strangers by chance almost never.
    */
   private carryConversation(ex: Exchange, key: string | null): void {
     if (!key) return;
-    // Most conversations stay on one account: they are remembered as a string pair, not as a link key,
-    // until a second account turns up in them (a link key each cost +75 MB over the bench log's hunt).
-    if (!this.links.get("conversation", key)) {
-      const owner = this.conversationOwners.get(key);
-      if (owner === undefined || owner === ex.account) {
-        this.conversationOwners.set(key, ex.account, ex.ts);
-        return;
-      }
-      this.conversationOwners.delete(key);
-      this.links.add("conversation", key, owner, ex.ts);
+    const last = this.conversations.get(key);
+    const shared = this.links.get("conversation", key);
+    const turn: ConversationTurn = { carrier: ex.account, ts: ex.ts, turns: ex.turnCount, canned: last?.canned ?? false };
+    if (last === undefined || last.carrier === ex.account || shared?.members.has(ex.account)) {
+      this.conversations.set(key, turn, ex.ts);
+      if (shared && !turn.canned) this.joinConversation(ex, key);
+      return;
     }
+    if (ex.turnCount <= last.turns || ex.ts - last.ts > CONVERSATION_SESSION_GAP_MS) last.canned = true;
+    if (last.canned) return;
+    this.conversations.set(key, turn, ex.ts);
+    const pair = last.carrier < ex.account ? `${last.carrier}\u0000${ex.account}` : `${ex.account}\u0000${last.carrier}`;
+    const before = this.carriedPairs.get(pair);
+    const n = before === undefined ? 1 : before.last === key ? before.n : before.n + 1;
+    this.carriedPairs.set(pair, { n, last: key }, ex.ts);
+    if (n < CONVERSATIONS_TO_LINK) return;
+    if (!shared) this.links.add("conversation", key, last.carrier, last.ts);
+    this.joinConversation(ex, key);
+  }
+
+  /** Puts the account in a conversation carried across accounts, and both in one pool. */
+  private joinConversation(ex: Exchange, key: string): void {
     const conversation = this.link(ex, "conversation", key);
     if (!conversation || conversation.members.size < 2) return;
     for (const other of conversation.members) {
@@ -332,7 +374,8 @@ export class DetectionEngine implements HuntEngine {
     // Expiry is measured in days, so sweeping every key once a log-day is enough (it walks them all).
     if (force || now - this.lastSweepAt >= DAY) {
       this.links.sweep(now);
-      this.conversationOwners.age(now);
+      this.conversations.age(now);
+      this.carriedPairs.age(now);
       this.lastSweepAt = now;
     }
     for (const [ip, until] of this.taintedIps) if (until < now) this.taintedIps.delete(ip);
