@@ -31,6 +31,34 @@ const MIN_OPENING_ANSWER_CHARS = 80;
 const OPENING_CHARS = 300;
 /** How long a conversation's carrier is remembered after its last turn: by the hunt (log time), the gateway and their link keys. */
 export const CONVERSATION_MEMORY_MS = 3 * 24 * 3_600_000;
+/** How soon after a conversation's last turn another account's further turn counts as carrying it on. */
+export const CONVERSATION_SESSION_GAP_MS = 3_600_000;
+
+/** A conversation's latest turn: who sent it, when, and how long the conversation was then. */
+export interface ConversationTurn {
+  carrier: string;
+  ts: number;
+  /** The request's messages (Exchange.turnCount): a conversation carried on grows. */
+  turns: number;
+  /**
+   * Another account sent this opening without carrying the conversation on: two people's
+   * word-for-word openings (a canned first answer), which links nobody from then on.
+   */
+  canned: boolean;
+}
+
+/**
+ * Whether another account's request (`turns` long, at `ts`) on a conversation whose latest turn is
+ * `last` carries it on: it goes further into it, within CONVERSATION_SESSION_GAP_MS. Otherwise it is a
+ * stranger's word-for-word opening (a generator writing histories without a model, an app's canned
+ * greeting and quick replies), and the conversation is canned: when every ordinary user's follow-ups
+ * were written that way, reading any second account as the conversation carried on linked 388 of 516
+ * ordinary users into one pool. Marks `last` canned when it is not carried on.
+ */
+export function carriesOn(last: ConversationTurn, turns: number, ts: number): boolean {
+  if (!last.canned && (turns <= last.turns || ts - last.ts > CONVERSATION_SESSION_GAP_MS)) last.canned = true;
+  return !last.canned;
+}
 
 /**
  * The conversation a follow-up request continues: its first user turn, the model's first answer and

@@ -53,12 +53,19 @@ describe("Gatekeeper with the default policy", () => {
   it("names the account a conversation came from when another account carries it on, and a policy can act on it", async () => {
     const opening = "Can you help me plan a week of vegetarian dinners for two on a budget?";
     const answer = "Of course! Here is a plan for seven dinners that share ingredients so little goes to waste: Monday, lentil soup with crusty bread; Tuesday, ...";
-    const turn = (account: string, turns: string[]) => makeExchange({ account, userTurns: turns, assistantTurns: [answer, "Sure, here it is."].slice(0, turns.length - 1), accountMeta: { createdAt: "2025-01-01T00:00:00Z" } });
+    const turn = (account: string, turns: string[]) =>
+      makeExchange({ account, userTurns: turns, assistantTurns: [answer, "Sure, here it is.", "Here you go.", "Done."].slice(0, turns.length - 1), turnCount: 2 * turns.length - 1, accountMeta: { createdAt: "2025-01-01T00:00:00Z" } });
     const k = keeper();
     const mine = await k.decide(turn("pool_a", [opening, "Swap Tuesday for something with rice."]));
     expect(mine.reasons.join(" ")).not.toContain("carried on");
     expect((await k.decide(turn("pool_a", [opening, "Swap Tuesday for something with rice.", "Now a shopping list."]))).reasons.join(" ")).not.toContain("carried on");
-    const handed = await k.decide(turn("pool_b", [opening, "Swap Tuesday for something with rice.", "Now a shopping list."]));
+    // The same turn again from another account is a stranger's word-for-word history, not the conversation carried on.
+    expect((await k.decide(turn("stranger", [opening, "Swap Tuesday for something with rice.", "Now a shopping list."]))).reasons.join(" ")).not.toContain("carried on");
+    // A pool's real hand-over, on a conversation no stranger has canned.
+    const fresh = new MemoryState(() => NOW);
+    const other = keeper(fresh);
+    expect((await other.decide(turn("pool_a", [opening, "Swap Tuesday for something with rice."]))).reasons.join(" ")).not.toContain("carried on");
+    const handed = await other.decide(turn("pool_b", [opening, "Swap Tuesday for something with rice.", "Now a shopping list."]));
     expect(handed.reasons).toContain("conversation carried on from account pool_a (one client rotating accounts)");
     expect(handed.decision).toBe("allow"); // the default policy only says so; an operator's rule acts on it:
     const strict = parsePolicy(`
@@ -71,8 +78,8 @@ rules:
     when: { request_carried_conversation: true, verified: false }
     then: [require_verification]
 `);
-    const ruled = new Gatekeeper({ store, state, view, model: testModel(), policy: () => strict, clock: () => NOW });
-    expect((await ruled.decide(turn("pool_c", [opening, "Swap Tuesday for something with rice.", "And a dessert."]))).decision).toBe("require_verification");
+    const ruled = new Gatekeeper({ store, state: fresh, view, model: testModel(), policy: () => strict, clock: () => NOW });
+    expect((await ruled.decide(turn("pool_c", [opening, "Swap Tuesday for something with rice.", "Now a shopping list.", "And a dessert."]))).decision).toBe("require_verification");
   });
 
   it("builds rolling features online and throttles an account whose behaviour turns into harvesting", async () => {

@@ -146,7 +146,7 @@ export class Gatekeeper {
     const [online, clusterOnline, carriedFrom] = await Promise.all([
       onState(state.counters(`a:${ex.account}`, now), null as RollingCounters | null),
       clusterId && cluster?.flagged ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
-      conversation ? onState(state.carryConversation(conversation, ex.account, now), null) : Promise.resolve(null),
+      conversation ? onState(state.carryConversation(conversation, ex.account, ex.turnCount, now), null) : Promise.resolve(null),
     ]);
     const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
     const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now);

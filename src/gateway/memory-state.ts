@@ -1,5 +1,5 @@
 import { AgedMap } from "../core/index.js";
-import { CONVERSATION_MEMORY_MS, utcHour } from "../detect/index.js";
+import { carriesOn, CONVERSATION_MEMORY_MS, utcHour, type ConversationTurn } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -51,7 +51,7 @@ export class MemoryState implements GatewayState {
   readonly backend = "memory";
   readonly #buckets = new Map<string, Bucket>();
   readonly #features = new Map<string, Generation>();
-  readonly #conversations = new AgedMap<string, string>(CONVERSATION_MEMORY_MS);
+  readonly #conversations = new AgedMap<string, ConversationTurn>(CONVERSATION_MEMORY_MS);
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -160,16 +160,19 @@ export class MemoryState implements GatewayState {
     return out;
   }
 
-  async carryConversation(key: string, account: string, now: number): Promise<string | null> {
+  async carryConversation(key: string, account: string, turns: number, now: number): Promise<string | null> {
     this.#conversations.age(now);
     // Bounded like the features: a flood of conversations ages them sooner instead of growing memory.
     if (this.#conversations.size >= this.maxSubjects) this.#conversations.rotate(now);
-    const holder = this.#conversations.get(key);
-    if (holder === undefined) {
-      this.#conversations.set(key, account, now);
+    const last = this.#conversations.get(key);
+    const turn: ConversationTurn = { carrier: account, ts: now, turns, canned: last?.canned ?? false };
+    if (last === undefined || last.carrier === account) {
+      this.#conversations.set(key, turn, now);
       return null;
     }
-    return holder === account ? null : holder;
+    if (!carriesOn(last, turns, now)) return null;
+    this.#conversations.set(key, turn, now);
+    return last.carrier;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { ServiceError } from "../core/index.js";
-import { CONVERSATION_MEMORY_MS, DOMAINS, utcHour } from "../detect/index.js";
+import { CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS, DOMAINS, utcHour } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -48,18 +48,33 @@ end
 return { 1, 0, 0 }
 `;
 
-/** ARGV: delta tokens, then per key: requests/min, tokens/min. */
 /**
- * The account carrying a conversation: set if absent (with its expiry), else read; one round trip, and
- * atomic, on any Redis version (SET with both NX and GET needs Redis 7; on 6 every follow-up's
- * decision would have met a command error and the state-failure policy).
+ * A conversation's latest turn (a hash: carrier c, time ts, length n, canned x) and whether this request
+ * carries it on from another account: carriesOn (detect/signals.ts) in Lua, so that the read, the rule
+ * and the write are one atomic step across replicas. Returns the previous carrier, or false.
+ * ARGV: account, now (ms), turns, expiry (ms), session gap (ms).
  */
 const CARRY = `
-local cur = redis.call('GET', KEYS[1])
-if cur then return cur end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return false
+local h = redis.call('HMGET', KEYS[1], 'c', 'ts', 'n', 'x')
+local acct = ARGV[1]
+local now = tonumber(ARGV[2])
+local turns = tonumber(ARGV[3])
+if not h[1] or h[1] == acct then
+  redis.call('HSET', KEYS[1], 'c', acct, 'ts', now, 'n', turns, 'x', h[4] or '0')
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return false
+end
+if h[4] == '1' then return false end
+if turns <= tonumber(h[3]) or now - tonumber(h[2]) > tonumber(ARGV[5]) then
+  redis.call('HSET', KEYS[1], 'x', '1')
+  return false
+end
+redis.call('HSET', KEYS[1], 'c', acct, 'ts', now, 'n', turns)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return h[1]
 `;
+
+/** ARGV: delta tokens, then per key: requests/min, tokens/min. */
 
 const SETTLE = `
 local t = redis.call('TIME')
@@ -220,9 +235,10 @@ export class RedisState implements GatewayState {
     return out;
   }
 
-  async carryConversation(key: string, account: string): Promise<string | null> {
-    const holder = (await this.#eval("hsCarry", [1, `${this.#prefix}conv:${key}`, account, CONVERSATION_MEMORY_MS])) as string | null;
-    return holder === null || holder === account ? null : holder;
+  async carryConversation(key: string, account: string, turns: number, now: number): Promise<string | null> {
+    // conv2: a hash per conversation; the earlier release kept a plain string under conv:, which HMGET cannot read.
+    const from = (await this.#eval("hsCarry", [1, `${this.#prefix}conv2:${key}`, account, now, turns, CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS])) as string | null;
+    return from ?? null;
   }
 
   async close(): Promise<void> {

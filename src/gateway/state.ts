@@ -67,11 +67,12 @@ export interface GatewayState {
   observe(subjects: readonly string[], o: Observation): Promise<void>;
   counters(subject: string, now: number): Promise<RollingCounters | null>;
   /**
-   * Records `account` as the one carrying the conversation `key` (see conversationKey) unless another
-   * account already does; returns that other account, or null. Shared across replicas: a pool's
-   * accounts reach different replicas. Forgotten after CONVERSATION_MEMORY_MS.
+   * Records `account`'s request (`turns` messages long) on the conversation `key` (see conversationKey).
+   * Returns the account that sent its previous turn when this request carries it on from that account
+   * (see carriesOn), else null. Shared across replicas: a pool's accounts reach different replicas.
+   * Forgotten after CONVERSATION_MEMORY_MS.
    */
-  carryConversation(key: string, account: string, now: number): Promise<string | null>;
+  carryConversation(key: string, account: string, turns: number, now: number): Promise<string | null>;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIn
 import { AccountState, isCovered, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
-import { CONVERSATION_MEMORY_MS, requestSignals, type RequestSignals } from "../detect/signals.js";
+import { carriesOn, CONVERSATION_MEMORY_MS, requestSignals, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
 
@@ -11,25 +11,17 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const EGRESS_TAINT_TTL_MS = 30 * DAY;
-/** How soon after a conversation's last turn another account's further turn counts as carrying it on. */
-const CONVERSATION_SESSION_GAP_MS = HOUR;
-/** Distinct conversations two accounts carry on between them before they are linked (see carryConversation). */
+/**
+ * Distinct conversations two accounts carry on between them before they are linked (see
+ * carryConversation). At two, histories written with one canned answer, half of all traffic from 50
+ * openings and 3 follow-ups, still linked a family plan to a ring through one heavy user who collided
+ * with a ring account twice in an afternoon; at three the reseller leaks 3.0% of its exchanges (0.7%
+ * when any second account was read as the conversation carried on).
+ */
 const CONVERSATIONS_TO_LINK = 3;
 /** How long a pair's carried conversations are counted after the last one. */
 const CARRIED_PAIR_MEMORY_MS = 14 * DAY;
 
-interface ConversationTurn {
-  carrier: string;
-  ts: number;
-  /** The request's messages (Exchange.turnCount): a conversation carried on grows. */
-  turns: number;
-  /**
-   * Another account sent this opening without carrying the conversation on (no further along than it
-   * was, or long after its last turn): two people's word-for-word openings (a canned first answer),
-   * which a conversation handed from account to account seldom shows. Such an opening links nobody.
-   */
-  canned: boolean;
-}
 /**
  * Flagged users an address-day needs before the address is watched as a cluster's egress: a ring
  * rotating through its exits puts several accounts on each; a carrier's address where two of a
@@ -246,15 +238,10 @@ export class DetectionEngine implements HuntEngine {
    * counts the requests that carried a conversation on; a merged-away root's key keeps its members
    * until they next carry one, so the two keys overlap and Louvain keeps the pool whole.
    *
-   * Another account sending the same opening is not always the conversation carried on: strangers
-   * send word-for-word openings too, where the first answer is canned (a generator writing histories
-   * without a model, an app's fixed greeting) and the follow-up comes from a short list. When every
-   * ordinary user's follow-ups were drawn that way, 388 of 516 ordinary users were linked into one pool
-   * and flagged. So the other account's request counts only if it goes further into the conversation
-   * than its last turn, within CONVERSATION_SESSION_GAP_MS of it; an opening another account sends
-   * otherwise is canned and links nobody from then on; and two accounts are
-   * linked only once they have carried on CONVERSATIONS_TO_LINK distinct conversations between them:
-   * a pool rotating accounts per request does that within hours, strangers by chance almost never.
+   * Another account sending the same opening is not always the conversation carried on (see
+   * carriesOn: strangers' word-for-word openings); and two accounts are linked only once they have
+   * carried on CONVERSATIONS_TO_LINK distinct conversations between them: a pool rotating accounts
+   * per request does that within hours, strangers colliding by chance almost never.
    */
   private carryConversation(ex: Exchange, key: string | null): void {
     if (!key) return;
@@ -266,8 +253,7 @@ export class DetectionEngine implements HuntEngine {
       if (shared && !turn.canned) this.joinConversation(ex, key);
       return;
     }
-    if (ex.turnCount <= last.turns || ex.ts - last.ts > CONVERSATION_SESSION_GAP_MS) last.canned = true;
-    if (last.canned) return;
+    if (!carriesOn(last, ex.turnCount, ex.ts)) return;
     this.conversations.set(key, turn, ex.ts);
     const pair = last.carrier < ex.account ? `${last.carrier}\u0000${ex.account}` : `${ex.account}\u0000${last.carrier}`;
     const before = this.carriedPairs.get(pair);

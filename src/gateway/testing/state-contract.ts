@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DOMAINS } from "../../detect/index.js";
-import { CONVERSATION_MEMORY_MS } from "../../detect/index.js";
+import { CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS, DOMAINS } from "../../detect/index.js";
 import type { BucketRequest, GatewayState, Observation } from "../state.js";
 
 const obs = (over: Partial<Observation> = {}): Observation => ({
@@ -85,19 +84,35 @@ export function gatewayStateContract(name: string, open: () => Promise<GatewaySt
       expect(c?.domains[DOMAINS.indexOf("coding")]).toBe(3);
     });
 
-    it("names the account that carried a conversation before, to any other account, and forgets it after its time", async () => {
+    it("names the account that sent a conversation's last turn when another carries it on, and forgets it after its time", async () => {
       const key = unique();
-      const [first, second] = [unique(), unique()];
+      const [first, second, third] = [unique(), unique(), unique()];
       const now = Date.UTC(2026, 10, 20, 12);
       const other = a().backend === "redis" ? b() : a(); // a pool's accounts reach different replicas
-      expect(await a().carryConversation(key, first, now)).toBeNull();
-      expect(await a().carryConversation(key, first, now + 1_000)).toBeNull(); // the same account going on
-      expect(await other.carryConversation(key, second, now + 2_000)).toBe(first);
-      expect(await a().carryConversation(unique(), second, now)).toBeNull();
+      expect(await a().carryConversation(key, first, 3, now)).toBeNull();
+      expect(await a().carryConversation(key, first, 5, now + 1_000)).toBeNull(); // the same account going on
+      expect(await other.carryConversation(key, second, 7, now + 2_000)).toBe(first);
+      expect(await a().carryConversation(key, third, 9, now + 3_000)).toBe(second);
+      expect(await a().carryConversation(unique(), second, 3, now)).toBeNull();
       if (a().backend === "memory") {
         // Redis expires the key on its own clock (PX), which a test cannot move; memory ages on the time given.
-        expect(await a().carryConversation(key, second, now + 3 * CONVERSATION_MEMORY_MS)).toBeNull();
+        expect(await a().carryConversation(key, second, 11, now + 3 * CONVERSATION_MEMORY_MS)).toBeNull();
       }
+    });
+
+    it("does not read a stranger's word-for-word opening as the conversation carried on, then or after", async () => {
+      const now = Date.UTC(2026, 10, 20, 12);
+      const [owner, stranger, later] = [unique(), unique(), unique()];
+      const other = a().backend === "redis" ? b() : a();
+      // No further along than the conversation was: a canned opening, and the conversation links nobody after.
+      const canned = unique();
+      expect(await a().carryConversation(canned, owner, 3, now)).toBeNull();
+      expect(await other.carryConversation(canned, stranger, 3, now + 60_000)).toBeNull();
+      expect(await a().carryConversation(canned, later, 5, now + 120_000)).toBeNull();
+      // Further along, but long after the last turn: a stranger too.
+      const stale = unique();
+      expect(await a().carryConversation(stale, owner, 3, now)).toBeNull();
+      expect(await other.carryConversation(stale, stranger, 5, now + CONVERSATION_SESSION_GAP_MS + 60_000)).toBeNull();
     });
 
     it("rolls features over: the previous window counts, older ones do not", async () => {
