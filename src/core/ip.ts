@@ -46,12 +46,12 @@ function v6Prefix(a: ipaddr.IPv6, groups: number): string {
  * host is given. Not an address: returned unchanged.
  */
 export function networkOf(ip: string): string {
-  const v4 = V4.test(ip) ? ip : null;
-  const a = v4 === null ? parse(ip) : null;
-  if (v4 === null && a === null) return ip;
-  if (a !== null && a.kind() === "ipv6") return (a as ipaddr.IPv6).parts.slice(0, 3).map((p) => p.toString(16)).join(":");
-  const text = v4 ?? (a as ipaddr.IPv4).toString();
-  return text.slice(0, text.lastIndexOf("."));
+  if (V4.test(ip)) return ip.slice(0, ip.lastIndexOf("."));
+  const a = parse(ip);
+  if (a === null) return ip;
+  if (a.kind() === "ipv6") return (a as ipaddr.IPv6).parts.slice(0, 3).map((p) => p.toString(16)).join(":");
+  const v4 = a.toString();
+  return v4.slice(0, v4.lastIndexOf("."));
 }
 
 /**

@@ -61,6 +61,19 @@ export function carriesOn(last: ConversationTurn, turns: number, ts: number): bo
 }
 
 /**
+ * A conversation's step when `account` sends a request `turns` long at `ts`, given its latest turn
+ * `last` (undefined: not seen): `turn`, the conversation's new latest turn, or null when the request is
+ * another account's that does not carry it on (see carriesOn; the record stays as it was, marked
+ * canned); and `from`, the account it was carried on from, or null when it is the account's own turn.
+ * `alreadyIn`: the account is known to be one of the conversation's carriers, so its turn is its own.
+ */
+export function takeTurn(last: ConversationTurn | undefined, account: string, turns: number, ts: number, alreadyIn = false): { turn: ConversationTurn | null; from: string | null } {
+  const turn: ConversationTurn = { carrier: account, ts, turns, canned: last?.canned ?? false };
+  if (last === undefined || last.carrier === account || alreadyIn) return { turn, from: null };
+  return carriesOn(last, turns, ts) ? { turn, from: last.carrier } : { turn: null, from: null };
+}
+
+/**
  * The conversation a follow-up request continues: its first user turn, the model's first answer and
  * the second user turn, constant from the second turn on. Two accounts sending one conversation's
  * turns are one client rotating accounts per request (a reseller's pool, a hydra spreading a session

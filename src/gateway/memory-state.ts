@@ -1,5 +1,5 @@
 import { AgedMap } from "../core/index.js";
-import { carriesOn, CONVERSATION_MEMORY_MS, utcHour, type ConversationTurn } from "../detect/index.js";
+import { CONVERSATION_MEMORY_MS, takeTurn, utcHour, type ConversationTurn } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -164,15 +164,9 @@ export class MemoryState implements GatewayState {
     this.#conversations.age(now);
     // Bounded like the features: a flood of conversations ages them sooner instead of growing memory.
     if (this.#conversations.size >= this.maxSubjects) this.#conversations.rotate(now);
-    const last = this.#conversations.get(key);
-    const turn: ConversationTurn = { carrier: account, ts: now, turns, canned: last?.canned ?? false };
-    if (last === undefined || last.carrier === account) {
-      this.#conversations.set(key, turn, now);
-      return null;
-    }
-    if (!carriesOn(last, turns, now)) return null;
-    this.#conversations.set(key, turn, now);
-    return last.carrier;
+    const { turn, from } = takeTurn(this.#conversations.get(key), account, turns, now);
+    if (turn) this.#conversations.set(key, turn, now);
+    return from;
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIn
 import { AccountState, isCovered, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
-import { carriesOn, CONVERSATION_MEMORY_MS, requestSignals, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
+import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
 
@@ -191,10 +191,11 @@ export class DetectionEngine implements HuntEngine {
     this.link(ex, "payment_fp", st.meta.paymentFp);
     this.link(ex, "email_hash", st.meta.emailHash);
     this.link(ex, "phone_hash", st.meta.phoneHash);
+    // One subscriber's addresses: an IPv6 pool that draws a fresh address per request from one /64 is one exit.
+    const subscriber = ex.client.ip ? subscriberOf(ex.client.ip) : undefined;
     // Programme accounts are exempt from behaviour-based links: their covered traffic links nobody.
     if (!covered) {
-      // One subscriber's addresses: an IPv6 pool that draws a fresh address per request from one /64 is one exit.
-      if (ex.client.ip) this.link(ex, "ip_day", `${subscriberOf(ex.client.ip)}@${Math.floor(ex.ts / DAY)}`);
+      if (subscriber) this.link(ex, "ip_day", `${subscriber}@${Math.floor(ex.ts / DAY)}`);
       this.link(ex, "tool_schema", s.toolSchemaHash);
       this.carryConversation(ex, s.conversationKey);
       // An account joins a template family only through a request that itself elicits reasoning or
@@ -209,7 +210,7 @@ export class DetectionEngine implements HuntEngine {
     this.dirty.add(ex.account);
     const community = this.membership.get(ex.account)?.community;
     if (community) this.unscored.set(community, (this.unscored.get(community) ?? 0) + 1);
-    if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered);
+    if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered, subscriber);
     if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
   }
 
@@ -238,29 +239,28 @@ export class DetectionEngine implements HuntEngine {
    * counts the requests that carried a conversation on; a merged-away root's key keeps its members
    * until they next carry one, so the two keys overlap and Louvain keeps the pool whole.
    *
-   * Another account sending the same opening is not always the conversation carried on (see
-   * carriesOn: strangers' word-for-word openings); and two accounts are linked only once they have
-   * carried on CONVERSATIONS_TO_LINK distinct conversations between them: a pool rotating accounts
-   * per request does that within hours, strangers colliding by chance almost never.
+   * Another account sending the same opening is not always the conversation carried on (see takeTurn
+   * and carriesOn: strangers' word-for-word openings); and two accounts are linked only once they have
+   * carried on CONVERSATIONS_TO_LINK distinct conversations between them: a pool rotating accounts per
+   * request does that within hours, strangers colliding by chance almost never.
    */
   private carryConversation(ex: Exchange, key: string | null): void {
     if (!key) return;
     const last = this.conversations.get(key);
     const shared = this.links.get("conversation", key);
-    const turn: ConversationTurn = { carrier: ex.account, ts: ex.ts, turns: ex.turnCount, canned: last?.canned ?? false };
-    if (last === undefined || last.carrier === ex.account || shared?.members.has(ex.account)) {
-      this.conversations.set(key, turn, ex.ts);
+    const { turn, from } = takeTurn(last, ex.account, ex.turnCount, ex.ts, shared?.members.has(ex.account));
+    if (turn === null) return;
+    this.conversations.set(key, turn, ex.ts);
+    if (from === null) {
       if (shared && !turn.canned) this.joinConversation(ex, key);
       return;
     }
-    if (!carriesOn(last, ex.turnCount, ex.ts)) return;
-    this.conversations.set(key, turn, ex.ts);
-    const pair = last.carrier < ex.account ? `${last.carrier}\u0000${ex.account}` : `${ex.account}\u0000${last.carrier}`;
+    const pair = from < ex.account ? `${from}\u0000${ex.account}` : `${ex.account}\u0000${from}`;
     const before = this.carriedPairs.get(pair);
     const n = before === undefined ? 1 : before.last === key ? before.n : before.n + 1;
     this.carriedPairs.set(pair, { n, last: key }, ex.ts);
     if (n < CONVERSATIONS_TO_LINK) return;
-    if (!shared) this.links.add("conversation", key, last.carrier, last.ts);
+    if (!shared) this.links.add("conversation", key, from, (last as ConversationTurn).ts);
     this.joinConversation(ex, key);
   }
 
@@ -307,8 +307,7 @@ export class DetectionEngine implements HuntEngine {
   }
 
   /** Flag on the first request that carries an identifier of an already-flagged cluster. */
-  private checkTaint(ex: Exchange, st: AccountState, s: RequestSignals, touched: LinkKey[], covered: boolean): void {
-    const ip = ex.client.ip && this.taintedIps.size > 0 ? subscriberOf(ex.client.ip) : undefined;
+  private checkTaint(ex: Exchange, st: AccountState, s: RequestSignals, touched: LinkKey[], covered: boolean, ip: string | undefined): void {
     const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
     // Nearly every request touches nothing of a flagged cluster: decide that before reading the account's age.
     if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;

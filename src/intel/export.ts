@@ -5,6 +5,7 @@ import {
   isoMillis,
   KEYED_HASH_EXTENSION_ID,
   KEYED_HASH_TYPE,
+  MAX_ASN,
   MODEL_EXTRACTION_PATTERN_ID,
   patternOf,
   scoIdOf,
@@ -71,7 +72,7 @@ function indicatorValue(i: ClusterIndicator, keyring: Keyring): IndicatorValue |
   }
   if (i.kind === "asn") {
     const n = Number(i.value);
-    return Number.isInteger(n) && n >= 0 && n <= 4_294_967_295 ? { kind: "network", cidrs: [], asns: [n] } : null;
+    return Number.isInteger(n) && n >= 0 && n <= MAX_ASN ? { kind: "network", cidrs: [], asns: [n] } : null;
   }
   return { kind: "keyed", idKind: i.kind, keyId: keyring.currentId, hmac: keyedHash(keyring.current, i.kind, i.value) };
 }

@@ -157,6 +157,9 @@ export function patternOf(v: IndicatorValue): string {
   return `[${KEYED_HASH_TYPE}:kind = '${v.idKind}' AND ${KEYED_HASH_TYPE}:key_id = '${v.keyId}' AND ${KEYED_HASH_TYPE}:hmac = '${v.hmac}']`;
 }
 
+/** The largest autonomous-system number (32 bits). */
+export const MAX_ASN = 4_294_967_295;
+
 /** Terms past which a network pattern is not read: a feed's whole block list belongs in many indicators. */
 export const MAX_NETWORK_TERMS = 256;
 const NETWORK_TERM = /^(ipv[46])-addr:value\s+(?:=|ISSUBSET)\s+'([0-9A-Fa-f:.]{2,45}(?:\/\d{1,3})?)'$|^autonomous-system:number\s*=\s*(\d{1,10})$/;
@@ -181,7 +184,7 @@ function parseNetworkPattern(pattern: string): NetworkTerms | null {
     if (!m) return null;
     if (m[3] !== undefined) {
       const asn = Number(m[3]);
-      if (asn > 4_294_967_295) return null;
+      if (asn > MAX_ASN) return null;
       if (!out.asns.includes(asn)) out.asns.push(asn);
       continue;
     }
