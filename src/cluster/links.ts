@@ -85,7 +85,8 @@ const SMALL_FAMILY = 3;
  */
 export const FAMILIES_PER_ACCOUNT = 48;
 
-const isFamily = (kind: LinkKind): boolean => kind === "template" || kind === "system_prompt";
+/** Prompt families: keys of what requests say (a system prompt, a template) rather than of who sends them. */
+export const isFamily = (kind: LinkKind): boolean => kind === "template" || kind === "system_prompt";
 
 /**
  * No members yet: most keys (a payload-specific template, a frame of one request) are seen by requests
@@ -112,6 +113,8 @@ export class LinkKey {
   minhash: Uint32Array | undefined = undefined;
   /** An account fact too short to be proof (see MIN_HARD_ID_BITS). */
   readonly weak: boolean;
+  /** A system prompt that strangers share, an app's (see promptCrowd): it links nobody and is no harness. */
+  appPrompt = false;
   #id: string | undefined = undefined;
 
   constructor(
@@ -227,10 +230,18 @@ export class LinkIndex {
 
   /** Family evidence: does the pooled traffic of this template/system-prompt family look like a harness? */
   static suspiciousFamily(k: LinkKey): boolean {
-    if (k.members.size < 3 || k.requests < 5) return false;
+    if (k.appPrompt || k.members.size < 3 || k.requests < 5) return false;
     // Elicitation and rubric grading, not text style or topic: the style model is too weak on short or
     // unseen prompts, and people ask about ethics and politics too (models/README.md, by-source figures).
     return k.cotHits / k.requests >= 0.3 || k.rubric / k.requests >= 0.5;
+  }
+
+  /** Marks a system prompt as an app's that strangers share: from now on it links nobody. */
+  markAppPrompt(k: LinkKey): void {
+    if (k.appPrompt) return;
+    k.appPrompt = true;
+    k.tainted = false;
+    if (k.members.size >= 2) this.changed += k.members.size;
   }
 
   /** Whether a key currently links its members. */

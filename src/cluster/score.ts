@@ -1,5 +1,6 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
 import { isCovered, styleWeight, type AccountState } from "../detect/account.js";
+import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
 
 export interface ClusterScore {
@@ -10,12 +11,21 @@ export interface ClusterScore {
 const HOUR = 3_600_000;
 /** The most a group made only of programme accounts scores: below any flagging threshold in use. */
 const PROGRAMME_GROUP_CAP = 0.5;
+/** The most an app's users, held together by its prompt alone, score (see promptCrowd): below any flagging threshold too. */
+const PROMPT_CROWD_CAP = 0.5;
+
+/** Unverified and first used within 72 hours of being created: an account made for the job. */
+export const isThrowaway = (m: AccountState): boolean => m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR;
+/** Leaves through a different network with most requests. */
+export const rotatesPerRequest = (m: AccountState): boolean => m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5;
 
 export interface GroupFacts {
   /** Members flagged on evidence other than this group's score. */
   alreadyFlagged?: number;
   /** The largest share of the members sending one of the group's own tool-schema sets (see groupHarnesses). */
   harnessShare?: number;
+  /** The one prompt family that alone holds the group together, if so (see promptCrowd). */
+  promptCrowd?: PromptCrowd | null;
 }
 
 /** Past this share of a tool-schema set's senders inside one group, the set is that group's own harness. */
@@ -79,9 +89,9 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     logit += m.logitRequests;
     maxReasoning += m.maxReasoningRequests;
     sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
-    if (m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5) rotating++;
+    if (rotatesPerRequest(m)) rotating++;
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
-    if (m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR) young++;
+    if (isThrowaway(m)) young++;
     if (knownUnverified(m.meta)) unverified++;
     if (isCovered(m.meta)) covered++;
   }
@@ -146,6 +156,16 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // before score, a reasoning ask) were flagged as a ring. Any member outside the programme lifts this.
   if (k > 0 && covered === k) {
     return { score: Math.min(result.score, PROGRAMME_GROUP_CAP), reasons: [`all ${k} accounts in a vetted programme or verified organisation: pooled behaviour not acted on`, ...result.reasons] };
+  }
+  // Strangers using one app: the prompt that groups them is the evidence the pooled rates then count
+  // again, once per member, and their accounts look like anyone's.
+  const crowd = facts.promptCrowd;
+  if (crowd) {
+    const largest = Math.round(crowd.largestPiece * k);
+    return {
+      score: Math.min(result.score, PROMPT_CROWD_CAP),
+      reasons: [`${k} accounts held together by one ${crowd.family.kind.replace("_", " ")} alone (without it the largest tied group is ${largest}), mostly established and not rotating: an app's users, pooled behaviour not acted on`, ...result.reasons],
+    };
   }
   return result;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { styleWeight, utcHour } from "./account.js";
+import { makeExchange } from "../testing/exchanges.js";
+import { AccountState, styleWeight, utcHour } from "./account.js";
 import { loadDefaultModel } from "./classifier.js";
+import { requestSignals } from "./signals.js";
 
 describe("utcHour", () => {
   it("agrees with Date on both sides of the epoch and at hour edges", () => {
@@ -25,5 +27,29 @@ describe("extraction-style evidence", () => {
     expect(styleWeight(0.5)).toBe(0);
     expect(styleWeight(0.8)).toBeCloseTo(0.45);
     expect(styleWeight(1)).toBe(0.75);
+  });
+});
+
+describe("AccountState: reasoning asks that rest on an app's system prompt", () => {
+  const APP = "You are a helpful assistant. Think step by step and explain your reasoning before giving the final answer.";
+  const observeAll = (st: AccountState, prompts: readonly string[], appPrompt = false): void => {
+    prompts.forEach((p, i) => {
+      const ex = makeExchange({ id: `ex_${i}`, system: APP, userTurns: [p] });
+      st.observe(ex, requestSignals(ex, loadDefaultModel()), appPrompt);
+    });
+  };
+
+  it("takes back the asks the system prompt alone made once it proves an app's, and keeps the user's own", () => {
+    const st = new AccountState();
+    observeAll(st, ["what's a good recipe for banana bread without eggs", "Walk me through your reasoning: which is larger, 2^30 or 10^9?"]);
+    expect(st.cotHits).toBe(2);
+    st.countHarness(requestSignals(makeExchange({ system: APP }), loadDefaultModel()).systemPromptHash);
+    const hash = [...st.onSystemPrompt.keys()][0] as string;
+    st.excusePrompt(hash);
+    expect(st.cotHits).toBe(1);
+    expect(st.harnessHits).toBe(0);
+    // Once known as an app's, its asks are not counted at all; the user's own still are.
+    observeAll(st, ["help me write a birthday message for my grandmother", "Walk me through your reasoning: is 91 prime?"], true);
+    expect(st.cotHits).toBe(2);
   });
 });

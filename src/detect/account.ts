@@ -1,4 +1,5 @@
 import { accountAgeAt, Evidence, mergeMeta, networkOf, type AccountMeta, type Exchange } from "../core/index.js";
+import { COT_HIT, restsOnSystemPrompt } from "./cot.js";
 import { DOMAINS, type Domain } from "./domains.js";
 import { asksMaxReasoning } from "./params.js";
 import type { RequestSignals } from "./signals.js";
@@ -45,6 +46,9 @@ export function hourEntropyOf(hours: ArrayLike<number>, total: number): number {
   return h / Math.log(24);
 }
 
+/** System prompts per account whose hits excusePrompt can take back. */
+const PROMPTS_TRACKED = 4;
+
 /**
  * Running behavioural state of one account. Bounded: sets stop growing at MAX_TRACKED (the counts
  * that matter saturate long before), so memory is per account, never per exchange.
@@ -69,19 +73,31 @@ export class AccountState implements AccountFeatures {
   readonly tlsFps = new Set<string>();
   /** Requests whose template family is a suspicious cross-account family (set by the cluster level). */
   harnessHits = 0;
+  /**
+   * Per system prompt (by hash), the eliciting and harness requests that rest on it alone: what
+   * excusePrompt takes back should the prompt prove to be an app's that strangers share. For at most
+   * PROMPTS_TRACKED prompts; past those, such requests count as the account's own (a harness rotating
+   * system prompts is not excused).
+   */
+  readonly onSystemPrompt = new Map<string, { cot: number; harness: number }>();
   /** Exchanges per week index (weeks since the log's first exchange); sparse, one entry per active week. */
   readonly weekly = new Map<number, number>();
   /** Strongest CoT evidence seen, for reasons. */
   topCotMatch = "";
 
-  observe(ex: Exchange, s: RequestSignals): void {
+  /** `appPrompt`: the request's system prompt is an app's that strangers share; a reasoning ask resting on it alone is not the account's. */
+  observe(ex: Exchange, s: RequestSignals, appPrompt = false): void {
     this.exchanges++;
     if (ex.ts < this.firstTs) this.firstTs = ex.ts;
     if (ex.ts > this.lastTs) this.lastTs = ex.ts;
     this.meta = mergeMeta(this.meta, ex.accountMeta);
-    if (s.cotElicitation >= 0.5) {
-      this.cotHits++;
-      if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
+    if (s.cotElicitation >= COT_HIT) {
+      const onSystem = s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence) ? s.systemPromptHash : null;
+      if (!(onSystem !== null && appPrompt)) {
+        this.cotHits++;
+        if (onSystem !== null) this.promptHits(onSystem).cot++;
+        if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
+      }
     }
     this.styleSum += s.extractionStyle;
     if (ex.turnCount <= 1) this.singleTurn++;
@@ -97,6 +113,31 @@ export class AccountState implements AccountFeatures {
     if (c.country && this.countries.size < MAX_TRACKED) this.countries.add(c.country);
     if (c.userAgent && this.userAgents.size < 64) this.userAgents.add(c.userAgent);
     if (c.tlsFp && this.tlsFps.size < 64) this.tlsFps.add(c.tlsFp);
+  }
+
+  /** Counts a harness-like request; `systemPromptOnly` when the system prompt's family alone made it one. */
+  countHarness(systemPromptOnly: string | null): void {
+    this.harnessHits++;
+    if (systemPromptOnly !== null) this.promptHits(systemPromptOnly).harness++;
+  }
+
+  /** Takes back the reasoning asks and harness hits that rested on an app's system prompt alone. */
+  excusePrompt(systemPromptHash: string): void {
+    const hits = this.onSystemPrompt.get(systemPromptHash);
+    if (!hits) return;
+    this.cotHits -= hits.cot;
+    this.harnessHits -= hits.harness;
+    this.onSystemPrompt.delete(systemPromptHash);
+  }
+
+  private promptHits(systemPromptHash: string): { cot: number; harness: number } {
+    let hits = this.onSystemPrompt.get(systemPromptHash);
+    if (!hits) {
+      hits = { cot: 0, harness: 0 };
+      // Past the cap the counts go nowhere, so they stay the account's own.
+      if (this.onSystemPrompt.size < PROMPTS_TRACKED) this.onSystemPrompt.set(systemPromptHash, hits);
+    }
+    return hits;
   }
 
   get distinctSlash24s(): number {

@@ -427,6 +427,24 @@ function combine(weights: number[]): number {
   return 1 - keep;
 }
 
+/** A request whose elicitation score reaches this counts as asking for reasoning (an account's and a family's cotHits). */
+export const COT_HIT = 0.5;
+
+/**
+ * Whether a request's reasoning ask rests on its system prompt: without the system prompt's evidence
+ * what is left (the user's own words, the reasoning settings) would not count as an ask. Such an ask
+ * is the app's choice when many strangers send that system prompt (see the hunt's app prompts).
+ */
+export function restsOnSystemPrompt(evidence: readonly CotEvidence[]): boolean {
+  let system = false;
+  let keep = 1;
+  for (const e of evidence) {
+    if (e.where === "system") system = true;
+    else keep *= 1 - e.weight;
+  }
+  return system && 1 - keep < COT_HIT;
+}
+
 const ALL_PATTERNS = [...STRONG, ...WEAK];
 /** Every pattern, for tests that check the stem scan never hides a match. */
 export const COT_PATTERNS: ReadonlyArray<Readonly<Pattern>> = ALL_PATTERNS;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
+import { loadCorpus } from "../corpus/index.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { DetectionEngine } from "./engine.js";
 
@@ -366,5 +367,52 @@ describe("detection engine: apps that ask for the model's reasoning on every cal
     // With a second tell, an address per request across eight countries, it is harvesting.
     expect(byId.get("acct_tutor_proxied")?.flagged).toBe(true);
     expect(byId.get("acct_tutor_proxied")?.reasons.join(" ")).toMatch(/ip_rotation/);
+  });
+});
+
+describe("detection engine: one app's users, each with their own API key", () => {
+  const HOUR = 60 * MINUTE;
+  const APP = "You are a helpful assistant. Think step by step and explain your reasoning before giving the final answer.";
+
+  /**
+   * Thirty long-standing users of one app that sends its system prompt, asking for reasoning, with
+   * every call: each on their own card and home address, in their own waking hours round the world;
+   * four of them a household on one card, two of them neighbours behind one carrier address. What
+   * they ask is their own: real people's prompts from the shared corpus, none sent twice.
+   */
+  function appUsers(): Exchange[] {
+    const asked = loadCorpus()
+      .filter((p) => p.label === "organic" && p.text.length < 600)
+      .map((p) => p.text);
+    const log: Exchange[] = [];
+    for (let u = 0; u < 30; u++) {
+      const card = u < 4 ? "pf_household_7f3a9c21e5b0" : `pf_${(0x5a17c3e9 + u * 7919).toString(16)}`;
+      const ip = u < 4 ? "198.51.100.44" : u === 10 || u === 11 ? "100.72.14.9" : `198.51.${101 + u}.${20 + u}`;
+      for (let i = 0; i < 60; i++) {
+        const day = Math.floor(i / 6);
+        const localHour = 9 + ((i * 5 + u) % 13);
+        log.push(
+          makeExchange({
+            id: `ex_app${u}_${i}`,
+            ts: START + day * 24 * HOUR + (((localHour - u) % 24) + 24) % 24 * HOUR + ((u * 13 + i * 7) % 60) * MINUTE,
+            account: `acct_app${u}`,
+            system: APP,
+            userTurns: [asked[(u * 60 + i) % asked.length] as string],
+            client: { ip, asn: 7922, country: "US", userAgent: "AppClient/3.2" },
+            accountMeta: { createdAt: "2025-04-01T00:00:00Z", paymentFp: card, verified: false },
+          }),
+        );
+      }
+    }
+    return log;
+  }
+
+  it("does not flag them as a ring, nor any small group of them, and still flags a ring that sends the same system prompt", () => {
+    const log = appUsers();
+    // The ring of the other tests, under the app's system prompt too: its own frame still elicits.
+    for (const ex of ring()) log.push({ ...ex, system: APP });
+    const byId = verdictsWithRingCaught(log);
+    const flagged = [...byId].filter(([id, v]) => id.startsWith("acct_app") && v.flagged).map(([id, v]) => `${id}: ${v.reasons[0] ?? ""}`);
+    expect(flagged).toEqual([]);
   });
 });

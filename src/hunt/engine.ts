@@ -1,8 +1,9 @@
 import { accountAgeAt, AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, scoreCluster, type Community, type LinkKey, type LinkKind } from "../cluster/index.js";
+import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
+import { COT_HIT, restsOnSystemPrompt } from "../detect/cot.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
@@ -68,6 +69,8 @@ interface MemberLinks {
   harnesses: ReadonlySet<LinkKey>;
   /** The largest share of members sending one of the community's own tool-schema sets. */
   harnessShare: number;
+  /** The one prompt family holding the community together, if so (see promptCrowd). */
+  promptCrowd: PromptCrowd | null;
   checkedAt: Map<string, number>;
 }
 
@@ -183,7 +186,11 @@ export class DetectionEngine implements HuntEngine {
     const week = Math.max(0, Math.floor((ex.ts - this.startTs) / WEEK));
     st.weekly.set(week, (st.weekly.get(week) ?? 0) + 1);
     // Inline account_meta wins over the accounts table (spec), so observe() applies it after.
-    st.observe(ex, s);
+    const systemPrompt = s.systemPromptHash === null ? undefined : this.links.get("system_prompt", s.systemPromptHash);
+    const appPrompt = systemPrompt?.appPrompt === true;
+    st.observe(ex, s, appPrompt);
+    // The reasoning this request asks for, unless an app's system prompt alone asks it (see excuseAppPrompt).
+    const cot = appPrompt && restsOnSystemPrompt(s.cotEvidence) ? 0 : s.cotElicitation;
     const covered = isCovered(st.meta);
     // Scratch, reused: the keys this exchange touched are read only by checkTaint below.
     const touched = this.touched;
@@ -201,11 +208,12 @@ export class DetectionEngine implements HuntEngine {
       // An account joins a template family only through a request that itself elicits reasoning or
       // asks for rubric grading: a person who happens to send a popular prompt a harness also sends
       // (cover traffic) is not linked to the harness by it.
-      const harnessLike = s.cotElicitation >= 0.4 || s.topDomain === "rubric";
-      let harness = this.family(ex, s, "system_prompt", s.systemPromptHash, harnessLike);
-      if (s.template.templated) harness = this.family(ex, s, "template", s.template.exact, harnessLike) || harness;
-      for (const f of s.template.frames) harness = this.family(ex, s, "template", f, harnessLike) || harness;
-      if (harness) st.harnessHits++;
+      const harnessLike = cot >= 0.4 || s.topDomain === "rubric";
+      const bySystemPrompt = this.family(ex, s, cot, "system_prompt", s.systemPromptHash, harnessLike);
+      let byTemplate = false;
+      if (s.template.templated) byTemplate = this.family(ex, s, cot, "template", s.template.exact, harnessLike) || byTemplate;
+      for (const f of s.template.frames) byTemplate = this.family(ex, s, cot, "template", f, harnessLike) || byTemplate;
+      if (bySystemPrompt || byTemplate) st.countHarness(byTemplate ? null : s.systemPromptHash);
     }
     this.dirty.add(ex.account);
     const community = this.membership.get(ex.account)?.community;
@@ -292,17 +300,17 @@ export class DetectionEngine implements HuntEngine {
   }
 
   /** Links a prompt family and pools this request's evidence into it; true when the family looks like a harness. */
-  private family(ex: Exchange, s: RequestSignals, kind: "system_prompt" | "template", value: string | null, join: boolean): boolean {
+  private family(ex: Exchange, s: RequestSignals, cot: number, kind: "system_prompt" | "template", value: string | null, join: boolean): boolean {
     const k = this.link(ex, kind, value, join);
     if (!k) return false;
-    this.recordFamily(k, s);
+    this.recordFamily(k, s, cot);
     return LinkIndex.suspiciousFamily(k);
   }
 
-  private recordFamily(k: LinkKey, s: RequestSignals): void {
+  private recordFamily(k: LinkKey, s: RequestSignals, cot: number): void {
     k.requests++;
     if (k.kind === "template" && k.minhash === undefined && k.members.size >= 2) k.minhash = s.template.minhash.slice();
-    if (s.cotElicitation >= 0.5) k.cotHits++;
+    if (cot >= COT_HIT) k.cotHits++;
     if (s.topDomain === "rubric") k.rubric++;
   }
 
@@ -416,10 +424,12 @@ export class DetectionEngine implements HuntEngine {
       const due = (c: { exchanges: number }): boolean =>
         recount ? c.exchanges !== exchanges : members.length <= SMALL_COMMUNITY ? fresh > 0 : fresh >= RESCORE_GROWTH * c.exchanges;
       if (!cached || force || due(cached)) {
+        const { harnessShare, promptCrowd: crowd } = this.memberLinks(community);
+        if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const sc = scoreCluster(
           members.map((m) => this.accounts.get(m) as AccountState),
           links,
-          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare: this.memberLinks(community).harnessShare },
+          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd },
         );
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
@@ -443,6 +453,21 @@ export class DetectionEngine implements HuntEngine {
       cached.settled = members.every((m) => this.flags.has(m));
     }
     this.membershipOf = this.communities;
+  }
+
+  /**
+   * An app's system prompt, shared by strangers (see promptCrowd): it stops linking, and its users'
+   * reasoning asks and harness hits that rested on it alone are taken back. They would otherwise
+   * flag the app's users in every small group they form (a family plan, neighbours behind one
+   * address), and its heavy users on their own, since the app asks for reasoning in every request.
+   */
+  private excuseAppPrompt(k: LinkKey): void {
+    if (k.appPrompt) return;
+    this.links.markAppPrompt(k);
+    for (const m of k.members) {
+      this.accounts.get(m)?.excusePrompt(k.value);
+      this.dirty.add(m);
+    }
   }
 
   /** Members flagged by something other than a cluster's score: what a group's caught members vouch for (scoreCluster). */
@@ -475,7 +500,12 @@ export class DetectionEngine implements HuntEngine {
       const own = groupHarnesses(community.links, inCommunity);
       const harnesses = new Set(own.filter((h) => h.share >= HARNESS_FLEET_SHARE).map((h) => h.key));
       const harnessShare = own.reduce((best, h) => Math.max(best, h.share), 0);
-      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, checkedAt: new Map() };
+      const crowd = promptCrowd(
+        community.accounts,
+        community.accounts.map((m) => this.accounts.get(m) as AccountState),
+        community.links,
+      );
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
@@ -516,6 +546,7 @@ export class DetectionEngine implements HuntEngine {
    */
   private taintFlaggedLinks(links: readonly LinkKey[], now: number): void {
     for (const k of links) {
+      if (k.appPrompt) continue;
       if (!k.tainted) {
         if (!this.anyFlagged(k)) continue;
         k.tainted = true;
