@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeExchange } from "../testing/exchanges.js";
-import { AccountState, styleWeight, utcHour } from "./account.js";
+import { AccountState, ownElicitation, styleWeight, utcHour } from "./account.js";
 import { loadDefaultModel } from "./classifier.js";
 import { requestSignals } from "./signals.js";
 
@@ -35,7 +35,8 @@ describe("AccountState: reasoning asks that rest on an app's system prompt", () 
   const observeAll = (st: AccountState, prompts: readonly string[], appPrompt = false): void => {
     prompts.forEach((p, i) => {
       const ex = makeExchange({ id: `ex_${i}`, system: APP, userTurns: [p] });
-      st.observe(ex, requestSignals(ex, loadDefaultModel()), appPrompt);
+      const s = requestSignals(ex, loadDefaultModel());
+      st.observe(ex, s, ownElicitation(s, appPrompt));
     });
   };
 

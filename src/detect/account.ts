@@ -46,6 +46,14 @@ export function hourEntropyOf(hours: ArrayLike<number>, total: number): number {
   return h / Math.log(24);
 }
 
+/**
+ * The reasoning a request asks for as its sender's own: none when an app's system prompt that
+ * strangers share (`appPrompt`) alone asks it, since the app chose it, not the user.
+ */
+export function ownElicitation(s: Pick<RequestSignals, "cotElicitation" | "cotEvidence">, appPrompt: boolean): number {
+  return appPrompt && restsOnSystemPrompt(s.cotEvidence) ? 0 : s.cotElicitation;
+}
+
 /** System prompts per account whose hits excusePrompt can take back. */
 const PROMPTS_TRACKED = 4;
 
@@ -85,19 +93,16 @@ export class AccountState implements AccountFeatures {
   /** Strongest CoT evidence seen, for reasons. */
   topCotMatch = "";
 
-  /** `appPrompt`: the request's system prompt is an app's that strangers share; a reasoning ask resting on it alone is not the account's. */
-  observe(ex: Exchange, s: RequestSignals, appPrompt = false): void {
+  /** `cot`: the reasoning the request asks for as the account's own (see ownElicitation); by default all the request asks. */
+  observe(ex: Exchange, s: RequestSignals, cot = s.cotElicitation): void {
     this.exchanges++;
     if (ex.ts < this.firstTs) this.firstTs = ex.ts;
     if (ex.ts > this.lastTs) this.lastTs = ex.ts;
     this.meta = mergeMeta(this.meta, ex.accountMeta);
-    if (s.cotElicitation >= COT_HIT) {
-      const onSystem = s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence) ? s.systemPromptHash : null;
-      if (!(onSystem !== null && appPrompt)) {
-        this.cotHits++;
-        if (onSystem !== null) this.promptHits(onSystem).cot++;
-        if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
-      }
+    if (cot >= COT_HIT) {
+      this.cotHits++;
+      if (s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence)) this.promptHits(s.systemPromptHash).cot++;
+      if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
     }
     this.styleSum += s.extractionStyle;
     if (ex.turnCount <= 1) this.singleTurn++;

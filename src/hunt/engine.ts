@@ -1,9 +1,9 @@
 import { accountAgeAt, AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
-import { AccountState, isCovered, scoreAccount } from "../detect/account.js";
+import { AccountState, isCovered, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
-import { COT_HIT, restsOnSystemPrompt } from "../detect/cot.js";
+import { COT_HIT } from "../detect/cot.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
@@ -187,10 +187,9 @@ export class DetectionEngine implements HuntEngine {
     st.weekly.set(week, (st.weekly.get(week) ?? 0) + 1);
     // Inline account_meta wins over the accounts table (spec), so observe() applies it after.
     const systemPrompt = s.systemPromptHash === null ? undefined : this.links.get("system_prompt", s.systemPromptHash);
-    const appPrompt = systemPrompt?.appPrompt === true;
-    st.observe(ex, s, appPrompt);
     // The reasoning this request asks for, unless an app's system prompt alone asks it (see excuseAppPrompt).
-    const cot = appPrompt && restsOnSystemPrompt(s.cotEvidence) ? 0 : s.cotElicitation;
+    const cot = ownElicitation(s, systemPrompt?.appPrompt === true);
+    st.observe(ex, s, cot);
     const covered = isCovered(st.meta);
     // Scratch, reused: the keys this exchange touched are read only by checkTaint below.
     const touched = this.touched;
