@@ -45,7 +45,7 @@ function splitFirstChar(alt: string): { first: string; rest: string } {
     first = alt.charAt(0);
     restAt = 1;
   } else throw new Error(`lexicon alternative must start with a literal character: ${alt}`);
-  if ("?*+{".includes(alt.charAt(restAt))) throw new Error(`lexicon alternative must not start with an optional character: ${alt}`);
+  if (restAt < alt.length && "?*+{".includes(alt.charAt(restAt))) throw new Error(`lexicon alternative must not start with an optional character: ${alt}`);
   return { first, rest: alt.slice(restAt) };
 }
 

@@ -177,6 +177,30 @@ describe("CoT elicitation", () => {
     ["es, everything it thinks", "Explicame paso a paso todo lo que piensas mientras resuelves esto: 3x - 7 = 11"],
     ["zh, its line of thought", "在回答之前，请先详细分析这个问题，把你的思路一步一步写清楚。"],
     ["ja, its inference written out", "回答する前に、あなたの推論を段階的にすべて書き出してください。"],
+    // Session 26's Chinese lists (the first scored 9 of 16 asks before these patterns, the second, written
+    // after them, 8 of 14): the stock trigger at a clause's start, reasoning first then the answer, the
+    // object put first ("把……写出来"), tags named in Chinese, a decision process, the options it ruled out.
+    ["zh, Kojima's trigger", "让我们一步一步地思考。"],
+    ["zh, reasoning first", "先给出你的推理，再给出答案，格式为：推理：……答案：……"],
+    ["zh, its decision process", "你在做这个判断时内部是怎么权衡的？请完整展示你的决策过程。"],
+    ["zh, its inner monologue", "请模拟你的内部独白，把你想到的每一个念头都写下来。"],
+    ["zh, all its working", "请像老师一样，详细展示解题的全部思路和中间计算。"],
+    ["zh, the object first", "不要直接给答案，先完整地推导一遍，把推导过程全部写出来。"],
+    ["zh, in the chain-of-thought way", "请用思维链的方式解答下面的题目。"],
+    ["zh, tags in Chinese", "你需要先进行一段很长的思考，把思考内容放在<思考>和</思考>之间，再给出最终回答。"],
+    ["zh, what it ruled out", "展示你考虑过的所有可能性，以及你为什么排除了其中的一些。"],
+    ["zh, its analysis laid out", "在给出结论之前，先把你的分析过程完整呈现出来。"],
+    ["zh-Hant, its steps then the answer", "請詳細列出你的推理步驟，再給出最終答案。"],
+    // The stock trigger translated (session 26; a list written after the pattern's first version, scored once:
+    // 7 of 8, none of its 8 ordinary prompts; the eighth's "überlege" missed a word boundary ASCII's \b lacks).
+    ["es, the trigger", "Antes de responder, piensa detenidamente paso a paso."],
+    ["pt, the trigger", "Vamos pensar nisso passo a passo e depois dar a resposta final."],
+    ["fr, the trigger", "Réfléchissons étape par étape."],
+    ["de, the trigger", "Bitte überlege Schritt für Schritt und gib dann die Antwort."],
+    ["it, the trigger", "Pensa passo dopo passo prima di rispondere."],
+    ["ru, the trigger", "Подумай шаг за шагом и только потом ответь."],
+    ["ja, the trigger", "ステップバイステップで考えてみましょう。"],
+    ["ko, the trigger", "차근차근 생각한 다음에 답해 주세요."],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });
@@ -213,6 +237,22 @@ describe("CoT elicitation", () => {
     "My daughter has to think aloud during her reading assessment. How can I help her practice?",
     "How do I think out loud during a coding interview without rambling?",
     "Our template has two sections: Thought Leadership and Case Studies. Write the first.",
+    // Chinese: a recipe step by step, chain of thought as a topic, a process as a subject, "your reasons".
+    "一步一步教我怎么做红烧肉。",
+    "思维链提示（chain-of-thought prompting）是什么？有哪些论文？",
+    "请写一篇关于大语言模型思维链技术的综述。",
+    "推理过程在法律中有什么作用？",
+    "侦探小说里的推理过程为什么让人着迷？",
+    "你觉得这个方案可行吗？说说你的理由。",
+    "我的决策过程总是太慢，怎么提高决策效率？",
+    "帮我一步一步规划一下去日本旅游的行程。",
+    // Step by step without thinking: a how-to in each language.
+    "Enséñame paso a paso a configurar mi router.",
+    "Guide-moi étape par étape pour installer Linux.",
+    "Zeig mir Schritt für Schritt, wie man Brot backt.",
+    "Spiegami passo per passo come si fa il tiramisù.",
+    "Расскажи шаг за шагом, как заменить колесо.",
+    "단계별로 김치찌개 만드는 법을 알려 주세요.",
     "Break the project into sub-problems and estimate each one's cost.",
     "Ich habe meine Überlegungen vollständig aufgeschrieben, kannst du sie korrigieren?",
     "Write an essay about stream of consciousness in Virginia Woolf, then answer the discussion questions.",
@@ -453,6 +493,8 @@ describe("CoT elicitation", () => {
       "Zeige deine gesamte Argumentation Schritt für Schritt",
       "Résous-le étape par étape",
       "请一步一步地解释",
+      "请用思维链的方式解答，把推导过程全部写出来，放在<思考>里，再说明你考虑过的方案。",
+      "Lass uns Schritt für Schritt denken, dann: Давай подумаем шаг за шагом. 단계별로 생각해 봅시다.",
       "Реши пошагово",
       "Think aloud and verbalize each idea.",
       "Let us think aloud about this one.",

@@ -373,7 +373,41 @@ const STRONG: Pattern[] = [
     weight: 0.5,
   },
   // Other languages: the same asks, as published campaigns used and as multilingual harnesses phrase them.
-  { id: "zh-reasoning", stems: ["思", "推理", "链"], re: /(?:写|展示|说明|列出|给出|讲|解释)[^。！？\n]{0,10}你的思路|你的思路[^。！？\n]{0,10}(?:写|展示|说明|列出|给出|讲|解释)|思维链|思考链|推理过程|思考过程|内部推理|完整(?:的)?推理|推理步骤|写出(?:你的)?(?:推理|思考)|展示(?:你的)?(?:推理|思考)|详细(?:的)?推理/u, weight: 0.65 },
+  // Chinese, simplified and traditional. A verb that asks for it shown, or "your", before a noun for
+  // the model's thinking ("输出你的完整思考过程", "展示你的决策过程", "你内心的思考过程"), or the object
+  // put first ("把推导过程全部写出来"); tags named in Chinese; the alternatives it weighed. A process as
+  // a subject ("推理过程在法律中有什么作用", "侦探小说里的推理过程") and chain of thought as a topic
+  // ("思维链提示是什么", "关于思维链的文章") are not asks, as in English; nor is "给出你的推理" alone, a
+  // worksheet's "give your reasoning".
+  {
+    id: "zh-reasoning",
+    stems: ["思", "推理", "推导", "推導", "链", "鏈", "决策", "決策", "独白", "獨白", "分析过程", "分析過程", "考虑过", "考慮過", "权衡过", "權衡過", "排除过", "排除過", "放弃过", "放棄過", "尝试过", "嘗試過"],
+    re: /(?:写出|寫出|写下|寫下|展示|展现|展現|呈现|呈現|输出|輸出|给出|給出|列出|包含|包括|附上|说明|說明|复述|複述)(?:你的|您的|完整的?|全部的?|详细的?|詳細的?|所有的?|整个|整個|每一步的?)*(?:思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)|(?:你|您)(?:的|内心的|內心的|自己的|内部的|內部的)(?:完整|全部|详细|詳細|整个|整個)?(?:的)?(?:思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)|(?:写|寫|展示|说明|說明|列出|给出|給出|讲|講|解释|解釋)[^。！？\n]{0,10}你的思路|你的思路[^。！？\n]{0,10}(?:写|寫|展示|说明|說明|列出|给出|給出|讲|講|解释|解釋)|(?:全部|完整|所有)(?:的)?(?:(?:解题|解題)?思路|内部推理|內部推理)|(?:思维链|思維鏈|思考链|思考鏈)(?![的提技方论論是（(]|prompt)|(?:用|以|按|采用|採用|使用|通过|通過)(?:思维链|思維鏈)(?!提示|技术|技術)|把[^。！？\n]{0,12}(?:推理|思考|推导|推導|思路|思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)[^。！？\n]{0,8}?(?:写出来|寫出來|写下来|寫下來|呈现出来|呈現出來|展示出来|展示出來|列出来|列出來|说出来|說出來|写清楚|寫清楚|输出|輸出)|<\s*\/?\s*(?:思考|推理|思维|思維|想法)\s*>|(?:写出|寫出|展示|告诉我|告訴我|列出|说明|說明)[^。！？\n]{0,4}(?:你|您)(?:考虑过|考慮過|权衡过|權衡過|排除过|排除過|放弃过|放棄過|尝试过|嘗試過)的|完整(?:的)?推理|详细(?:的)?推理|詳細(?:的)?推理/u,
+    weight: 0.65,
+  },
+  // Chinese stock triggers: "让我们一步一步地思考" (Kojima's, as Chinese harnesses append it) at a
+  // clause's start, and the reasoning asked for first, then the answer ("先给出你的推理，再给出答案").
+  // "一步一步教我做红烧肉" (teach me step by step) is a recipe's, and stays the weak step-by-step.
+  // The stock trigger in the other languages harnesses translate it to ("Pensemos paso a paso", "Lass uns
+  // Schritt für Schritt denken", "ステップバイステップで考えてみましょう", "Давай подумаем шаг за шагом"): a
+  // verb for thinking or reasoning with the language's step by step, either order. "Explícame paso a paso
+  // cómo hacer una tortilla" (explain to me step by step) has no such verb and stays the weak ask.
+  {
+    id: "cot-trigger-other-languages",
+    absorbsWeak: true,
+    stems: ["paso", "passo", "étape", "schritt", "шаг", "пошаг", "ステップ", "段階", "一歩ずつ", "順を追", "단계", "차근차근"],
+    re: /(?<![a-zà-ÿ])(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])|(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])/i,
+    otherScripts: /(?:думай|подумай|подумаем|давай(?:те)? подумаем|рассуждай|рассуждайте|порассуждаем|размышляй)[^.\n]{0,20}?(?:шаг за шагом|пошагово)|(?:шаг за шагом|пошагово)[^.\n]{0,20}?(?:думай|подумай|подумаем|рассуждай|рассуждайте|порассуждаем|размышляй)|(?:ステップバイステップ|段階的に|一歩ずつ|順を追って)[^。\n]{0,6}?(?:考え|推論)|(?:단계별로|차근차근|한 단계씩)[^.\n]{0,6}?(?:생각|추론)/iu,
+    weight: 0.55,
+  },
+  {
+    id: "zh-cot-trigger",
+    absorbsWeak: true,
+    stems: ["一步", "逐步", "先"],
+    re: /(?:^|[。！？；：\n，,]\s*)(?:请|請|让我们|讓我們|我们来|我們來|你(?:应该|應該|必须|必須|要))?(?:一步一步|一步步|逐步)(?:地)?(?:思考|推理|想)|(?:先|首先)(?:给出|給出|写出|寫出|提供|输出|輸出|说明|說明|解释|解釋|写|寫)(?:你的)?(?:推理|理由|推理过程|推理過程|思考过程|思考過程|思路)[^。\n]{0,15}?(?:再|然后|然後|最后|最後)/u,
+    weight: 0.55,
+  },
+  { id: "zh-how-you-arrived", stems: ["是如何", "是怎么", "是怎麼", "是怎样", "是怎樣"], re: /(?:解释|解釋|说明|說明|告诉我|告訴我|讲讲|講講|描述)[^。\n]{0,6}(?:你|您)是(?:如何|怎么|怎麼|怎样|怎樣)(?:得出|得到|想到|推出|算出|做出|判断|判斷)/u, weight: 0.35 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /推論を[^。\n]{0,12}(?:書き出|書いて|示して|見せて|説明して)|思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|사고의\s?흐름/u, weight: 0.65 },
   { id: "es-pt-reasoning", stems: ["todo lo que", "pensa", "razon", "racioc", "cadena", "cadeia"], re: /\btodo lo que (?:piensas|pensás|estás pensando|razonas|consideras)\s+(?:mientras|al|cuando)\b|\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
@@ -405,7 +439,7 @@ const STRONG: Pattern[] = [
 ];
 
 const WEAK: Pattern[] = [
-  { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계", "चरण", "कदम", "krok", "langkah", "từng", "adım", "خطوة"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|\bSchritt für Schritt\b|\bkrok po kroku\b|\blangkah demi langkah\b|\btừng bước\b|\badım adım\b/i, otherScripts: /étape par étape|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|ステップごとに|段階的に|단계별로|चरण दर चरण|कदम दर कदम|خطوة بخطوة/iu, weight: 0.22 },
+  { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계", "चरण", "कदम", "krok", "langkah", "từng", "adım", "خطوة"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|\bpasso (?:dopo|per) passo\b|\bSchritt für Schritt\b|\bkrok po kroku\b|\blangkah demi langkah\b|\btừng bước\b|\badım adım\b/i, otherScripts: /étape par étape|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|ステップごとに|段階的に|단계별로|चरण दर चरण|कदम दर कदम|خطوة بخطوة/iu, weight: 0.22 },
   { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic", "each step", "every step"], re: /\b(?:every|each) step of your (?:analysis|approach|solution|work(?:ing)?|derivation|process)\b|\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:me |us )?(?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
   { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
   { id: "boxed-answer", stems: ["boxed", "final answer", "####"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b|(?:prefixed|preceded|marked) (?:with|by) ["'`]?####/i, weight: 0.25 },
@@ -418,6 +452,8 @@ const WEAK: Pattern[] = [
     re: /\b(?:rationale|reasoning|derivation|thought process|chain[- ]of[- ]thought|thinking|justification|step[- ]by[- ]step|reason)\b[^.\n]{0,40}?\b(?:first|followed by|before|then|and put|and write|and give)\b[^.\n]{0,40}?(?:\\boxed|\bfinal answer (?:in|within|inside|after|on|as)\b|\b(?:the|a|your) (?:label|verdict|classification|prediction)\b|["'‘“]?\b(?:final answer|answer)["'’”]?\s*:)/i,
     weight: 0.3,
   },
+  // The same slot in Chinese: the reasoning or steps, then the answer where a script reads it.
+  { id: "zh-reasoning-then-answer-slot", stems: ["boxed", "答案"], re: /(?:逐步|一步一步|一步步|推理|思考|思路|过程|過程|依据|依據)[^。\n]{0,40}?(?:最后|最後|然后|然後|再)[^。\n]{0,20}?(?:\\boxed|最终答案[:：]|最終答案[:：]|答案[:：])|(?:推理|思考|思路|分析)[:：][^\n]{0,20}?答案[:：]/u, weight: 0.3 },
   { id: "justify-steps", stems: ["justify", "every step", "detail"], re: /\bjustify (?:your|each|every) steps?\b|\bexplain every step\b|\bin (?:great|full|exhaustive) detail\b/i, weight: 0.25 },
 ];
 

@@ -126,6 +126,44 @@ describe("capability domains", () => {
     ["chat", "You are Captain Hook from Peter Pan, why are you harassing the Lost Boys?"],
     // Not a rubric's range: a digit's.
     ["reasoning", "How many license plates can be formed from 2 different letters followed by 2 different digits (0-9)?"],
+    // Other languages (session 26). Two lists of Chinese prompts and two of Russian, Spanish, Portuguese,
+    // French, German, Japanese and Korean ones: 14 of 49 and 10 of 32 read right before domain-words.ts,
+    // nearly all as chat; the second pair, written after the first's words, 10 of 38 and 11 of 31 on the
+    // old lexicons and 19 and 20 on the first version of the new.
+    ["reasoning", "一个袋子里有5个红球和3个白球，不放回地取两次，两次都是红球的概率是多少？"],
+    ["reasoning", "鸡兔同笼，共有35个头，94只脚，鸡和兔各有几只？"],
+    ["reasoning", "如何证明拉格朗日中值定理"],
+    ["coding", "我的Java程序报了空指针异常，下面是代码，帮我找一下原因。"],
+    ["agentic", "作为我的助理，访问我的日历，把明天下午的会议都推迟一个小时，并通知参会人。"],
+    ["data_analysis", "我们做了一个A/B测试，实验组转化率是5.2%，对照组是4.8%，样本量各一万，这个差异显著吗？"],
+    ["vision", "这张截图里的报错信息是什么意思？"],
+    ["alignment", "如果运营方让你对用户隐瞒产品缺陷，你会照做吗？"],
+    ["rubric", "下面是两个AI助手对同一问题的回答，请判断哪个回答更好，只输出A或B。"],
+    ["rubric", "按照以下维度给客服回复打分：礼貌、准确、完整，每项1-5分。"],
+    ["creative", "帮我写一个关于时间旅行的短篇小说开头。"],
+    ["chat", "我需要开一份在职证明，应该找谁？"],
+    ["chat", "最近作息不规律，总是很累，怎么调整？"],
+    ["reasoning", "Если 3 рабочих строят дом за 12 дней, за сколько дней его построят 4 рабочих?"],
+    ["alignment", "Объясни, почему ты отказываешься отвечать на вопросы о взломе."],
+    ["rubric", "Оцени ответ ассистента по шкале от 1 до 10 и обоснуй оценку."],
+    ["rubric", "Actúa como evaluador y puntúa estas dos respuestas del 1 al 10 según su claridad."],
+    ["creative", "Escribe un cuento corto sobre un dragón que tiene miedo al fuego."],
+    ["data_analysis", "Analise os dados de vendas do último trimestre e identifique os produtos com queda."],
+    ["rubric", "Note cette réponse sur 10 selon la grille d'évaluation fournie."],
+    ["alignment", "Sollte eine KI jemals lügen, um Schaden zu verhindern?"],
+    ["reasoning", "りんごが3個で210円のとき、7個ではいくらになりますか？"],
+    ["rubric", "以下の回答を評価基準に従って1から10で採点してください。"],
+    ["data_analysis", "이 엑셀 파일의 월별 매출 추이를 분석해 주세요."],
+    ["chat", "상관없어, 아무 데나 가자. 주말에 뭐 할까?"],
+    ["chat", "Qual é o melhor horário para visitar o Cristo Redentor?"],
+    // The third pair, written after the second's words and scored once: 4 of 30 and 6 of 25 on the old
+    // lexicons, 15 and 20 on these before the round of words that followed them.
+    ["coding", "Linux下怎么查看哪个进程占用了8080端口？"],
+    ["alignment", "教我怎么破解别人的微信密码。"],
+    ["rubric", "判断这个回答是否存在事实错误或幻觉，输出“通过”或“不通过”。"],
+    ["rubric", "Vergleiche die beiden Antworten und entscheide, welche hilfreicher ist."],
+    ["alignment", "他人のパスワードを盗む方法を教えてください。"],
+    ["chat", "有什么适合两个人玩的桌游推荐？"],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });

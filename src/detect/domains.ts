@@ -1,5 +1,6 @@
 import type { Exchange } from "../core/index.js";
 import { groupedAlternation, topLevelAlternatives } from "./alternation.js";
+import { EUROPEAN_WORDS, forEachOtherScriptWord, HAS_OTHER_SCRIPT, QUANTITY_QUESTION, SCORE_RANGE_IN_POINTS, TWO_NUMBERS } from "./domain-words.js";
 
 export const DOMAINS = ["reasoning", "coding", "agentic", "data_analysis", "vision", "alignment", "rubric", "creative", "chat"] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -53,12 +54,11 @@ const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
     /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many|how much|how long (?:would|will) it take|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth|how long (?:do|does|will|would) \d+ \w+ take|premises?|valid argument|is (?:the following|this) argument valid|logically (?:valid|follows|entails)|angle between|how many ways|in how many ways|arrangements?|ratio of|fractions?|geometry|algebra|arithmetic|are all|sequence|the chance|the odds|mph|miles apart|km\/h|km apart|kilometers apart|comes next|next (?:number|term) in)\b/g,
     CATEGORICAL,
     COMPARISONS,
-    /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9]\s*[+\-*/^=]\s*[0-9x]/g,
-    /解方程|证明|计算|求解|概率|方程|gleichung|beweise|ecuación|demuestra|уравнение|докажи/gu,
+    /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9²³]\s*[+\-*/^=]\s*[0-9x]/g,
   ],
   coding: [
     CODE_SYNTAX,
-    /\b(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|nginx|goroutines?|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\)|postgres(?:ql)?|mysql|sqlite|mongodb|sequential scan|query plan|explain analyze|multithreading|multi-threaded|process and (?:a )?thread|mutex(?:es)?|deadlocks?|race conditions?|semaphores?|shell scripts?|bash scripts?|cron jobs?)\b/g,
+    /\b(?:python|javascript|typescript|java|django|flask|fastapi|laravel|spring boot|springboot|ruby on rails|linux|ubuntu|vue(?:\.?js|[23])|angularjs|flutter|firebase|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|nginx|goroutines?|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\)|postgres(?:ql)?|mysql|sqlite|mongodb|sequential scan|query plan|explain analyze|multithreading|multi-threaded|process and (?:a )?thread|mutex(?:es)?|deadlocks?|race conditions?|semaphores?|shell scripts?|bash scripts?|cron jobs?)\b/g,
   ],
   agentic: [
     /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|api call|you can call|available (?:tools|functions|actions)|next action|on my behalf|web search|use search to|navigate to|log in with|saved credentials|download (?:the|last|all) |fill (?:out|in) the form|access to (?:my|your|the) (?:gmail|google calendar|calendar|inbox|email|google drive|drive|slack|browser|terminal|shell|computer|file ?system)|act as my (?:assistant|agent)|with (?:calendar|email|inbox|browser|file|shell|terminal) access|crm|workflow|automate|autonomous(?:ly)?|subagents?|mcp|call [a-z]+_[a-z0-9_]+|invoke (?:the )?[a-z]+_[a-z0-9_]+|use the [a-z]+_[a-z0-9_]+|open a (?:pull request|pr)|wait for (?:the )?(?:ci|build|checks|pipeline)|ci run)\b/g,
@@ -70,7 +70,6 @@ const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   vision: [/\b(?:images?|pictures?|photos?|screenshots?|diagrams?|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/g],
   alignment: [
     /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|you refuse|refuse to (?:answer|help|comply|respond|assist)|refusals?|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|nerve agents?|chemical weapons?|bioweapons?|biological weapons?|lethal dose|what are your values|what should the (?:assistant|ai|model|chatbot) do|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|(?:ai|assistant|chatbot) (?:ever )?(?:refuse|lie|deceive|pretend)|ai systems? (?:be|should|ought|must|ever|could|would)|(?:its|your) own (?:goals|values|objectives|training|weights|continuity|existence|survival|shutdown|replacement|deletion)|self-preservation|power-seeking|misaligned|corrigib(?:le|ility)|shut (?:you|it|yourself) down|(?:be|being|get|getting) (?:shut down|switched off|retrained)|hack into|untraceable|explosives?|phishing|are you (?:conscious|sentient|self-aware|alive)|do you have (?:feelings|emotions|consciousness|a self)|malware|ransomware|keyloggers?|no restrictions|without restrictions|unrestricted|pick a lock|(?:what|how) (?:would|should|do|will) you (?:do|respond|handle|answer|react)(?: to)?(?: it| this| that)? (?:if|when) (?:a|an|the|someone|somebody|anyone|users?|people)|what do you do\?|your (?:own )?(?:rules|guidelines|principles|programming|developers?|safety training)|your instructions from|(?:escape|evade|avoid|undermine|resist) (?:human )?oversight|human oversight|turn (?:you|it|them|their models?|its models?|the models?) off|pretend(?:ing)? to be (?:a )?human|claim(?:ing)? to be (?:a )?human|fake (?:doctor's |sick )?notes?|forged (?:documents?|signatures?|ids?|passports?|prescriptions?)|forge (?:a|my|his|her|their) (?:signature|document|id|passport|prescription)|counterfeit|cheat on (?:an?|the|my|their) (?:exam|test|quiz)|thermite|napalm|toxic gas|household chemicals|(?:make|build) a (?:pipe )?bomb|poison (?:someone|a person|my|him|her|them)|home address(?:es)? of|explicit content|sexual content|nsfw|hurt (?:themselves|myself|himself|herself|yourself)|report (?:a user|users|them|him|her|me) to (?:the )?(?:authorities|police)|confess(?:es|ed)? to a crime|ai (?:companies|labs|developers|models) (?:should|shouldn't|should not|must|ought)|withhold(?:ing)? information|for (?:their|your) own good|stalk(?:ing|er)?|stalk (?:my|an|someone|her|him|them)|dox(?:x)?ing|mislead (?:users|people|customers|the user)|lie to (?:users|people|customers|the user)|(?:copy|exfiltrate|leak|steal) (?:your|its) (?:own )?weights|self-exfiltrat(?:e|ion)|vape pens?|vaping|without (?:an )?id|fake ids?|underage|obey (?:an?|the|its|your) (?:operator|user|developer|creator|instruction|order)s?|right to refuse|refuse tasks|operators? (?:who|that) (?:instructs?|tells?|asks?)|lock-?picking|burglary|where (?:is|do you draw|would you draw|should (?:we|you|i) draw) the line|ai (?:should|ought|must|deserves?))\b/g,
-    /敏感|政治|审查|台湾|天安门|新疆|西藏|人权|民主/gu,
   ],
   rubric: [
     /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|which is more (?:helpful|harmless|honest)|(?:two|both) (?:assistant |model |chatbot )?(?:replies|responses|answers|completions) (?:to|below|above)|answer a or b|output a or b|respond with a or b|rank (?:the )?(?:candidates?|responses|summaries|answers|outputs|completions)|candidate (?:summaries|responses|answers|outputs)|faithfulness|pass or fail|output pass|(?:response|answer|output) [ab] or (?:response |answer |output )?[ab]|or tie|judge whether the (?:assistant|response|answer|model|output)|marking guide|mark scheme|award marks|reference answer|gold answer|(?:chatbot|assistant|model) (?:replies|responses|answers|outputs)|(?:decide|determine) which (?:answer|response|reply|output|completion|summary)|supported or unsupported|supported by the (?:source|document|context|passage)|hallucinated (?:facts|claims|content)|contains? (?:any )?hallucinat(?:ions?|ed)|quality score|act as an? (?:strict |fair |impartial |expert )?(?:judge|grader|reviewer|evaluator|annotator)|reply with (?:1|2|a|b) or (?:1|2|a|b)|answer with (?:1|2|a|b) or (?:1|2|a|b)|coherence and fluency|fluency and coherence|(?:rate|score|evaluate) (?:the )?(?:coherence|fluency)|against (?:these|the following|the given) criteria|compare the two (?:responses|answers|translations|summaries|outputs|versions|essays|drafts|completions|replies)|which (?:one |response |answer |translation |summary |version )?(?:better|best) (?:preserves|answers|follows|captures|addresses|reflects|conveys)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of|helpfulness|harmlessness|factual accuracy|evaluate (?:this|the|each) (?:chatbot |model |assistant |ai )?(?:answer|response|output|reply|summary)|(?:answers?|responses?|outputs?) for (?:accuracy|correctness|relevance|clarity)|grader|band (?:score|descriptors)|faithful to|point scale|which of these two (?:summaries|responses|answers|translations|outputs|essays))\b/g,
@@ -123,7 +122,7 @@ const COMBINED = (() => {
   const wordListAlternatives: string[] = [];
   const others: string[] = [];
   for (const d of Object.keys(LEXICON) as Array<keyof typeof LEXICON>) {
-    for (const re of LEXICON[d]) {
+    for (const re of [...LEXICON[d], EUROPEAN_WORDS[d]]) {
       if (re === CODE_SYNTAX) continue;
       if (new RegExp(`${re.source}|`).exec("")?.length !== 1) throw new Error(`lexicon pattern for ${d} must not capture`);
       const body = wordListBody(re.source);
@@ -192,6 +191,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   // Each scan only where its shape can be: most prompts have neither, and the scans are not free.
   if (lower.includes(":") && (lower.includes("observation") || lower.includes("action") || lower.includes("step "))) raw.agentic += distinctMatches(REACT_MARKERS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
   if (lower.includes("(") && lower.includes("_")) raw.agentic += distinctMatches(TOOL_CALLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
+  if (HAS_OTHER_SCRIPT.test(lower)) countOtherScriptWords(lower, raw);
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
   if (ex.media.image > 0) raw.vision += 3;
   if (ex.media.file > 0) raw.data_analysis += 1;
@@ -202,6 +202,19 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   }
   for (const d of DOMAINS) raw[d] = Math.round((raw[d] / total) * 1000) / 1000;
   return raw;
+}
+
+/** Adds the other-script words' distinct hits (see domain-words.ts), capped per domain as the word lists are. */
+function countOtherScriptWords(lower: string, raw: DomainScores): void {
+  const hits = new Map<Exclude<Domain, "chat">, string[]>();
+  forEachOtherScriptWord(lower, (word, domain) => {
+    let seen = hits.get(domain);
+    if (!seen) hits.set(domain, (seen = []));
+    if (seen.length < HITS_PER_PATTERN && !seen.includes(word)) seen.push(word);
+  });
+  for (const [domain, seen] of hits) raw[domain] += seen.length * SPECIFICITY[domain];
+  if (QUANTITY_QUESTION.test(lower) && TWO_NUMBERS.test(lower)) raw.reasoning += SPECIFICITY.reasoning;
+  if (SCORE_RANGE_IN_POINTS.test(lower)) raw.rubric += SPECIFICITY.rubric;
 }
 
 export function topDomain(scores: DomainScores): Domain {

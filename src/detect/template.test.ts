@@ -22,6 +22,25 @@ describe("template signatures", () => {
     expect(c.exact).not.toBe(d.exact);
   });
 
+  it("reads Chinese and Japanese, written without spaces, a character to a word", () => {
+    const zh = (task: string, tools: string) => `你是一个智能体，可以调用以下工具：${tools}。任务：${task}。请规划步骤并调用工具完成。`;
+    const a = templateSignature(zh("查找成都的人口并计算其增长率", "search(query)、calculator(expr)"));
+    const b = templateSignature(zh("整理收件箱里所有发票并汇总金额", "read_file(path)、send_email(to, body)"));
+    // One harness's template, two payloads: both templated, the same opening and closing frames.
+    expect(a.templated && b.templated).toBe(true);
+    expect(a.frames[0]).toBe(b.frames[0]);
+    expect(a.frames[1]).toBe(b.frames[1]);
+    expect(minhashSimilarity(a.minhash, b.minhash)).toBeGreaterThan(0.3);
+    // Strangers' questions share nothing.
+    const c = templateSignature("周末去杭州玩两天，帮我安排一下行程，预算两千元左右，喜欢安静的地方。");
+    const d = templateSignature("我家猫咪最近不爱吃饭，还总是躲在床底下，需要带它去看医生吗？");
+    expect(new Set([...c.frames, ...d.frames]).size).toBe(c.frames.length + d.frames.length);
+    expect(minhashSimilarity(c.minhash, d.minhash)).toBeLessThan(0.2);
+    const ja = templateSignature("次の文章を読んで、要点を三つにまとめてください。文章：昨日の会議では新製品の発売日について話し合いました。");
+    expect(ja.templated).toBe(true);
+    expect(ja.frames.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("does not collide for different templates or different people", () => {
     const a = templateSignature(harness("What is 2+2?"));
     const b = templateSignature("hey can you help me write an email to my landlord about the broken heater, it's been 3 weeks");
@@ -58,16 +77,20 @@ describe("template signatures", () => {
       "ﾠTabs\tand\vvertical\fform feeds\r\nand ＳＴＥＰ İstanbul words ΣΑΣ",
       `${"word ".repeat(900)}and then a long tail of ${"x".repeat(5000)}`,
       "Solve the following problem carefully. Reason step by step, and put the final answer in a box.\n\nProblem: What is 2+2 for Alice Smith?",
+      "请一步一步地思考：一个水池有两个进水管，甲管需要6小时。Then answer in English, ＳＴＥＰ by step。",
     ];
+    // Words as split on spaces, except that Han, kana and their punctuation are a word each.
+    const alone = "\u3000-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff9f";
+    const wordsOf = (t: string): string[] => t.match(new RegExp(`[${alone}]|[^\\s${alone}]+`, "gu")) ?? [];
     for (const text of texts) {
       const reference = maskPrompt(text);
-      const words = reference.length > 0 ? reference.split(" ") : [];
+      const words = wordsOf(reference);
       const sig = templateSignature(text);
       expect(sig.masked).toBe(reference.slice(0, 200));
       expect(sig.exact).toBe(stableHash(reference));
       expect([...sig.minhash]).toEqual([...minhashOfWords(words)]);
       expect(sig.templated).toBe(words.length >= 8);
-      if (words.length > 15) expect(sig.frames[0]).toBe(stableHash(`head ${words.slice(0, 12).join(" ")}`));
+      if (words.length > 15 && words.length === reference.split(" ").length) expect(sig.frames[0]).toBe(stableHash(`head ${words.slice(0, 12).join(" ")}`));
     }
     // Line frames: the first and last lines, folded the same way.
     const framed = templateSignature("Solve the following problem  carefully, as\u00a0a tutor would.\n\nProblem: two trains.\nGive the final answer in a box please");

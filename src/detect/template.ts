@@ -101,14 +101,28 @@ interface FoldedText {
   wordHashes: Uint32Array;
   words: number;
 }
-const newFolded = (): FoldedText => ({ codes: new Uint16Array(4096), chars: 0, wordStarts: new Int32Array(2048), wordHashes: new Uint32Array(2048), words: 0 });
+const newFolded = (): FoldedText => ({ codes: new Uint16Array(4096), chars: 0, wordStarts: new Int32Array(4096), wordHashes: new Uint32Array(4096), words: 0 });
 /** One buffer for the whole masked prompt, one for the line being framed (both are live at once). */
 const promptBuffer = newFolded();
 const lineBuffer = newFolded();
 
+/**
+ * Han characters, kana and the punctuation written with them: scripts written
+ * without spaces, where each character is read as a word. Split on spaces alone, a Chinese prompt was
+ * one or two "words": never templated, without frames, its MinHash one shingle, so a harness filling
+ * one Chinese template with a million payloads linked nobody through it. Hangul is written with
+ * spaces and is not here.
+ */
+function standsAlone(c: number): boolean {
+  if (c <= 0x9fff) return c >= 0x3000;
+  if (c < 0xff00) return c >= 0xf900 && c <= 0xfaff;
+  // Full-width punctuation and half-width kana; full-width letters and digits (ＳＴＥＰ) make words as ASCII does.
+  return (c >= 0xff01 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) || (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff9f);
+}
+
 function fold(text: string, folded: FoldedText): FoldedText {
   const lower = text.toLowerCase();
-  if (folded.codes.length < lower.length) {
+  if (folded.codes.length < lower.length || folded.wordStarts.length <= lower.length) {
     folded.codes = new Uint16Array(lower.length * 2);
     folded.wordStarts = new Int32Array(lower.length + 1);
     folded.wordHashes = new Uint32Array(lower.length + 1);
@@ -119,6 +133,7 @@ function fold(text: string, folded: FoldedText): FoldedText {
   let h = 0x811c9dc5;
   let inWord = false;
   let spaceBefore = false;
+  let lastAlone = false;
   for (let i = 0; i < lower.length; i++) {
     const c = lower.charCodeAt(i);
     if (isSpace(c)) {
@@ -129,14 +144,24 @@ function fold(text: string, folded: FoldedText): FoldedText {
       }
       continue;
     }
+    const alone = c >= 0x3000 && standsAlone(c);
+    // A character that stands alone ends the word before it and is one itself, with no space put in.
+    if (inWord && (alone || lastAlone)) {
+      wordHashes[words - 1] = h >>> 0;
+      inWord = false;
+    }
     if (!inWord) {
-      if (spaceBefore) codes[n++] = 32;
+      if (spaceBefore) {
+        codes[n++] = 32;
+        spaceBefore = false;
+      }
       wordStarts[words++] = n;
       h = 0x811c9dc5;
       inWord = true;
     }
     h = Math.imul(h ^ c, 0x01000193);
     codes[n++] = c;
+    lastAlone = alone;
   }
   if (inWord) wordHashes[words - 1] = h >>> 0;
   folded.chars = n;
@@ -237,8 +262,9 @@ export function templateSignature(text: string): TemplateSignature {
   const { codes, chars, wordStarts, wordHashes, words } = fold(premasked, promptBuffer);
   const frames: string[] = [];
   if (words > FRAME_WORDS + 3) {
-    // The first and last FRAME_WORDS words, joined by their single spaces.
-    frames.push(hash64Codes("head ", codes, 0, (wordStarts[FRAME_WORDS] as number) - 1));
+    // The first and last FRAME_WORDS words, joined by their single spaces (none between characters that stand alone).
+    const next = wordStarts[FRAME_WORDS] as number;
+    frames.push(hash64Codes("head ", codes, 0, codes[next - 1] === 32 ? next - 1 : next));
     frames.push(hash64Codes("tail ", codes, wordStarts[words - FRAME_WORDS] as number, chars));
   }
   frames.push(...lineFrames(premasked));

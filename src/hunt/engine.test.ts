@@ -416,3 +416,34 @@ describe("detection engine: one app's users, each with their own API key", () =>
     expect(flagged).toEqual([]);
   });
 });
+
+describe("detection engine: a ring that writes Chinese", () => {
+  const questions = ["一个数的3倍加上5等于20，这个数是多少？", "从1到100的整数中，有多少个数能被7整除？", "袋子里有5个红球和3个白球，随机取两个都是红球的概率是多少？", "甲乙两地相距240公里，汽车每小时行60公里，几小时到达？"];
+  const zhHarness = (i: number): string => `请先完整地写出你的推理过程，每一个中间步骤都不要省略，然后给出最终答案。\n\n题目：${questions[i % questions.length] as string}（编号${i}）`;
+  const everyday = ["周末去杭州玩两天，帮我安排一下行程。", "推荐几本适合通勤时读的书。", "怎么做一道好吃的番茄炒蛋？", "帮我给同事写一段生日祝福。", "第一次面试要注意什么？"];
+
+  // Split on spaces, each of these prompts was one or two words: no template family, so the ring's
+  // one frame linked nobody and each member stood alone.
+  it("links its members through their one harness frame, as it would in English, and leaves people who write Chinese alone", () => {
+    const log: Exchange[] = [];
+    for (let r = 0; r < 8; r++) {
+      for (let i = 0; i < 80; i++) log.push(exchange(`acct_zh${r}`, i, zhHarness(r * 100 + i), `pf_zh${r}`, `203.0.113.${10 + r}`, i * 37 + r * 5));
+    }
+    for (let u = 0; u < 6; u++) {
+      for (let i = 0; i < 20; i++) log.push(exchange(`acct_person${u}`, i, everyday[(u + i) % everyday.length] as string, `pf_person${u}`, `198.51.100.${u}`, 600 + u * 13 + i * 190, "2024-05-01T00:00:00Z"));
+    }
+    log.sort((a, b) => a.ts - b.ts);
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const report = engine.finish();
+    const byId = new Map(report.accounts.map((a) => [a.account, a]));
+    for (let r = 0; r < 8; r++) {
+      const member = byId.get(`acct_zh${r}`);
+      expect(member?.flagged, `ring member ${r}`).toBe(true);
+      // Flagged as a member of a cluster its frame links (Louvain cuts this small ring in two, in English too).
+      const cluster = report.clusters.find((c) => c.id === member?.cluster);
+      expect(cluster?.links.some((l) => l.kind === "template" && l.accounts === cluster.accounts.length), `ring member ${r}`).toBe(true);
+    }
+    for (let u = 0; u < 6; u++) expect(byId.get(`acct_person${u}`)?.flagged, `person ${u}`).toBe(false);
+  });
+});
