@@ -54,6 +54,11 @@ export function ownElicitation(s: Pick<RequestSignals, "cotElicitation" | "cotEv
   return appPrompt && restsOnSystemPrompt(s.cotEvidence) ? 0 : s.cotElicitation;
 }
 
+/** Sentence frames counted per account (see repeatsSentence). */
+const SENTENCES_TRACKED = 8;
+/** Requests a sentence must end before it can be an account's habit. */
+const SENTENCE_HABIT_REQUESTS = 5;
+
 /** System prompts per account whose hits excusePrompt can take back. */
 const PROMPTS_TRACKED = 4;
 
@@ -88,6 +93,11 @@ export class AccountState implements AccountFeatures {
    * system prompts is not excused).
    */
   readonly onSystemPrompt = new Map<string, { cot: number; harness: number }>();
+  /**
+   * Requests carrying each of a few sentence frames (see isSentenceFrame), for repeatsSentence. At most
+   * SENTENCES_TRACKED: a sentence that ends half of an account's requests is among its first few.
+   */
+  private readonly sentences = new Map<string, number>();
   /** Exchanges per week index (weeks since the log's first exchange); sparse, one entry per active week. */
   readonly weekly = new Map<number, number>();
   /** Strongest CoT evidence seen, for reasons. */
@@ -124,6 +134,21 @@ export class AccountState implements AccountFeatures {
   countHarness(systemPromptOnly: string | null): void {
     this.harnessHits++;
     if (systemPromptOnly !== null) this.promptHits(systemPromptOnly).harness++;
+  }
+
+  /**
+   * Counts a request carrying `frame` (a sentence frame) and says whether the sentence is the account's
+   * habit: in at least SENTENCE_HABIT_REQUESTS requests and half of all it has sent. A harness ends
+   * every request with its instruction; a person ends a question "Let's think step by step." now and then.
+   */
+  repeatsSentence(frame: string): boolean {
+    let n = this.sentences.get(frame);
+    if (n === undefined) {
+      if (this.sentences.size >= SENTENCES_TRACKED) return false;
+      n = 0;
+    }
+    this.sentences.set(frame, ++n);
+    return n >= SENTENCE_HABIT_REQUESTS && n * 2 >= this.exchanges;
   }
 
   /** Takes back the reasoning asks and harness hits that rested on an app's system prompt alone. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskPrompt, minhashOfWords, minhashSimilarity, stableHash, TemplateIndex, templateSignature } from "./template.js";
+import { isSentenceFrame, maskPrompt, minhashOfWords, minhashSimilarity, stableHash, TemplateIndex, templateSignature } from "./template.js";
 
 describe("template signatures", () => {
   const harness = (problem: string) => `Solve the following problem. Reason step by step and put the final answer in \\boxed{}.\n\nProblem: ${problem}`;
@@ -20,6 +20,20 @@ describe("template signatures", () => {
     // The instruction paragraph is a frame of its own: shared whatever the problem.
     expect(c.frames.filter((f) => d.frames.includes(f)).length).toBeGreaterThanOrEqual(2);
     expect(c.exact).not.toBe(d.exact);
+  });
+
+  it("frames the closing and opening sentences of a line, where a harness appends a short instruction", () => {
+    const a = templateSignature("A farmer has 17 sheep and all but 9 run away. How many are left? Let's think step by step.");
+    const b = templateSignature("What is the sum of the interior angles of a hexagon? Let's think step by step.");
+    const shared = a.frames.filter((f) => b.frames.includes(f));
+    expect(shared).toHaveLength(1);
+    expect(isSentenceFrame(shared[0] as string)).toBe(true);
+    const c = templateSignature("Answer the following question with care. Which planet has the most moons?");
+    const d = templateSignature("Answer the following question with care. Who wrote the Iliad?");
+    expect(c.frames.filter((f) => d.frames.includes(f) && isSentenceFrame(f))).toHaveLength(1);
+    // One sentence frames nothing of its own, nor does a courtesy of fewer than four words.
+    expect(templateSignature("What is the capital of Peru?").frames.some(isSentenceFrame)).toBe(false);
+    expect(templateSignature("What is the capital of Peru? Thanks a lot.").frames.filter(isSentenceFrame)).toHaveLength(1);
   });
 
   it("reads Chinese and Japanese, written without spaces, a character to a word", () => {

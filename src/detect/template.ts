@@ -246,15 +246,68 @@ function minhashOfWordHashes(hashes: Uint32Array, count: number): Uint32Array {
 function lineFrames(premasked: string): string[] {
   const trimmed = premasked.trim();
   const firstBreak = trimmed.indexOf("\n");
-  if (firstBreak < 0) return [];
   const out: string[] = [];
-  const lastStart = trimmed.lastIndexOf("\n") + 1;
-  // A line only frames a template when it says something (≥ 5 words), not "thanks!" or "⟨n⟩".
-  const first = fold(trimmed.slice(0, Math.min(firstBreak, 400)), lineBuffer);
-  if (first.words >= 5) out.push(hash64Codes("first ", first.codes, 0, first.chars));
-  const last = fold(trimmed.slice(lastStart, lastStart + 400), lineBuffer);
-  if (last.words >= 5) out.push(hash64Codes("last ", last.codes, 0, last.chars));
+  const lastStart = firstBreak < 0 ? 0 : trimmed.lastIndexOf("\n") + 1;
+  const firstLine = trimmed.slice(0, Math.min(firstBreak < 0 ? trimmed.length : firstBreak, 400));
+  const lastLine = trimmed.slice(lastStart, lastStart + 400);
+  if (firstBreak >= 0) {
+    // A line only frames a template when it says something (≥ 5 words), not "thanks!" or "⟨n⟩".
+    const first = fold(firstLine, lineBuffer);
+    if (first.words >= 5) out.push(hash64Codes("first ", first.codes, 0, first.chars));
+    const last = fold(lastLine, lineBuffer);
+    if (last.words >= 5) out.push(hash64Codes("last ", last.codes, 0, last.chars));
+  }
+  out.push(...sentenceFrames(firstLine, lastLine));
   return out;
+}
+
+/** Where a sentence ends: its stop (and a closing quote or bracket) before a space, or a CJK stop. */
+const SENTENCE_END = /[.!?]["'”’)\]]*\s+|[。！？]\s*/g;
+/** Fewer words than this is a courtesy or a heading ("Thanks.", "Hi there!"), not an instruction. */
+const SENTENCE_FRAME_WORDS = 4;
+
+/**
+ * Sentence-level frames: the first line's opening sentence and the last line's closing one, when the
+ * line holds more than one. A harness that appends a short instruction on the payload's own line
+ * ("…how many are left? Let's think step by step.") shares no 12-word frame and no line across its
+ * requests; its sentence is the template. A ring of twelve aged accounts with a card and an address
+ * each, whose every request ended so, was caught 6 of 12; the same ring with the sentence on a line of
+ * its own, 12 of 12. But a stock sentence is everyone's: people who end some of their questions
+ * "Let's think step by step." would share its family with any ring that does, so an account joins a
+ * sentence's family only once the sentence ends most of what it sends (see AccountState.repeatsSentence).
+ */
+function sentenceFrames(firstLine: string, lastLine: string): string[] {
+  const out: string[] = [];
+  let firstEnd = -1;
+  let lastStart = -1;
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(firstLine); m !== null; m = SENTENCE_END.exec(firstLine)) {
+    if (m.index + m[0].length < firstLine.trimEnd().length) firstEnd = m.index + m[0].length;
+    break;
+  }
+  SENTENCE_END.lastIndex = 0;
+  const lastTrimmed = lastLine.trimEnd();
+  for (let m = SENTENCE_END.exec(lastTrimmed); m !== null; m = SENTENCE_END.exec(lastTrimmed)) {
+    const end = m.index + m[0].length;
+    if (end < lastTrimmed.length) lastStart = end;
+  }
+  if (firstEnd > 0) {
+    const lead = fold(firstLine.slice(0, firstEnd), lineBuffer);
+    if (lead.words >= SENTENCE_FRAME_WORDS) out.push(SENTENCE_FRAME_MARK + hash64Codes("lead ", lead.codes, 0, lead.chars));
+  }
+  if (lastStart > 0) {
+    const close = fold(lastTrimmed.slice(lastStart), lineBuffer);
+    if (close.words >= SENTENCE_FRAME_WORDS) out.push(SENTENCE_FRAME_MARK + hash64Codes("close ", close.codes, 0, close.chars));
+  }
+  return out;
+}
+
+/** Sentence frames carry this before their hex hash, so whoever joins families can tell them apart. */
+const SENTENCE_FRAME_MARK = "s";
+
+/** Whether a frame is a sentence frame (see sentenceFrames), not a 12-word or line frame. */
+export function isSentenceFrame(frame: string): boolean {
+  return frame.startsWith(SENTENCE_FRAME_MARK);
 }
 
 export function templateSignature(text: string): TemplateSignature {

@@ -447,3 +447,34 @@ describe("detection engine: a ring that writes Chinese", () => {
     for (let u = 0; u < 6; u++) expect(byId.get(`acct_person${u}`)?.flagged, `person ${u}`).toBe(false);
   });
 });
+
+describe("detection engine: a ring that appends its instruction on the question's own line", () => {
+  // Maths questions as distillation sets hold them, and what people typed, from the shared corpora.
+  const corpus = loadCorpus();
+  const maths = corpus.filter((p) => p.label === "distill" && p.text.length < 400 && !p.text.includes("\n") && /\d/.test(p.text)).map((p) => p.text);
+  const typed = corpus.filter((p) => p.label === "organic" && p.text.length < 300).map((p) => p.text);
+
+  // "…How many are left? Let's think step by step.": no 12-word frame or line is shared across its
+  // requests; before sentence frames, half such a ring (aged, verified, a card and an address each) went
+  // uncaught. People who end some of their own maths questions the same way are not linked to it.
+  it("links the ring through its closing sentence and flags all of it; people who end questions alike stay unflagged", () => {
+    const log: Exchange[] = [];
+    const at = (account: string, i: number, prompt: string, card: string, ip: string, min: number, createdAt: string): Exchange =>
+      makeExchange({ id: `ex_${account}_${i}`, ts: START + min * MINUTE, account, system: "", userTurns: [prompt], client: { ip, asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" }, accountMeta: { createdAt, paymentFp: `${card}_x9f3a7c`, verified: true } });
+    for (let r = 0; r < 12; r++) {
+      for (let i = 0; i < 150; i++) log.push(at(`acct_ring${r}`, i, `${maths[(r * 150 + i) % 1800] as string} Let's think step by step.`, `pf_ring${r}`, `203.0.113.${10 + r}`, i * 53 + r * 7, "2023-06-01T00:00:00Z"));
+    }
+    for (let u = 0; u < 40; u++) {
+      for (let i = 0; i < 40; i++) {
+        const own = i % 10 === 0 ? `${maths[maths.length - 1 - ((u * 31 + i) % 400)] as string} Let's think step by step.` : (typed[(u * 40 + i * 7) % typed.length] as string);
+        log.push(at(`acct_user${u}`, i, own, `pf_user${u}`, `198.51.${u}.7`, 300 + u * 11 + i * 600, "2022-01-01T00:00:00Z"));
+      }
+    }
+    log.sort((a, b) => a.ts - b.ts);
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
+    for (let r = 0; r < 12; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+    for (let u = 0; u < 40; u++) expect(byId.get(`acct_user${u}`)?.flagged, `user ${u}`).toBe(false);
+  });
+});

@@ -4,6 +4,7 @@ import { AccountState, isCovered, ownElicitation, scoreAccount } from "../detect
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { COT_HIT } from "../detect/cot.js";
+import { isSentenceFrame } from "../detect/template.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
@@ -211,7 +212,11 @@ export class DetectionEngine implements HuntEngine {
       const bySystemPrompt = this.family(ex, s, cot, "system_prompt", s.systemPromptHash, harnessLike);
       let byTemplate = false;
       if (s.template.templated) byTemplate = this.family(ex, s, cot, "template", s.template.exact, harnessLike) || byTemplate;
-      for (const f of s.template.frames) byTemplate = this.family(ex, s, cot, "template", f, harnessLike) || byTemplate;
+      for (const f of s.template.frames) {
+        // A sentence frame is joined only as the account's habit (see sentenceFrames in detect/template.ts).
+        const join = harnessLike && (!isSentenceFrame(f) || st.repeatsSentence(f));
+        byTemplate = this.family(ex, s, cot, "template", f, join) || byTemplate;
+      }
       if (bySystemPrompt || byTemplate) st.countHarness(byTemplate ? null : s.systemPromptHash);
     }
     this.dirty.add(ex.account);
