@@ -31,9 +31,11 @@ describe("template signatures", () => {
     const c = templateSignature("Answer the following question with care. Which planet has the most moons?");
     const d = templateSignature("Answer the following question with care. Who wrote the Iliad?");
     expect(c.frames.filter((f) => d.frames.includes(f) && isSentenceFrame(f))).toHaveLength(1);
-    // One sentence frames nothing of its own, nor does a courtesy of fewer than four words.
+    // One sentence frames nothing of its own, nor does a courtesy of fewer than three words.
     expect(templateSignature("What is the capital of Peru?").frames.some(isSentenceFrame)).toBe(false);
-    expect(templateSignature("What is the capital of Peru? Thanks a lot.").frames.filter(isSentenceFrame)).toHaveLength(1);
+    expect(templateSignature("What is the capital of Peru? Thanks!").frames.filter(isSentenceFrame)).toHaveLength(1);
+    // Full-width digits are masked as ASCII ones are: one template whatever the numbers.
+    expect(templateSignature("りんごが３個で２１０円のとき、７個ではいくらになりますか？").exact).toBe(templateSignature("りんごが５個で３５０円のとき、９個ではいくらになりますか？").exact);
   });
 
   it("reads Chinese and Japanese, written without spaces, a character to a word", () => {

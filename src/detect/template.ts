@@ -14,6 +14,8 @@ const MASKS: Array<[RegExp, string, (t: string) => boolean]> = [
   [/[\w.+-]+@[\w-]+\.[\w.]+/g, " ⟨email⟩ ", (t) => t.includes("@")],
   [/"[^"\n]{1,400}"|“[^”\n]{1,400}”|«[^»\n]{1,400}»|'[^'\n]{3,400}'/g, " ⟨quote⟩ ", (t) => /["“«']/.test(t)],
   [/\b\d+(?:[.,:/-]\d+)*%?/g, " ⟨n⟩ ", (t) => /\d/.test(t)],
+  // Full-width digits, as Japanese and Chinese input methods type them ("３個で２１０円"): \d is ASCII only.
+  [/[０-９]+(?:[．，：／－][０-９]+)*[％%]?/g, " ⟨n⟩ ", (t) => /[０-９]/.test(t)],
   // Capitalised words not at a sentence start: names, places, products. The two characters before
   // are matched and put back rather than looked behind for: the same result, a quarter less time.
   [/([a-z,;:]\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*/g, "$1 ⟨name⟩ ", () => true],
@@ -263,8 +265,8 @@ function lineFrames(premasked: string): string[] {
 
 /** Where a sentence ends: its stop (and a closing quote or bracket) before a space, or a CJK stop. */
 const SENTENCE_END = /[.!?]["'”’)\]]*\s+|[。！？]\s*/g;
-/** Fewer words than this is a courtesy or a heading ("Thanks.", "Hi there!"), not an instruction. */
-const SENTENCE_FRAME_WORDS = 4;
+/** Fewer words than this is a courtesy or a heading ("Thanks!", "Hi there!"); "Show your work." is three. */
+const SENTENCE_FRAME_WORDS = 3;
 
 /**
  * Sentence-level frames: the first line's opening sentence and the last line's closing one, when the
