@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
+import { isSentenceFrame } from "../detect/template.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { DetectionEngine } from "./engine.js";
 
@@ -473,8 +474,14 @@ describe("detection engine: a ring that appends its instruction on the question'
     log.sort((a, b) => a.ts - b.ts);
     const engine = new DetectionEngine();
     engine.observe(log);
-    const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
+    const report = engine.finish();
+    const byId = new Map(report.accounts.map((a) => [a.account, a]));
     for (let r = 0; r < 12; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
     for (let u = 0; u < 40; u++) expect(byId.get(`acct_user${u}`)?.flagged, `user ${u}`).toBe(false);
+    // The sentence links the ring here but is not shared as its indicator: another provider's watchlist
+    // would match it in every request of everyone who ends a question that way.
+    const ringClusters = report.clusters.filter((c) => c.accounts.some((a) => a.startsWith("acct_ring")));
+    expect(ringClusters.some((c) => c.links.some((l) => l.kind === "template" && isSentenceFrame(l.value.slice("tf_".length))))).toBe(true);
+    for (const c of ringClusters) expect((c.indicators ?? []).filter((i) => i.kind === "template" && isSentenceFrame(i.value))).toEqual([]);
   });
 });

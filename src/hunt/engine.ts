@@ -213,9 +213,11 @@ export class DetectionEngine implements HuntEngine {
       let byTemplate = false;
       if (s.template.templated) byTemplate = this.family(ex, s, cot, "template", s.template.exact, harnessLike) || byTemplate;
       for (const f of s.template.frames) {
-        // A sentence frame is joined only as the account's habit (see sentenceFrames in detect/template.ts).
-        const join = harnessLike && (!isSentenceFrame(f) || st.repeatsSentence(f));
-        byTemplate = this.family(ex, s, cot, "template", f, join) || byTemplate;
+        // A sentence's family is the account's only as its habit (see sentenceFrames in detect/template.ts),
+        // and is not touched otherwise: most sentences (a question's first) are one request's own, and a
+        // key made for each was a quarter more keys for the sweep to drop.
+        if (isSentenceFrame(f) && !(harnessLike && st.repeatsSentence(f))) continue;
+        byTemplate = this.family(ex, s, cot, "template", f, harnessLike) || byTemplate;
       }
       if (bySystemPrompt || byTemplate) st.countHarness(byTemplate ? null : s.systemPromptHash);
     }
@@ -686,8 +688,10 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
     byKind.set(kind, m);
   };
   for (const k of links) {
-    // A fact too short to be proof here would match strangers at every provider it is shared with.
-    if (!SHARED_LINK_KINDS.has(k.kind) || k.weak) continue;
+    // A fact too short to be proof here would match strangers at every provider it is shared with; so
+    // would a sentence's family ("Let's think step by step."), which a receiver matches per request,
+    // without the habit that joining it here takes.
+    if (!SHARED_LINK_KINDS.has(k.kind) || k.weak || (k.kind === "template" && isSentenceFrame(k.value))) continue;
     let n = 0;
     for (const m of k.members) if (members.has(m)) n++;
     if (n < 2) continue;
