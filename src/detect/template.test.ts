@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSentenceFrame, maskPrompt, minhashOfWords, minhashSimilarity, stableHash, TemplateIndex, templateSignature } from "./template.js";
+import { isPhraseFrame, isSentenceFrame, maskPrompt, minhashOfWords, minhashSimilarity, stableHash, TemplateIndex, templateSignature } from "./template.js";
 
 describe("template signatures", () => {
   const harness = (problem: string) => `Solve the following problem. Reason step by step and put the final answer in \\boxed{}.\n\nProblem: ${problem}`;
@@ -34,6 +34,13 @@ describe("template signatures", () => {
     // One sentence frames nothing of its own, nor does a courtesy of fewer than three words.
     expect(templateSignature("What is the capital of Peru?").frames.some(isSentenceFrame)).toBe(false);
     expect(templateSignature("What is the capital of Peru? Thanks!").frames.filter(isSentenceFrame)).toHaveLength(1);
+    // A short line is a phrase anyone may write (not shared as intel); a long one is a harness's own.
+    const question = "A bag has 4 red and 6 blue marbles; two are drawn without replacement. What is the chance both are red?";
+    const short = templateSignature(`${question}\n\nLet's think step by step.`);
+    const long = templateSignature(`${question}\n\nBefore answering, write out every intermediate step of your reasoning in full.`);
+    expect(short.frames.filter(isPhraseFrame).length).toBeGreaterThanOrEqual(1);
+    expect(short.frames.filter((f) => isPhraseFrame(f) && !isSentenceFrame(f))).toHaveLength(1);
+    expect(long.frames.filter((f) => isPhraseFrame(f) && !isSentenceFrame(f))).toHaveLength(0);
     // Full-width digits are masked as ASCII ones are: one template whatever the numbers.
     expect(templateSignature("りんごが３個で２１０円のとき、７個ではいくらになりますか？").exact).toBe(templateSignature("りんごが５個で３５０円のとき、９個ではいくらになりますか？").exact);
   });

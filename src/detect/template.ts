@@ -241,6 +241,14 @@ function minhashOfWordHashes(hashes: Uint32Array, count: number): Uint32Array {
 }
 
 /**
+ * A line shorter than this may be a phrase anyone writes ("Let's think step by step." on its own line).
+ * It links as any line does, tested over many sessions, but is marked so that it is not shared as intel
+ * (see isPhraseFrame).
+ */
+const SHORT_LINE_WORDS = 8;
+const SHORT_LINE_MARK = "p";
+
+/**
  * Paragraph-level frames: harnesses put their instruction on its own line before or after the
  * payload. Read from the masked text with its line breaks, so the text is masked once per request.
  */
@@ -254,9 +262,9 @@ function lineFrames(premasked: string): string[] {
   if (firstBreak >= 0) {
     // A line only frames a template when it says something (≥ 5 words), not "thanks!" or "⟨n⟩".
     const first = fold(firstLine, lineBuffer);
-    if (first.words >= 5) out.push(hash64Codes("first ", first.codes, 0, first.chars));
+    if (first.words >= 5) out.push((first.words < SHORT_LINE_WORDS ? SHORT_LINE_MARK : "") + hash64Codes("first ", first.codes, 0, first.chars));
     const last = fold(lastLine, lineBuffer);
-    if (last.words >= 5) out.push(hash64Codes("last ", last.codes, 0, last.chars));
+    if (last.words >= 5) out.push((last.words < SHORT_LINE_WORDS ? SHORT_LINE_MARK : "") + hash64Codes("last ", last.codes, 0, last.chars));
   }
   out.push(...sentenceFrames(firstLine, lastLine));
   return out;
@@ -321,6 +329,15 @@ const SENTENCE_FRAME_MARK = "s";
 /** Whether a frame is a sentence frame (see sentenceFrames), not a 12-word or line frame. */
 export function isSentenceFrame(frame: string): boolean {
   return frame.startsWith(SENTENCE_FRAME_MARK);
+}
+
+/**
+ * Whether a frame may be a phrase anyone writes: a sentence frame or a short line. Shared as intel,
+ * such a frame would match, at the receiver, every request of everyone who writes the phrase: its
+ * watchlist matches per request, and its default policy strips reasoning on a single match.
+ */
+export function isPhraseFrame(frame: string): boolean {
+  return frame.startsWith(SENTENCE_FRAME_MARK) || frame.startsWith(SHORT_LINE_MARK);
 }
 
 export function templateSignature(text: string): TemplateSignature {

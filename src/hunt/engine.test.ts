@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
-import { isSentenceFrame } from "../detect/template.js";
+import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { DetectionEngine } from "./engine.js";
 
@@ -482,6 +482,6 @@ describe("detection engine: a ring that appends its instruction on the question'
     // would match it in every request of everyone who ends a question that way.
     const ringClusters = report.clusters.filter((c) => c.accounts.some((a) => a.startsWith("acct_ring")));
     expect(ringClusters.some((c) => c.links.some((l) => l.kind === "template" && isSentenceFrame(l.value.slice("tf_".length))))).toBe(true);
-    for (const c of ringClusters) expect((c.indicators ?? []).filter((i) => i.kind === "template" && isSentenceFrame(i.value))).toEqual([]);
+    for (const c of ringClusters) expect((c.indicators ?? []).filter((i) => i.kind === "template" && isPhraseFrame(i.value))).toEqual([]);
   });
 });

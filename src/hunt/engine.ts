@@ -4,7 +4,7 @@ import { AccountState, isCovered, ownElicitation, scoreAccount } from "../detect
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { COT_HIT } from "../detect/cot.js";
-import { isSentenceFrame } from "../detect/template.js";
+import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
@@ -689,9 +689,9 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
   };
   for (const k of links) {
     // A fact too short to be proof here would match strangers at every provider it is shared with; so
-    // would a sentence's family ("Let's think step by step."), which a receiver matches per request,
-    // without the habit that joining it here takes.
-    if (!SHARED_LINK_KINDS.has(k.kind) || k.weak || (k.kind === "template" && isSentenceFrame(k.value))) continue;
+    // would a phrase's family ("Let's think step by step.", a sentence or a short line), which a receiver
+    // matches per request, without the habit or the company that linking it here takes.
+    if (!SHARED_LINK_KINDS.has(k.kind) || k.weak || (k.kind === "template" && isPhraseFrame(k.value))) continue;
     let n = 0;
     for (const m of k.members) if (members.has(m)) n++;
     if (n < 2) continue;
