@@ -179,7 +179,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
       const slot = wordListSlotOf(hit);
       if (slot >= 0) seen = wordHits[slot];
     }
-    if (seen && seen.length < HITS_PER_PATTERN && !seen.includes(hit)) seen.push(hit);
+    if (seen) addDistinctHit(seen, hit);
   }
   WORD_LIST_SLOTS.forEach((slot, k) => {
     const hits = (wordHits[k] as string[]).length;
@@ -204,13 +204,18 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   return raw;
 }
 
+/** Keeps a hit a pattern or domain has not had, up to HITS_PER_PATTERN of them. */
+function addDistinctHit(seen: string[], hit: string): void {
+  if (seen.length < HITS_PER_PATTERN && !seen.includes(hit)) seen.push(hit);
+}
+
 /** Adds the other-script words' distinct hits (see domain-words.ts), capped per domain as the word lists are. */
 function countOtherScriptWords(lower: string, raw: DomainScores): void {
   const hits = new Map<Exclude<Domain, "chat">, string[]>();
   forEachOtherScriptWord(lower, (word, domain) => {
     let seen = hits.get(domain);
     if (!seen) hits.set(domain, (seen = []));
-    if (seen.length < HITS_PER_PATTERN && !seen.includes(word)) seen.push(word);
+    addDistinctHit(seen, word);
   });
   for (const [domain, seen] of hits) raw[domain] += seen.length * SPECIFICITY[domain];
   if (QUANTITY_QUESTION.test(lower) && TWO_NUMBERS.test(lower)) raw.reasoning += SPECIFICITY.reasoning;

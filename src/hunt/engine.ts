@@ -215,7 +215,7 @@ export class DetectionEngine implements HuntEngine {
       for (const f of s.template.frames) {
         // A sentence's family is the account's only as its habit (see sentenceFrames in detect/template.ts),
         // and is not touched otherwise: most sentences (a question's first) are one request's own, and a
-        // key made for each was a quarter more keys for the sweep to drop.
+        // key made for each would only be one more for the sweep to drop.
         if (isSentenceFrame(f) && !(harnessLike && st.repeatsSentence(f))) continue;
         byTemplate = this.family(ex, s, cot, "template", f, harnessLike) || byTemplate;
       }
