@@ -108,6 +108,13 @@ export class LinkKey {
   cotHits = 0;
   /** Requests whose top domain is rubric grading. */
   rubric = 0;
+  /**
+   * Requests that carried the key from a member, and from anyone else (a person sending a prompt a
+   * harness also sends, a programme account): how much of the key's use is its members', which
+   * decides whether it is theirs to share as intel (see MIN_FLAGGED_SHARE in hunt/engine.ts).
+   */
+  memberRequests = 0;
+  outsideRequests = 0;
   tainted = false;
   /** For template families: the MinHash of the first request that joined a second account (what intel shares). */
   minhash: Uint32Array | undefined = undefined;

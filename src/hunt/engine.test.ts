@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
+import { loadDefaultModel } from "../detect/classifier.js";
+import { requestSignals } from "../detect/signals.js";
 import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { DetectionEngine } from "./engine.js";
@@ -483,5 +485,53 @@ describe("detection engine: a ring that appends its instruction on the question'
     const ringClusters = report.clusters.filter((c) => c.accounts.some((a) => a.startsWith("acct_ring")));
     expect(ringClusters.some((c) => c.links.some((l) => l.kind === "template" && isSentenceFrame(l.value.slice("tf_".length))))).toBe(true);
     for (const c of ringClusters) expect((c.indicators ?? []).filter((i) => i.kind === "template" && isPhraseFrame(i.value))).toEqual([]);
+  });
+});
+
+describe("detection engine: what a flagged cluster's indicators may hold", () => {
+  const judge = (i: number): string =>
+    `Please act as an impartial judge and evaluate the quality of the response provided by an AI assistant to the user question displayed below. Be as objective as possible and rate the response on a scale of 1 to 10.\n\n[Question]\n${QUESTIONS[i % QUESTIONS.length] as string} (case ${i})\n\n[The Start of Assistant's Answer]\nThe answer is ${i * 7}.\n[The End of Assistant's Answer]`;
+  const keysOf = (prompt: string): string[] => {
+    const s = requestSignals(makeExchange({ userTurns: [prompt] }), loadDefaultModel());
+    return [...(s.template.templated ? [s.template.exact] : []), ...s.template.frames];
+  };
+
+  // Another provider's watchlist matches an indicator in every request that carries it and its policy
+  // acts on the match alone, so a value this provider's own ordinary customers use must stay home: a
+  // common client's user agent, a carrier's ASN, a stock eval prompt that vetted labellers send all day.
+  it("shares the ring's harness frame and proxy block, not the client, network or stock prompt its neighbours use", () => {
+    const log: Exchange[] = [];
+    for (let r = 0; r < 8; r++) {
+      for (let i = 0; i < 80; i++) log.push(exchange(`acct_ring${r}`, i, i % 4 === 3 ? judge(r * 100 + i) : harness(r * 100 + i), `pf_ring${r}_7c41e9a2`, `203.0.113.${10 + r}`, i * 37 + r * 5));
+    }
+    // Twenty people on the ring's client library and carrier (exchange() gives every account both).
+    for (let u = 0; u < 20; u++) log.push(...ordinaryUser(`acct_user${u}`, `pf_user${u}_9e02b6d1`, `198.51.100.${u + 1}`, 30, 200 + u * 13, 90, "2024-01-01T00:00:00Z"));
+    // Four labellers in a research programme grading answers with the same judge prompt, all day.
+    for (let p = 0; p < 4; p++) {
+      for (let i = 0; i < 150; i++) {
+        const ex = exchange(`acct_lab${p}`, i, judge(1000 + p * 200 + i), `pf_lab${p}_52d0a8e1`, `192.0.2.${p + 1}`, 100 + i * 19 + p * 3, "2023-01-01T00:00:00Z");
+        ex.accountMeta = { ...ex.accountMeta, program: "research" };
+        log.push(ex);
+      }
+    }
+    log.sort((a, b) => a.ts - b.ts);
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const report = engine.finish();
+    const byId = new Map(report.accounts.map((a) => [a.account, a]));
+    for (let r = 0; r < 8; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+    for (const a of report.accounts.filter((x) => !x.account.startsWith("acct_ring"))) expect(a.flagged, a.account).toBe(false);
+
+    // Louvain may cut the ring in two; each part shares what its own members carry.
+    const parts = report.clusters.filter((c) => c.flagged && c.accounts.some((a) => a.startsWith("acct_ring")));
+    expect(parts.flatMap((c) => c.accounts).filter((a) => a.startsWith("acct_ring"))).toHaveLength(8);
+    for (const part of parts) {
+      const shared = part.indicators ?? [];
+      const values = new Set(shared.map((i) => i.value));
+      expect(keysOf(harness(12345)).some((k) => values.has(k))).toBe(true);
+      expect(shared).toContainEqual(expect.objectContaining({ kind: "slash24", value: "203.0.113" }));
+      expect(shared.filter((i) => i.kind === "asn" || i.kind === "user_agent")).toEqual([]);
+      expect(keysOf(judge(4321)).filter((k) => values.has(k))).toEqual([]);
+    }
   });
 });

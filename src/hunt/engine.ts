@@ -220,6 +220,8 @@ export class DetectionEngine implements HuntEngine {
         byTemplate = this.family(ex, s, cot, "template", f, harnessLike) || byTemplate;
       }
       if (bySystemPrompt || byTemplate) st.countHarness(byTemplate ? null : s.systemPromptHash);
+    } else {
+      this.countProgrammeUse(s);
     }
     this.dirty.add(ex.account);
     const community = this.membership.get(ex.account)?.community;
@@ -301,6 +303,8 @@ export class DetectionEngine implements HuntEngine {
   private link(ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
     if (!value) return null;
     const k = this.links.add(kind, value, ex.account, ex.ts, join);
+    if (k.members.has(ex.account)) k.memberRequests++;
+    else k.outsideRequests++;
     this.touched.push(k);
     return k;
   }
@@ -311,6 +315,22 @@ export class DetectionEngine implements HuntEngine {
     if (!k) return false;
     this.recordFamily(k, s, cot);
     return LinkIndex.suspiciousFamily(k);
+  }
+
+  /**
+   * A programme account's use of prompts and tool schemas others already send: it links nobody, but
+   * it is ordinary use, so a stock eval prompt that vetted labellers send all day is not shared as a
+   * campaign's. Only keys that exist are counted, so covered traffic adds no key.
+   */
+  private countProgrammeUse(s: RequestSignals): void {
+    const touch = (kind: LinkKind, value: string | null): void => {
+      const k = value === null ? undefined : this.links.get(kind, value);
+      if (k) k.outsideRequests++;
+    };
+    touch("tool_schema", s.toolSchemaHash);
+    touch("system_prompt", s.systemPromptHash);
+    if (s.template.templated) touch("template", s.template.exact);
+    for (const f of s.template.frames) touch("template", f);
   }
 
   private recordFamily(k: LinkKey, s: RequestSignals, cot: number): void {
@@ -639,6 +659,7 @@ export class DetectionEngine implements HuntEngine {
         };
       });
 
+    const sharedHere = specificityCheck(this.accounts, this.flags);
     const clusters: ClusterVerdict[] = groups.map((g) => {
       const states = g.members.map((m) => this.accounts.get(m) as AccountState);
       const exchanges = states.reduce((a, s) => a + s.exchanges, 0);
@@ -664,7 +685,7 @@ export class DetectionEngine implements HuntEngine {
           userAgents: [...new Set(states.flatMap((s) => [...s.userAgents]))].slice(0, 5),
         },
         weekly: weeklySeries(states),
-        indicators: clusterIndicators(g.links, states, new Set(g.members)),
+        indicators: clusterIndicators(g.links, states, new Set(g.members), sharedHere),
       };
     });
     return { accounts, clusters };
@@ -673,12 +694,60 @@ export class DetectionEngine implements HuntEngine {
 
 const INDICATORS_PER_KIND = 64;
 const SHARED_LINK_KINDS = new Set<string>(["payment_fp", "email_hash", "phone_hash", "tool_schema", "system_prompt", "template"]);
+const TRAIT_KINDS = new Set<IndicatorKind>(["slash24", "asn", "tls_fp", "user_agent"]);
+
+/**
+ * Share of a value's users here that must be flagged for the value to become an indicator. Another
+ * provider's watchlist matches an indicator on every request that carries it, and its policy acts on
+ * the match alone. A value our own ordinary customers use is not the campaign's: a browser's TLS
+ * fingerprint, a residential carrier's ASN, a stock eval prompt (MT-Bench's judge) or a common coding
+ * ask's frame. Shared, such values matched 506 of 518 ordinary accounts at a simulated receiver.
+ */
+export const MIN_FLAGGED_SHARE = 0.8;
+
+/** Whether a value is the campaign's own here: most of the accounts that used it are flagged. */
+type SpecificityCheck = (kind: IndicatorKind, value: string, key?: LinkKey) => boolean;
+
+/**
+ * One pass over every account's network and client traits counts each value's users and flagged
+ * users; link keys carry their own members. A trait past an account's tracking cap is not counted,
+ * so a busy value can look rarer than it is, never commoner.
+ */
+function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: ReadonlyMap<string, unknown>): SpecificityCheck {
+  const counts = new Map<string, { users: number; flagged: number }>();
+  const count = (key: string, flagged: boolean): void => {
+    const c = counts.get(key) ?? { users: 0, flagged: 0 };
+    c.users++;
+    if (flagged) c.flagged++;
+    counts.set(key, c);
+  };
+  for (const [id, st] of accounts) {
+    const flagged = flags.has(id);
+    for (const v of st.slash24s) count(`slash24:${v}`, flagged);
+    for (const v of st.asns) count(`asn:${v}`, flagged);
+    for (const v of st.tlsFps) count(`tls_fp:${v}`, flagged);
+    for (const v of st.userAgents) count(`user_agent:${v}`, flagged);
+  }
+  const mostly = (part: number, whole: number): boolean => whole > 0 && part >= MIN_FLAGGED_SHARE * whole;
+  return (kind, value, key) => {
+    if (!key) {
+      const c = counts.get(`${kind}:${value}`);
+      return c !== undefined && mostly(c.flagged, c.users);
+    }
+    // Only harness-like requests join a family, so its other users show as requests, not members.
+    if (!mostly(key.memberRequests, key.memberRequests + key.outsideRequests)) return false;
+    let flagged = 0;
+    for (const m of key.members) if (flags.has(m)) flagged++;
+    return mostly(flagged, key.members.size);
+  };
+}
 
 /**
  * The identifiers behind a cluster with their member counts: link keys by full value, and the
- * network and client traits two or more members share (a trait one member has says nothing).
+ * network and client traits two or more members share (a trait one member has says nothing), each
+ * only where it is specific to flagged accounts here (see MIN_FLAGGED_SHARE).
  */
-function clusterIndicators(links: readonly LinkKey[], states: readonly AccountState[], members: ReadonlySet<string>): ClusterIndicator[] {
+function clusterIndicators(links: readonly LinkKey[], states: readonly AccountState[], members: ReadonlySet<string>, specific: SpecificityCheck): ClusterIndicator[] {
   const out: ClusterIndicator[] = [];
   const byKind = new Map<IndicatorKind, Map<string, number>>();
   const minhashes = new Map<string, number[]>();
@@ -694,7 +763,7 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
     if (!SHARED_LINK_KINDS.has(k.kind) || k.weak || (k.kind === "template" && isPhraseFrame(k.value))) continue;
     let n = 0;
     for (const m of k.members) if (members.has(m)) n++;
-    if (n < 2) continue;
+    if (n < 2 || !specific(k.kind as IndicatorKind, k.value, k)) continue;
     bump(k.kind as IndicatorKind, k.value, n);
     if (k.minhash) minhashes.set(k.value, Array.from(k.minhash));
   }
@@ -705,7 +774,7 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
     for (const v of st.userAgents) bump("user_agent", v);
   }
   for (const [kind, values] of byKind) {
-    const top = [...values.entries()].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, INDICATORS_PER_KIND);
+    const top = [...values.entries()].filter(([value, n]) => n >= 2 && (!TRAIT_KINDS.has(kind) || specific(kind, value))).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, INDICATORS_PER_KIND);
     for (const [value, accounts] of top) out.push({ kind, value, accounts, ...(kind === "template" && minhashes.has(value) ? { minhash: minhashes.get(value) } : {}) });
   }
   return out;

@@ -75,7 +75,8 @@ const CONDITION_TESTS: ConditionTests = {
   cluster_size_gte: (v, f) => f.cluster.size >= v,
   intel_matches_gte: (v, f) => f.intel.matches >= v,
   intel_sources_gte: (v, f) => f.intel.sources >= v,
-  intel_confidence_gte: (v, f) => f.intel.maxConfidence >= v,
+  // Another provider's claim weighs no more on a vetted researcher than our own scores do.
+  intel_confidence_gte: (v, f, k) => f.intel.maxConfidence * k >= v,
 };
 
 type CompiledCondition = (f: DecisionFacts, k: number) => boolean;

@@ -7,7 +7,10 @@ import { conditionSchema, policySchema, type Policy } from "./schema.js";
 /**
  * The policy the gateway runs when none is given. Stored hunt verdicts and hard evidence act;
  * behaviour seen only online throttles and withholds reasoning before it blocks, because a single
- * replica's view of an account is partial.
+ * replica's view of an account is partial. One shared indicator withholds reasoning only when it names
+ * an identifier or a harness (confidence 60 and up as members export them: cards, emails, tool schemas,
+ * system prompts, templates); a proxy block or TLS fingerprint is only watched, and an ASN or a user
+ * agent, which the campaign shares with everyone else on that network or client, does nothing alone.
  */
 export const DEFAULT_POLICY_YAML = `
 version: default-1
@@ -37,9 +40,13 @@ rules:
     then: [require_verification]
     reason: matches indicators shared by two or more consortium members
   - name: intel-single-source
-    when: { intel_matches_gte: 1, allowlisted: false }
+    when: { intel_matches_gte: 1, intel_confidence_gte: 60, allowlisted: false }
     then: [monitor, strip_reasoning]
-    reason: matches shared indicators
+    reason: matches an identifier or harness a consortium member shared
+  - name: intel-infrastructure
+    when: { intel_matches_gte: 1, intel_confidence_gte: 40, allowlisted: false }
+    then: [monitor]
+    reason: comes from infrastructure a consortium member saw a campaign use
   - name: online-suspicious
     when: { online_score_gte: 0.8, account_requests_gte: 20 }
     then: [throttle, summarise_reasoning]

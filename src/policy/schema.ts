@@ -33,7 +33,10 @@ const rate = z.strictObject({
   tokens_per_minute: z.number().positive().max(1e12),
 });
 
-/** All listed conditions must hold. Scores are 0..1; behavioural ones are scaled by `sensitivity` first. */
+/**
+ * All listed conditions must hold. Scores are 0..1; behavioural ones, and shared intel's confidence
+ * (0..100), are scaled by `sensitivity` first.
+ */
 export const conditionSchema = z.strictObject({
   request_cot_gte: unit.optional(),
   request_style_gte: unit.optional(),
@@ -76,7 +79,7 @@ export const policySchema = z.strictObject({
   on_state_failure: z
     .strictObject({ flagged: z.enum(["open", "closed"]).default("closed"), others: z.enum(["open", "closed"]).default("open") })
     .default({ flagged: "closed", others: "open" }),
-  /** Multipliers on behavioural scores (request, online and hunt account score) for covered accounts. */
+  /** Multipliers on behavioural scores (request, online and hunt account score) and intel confidence for covered accounts. */
   sensitivity: z
     .strictObject({ research: unit.default(0.5), verified_org: unit.default(0.7), allowlisted: unit.default(0) })
     .default({ research: 0.5, verified_org: 0.7, allowlisted: 0 }),
