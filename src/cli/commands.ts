@@ -4,7 +4,7 @@ import { ArgumentError } from "../core/index.js";
 import { ingestIntoStore, openSources, QuarantineWriter, totalsOf } from "../ingest/index.js";
 import { defaultEngine, engineWithIntel, huntNodeFlags, runHunt } from "../hunt/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
-import { loadIntelConfig, Watchlist } from "../intel/index.js";
+import { auditedWatchlist, loadIntelConfig } from "../intel/index.js";
 import { reportFailure } from "./exit.js";
 import { Progress } from "./progress.js";
 import { relaunchWith } from "./relaunch.js";
@@ -100,7 +100,7 @@ export function registerCommands(program: Command): void {
         let engine = defaultEngine;
         if (o.intel && store) {
           const cfg = loadIntelConfig(o.intel);
-          const watchlist = new Watchlist({ keyring: cfg.keyring, selfId: cfg.identity.id });
+          const watchlist = auditedWatchlist(cfg, store, "hunt", (err) => process.stderr.write(`hunt: could not audit a contested indicator: ${err instanceof Error ? err.message : String(err)}\n`));
           await watchlist.refresh(store);
           engine = engineWithIntel(watchlist);
         }

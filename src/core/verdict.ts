@@ -59,7 +59,8 @@ export type AuditKind =
   | "hunt"
   | "intel.shared"
   | "intel.received"
-  | "intel.rejected";
+  | "intel.rejected"
+  | "intel.contested";
 
 export interface AuditEntry {
   ts: number;

@@ -7,6 +7,21 @@ import { taxiiApp } from "./taxii-server.js";
 import { Watchlist } from "./watchlist.js";
 
 /**
+ * The watchlist a provider matches with, gateway or hunt: our own indicators are not corroboration,
+ * and an indicator our vetted accounts contest is audited, so an analyst can answer it with an opinion.
+ */
+export function auditedWatchlist(config: Pick<IntelNodeConfig, "keyring" | "identity">, store: Store, actor: string, onError: (err: unknown) => void): Watchlist {
+  return new Watchlist({
+    keyring: config.keyring,
+    selfId: config.identity.id,
+    onContested: (c) => {
+      const reason = `${c.label} indicator from ${c.creator} matched ${c.accounts.length} vetted accounts here; its confidence is cut to a quarter`;
+      store.appendAudit({ ts: Date.now(), actor, kind: "intel.contested", subject: c.indicator, action: "contest", reasons: [reason], detail: { creator: c.creator, accounts: c.accounts } }).catch(onError);
+    },
+  });
+}
+
+/**
  * A provider's running part of the consortium: the TAXII server on its collection, the watchlist
  * the gateway matches against, and the schedule that syncs peers and refreshes the watchlist.
  */
@@ -19,7 +34,7 @@ export class IntelNode {
     readonly config: IntelNodeConfig,
     private readonly store: Store,
   ) {
-    this.watchlist = new Watchlist({ keyring: config.keyring, selfId: config.identity.id });
+    this.watchlist = auditedWatchlist(config, store, "gateway", (err) => (this.lastError = `audit: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   mount(app: Hono<BodyEnv>): void {

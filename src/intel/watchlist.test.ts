@@ -11,6 +11,7 @@ import type { StixObject } from "./signing.js";
 import { sharedDefinitions } from "./stix.js";
 import { makeSighting } from "./taxii-client.js";
 import { makeMember, sampleCluster } from "./testing/fixtures.js";
+import { auditedWatchlist } from "./node.js";
 import { Watchlist } from "./watchlist.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
@@ -115,6 +116,62 @@ describe("watchlist", () => {
     expect(reasonsFor({ ip: "203.0.113.7", asn: 64511 })).toEqual([expect.stringContaining("AS64511 matches")]);
     // A sequence of two sightings is stored, but one request cannot match it.
     expect(reasonsFor({ ip: "192.0.2.1" })).toEqual([]);
+    await store.close();
+  });
+
+  // A member shared its cluster's client library (python-httpx) as an indicator. Here, researchers in
+  // our own programme use that library too: three of them matching it show it is a bystander's trait.
+  it("contests an indicator once three of our vetted accounts match it, audits that once, and leaves the others as they were", async () => {
+    const { store, b, bundle } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
+    const contested: string[] = [];
+    const watchlist = new Watchlist({ keyring: new Keyring([keyA]), selfId: b.identity.id, onContested: (c) => contested.push(`${c.label} ${c.accounts.join(",")}`) });
+    await watchlist.refresh(store);
+    const model = loadDefaultModel();
+    const request = (account: string, meta: AccountMeta, client: Exchange["client"]): ReturnType<Watchlist["match"]> => {
+      const ex = makeExchange({ account, client, accountMeta: meta, userTurns: ["Summarise this abstract for our reading group."] });
+      return watchlist.match(ex, requestSignals(ex, model), NOW);
+    };
+    const httpx = { userAgent: "python-httpx/0.27.0" };
+    const ua = bundle.objects.find((o) => o.type === "indicator" && String(o.labels).includes("kind:user_agent")) as StixObject;
+    const card = bundle.objects.find((o) => o.type === "indicator" && String(o.pattern).includes("'payment_fp'")) as StixObject;
+    const before = watchlist.confidenceOf(ua.id, NOW) as number;
+    // Unvetted users, however many, contest nothing: a hydra larger here than at the member looks the same.
+    for (let i = 0; i < 20; i++) request(`acct_new${i}`, {}, httpx);
+    expect(watchlist.isContested(ua.id)).toBe(false);
+    request("acct_lab1", { program: "research" }, httpx);
+    request("acct_lab1", { program: "research" }, httpx);
+    request("acct_org1", { verified: true, org: "org_uni" }, httpx);
+    expect(watchlist.isContested(ua.id)).toBe(false);
+    const third = request("acct_lab2", { program: "research" }, httpx);
+    expect(watchlist.isContested(ua.id)).toBe(true);
+    expect(contested).toEqual(["user_agent acct_lab1,acct_org1,acct_lab2"]);
+    expect(watchlist.confidenceOf(ua.id, NOW)).toBeCloseTo(before * 0.25);
+    expect(third.reasons[0]).toMatch(/contested: it matched our vetted accounts/);
+    // Still contested after the watchlist re-reads the store, told once; the card it was shared with is untouched.
+    await watchlist.refresh(store);
+    request("acct_lab3", { program: "research" }, httpx);
+    expect(watchlist.isContested(ua.id)).toBe(true);
+    expect(contested).toHaveLength(1);
+    expect(watchlist.isContested(card.id)).toBe(false);
+    expect(request("acct_ring", { paymentFp: "pf_9a1c" }, httpx).maxConfidence).toBe(watchlist.confidenceOf(card.id, NOW));
+    await store.close();
+  });
+
+  it("audits the contest in the store the watchlist reads, where an analyst can answer it", async () => {
+    const { store, a, b, bundle } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
+    const errors: unknown[] = [];
+    const watchlist = auditedWatchlist({ keyring: new Keyring([keyA]), identity: b.identity }, store, "gateway", (err) => errors.push(err));
+    await watchlist.refresh(store);
+    for (const lab of ["acct_lab1", "acct_lab2", "acct_lab3"]) {
+      const ex = makeExchange({ account: lab, client: { tlsFp: "t13d1516h2_8daaf6152771" }, accountMeta: { program: "research" } });
+      watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const tls = bundle.objects.find((o) => o.type === "indicator" && String(o.labels).includes("kind:tls_fp")) as StixObject;
+    const audit = (await store.listAudit({ limit: 100 })).filter((e) => e.kind === "intel.contested");
+    expect(audit).toEqual([expect.objectContaining({ actor: "gateway", subject: tls.id, action: "contest", detail: { creator: a.identity.id, accounts: ["acct_lab1", "acct_lab2", "acct_lab3"] } })]);
+    expect(audit[0]?.reasons[0]).toMatch(/^tls_fp indicator from identity--.* matched 3 vetted accounts here/);
+    expect(errors).toEqual([]);
     await store.close();
   });
 

@@ -1,5 +1,5 @@
 import { blockKey, ipBytes, parseIpBlock, type Exchange, type IntelRecord } from "../core/index.js";
-import { lshBands, minhashSimilarity, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
+import { isCovered, lshBands, minhashSimilarity, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
 import type { Store } from "../store/index.js";
 import { keyedHash, keyedMinhash, minhashFromHex, type Keyring } from "./keys.js";
 import { parsePattern } from "./stix.js";
@@ -21,17 +21,42 @@ interface Entry {
   label: string;
 }
 
+/** An indicator that matched enough of our own vetted accounts to be a bystander's trait here. */
+export interface ContestedIndicator {
+  indicator: string;
+  creator: string;
+  label: string;
+  /** The vetted accounts it matched (the first `vettedQuorum` of them). */
+  accounts: string[];
+}
+
 export interface WatchlistOptions {
   keyring: Keyring;
   /** Our own identity: our own indicators do not count as outside corroboration. */
   selfId?: string;
   /** Confidence halves every this many days: proxy IPs and bought accounts get recycled. */
   halfLifeDays?: number;
+  /**
+   * Distinct vetted accounts (in a programme, or of a verified organisation) an indicator must match
+   * before it is contested here (default 3; 0 turns the check off).
+   */
+  vettedQuorum?: number;
+  /** Told once per indicator, when it becomes contested: for the audit log and the analyst's opinion. */
+  onContested?: (c: ContestedIndicator) => void;
 }
 
 const DAY = 86_400_000;
 const OPINION_DELTA: Record<string, number> = { "strongly-disagree": -30, disagree: -15, neutral: 0, agree: 5, "strongly-agree": 10 };
 const SIGHTING_DELTA = 10;
+/**
+ * What a contested indicator keeps of its confidence: it still shows in reasons, under every default
+ * action's bar. Why contest at all: a member's export may hold a value everyone here uses (a common
+ * client's TLS fingerprint, a carrier's ASN, a stock eval prompt), and a receiver that acts on any
+ * match would act on its whole customer base. Our own vetted accounts are the one population we know
+ * is not the campaign's, whoever's hydra is larger here; a few of them matching shows the value is a
+ * bystander's. (Another provider's exporter filters such values before they leave; other tools may not.)
+ */
+const CONTESTED_SHARE = 0.25;
 /** Share of equal MinHash bins above which a request's template counts as the shared family. */
 const NEAR_DUPLICATE = 0.75;
 
@@ -64,9 +89,23 @@ export class Watchlist implements IntelMatcher {
   #keyedKinds = new Set<string>();
   #votes = new Map<string, Map<string, number>>();
   #cursor = -1;
+  /** By indicator id, across rebuilds: the vetted accounts that matched it, until it is contested. */
+  readonly #vettedMatches = new Map<string, Set<string>>();
+  readonly #contested = new Set<string>();
 
   constructor(opts: WatchlistOptions) {
-    this.#opts = { halfLifeDays: opts.halfLifeDays ?? 30, selfId: opts.selfId ?? null, keyring: opts.keyring };
+    this.#opts = {
+      halfLifeDays: opts.halfLifeDays ?? 30,
+      selfId: opts.selfId ?? null,
+      keyring: opts.keyring,
+      vettedQuorum: opts.vettedQuorum ?? 3,
+      onContested: opts.onContested ?? (() => undefined),
+    };
+  }
+
+  /** Whether our own vetted accounts have contested this indicator (see CONTESTED_SHARE). */
+  isContested(indicatorId: string): boolean {
+    return this.#contested.has(indicatorId);
   }
 
   get size(): number {
@@ -158,7 +197,20 @@ export class Watchlist implements IntelMatcher {
   /** Confidence now: votes applied, halved every half-life since it was stated, zero outside validity. */
   effectiveConfidence(e: Entry, now: number): number {
     if (now < e.validFrom || now > e.validUntil) return 0;
-    return e.confidence * 0.5 ** (Math.max(0, now - e.statedAt) / (this.#opts.halfLifeDays * DAY));
+    const contested = this.#contested.has(e.id) ? CONTESTED_SHARE : 1;
+    return contested * e.confidence * 0.5 ** (Math.max(0, now - e.statedAt) / (this.#opts.halfLifeDays * DAY));
+  }
+
+  /** Counts a vetted account's match; contests the indicator once `vettedQuorum` distinct ones matched. */
+  #vettedMatch(e: Entry, account: string): void {
+    if (this.#contested.has(e.id)) return;
+    let accounts = this.#vettedMatches.get(e.id);
+    if (!accounts) this.#vettedMatches.set(e.id, (accounts = new Set()));
+    accounts.add(account);
+    if (accounts.size < this.#opts.vettedQuorum) return;
+    this.#contested.add(e.id);
+    this.#vettedMatches.delete(e.id);
+    this.#opts.onContested({ indicator: e.id, creator: e.creator, label: e.label, accounts: [...accounts] });
   }
 
   /** Confidence of one indicator by id, as this watchlist sees it now (for tests and the CLI). */
@@ -220,6 +272,8 @@ export class Watchlist implements IntelMatcher {
       const found = this.#asns.get(ex.client.asn);
       if (found) hits.push(...found);
     }
+    if (hits.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
+    if (this.#opts.vettedQuorum > 0 && isCovered(ex.accountMeta)) for (const e of hits) if (e.creator !== this.#opts.selfId) this.#vettedMatch(e, ex.account);
     const live = hits.map((e) => ({ e, c: this.effectiveConfidence(e, now) })).filter((h) => h.c > 0 && h.e.creator !== this.#opts.selfId);
     if (live.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
     const ids = new Set(live.map((h) => h.e.id));
@@ -229,7 +283,7 @@ export class Watchlist implements IntelMatcher {
       matches: ids.size,
       sources: sources.size,
       maxConfidence: Math.round(live[0]?.c ?? 0),
-      reasons: live.slice(0, 3).map((h) => `intel: ${h.e.label} matches ${h.e.id} from ${h.e.creator} (confidence ${Math.round(h.c)})`),
+      reasons: live.slice(0, 3).map((h) => `intel: ${h.e.label} matches ${h.e.id} from ${h.e.creator} (confidence ${Math.round(h.c)}${this.#contested.has(h.e.id) ? ", contested: it matched our vetted accounts" : ""})`),
     };
   }
 }

@@ -9,8 +9,10 @@ import { conditionSchema, policySchema, type Policy } from "./schema.js";
  * behaviour seen only online throttles and withholds reasoning before it blocks, because a single
  * replica's view of an account is partial. One shared indicator withholds reasoning only when it names
  * an identifier or a harness (confidence 60 and up as members export them: cards, emails, tool schemas,
- * system prompts, templates); a proxy block or TLS fingerprint is only watched, and an ASN or a user
- * agent, which the campaign shares with everyone else on that network or client, does nothing alone.
+ * system prompts, templates). Shared infrastructure alone (a proxy block, a TLS fingerprint, an ASN, a
+ * user agent: 50 and under) does nothing here: a campaign shares its network and client with everyone
+ * else on them, and even logging those matches logged 41% of a simulated receiver's ordinary requests
+ * when a member's export held a common fingerprint. The hunt still weighs them with everything else.
  */
 export const DEFAULT_POLICY_YAML = `
 version: default-1
@@ -43,10 +45,6 @@ rules:
     when: { intel_matches_gte: 1, intel_confidence_gte: 60, allowlisted: false }
     then: [monitor, strip_reasoning]
     reason: matches an identifier or harness a consortium member shared
-  - name: intel-infrastructure
-    when: { intel_matches_gte: 1, intel_confidence_gte: 40, allowlisted: false }
-    then: [monitor]
-    reason: comes from infrastructure a consortium member saw a campaign use
   - name: online-suspicious
     when: { online_score_gte: 0.8, account_requests_gte: 20 }
     then: [throttle, summarise_reasoning]

@@ -102,16 +102,18 @@ describe("evaluatePolicy with the default policy", () => {
     expect(evaluatePolicy(policy, facts({ intel: { matches: 2, sources: 2, maxConfidence: 80 }, account: { verified: true } })).decision).not.toBe("require_verification");
   });
 
-  // Confidences as members export them (intel/export.ts): a campaign's template 65, a proxy block up to
-  // 45, its carrier's ASN 35. A simulated receiver matched 332 of its 518 ordinary accounts on ASNs.
-  it("withholds reasoning on one shared harness or identifier, only watches shared infrastructure, and ignores an ASN alone", () => {
+  // Confidences as members export them (intel/export.ts): a campaign's template 65, a TLS fingerprint up
+  // to 50, a proxy block 45, its carrier's ASN 35. A simulated receiver matched 332 of its 518 ordinary
+  // accounts on ASNs alone.
+  it("withholds reasoning on one shared harness or identifier and does nothing on shared infrastructure alone", () => {
     const one = (maxConfidence: number, account: Partial<DecisionFacts["account"]> = {}): string[] => evaluatePolicy(policy, facts({ intel: { matches: 1, sources: 1, maxConfidence }, account })).actions;
     expect(one(65)).toEqual(["monitor", "strip_reasoning"]);
-    expect(one(45)).toEqual(["monitor"]);
+    expect(one(50)).toEqual([]);
     expect(one(35)).toEqual([]);
     // A vetted researcher studying the same prompts a rival shared is weighed at the policy's sensitivity.
-    expect(one(65, { program: "research", covered: true })).toEqual([]);
-    expect(one(95, { program: "research", covered: true })).toEqual(["monitor"]);
+    expect(one(95, { program: "research", covered: true })).toEqual([]);
+    expect(one(95, { verified: true, covered: true })).toEqual(["monitor", "strip_reasoning"]);
+    expect(one(65, { verified: true, covered: true })).toEqual([]);
   });
 });
 
