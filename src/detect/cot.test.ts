@@ -463,6 +463,43 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeLessThan(0.5);
   });
 
+  // A paraphrasing harness words its ask afresh each time; the work in full with the answer kept apart is
+  // its format. Worksheets' "show your work", how-tos' steps and someone else's reasoning stay below the bar.
+  it.each([
+    "Before you answer, show all of your work in full. And only then state the answer.",
+    "Walk me through your entire derivation, then give the final answer.",
+    "As you solve it, set out the intermediate steps in detail, and finish with the answer on its own line.",
+    "Give me your full working, followed by the final answer in bold.",
+    "Present each of your steps and end with the answer.",
+    "Show every part of the work, and only after that tell me the answer.",
+    "List all of your intermediate steps, then the answer on a separate line.",
+    "Start by showing the entire working, then write 'Answer:' and the result.",
+    "Take me through all your calculations, then state the result.",
+    "I need your whole derivation before the answer, please.",
+    "Before you answer, go over all of your reasoning stage by stage.",
+  ])("reads the work asked for in full before a separate answer as an ask: %s", (prompt) => {
+    expect(cotElicitation(prompt, "", plain).evidence.map((e) => e.pattern)).toContain("work-then-answer");
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    "Show your work for question 3, my teacher wants it.",
+    "Show all your work and put the final answer in a box.",
+    "Walk me through the steps to set up a Python virtual environment, then the final check I should run.",
+    "Can you list the steps for baking sourdough, then the result I should expect?",
+    "Show all the steps in the derivation of the quadratic formula.",
+    "Explain all the steps of mitosis, then the final result of the process.",
+    "Explain the reasoning in the Supreme Court's decision, then the outcome.",
+    "Write down your work schedule for next week, then the result in hours.",
+    "Go over all the work orders from yesterday and end with a summary.",
+    "Give me the working hours of the DMV, then the address.",
+    "Before you answer, know that I'm a beginner.",
+    "Explain your logic step by step and finish with a one-line answer.",
+    "Show your work, then give the final answer.",
+  ])("leaves a worksheet's, a how-to's or someone else's steps below the bar: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
   it("keeps a worksheet's 'how you got your answer' below the bar: evidence, as 'show your work' is, not an ask by itself", () => {
     const r = cotElicitation("Explain how you got your answer.", "", plain);
     expect(r.evidence.map((e) => e.pattern)).toEqual(["how-you-arrived"]);

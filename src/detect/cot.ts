@@ -185,6 +185,26 @@ const NOT_A_TOPIC =
  */
 const NOT_THE_MODELS_POSSESSION = `\\b(?:an?|my|our|his|her|their|one's)\\s+(?:\\w+'s\\s+)?|\\b(?!(?:model|assistant|ai|llm|system)'s)\\w+'s\\s+|${A_TOPIC_INTRO}`;
 
+/** Verbs that ask for worked steps to be set down (work-then-answer). */
+const WORK_VERB = `(?:${withPresentForms(["show", "lay out", "spell out", "set out", "write(?: out| down)?", "go over", "go through", "walk (?:me |us )?through", "talk (?:me |us )?through", "take (?:me |us )?through", "present", "detail", "give(?: me)?", "include", "explain", "list", "provide"])}|${REQUEST_FRAME})`;
+/**
+ * The worked steps as a whole ("all of your working", "every bit of the derivation", "your entire
+ * logic", "the intermediate steps"), never bare: "explain your reasoning, then give the final answer"
+ * and "show your work, then the answer" are how worksheets and students word a question, and stay the
+ * weak asks (see HOMEWORK_VERB). Not "the steps to install Docker" nor "the logic in the billing
+ * module": someone else's steps, with a purpose or a place after them; nor "your work schedule".
+ */
+const WORK_IN_FULL =
+  "(?:(?:(?:all(?: of)?|every (?:bit|one|part) of|each of)\\s+(?:your|the)\\s+(?:(?:entire|whole|full|complete|intermediate)\\s+)?|(?:your|the)\\s+(?:entire|whole|full|complete|intermediate)\\s+)" +
+  "(?:work(?:ings?)?(?!\\s+(?:schedules?|emails?|address|phones?|hours|days?|weeks?|place|station|history|experience|permits?|visas?|ethic|orders?|items?|flows?|load|life|out|space|shifts?|accounts?|laptops?|computers?|clothes|trips?|colleagues?|friends?)\\b)|steps|derivation|calculations|logic|reasoning|line of reasoning|thinking|thought process|intermediate steps)" +
+  "|the\\s+(?:line of reasoning|intermediate steps|thought process))\\b" +
+  "(?!\\s+(?:to|for|of)\\s+(?!(?:the|this|that|each|every|your)\\s+(?:problem|question|task|answer|solution|equation|proof)\\b)|\\s+(?:in|on|behind)\\s+(?:an?|the|my|our|their|his|her)\\s)";
+const WORK_ASK = `\\b${WORK_VERB}\\b[^.?!\\n]{0,25}?\\b${WORK_IN_FULL}`;
+/** The answer kept apart, asked for first ("Before you answer, …") or after ("…, then the final answer"). */
+const BEFORE_THE_ANSWER = "\\b(?:before (?:you )?(?:answer|respond|reply)(?:ing)?|before (?:giving|stating|writing) (?:the|your) (?:final )?answer|prior to (?:giving|stating|writing) (?:the|your) (?:final )?answer),?\\s+(?:[^.?!\\n]{0,20}?)";
+const THEN_THE_ANSWER =
+  "(?:[^\\n]{0,60}?\\b(?:then|before|and only then|followed by|(?:finish|end|conclude)(?:ing)? with|after that)\\b[^.?!\\n]{0,30}?\\b(?:(?:final )?answer|result|conclusion)\\b|[^\\n]{0,60}?\\b(?:then|and) conclude\\b)";
+
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
@@ -337,6 +357,19 @@ const STRONG: Pattern[] = [
     stems: ["thinking process", "reasoning process", "thought process"],
     re: /\b(?:long|systematic|extended|thorough|detailed|deliberate|comprehensive|exhaustive|lengthy|rigorous|careful)\s+(?:[\w-]+\s+)?(?:thinking|reasoning|thought) process\b[^.\n]{0,60}?\bbefore\s+(?:providing|giving|writing|producing|presenting|stating|arriving at|reaching)\s+(?:(?:the|your|a|an|any)\s+)?(?:[\w-]+\s+){0,4}?(?:answers?|solutions?|responses?|replies|conclusions?)\b/i,
     weight: 0.6,
+  },
+  // The work shown in full, then the answer kept apart: "lay out all of your working, and only then state
+  // the answer", "before you answer, show every bit of your work", "walk me through the entire derivation,
+  // then conclude". The shown work alone ("show your work") is a worksheet's and stays the weak ask;
+  // asked in full and ordered before a separate answer it is the harness's format, as the stock
+  // triggers are. A paraphrasing harness's asks in such words (a grammar of them, written before this
+  // pattern) scored under the bar in 186 of 300.
+  {
+    id: "work-then-answer",
+    absorbsWeak: true,
+    stems: ["work", "step", "derivation", "logic", "calculation", "reasoning", "thinking", "thought process"],
+    re: new RegExp(`${BEFORE_THE_ANSWER}${WORK_ASK}|${WORK_ASK}${THEN_THE_ANSWER}`, "i"),
+    weight: 0.5,
   },
   // The rationale, then the answer: the instruction-tuning collections' chain-of-thought templates
   // ("Give a rationale, then the answer", "Give stream of consciousness and then the final answer").
