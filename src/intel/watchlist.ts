@@ -194,7 +194,7 @@ export class Watchlist implements IntelMatcher {
     }
   }
 
-  /** Confidence now: votes applied, halved every half-life since it was stated, zero outside validity. */
+  /** Confidence now: votes applied, halved every half-life since it was stated, a quarter once contested, zero outside validity. */
   effectiveConfidence(e: Entry, now: number): number {
     if (now < e.validFrom || now > e.validUntil) return 0;
     const contested = this.#contested.has(e.id) ? CONTESTED_SHARE : 1;
