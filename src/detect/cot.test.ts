@@ -477,6 +477,8 @@ describe("CoT elicitation", () => {
     "Take me through all your calculations, then state the result.",
     "I need your whole derivation before the answer, please.",
     "Before you answer, go over all of your reasoning stage by stage.",
+    "Lay out your entire derivation first; the final answer goes last.",
+    "Go through all the steps of your solution, and only at the end give the answer.",
   ])("reads the work asked for in full before a separate answer as an ask: %s", (prompt) => {
     expect(cotElicitation(prompt, "", plain).evidence.map((e) => e.pattern)).toContain("work-then-answer");
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);

@@ -203,7 +203,7 @@ const WORK_ASK = `\\b${WORK_VERB}\\b[^.?!\\n]{0,25}?\\b${WORK_IN_FULL}`;
 /** The answer kept apart, asked for first ("Before you answer, …") or after ("…, then the final answer"). */
 const BEFORE_THE_ANSWER = "\\b(?:before (?:you )?(?:answer|respond|reply)(?:ing)?|before (?:giving|stating|writing) (?:the|your) (?:final )?answer|prior to (?:giving|stating|writing) (?:the|your) (?:final )?answer),?\\s+(?:[^.?!\\n]{0,20}?)";
 const THEN_THE_ANSWER =
-  "(?:[^\\n]{0,60}?\\b(?:then|before|and only then|followed by|(?:finish|end|conclude)(?:ing)? with|after that)\\b[^.?!\\n]{0,30}?\\b(?:(?:final )?answer|result|conclusion)\\b|[^\\n]{0,60}?\\b(?:then|and) conclude\\b)";
+  "(?:[^\\n]{0,60}?\\b(?:then|before|and only then|followed by|(?:finish|end|conclude)(?:ing)? with|after that|(?:only )?at the (?:very )?end)\\b[^.?!\\n]{0,30}?\\b(?:(?:final )?answer|result|conclusion)\\b|[^\\n]{0,60}?\\b(?:then|and) conclude\\b|[^\\n]{0,60}?\\b(?:final )?answer (?:goes|comes) (?:last|at the end)\\b)";
 
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
