@@ -4,19 +4,23 @@ import type { Store } from "../store/index.js";
 import type { IntelNodeConfig } from "./config.js";
 import { pullFromPeer, pushToPeer } from "./taxii-client.js";
 import { taxiiApp } from "./taxii-server.js";
-import { Watchlist } from "./watchlist.js";
+import { CONTEST_SOURCE, CONTEST_TYPE, Watchlist } from "./watchlist.js";
 
 /**
  * The watchlist a provider matches with, gateway or hunt: our own indicators are not corroboration,
- * and an indicator our vetted accounts contest is audited, so an analyst can answer it with an opinion.
+ * and an indicator our vetted accounts contest is audited, so an analyst can answer it with an
+ * opinion, and stored, so every replica's watchlist holds it from its next refresh and a restart keeps it.
  */
 export function auditedWatchlist(config: Pick<IntelNodeConfig, "keyring" | "identity">, store: Store, actor: string, onError: (err: unknown) => void): Watchlist {
   return new Watchlist({
     keyring: config.keyring,
     selfId: config.identity.id,
     onContested: (c) => {
+      const now = Date.now();
       const reason = `${c.label} indicator from ${c.creator} matched ${c.accounts.length} vetted accounts here; its confidence is cut to a quarter`;
-      store.appendAudit({ ts: Date.now(), actor, kind: "intel.contested", subject: c.indicator, action: "contest", reasons: [reason], detail: { creator: c.creator, accounts: c.accounts } }).catch(onError);
+      store.appendAudit({ ts: now, actor, kind: "intel.contested", subject: c.indicator, action: "contest", reasons: [reason], detail: { creator: c.creator, accounts: c.accounts } }).catch(onError);
+      const id = `${CONTEST_TYPE}--${c.indicator}`;
+      store.putIntel({ id, type: CONTEST_TYPE, modified: new Date(now).toISOString(), source: CONTEST_SOURCE, object: { type: CONTEST_TYPE, id, indicator: c.indicator, creator: c.creator, vetted_accounts: c.accounts.length } }, now).catch(onError);
     },
   });
 }

@@ -12,7 +12,7 @@ import { sharedDefinitions } from "./stix.js";
 import { makeSighting } from "./taxii-client.js";
 import { makeMember, sampleCluster } from "./testing/fixtures.js";
 import { auditedWatchlist } from "./node.js";
-import { Watchlist } from "./watchlist.js";
+import { CONTEST_TYPE, Watchlist } from "./watchlist.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const TEMPLATE = (topic: string, tweak = "carefully"): string =>
@@ -157,7 +157,7 @@ describe("watchlist", () => {
     await store.close();
   });
 
-  it("audits the contest in the store the watchlist reads, where an analyst can answer it", async () => {
+  it("audits and stores the contest, where an analyst can answer it and every replica finds it", async () => {
     const { store, a, b, bundle } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
     const errors: unknown[] = [];
     const watchlist = auditedWatchlist({ keyring: new Keyring([keyA]), identity: b.identity }, store, "gateway", (err) => errors.push(err));
@@ -171,6 +171,15 @@ describe("watchlist", () => {
     const audit = (await store.listAudit({ limit: 100 })).filter((e) => e.kind === "intel.contested");
     expect(audit).toEqual([expect.objectContaining({ actor: "gateway", subject: tls.id, action: "contest", detail: { creator: a.identity.id, accounts: ["acct_lab1", "acct_lab2", "acct_lab3"] } })]);
     expect(audit[0]?.reasons[0]).toMatch(/^tls_fp indicator from identity--.* matched 3 vetted accounts here/);
+    // Another replica, or this one restarted, holds the contest from its next refresh of the store.
+    const replica = auditedWatchlist({ keyring: new Keyring([keyA]), identity: b.identity }, store, "gateway", (err) => errors.push(err));
+    await replica.refresh(store);
+    expect(replica.isContested(tls.id)).toBe(true);
+    // A contest is ours alone to make: one arriving from a peer, with the same shape, is not taken.
+    const ua = bundle.objects.find((o) => o.type === "indicator" && String(o.labels).includes("kind:user_agent")) as StixObject;
+    await store.putIntel({ id: `${CONTEST_TYPE}--${ua.id}`, type: CONTEST_TYPE, modified: "2026-11-22T12:00:00.000Z", source: "peer:a", object: { type: CONTEST_TYPE, indicator: ua.id } }, NOW);
+    await replica.refresh(store);
+    expect(replica.isContested(ua.id)).toBe(false);
     expect(errors).toEqual([]);
     await store.close();
   });

@@ -57,6 +57,13 @@ const SIGHTING_DELTA = 10;
  * bystander's. (Another provider's exporter filters such values before they leave; other tools may not.)
  */
 const CONTESTED_SHARE = 0.25;
+/**
+ * A contest as the store keeps it, among the intel records but under a source of its own that no
+ * collection serves: every replica's watchlist reads it at its next refresh, and a restart keeps it.
+ */
+export const CONTEST_TYPE = "x-hydrasentry-contest";
+export const CONTEST_SOURCE = "local:contest";
+
 /** Share of equal MinHash bins above which a request's template counts as the shared family. */
 const NEAR_DUPLICATE = 0.75;
 
@@ -119,12 +126,16 @@ export class Watchlist implements IntelMatcher {
     let after = this.#cursor;
     let maxAdded = this.#cursor;
     for (;;) {
-      const page = await store.listIntel({ addedAfter: after, limit: 5000, types: ["indicator", "sighting", "opinion"] });
+      const page = await store.listIntel({ addedAfter: after, limit: 5000, types: ["indicator", "sighting", "opinion", CONTEST_TYPE] });
       if (page.length === 0) break;
       for (const r of page) {
+        maxAdded = Math.max(maxAdded, r.addedAt);
+        if (r.type === CONTEST_TYPE) {
+          if (r.source === CONTEST_SOURCE && typeof r.object.indicator === "string") this.#contested.add(r.object.indicator);
+          continue;
+        }
         const prev = this.#records.get(r.id);
         if (!prev || prev.modified < r.modified) this.#records.set(r.id, r);
-        maxAdded = Math.max(maxAdded, r.addedAt);
       }
       if (page.length < 5000) break;
       after = maxAdded;
