@@ -4,7 +4,7 @@ import type { Store } from "../store/index.js";
 import type { IntelNodeConfig } from "./config.js";
 import { pullFromPeer, pushToPeer } from "./taxii-client.js";
 import { taxiiApp } from "./taxii-server.js";
-import { CONTEST_SOURCE, CONTEST_TYPE, Watchlist } from "./watchlist.js";
+import { contestRecord, Watchlist } from "./watchlist.js";
 
 /**
  * The watchlist a provider matches with, gateway or hunt: our own indicators are not corroboration,
@@ -19,8 +19,7 @@ export function auditedWatchlist(config: Pick<IntelNodeConfig, "keyring" | "iden
       const now = Date.now();
       const reason = `${c.label} indicator from ${c.creator} matched ${c.accounts.length} vetted accounts here; its confidence is cut to a quarter`;
       store.appendAudit({ ts: now, actor, kind: "intel.contested", subject: c.indicator, action: "contest", reasons: [reason], detail: { creator: c.creator, accounts: c.accounts } }).catch(onError);
-      const id = `${CONTEST_TYPE}--${c.indicator}`;
-      store.putIntel({ id, type: CONTEST_TYPE, modified: new Date(now).toISOString(), source: CONTEST_SOURCE, object: { type: CONTEST_TYPE, id, indicator: c.indicator, creator: c.creator, vetted_accounts: c.accounts.length } }, now).catch(onError);
+      store.putIntel(contestRecord(c, now), now).catch(onError);
     },
   });
 }

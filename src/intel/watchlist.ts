@@ -62,7 +62,13 @@ const CONTESTED_SHARE = 0.25;
  * collection serves: every replica's watchlist reads it at its next refresh, and a restart keeps it.
  */
 export const CONTEST_TYPE = "x-hydrasentry-contest";
-export const CONTEST_SOURCE = "local:contest";
+const CONTEST_SOURCE = "local:contest";
+
+/** The stored form of a contest, which `refresh` reads back: one shape, written and read here. */
+export function contestRecord(c: ContestedIndicator, now: number): Omit<IntelRecord, "addedAt"> {
+  const id = `${CONTEST_TYPE}--${c.indicator}`;
+  return { id, type: CONTEST_TYPE, modified: new Date(now).toISOString(), source: CONTEST_SOURCE, object: { type: CONTEST_TYPE, id, indicator: c.indicator, creator: c.creator, vetted_accounts: c.accounts.length } };
+}
 
 /** Share of equal MinHash bins above which a request's template counts as the shared family. */
 const NEAR_DUPLICATE = 0.75;
@@ -283,9 +289,11 @@ export class Watchlist implements IntelMatcher {
       const found = this.#asns.get(ex.client.asn);
       if (found) hits.push(...found);
     }
-    if (hits.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
-    if (this.#opts.vettedQuorum > 0 && isCovered(ex.accountMeta)) for (const e of hits) if (e.creator !== this.#opts.selfId) this.#vettedMatch(e, ex.account);
-    const live = hits.map((e) => ({ e, c: this.effectiveConfidence(e, now) })).filter((h) => h.c > 0 && h.e.creator !== this.#opts.selfId);
+    // Our own indicators are neither corroboration nor ours to contest.
+    const theirs = hits.filter((e) => e.creator !== this.#opts.selfId);
+    if (theirs.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
+    if (this.#opts.vettedQuorum > 0 && isCovered(ex.accountMeta)) for (const e of theirs) this.#vettedMatch(e, ex.account);
+    const live = theirs.map((e) => ({ e, c: this.effectiveConfidence(e, now) })).filter((h) => h.c > 0);
     if (live.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
     const ids = new Set(live.map((h) => h.e.id));
     const sources = new Set(live.map((h) => h.e.creator));
