@@ -14,6 +14,9 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   WORKER_FAILED: 1,
 };
 
+/** A command line commander could not parse: bad arguments, like INVALID_ARGUMENT. */
+export const USAGE_EXIT_CODE = EXIT_CODES.INVALID_ARGUMENT;
+
 export function reportFailure(err: unknown, json: boolean): number {
   if (err instanceof HydraError) {
     if (json) process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, ...err.context } })}\n`);

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, runCli } from "./testing/cli.js";
 import { schemaFor, sampleCluster, stixValidator } from "../intel/testing/fixtures.js";
+import { contestRecord } from "../intel/watchlist.js";
 import { buildReportJson } from "../report/index.js";
+import { openStore } from "../store/index.js";
 
 describe("hydrasentry gateway and intel commands", () => {
   it("serve answers /healthz with the policy in force and stops cleanly on SIGTERM", async () => {
@@ -63,6 +65,29 @@ collection: { id: 0c1d2e3f-1111-4222-8333-444455556666, title: hydra indicators 
     const audit = runCli(["audit", "--db", db]).stdout.trim().split("\n").map((l) => JSON.parse(l) as { kind: string });
     expect(audit.filter((e) => e.kind === "intel.shared").length).toBe(JSON.parse(published.stdout).published);
     expect(audit.at(-1)).toMatchObject({ kind: "allowlist", subject: "acct_vetted", action: "allowlist.add" });
+  }, 60_000);
+
+  it("lists contested indicators and lifts one, audited", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-contest-cli-"));
+    const db = join(dir, "db.sqlite");
+    const indicator = "indicator--5d1c2f9a-8b7e-4c3d-9a1b-2c3d4e5f6a7b";
+    const store = await openStore(db);
+    await store.putIntel(contestRecord({ indicator, creator: "identity--a", label: "tls_fp", accounts: ["acct_lab1", "acct_lab2", "acct_lab3"] }, Date.UTC(2026, 10, 22)), Date.UTC(2026, 10, 22));
+    await store.close();
+    expect(runCli(["intel", "contests", "list", "--db", db]).stdout).toMatch(new RegExp(`^${indicator}  2026-11-22T00:00:00.000Z  contested  from identity--a  3 vetted accounts matched it`));
+    const noNote = runCli(["intel", "contests", "lift", indicator, "--db", db]);
+    expect(noNote.status).toBe(2);
+    expect(noNote.stderr).toContain("--note");
+    const lift = runCli(["--json", "intel", "contests", "lift", indicator, "--note", "those lab accounts were resold", "--by", "dana", "--db", db]);
+    expect(lift.status, lift.stderr).toBe(0);
+    expect(JSON.parse(lift.stdout)).toMatchObject({ indicator, state: "lifted", by: "dana" });
+    expect(runCli(["intel", "contests", "list", "--db", db]).stdout.trim()).toBe("no contested indicators");
+    expect(runCli(["intel", "contests", "list", "--state", "lifted", "--db", db]).stdout).toContain("lifted by dana: those lab accounts were resold");
+    const again = runCli(["intel", "contests", "lift", indicator, "--note", "x", "--db", db]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain("already lifted by dana");
+    const audit = runCli(["audit", "--db", db]).stdout.trim().split("\n").map((l) => JSON.parse(l) as { kind: string });
+    expect(audit).toEqual([expect.objectContaining({ kind: "intel.contest_lifted", subject: indicator, actor: "dana" })]);
   }, 60_000);
 
   it("names the server it cannot reach and exits 5 (NATS, Redis)", () => {

@@ -6,6 +6,8 @@ import { ArgumentError, type ClusterVerdict } from "../core/index.js";
 import {
   exportClusters,
   generateSigningKeys,
+  liftContest,
+  listContests,
   loadIntelConfig,
   makeOpinion,
   publish,
@@ -151,6 +153,45 @@ export function registerIntelCommands(program: Command): void {
             out(program, lines.join("\n") || "no peers configured", results);
             for (let waited = 0; every !== null && !stopped && waited < every * 1000; waited += 500) await new Promise((r) => setTimeout(r, 500));
           } while (every !== null && !stopped);
+        });
+      }),
+    );
+
+  const contests = intel.command("contests").description("indicators our vetted accounts contested (cut to a quarter of their confidence): list them, or lift one");
+  contests
+    .command("list")
+    .option("--state <state>", "contested | lifted | all", "contested")
+    .option("--db <path>", "store", DEFAULT_DB_PATH)
+    .action(
+      action(program, async (o: { state: string; db: string }) => {
+        const states = ["contested", "lifted", "all"] as const;
+        const state = states.find((v) => v === o.state);
+        if (!state) throw new ArgumentError(`--state must be one of ${states.join(", ")}, got ${o.state}`);
+        await withStore(o.db, async (store) => {
+          const rows = (await listContests(store)).filter((c) => state === "all" || c.state === state);
+          const human = rows.length
+            ? rows
+                .map((c) => {
+                  const why = c.state === "lifted" ? `lifted by ${c.by ?? "?"}: ${c.note ?? ""}` : `${c.vettedAccounts} vetted accounts matched it`;
+                  return `${c.indicator}  ${new Date(c.at).toISOString()}  ${c.state}  from ${c.creator}  ${why}`;
+                })
+                .join("\n")
+            : `no ${state === "all" ? "" : `${state} `}indicators`;
+          out(program, human, rows);
+        });
+      }),
+    );
+  contests
+    .command("lift <indicator>")
+    .description("restore a contested indicator's full confidence on every replica, for good; audited")
+    .requiredOption("--note <text>", "why the indicator is the campaign's after all")
+    .option("--by <analyst>", "who lifts it", process.env.USER ?? "analyst")
+    .option("--db <path>", "store", DEFAULT_DB_PATH)
+    .action(
+      action(program, async (indicator: string, o: { note: string; by: string; db: string }) => {
+        await withStore(o.db, async (store) => {
+          const c = await liftContest(store, { indicator, by: o.by, note: o.note });
+          out(program, `contest of ${indicator} lifted; every replica holds it at full confidence from its next refresh`, c);
         });
       }),
     );

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { USAGE_EXIT_CODE } from "./exit.js";
 import { registerCommands } from "./commands.js";
 import { registerGatewayCommands } from "./gateway-commands.js";
 import { registerIntelCommands } from "./intel-commands.js";
@@ -10,11 +11,19 @@ program
   .description("Catch and stop adversarial distillation (hydra clusters) against an LLM API")
   .version("0.1.0")
   .addOption(new Option("--json", "machine-readable output on stdout"))
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Thrown, not exited, so a usage error (a missing option, an unknown command) exits as bad
+  // arguments do; subcommands inherit this from the program.
+  .exitOverride();
 registerCommands(program);
 registerGatewayCommands(program);
 registerIntelCommands(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
+  // Commander has already printed the usage error (or the help or version asked for).
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+    return;
+  }
   process.stderr.write(`hydrasentry: ${String(err)}\n`);
   process.exitCode = 1;
 });

@@ -60,7 +60,8 @@ export type AuditKind =
   | "intel.shared"
   | "intel.received"
   | "intel.rejected"
-  | "intel.contested";
+  | "intel.contested"
+  | "intel.contest_lifted";
 
 export interface AuditEntry {
   ts: number;

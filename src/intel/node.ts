@@ -1,10 +1,11 @@
 import type { Hono } from "hono";
+import { ArgumentError } from "../core/index.js";
 import type { BodyEnv } from "../gateway/index.js";
 import type { Store } from "../store/index.js";
 import type { IntelNodeConfig } from "./config.js";
 import { pullFromPeer, pushToPeer } from "./taxii-client.js";
 import { taxiiApp } from "./taxii-server.js";
-import { contestRecord, Watchlist } from "./watchlist.js";
+import { contestRecord, liftedContestRecord, listContests, Watchlist, type Contest } from "./watchlist.js";
 
 /**
  * The watchlist a provider matches with, gateway or hunt: our own indicators are not corroboration,
@@ -22,6 +23,22 @@ export function auditedWatchlist(config: Pick<IntelNodeConfig, "keyring" | "iden
       store.putIntel(contestRecord(c, now), now).catch(onError);
     },
   });
+}
+
+/**
+ * An analyst's answer to a contest: the indicator is the campaign's after all (our vetted accounts
+ * matched it for a reason of their own, or were themselves misused). It gets its full confidence back
+ * on every replica from its next refresh, is never contested here again, and the lift is audited.
+ */
+export async function liftContest(store: Store, input: { indicator: string; by: string; note: string }, now = Date.now()): Promise<Contest> {
+  const contest = (await listContests(store)).find((c) => c.indicator === input.indicator);
+  if (!contest) throw new ArgumentError(`no contest of ${input.indicator} here`, { indicator: input.indicator });
+  if (contest.state === "lifted") throw new ArgumentError(`the contest of ${input.indicator} was already lifted by ${contest.by ?? "someone"}`, { indicator: input.indicator });
+  // A version one millisecond past the contest's, should the clock be behind the replica that wrote it.
+  const at = Math.max(now, contest.at + 1);
+  await store.putIntel(liftedContestRecord(contest, input.by, input.note, at), now);
+  await store.appendAudit({ ts: now, actor: input.by, kind: "intel.contest_lifted", subject: input.indicator, action: "lift", reasons: [input.note], detail: { creator: contest.creator, contestedAt: contest.at } });
+  return { ...contest, state: "lifted", at, by: input.by, note: input.note };
 }
 
 /**

@@ -11,8 +11,8 @@ import type { StixObject } from "./signing.js";
 import { sharedDefinitions } from "./stix.js";
 import { makeSighting } from "./taxii-client.js";
 import { makeMember, sampleCluster } from "./testing/fixtures.js";
-import { auditedWatchlist } from "./node.js";
-import { CONTEST_TYPE, Watchlist } from "./watchlist.js";
+import { auditedWatchlist, liftContest } from "./node.js";
+import { CONTEST_TYPE, contestRecord, listContests, Watchlist } from "./watchlist.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const TEMPLATE = (topic: string, tweak = "carefully"): string =>
@@ -180,6 +180,53 @@ describe("watchlist", () => {
     await store.putIntel({ id: `${CONTEST_TYPE}--${ua.id}`, type: CONTEST_TYPE, modified: "2026-11-22T12:00:00.000Z", source: "peer:a", object: { type: CONTEST_TYPE, indicator: ua.id } }, NOW);
     await replica.refresh(store);
     expect(replica.isContested(ua.id)).toBe(false);
+    expect(errors).toEqual([]);
+    await store.close();
+  });
+
+  // Three of our programme's accounts turned out to be the ring's (bought from a lab): the analyst
+  // holds the TLS indicator to be the campaign's and lifts the contest.
+  it("lifts a contest for good: full confidence on every replica, never contested again, audited", async () => {
+    const { store, a, b, bundle } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
+    const errors: unknown[] = [];
+    const watchlist = auditedWatchlist({ keyring: new Keyring([keyA]), identity: b.identity }, store, "gateway", (err) => errors.push(err));
+    await watchlist.refresh(store);
+    const tls = bundle.objects.find((o) => o.type === "indicator" && String(o.labels).includes("kind:tls_fp")) as StixObject;
+    const full = watchlist.confidenceOf(tls.id, NOW) as number;
+    const lab = (account: string): void => {
+      const ex = makeExchange({ account, client: { tlsFp: "t13d1516h2_8daaf6152771" }, accountMeta: { program: "research" } });
+      watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW);
+    };
+    for (const acct of ["acct_lab1", "acct_lab2", "acct_lab3"]) lab(acct);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await listContests(store)).toEqual([expect.objectContaining({ indicator: tls.id, creator: a.identity.id, state: "contested", vettedAccounts: 3, by: null })]);
+    await expect(liftContest(store, { indicator: "indicator--00000000-0000-4000-8000-000000000000", by: "dana", note: "x" })).rejects.toThrow(/no contest of indicator--0+-/);
+
+    const lifted = await liftContest(store, { indicator: tls.id, by: "dana", note: "the three lab accounts were resold to the ring" });
+    expect(lifted).toMatchObject({ state: "lifted", by: "dana" });
+    await expect(liftContest(store, { indicator: tls.id, by: "sam", note: "again" })).rejects.toThrow(/already lifted by dana/);
+    const audit = (await store.listAudit({ limit: 100 })).filter((e) => e.kind === "intel.contest_lifted");
+    expect(audit).toEqual([expect.objectContaining({ actor: "dana", subject: tls.id, action: "lift", reasons: ["the three lab accounts were resold to the ring"] })]);
+
+    // This watchlist and a fresh replica both hold it at full confidence from their next refresh.
+    await watchlist.refresh(store);
+    expect(watchlist.isContested(tls.id)).toBe(false);
+    expect(watchlist.confidenceOf(tls.id, NOW)).toBeCloseTo(full);
+    const replica = auditedWatchlist({ keyring: new Keyring([keyA]), identity: b.identity }, store, "gateway", (err) => errors.push(err));
+    await replica.refresh(store);
+    expect(replica.isContested(tls.id)).toBe(false);
+    // More vetted matches contest it no more, and a replica that contests it late (it had not yet seen
+    // the lift) does not undo the analyst's call, here or anywhere.
+    for (const acct of ["acct_lab4", "acct_lab5", "acct_lab6"]) lab(acct);
+    expect(watchlist.isContested(tls.id)).toBe(false);
+    const late = Date.now() + 60_000;
+    await store.putIntel(contestRecord({ indicator: tls.id, creator: a.identity.id, label: "tls_fp", accounts: ["acct_lab7", "acct_lab8", "acct_lab9"] }, late), late);
+    await replica.refresh(store);
+    expect(replica.isContested(tls.id)).toBe(false);
+    const restarted = auditedWatchlist({ keyring: new Keyring([keyA]), identity: b.identity }, store, "gateway", (err) => errors.push(err));
+    await restarted.refresh(store);
+    expect(restarted.isContested(tls.id)).toBe(false);
+    expect((await listContests(store)).map((c) => c.state)).toEqual(["lifted"]);
     expect(errors).toEqual([]);
     await store.close();
   });

@@ -1,6 +1,6 @@
 import { blockKey, ipBytes, parseIpBlock, type Exchange, type IntelRecord } from "../core/index.js";
 import { isCovered, lshBands, minhashSimilarity, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
-import type { Store } from "../store/index.js";
+import type { IntelQuery, Store } from "../store/index.js";
 import { keyedHash, keyedMinhash, minhashFromHex, type Keyring } from "./keys.js";
 import { parsePattern } from "./stix.js";
 
@@ -60,14 +60,93 @@ const CONTESTED_SHARE = 0.25;
 /**
  * A contest as the store keeps it, among the intel records but under a source of its own that no
  * collection serves: every replica's watchlist reads it at its next refresh, and a restart keeps it.
+ * Each change is a new version of one record per indicator (`state` contested, then lifted).
  */
 export const CONTEST_TYPE = "x-hydrasentry-contest";
 const CONTEST_SOURCE = "local:contest";
 
+export type ContestState = "contested" | "lifted";
+
+/** One indicator's contest as an analyst reads it: its latest version. */
+export interface Contest {
+  indicator: string;
+  creator: string;
+  state: ContestState;
+  /** Epoch ms of the latest change. */
+  at: number;
+  vettedAccounts: number;
+  /** Who lifted it and why (lifted only). */
+  by: string | null;
+  note: string | null;
+}
+
+const contestId = (indicator: string): string => `${CONTEST_TYPE}--${indicator}`;
+
+function contestVersion(c: Omit<Contest, "at">, now: number): Omit<IntelRecord, "addedAt"> {
+  const id = contestId(c.indicator);
+  const object = { type: CONTEST_TYPE, id, indicator: c.indicator, creator: c.creator, state: c.state, vetted_accounts: c.vettedAccounts, by: c.by, note: c.note };
+  return { id, type: CONTEST_TYPE, modified: new Date(now).toISOString(), source: CONTEST_SOURCE, object };
+}
+
 /** The stored form of a contest, which `refresh` reads back: one shape, written and read here. */
 export function contestRecord(c: ContestedIndicator, now: number): Omit<IntelRecord, "addedAt"> {
-  const id = `${CONTEST_TYPE}--${c.indicator}`;
-  return { id, type: CONTEST_TYPE, modified: new Date(now).toISOString(), source: CONTEST_SOURCE, object: { type: CONTEST_TYPE, id, indicator: c.indicator, creator: c.creator, vetted_accounts: c.accounts.length } };
+  return contestVersion({ indicator: c.indicator, creator: c.creator, state: "contested", vettedAccounts: c.accounts.length, by: null, note: null }, now);
+}
+
+/** The version that lifts a contest: the analyst holds the indicator to be the campaign's after all. */
+export function liftedContestRecord(c: Contest, by: string, note: string, now: number): Omit<IntelRecord, "addedAt"> {
+  return contestVersion({ ...c, state: "lifted", by, note }, now);
+}
+
+/** A stored contest version, or null for anything else (a peer's record of the same type among them). */
+function readContest(r: IntelRecord): Contest | null {
+  const o = r.object;
+  if (r.source !== CONTEST_SOURCE || r.type !== CONTEST_TYPE || typeof o.indicator !== "string") return null;
+  const text = (v: unknown): string | null => (typeof v === "string" ? v : null);
+  return {
+    indicator: o.indicator,
+    creator: text(o.creator) ?? "",
+    // Versions written before lifting existed carry no state: they are contests.
+    state: o.state === "lifted" ? "lifted" : "contested",
+    at: Date.parse(r.modified) || r.addedAt,
+    vettedAccounts: typeof o.vetted_accounts === "number" ? o.vetted_accounts : 0,
+    by: text(o.by),
+    note: text(o.note),
+  };
+}
+
+/**
+ * Every contest the store holds, latest version per indicator, newest first. A lift is final: a
+ * replica that had not yet seen it may contest the indicator again, and that later version must not
+ * undo the analyst's call.
+ */
+export async function listContests(store: Store): Promise<Contest[]> {
+  const byIndicator = new Map<string, Contest>();
+  for await (const r of intelSince(store, -1, { types: [CONTEST_TYPE], sources: [CONTEST_SOURCE] })) {
+    const c = readContest(r);
+    if (c) byIndicator.set(c.indicator, mergeContest(byIndicator.get(c.indicator), c));
+  }
+  return [...byIndicator.values()].sort((x, y) => y.at - x.at);
+}
+
+function mergeContest(prev: Contest | undefined, next: Contest): Contest {
+  if (!prev) return next;
+  if (prev.state === "lifted" && next.state !== "lifted") return prev;
+  if (next.state === "lifted" && prev.state !== "lifted") return next;
+  return next.at >= prev.at ? next : prev;
+}
+
+/** The store's intel records added after `after` (epoch ms), page by page. */
+async function* intelSince(store: Store, after: number, query: Pick<IntelQuery, "types" | "sources">): AsyncGenerator<IntelRecord> {
+  const PAGE = 5000;
+  for (;;) {
+    const page = await store.listIntel({ ...query, addedAfter: after, limit: PAGE });
+    for (const r of page) {
+      after = Math.max(after, r.addedAt);
+      yield r;
+    }
+    if (page.length < PAGE) return;
+  }
 }
 
 /** Share of equal MinHash bins above which a request's template counts as the shared family. */
@@ -105,6 +184,8 @@ export class Watchlist implements IntelMatcher {
   /** By indicator id, across rebuilds: the vetted accounts that matched it, until it is contested. */
   readonly #vettedMatches = new Map<string, Set<string>>();
   readonly #contested = new Set<string>();
+  /** Contests an analyst lifted: never contested again here, whoever matches them. */
+  readonly #lifted = new Set<string>();
 
   constructor(opts: WatchlistOptions) {
     this.#opts = {
@@ -129,22 +210,19 @@ export class Watchlist implements IntelMatcher {
   async refresh(store: Store): Promise<void> {
     // Re-read from one millisecond before the newest record seen: records stored later in that same
     // millisecond would otherwise be skipped; the ones already held are recognised by version.
-    let after = this.#cursor;
     let maxAdded = this.#cursor;
-    for (;;) {
-      const page = await store.listIntel({ addedAfter: after, limit: 5000, types: ["indicator", "sighting", "opinion", CONTEST_TYPE] });
-      if (page.length === 0) break;
-      for (const r of page) {
-        maxAdded = Math.max(maxAdded, r.addedAt);
-        if (r.type === CONTEST_TYPE) {
-          if (r.source === CONTEST_SOURCE && typeof r.object.indicator === "string") this.#contested.add(r.object.indicator);
-          continue;
-        }
-        const prev = this.#records.get(r.id);
-        if (!prev || prev.modified < r.modified) this.#records.set(r.id, r);
+    for await (const r of intelSince(store, this.#cursor, { types: ["indicator", "sighting", "opinion", CONTEST_TYPE] })) {
+      maxAdded = Math.max(maxAdded, r.addedAt);
+      if (r.type === CONTEST_TYPE) {
+        const c = readContest(r);
+        if (c?.state === "lifted") {
+          this.#lifted.add(c.indicator);
+          this.#contested.delete(c.indicator);
+        } else if (c && !this.#lifted.has(c.indicator)) this.#contested.add(c.indicator);
+        continue;
       }
-      if (page.length < 5000) break;
-      after = maxAdded;
+      const prev = this.#records.get(r.id);
+      if (!prev || prev.modified < r.modified) this.#records.set(r.id, r);
     }
     this.#cursor = maxAdded - 1;
     this.#rebuild();
@@ -220,7 +298,7 @@ export class Watchlist implements IntelMatcher {
 
   /** Counts a vetted account's match; contests the indicator once `vettedQuorum` distinct ones matched. */
   #vettedMatch(e: Entry, account: string): void {
-    if (this.#contested.has(e.id)) return;
+    if (this.#contested.has(e.id) || this.#lifted.has(e.id)) return;
     let accounts = this.#vettedMatches.get(e.id);
     if (!accounts) this.#vettedMatches.set(e.id, (accounts = new Set()));
     accounts.add(account);
