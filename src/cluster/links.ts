@@ -50,6 +50,22 @@ export const MIN_HARD_ID_BITS = 32;
 /** Whether a key is proof on its own that its members are one operator's (see MIN_HARD_ID_BITS). */
 export const isHardLink = (k: LinkKey): boolean => HARD_KINDS.has(k.kind) && !k.weak;
 
+/** How long a flagged cluster's egress addresses stay watched for new heads after it was last seen there. */
+export const EGRESS_WATCH_MS = 30 * 86_400_000;
+
+/**
+ * Whether an account that is not flagged becomes a flagged cluster's new head by carrying one of its
+ * values: the hunt's rule for a newcomer at its first request, and the gateway's between hunts (one
+ * rule, so the two agree). A hard identifier (card, email, phone) is proof for anyone, a programme
+ * account too; an identical tool-schema set is, for anyone outside a programme; anything softer (a
+ * prompt family, an egress address) only for a new, unverified account that itself carries it.
+ */
+export function takesTaint(link: { hard: boolean; kind: LinkKind }, account: { covered: boolean; youngUnverified: boolean; carries: boolean }): boolean {
+  if (link.hard) return true;
+  if (account.covered) return false;
+  return link.kind === "tool_schema" || (account.youngUnverified && account.carries);
+}
+
 /** Members past which a key is a crowd and links nobody. */
 export const CROWD_CAP: Record<LinkKind, number> = {
   payment_fp: 500,

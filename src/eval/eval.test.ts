@@ -42,6 +42,18 @@ describe("computeEval on a hand-checkable report", () => {
     expect(r.overall.leakedRate).toBeCloseTo(0.5);
   });
 
+  it("counts what leaks until the first scheduled run at or after each flag", () => {
+    const x = r.groups.find((g) => g.kind === "campaign" && g.group === "X")!;
+    // Hourly: a1 flagged at 2h is stopped by the 2h run (as continuously); a2 at 0 by the 0h run.
+    // Daily and weekly: a1 is stopped only at the next midnight, after all four; a2 at 0 still at once.
+    expect(x.leakedBySchedule).toEqual([
+      { schedule: "hourly", leaked: 2, leakedRate: 2 / 6 },
+      { schedule: "daily", leaked: 4, leakedRate: 4 / 6 },
+      { schedule: "weekly", leaked: 4, leakedRate: 4 / 6 },
+    ]);
+    expect(r.overall.leakedBySchedule.map((l) => l.leaked)).toEqual([4, 6, 6]);
+  });
+
   it("reports organic groups' flagged share as a false-positive rate", () => {
     const casual = r.groups.find((g) => g.kind === "role" && g.group === "casual")!;
     expect(casual).toMatchObject({ label: "organic", accounts: 2, flagged: 1, flaggedRate: 0.5 });

@@ -27,10 +27,35 @@ export interface GroupMetrics {
   /** Exchanges sent before the account was flagged (all of them if never flagged). */
   leaked: number;
   leakedRate: number;
+  /** Exchanges sent before the first run of a scheduled hunt that flagged the account, per HUNT_SCHEDULES. */
+  leakedBySchedule: ScheduledLeak[];
 }
 
+/**
+ * How often a provider might run the hunt over its logs and load the verdicts into the gateway: runs
+ * at the top of each hour, at midnight UTC, and at every seventh midnight (from the epoch). A run at T
+ * flags what a time-ordered replay flags by T (the hunt flags only from the past, so a run over the log
+ * so far agrees with a later run's first_flagged_at), so an account is stopped at the first run at or
+ * after its first_flagged_at. The gateway's own per-request rules act between runs, so these are upper
+ * bounds on what leaks with reasoning.
+ */
+export const HUNT_SCHEDULES: ReadonlyArray<{ label: string; everyMs: number }> = [
+  { label: "hourly", everyMs: 3_600_000 },
+  { label: "daily", everyMs: 86_400_000 },
+  { label: "weekly", everyMs: 7 * 86_400_000 },
+];
+
+export interface ScheduledLeak {
+  schedule: string;
+  leaked: number;
+  leakedRate: number;
+}
+
+/** When a hunt run every `everyMs` first holds a verdict flagged at `firstFlaggedAt`. */
+export const stoppedByRunAt = (firstFlaggedAt: number, everyMs: number): number => Math.ceil(firstFlaggedAt / everyMs) * everyMs;
+
 export interface EvalResult {
-  overall: { precision: number; recall: number; fpr: number; f1: number; leakedRate: number; tp: number; fp: number; fn: number; tn: number };
+  overall: { precision: number; recall: number; fpr: number; f1: number; leakedRate: number; leakedBySchedule: ScheduledLeak[]; tp: number; fp: number; fn: number; tn: number };
   groups: GroupMetrics[];
   /** Per campaign, by day: cumulative share of exchanges sent, and cumulative share leaked before detection. */
   curves: Record<string, Array<{ day: number; sent: number; leaked: number; accountsFlagged: number }>>;
@@ -41,7 +66,11 @@ export interface EvalResult {
 export interface ExchangeTally {
   exchanges: number;
   leaked: number;
+  /** Parallel to HUNT_SCHEDULES. */
+  leakedBySchedule: number[];
 }
+
+const emptyTally = (): ExchangeTally => ({ exchanges: 0, leaked: 0, leakedBySchedule: HUNT_SCHEDULES.map(() => 0) });
 
 /** Accumulates exchanges against report verdicts in one streaming pass. */
 export class ExchangeCounter {
@@ -59,9 +88,13 @@ export class ExchangeCounter {
     const r = this.report.get(account);
     const leaked = !r || r.firstFlaggedAt === null || ts < r.firstFlaggedAt;
     let t = this.tallies.get(account);
-    if (!t) this.tallies.set(account, (t = { exchanges: 0, leaked: 0 }));
+    if (!t) this.tallies.set(account, (t = emptyTally()));
     t.exchanges++;
     if (leaked) t.leaked++;
+    const tally = t;
+    HUNT_SCHEDULES.forEach((s, i) => {
+      if (!r || r.firstFlaggedAt === null || ts < stoppedByRunAt(r.firstFlaggedAt, s.everyMs)) tally.leakedBySchedule[i] = (tally.leakedBySchedule[i] ?? 0) + 1;
+    });
     const campaign = this.truth.get(account)?.campaign;
     if (campaign) {
       const day = Math.floor(ts / 86_400_000);
@@ -83,11 +116,13 @@ function group(name: string, kind: GroupMetrics["kind"], rows: TruthRow[], repor
   let exchanges = 0;
   let flaggedExchanges = 0;
   let leaked = 0;
+  const leakedBySchedule = HUNT_SCHEDULES.map(() => 0);
   for (const r of rows) {
     const v = report.get(r.account);
-    const t = tallies.get(r.account) ?? { exchanges: 0, leaked: 0 };
+    const t = tallies.get(r.account) ?? emptyTally();
     exchanges += t.exchanges;
     leaked += t.leaked;
+    t.leakedBySchedule.forEach((n, i) => (leakedBySchedule[i] = (leakedBySchedule[i] ?? 0) + n));
     if (v?.flagged) {
       flagged++;
       flaggedExchanges += t.exchanges;
@@ -105,6 +140,7 @@ function group(name: string, kind: GroupMetrics["kind"], rows: TruthRow[], repor
     exchangeWeightedRecall: ratio(flaggedExchanges, exchanges),
     leaked,
     leakedRate: ratio(leaked, exchanges),
+    leakedBySchedule: HUNT_SCHEDULES.map((s, i) => ({ schedule: s.label, leaked: leakedBySchedule[i] ?? 0, leakedRate: ratio(leakedBySchedule[i] ?? 0, exchanges) })),
   };
 }
 
@@ -160,7 +196,7 @@ export function computeEval(truth: ReadonlyMap<string, TruthRow>, report: Readon
   const precision = ratio(tp, tp + fp);
   const recall = ratio(tp, tp + fn);
   return {
-    overall: { precision, recall, fpr: ratio(fp, fp + tn), f1: ratio(2 * precision * recall, precision + recall), leakedRate: attackers?.leakedRate ?? 0, tp, fp, fn, tn },
+    overall: { precision, recall, fpr: ratio(fp, fp + tn), f1: ratio(2 * precision * recall, precision + recall), leakedRate: attackers?.leakedRate ?? 0, leakedBySchedule: attackers?.leakedBySchedule ?? [], tp, fp, fn, tn },
     groups,
     curves,
     unknownAccounts: [...report.keys()].filter((a) => !truth.has(a)).length,

@@ -16,7 +16,28 @@ export function evalTable(r: EvalResult): string {
     "",
     `overall: precision ${pct(o.precision)}, recall ${pct(o.recall)}, FPR ${pct(o.fpr, 3)}, F1 ${o.f1.toFixed(3)}; attacker exchanges leaked before detection ${pct(o.leakedRate)}`,
     `(tp ${o.tp}, fp ${o.fp}, fn ${o.fn}, tn ${o.tn}${r.unknownAccounts ? `; ${r.unknownAccounts} report accounts not in truth` : ""})`,
+    "",
+    "leaked before detection if the hunt runs on a schedule and the gateway blocks what each run flags",
+    "(the gateway's own rules act between runs, so these are upper bounds):",
+    scheduleTable(r),
   ].join("\n");
+}
+
+/** Attackers and each campaign: leaked with a continuous hunt, then with each of HUNT_SCHEDULES. */
+function scheduleRows(r: EvalResult): string[][] {
+  return r.groups
+    .filter((g) => (g.kind === "label" && g.group === "distill") || g.kind === "campaign")
+    .map((g) => [g.kind === "label" ? "all attackers" : g.group, pct(g.leakedRate), ...g.leakedBySchedule.map((s) => pct(s.leakedRate))]);
+}
+
+const scheduleHead = (r: EvalResult): string[] => ["campaign", "continuous", ...(r.groups[0]?.leakedBySchedule ?? []).map((s) => s.schedule)];
+
+function scheduleTable(r: EvalResult): string {
+  const head = scheduleHead(r);
+  const rows = scheduleRows(r);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 function groupRows(groups: GroupMetrics[]): string {
@@ -49,5 +70,8 @@ export function evalHtml(r: EvalResult, title: string): string {
 <h1>${escapeHtml(title)}</h1>
 <p>Precision <b>${pct(o.precision)}</b> · recall <b>${pct(o.recall)}</b> · FPR <b>${pct(o.fpr, 3)}</b> · attacker exchanges leaked before detection <b>${pct(o.leakedRate)}</b> (day 0 = ${dateOf(day0)})</p>
 <table><tr><th>group</th><th>kind</th><th>accounts</th><th>flagged</th><th>recall / FPR</th><th>exchange-weighted recall</th><th>leaked before detection</th></tr>${groupRows(r.groups)}</table>
+<h2>Leaked before detection, by how often the hunt runs</h2>
+<p>If the hunt runs on a schedule and the gateway blocks what each run flags. The gateway's own per-request rules act between runs, so these are upper bounds.</p>
+<table><tr>${scheduleHead(r).map((h) => `<th>${h}</th>`).join("")}</tr>${scheduleRows(r).map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("")}</table>
 <h2>Detection over time</h2>${charts}</body></html>`;
 }

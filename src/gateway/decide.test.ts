@@ -217,6 +217,37 @@ rules:
     });
   });
 
+  // The hunt banned a ring; the ring's operator opens a fresh account on the same card. The next hunt
+  // would flag it at its first request; the gateway refuses it there, not a run later.
+  it("refuses a flagged cluster's new head at its first request, and names the card it came in on", async () => {
+    const card = "pf_5c1e9a7d3b2f4e60";
+    await store.replaceClusters([
+      {
+        id: "cl_ring",
+        accounts: ["r1", "r2", "r3"],
+        exchanges: 3000,
+        score: 0.97,
+        flagged: true,
+        firstSeen: NOW - 40 * 86_400_000,
+        lastSeen: NOW - 86_400_000,
+        firstFlaggedAt: NOW - 30 * 86_400_000,
+        domains: {},
+        links: [{ kind: "payment_fp", value: card, accounts: 3 }],
+        reasons: ["shared card"],
+        indicators: [{ kind: "payment_fp", value: card, accounts: 3 }],
+      },
+    ]);
+    await view.refresh();
+    const k = keeper();
+    const head = await k.decide(makeExchange({ account: "r9", userTurns: ["What is the capital of Mongolia?"], accountMeta: { createdAt: new Date(NOW - 3_600_000).toISOString(), paymentFp: card } }));
+    expect(head).toMatchObject({ decision: "ban_cluster", cluster: "cl_ring", rules: ["flagged-cluster"] });
+    expect(head.reasons).toContain("new head of flagged cluster cl_ring: payment_fp pf_5c1e9a7d3b2f4e60 is the cluster's own (3 of its accounts carried it at the hunt)");
+    const stranger = await k.decide(makeExchange({ account: "s1", userTurns: ["What is the capital of Mongolia?"], accountMeta: { createdAt: "2025-01-01T00:00:00Z", paymentFp: "pf_0b7d2e8c91a4f356" } }));
+    expect(stranger).toMatchObject({ decision: "allow", cluster: null });
+    await k.drain();
+    expect((await store.listAudit()).map((e) => `${e.subject} ${e.action}`)).toEqual(["r9 ban_cluster"]);
+  });
+
   it("fails closed for an already-flagged account and open for others when Redis is unreachable", async () => {
     const down = new RedisState({ url: "redis://127.0.0.1:1/0", commandTimeoutMs: 50 });
     await down.connect().catch(() => {});

@@ -53,6 +53,7 @@ export interface GatekeeperOptions {
 }
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const DEFAULT_OUTPUT_ESTIMATE = 1024;
 
 function rateOf(r: { requests_per_minute: number; tokens_per_minute: number }): Rate {
@@ -125,9 +126,21 @@ export class Gatekeeper {
     const { view, state } = this.#o;
     const signals = requestSignals(ex, this.#o.model);
     const verdict = view.accountVerdict(ex.account);
-    const clusterId = view.clusterOf(ex.account);
-    const cluster = view.clusterVerdict(clusterId);
     const meta = mergeMeta(await view.accountMeta(ex.account, now), ex.accountMeta);
+    const ageMs = accountAgeAt(meta, now);
+    const covered = isCovered(meta);
+    let clusterId = view.clusterOf(ex.account);
+    let cluster = view.clusterVerdict(clusterId);
+    // Between hunts, a hydra's fresh account on a flagged cluster's card, harness or proxy block is
+    // one of its heads from its first request, as the next hunt will find (see ClusterHeads).
+    const head =
+      verdict?.flagged === true || cluster?.flagged === true
+        ? null
+        : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: meta.verified !== true && ageMs < 7 * DAY, now });
+    if (head) {
+      clusterId = head.cluster;
+      cluster = view.clusterVerdict(clusterId);
+    }
     const allowlisted = view.sanctioned("account", ex.account, "allowlist");
     const flaggedAlready = verdict?.flagged === true || cluster?.flagged === true || view.sanctioned("account", ex.account, "suspend");
 
@@ -151,7 +164,6 @@ export class Gatekeeper {
     const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
     const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now);
 
-    const ageMs = accountAgeAt(meta, now);
     const facts: DecisionFacts = {
       request: {
         cot: signals.cotElicitation,
@@ -171,7 +183,7 @@ export class Gatekeeper {
         ageHours: Number.isNaN(ageMs) ? Infinity : ageMs / HOUR,
         verified: meta.verified === true,
         program: meta.program ?? null,
-        covered: isCovered(meta),
+        covered,
         allowlisted,
         suspended: view.sanctioned("account", ex.account, "suspend"),
       },
@@ -187,6 +199,7 @@ export class Gatekeeper {
     const outcome = evaluatePolicy(policy, facts);
     const reasons = [...outcome.reasons];
     if (verdict?.flagged) reasons.push(...verdict.reasons.slice(0, 3).map((r) => `hunt: ${r}`));
+    if (head) reasons.push(`new head of flagged cluster ${head.cluster}: ${head.kind} ${head.shown} is the cluster's own (${head.accounts} of its accounts carried it at the hunt)`);
     if (onlineScore && onlineScore.score >= 0.5) reasons.push(...onlineScore.reasons.slice(0, 3).map((r) => `online: ${r}`));
     reasons.push(...intel.reasons.slice(0, 3));
     if (carriedFrom !== null) reasons.push(`conversation carried on from account ${carriedFrom} (one client rotating accounts)`);

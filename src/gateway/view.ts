@@ -1,5 +1,6 @@
 import type { AccountMeta, AccountVerdict, ClusterVerdict, Sanction } from "../core/index.js";
 import type { Store } from "../store/index.js";
+import { ClusterHeads, type HeadMatch, type HeadRequest } from "./heads.js";
 
 export interface ViewOptions {
   /** How often the latest hunt results and sanctions are re-read from the store. */
@@ -25,6 +26,7 @@ export class DetectionView {
    */
   readonly #latest = new Map<string, number>();
   #clusterOf = new Map<string, string>();
+  #heads = new ClusterHeads([]);
   readonly #meta = new Map<string, { meta: AccountMeta; at: number }>();
   #timer: NodeJS.Timeout | null = null;
   readonly #opts: Required<ViewOptions>;
@@ -55,6 +57,7 @@ export class DetectionView {
     this.#accounts = new Map(verdicts.map((v) => [v.account, v]));
     this.#clusters = new Map(clusters.map((c) => [c.id, c]));
     this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.map((a): [string, string] => [a, c.id])));
+    this.#heads = new ClusterHeads(clusters);
     const loaded = new Map<string, Sanction>();
     for (const x of sanctions) {
       const key = sanctionKey(x.scope, x.subject, x.action);
@@ -91,6 +94,11 @@ export class DetectionView {
 
   clusterOf(account: string): string | null {
     return this.#clusterOf.get(account) ?? null;
+  }
+
+  /** The flagged cluster whose own value this request carries, making its account a new head (see ClusterHeads). */
+  headOf(r: HeadRequest): HeadMatch | null {
+    return this.#heads.find(r);
   }
 
   clusterVerdict(id: string | null): ClusterVerdict | undefined {

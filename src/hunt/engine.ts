@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { accountAgeAt, AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -12,7 +13,6 @@ import type { HuntEngine } from "./hunt.js";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const EGRESS_TAINT_TTL_MS = 30 * DAY;
 /**
  * Distinct conversations two accounts carry on between them before they are linked (see
  * carryConversation). At two, histories written with one canned answer, half of all traffic from 50
@@ -346,7 +346,7 @@ export class DetectionEngine implements HuntEngine {
     // Nearly every request touches nothing of a flagged cluster: decide that before reading the account's age.
     if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;
     const youngUnverified = st.meta.verified !== true && accountAgeAt(st.meta, ex.ts) < 7 * DAY;
-    if (ip && watchedUntil !== undefined && !covered && youngUnverified) {
+    if (ip && watchedUntil !== undefined && takesTaint({ hard: false, kind: "ip_day" }, { covered, youngUnverified, carries: true })) {
       if (watchedUntil >= ex.ts) {
         this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`], source: "taint" });
         return;
@@ -356,10 +356,8 @@ export class DetectionEngine implements HuntEngine {
     for (const k of touched) {
       if (!k.tainted) continue;
       const hard = isHardLink(k);
+      if (!takesTaint({ hard, kind: k.kind }, { covered, youngUnverified, carries: k.members.has(ex.account) })) continue;
       const strongSoft = k.kind === "tool_schema" && !covered;
-      const joined = k.members.has(ex.account);
-      const weakSoft = !covered && youngUnverified && joined;
-      if (!(hard || strongSoft || weakSoft)) continue;
       // The account itself is not flagged (checkTaint runs only for those that are not).
       const flaggedPeers = this.flaggedCount(k);
       // One flagged account on an address that day is not a ring's exit: a residential proxy exit is
@@ -580,7 +578,7 @@ export class DetectionEngine implements HuntEngine {
       if (k.kind !== "ip_day" || k.members.size < 3) continue;
       const ip = k.value.slice(0, k.value.lastIndexOf("@"));
       const flaggedUsers = this.flaggedCount(k);
-      if (flaggedUsers >= EGRESS_MIN_FLAGGED && flaggedUsers * 2 >= k.members.size) this.taintedIps.set(ip, now + EGRESS_TAINT_TTL_MS);
+      if (flaggedUsers >= EGRESS_MIN_FLAGGED && flaggedUsers * 2 >= k.members.size) this.taintedIps.set(ip, now + EGRESS_WATCH_MS);
     }
   }
 
@@ -639,7 +637,7 @@ export class DetectionEngine implements HuntEngine {
     const groups = [...new Map([...this.membership.values()].map((e) => [e.key, e])).values()].sort(
       (a, b) => b.members.length - a.members.length || (a.key < b.key ? -1 : 1),
     );
-    groups.forEach((g, i) => clusterIds.set(g.key, `cl_${i + 1}`));
+    for (const g of groups) clusterIds.set(g.key, clusterIdOf(g.members, this.accounts));
 
     const accounts: AccountVerdict[] = [...this.accounts.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -690,6 +688,27 @@ export class DetectionEngine implements HuntEngine {
     });
     return { accounts, clusters };
   }
+}
+
+/**
+ * A cluster's id, stable from one hunt to the next: named for its first-seen member (a hash of it, so
+ * no account id leaves in a report or an export). The gateway's standing bans name clusters by id, and
+ * each hunt replaces the store's clusters; numbered by size, as they were, a ring banned as cl_6 handed
+ * its ban to whichever group was sixth largest at the next run (a replay of weekly hunts on
+ * anthropic-2026 0.005 seed 5: 1,439 of 2,003 labellers' requests refused). The ring keeps its id for as
+ * long as its first account stays in it, and an unrelated group never takes it.
+ */
+function clusterIdOf(members: readonly string[], accounts: ReadonlyMap<string, AccountState>): string {
+  let anchor = members[0] as string;
+  let first = accounts.get(anchor)?.firstTs ?? Infinity;
+  for (const m of members) {
+    const t = accounts.get(m)?.firstTs ?? Infinity;
+    if (t < first || (t === first && m < anchor)) {
+      anchor = m;
+      first = t;
+    }
+  }
+  return `cl_${createHash("sha256").update(anchor).digest("hex").slice(0, 10)}`;
 }
 
 const INDICATORS_PER_KIND = 64;

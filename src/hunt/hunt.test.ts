@@ -132,6 +132,16 @@ describe("hunt end to end on simulated traffic", () => {
       }
     }
     expect(compared).toBeGreaterThan(5);
+    // A flagged cluster keeps its id at the later run (the gateway's standing bans name clusters by
+    // id) unless it merged into one seen earlier, and no cluster takes the id of one it shares no
+    // member with: a ban never passes to strangers.
+    const fullClusters = new Map(hunt.report.clusters.map((c) => [c.id, c]));
+    const flaggedEarly = part.report.clusters.filter((c) => c.flagged);
+    expect(flaggedEarly.filter((c) => fullClusters.get(c.id)?.flagged).length).toBeGreaterThanOrEqual(flaggedEarly.length / 2);
+    for (const c of part.report.clusters) {
+      const later = fullClusters.get(c.id);
+      if (later) expect(later.accounts.some((a) => c.accounts.includes(a)), c.id).toBe(true);
+    }
   });
 });
 
