@@ -35,8 +35,9 @@ export interface ClusterVerdict {
   /** Exchanges per week since the log's first week (index 0 = week of the first exchange). */
   weekly?: number[];
   /**
-   * Full identifier values behind the cluster, with how many members share each (at most 64 per
-   * kind, most shared first). Local data: intel export keys and hashes them before anything leaves.
+   * Full identifier values behind the cluster, with how many members share each (at most 2,048 per
+   * kind, 64 for network traits, most shared first). Local data: intel export keys and hashes them
+   * before anything leaves; the gateway tells new heads by them.
    */
   indicators?: ClusterIndicator[];
 }

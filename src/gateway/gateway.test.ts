@@ -240,25 +240,28 @@ describe("gateway end to end (loopback upstream stub)", () => {
       links: [{ kind: "payment_fp", value: "k", accounts: 3 }],
       reasons: ["shared card"],
     };
-    await gw.store.putAccountVerdicts([verdict("solo"), verdict("m1", { cluster: "c1" }), verdict("m3", { cluster: "c1", flagged: false, score: 0.4 })]);
+    await gw.store.putAccountVerdicts([verdict("solo"), verdict("m1", { cluster: "c1" }), verdict("m2", { cluster: "c1", score: 0.6 }), verdict("m3", { cluster: "c1", flagged: false, score: 0.4 })]);
     await gw.store.replaceClusters([cluster]);
     await gw.gateway.view.refresh();
     const solo = await post(`${gw.url}/v1/chat/completions`, chat(), as("solo"));
     expect(solo.status).toBe(403);
     expect(await solo.json()).toMatchObject({ error: { code: "account_suspended" } });
-    // m3 was never flagged itself; its cluster was.
-    const m3 = await post(`${gw.url}/v1/messages`, messages(), as("m3"));
-    expect(m3.status).toBe(403);
-    expect(await m3.json()).toMatchObject({ error: { code: "cluster_banned" } });
+    // m2 was flagged as the cluster's member: the cluster's ban covers it.
+    const m2 = await post(`${gw.url}/v1/messages`, messages(), as("m2"));
+    expect(m2.status).toBe(403);
+    expect(await m2.json()).toMatchObject({ error: { code: "cluster_banned" } });
+    // m3 is in the cluster's member list but the hunt did not flag it (none of the evidence is its own):
+    // the ban is not its.
+    expect((await post(`${gw.url}/v1/messages`, messages(), as("m3"))).status).toBe(200);
     await gw.gateway.gatekeeper.drain();
     const sanctions = await gw.store.listSanctions({ activeOnly: true });
-    expect(sanctions.map((s) => `${s.scope}:${s.subject}:${s.action}`).sort()).toEqual(["account:solo:suspend", "cluster:c1:ban"]);
+    expect(sanctions.map((s) => `${s.scope}:${s.subject}:${s.action}`).sort()).toEqual(["account:m2:suspend", "account:solo:suspend", "cluster:c1:ban"]);
     // The hunt's next run no longer flags them: the standing sanctions still hold until lifted.
-    await gw.store.putAccountVerdicts([verdict("solo", { flagged: false, score: 0.1 }), verdict("m3", { flagged: false, score: 0.1, cluster: "c1" })]);
+    await gw.store.putAccountVerdicts([verdict("solo", { flagged: false, score: 0.1 }), verdict("m2", { flagged: false, score: 0.1, cluster: "c1" })]);
     await gw.store.replaceClusters([{ ...cluster, flagged: false }]);
     await gw.gateway.view.refresh();
     expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("solo"))).status).toBe(403);
-    expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("m3"))).status).toBe(403);
+    expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("m2"))).status).toBe(403);
   });
 
   it("takes appeals; lifting with allowlist lets the account back in, and everything is audited", async () => {

@@ -56,7 +56,12 @@ export class DetectionView {
     ]);
     this.#accounts = new Map(verdicts.map((v) => [v.account, v]));
     this.#clusters = new Map(clusters.map((c) => [c.id, c]));
-    this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.map((a): [string, string] => [a, c.id])));
+    // A flagged cluster's members that the hunt did not flag are not its: it flags only members that
+    // carry some of the evidence themselves (a card shared with one that does, the group's harness, their
+    // own asks), and a person Louvain placed beside a ring through a shared address or prompt is left
+    // out. Banning the cluster's whole member list refused that person anyway (careful-ring 0.5 seed 3,
+    // weekly hunts replayed: a casual user in a 3-account cluster, 20 requests).
+    this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.filter((a) => !c.flagged || this.#accounts.has(a)).map((a): [string, string] => [a, c.id])));
     this.#heads = new ClusterHeads(clusters);
     const loaded = new Map<string, Sanction>();
     for (const x of sanctions) {

@@ -711,7 +711,14 @@ function clusterIdOf(members: readonly string[], accounts: ReadonlyMap<string, A
   return `cl_${createHash("sha256").update(anchor).digest("hex").slice(0, 10)}`;
 }
 
-const INDICATORS_PER_KIND = 64;
+/**
+ * Values kept per kind in a cluster's indicators, most shared first. Identifiers and harness values are
+ * what the gateway tells a new head by, and a hydra of 20,000 accounts holds cards by the thousand (the
+ * simulated broad campaign: one card to every 16 or so accounts), so at 64 it would know a few percent of
+ * them. Network traits stay at 64: a proxy pool's blocks run to tens of thousands, and they weigh least.
+ */
+const INDICATORS_PER_KIND = 2048;
+const TRAIT_INDICATORS_PER_KIND = 64;
 const SHARED_LINK_KINDS = new Set<string>(["payment_fp", "email_hash", "phone_hash", "tool_schema", "system_prompt", "template"]);
 const TRAIT_KINDS = new Set<IndicatorKind>(["slash24", "asn", "tls_fp", "user_agent"]);
 
@@ -793,7 +800,7 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
     for (const v of st.userAgents) bump("user_agent", v);
   }
   for (const [kind, values] of byKind) {
-    const top = [...values.entries()].filter(([value, n]) => n >= 2 && (!TRAIT_KINDS.has(kind) || specific(kind, value))).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, INDICATORS_PER_KIND);
+    const top = [...values.entries()].filter(([value, n]) => n >= 2 && (!TRAIT_KINDS.has(kind) || specific(kind, value))).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TRAIT_KINDS.has(kind) ? TRAIT_INDICATORS_PER_KIND : INDICATORS_PER_KIND);
     for (const [value, accounts] of top) out.push({ kind, value, accounts, ...(kind === "template" && minhashes.has(value) ? { minhash: minhashes.get(value) } : {}) });
   }
   return out;
