@@ -244,8 +244,15 @@ rules:
     expect(head.reasons).toContain("new head of flagged cluster cl_ring: payment_fp pf_5c1e9a7d3b2f4e60 is the cluster's own (3 of its accounts carried it at the hunt)");
     const stranger = await k.decide(makeExchange({ account: "s1", userTurns: ["What is the capital of Mongolia?"], accountMeta: { createdAt: "2025-01-01T00:00:00Z", paymentFp: "pf_0b7d2e8c91a4f356" } }));
     expect(stranger).toMatchObject({ decision: "allow", cluster: null });
+    // Its place under the ban stands as its own suspension, whatever it sends next.
+    const again = await k.decide(makeExchange({ account: "r9", userTurns: ["And of Peru?"], accountMeta: { createdAt: new Date(NOW - 3_600_000).toISOString() } }));
+    expect(again.decision).toBe("suspend");
     await k.drain();
-    expect((await store.listAudit()).map((e) => `${e.subject} ${e.action}`)).toEqual(["r9 ban_cluster"]);
+    expect((await store.listAudit()).map((e) => `${e.subject} ${e.action}`)).toEqual(["r9 ban_cluster", "r9 suspend"]);
+    expect((await store.listSanctions({ activeOnly: true })).map((x) => `${x.scope}:${x.subject}:${x.action} ${x.reason}`)).toEqual([
+      "account:r9:suspend new head of banned cluster cl_ring (payment_fp pf_5c1e9a7d3b2f4e60)",
+      "cluster:cl_ring:ban member of a flagged hydra cluster",
+    ]);
   });
 
   it("fails closed for an already-flagged account and open for others when Redis is unreachable", async () => {

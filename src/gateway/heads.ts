@@ -50,8 +50,8 @@ const shownAs = (kind: IndicatorKind, value: string): string => (kind === "templ
  * flags it at its first request, but the gateway holds verdicts only from the last hunt, so without
  * this the new head would be served until the next run. Replayed through the decision function with a
  * hunt every 7 days (anthropic-2026 at 0.005, seed 5), attackers were served with their reasoning on
- * 6.0% of their requests without this and 2.5% with it (a continuous hunt: 1.5%); every 28 days, 9.6%
- * and 3.2%; no ordinary request refused either way. The rule for who joins is the hunt's own
+ * 6.0% of their requests without this and 1.2% with it, its heads kept suspended (a continuous hunt's
+ * verdicts alone: 1.5%); every 28 days, 9.6% and 1.6%; no ordinary request refused either way. The rule for who joins is the hunt's own
  * (takesTaint): hard identifiers join whatever the account, softer values only a new, unverified one.
  */
 export class ClusterHeads {
