@@ -194,6 +194,15 @@ export function isCovered(meta: AccountMeta): boolean {
   return meta.program === "research" || (meta.verified === true && typeof meta.org === "string" && meta.org.length > 0);
 }
 
+/**
+ * A new account nobody has vouched for: unverified and under a week old at `at` (an account whose age
+ * the log does not state is not new). Softer evidence (a shared prompt, an egress address) counts
+ * against these alone: a hydra's heads are bought or opened by the hundred and used at once.
+ */
+export function isYoungUnverified(meta: AccountMeta, at: number): boolean {
+  return meta.verified !== true && accountAgeAt(meta, at) < 7 * 86_400_000;
+}
+
 export interface AccountScore {
   score: number;
   reasons: string[];

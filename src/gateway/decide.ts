@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { DOMAINS, isCovered, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { DOMAINS, isCovered, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -54,7 +54,6 @@ export interface GatekeeperOptions {
 }
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const DEFAULT_OUTPUT_ESTIMATE = 1024;
 
 function rateOf(r: { requests_per_minute: number; tokens_per_minute: number }): Rate {
@@ -137,7 +136,7 @@ export class Gatekeeper {
     const head =
       verdict?.flagged === true || cluster?.flagged === true
         ? null
-        : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: meta.verified !== true && ageMs < 7 * DAY, now });
+        : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: isYoungUnverified(meta, now), now });
     if (head) {
       clusterId = head.cluster;
       cluster = view.clusterVerdict(clusterId);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { accountAgeAt, AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
+import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
-import { AccountState, isCovered, ownElicitation, scoreAccount } from "../detect/account.js";
+import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { COT_HIT } from "../detect/cot.js";
@@ -345,7 +345,7 @@ export class DetectionEngine implements HuntEngine {
     const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
     // Nearly every request touches nothing of a flagged cluster: decide that before reading the account's age.
     if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;
-    const youngUnverified = st.meta.verified !== true && accountAgeAt(st.meta, ex.ts) < 7 * DAY;
+    const youngUnverified = isYoungUnverified(st.meta, ex.ts);
     if (ip && watchedUntil !== undefined && takesTaint({ hard: false, kind: "ip_day" }, { covered, youngUnverified, carries: true })) {
       if (watchedUntil >= ex.ts) {
         this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`], source: "taint" });
