@@ -22,6 +22,24 @@ describe("hydrasentry CLI", () => {
     expect(existsSync(join(out, "report.json"))).toBe(false);
   });
 
+  it("replays a small log through the respond loop and tallies what each request got", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-cli-replay-"));
+    const log = join(dir, "log.jsonl");
+    // 600 requests a second apart: ten minutes, so a hunt every minute runs ten times.
+    bigLog(log, 600);
+    const bad = runCli(["replay", log, "--every", "0"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--every must be a positive number of days, got 0");
+    const r = runCli(["--json", "replay", log, "--every", String(1 / 1440), "--work", join(dir, "work")]);
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { runs: number; exchanges: number; groups: Record<string, { requests: number; refused: number; withheld: number; served: number }> };
+    expect(result.exchanges).toBe(600);
+    expect(result.runs).toBe(10);
+    const all = result.groups.all;
+    expect(all?.requests).toBe(600);
+    expect((all?.refused ?? 0) + (all?.withheld ?? 0) + (all?.served ?? 0)).toBe(600);
+  }, 60_000);
+
   it("hunts stdin, quarantines bad lines and says so", () => {
     const out = mkdtempSync(join(tmpdir(), "hs-cli-"));
     const input = `${JSON.stringify(openaiChatLine("a"))}\nnot json\n${JSON.stringify(openaiChatLine("a"))}\n`;

@@ -4,6 +4,7 @@ import { USAGE_EXIT_CODE } from "./exit.js";
 import { registerCommands } from "./commands.js";
 import { registerGatewayCommands } from "./gateway-commands.js";
 import { registerIntelCommands } from "./intel-commands.js";
+import { registerReplayCommands } from "./replay-commands.js";
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ program
 registerCommands(program);
 registerGatewayCommands(program);
 registerIntelCommands(program);
+registerReplayCommands(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has already printed the usage error (or the help or version asked for).
   if (err instanceof CommanderError) {

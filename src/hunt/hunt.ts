@@ -46,6 +46,9 @@ export interface HuntOptions {
 
 export interface HuntResult {
   report: HuntReportJson;
+  /** The verdicts the report was built from, as the store keeps them. */
+  accounts: AccountVerdict[];
+  clusters: ClusterVerdict[];
   reportPath: string;
   htmlPath: string;
   quarantinePath: string | null;
@@ -186,5 +189,5 @@ async function huntOnce(opts: HuntOptions, order: "stream" | "sort"): Promise<Hu
       reasons: [`${report.summary.flagged_accounts} accounts flagged in ${report.summary.clusters} clusters`],
     });
   }
-  return { report, reportPath, htmlPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null, busy };
+  return { report, accounts, clusters, reportPath, htmlPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null, busy };
 }

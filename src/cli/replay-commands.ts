@@ -1,0 +1,53 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { ArgumentError } from "../core/index.js";
+import { loadDefaultModel } from "../detect/index.js";
+import { readTruth } from "../eval/index.js";
+import { openSources } from "../ingest/index.js";
+import { defaultPolicy, loadPolicyFile } from "../policy/index.js";
+import { replayRespondLoop, respondTable } from "../replay/index.js";
+import { action, out } from "./commands.js";
+import { Progress } from "./progress.js";
+
+const DAY = 86_400_000;
+
+export function registerReplayCommands(program: Command): void {
+  program
+    .command("replay")
+    .description("replay a log through the respond loop: the gateway decides every request in time order while the hunt runs on a schedule over the log so far")
+    .argument("<files...>", "exchange-log files in time order (.jsonl or gzip)")
+    .requiredOption("--every <days>", "days between hunt runs (fractions allowed: 0.25 = every 6 hours)")
+    .option("--truth <file>", "truth.jsonl from simulate: tally attackers by campaign and ordinary users by role")
+    .option("--policy <file>", "policy YAML (default: the built-in default policy)")
+    .option("--work <dir>", "scratch directory (emptied first): the log so far, each run's report, the gateway's store")
+    .action(
+      action(program, async (files: string[], o: { every: string; truth?: string; policy?: string; work?: string }) => {
+        const everyDays = Number(o.every);
+        if (!Number.isFinite(everyDays) || everyDays <= 0) throw new ArgumentError(`--every must be a positive number of days, got ${o.every}`);
+        await openSources(files);
+        const truth = o.truth ? readTruth(o.truth) : null;
+        const groupOf = (account: string): string => {
+          if (!truth) return "all";
+          const t = truth.get(account);
+          return !t ? "not in truth" : t.label === "distill" ? (t.campaign ?? "distill") : `ordinary: ${t.role}`;
+        };
+        const progress = new Progress("replay", null, "exchanges decided");
+        try {
+          const result = await replayRespondLoop({
+            inputs: files,
+            everyMs: everyDays * DAY,
+            workDir: o.work ?? join(tmpdir(), `hydrasentry-replay-${process.pid}`),
+            policy: o.policy ? loadPolicyFile(o.policy) : defaultPolicy(),
+            model: loadDefaultModel(),
+            groupOf,
+            onExchanges: progress.addItems,
+          });
+          progress.done();
+          out(program, respondTable(result, `every ${everyDays} days`), { runs: result.runs, exchanges: result.exchanges, quarantined: result.quarantined, groups: Object.fromEntries(result.groups) });
+        } finally {
+          progress.done();
+        }
+      }),
+    );
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadDefaultModel } from "../detect/index.js";
+import { readTruth } from "../eval/index.js";
+import { defaultPolicy } from "../policy/index.js";
+import { simulate } from "../sim/index.js";
+import { outcomeOf, replayRespondLoop, type RespondReplayResult } from "./respond.js";
+
+const DAY = 86_400_000;
+
+describe("the respond loop replayed over a simulated log", () => {
+  let dir: string;
+  let result: RespondReplayResult;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "hs-replay-"));
+    await simulate({ scenario: "smoke", seed: 1, outDir: join(dir, "sim") });
+    const truth = readTruth(join(dir, "sim", "truth.jsonl"));
+    result = await replayRespondLoop({
+      inputs: [join(dir, "sim", "exchanges.jsonl.gz")],
+      everyMs: 2 * DAY,
+      workDir: join(dir, "work"),
+      policy: defaultPolicy(),
+      model: loadDefaultModel(),
+      groupOf: (a) => {
+        const t = truth.get(a);
+        return t?.label === "distill" ? (t.campaign ?? "distill") : "ordinary";
+      },
+    });
+  }, 120_000);
+
+  it("decides every exchange once and hunts at each boundary the log crosses", () => {
+    const lines = gunzipSync(readFileSync(join(dir, "sim", "exchanges.jsonl.gz"))).toString("utf8").trim().split("\n");
+    const total = [...result.groups.values()].reduce((n, t) => n + t.requests, 0);
+    expect(total).toBe(lines.length);
+    expect(result.exchanges).toBe(lines.length);
+    for (const t of result.groups.values()) expect(t.refused + t.withheld + t.served).toBe(t.requests);
+    // Smoke spans 10 days: runs after days 2, 4, 6 and 8 (none after the last exchange).
+    const first = Date.parse((JSON.parse(lines[0] as string) as { ts: string }).ts);
+    const last = Date.parse((JSON.parse(lines.at(-1) as string) as { ts: string }).ts);
+    expect(result.runs).toBe(Math.ceil(last / (2 * DAY)) - Math.ceil(first / (2 * DAY)));
+  });
+
+  it("refuses or withholds most of every campaign between runs, and no ordinary user's requests", () => {
+    const ordinary = result.groups.get("ordinary");
+    expect(ordinary?.refused).toBe(0);
+    expect((ordinary?.withheld ?? 0) / (ordinary?.requests ?? 1)).toBeLessThan(0.01);
+    for (const campaign of ["broad", "agentic", "surgical", "reseller"]) {
+      const t = result.groups.get(campaign);
+      expect(t, campaign).toBeDefined();
+      expect((t?.served ?? 0) / (t?.requests ?? 1), campaign).toBeLessThan(0.5);
+    }
+    const attackers = ["broad", "agentic", "surgical", "reseller"].map((c) => result.groups.get(c));
+    const served = attackers.reduce((n, t) => n + (t?.served ?? 0), 0);
+    const requests = attackers.reduce((n, t) => n + (t?.requests ?? 0), 0);
+    expect(served / requests).toBeLessThan(0.2);
+  });
+
+  it("says so when the log is not in time order, instead of deciding in the wrong order", async () => {
+    const lines = gunzipSync(readFileSync(join(dir, "sim", "exchanges.jsonl.gz"))).toString("utf8").trim().split("\n");
+    const shuffled = join(dir, "backwards.jsonl");
+    writeFileSync(shuffled, `${[...lines.slice(0, 2000)].reverse().join("\n")}\n`);
+    await expect(
+      replayRespondLoop({ inputs: [shuffled], everyMs: DAY, workDir: join(dir, "work2"), policy: defaultPolicy(), model: loadDefaultModel(), groupOf: () => "all" }),
+    ).rejects.toThrow(/replay reads the log in time order.*sort the log by ts first/);
+  });
+});
+
+describe("outcomeOf", () => {
+  it("reads a decision as what the caller got: refused, reasoning withheld, or served", () => {
+    expect(outcomeOf({ decision: "ban_cluster", actions: ["ban_cluster"], retryAfterMs: null })).toBe("refused");
+    expect(outcomeOf({ decision: "throttle", actions: ["throttle"], retryAfterMs: 1000 })).toBe("refused");
+    expect(outcomeOf({ decision: "strip_reasoning", actions: ["monitor", "strip_reasoning"], retryAfterMs: null })).toBe("withheld");
+    expect(outcomeOf({ decision: "throttle", actions: ["throttle", "summarise_reasoning"], retryAfterMs: null })).toBe("withheld");
+    expect(outcomeOf({ decision: "cap_max_tokens", actions: ["cap_max_tokens"], retryAfterMs: null })).toBe("served");
+  });
+});

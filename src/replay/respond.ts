@@ -1,0 +1,124 @@
+import { appendFileSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ArgumentError, type Exchange } from "../core/index.js";
+import type { ExtractionStyleModel } from "../detect/index.js";
+import { Gatekeeper, MemoryState, DetectionView, type Decision } from "../gateway/index.js";
+import { defaultEngine, runHunt } from "../hunt/index.js";
+import { DEFAULT_REORDER_WINDOW_MS, openSources, QuarantineWriter, readExchangeLog } from "../ingest/index.js";
+import { isBlocking, type Policy } from "../policy/index.js";
+import { openStore } from "../store/index.js";
+
+export interface RespondReplayOptions {
+  /** Exchange logs in time order (as a provider's logs and the simulator's are). */
+  inputs: string[];
+  /** How often the hunt runs; runs fall on multiples of this from the epoch (midnight UTC for days). */
+  everyMs: number;
+  /** Scratch space: the log so far, each run's report, the gateway's store. Emptied first. */
+  workDir: string;
+  policy: Policy;
+  model: ExtractionStyleModel;
+  /** The group an account's requests are tallied under (e.g. its campaign, from ground truth). */
+  groupOf: (account: string) => string;
+  onRun?: (run: number, exchangesSoFar: number) => void;
+  onExchanges?: (n: number) => void;
+}
+
+export interface RespondTally {
+  requests: number;
+  /** Refused outright: a ban, a suspension, required verification, or a throttle's 429. */
+  refused: number;
+  /** Answered with the reasoning stripped or summarised. */
+  withheld: number;
+  /** Answered with the reasoning, whatever else the gateway did (logged, capped). */
+  served: number;
+}
+
+export interface RespondReplayResult {
+  runs: number;
+  exchanges: number;
+  quarantined: number;
+  groups: Map<string, RespondTally>;
+}
+
+/** Where a decision leaves the request: what a student model trained on the answers would get. */
+export function outcomeOf(d: Pick<Decision, "decision" | "actions" | "retryAfterMs">): "refused" | "withheld" | "served" {
+  if (isBlocking(d.decision) || d.retryAfterMs !== null) return "refused";
+  if (d.actions.includes("strip_reasoning") || d.actions.includes("summarise_reasoning")) return "withheld";
+  return "served";
+}
+
+/**
+ * The whole respond loop over a log, as a provider would run it: the gateway decides every request as
+ * it arrives (default state in memory, the clock at the log's time), and the hunt runs on a schedule
+ * over the log so far, its verdicts and clusters written into the gateway's store, which the gateway
+ * then re-reads. Standing sanctions stay in that store from run to run, as in service. Each run re-reads
+ * the log so far, so the cost grows with the number of runs times the log's length.
+ */
+export async function replayRespondLoop(opts: RespondReplayOptions): Promise<RespondReplayResult> {
+  rmSync(opts.workDir, { recursive: true, force: true });
+  mkdirSync(opts.workDir, { recursive: true });
+  const soFar = join(opts.workDir, "log-so-far.jsonl");
+  const quarantine = new QuarantineWriter(join(opts.workDir, "quarantine.jsonl"));
+  const store = await openStore(join(opts.workDir, "gateway.db"));
+  let clock = 0;
+  const state = new MemoryState(() => clock);
+  const view = new DetectionView(store);
+  await view.refresh();
+  const gatekeeper = new Gatekeeper({ store, state, view, model: opts.model, policy: () => opts.policy, clock: () => clock });
+  const groups = new Map<string, RespondTally>();
+  let pending: string[] = [];
+  let unhunted = 0;
+  let runs = 0;
+  let exchanges = 0;
+  let nextRunAt = Number.NaN;
+  let latest = -Infinity;
+
+  const hunt = async (): Promise<void> => {
+    if (pending.length > 0) appendFileSync(soFar, `${pending.join("\n")}\n`);
+    pending = [];
+    if (unhunted === 0) return;
+    unhunted = 0;
+    await gatekeeper.drain();
+    const result = await runHunt({ inputs: [soFar], outDir: join(opts.workDir, "hunt"), engine: defaultEngine });
+    await store.putAccountVerdicts(result.accounts);
+    await store.replaceClusters(result.clusters);
+    await view.refresh();
+    runs++;
+    opts.onRun?.(runs, exchanges);
+  };
+
+  const decide = async (ex: Exchange, line: string): Promise<void> => {
+    if (ex.ts < latest - DEFAULT_REORDER_WINDOW_MS) {
+      throw new ArgumentError(`replay reads the log in time order, and ${ex.id} (${new Date(ex.ts).toISOString()}) comes after ${new Date(latest).toISOString()}: sort the log by ts first`, { id: ex.id });
+    }
+    latest = Math.max(latest, ex.ts);
+    if (Number.isNaN(nextRunAt)) nextRunAt = Math.ceil(ex.ts / opts.everyMs) * opts.everyMs;
+    if (ex.ts > nextRunAt) {
+      await hunt();
+      nextRunAt = Math.ceil(ex.ts / opts.everyMs) * opts.everyMs;
+    }
+    clock = ex.ts;
+    const d = await gatekeeper.decide(ex);
+    const group = opts.groupOf(ex.account);
+    let t = groups.get(group);
+    if (!t) groups.set(group, (t = { requests: 0, refused: 0, withheld: 0, served: 0 }));
+    t.requests++;
+    t[outcomeOf(d)]++;
+    pending.push(line);
+    unhunted++;
+    exchanges++;
+  };
+
+  try {
+    for await (const batch of readExchangeLog(await openSources(opts.inputs), { quarantine })) {
+      for (let i = 0; i < batch.exchanges.length; i++) await decide(batch.exchanges[i] as Exchange, batch.lines[i] as string);
+      opts.onExchanges?.(batch.exchanges.length);
+    }
+    await gatekeeper.drain();
+    return { runs, exchanges, quarantined: quarantine.count, groups };
+  } finally {
+    await quarantine.close();
+    await state.close();
+    await store.close();
+  }
+}
