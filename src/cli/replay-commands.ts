@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -33,11 +34,13 @@ export function registerReplayCommands(program: Command): void {
           return !t ? "not in truth" : t.label === "distill" ? (t.campaign ?? "distill") : `ordinary: ${t.role}`;
         };
         const progress = new Progress("replay", null, "exchanges decided");
+        // A scratch directory of our own choosing holds a copy of the whole log: it goes when we are done.
+        const workDir = o.work ?? join(tmpdir(), `hydrasentry-replay-${process.pid}`);
         try {
           const result = await replayRespondLoop({
             inputs: files,
             everyMs: everyDays * DAY,
-            workDir: o.work ?? join(tmpdir(), `hydrasentry-replay-${process.pid}`),
+            workDir,
             policy: o.policy ? loadPolicyFile(o.policy) : defaultPolicy(),
             model: loadDefaultModel(),
             groupOf,
@@ -47,6 +50,7 @@ export function registerReplayCommands(program: Command): void {
           out(program, respondTable(result, `every ${everyDays} days`), { runs: result.runs, exchanges: result.exchanges, quarantined: result.quarantined, groups: Object.fromEntries(result.groups) });
         } finally {
           progress.done();
+          if (!o.work) rmSync(workDir, { recursive: true, force: true });
         }
       }),
     );
