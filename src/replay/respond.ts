@@ -8,6 +8,8 @@ import { DEFAULT_REORDER_WINDOW_MS, openSources, QuarantineWriter, readExchangeL
 import { isBlocking, type Policy } from "../policy/index.js";
 import { openStore } from "../store/index.js";
 
+const PENDING_LINES = 10_000;
+
 export interface RespondReplayOptions {
   /** Exchange logs in time order (as a provider's logs and the simulator's are). */
   inputs: string[];
@@ -73,9 +75,13 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
   let nextRunAt = Number.NaN;
   let latest = -Infinity;
 
-  const hunt = async (): Promise<void> => {
+  const flush = (): void => {
     if (pending.length > 0) appendFileSync(soFar, `${pending.join("\n")}\n`);
     pending = [];
+  };
+
+  const hunt = async (): Promise<void> => {
+    flush();
     if (unhunted === 0) return;
     unhunted = 0;
     await gatekeeper.drain();
@@ -105,6 +111,8 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
     t.requests++;
     t[outcomeOf(d)]++;
     pending.push(line);
+    // Held lines are a run's worth of the log at most, and no more than this many at a time.
+    if (pending.length >= PENDING_LINES) flush();
     unhunted++;
     exchanges++;
   };
