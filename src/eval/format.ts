@@ -1,4 +1,4 @@
-import { escapeHtml, lineChart, PALETTE } from "../report/svg.js";
+import { escapeHtml, lineChart, PALETTE, textTable } from "../report/index.js";
 import type { EvalResult, GroupMetrics } from "./eval.js";
 
 const pct = (x: number, d = 2): string => `${(x * 100).toFixed(d)}%`;
@@ -6,20 +6,16 @@ const pct = (x: number, d = 2): string => `${(x * 100).toFixed(d)}%`;
 export function evalTable(r: EvalResult): string {
   const head = ["group", "kind", "accounts", "flagged", "recall / FPR", "exch-weighted recall", "leaked before detection"];
   const rows = r.groups.map((g) => [g.group, g.kind, String(g.accounts), String(g.flagged), `${g.label === "organic" ? "FPR " : "recall "}${pct(g.flaggedRate)}`, g.label === "organic" ? "" : pct(g.exchangeWeightedRecall), g.label === "organic" ? "" : `${g.leaked} (${pct(g.leakedRate)})`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
   const o = r.overall;
   return [
-    line(head),
-    line(widths.map((w) => "-".repeat(w))),
-    ...rows.map(line),
+    textTable(head, rows),
     "",
     `overall: precision ${pct(o.precision)}, recall ${pct(o.recall)}, FPR ${pct(o.fpr, 3)}, F1 ${o.f1.toFixed(3)}; attacker exchanges leaked before detection ${pct(o.leakedRate)}`,
     `(tp ${o.tp}, fp ${o.fp}, fn ${o.fn}, tn ${o.tn}${r.unknownAccounts ? `; ${r.unknownAccounts} report accounts not in truth` : ""})`,
     "",
     "leaked before detection if the hunt runs on a schedule and the gateway blocks what each run flags",
     "(the gateway's own rules act between runs, so these are upper bounds):",
-    scheduleTable(r),
+    textTable(scheduleHead(r), scheduleRows(r)),
   ].join("\n");
 }
 
@@ -31,14 +27,6 @@ function scheduleRows(r: EvalResult): string[][] {
 }
 
 const scheduleHead = (r: EvalResult): string[] => ["campaign", "continuous", ...(r.groups[0]?.leakedBySchedule ?? []).map((s) => s.schedule)];
-
-function scheduleTable(r: EvalResult): string {
-  const head = scheduleHead(r);
-  const rows = scheduleRows(r);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
 
 function groupRows(groups: GroupMetrics[]): string {
   return groups

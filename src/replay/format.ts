@@ -1,3 +1,4 @@
+import { textTable } from "../report/index.js";
 import type { RespondReplayResult, RespondTally } from "./respond.js";
 
 const pct = (n: number, of: number): string => (of === 0 ? "-" : `${((100 * n) / of).toFixed(2)}%`);
@@ -7,8 +8,6 @@ export function respondTable(r: RespondReplayResult, everyLabel: string): string
   const rows = [...r.groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   const head = ["group", "requests", "refused", "reasoning withheld", "served with reasoning"];
   const cells = rows.map(([g, t]) => [g, String(t.requests), String(t.refused), String(t.withheld), `${t.served} (${pct(t.served, t.requests)})`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
-  const line = (c: string[]): string => c.map((x, i) => x.padEnd(widths[i] ?? 0)).join("  ");
   const sum = (pick: (g: string) => boolean): RespondTally => {
     const t: RespondTally = { requests: 0, refused: 0, withheld: 0, served: 0 };
     for (const [g, x] of rows) {
@@ -31,9 +30,7 @@ export function respondTable(r: RespondReplayResult, everyLabel: string): string
       : [];
   return [
     `${r.exchanges} exchanges decided in time order; the hunt ran ${r.runs} times (${everyLabel})${r.quarantined ? `; ${r.quarantined} lines quarantined` : ""}`,
-    line(head),
-    line(widths.map((w) => "-".repeat(w))),
-    ...cells.map(line),
+    textTable(head, cells),
     ...totals,
   ].join("\n");
 }
