@@ -88,9 +88,12 @@ function contestVersion(c: Omit<Contest, "at">, now: number): Omit<IntelRecord, 
   return { id, type: CONTEST_TYPE, modified: new Date(now).toISOString(), source: CONTEST_SOURCE, object };
 }
 
+/** A contest our vetted accounts have just made, as `listContests` and the watchlist hold it. */
+const newContest = (c: ContestedIndicator, at: number): Contest => ({ indicator: c.indicator, creator: c.creator, state: "contested", at, vettedAccounts: c.accounts.length, by: null, note: null });
+
 /** The stored form of a contest, which `refresh` reads back: one shape, written and read here. */
 export function contestRecord(c: ContestedIndicator, now: number): Omit<IntelRecord, "addedAt"> {
-  return contestVersion({ indicator: c.indicator, creator: c.creator, state: "contested", vettedAccounts: c.accounts.length, by: null, note: null }, now);
+  return contestVersion(newContest(c, now), now);
 }
 
 /** The version that lifts a contest: the analyst holds the indicator to be the campaign's after all. */
@@ -183,9 +186,11 @@ export class Watchlist implements IntelMatcher {
   #cursor = -1;
   /** By indicator id, across rebuilds: the vetted accounts that matched it, until it is contested. */
   readonly #vettedMatches = new Map<string, Set<string>>();
-  readonly #contested = new Set<string>();
-  /** Contests an analyst lifted: never contested again here, whoever matches them. */
-  readonly #lifted = new Set<string>();
+  /**
+   * By indicator id: its contest here, contested or lifted, merged as `listContests` merges them (a
+   * lift is final). A lifted one is never contested again, whoever matches it.
+   */
+  readonly #contests = new Map<string, Contest>();
 
   constructor(opts: WatchlistOptions) {
     this.#opts = {
@@ -199,7 +204,7 @@ export class Watchlist implements IntelMatcher {
 
   /** Whether our own vetted accounts have contested this indicator (see CONTESTED_SHARE). */
   isContested(indicatorId: string): boolean {
-    return this.#contested.has(indicatorId);
+    return this.#contests.get(indicatorId)?.state === "contested";
   }
 
   get size(): number {
@@ -215,10 +220,7 @@ export class Watchlist implements IntelMatcher {
       maxAdded = Math.max(maxAdded, r.addedAt);
       if (r.type === CONTEST_TYPE) {
         const c = readContest(r);
-        if (c?.state === "lifted") {
-          this.#lifted.add(c.indicator);
-          this.#contested.delete(c.indicator);
-        } else if (c && !this.#lifted.has(c.indicator)) this.#contested.add(c.indicator);
+        if (c) this.#contests.set(c.indicator, mergeContest(this.#contests.get(c.indicator), c));
         continue;
       }
       const prev = this.#records.get(r.id);
@@ -292,20 +294,21 @@ export class Watchlist implements IntelMatcher {
   /** Confidence now: votes applied, halved every half-life since it was stated, a quarter once contested, zero outside validity. */
   effectiveConfidence(e: Entry, now: number): number {
     if (now < e.validFrom || now > e.validUntil) return 0;
-    const contested = this.#contested.has(e.id) ? CONTESTED_SHARE : 1;
+    const contested = this.isContested(e.id) ? CONTESTED_SHARE : 1;
     return contested * e.confidence * 0.5 ** (Math.max(0, now - e.statedAt) / (this.#opts.halfLifeDays * DAY));
   }
 
   /** Counts a vetted account's match; contests the indicator once `vettedQuorum` distinct ones matched. */
-  #vettedMatch(e: Entry, account: string): void {
-    if (this.#contested.has(e.id) || this.#lifted.has(e.id)) return;
+  #vettedMatch(e: Entry, account: string, now: number): void {
+    if (this.#contests.has(e.id)) return;
     let accounts = this.#vettedMatches.get(e.id);
     if (!accounts) this.#vettedMatches.set(e.id, (accounts = new Set()));
     accounts.add(account);
     if (accounts.size < this.#opts.vettedQuorum) return;
-    this.#contested.add(e.id);
+    const contest: ContestedIndicator = { indicator: e.id, creator: e.creator, label: e.label, accounts: [...accounts] };
+    this.#contests.set(e.id, newContest(contest, now));
     this.#vettedMatches.delete(e.id);
-    this.#opts.onContested({ indicator: e.id, creator: e.creator, label: e.label, accounts: [...accounts] });
+    this.#opts.onContested(contest);
   }
 
   /** Confidence of one indicator by id, as this watchlist sees it now (for tests and the CLI). */
@@ -370,7 +373,7 @@ export class Watchlist implements IntelMatcher {
     // Our own indicators are neither corroboration nor ours to contest.
     const theirs = hits.filter((e) => e.creator !== this.#opts.selfId);
     if (theirs.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
-    if (this.#opts.vettedQuorum > 0 && isCovered(ex.accountMeta)) for (const e of theirs) this.#vettedMatch(e, ex.account);
+    if (this.#opts.vettedQuorum > 0 && isCovered(ex.accountMeta)) for (const e of theirs) this.#vettedMatch(e, ex.account, now);
     const live = theirs.map((e) => ({ e, c: this.effectiveConfidence(e, now) })).filter((h) => h.c > 0);
     if (live.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
     const ids = new Set(live.map((h) => h.e.id));
@@ -380,7 +383,7 @@ export class Watchlist implements IntelMatcher {
       matches: ids.size,
       sources: sources.size,
       maxConfidence: Math.round(live[0]?.c ?? 0),
-      reasons: live.slice(0, 3).map((h) => `intel: ${h.e.label} matches ${h.e.id} from ${h.e.creator} (confidence ${Math.round(h.c)}${this.#contested.has(h.e.id) ? ", contested: it matched our vetted accounts" : ""})`),
+      reasons: live.slice(0, 3).map((h) => `intel: ${h.e.label} matches ${h.e.id} from ${h.e.creator} (confidence ${Math.round(h.c)}${this.isContested(h.e.id) ? ", contested: it matched our vetted accounts" : ""})`),
     };
   }
 }
