@@ -7,7 +7,7 @@ import { loadDefaultModel } from "../detect/index.js";
 import { readTruth } from "../eval/index.js";
 import { openSources } from "../ingest/index.js";
 import { defaultPolicy, loadPolicyFile } from "../policy/index.js";
-import { replayRespondLoop, respondTable } from "../replay/index.js";
+import { replayRespondLoop, respondTable, type RespondGroup } from "../replay/index.js";
 import { action, out } from "./commands.js";
 import { Progress } from "./progress.js";
 
@@ -28,10 +28,11 @@ export function registerReplayCommands(program: Command): void {
         if (!Number.isFinite(everyDays) || everyDays <= 0) throw new ArgumentError(`--every must be a positive number of days, got ${o.every}`);
         await openSources(files);
         const truth = o.truth ? readTruth(o.truth) : null;
-        const groupOf = (account: string): string => {
-          if (!truth) return "all";
+        const groupOf = (account: string): RespondGroup => {
+          if (!truth) return { name: "all", side: null };
           const t = truth.get(account);
-          return !t ? "not in truth" : t.label === "distill" ? (t.campaign ?? "distill") : `ordinary: ${t.role}`;
+          if (!t) return { name: "not in truth", side: null };
+          return t.label === "distill" ? { name: t.campaign ?? "distill", side: "attacker" } : { name: `ordinary: ${t.role}`, side: "ordinary" };
         };
         const progress = new Progress("replay", null, "exchanges decided");
         // A scratch directory of our own choosing holds a copy of the whole log: it goes when we are done.

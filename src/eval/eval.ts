@@ -85,16 +85,15 @@ export class ExchangeCounter {
   ) {}
 
   add(account: string, ts: number): void {
-    const r = this.report.get(account);
-    const leaked = !r || r.firstFlaggedAt === null || ts < r.firstFlaggedAt;
+    const flaggedAt = this.report.get(account)?.firstFlaggedAt ?? null;
+    // Sent before the account was stopped: never, if it was never flagged.
+    const sentBefore = (stop: (at: number) => number): boolean => flaggedAt === null || ts < stop(flaggedAt);
+    const leaked = sentBefore((at) => at);
     let t = this.tallies.get(account);
     if (!t) this.tallies.set(account, (t = emptyTally()));
     t.exchanges++;
     if (leaked) t.leaked++;
-    const tally = t;
-    HUNT_SCHEDULES.forEach((s, i) => {
-      if (!r || r.firstFlaggedAt === null || ts < stoppedByRunAt(r.firstFlaggedAt, s.everyMs)) tally.leakedBySchedule[i] = (tally.leakedBySchedule[i] ?? 0) + 1;
-    });
+    for (const [i, s] of HUNT_SCHEDULES.entries()) if (sentBefore((at) => stoppedByRunAt(at, s.everyMs))) t.leakedBySchedule[i] = (t.leakedBySchedule[i] ?? 0) + 1;
     const campaign = this.truth.get(account)?.campaign;
     if (campaign) {
       const day = Math.floor(ts / 86_400_000);

@@ -1,5 +1,5 @@
 import { networkOf, type AccountMeta, type ClusterVerdict, type IndicatorKind } from "../core/index.js";
-import { EGRESS_WATCH_MS, takesTaint, type LinkKind } from "../cluster/index.js";
+import { EGRESS_WATCH_MS, HARD_KINDS, takesTaint, type LinkKind } from "../cluster/index.js";
 import type { RequestSignals } from "../detect/index.js";
 
 /** A request that carries a flagged cluster's own value: the account is one of the cluster's new heads. */
@@ -39,7 +39,6 @@ const LINK_KIND: Partial<Record<IndicatorKind, LinkKind>> = {
   template: "template",
   slash24: "ip_day",
 };
-const HARD: ReadonlySet<IndicatorKind> = new Set(["payment_fp", "email_hash", "phone_hash"]);
 
 const shownAs = (kind: IndicatorKind, value: string): string => (kind === "template" || kind === "system_prompt" ? `tf_${value.slice(0, 8)}` : kind === "slash24" ? `${value}.x` : value);
 
@@ -51,8 +50,9 @@ const shownAs = (kind: IndicatorKind, value: string): string => (kind === "templ
  * this the new head would be served until the next run. Replayed through the decision function with a
  * hunt every 7 days (anthropic-2026 at 0.005, seed 5), attackers were served with their reasoning on
  * 6.0% of their requests without this and 1.2% with it, its heads kept suspended (a continuous hunt's
- * verdicts alone: 1.5%); every 28 days, 9.6% and 1.6%; no ordinary request refused either way. The rule for who joins is the hunt's own
- * (takesTaint): hard identifiers join whatever the account, softer values only a new, unverified one.
+ * verdicts alone: 1.5%); every 28 days, 9.6% and 1.6%; no ordinary request refused either way. The
+ * rule for who joins is the hunt's own (takesTaint): hard identifiers join whatever the account,
+ * softer values only a new, unverified one.
  */
 export class ClusterHeads {
   readonly #byKind = new Map<IndicatorKind, Map<string, Owner>>();
@@ -83,8 +83,9 @@ export class ClusterHeads {
       if (value === null || value === undefined) return null;
       const owner = this.#byKind.get(kind)?.get(value);
       if (!owner || owner.until < r.now) return null;
-      const link = { hard: HARD.has(kind), kind: LINK_KIND[kind] as LinkKind };
-      if (!takesTaint(link, { covered: r.covered, youngUnverified: r.youngUnverified, carries: true })) return null;
+      const linkKind = LINK_KIND[kind] as LinkKind;
+      // Indicators never hold a weak (short) identifier, so a hard kind is a hard link here.
+      if (!takesTaint({ hard: HARD_KINDS.has(linkKind), kind: linkKind }, { covered: r.covered, youngUnverified: r.youngUnverified, carries: true })) return null;
       return { cluster: owner.cluster, kind, shown: shownAs(kind, value), accounts: owner.accounts };
     };
     const found = probe("payment_fp", r.meta.paymentFp) ?? probe("email_hash", r.meta.emailHash) ?? probe("phone_hash", r.meta.phoneHash) ?? probe("tool_schema", r.signals.toolSchemaHash);

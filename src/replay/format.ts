@@ -8,10 +8,10 @@ export function respondTable(r: RespondReplayResult, everyLabel: string): string
   const rows = [...r.groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   const head = ["group", "requests", "refused", "reasoning withheld", "served with reasoning"];
   const cells = rows.map(([g, t]) => [g, String(t.requests), String(t.refused), String(t.withheld), `${t.served} (${pct(t.served, t.requests)})`]);
-  const sum = (pick: (g: string) => boolean): RespondTally => {
-    const t: RespondTally = { requests: 0, refused: 0, withheld: 0, served: 0 };
-    for (const [g, x] of rows) {
-      if (!pick(g)) continue;
+  const sum = (side: RespondTally["side"]): RespondTally => {
+    const t: RespondTally = { side, requests: 0, refused: 0, withheld: 0, served: 0 };
+    for (const [, x] of rows) {
+      if (x.side !== side) continue;
       t.requests += x.requests;
       t.refused += x.refused;
       t.withheld += x.withheld;
@@ -19,8 +19,8 @@ export function respondTable(r: RespondReplayResult, everyLabel: string): string
     }
     return t;
   };
-  const attackers = sum((g) => !g.startsWith("ordinary") && g !== "all" && g !== "not in truth");
-  const ordinary = sum((g) => g.startsWith("ordinary"));
+  const attackers = sum("attacker");
+  const ordinary = sum("ordinary");
   const totals =
     attackers.requests + ordinary.requests > 0
       ? [

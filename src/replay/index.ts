@@ -1,2 +1,2 @@
-export { replayRespondLoop, outcomeOf, type RespondReplayOptions, type RespondReplayResult, type RespondTally } from "./respond.js";
+export { replayRespondLoop, outcomeOf, type RespondReplayOptions, type RespondReplayResult, type RespondTally, type RespondGroup } from "./respond.js";
 export { respondTable } from "./format.js";

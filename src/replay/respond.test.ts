@@ -26,7 +26,7 @@ describe("the respond loop replayed over a simulated log", () => {
       model: loadDefaultModel(),
       groupOf: (a) => {
         const t = truth.get(a);
-        return t?.label === "distill" ? (t.campaign ?? "distill") : "ordinary";
+        return t?.label === "distill" ? { name: t.campaign ?? "distill", side: "attacker" } : { name: "ordinary", side: "ordinary" };
       },
     });
   }, 120_000);
@@ -63,7 +63,7 @@ describe("the respond loop replayed over a simulated log", () => {
     const shuffled = join(dir, "backwards.jsonl");
     writeFileSync(shuffled, `${[...lines.slice(0, 2000)].reverse().join("\n")}\n`);
     await expect(
-      replayRespondLoop({ inputs: [shuffled], everyMs: DAY, workDir: join(dir, "work2"), policy: defaultPolicy(), model: loadDefaultModel(), groupOf: () => "all" }),
+      replayRespondLoop({ inputs: [shuffled], everyMs: DAY, workDir: join(dir, "work2"), policy: defaultPolicy(), model: loadDefaultModel(), groupOf: () => ({ name: "all", side: null }) }),
     ).rejects.toThrow(/replay reads the log in time order.*sort the log by ts first/);
   });
 });

@@ -20,12 +20,19 @@ export interface RespondReplayOptions {
   policy: Policy;
   model: ExtractionStyleModel;
   /** The group an account's requests are tallied under (e.g. its campaign, from ground truth). */
-  groupOf: (account: string) => string;
+  groupOf: (account: string) => RespondGroup;
   onRun?: (run: number, exchangesSoFar: number) => void;
   onExchanges?: (n: number) => void;
 }
 
+/** A tally's group, and whose requests it holds when ground truth says (null when it does not). */
+export interface RespondGroup {
+  name: string;
+  side: "attacker" | "ordinary" | null;
+}
+
 export interface RespondTally {
+  side: RespondGroup["side"];
   requests: number;
   /** Refused outright: a ban, a suspension, required verification, or a throttle's 429. */
   refused: number;
@@ -106,8 +113,8 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
     clock = ex.ts;
     const d = await gatekeeper.decide(ex);
     const group = opts.groupOf(ex.account);
-    let t = groups.get(group);
-    if (!t) groups.set(group, (t = { requests: 0, refused: 0, withheld: 0, served: 0 }));
+    let t = groups.get(group.name);
+    if (!t) groups.set(group.name, (t = { side: group.side, requests: 0, refused: 0, withheld: 0, served: 0 }));
     t.requests++;
     t[outcomeOf(d)]++;
     pending.push(line);
