@@ -38,6 +38,13 @@ describe("hydrasentry CLI", () => {
     const all = result.groups.all;
     expect(all?.requests).toBe(600);
     expect((all?.refused ?? 0) + (all?.withheld ?? 0) + (all?.served ?? 0)).toBe(600);
+    // A bad line is quarantined where it outlives the scratch directory, which goes when no --work is given.
+    writeFileSync(log, `${readFileSync(log, "utf8")}{"id": "broken", "ts": \n`);
+    const quarantine = join(dir, "bad.jsonl");
+    const withBad = runCli(["replay", log, "--every", "1", "--quarantine", quarantine]);
+    expect(withBad.status, withBad.stderr).toBe(0);
+    expect(withBad.stdout).toContain(`600 exchanges decided in time order; the hunt ran 0 times (every 1 days); 1 lines quarantined in ${quarantine}`);
+    expect(readFileSync(quarantine, "utf8")).toContain("broken");
   }, 60_000);
 
   it("hunts stdin, quarantines bad lines and says so", () => {

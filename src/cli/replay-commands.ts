@@ -22,8 +22,9 @@ export function registerReplayCommands(program: Command): void {
     .option("--truth <file>", "truth.jsonl from simulate: tally attackers by campaign and ordinary users by role")
     .option("--policy <file>", "policy YAML (default: the built-in default policy)")
     .option("--work <dir>", "scratch directory (emptied first): the log so far, each run's report, the gateway's store")
+    .option("--quarantine <file>", "where lines that are not exchanges go, if there are any", "replay-quarantine.jsonl")
     .action(
-      action(program, async (files: string[], o: { every: string; truth?: string; policy?: string; work?: string }) => {
+      action(program, async (files: string[], o: { every: string; truth?: string; policy?: string; work?: string; quarantine: string }) => {
         const everyDays = Number(o.every);
         if (!Number.isFinite(everyDays) || everyDays <= 0) throw new ArgumentError(`--every must be a positive number of days, got ${o.every}`);
         await openSources(files);
@@ -42,13 +43,20 @@ export function registerReplayCommands(program: Command): void {
             inputs: files,
             everyMs: everyDays * DAY,
             workDir,
+            quarantinePath: o.quarantine,
             policy: o.policy ? loadPolicyFile(o.policy) : defaultPolicy(),
             model: loadDefaultModel(),
             groupOf,
             onExchanges: progress.addItems,
           });
           progress.done();
-          out(program, respondTable(result, `every ${everyDays} days`), { runs: result.runs, exchanges: result.exchanges, quarantined: result.quarantined, groups: Object.fromEntries(result.groups) });
+          out(program, respondTable(result, `every ${everyDays} days`, o.quarantine), {
+            runs: result.runs,
+            exchanges: result.exchanges,
+            quarantined: result.quarantined,
+            quarantine: result.quarantined > 0 ? o.quarantine : null,
+            groups: Object.fromEntries(result.groups),
+          });
         } finally {
           progress.done();
           if (!o.work) rmSync(workDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import type { RespondReplayResult, RespondTally } from "./respond.js";
 const pct = (n: number, of: number): string => (of === 0 ? "-" : `${((100 * n) / of).toFixed(2)}%`);
 
 /** The replay's tallies as a text table, one row per group, then the totals a reader compares. */
-export function respondTable(r: RespondReplayResult, everyLabel: string): string {
+export function respondTable(r: RespondReplayResult, everyLabel: string, quarantinePath: string): string {
   const rows = [...r.groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   const head = ["group", "requests", "refused", "reasoning withheld", "served with reasoning"];
   const cells = rows.map(([g, t]) => [g, String(t.requests), String(t.refused), String(t.withheld), `${t.served} (${pct(t.served, t.requests)})`]);
@@ -29,7 +29,7 @@ export function respondTable(r: RespondReplayResult, everyLabel: string): string
         ]
       : [];
   return [
-    `${r.exchanges} exchanges decided in time order; the hunt ran ${r.runs} times (${everyLabel})${r.quarantined ? `; ${r.quarantined} lines quarantined` : ""}`,
+    `${r.exchanges} exchanges decided in time order; the hunt ran ${r.runs} times (${everyLabel})${r.quarantined ? `; ${r.quarantined} lines quarantined in ${quarantinePath}` : ""}`,
     textTable(head, cells),
     ...totals,
   ].join("\n");

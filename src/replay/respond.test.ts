@@ -22,6 +22,7 @@ describe("the respond loop replayed over a simulated log", () => {
       inputs: [join(dir, "sim", "exchanges.jsonl.gz")],
       everyMs: 2 * DAY,
       workDir: join(dir, "work"),
+      quarantinePath: join(dir, "quarantine.jsonl"),
       policy: defaultPolicy(),
       model: loadDefaultModel(),
       groupOf: (a) => {
@@ -63,7 +64,7 @@ describe("the respond loop replayed over a simulated log", () => {
     const shuffled = join(dir, "backwards.jsonl");
     writeFileSync(shuffled, `${[...lines.slice(0, 2000)].reverse().join("\n")}\n`);
     await expect(
-      replayRespondLoop({ inputs: [shuffled], everyMs: DAY, workDir: join(dir, "work2"), policy: defaultPolicy(), model: loadDefaultModel(), groupOf: () => ({ name: "all", side: null }) }),
+      replayRespondLoop({ inputs: [shuffled], everyMs: DAY, workDir: join(dir, "work2"), quarantinePath: join(dir, "quarantine2.jsonl"), policy: defaultPolicy(), model: loadDefaultModel(), groupOf: () => ({ name: "all", side: null }) }),
     ).rejects.toThrow(/replay reads the log in time order.*sort the log by ts first/);
   });
 });

@@ -17,6 +17,8 @@ export interface RespondReplayOptions {
   everyMs: number;
   /** Scratch space: the log so far, each run's report, the gateway's store. Emptied first. */
   workDir: string;
+  /** Where lines that are not exchanges go (written only if there are any); outside workDir, which may be thrown away. */
+  quarantinePath: string;
   policy: Policy;
   model: ExtractionStyleModel;
   /** The group an account's requests are tallied under (e.g. its campaign, from ground truth). */
@@ -67,7 +69,7 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
   rmSync(opts.workDir, { recursive: true, force: true });
   mkdirSync(opts.workDir, { recursive: true });
   const soFar = join(opts.workDir, "log-so-far.jsonl");
-  const quarantine = new QuarantineWriter(join(opts.workDir, "quarantine.jsonl"));
+  const quarantine = new QuarantineWriter(opts.quarantinePath);
   const store = await openStore(join(opts.workDir, "gateway.db"));
   let clock = 0;
   const state = new MemoryState(() => clock);
