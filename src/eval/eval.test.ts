@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { computeEval, ExchangeCounter, type ReportAccount, type TruthRow } from "./eval.js";
+import { readTruth } from "./run.js";
 
 const T = (account: string, role: string, label: "distill" | "organic", campaign: string | null): [string, TruthRow] => [account, { account, role, label, campaign }];
 const H = 3_600_000;
@@ -65,6 +69,17 @@ describe("computeEval on a hand-checkable report", () => {
     expect(x[x.length - 1]!.leaked).toBeCloseTo(2 / 6);
     expect(x[x.length - 1]!.accountsFlagged).toBe(1);
     expect(r.curves.Y![r.curves.Y!.length - 1]!.accountsFlagged).toBe(0);
+  });
+});
+
+describe("readTruth", () => {
+  it("names the file and line of a row that is not JSON, as of one that is not a truth row", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-truth-"));
+    const path = join(dir, "truth.jsonl");
+    writeFileSync(path, `${JSON.stringify({ account: "a1", role: "casual", label: "organic", campaign: null })}\n{"account": "a2", "role\n`);
+    expect(() => readTruth(path)).toThrow(new RegExp(`${path}:2: not a truth row \\(not JSON\\)`));
+    writeFileSync(path, `${JSON.stringify({ account: "a1", role: "casual", label: "maybe", campaign: null })}\n`);
+    expect(() => readTruth(path)).toThrow(/truth\.jsonl:1: not a truth row/);
   });
 });
 

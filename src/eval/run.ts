@@ -14,7 +14,13 @@ export function readTruth(path: string): Map<string, TruthRow> {
     .split("\n")
     .forEach((line, i) => {
       if (!line.trim()) return;
-      const r = truthRowSchema.safeParse(JSON.parse(line));
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new ArgumentError(`${path}:${i + 1}: not a truth row (not JSON)`);
+      }
+      const r = truthRowSchema.safeParse(value);
       if (!r.success) throw new ArgumentError(`${path}:${i + 1}: not a truth row (${r.error.issues[0]?.message ?? "invalid"})`);
       out.set(r.data.account, r.data);
     });
