@@ -22,9 +22,11 @@ export function registerReplayCommands(program: Command): void {
     .option("--truth <file>", "truth.jsonl from simulate: tally attackers by campaign and ordinary users by role")
     .option("--policy <file>", "policy YAML (default: the built-in default policy)")
     .option("--work <dir>", "scratch directory (emptied first): the log so far, each run's report, the gateway's store")
+    .option("--db <location>", "the gateway's store instead of one in the scratch directory: a new SQLite path or postgres:// URL (?schema=), kept at the end")
+    .option("--redis <url>", "the gateway's online state in Redis instead of memory (keys of the replay's own, deleted at the end)")
     .option("--quarantine <file>", "where lines that are not exchanges go, if there are any", "replay-quarantine.jsonl")
     .action(
-      action(program, async (files: string[], o: { every: string; truth?: string; policy?: string; work?: string; quarantine: string }) => {
+      action(program, async (files: string[], o: { every: string; truth?: string; policy?: string; work?: string; db?: string; redis?: string; quarantine: string }) => {
         const everyDays = Number(o.every);
         if (!Number.isFinite(everyDays) || everyDays <= 0) throw new ArgumentError(`--every must be a positive number of days, got ${o.every}`);
         await openSources(files);
@@ -43,6 +45,8 @@ export function registerReplayCommands(program: Command): void {
             inputs: files,
             everyMs: everyDays * DAY,
             workDir,
+            store: o.db,
+            redisUrl: o.redis,
             quarantinePath: o.quarantine,
             policy: o.policy ? loadPolicyFile(o.policy) : defaultPolicy(),
             model: loadDefaultModel(),

@@ -47,8 +47,25 @@ export class StoreError extends HydraError {
 /** A server the configuration names (Redis, NATS) could not be reached or refused what was asked. */
 export class ServiceError extends HydraError {
   constructor(service: string, url: string, cause: unknown) {
-    super("SERVICE_UNREACHABLE", `${service} at ${url}: ${cause instanceof Error ? cause.message : String(cause)}`, { service, url }, { cause });
+    const where = withoutPassword(url);
+    super("SERVICE_UNREACHABLE", `${service} at ${where}: ${cause instanceof Error ? cause.message : String(cause)}`, { service, url: where }, { cause });
   }
+}
+
+/**
+ * A service address fit for a message or a log: `redis://:secret@host` and `postgres://u:secret@host`
+ * keep their user and host but not the password. Anything that is not a URL (a file path) as it is.
+ */
+export function withoutPassword(location: string): string {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return location;
+  }
+  if (url.password === "") return location;
+  url.password = "***";
+  return url.toString();
 }
 
 /** A policy file that cannot be used; `problems` say where and how to fix each one. */

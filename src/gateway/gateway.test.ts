@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AccountVerdict, ClusterVerdict } from "../core/index.js";
 import { openStore } from "../store/index.js";
+import { TEST_REDIS_URL } from "../testing/services.js";
 import { resolveAppeal } from "./appeals.js";
 import { RedisState } from "./redis-state.js";
 import { LADDER_POLICY, post, startTestGateway, type TestGateway } from "./testing/harness.js";
@@ -371,8 +372,8 @@ describe("gateway end to end (loopback upstream stub)", () => {
   it("shares budgets between replicas through the real Redis", async () => {
     const prefix = `hs-gwtest-${process.pid}-${Date.now()}:`;
     const policy = LADDER_POLICY.replace("requests_per_minute: 1000, tokens_per_minute: 100000000 }\n  cluster", "requests_per_minute: 3, tokens_per_minute: 100000000 }\n  cluster");
-    const stateA = await new RedisState({ url: "redis://127.0.0.1:6379/0", prefix }).connect();
-    const stateB = await new RedisState({ url: "redis://127.0.0.1:6379/0", prefix }).connect();
+    const stateA = await new RedisState({ url: TEST_REDIS_URL, prefix }).connect();
+    const stateB = await new RedisState({ url: TEST_REDIS_URL, prefix }).connect();
     const a = await startTestGateway({ upstream: upstream.url, policy, state: stateA });
     const b = await startTestGateway({ upstream: upstream.url, policy, state: stateB });
     try {

@@ -1,4 +1,4 @@
 import { gatewayStateContract } from "./testing/state-contract.js";
 import { MemoryState } from "./memory-state.js";
 
-gatewayStateContract("memory", async () => new MemoryState());
+gatewayStateContract("memory", async (clock) => new MemoryState(clock));

@@ -1,16 +1,46 @@
 import { Redis } from "ioredis";
-import { afterAll } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { ServiceError } from "../core/index.js";
+import { TEST_REDIS_URL } from "../testing/services.js";
 import { gatewayStateContract } from "./testing/state-contract.js";
 import { RedisState } from "./redis-state.js";
 
-const url = process.env.HYDRASENTRY_TEST_REDIS ?? "redis://127.0.0.1:6379/0";
+const url = TEST_REDIS_URL;
 const prefix = `hs-test-${process.pid}-${Date.now()}:`;
 
-gatewayStateContract("redis", async () => new RedisState({ url, prefix }).connect());
+gatewayStateContract("redis", async (clock) => new RedisState({ url, prefix, clock }).connect());
 
 afterAll(async () => {
   const r = new Redis(url);
   const keys = await r.keys(`${prefix}*`);
   if (keys.length > 0) await r.del(...keys);
   r.disconnect();
+});
+
+describe("RedisState outside the contract", () => {
+  it("names an unreachable Redis without its password", async () => {
+    const err = await new RedisState({ url: "redis://:s3cret-pass@127.0.0.1:1/0" }).connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ServiceError);
+    expect((err as ServiceError).message).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0: /);
+    expect(JSON.stringify(err)).not.toContain("s3cret");
+  });
+
+  it("clears its own keys and no other replica's", async () => {
+    const mine = await new RedisState({ url, prefix: `${prefix}mine:` }).connect();
+    const theirs = await new RedisState({ url, prefix: `${prefix}theirs:` }).connect();
+    try {
+      const bucket = { key: "acct_1", rate: { requestsPerMinute: 1, tokensPerMinute: 1000 } };
+      expect((await mine.reserve([bucket], 10)).ok).toBe(true);
+      expect((await theirs.reserve([bucket], 10)).ok).toBe(true);
+      await mine.clear();
+      expect((await mine.reserve([bucket], 10)).ok).toBe(true); // a full bucket again
+      expect((await theirs.reserve([bucket], 10)).ok).toBe(false);
+    } finally {
+      await mine.close();
+      await theirs.close();
+    }
+  });
 });

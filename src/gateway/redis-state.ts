@@ -13,19 +13,28 @@ import {
 } from "./state.js";
 
 /**
- * Reserve across several buckets, all or nothing, in one atomic script. Time is Redis's own clock
- * (TIME), so replicas with skewed clocks still share one budget. Mirrors MemoryState.reserve.
- * ARGV: tokens, then per key: requests/min, tokens/min.
+ * A bucket script's time: Redis's own clock (TIME), so replicas with skewed clocks still share one
+ * budget; or, when ARGV[1] holds one, the caller's (a replay of a past log runs on the log's time).
  */
-const RESERVE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local tokens = tonumber(ARGV[1])
+const NOW = `
+local now = tonumber(ARGV[1])
+if now == nil then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
+/**
+ * Reserve across several buckets, all or nothing, in one atomic script. Mirrors MemoryState.reserve.
+ * ARGV: time (see NOW), tokens, then per key: requests/min, tokens/min.
+ */
+const RESERVE = `${NOW}
+local tokens = tonumber(ARGV[2])
 local state = {}
 local wait = 0
 local blocked = 0
 for i = 1, #KEYS do
-  local rcap = tonumber(ARGV[i * 2]); local tcap = tonumber(ARGV[i * 2 + 1])
+  local rcap = tonumber(ARGV[i * 2 + 1]); local tcap = tonumber(ARGV[i * 2 + 2])
   local h = redis.call('HMGET', KEYS[i], 'r', 'k', 'ts')
   local r = tonumber(h[1]); local k = tonumber(h[2]); local ts = tonumber(h[3])
   if r == nil then r = rcap; k = tcap; ts = now end
@@ -59,6 +68,9 @@ local h = redis.call('HMGET', KEYS[1], 'c', 'ts', 'n', 'x')
 local acct = ARGV[1]
 local now = tonumber(ARGV[2])
 local turns = tonumber(ARGV[3])
+-- Forgotten by the request's own time too: Redis expires the key on its clock, which a replay of a
+-- past log runs far behind.
+if h[1] and now - tonumber(h[2]) > tonumber(ARGV[4]) then h = { false, false, false, false } end
 if not h[1] or h[1] == acct then
   redis.call('HSET', KEYS[1], 'c', acct, 'ts', now, 'n', turns, 'x', h[4] or '0')
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -74,14 +86,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return h[1]
 `;
 
-/** ARGV: delta tokens, then per key: requests/min, tokens/min. */
-
-const SETTLE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local delta = tonumber(ARGV[1])
+/** ARGV: time (see NOW), delta tokens, then per key: requests/min, tokens/min. */
+const SETTLE = `${NOW}
+local delta = tonumber(ARGV[2])
 for i = 1, #KEYS do
-  local rcap = tonumber(ARGV[i * 2]); local tcap = tonumber(ARGV[i * 2 + 1])
+  local rcap = tonumber(ARGV[i * 2 + 1]); local tcap = tonumber(ARGV[i * 2 + 2])
   local h = redis.call('HMGET', KEYS[i], 'r', 'k', 'ts')
   local r = tonumber(h[1]); local k = tonumber(h[2]); local ts = tonumber(h[3])
   if r ~= nil then
@@ -101,6 +110,11 @@ export interface RedisStateOptions {
   prefix?: string;
   /** Per-command timeout: the request path must not hang on a slow or absent Redis. */
   commandTimeoutMs?: number;
+  /**
+   * The time token buckets fill by. Default: Redis's own clock, which every replica shares. A replay
+   * of a past log passes the log's time, as it does to MemoryState.
+   */
+  clock?: () => number;
 }
 
 /** Shared state for several gateway replicas. Commands fail fast when Redis is away (no offline queue). */
@@ -109,10 +123,12 @@ export class RedisState implements GatewayState {
   readonly redis: Redis;
   readonly #prefix: string;
   readonly #url: string;
+  readonly #clock: (() => number) | null;
 
   constructor(opts: RedisStateOptions) {
     this.#prefix = opts.prefix ?? "hs:";
     this.#url = opts.url;
+    this.#clock = opts.clock ?? null;
     this.redis = new Redis(opts.url, {
       commandTimeout: opts.commandTimeoutMs ?? 250,
       connectTimeout: 2000,
@@ -142,6 +158,7 @@ export class RedisState implements GatewayState {
     return [
       buckets.length,
       ...buckets.map((b) => `${this.#prefix}b:${b.key}`),
+      this.#clock?.() ?? "",
       first,
       ...buckets.flatMap((b) => [b.rate.requestsPerMinute, b.rate.tokensPerMinute]),
     ];
@@ -239,6 +256,13 @@ export class RedisState implements GatewayState {
     // conv2: a hash per conversation; the earlier release kept a plain string under conv:, which HMGET cannot read.
     const from = (await this.#eval("hsCarry", [1, `${this.#prefix}conv2:${key}`, account, now, turns, CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS])) as string | null;
     return from ?? null;
+  }
+
+  /** Deletes every key under this state's prefix: a replay's scratch state, once it is done. */
+  async clear(): Promise<void> {
+    for await (const keys of this.redis.scanStream({ match: `${this.#prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    }
   }
 
   async close(): Promise<void> {

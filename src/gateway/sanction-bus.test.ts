@@ -3,13 +3,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ServiceError, type Sanction } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
 import { openStore } from "../store/index.js";
+import { TEST_NATS_URL } from "../testing/services.js";
 import { MemoryState } from "./memory-state.js";
 import { NatsSanctionBus } from "./nats-sanction-bus.js";
 import { MemorySanctionBus, type SanctionBus } from "./sanction-bus.js";
 import { createGateway } from "./server.js";
 import { sanctionBusContract } from "./testing/sanction-bus-contract.js";
 
-const url = process.env.HYDRASENTRY_TEST_NATS ?? "nats://127.0.0.1:4222";
+const url = TEST_NATS_URL;
 const run = `${process.pid}_${Date.now()}`;
 const streams: string[] = [];
 let n = 0;

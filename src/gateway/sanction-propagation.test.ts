@@ -1,6 +1,7 @@
 import { connect } from "nats";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { AccountVerdict, Sanction } from "../core/index.js";
+import { TEST_NATS_URL } from "../testing/services.js";
 import { NatsSanctionBus } from "./nats-sanction-bus.js";
 import { post, startTestGateway, type TestGateway } from "./testing/harness.js";
 
@@ -8,7 +9,7 @@ import { post, startTestGateway, type TestGateway } from "./testing/harness.js";
  * Replicas with separate stores and a view refresh too slow to matter: only the NATS JetStream bus
  * can carry a sanction from one to the other, so these tests show that it does.
  */
-const url = process.env.HYDRASENTRY_TEST_NATS ?? "nats://127.0.0.1:4222";
+const url = TEST_NATS_URL;
 const run = `${process.pid}_${Date.now()}`;
 const streams: string[] = [];
 let n = 0;

@@ -1,15 +1,35 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDefaultModel } from "../detect/index.js";
 import { readTruth } from "../eval/index.js";
 import { defaultPolicy } from "../policy/index.js";
 import { simulate } from "../sim/index.js";
-import { outcomeOf, replayRespondLoop, type RespondReplayResult } from "./respond.js";
+import { PostgresStore } from "../store/index.js";
+import { TEST_PG_URL, TEST_REDIS_URL } from "../testing/services.js";
+import { outcomeOf, replayRespondLoop, type RespondReplayOptions, type RespondReplayResult } from "./respond.js";
 
 const DAY = 86_400_000;
+
+/** Smoke seed 1 (simulated into `dir`), a hunt every 2 days, tallied by campaign. */
+function options(dir: string): Omit<RespondReplayOptions, "workDir"> {
+  const truth = readTruth(join(dir, "sim", "truth.jsonl"));
+  return {
+    inputs: [join(dir, "sim", "exchanges.jsonl.gz")],
+    everyMs: 2 * DAY,
+    quarantinePath: join(dir, "quarantine.jsonl"),
+    policy: defaultPolicy(),
+    model: loadDefaultModel(),
+    groupOf: (a) => {
+      const t = truth.get(a);
+      return t?.label === "distill" ? { name: t.campaign ?? "distill", side: "attacker" } : { name: "ordinary", side: "ordinary" };
+    },
+  };
+}
 
 describe("the respond loop replayed over a simulated log", () => {
   let dir: string;
@@ -17,19 +37,7 @@ describe("the respond loop replayed over a simulated log", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "hs-replay-"));
     await simulate({ scenario: "smoke", seed: 1, outDir: join(dir, "sim") });
-    const truth = readTruth(join(dir, "sim", "truth.jsonl"));
-    result = await replayRespondLoop({
-      inputs: [join(dir, "sim", "exchanges.jsonl.gz")],
-      everyMs: 2 * DAY,
-      workDir: join(dir, "work"),
-      quarantinePath: join(dir, "quarantine.jsonl"),
-      policy: defaultPolicy(),
-      model: loadDefaultModel(),
-      groupOf: (a) => {
-        const t = truth.get(a);
-        return t?.label === "distill" ? { name: t.campaign ?? "distill", side: "attacker" } : { name: "ordinary", side: "ordinary" };
-      },
-    });
+    result = await replayRespondLoop({ ...options(dir), workDir: join(dir, "work") });
   }, 120_000);
 
   it("decides every exchange once and hunts at each boundary the log crosses", () => {
@@ -58,6 +66,27 @@ describe("the respond loop replayed over a simulated log", () => {
     const requests = attackers.reduce((n, t) => n + (t?.requests ?? 0), 0);
     expect(served / requests).toBeLessThan(0.2);
   });
+
+  it("tallies the same on PostgreSQL and Redis, the stores a multi-node deployment runs on, and cleans up after itself", async () => {
+    const schema = `hs_replay_${randomBytes(6).toString("hex")}`;
+    const location = `${TEST_PG_URL}?schema=${schema}`;
+    const run = (work: string): Promise<RespondReplayResult> =>
+      replayRespondLoop({ ...options(dir), workDir: join(dir, work), store: location, redisUrl: TEST_REDIS_URL });
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const onServers = await run("work-servers");
+      expect(onServers.runs).toBe(result.runs);
+      expect(Object.fromEntries(onServers.groups)).toEqual(Object.fromEntries(result.groups));
+      expect(await redis.keys(`hs-replay-${process.pid}-*`)).toEqual([]);
+      // Its verdicts and bans are now in that store, and would act on a second replay's requests.
+      await expect(run("work-again")).rejects.toThrow(/already holds \d+ account verdicts, \d+ clusters and \d+ sanctions.*give it a new store/);
+    } finally {
+      redis.disconnect();
+      const store = await PostgresStore.open({ connectionString: TEST_PG_URL, schema });
+      await store.dropSchema();
+      await store.close();
+    }
+  }, 60_000);
 
   it("says so when the log is not in time order, instead of deciding in the wrong order", async () => {
     const lines = gunzipSync(readFileSync(join(dir, "sim", "exchanges.jsonl.gz"))).toString("utf8").trim().split("\n");

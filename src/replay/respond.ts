@@ -1,12 +1,12 @@
 import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ArgumentError, type Exchange } from "../core/index.js";
+import { ArgumentError, withoutPassword, type Exchange } from "../core/index.js";
 import type { ExtractionStyleModel } from "../detect/index.js";
-import { Gatekeeper, MemoryState, DetectionView, type Decision } from "../gateway/index.js";
+import { Gatekeeper, MemoryState, DetectionView, RedisState, type Decision, type GatewayState } from "../gateway/index.js";
 import { defaultEngine, runHunt } from "../hunt/index.js";
 import { DEFAULT_REORDER_WINDOW_MS, openSources, QuarantineWriter, readExchangeLog } from "../ingest/index.js";
 import { isBlocking, type Policy } from "../policy/index.js";
-import { openStore } from "../store/index.js";
+import { openStore, type Store } from "../store/index.js";
 
 const PENDING_LINES = 10_000;
 
@@ -15,8 +15,18 @@ export interface RespondReplayOptions {
   inputs: string[];
   /** How often the hunt runs; runs fall on multiples of this from the epoch (midnight UTC for days). */
   everyMs: number;
-  /** Scratch space: the log so far, each run's report, the gateway's store. Emptied first. */
+  /** Scratch space: the log so far, each run's report, and the gateway's store unless `store` names one. Emptied first. */
   workDir: string;
+  /**
+   * The gateway's store (a SQLite path or a postgres:// URL), which must hold no verdicts, clusters or
+   * sanctions yet (allowlisted accounts may be there). Default: a new SQLite file in workDir.
+   */
+  store?: string;
+  /**
+   * Redis for the gateway's online state instead of memory: the deployment several replicas share.
+   * The replay's keys have a prefix of their own, run on the log's time, and are deleted at the end.
+   */
+  redisUrl?: string;
   /** Where lines that are not exchanges go (written only if there are any); outside workDir, which may be thrown away. */
   quarantinePath: string;
   policy: Policy;
@@ -70,9 +80,17 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
   mkdirSync(opts.workDir, { recursive: true });
   const soFar = join(opts.workDir, "log-so-far.jsonl");
   const quarantine = new QuarantineWriter(opts.quarantinePath);
-  const store = await openStore(join(opts.workDir, "gateway.db"));
+  const storeLocation = opts.store ?? join(opts.workDir, "gateway.db");
+  const store = await openStore(storeLocation);
   let clock = 0;
-  const state = new MemoryState(() => clock);
+  let state: GatewayState;
+  try {
+    await assertFreshStore(store, storeLocation);
+    state = opts.redisUrl ? await new RedisState({ url: opts.redisUrl, prefix: `hs-replay-${process.pid}-${Date.now()}:`, clock: () => clock }).connect() : new MemoryState(() => clock);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const view = new DetectionView(store);
   await view.refresh();
   const gatekeeper = new Gatekeeper({ store, state, view, model: opts.model, policy: () => opts.policy, clock: () => clock });
@@ -135,7 +153,24 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
     return { runs, exchanges, quarantined: quarantine.count, groups };
   } finally {
     await quarantine.close();
+    if (state instanceof RedisState) await state.clear();
     await state.close();
     await store.close();
   }
+}
+
+/**
+ * A replay writes its runs' verdicts and clusters, and its own sanctions, into the gateway's store;
+ * any already there (an earlier replay's, a live deployment's) would act on the replayed requests.
+ * A first version of the replay reused a store, and started every replay from the last one's bans.
+ */
+async function assertFreshStore(store: Store, location: string): Promise<void> {
+  const verdicts = (await store.listAccountVerdicts()).length;
+  const clusters = (await store.listClusters()).length;
+  const sanctions = (await store.listSanctions()).filter((s) => s.action !== "allowlist").length;
+  if (verdicts + clusters + sanctions === 0) return;
+  throw new ArgumentError(
+    `replay writes its verdicts and sanctions into the gateway's store, and ${withoutPassword(location)} already holds ${verdicts} account verdicts, ${clusters} clusters and ${sanctions} sanctions, which would act on the replayed requests: give it a new store (a new SQLite file, or a new ?schema= for PostgreSQL)`,
+    { location: withoutPassword(location) },
+  );
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { expect, it } from "vitest";
+import { TEST_PG_URL as PG_URL } from "../testing/services.js";
 import { PostgresStore } from "./postgres.js";
 import { storeContract } from "./testing/contract.js";
 
-/** Real PostgreSQL on loopback (started by .ci/run); each test gets its own schema. */
-export const PG_URL = process.env.HYDRASENTRY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
+// Each test gets its own schema.
 
 const newSchema = (): string => `hs_test_${randomBytes(6).toString("hex")}`;
 /** The store's own connection pool, for statements the Store interface does not offer. */
