@@ -9,7 +9,7 @@ import { SqliteStore } from "../store/index.js";
 import { defaultEngine } from "./engine.js";
 import type * as SourceEngine from "./engine.js";
 import type * as SourceHunt from "./index.js";
-import { huntNodeFlags, runHunt, type HuntResult } from "./hunt.js";
+import { huntHeapMb, huntNodeFlags, runHunt, type HuntResult } from "./hunt.js";
 
 describe("hunt end to end on simulated traffic", () => {
   let dir: string;
@@ -147,10 +147,22 @@ describe("hunt end to end on simulated traffic", () => {
 
 describe("huntNodeFlags", () => {
   it("turns V8's collector threads off only where the hunt's own threads take every core", () => {
-    expect(huntNodeFlags(2)).toEqual(["--max-semi-space-size=32", "--single-threaded-gc"]);
-    expect(huntNodeFlags(4)).toContain("--single-threaded-gc"); // main + 3 signal threads
-    expect(huntNodeFlags(8)).toEqual(["--max-semi-space-size=32"]);
-    expect(huntNodeFlags(8, 7)).toContain("--single-threaded-gc"); // HYDRASENTRY_HUNT_WORKERS=7
-    expect(huntNodeFlags(8, 0)).toEqual(["--max-semi-space-size=32"]); // no signal threads: one busy thread
+    expect(huntNodeFlags(2, undefined, null)).toEqual(["--max-semi-space-size=32", "--single-threaded-gc"]);
+    expect(huntNodeFlags(4, undefined, null)).toContain("--single-threaded-gc"); // main + 3 signal threads
+    expect(huntNodeFlags(8, undefined, null)).toEqual(["--max-semi-space-size=32"]);
+    expect(huntNodeFlags(8, 7, null)).toContain("--single-threaded-gc"); // HYDRASENTRY_HUNT_WORKERS=7
+    expect(huntNodeFlags(8, 0, null)).toEqual(["--max-semi-space-size=32"]); // no signal threads: one busy thread
+    expect(huntNodeFlags(8, 0, 18_432)).toEqual(["--max-semi-space-size=32", "--max-old-space-size=18432"]);
+  });
+
+  it("lets the heap grow to three quarters of the machine's memory, never below V8's own limit", () => {
+    const GB = 2 ** 30;
+    expect(huntHeapMb(24 * GB, 4.3 * GB)).toBe(18_432);
+    expect(huntHeapMb(4 * GB, 2 * GB)).toBe(3_072);
+    expect(huntHeapMb(4 * GB, 4.3 * GB)).toBeNull(); // a small machine keeps V8's default
+    // What the CLI passes is what this machine allows.
+    const flag = huntNodeFlags().find((f) => f.startsWith("--max-old-space-size="));
+    const mb = huntHeapMb();
+    expect(flag).toBe(mb === null ? undefined : `--max-old-space-size=${mb}`);
   });
 });

@@ -89,9 +89,8 @@ export function reportHtml(r: HuntReportJson): string {
 <p>Every flagged account's own reasons are in accounts.csv and report.json.</p></body></html>`;
 }
 
-export function accountsCsv(r: HuntReportJson): string {
+export function* accountsCsvLines(r: HuntReportJson): Generator<string> {
   const q = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = ["account,score,flagged,cluster,first_flagged_at,exchanges,reasons"];
-  for (const a of r.accounts) lines.push([q(a.account), a.score.toFixed(4), String(a.flagged), q(a.cluster ?? ""), a.first_flagged_at ?? "", String(a.exchanges), q(a.reasons.join(" | "))].join(","));
-  return `${lines.join("\n")}\n`;
+  yield "account,score,flagged,cluster,first_flagged_at,exchanges,reasons\n";
+  for (const a of r.accounts) yield `${[q(a.account), a.score.toFixed(4), String(a.flagged), q(a.cluster ?? ""), a.first_flagged_at ?? "", String(a.exchanges), q(a.reasons.join(" | "))].join(",")}\n`;
 }

@@ -1,4 +1,5 @@
 export { buildReportJson, type HuntReportJson } from "./json.js";
-export { reportHtml, accountsCsv } from "./html.js";
+export { reportHtml, accountsCsvLines } from "./html.js";
+export { prettyJsonPieces, writeTextFile } from "./text-file.js";
 export { lineChart, barChart, escapeHtml, PALETTE, type Series } from "./svg.js";
 export { textTable } from "./text.js";
