@@ -30,6 +30,33 @@ describe("DetectionView refresh", () => {
     expect(reads).toBe(1);
   });
 
+  it("reads verdicts and clusters again only once a hunt has written new ones", async () => {
+    let resultReads = 0;
+    const [verdicts, clusters] = [store.listAccountVerdicts.bind(store), store.listClusters.bind(store)];
+    store.listAccountVerdicts = (opts) => {
+      resultReads++;
+      return verdicts(opts);
+    };
+    store.listClusters = () => {
+      resultReads++;
+      return clusters();
+    };
+    const flagged = { account: "acct_1", score: 0.97, flagged: true, cluster: "cl_0a1b2c3d4e", firstFlaggedAt: 1_770_000_000_000, exchanges: 40, reasons: ["cot_elicitation_rate 91%"] };
+    await store.putAccountVerdicts([flagged]);
+    const view = new DetectionView(store);
+    await view.refresh();
+    await view.refresh();
+    await view.refresh();
+    expect(resultReads).toBe(2); // once each
+    expect(reads).toBe(3); // sanctions every time: a lift must not wait for a hunt
+    expect(view.accountVerdict("acct_1")).toEqual(flagged);
+    await store.replaceClusters([{ id: "cl_0a1b2c3d4e", accounts: ["acct_1", "acct_2"], exchanges: 70, score: 0.95, flagged: true, firstSeen: 1, lastSeen: 2, firstFlaggedAt: 2, domains: { reasoning: 1 }, links: [], reasons: ["r"] }]);
+    await view.refresh();
+    expect(resultReads).toBe(4);
+    expect(view.clusterOf("acct_1")).toBe("cl_0a1b2c3d4e");
+    expect(view.clusterOf("acct_2")).toBeNull(); // not flagged by the hunt: not under the cluster's ban
+  });
+
   it("refreshes at the period it is given", async () => {
     const view = new DetectionView(store, { refreshMs: 10 });
     await view.start();

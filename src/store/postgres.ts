@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, ClusterVerdict, Exchange, IntelRecord, Sanction, StoredAuditEntry } from "../core/index.js";
 import { mergeMeta, StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
-import { encodeBody, type IntelQuery, type Store } from "./store.js";
+import { encodeBody, RESULTS_VERSION_CURSOR, type IntelQuery, type Store } from "./store.js";
 
 const SCHEMA = (s: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${s};
@@ -56,11 +57,18 @@ const schemaMarked = async (db: pg.Pool | pg.PoolClient, schema: string): Promis
  */
 async function ensureSchema(pool: pg.Pool, schema: string): Promise<void> {
   if (await schemaMarked(pool, schema)) return;
+  await inTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`hydrasentry schema ${schema}`]);
+    if (!(await schemaMarked(client, schema))) await client.query(`${SCHEMA(schema)}\nCOMMENT ON SCHEMA ${schema} IS '${SCHEMA_MARK}';`);
+  });
+}
+
+/** Runs `work` in one transaction on one connection; any failure rolls it all back and is rethrown. */
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`hydrasentry schema ${schema}`]);
-    if (!(await schemaMarked(client, schema))) await client.query(`${SCHEMA(schema)}\nCOMMENT ON SCHEMA ${schema} IS '${SCHEMA_MARK}';`);
+    await work(client);
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -68,6 +76,17 @@ async function ensureSchema(pool: pg.Pool, schema: string): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/**
+ * Rows per statement in bulk writes. Each array parameter of a statement travels as one text, which
+ * for a hunt of millions of accounts (~400 bytes of verdict each) would pass V8's string limit
+ * (~512 MB) and PostgreSQL's 1 GB one in a single statement.
+ */
+const ROWS_PER_STATEMENT = 5_000;
+
+function* chunksOf<T>(rows: readonly T[]): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) yield rows.slice(i, i + ROWS_PER_STATEMENT);
 }
 
 /** Multi-node backend. Same semantics as SqliteStore, proven by the shared contract suite. */
@@ -143,10 +162,16 @@ export class PostgresStore implements Store {
     }
   }
 
-  async putAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): Promise<void> {
-    const client = await this.pool.connect();
+  async #transaction(name: string, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     try {
-      await client.query("BEGIN");
+      await inTransaction(this.pool, work);
+    } catch (err) {
+      throw new StoreError(`PostgreSQL ${name} failed: ${(err as Error).message}`, {}, err);
+    }
+  }
+
+  async putAccountMeta(rows: ReadonlyArray<{ account: string; meta: AccountMeta }>): Promise<void> {
+    await this.#transaction("putAccountMeta", async (client) => {
       for (const { account, meta } of rows) {
         const prev = await client.query<{ meta: AccountMeta }>(`SELECT meta FROM ${this.s}.account_meta WHERE account = $1 FOR UPDATE`, [account]);
         const merged = mergeMeta(prev.rows[0]?.meta ?? null, meta);
@@ -155,13 +180,7 @@ export class PostgresStore implements Store {
           [account, JSON.stringify(merged)],
         );
       }
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw new StoreError(`PostgreSQL putAccountMeta failed: ${(err as Error).message}`, {}, err);
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async getAccountMeta(account: string): Promise<AccountMeta | null> {
@@ -171,12 +190,17 @@ export class PostgresStore implements Store {
 
   async putAccountVerdicts(rows: readonly AccountVerdict[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.q(
-      `INSERT INTO ${this.s}.account_verdicts (account, flagged, body)
-       SELECT * FROM unnest($1::text[], $2::boolean[], $3::jsonb[])
-       ON CONFLICT (account) DO UPDATE SET flagged = EXCLUDED.flagged, body = EXCLUDED.body`,
-      [rows.map((r) => r.account), rows.map((r) => r.flagged), rows.map((r) => JSON.stringify(r))],
-    );
+    await this.#transaction("putAccountVerdicts", async (client) => {
+      for (const chunk of chunksOf(rows)) {
+        await client.query(
+          `INSERT INTO ${this.s}.account_verdicts (account, flagged, body)
+           SELECT * FROM unnest($1::text[], $2::boolean[], $3::jsonb[])
+           ON CONFLICT (account) DO UPDATE SET flagged = EXCLUDED.flagged, body = EXCLUDED.body`,
+          [chunk.map((r) => r.account), chunk.map((r) => r.flagged), chunk.map((r) => JSON.stringify(r))],
+        );
+      }
+      await this.#newResultsVersion(client);
+    });
   }
 
   async getAccountVerdict(account: string): Promise<AccountVerdict | null> {
@@ -191,23 +215,25 @@ export class PostgresStore implements Store {
   }
 
   async replaceClusters(rows: readonly ClusterVerdict[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.#transaction("replaceClusters", async (client) => {
       await client.query(`DELETE FROM ${this.s}.clusters`);
-      if (rows.length > 0) {
+      for (const chunk of chunksOf(rows)) {
         await client.query(`INSERT INTO ${this.s}.clusters (id, body) SELECT * FROM unnest($1::text[], $2::jsonb[])`, [
-          rows.map((r) => r.id),
-          rows.map((r) => JSON.stringify(r)),
+          chunk.map((r) => r.id),
+          chunk.map((r) => JSON.stringify(r)),
         ]);
       }
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw new StoreError(`PostgreSQL replaceClusters failed: ${(err as Error).message}`, {}, err);
-    } finally {
-      client.release();
-    }
+      await this.#newResultsVersion(client);
+    });
+  }
+
+  /** Inside the transaction writing results: see Store.resultsVersion. */
+  async #newResultsVersion(client: pg.PoolClient): Promise<void> {
+    await client.query(`INSERT INTO ${this.s}.cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [RESULTS_VERSION_CURSOR, randomUUID()]);
+  }
+
+  async resultsVersion(): Promise<string | null> {
+    return this.getCursor(RESULTS_VERSION_CURSOR);
   }
 
   async listClusters(): Promise<ClusterVerdict[]> {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -6,7 +7,7 @@ import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, Clu
 import { StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
 import { batchWrites, type BatchWrites, type ExchangeRow } from "./sqlite-writes.js";
-import { encodeBody, type IntelQuery, type Store, type WriteBacklog } from "./store.js";
+import { encodeBody, RESULTS_VERSION_CURSOR, type IntelQuery, type Store, type WriteBacklog } from "./store.js";
 
 const SCHEMA = `
 -- A rowid table: rows carry the whole normalised exchange (~1 KB), too large for WITHOUT ROWID.
@@ -224,6 +225,7 @@ export class SqliteStore implements Store {
     const put = this.statement("INSERT OR REPLACE INTO account_verdicts (account, flagged, body) VALUES (?, ?, ?)");
     this.db.transaction(() => {
       for (const v of rows) put.run(v.account, v.flagged ? 1 : 0, JSON.stringify(v));
+      this.#newResultsVersion();
     })();
   }
 
@@ -244,7 +246,17 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       this.statement("DELETE FROM clusters").run();
       for (const c of rows) put.run(c.id, JSON.stringify(c));
+      this.#newResultsVersion();
     })();
+  }
+
+  /** Inside the transaction writing results: see Store.resultsVersion. */
+  #newResultsVersion(): void {
+    this.statement("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(RESULTS_VERSION_CURSOR, randomUUID());
+  }
+
+  async resultsVersion(): Promise<string | null> {
+    return this.getCursor(RESULTS_VERSION_CURSOR);
   }
 
   async listClusters(): Promise<ClusterVerdict[]> {

@@ -39,6 +39,12 @@ export interface Store {
   /** Replaces the whole cluster set with the latest hunt's. */
   replaceClusters(rows: readonly ClusterVerdict[]): Promise<void>;
   listClusters(): Promise<ClusterVerdict[]>;
+  /**
+   * A value that changes whenever account verdicts or clusters are written (null: never written), in
+   * the same transaction. Readers holding them in memory reload them only when it has: the gateway's
+   * view reloaded a large hunt's results (153,311 flagged accounts) every 5 seconds, 0.8 s a time.
+   */
+  resultsVersion(): Promise<string | null>;
 
   /** Appends an entry; returns its sequence number (that of the entry held, when its key is already stored). */
   appendAudit(entry: AuditEntry): Promise<number>;
@@ -86,6 +92,9 @@ export interface WriteBacklog {
   queuedWrites: number;
   walFramesBehind: number | null;
 }
+
+/** The cursor under which a store keeps its resultsVersion, written with the results it versions. */
+export const RESULTS_VERSION_CURSOR = "hydrasentry.results_version";
 
 /** Row body format: "l" = exchange-log line as received, "n" = normalised Exchange JSON. */
 export type BodyFormat = "l" | "n";

@@ -91,6 +91,57 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       expect((await store.listClusters()).map((x) => x.id)).toEqual(["cl_3"]);
     });
 
+    it("versions the hunt's results: a new version with each write of verdicts or clusters, and with nothing else", async () => {
+      expect(await store.resultsVersion()).toBeNull();
+      await store.putAccountVerdicts([{ account: "a", score: 0.9, flagged: true, cluster: null, firstFlaggedAt: 1, exchanges: 3, reasons: ["r"] }]);
+      const afterVerdicts = await store.resultsVersion();
+      expect(afterVerdicts).not.toBeNull();
+      await store.putSanction({ scope: "account", subject: "a", action: "suspend", active: true, reason: "r", ts: 5, actor: "policy" });
+      await store.appendAudit({ ts: 6, actor: "policy", kind: "decision", subject: "a", action: "suspend", reasons: ["r"] });
+      await store.putAccountMeta([{ account: "a", meta: { verified: false } }]);
+      expect(await store.resultsVersion()).toBe(afterVerdicts);
+      await store.replaceClusters([]);
+      const afterClusters = await store.resultsVersion();
+      expect(afterClusters).not.toBe(afterVerdicts);
+      await store.putAccountVerdicts([{ account: "a", score: 0.1, flagged: false, cluster: null, firstFlaggedAt: null, exchanges: 4, reasons: [] }]);
+      expect(await store.resultsVersion()).not.toBe(afterClusters);
+    });
+
+    it("writes a hunt's results whole however many rows they are (more than one statement holds)", async () => {
+      const n = 12_345;
+      const id = (i: number): string => `acct_${String(i).padStart(6, "0")}`;
+      const verdicts: AccountVerdict[] = Array.from({ length: n }, (_, i) => ({
+        account: id(i),
+        score: i % 7 === 0 ? 0.93 : 0.04,
+        flagged: i % 7 === 0,
+        cluster: i % 7 === 0 ? `cl_${i % 11}` : null,
+        firstFlaggedAt: i % 7 === 0 ? 1_770_000_000_000 + i : null,
+        exchanges: 1 + (i % 40),
+        reasons: i % 7 === 0 ? [`cot_elicitation_rate 0.${i % 90} (${i % 40} of 40 requests)`] : [],
+      }));
+      await store.putAccountVerdicts(verdicts);
+      const back = await store.listAccountVerdicts();
+      expect(back.length).toBe(n);
+      expect(back[0]).toEqual(verdicts[0]);
+      expect(back[n - 1]).toEqual(verdicts[n - 1]);
+      expect((await store.listAccountVerdicts({ flaggedOnly: true })).length).toBe(Math.ceil(n / 7));
+      const clusters: ClusterVerdict[] = Array.from({ length: 6_001 }, (_, i) => ({
+        id: `cl_${i}`,
+        accounts: [id(2 * i), id(2 * i + 1)],
+        exchanges: 2,
+        score: 0.5,
+        flagged: false,
+        firstSeen: 1,
+        lastSeen: 2,
+        firstFlaggedAt: null,
+        domains: { chat: 1 },
+        links: [{ kind: "ip_day", value: `203.0.113.${i % 250}@2026-02-03`, accounts: 2 }],
+        reasons: [],
+      }));
+      await store.replaceClusters(clusters);
+      expect((await store.listClusters()).length).toBe(6_001);
+    });
+
     it("appends audit entries in order and pages by sequence", async () => {
       const s1 = await store.appendAudit({ ts: 1, actor: "policy", kind: "decision", subject: "acct_1", action: "throttle", reasons: ["r"] });
       const s2 = await store.appendAudit({ ts: 2, actor: "analyst:kim", kind: "appeal", subject: "acct_1", action: "lift", reasons: [] });
