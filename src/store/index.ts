@@ -3,7 +3,7 @@ import { PostgresStore } from "./postgres.js";
 import { SqliteStore } from "./sqlite.js";
 import type { Store } from "./store.js";
 
-export type { IntelQuery, Store, WriteBacklog } from "./store.js";
+export type { IntelQuery, Store, Versioned, WriteBacklog } from "./store.js";
 export { SqliteStore } from "./sqlite.js";
 export { PostgresStore } from "./postgres.js";
 

@@ -3,7 +3,7 @@ import pg from "pg";
 import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, ClusterVerdict, Exchange, IntelRecord, Sanction, StoredAuditEntry } from "../core/index.js";
 import { mergeMeta, StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
-import { encodeBody, RESULTS_VERSION_CURSOR, type IntelQuery, type Store } from "./store.js";
+import { encodeBody, versionCursor, type IntelQuery, type Store, type Versioned } from "./store.js";
 
 const SCHEMA = (s: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${s};
@@ -199,7 +199,7 @@ export class PostgresStore implements Store {
           [chunk.map((r) => r.account), chunk.map((r) => r.flagged), chunk.map((r) => JSON.stringify(r))],
         );
       }
-      await this.#newResultsVersion(client);
+      await this.#newVersion(client, "results");
     });
   }
 
@@ -223,17 +223,17 @@ export class PostgresStore implements Store {
           chunk.map((r) => JSON.stringify(r)),
         ]);
       }
-      await this.#newResultsVersion(client);
+      await this.#newVersion(client, "results");
     });
   }
 
-  /** Inside the transaction writing results: see Store.resultsVersion. */
-  async #newResultsVersion(client: pg.PoolClient): Promise<void> {
-    await client.query(`INSERT INTO ${this.s}.cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [RESULTS_VERSION_CURSOR, randomUUID()]);
+  /** Inside the transaction writing `what`: see Store.version. */
+  async #newVersion(client: pg.PoolClient, what: Versioned): Promise<void> {
+    await client.query(`INSERT INTO ${this.s}.cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [versionCursor(what), randomUUID()]);
   }
 
-  async resultsVersion(): Promise<string | null> {
-    return this.getCursor(RESULTS_VERSION_CURSOR);
+  async version(what: Versioned): Promise<string | null> {
+    return this.getCursor(versionCursor(what));
   }
 
   async listClusters(): Promise<ClusterVerdict[]> {
@@ -308,12 +308,15 @@ export class PostgresStore implements Store {
   }
 
   async putSanction(x: Sanction): Promise<void> {
-    await this.q(
-      `INSERT INTO ${this.s}.sanctions (scope, subject, action, active, body) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (scope, subject, action) DO UPDATE SET active = EXCLUDED.active, body = EXCLUDED.body
-       WHERE (EXCLUDED.body->>'ts')::double precision >= (${this.s}.sanctions.body->>'ts')::double precision`,
-      [x.scope, x.subject, x.action, x.active, JSON.stringify(x)],
-    );
+    await this.#transaction("putSanction", async (client) => {
+      await client.query(
+        `INSERT INTO ${this.s}.sanctions (scope, subject, action, active, body) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (scope, subject, action) DO UPDATE SET active = EXCLUDED.active, body = EXCLUDED.body
+         WHERE (EXCLUDED.body->>'ts')::double precision >= (${this.s}.sanctions.body->>'ts')::double precision`,
+        [x.scope, x.subject, x.action, x.active, JSON.stringify(x)],
+      );
+      await this.#newVersion(client, "sanctions");
+    });
   }
 
   async listSanctions(opts: { activeOnly?: boolean } = {}): Promise<Sanction[]> {

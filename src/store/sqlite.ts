@@ -7,7 +7,7 @@ import type { AccountMeta, AccountVerdict, Appeal, AppealStatus, AuditEntry, Clu
 import { StoreError } from "../core/index.js";
 import { decodeBody } from "./decode.js";
 import { batchWrites, type BatchWrites, type ExchangeRow } from "./sqlite-writes.js";
-import { encodeBody, RESULTS_VERSION_CURSOR, type IntelQuery, type Store, type WriteBacklog } from "./store.js";
+import { encodeBody, versionCursor, type IntelQuery, type Store, type Versioned, type WriteBacklog } from "./store.js";
 
 const SCHEMA = `
 -- A rowid table: rows carry the whole normalised exchange (~1 KB), too large for WITHOUT ROWID.
@@ -225,7 +225,7 @@ export class SqliteStore implements Store {
     const put = this.statement("INSERT OR REPLACE INTO account_verdicts (account, flagged, body) VALUES (?, ?, ?)");
     this.db.transaction(() => {
       for (const v of rows) put.run(v.account, v.flagged ? 1 : 0, JSON.stringify(v));
-      this.#newResultsVersion();
+      this.#newVersion("results");
     })();
   }
 
@@ -246,17 +246,17 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       this.statement("DELETE FROM clusters").run();
       for (const c of rows) put.run(c.id, JSON.stringify(c));
-      this.#newResultsVersion();
+      this.#newVersion("results");
     })();
   }
 
-  /** Inside the transaction writing results: see Store.resultsVersion. */
-  #newResultsVersion(): void {
-    this.statement("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(RESULTS_VERSION_CURSOR, randomUUID());
+  /** Inside the transaction writing `what`: see Store.version. */
+  #newVersion(what: Versioned): void {
+    this.statement("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(versionCursor(what), randomUUID());
   }
 
-  async resultsVersion(): Promise<string | null> {
-    return this.getCursor(RESULTS_VERSION_CURSOR);
+  async version(what: Versioned): Promise<string | null> {
+    return this.getCursor(versionCursor(what));
   }
 
   async listClusters(): Promise<ClusterVerdict[]> {
@@ -319,12 +319,14 @@ export class SqliteStore implements Store {
   }
 
   async putSanction(x: Sanction): Promise<void> {
-    this
-      .statement(
-        "INSERT INTO sanctions (scope, subject, action, active, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, subject, action) DO UPDATE " +
-          "SET active = excluded.active, body = excluded.body WHERE json_extract(excluded.body, '$.ts') >= json_extract(sanctions.body, '$.ts')",
-      )
-      .run(x.scope, x.subject, x.action, x.active ? 1 : 0, JSON.stringify(x));
+    const put = this.statement(
+      "INSERT INTO sanctions (scope, subject, action, active, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, subject, action) DO UPDATE " +
+        "SET active = excluded.active, body = excluded.body WHERE json_extract(excluded.body, '$.ts') >= json_extract(sanctions.body, '$.ts')",
+    );
+    this.db.transaction(() => {
+      put.run(x.scope, x.subject, x.action, x.active ? 1 : 0, JSON.stringify(x));
+      this.#newVersion("sanctions");
+    })();
   }
 
   async listSanctions(opts: { activeOnly?: boolean } = {}): Promise<Sanction[]> {

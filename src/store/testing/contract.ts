@@ -91,20 +91,26 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       expect((await store.listClusters()).map((x) => x.id)).toEqual(["cl_3"]);
     });
 
-    it("versions the hunt's results: a new version with each write of verdicts or clusters, and with nothing else", async () => {
-      expect(await store.resultsVersion()).toBeNull();
+    it("versions a hunt's results and the sanctions apart: each changes with its own writes only", async () => {
+      expect(await store.version("results")).toBeNull();
+      expect(await store.version("sanctions")).toBeNull();
       await store.putAccountVerdicts([{ account: "a", score: 0.9, flagged: true, cluster: null, firstFlaggedAt: 1, exchanges: 3, reasons: ["r"] }]);
-      const afterVerdicts = await store.resultsVersion();
-      expect(afterVerdicts).not.toBeNull();
+      const results1 = await store.version("results");
+      expect(results1).not.toBeNull();
       await store.putSanction({ scope: "account", subject: "a", action: "suspend", active: true, reason: "r", ts: 5, actor: "policy" });
+      const sanctions1 = await store.version("sanctions");
+      expect(sanctions1).not.toBeNull();
       await store.appendAudit({ ts: 6, actor: "policy", kind: "decision", subject: "a", action: "suspend", reasons: ["r"] });
       await store.putAccountMeta([{ account: "a", meta: { verified: false } }]);
-      expect(await store.resultsVersion()).toBe(afterVerdicts);
+      expect(await store.version("results")).toBe(results1);
       await store.replaceClusters([]);
-      const afterClusters = await store.resultsVersion();
-      expect(afterClusters).not.toBe(afterVerdicts);
+      const results2 = await store.version("results");
+      expect(results2).not.toBe(results1);
       await store.putAccountVerdicts([{ account: "a", score: 0.1, flagged: false, cluster: null, firstFlaggedAt: null, exchanges: 4, reasons: [] }]);
-      expect(await store.resultsVersion()).not.toBe(afterClusters);
+      expect(await store.version("results")).not.toBe(results2);
+      expect(await store.version("sanctions")).toBe(sanctions1);
+      await store.putSanction({ scope: "account", subject: "a", action: "suspend", active: false, reason: "appeal lifted", ts: 9, actor: "analyst" });
+      expect(await store.version("sanctions")).not.toBe(sanctions1);
     });
 
     it("writes a hunt's results whole however many rows they are (more than one statement holds)", async () => {
