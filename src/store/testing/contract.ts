@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AccountVerdict, AuditEntry, ClusterVerdict } from "../../core/index.js";
+import type { AccountMeta, AccountVerdict, AuditEntry, ClusterVerdict } from "../../core/index.js";
 import { makeExchange } from "../../testing/exchanges.js";
 import { parseExchangeLine } from "../../ingest/read.js";
 import { openaiChatLine } from "../../ingest/testing/lines.js";
@@ -53,6 +53,25 @@ export function storeContract(name: string, open: () => Promise<Store>, teardown
       await store.putAccountMeta([{ account: "acct_1", meta: { verified: true, paymentFp: undefined, program: "research" } }]);
       expect(await store.getAccountMeta("acct_1")).toEqual({ paymentFp: "pf_1", verified: true, program: "research" });
       expect(await store.getAccountMeta("nobody")).toBeNull();
+      // Within one call too, in order; empty values never erase a fact.
+      await store.putAccountMeta([
+        { account: "acct_2", meta: { org: "org_1", tier: "free" } },
+        { account: "acct_2", meta: { tier: "scale", org: "" } },
+      ]);
+      expect(await store.getAccountMeta("acct_2")).toEqual({ org: "org_1", tier: "scale" });
+    });
+
+    it("merges account meta from concurrent writers that share accounts, losing nothing", async () => {
+      // Ingest keeps two batches in flight; ordinary traffic puts one account in both.
+      const accounts = Array.from({ length: 2_000 }, (_, i) => `acct_${String(i).padStart(4, "0")}`);
+      const batch = (order: string[], meta: (i: number) => AccountMeta) => order.map((account, i) => ({ account, meta: meta(i) }));
+      await Promise.all([
+        store.putAccountMeta(batch(accounts, () => ({ paymentFp: "pf_shared" }))),
+        store.putAccountMeta(batch([...accounts].reverse(), () => ({ verified: false }))),
+        store.putAccountMeta(batch(accounts.filter((_, i) => i % 2 === 0), () => ({ org: "org_even" }))),
+      ]);
+      expect(await store.getAccountMeta("acct_0000")).toEqual({ paymentFp: "pf_shared", verified: false, org: "org_even" });
+      expect(await store.getAccountMeta("acct_1999")).toEqual({ paymentFp: "pf_shared", verified: false });
     });
 
     it("replaces account verdicts and filters flagged ones", async () => {
