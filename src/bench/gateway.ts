@@ -9,7 +9,7 @@ import { createGzip } from "node:zlib";
 import autocannon from "autocannon";
 import { GATEWAY_NODE_FLAGS, PROXY_ROUTES } from "../gateway/index.js";
 import { defaultEngine, runHunt } from "../hunt/index.js";
-import { openStore } from "../store/index.js";
+import { openStore, PostgresStore } from "../store/index.js";
 import { cpuBetween, readCpu, type CpuSpent } from "./cpu.js";
 import { parseBuckets, quantileBetween, type Buckets } from "./histogram.js";
 import { gzipLines } from "./lines.js";
@@ -56,7 +56,7 @@ async function loadSamples(gz: string, max = SAMPLE_MAX, stride = SAMPLE_STRIDE)
  * lookups find flagged accounts and clusters and their decisions are audited as in service; an
  * empty store measured an easier path, and hid a view that re-read the store every millisecond.
  */
-async function huntedStore(gz: string, lines: number): Promise<{ dir: string; db: string; flagged: ReadonlySet<string>; clusters: number }> {
+async function huntedStore(gz: string, lines: number, location: string | undefined): Promise<{ dir: string; db: string; flagged: ReadonlySet<string>; clusters: number }> {
   const dir = mkdtempSync(join(tmpdir(), "hs-bench-gateway-"));
   const prefix = join(dir, "prefix.jsonl.gz");
   const zip = createGzip({ level: 1 });
@@ -68,7 +68,7 @@ async function huntedStore(gz: string, lines: number): Promise<{ dir: string; db
   }
   zip.end();
   await finished(file);
-  const db = join(dir, "gateway.db");
+  const db = location ?? join(dir, "gateway.db");
   const store = await openStore(db);
   try {
     const { report } = await runHunt({ inputs: [prefix], outDir: dir, store, engine: defaultEngine });
@@ -215,15 +215,23 @@ function overhead(before: Buckets, after: Buckets): string {
   return `in-gateway overhead p50 ${ms(0.5)} ms, p99 ${ms(0.99)} ms`;
 }
 
+/**
+ * The gateway's backends: embedded by default (a SQLite file, memory state); with
+ * HYDRASENTRY_BENCH_GATEWAY_DB (a postgres:// URL with a ?schema= of its own, emptied first) and
+ * HYDRASENTRY_BENCH_GATEWAY_REDIS, those of a multi-node deployment.
+ */
+const SERVERS = { db: process.env.HYDRASENTRY_BENCH_GATEWAY_DB, redis: process.env.HYDRASENTRY_BENCH_GATEWAY_REDIS };
+
 export async function benchGateway(gz: string): Promise<string[]> {
   const samples = await loadSamples(gz);
-  const hunted = await huntedStore(gz, HUNTED_EXCHANGES);
+  if (SERVERS.db?.startsWith("postgres")) await dropPostgresSchema(SERVERS.db);
+  const hunted = await huntedStore(gz, HUNTED_EXCHANGES, SERVERS.db);
   // Added latency is what the traffic that passes pays: the proxied samples leave out the accounts the
   // hunt flagged (answered 403 at once, without the upstream). /v1/decisions gets the whole mix.
   const proxy = samples.proxy.filter((s) => !hunted.flagged.has(s.account));
   const decisions = samples.decisions;
   const stub = await startChild("stub");
-  const gw = await startChild("gateway", [String(stub.port), hunted.db]);
+  const gw = await startChild("gateway", [String(stub.port), hunted.db, ...(SERVERS.redis ? [SERVERS.redis] : [])]);
   const hop = await startChild("passthrough", [String(stub.port)]);
   const rows: string[] = [];
   const fmt = (name: string, r: Run, note = ""): string =>
@@ -293,13 +301,25 @@ export async function benchGateway(gz: string): Promise<string[]> {
     const count = Number(/hydrasentry_decision_seconds_count (\d+)/.exec(metrics)?.[1] ?? 0);
     const sum = Number(/hydrasentry_decision_seconds_sum ([\d.e-]+)/.exec(metrics)?.[1] ?? 0);
     if (count > 0) say(`| in-gateway decision time (mean over ${count.toLocaleString("en-US")} decisions) | | ${((sum / count) * 1000).toFixed(3)} | | | | | from /metrics |`);
-    say(`| the gateway's store | | | | | | | SQLite file holding a hunt of the log's first ${HUNTED_EXCHANGES.toLocaleString("en-US")} exchanges: ${hunted.flagged.size} flagged accounts (in flagged clusters or alone), ${hunted.clusters} clusters; proxied samples from the other accounts, ${proxy.length.toLocaleString("en-US")} of ${samples.proxy.length.toLocaleString("en-US")}; /v1/decisions on all |`);
+    const backends = `${SERVERS.db?.startsWith("postgres") ? "PostgreSQL schema" : "SQLite file"}${SERVERS.redis ? ", state in Redis," : ""}`;
+    say(`| the gateway's store | | | | | | | ${backends} holding a hunt of the log's first ${HUNTED_EXCHANGES.toLocaleString("en-US")} exchanges: ${hunted.flagged.size} flagged accounts (in flagged clusters or alone), ${hunted.clusters} clusters; proxied samples from the other accounts, ${proxy.length.toLocaleString("en-US")} of ${samples.proxy.length.toLocaleString("en-US")}; /v1/decisions on all |`);
   } finally {
     gw.child.kill("SIGTERM");
     hop.child.kill("SIGTERM");
     stub.child.kill("SIGTERM");
     if (gw.child.exitCode === null && gw.child.signalCode === null) await once(gw.child, "exit");
     rmSync(hunted.dir, { recursive: true, force: true }); // half a gigabyte: the hunt stores the exchanges too
+    if (SERVERS.db?.startsWith("postgres")) await dropPostgresSchema(SERVERS.db);
   }
   return rows;
+}
+
+/** Empties the bench's PostgreSQL schema: the hunt stores half a gigabyte of exchanges there. */
+async function dropPostgresSchema(location: string): Promise<void> {
+  const store = await openStore(location);
+  try {
+    if (store instanceof PostgresStore) await store.dropSchema();
+  } finally {
+    await store.close();
+  }
 }
