@@ -153,9 +153,12 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
     return { runs, exchanges, quarantined: quarantine.count, groups };
   } finally {
     await quarantine.close();
-    if (state instanceof RedisState) await state.clear();
-    await state.close();
-    await store.close();
+    try {
+      if (state instanceof RedisState) await state.clear();
+    } finally {
+      await state.close();
+      await store.close();
+    }
   }
 }
 
