@@ -12,6 +12,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   POLICY_INVALID: 2,
   SERVICE_UNREACHABLE: 5,
   WORKER_FAILED: 1,
+  OUT_OF_MEMORY: 6,
 };
 
 /** A command line commander could not parse: bad arguments, like INVALID_ARGUMENT. */

@@ -12,7 +12,8 @@ export type ErrorCode =
   | "CORPUS_MISSING"
   | "POLICY_INVALID"
   | "SERVICE_UNREACHABLE"
-  | "WORKER_FAILED";
+  | "WORKER_FAILED"
+  | "OUT_OF_MEMORY";
 
 export class HydraError extends Error {
   readonly code: ErrorCode;
@@ -74,6 +75,13 @@ export class PolicyError extends HydraError {
   constructor(source: string, problems: readonly string[]) {
     super("POLICY_INVALID", `policy ${source} is invalid:\n  - ${problems.join("\n  - ")}`, { source, problems });
     this.problems = problems;
+  }
+}
+
+/** A hunt whose state no longer fits its heap: stopped before V8 aborts the process. */
+export class HuntMemoryError extends HydraError {
+  constructor(message: string, context: Record<string, unknown>) {
+    super("OUT_OF_MEMORY", message, context);
   }
 }
 

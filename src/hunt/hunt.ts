@@ -18,6 +18,7 @@ import {
 import { accountsCsvLines, buildReportJson, prettyJsonPieces, reportHtml, writeTextFile, type HuntReportJson } from "../report/index.js";
 import type { Store } from "../store/index.js";
 import type { RequestSignals } from "../detect/index.js";
+import { HeapWatch, HUNT_SEMI_SPACE_MB } from "./heap-watch.js";
 import { unpackSignal } from "./signal-codec.js";
 import { SignalPool, type SignalJob } from "./signal-pool.js";
 import { TextlessExchanges } from "./textless.js";
@@ -43,6 +44,8 @@ export interface HuntOptions {
   sortRunExchanges?: number;
   /** Request-signal threads; default: HYDRASENTRY_HUNT_WORKERS, else one per spare core (see SignalPool.create). */
   signalThreads?: number;
+  /** Stops the hunt with HuntMemoryError when its heap stays nearly full (default: a new HeapWatch). */
+  heapWatch?: HeapWatch;
 }
 
 export interface HuntResult {
@@ -78,7 +81,7 @@ export interface HuntResult {
  * and the bench measures with them.
  */
 export function huntNodeFlags(cores: number = availableParallelism(), signalThreads: number = SignalPool.plannedSize(undefined, cores), heapMb: number | null = huntHeapMb()): string[] {
-  const flags = ["--max-semi-space-size=32"];
+  const flags = [`--max-semi-space-size=${HUNT_SEMI_SPACE_MB}`];
   if (1 + signalThreads >= cores) flags.push("--single-threaded-gc");
   if (heapMb !== null) flags.push(`--max-old-space-size=${heapMb}`);
   return flags;
@@ -161,6 +164,8 @@ async function huntOnce(opts: HuntOptions, order: "stream" | "sort"): Promise<Hu
   // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
   const pending: Array<{ batch: Exchange[]; signals: SignalJob | null }> = [];
   const textless = new TextlessExchanges();
+  const heapWatch = (opts.heapWatch ?? new HeapWatch()).start();
+  let exchangesRead = 0;
   const consume = async (): Promise<void> => {
     const next = pending.shift();
     if (!next) return;
@@ -174,6 +179,8 @@ async function huntOnce(opts: HuntOptions, order: "stream" | "sort"): Promise<Hu
     engine.observe(batch, packed ? (i) => unpackSignal(packed, i) : undefined);
     if (opts.store) await opts.store.putExchanges(batch);
     opts.onExchanges?.(batch.length);
+    exchangesRead += batch.length;
+    heapWatch.check({ exchanges: exchangesRead, logTime: lastTs });
   };
   try {
     const batches =
@@ -193,6 +200,7 @@ async function huntOnce(opts: HuntOptions, order: "stream" | "sort"): Promise<Hu
     while (pending.length > 0) await consume();
     busy = { main: performance.eventLoopUtilization(loopAtStart).utilization, signals: pool?.utilization() ?? [], signalsOnMain: pool?.sharedWithMain() ?? 1 };
   } finally {
+    heapWatch.stop();
     await quarantine.close();
     await pool?.close();
   }
