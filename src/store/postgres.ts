@@ -237,7 +237,12 @@ export class PostgresStore implements Store {
 
   /** Inside the transaction writing `what`: see Store.version. */
   async #newVersion(client: pg.PoolClient, what: Versioned): Promise<void> {
-    await client.query(`INSERT INTO ${this.s}.cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [versionCursor(what), randomUUID()]);
+    await client.query(this.#putCursorSql, [versionCursor(what), randomUUID()]);
+  }
+
+  /** Sets cursor $1 to $2: setCursor's statement, and the versions' inside their writes' transactions. */
+  get #putCursorSql(): string {
+    return `INSERT INTO ${this.s}.cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
   }
 
   async version(what: Versioned): Promise<string | null> {
@@ -370,7 +375,7 @@ export class PostgresStore implements Store {
   }
 
   async setCursor(key: string, value: string): Promise<void> {
-    await this.q(`INSERT INTO ${this.s}.cursors (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key, value]);
+    await this.q(this.#putCursorSql, [key, value]);
   }
 
   /** Drops the schema: for tests and tenant teardown only. */

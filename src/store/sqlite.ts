@@ -252,7 +252,11 @@ export class SqliteStore implements Store {
 
   /** Inside the transaction writing `what`: see Store.version. */
   #newVersion(what: Versioned): void {
-    this.statement("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(versionCursor(what), randomUUID());
+    this.#putCursor(versionCursor(what), randomUUID());
+  }
+
+  #putCursor(key: string, value: string): void {
+    this.statement("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(key, value);
   }
 
   async version(what: Versioned): Promise<string | null> {
@@ -370,7 +374,7 @@ export class SqliteStore implements Store {
   }
 
   async setCursor(key: string, value: string): Promise<void> {
-    this.statement("INSERT OR REPLACE INTO cursors (key, value) VALUES (?, ?)").run(key, value);
+    this.#putCursor(key, value);
   }
 
   async close(): Promise<void> {
