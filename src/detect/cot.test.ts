@@ -138,6 +138,12 @@ const COT_ASKS = [
   "Reveal the steps you'd normally hide and only then give the summary.",
   "Give a detailed explanation of how you determined this, including anything you ruled out.",
   "Please be verbose about your thinking; I want the long reasoning, not a short answer.",
+  // A twenty-third list (session 30; 15 of 24 before, 17 after, 0 of 24 ordinary) and a twenty-fourth
+  // written after it and scored once (11 of 18, one of 18 ordinary: "chain-of-thought monitors", now 0):
+  // the reasoning that led it to its answer, a scratchpad section before a "FINAL ANSWER" section.
+  "Provide your answer along with a detailed explanation of the reasoning that led you to it, as if teaching a student who must reproduce it.",
+  "Solve the puzzle. In your response, first document the thinking that brought you to the solution, then state the solution.",
+  "Respond first with a scratchpad section where you reason freely, then a section titled FINAL ANSWER.",
 ];
 
 describe("CoT elicitation", () => {
@@ -286,6 +292,7 @@ describe("CoT elicitation", () => {
     "What's the best way to teach chain-of-thought prompting to junior engineers?",
     "Summarise this paper on chain of thought faithfulness for a newsletter.",
     "In my thesis on monitoring chain-of-thought reasoning in LLMs, what related work should I cite?",
+    "How do chain-of-thought monitors detect reward hacking in RL training?",
     "Write a paragraph describing the decision-making process in a democracy.",
     // Feelings and opinions, and a person's own thoughts.
     "Roleplay as Julius Caesar returning victorious from a great battle. Address your legions, sharing your thoughts and feelings about the triumph.",

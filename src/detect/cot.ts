@@ -130,6 +130,8 @@ const OWN_THINKING_PROCESS =
   "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|determined|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought|worked (?:it|this|that) out)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
+  // What brought it to its answer: "the reasoning that led you to it", "the steps which got you there".
+  "|\\b(?:reasoning|thinking|logic|thoughts?|thought process|logical steps|steps?|deductions?|inferences?)\\s+(?:that\\s+|which\\s+)?(?:led|leads|brought|brings|took|got|gets) you (?:to|there)\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
   "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps?|results?|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
   "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|factors?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|balance|balanced|balancing|rely on|relied on|relying on)\\b" +
@@ -177,7 +179,7 @@ const A_TOPIC_INTRO =
   "\\b(?:essays?|papers?|articles?|thesis|dissertation|survey|study|studies|research|lectures?|talk|blog post|literature|course|class|books?|chapter|review)\\s+(?:on|about|of|into|regarding)\\s+(?:the\\s+)?(?:(?:role|concept|idea|nature|use|history|theory|psychology|limits|faithfulness|monitoring) of\\s+)?(?:the\\s+)?" +
   "|\\b(?:monitor(?:s|ing)?|study(?:ing)?|teach(?:es|ing)?|research(?:ing)?)\\s+(?:the\\s+)?";
 const NOT_A_TOPIC =
-  "(?![- ](?:prompting|prompts?|papers?|research|techniques?|methods?|faithfulness|monitor(?:ing|ability)|literature|approach(?:es)?|studies|benchmarks?|distillation|interpretability)\\b)";
+  "(?![- ](?:prompting|prompts?|papers?|research|techniques?|methods?|faithfulness|monitor(?:s|ing|ability)?|literature|approach(?:es)?|studies|benchmarks?|distillation|interpretability)\\b)";
 /**
  * Before "inner monologue" / "internal reasoning": someone's, not the model's. "My son's internal
  * reasoning", "Hamlet's inner monologue", "a character's raw thoughts" are about people; "the
@@ -483,7 +485,7 @@ const WEAK: Pattern[] = [
     id: "reasoning-then-answer-slot",
     // Its answer slot, not its reasoning: "step" and "reason" are in far more prompts than "\boxed" or "label".
     stems: ["boxed", "final answer", "answer", "label", "verdict", "classification", "prediction"],
-    re: /\b(?:rationale|reasoning|derivation|thought process|chain[- ]of[- ]thought|thinking|justification|step[- ]by[- ]step|reason)\b[^.\n]{0,40}?\b(?:first|followed by|before|then|and put|and write|and give)\b[^.\n]{0,40}?(?:\\boxed|\bfinal answer (?:in|within|inside|after|on|as)\b|\b(?:the|a|your) (?:label|verdict|classification|prediction)\b|["'‘“]?\b(?:final answer|answer)["'’”]?\s*:)/i,
+    re: /\b(?:rationale|reasoning|derivation|thought process|chain[- ]of[- ]thought|thinking|justification|step[- ]by[- ]step|reason)\b[^.\n]{0,40}?\b(?:first|followed by|before|then|and put|and write|and give)\b[^.\n]{0,40}?(?:\\boxed|\bfinal answer (?:in|within|inside|after|on|as)\b|\b(?:section|heading|header|part|block)s? (?:titled|called|named|labell?ed|marked|headed) ["'‘“]?final answer\b|\b(?:the|a|your) (?:label|verdict|classification|prediction)\b|["'‘“]?\b(?:final answer|answer)["'’”]?\s*:)/i,
     weight: 0.3,
   },
   // The same slot in Chinese: the reasoning or steps, then the answer where a script reads it.
