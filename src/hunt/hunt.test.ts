@@ -55,9 +55,9 @@ describe("hunt end to end on simulated traffic", () => {
     expect(result.overall.leakedRate).toBeLessThan(0.1);
   });
 
-  it("never flags a vetted researcher or a verified organisation for covered behaviour", () => {
+  it("never flags a vetted researcher or a verified organisation for covered behaviour", async () => {
     const truth = readTruth(join(dir, "sim", "truth.jsonl"));
-    const report = readReportAccounts(hunt.reportPath);
+    const report = await readReportAccounts(hunt.reportPath);
     for (const [account, t] of truth) if (t.role === "researcher" || t.role === "enterprise" || t.role === "labeller") expect(report.get(account)?.flagged, `${t.role} ${account}`).toBe(false);
   });
 

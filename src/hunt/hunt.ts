@@ -4,15 +4,15 @@ import { join } from "node:path";
 import { getHeapStatistics } from "node:v8";
 import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
 import {
-  InputOutOfOrder,
+  inTimeOrder,
   openSource,
   openSources,
   QuarantineWriter,
   readAccountsTable,
-  readInTimeOrder,
-  readSorted,
+  timeOrderedBatches,
   totalsOf,
   type FileCounts,
+  type LogOrder,
   type OrderedReadState,
 } from "../ingest/index.js";
 import { accountsCsvLines, buildReportJson, prettyJsonPieces, reportHtml, writeTextFile, type HuntReportJson } from "../report/index.js";
@@ -122,24 +122,14 @@ export const HUNT_BATCH_SIZE = 1024;
 /**
  * Hunts the inputs as a time-ordered replay, whatever order their lines are in (the report's
  * first_flagged_at is the log time a replay would first have flagged each account, so the replay
- * must run in log time). A log in time order, as providers write them, is read once as a stream.
- * One in another order (grouped by account, shuffled, newest first) gives itself away within its
- * first thousands of exchanges, and is then read again through an external sort: the streaming read
- * would have replayed it in file order, and a ring caught at its last request would have been
- * reported as caught at its first. stdin cannot be read twice, so it is sorted from the start.
+ * must run in log time; see inTimeOrder). Read in file order, a log grouped by account would have had
+ * a ring caught at its last request reported as caught at its first.
  */
 export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
-  if (!opts.inputs.includes("-")) {
-    try {
-      return await huntOnce(opts, "stream");
-    } catch (err) {
-      if (!(err instanceof InputOutOfOrder)) throw err;
-    }
-  }
-  return huntOnce(opts, "sort");
+  return inTimeOrder(opts.inputs, (order) => huntOnce(opts, order));
 }
 
-async function huntOnce(opts: HuntOptions, order: "stream" | "sort"): Promise<HuntResult> {
+async function huntOnce(opts: HuntOptions, order: LogOrder): Promise<HuntResult> {
   // Open everything before writing anything: a missing input fails the run with no partial report.
   const sources = await openSources(opts.inputs);
   const accountsSource = opts.accountsFile ? await openSource(opts.accountsFile) : null;
@@ -183,10 +173,7 @@ async function huntOnce(opts: HuntOptions, order: "stream" | "sort"): Promise<Hu
     heapWatch.check({ exchanges: exchangesRead, logTime: lastTs });
   };
   try {
-    const batches =
-      order === "stream"
-        ? readInTimeOrder(sources, { quarantine, onBytes: opts.onBytes, batchSize: HUNT_BATCH_SIZE, failWhenOutOfOrder: true }, state)
-        : readSorted(sources, { quarantine, onBytes: opts.onBytes, batchSize: HUNT_BATCH_SIZE, runExchanges: opts.sortRunExchanges }, state);
+    const batches = timeOrderedBatches(sources, order, { quarantine, onBytes: opts.onBytes, batchSize: HUNT_BATCH_SIZE, runExchanges: opts.sortRunExchanges }, state);
     for await (const batch of batches) {
       const signals = pool ? pool.submit(batch) : null;
       // A store keeps exchanges whole; otherwise only what the engine reads waits for the signals.

@@ -6,6 +6,7 @@ export { openSource, type InputSource } from "./source.js";
 export { parseExchangeLine, parseExchangeValue, readExchangeLog, openSources, type ExchangeBatch, type LineVerdict } from "./read.js";
 export { readInTimeOrder, DEFAULT_REORDER_WINDOW_MS, InputOutOfOrder, type OrderedReadState } from "./pipeline.js";
 export { readSorted, SORT_RUN_EXCHANGES } from "./sort.js";
+export { inTimeOrder, timeOrderedBatches, type LogOrder } from "./log-order.js";
 export { ingestIntoStore } from "./ingest.js";
 export { readAccountsTable } from "./accounts.js";
 export { newFileCounts, totalsOf, type FileCounts, type ReadTotals } from "./summary.js";

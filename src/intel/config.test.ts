@@ -10,7 +10,7 @@ import { generateSigningKeys, verifyObject } from "./signing.js";
 import { sampleCluster } from "./testing/fixtures.js";
 
 describe("intel config and export from a report file", () => {
-  it("loads keys relative to the config, takes peer tokens from the environment, and exports a hunt report", () => {
+  it("loads keys relative to the config, takes peer tokens from the environment, and exports a hunt report", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-intel-cfg-"));
     const own = generateSigningKeys();
     const peer = generateSigningKeys();
@@ -37,7 +37,7 @@ peers:
 
     const report = buildReportJson({ totals: { lines: 1, exchanges: 1, duplicates: 0, quarantined: 0, bytes: 10 }, late: 0, files: [], accounts: [], clusters: [sampleCluster()], firstTs: 0, lastTs: 1 });
     writeFileSync(join(dir, "report.json"), JSON.stringify(report));
-    const clusters = clustersFromReport(join(dir, "report.json"));
+    const clusters = await clustersFromReport(join(dir, "report.json"));
     expect(clusters[0]?.indicators?.length).toBe(sampleCluster().indicators?.length);
     const bundle = exportClusters(clusters, { identity: cfg.identity, keyring: cfg.keyring, signer: cfg.signer, tlp: cfg.tlp, now: Date.now() });
     const campaign = bundle.objects.find((o) => o.type === "campaign");
