@@ -33,15 +33,15 @@ export interface Community {
   links: LinkKey[];
 }
 
+/** What a node stands for, kept on it so that reading Louvain's assignment needs no lookups by name. */
+type NodeOf = { account: string; key?: undefined } | { key: LinkKey; account?: undefined };
+
 /**
  * The bipartite account–identifier graph, kept between Louvain runs and updated with what changed:
  * rebuilding it from every linking key at every run was most of the hunt's main-thread time.
  * Identifier nodes keep it linear in memberships: a key shared by 20,000 accounts is one star, not
  * 200 million edges.
  */
-/** What a node stands for, kept on it so that reading Louvain's assignment needs no lookups by name. */
-type NodeOf = { account: string; key?: undefined } | { key: LinkKey; account?: undefined };
-
 export class CommunityGraph {
   readonly #g = new UndirectedGraph<NodeOf>();
   /** Key id → members currently drawn as edges (members of a key only grow while it links). */

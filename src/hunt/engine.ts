@@ -97,7 +97,6 @@ const FLAGGED_PEERS_COUNTED = 1000;
  * state and link keys per exchange, rescores accounts every few minutes and clusters every few hours
  * of log time, and never looks ahead. `firstFlaggedAt` is the log time of the flag.
  */
-
 export class DetectionEngine implements HuntEngine {
   private readonly model: ExtractionStyleModel;
   private readonly accounts = new Map<string, AccountState>();

@@ -18,13 +18,17 @@ export type ReportArray = "accounts" | "clusters";
  * A report without the array, or with something else under its name, is not a hunt report.
  */
 export async function* readReportArray(path: string, key: ReportArray): AsyncGenerator<unknown> {
-  let found = false;
+  // The first token under the key says what is there: the array, or something a report does not hold.
+  let first: Token["name"] | null = null;
   const pipeline = chain([
     createReadStream(path),
     parser({ streamValues: false }),
     pick({ filter: key, once: true }),
     (token: Token): Token => {
-      found = true;
+      if (first === null) {
+        first = token.name;
+        if (first !== "startArray") throw new ArgumentError(`${path} is not a hunt report: "${key}" is not an array`, { path });
+      }
       return token;
     },
     streamArray(),
@@ -32,10 +36,10 @@ export async function* readReportArray(path: string, key: ReportArray): AsyncGen
   try {
     for await (const item of pipeline as AsyncIterable<{ value: unknown }>) yield item.value;
   } catch (err) {
-    const why = (err as Error).message;
-    throw new ArgumentError(found && /array/i.test(why) ? `${path} is not a hunt report: "${key}" is not an array` : `cannot read report ${path}: ${why}`, { path });
+    if (err instanceof ArgumentError) throw err;
+    throw new ArgumentError(`cannot read report ${path}: ${(err as Error).message}`, { path });
   } finally {
     pipeline.destroy();
   }
-  if (!found) throw new ArgumentError(`${path} is not a hunt report: it has no "${key}" array`, { path });
+  if (first === null) throw new ArgumentError(`${path} is not a hunt report: it has no "${key}" array`, { path });
 }
