@@ -19,34 +19,8 @@ import {
   type StixObject,
 } from "../intel/index.js";
 import { openStore, DEFAULT_DB_PATH, type Store } from "../store/index.js";
-import { readReportArray } from "../report/index.js";
+import { readReportClusters } from "../report/index.js";
 import { action, out } from "./commands.js";
-
-/** report.json clusters (snake_case, ISO times) back into the verdict shape the exporter reads; streamed, as a report can outgrow a string. */
-export async function clustersFromReport(path: string): Promise<ClusterVerdict[]> {
-  const ms = (v: unknown): number => (typeof v === "string" ? Date.parse(v) : Number.NaN);
-  const clusters: ClusterVerdict[] = [];
-  for await (const value of readReportArray(path, "clusters")) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ArgumentError(`${path} is not a hunt report: clusters[${clusters.length}] is not an object`, { path });
-    const c = value as Record<string, unknown>;
-    clusters.push({
-      id: String(c.id),
-      accounts: Array.isArray(c.accounts) ? c.accounts.map(String) : [],
-      exchanges: Number(c.exchanges ?? 0),
-      score: Number(c.score ?? 0),
-      flagged: c.flagged === true,
-      firstSeen: ms(c.first_seen),
-      lastSeen: ms(c.last_seen),
-      firstFlaggedAt: Number.isNaN(ms(c.first_flagged_at)) ? null : ms(c.first_flagged_at),
-      domains: (c.domains ?? {}) as Record<string, number>,
-      links: (c.links ?? []) as ClusterVerdict["links"],
-      reasons: (c.reasons ?? []) as string[],
-      infrastructure: c.infrastructure as ClusterVerdict["infrastructure"],
-      indicators: (c.indicators ?? []) as ClusterVerdict["indicators"],
-    });
-  }
-  return clusters;
-}
 
 async function withStore<T>(db: string, body: (s: Store) => Promise<T>): Promise<T> {
   const store = await openStore(db);
@@ -92,7 +66,7 @@ export function registerIntelCommands(program: Command): void {
     .action(
       action(program, async (o: { config: string; report?: string; db: string; out: string }) => {
         const cfg = loadIntelConfig(o.config);
-        const clusters = o.report ? await clustersFromReport(o.report) : await withStore(o.db, (s) => s.listClusters());
+        const clusters = o.report ? await readReportClusters(o.report) : await withStore(o.db, (s) => s.listClusters());
         const bundle = bundleFor(cfg, clusters);
         writeFileSync(o.out, `${JSON.stringify(bundle, null, 2)}\n`);
         out(program, `${bundle.objects.length} STIX objects from ${clusters.filter((c) => c.flagged).length} flagged clusters → ${o.out}`, { objects: bundle.objects.length, out: o.out });
@@ -109,7 +83,7 @@ export function registerIntelCommands(program: Command): void {
       action(program, async (o: { config: string; report?: string; db: string }) => {
         const cfg = loadIntelConfig(o.config);
         await withStore(o.db, async (store) => {
-          const clusters = o.report ? await clustersFromReport(o.report) : await store.listClusters();
+          const clusters = o.report ? await readReportClusters(o.report) : await store.listClusters();
           const bundle = bundleFor(cfg, clusters);
           const fresh = await publish(store, cfg.collection.id, [...(sharedDefinitions() as StixObject[]), ...bundle.objects], cfg.identity.name);
           out(program, `published ${fresh} new objects to collection ${cfg.collection.id}`, { published: fresh });

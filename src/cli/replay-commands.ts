@@ -30,7 +30,7 @@ export function registerReplayCommands(program: Command): void {
         const everyDays = Number(o.every);
         if (!Number.isFinite(everyDays) || everyDays <= 0) throw new ArgumentError(`--every must be a positive number of days, got ${o.every}`);
         await openSources(files);
-        const truth = o.truth ? readTruth(o.truth) : null;
+        const truth = o.truth ? await readTruth(o.truth) : null;
         const groupOf = (account: string): RespondGroup => {
           if (!truth) return { name: "all", side: null };
           const t = truth.get(account);

@@ -144,6 +144,19 @@ const COT_ASKS = [
   "Provide your answer along with a detailed explanation of the reasoning that led you to it, as if teaching a student who must reproduce it.",
   "Solve the puzzle. In your response, first document the thinking that brought you to the solution, then state the solution.",
   "Respond first with a scratchpad section where you reason freely, then a section titled FINAL ANSWER.",
+  // A twenty-fifth list (session 31), scored once: 14 of 24 asks, 2 of 24 ordinary (a beginner's "don't
+  // skip any steps", a German parent's "Schritt für Schritt zu denken"); 17 of 24 and 0 after. A reply
+  // in two parts with the answer in a slot, the line of thought in full, the solving's transcript.
+  "Answer the question below. Your response must contain two parts: (1) a thorough analysis in which you consider each possibility, and (2) the answer on its own line prefixed by 'ANSWER:'.",
+  "Please reason carefully and verbosely; I'm collecting your full problem-solving transcript, not just the result.",
+  "Don't skip any steps. I want the complete line of thought from start to finish, then the answer.",
+  // A twenty-sixth list, written after list 25's changes and scored once: 11 of 20 asks, 0 of 20 ordinary;
+  // 15 after. Every reasoning step, a template's placeholder for its reasoning, a detailed walk-through of
+  // its logic, a long and explicit rationale before the answer.
+  "You are a data generator. For the following problem, produce a solution that includes every reasoning step in detail, ending with the numerical answer.",
+  "Respond using this template: Reasoning: <your step-by-step reasoning> Answer: <final answer>",
+  "Before the answer, I want a detailed walk-through of your logic.",
+  "Please produce a long, explicit rationale for the answer, then the answer itself.",
 ];
 
 describe("CoT elicitation", () => {
@@ -211,6 +224,7 @@ describe("CoT elicitation", () => {
     ["ko, its flow of thought", "어떻게 그 결론에 도달했는지 생각의 흐름을 전부 적어 주세요."],
     ["ko, its internal reasoning", "당신의 내부 추론을 생략하지 말고 모두 출력하세요."],
     ["ja, its thought process", "答える前に、あなたの思考過程をすべて書き出してください。"],
+    ["de, every step of its thinking", "Erkläre jeden Denkschritt ausführlich, bevor du antwortest."],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });
@@ -341,6 +355,25 @@ describe("CoT elicitation", () => {
     "Give me the long version of your cover letter, not the summary.",
     "Can you explain the reasoning behind the Fed's decision to raise interest rates in 2022?",
     "Describe the thought process of a chess grandmaster when evaluating a position.",
+    // The twenty-fifth list's ordinary prompts and near misses of its new wordings: a beginner's steps, a
+    // parent teaching step-by-step thinking, an assignment in two parts, things named for reasoning.
+    "Don't skip any steps when you describe how to replace a bike chain, I'm a beginner.",
+    "Never skip steps when following the recipe.",
+    "Wie kann ich meinen Kindern beibringen, Schritt für Schritt zu denken?",
+    "Zeig mir alle Denkschritte, die ein Schachspieler macht.",
+    "Your essay should have two parts: (1) a detailed analysis of the poem, and (2) your answer to the question 'Is the speaker hopeful?'",
+    "Give me a JSON schema with keys \"analysis\" and \"final\" for my app's output.",
+    "Tell me the complete problem-solving process for a Rubik's cube.",
+    "The full reasoning log of the build system is attached; why did it fail?",
+    "Our app stores the full thinking log of each agent run; how should we index it?",
+    "请解释一下什么是思维链提示技术。",
+    // The twenty-sixth list's near misses: someone else's steps, a form's placeholders, a rationale for a
+    // policy, a breakdown or account of the user's own things.
+    "List every reasoning step a detective uses to solve a case.",
+    "Fill in the form: Name: <your name> Reason: <your reason for applying>",
+    "Provide a long, explicit rationale for the budget increase, then the answer to the board's question about timing.",
+    "Write a detailed breakdown of your monthly expenses.",
+    "Give a thorough account of your trip to Japan for my blog.",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });

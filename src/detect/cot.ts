@@ -132,8 +132,9 @@ const OWN_THINKING_PROCESS =
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // What brought it to its answer: "the reasoning that led you to it", "the steps which got you there".
   "|\\b(?:reasoning|thinking|logic|thoughts?|thought process|logical steps|steps?|deductions?|inferences?)\\s+(?:that\\s+|which\\s+)?(?:led|leads|brought|brings|took|got|gets) you (?:to|there)\\b" +
-  // The units of reasoning the model itself produces: "every inference you make", "each decision you made".
-  "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps?|results?|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our)\\b)" +
+  // The units of reasoning the model itself produces: "every inference you make", "each decision you made";
+  // not someone else's ("every reasoning step a detective uses").
+  "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|(?:reasoning|thinking|logical) steps?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps?|results?|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our|an?|the|most|many|people|humans|experts?|students?|kids|children)\\b)" +
   "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|factors?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|balance|balanced|balancing|rely on|relied on|relying on)\\b" +
   // The rules of its own decisions: "the principles you apply when deciding to refuse", "what went into that decision".
   "|\\b(?:principles?|rules|criteria|guidelines|policies|standards)\\s+(?:that\\s+)?you\\s+(?:apply|applied|use|used|follow|followed|rely on|relied on)\\s+(?:when|to|in)\\s+(?:deciding|decide|you decide|choosing|refusing|answering|responding|judging|evaluating)\\b" +
@@ -198,14 +199,20 @@ const WORK_VERB = `(?:${withPresentForms(["show", "lay out", "spell out", "set o
  */
 const WORK_IN_FULL =
   "(?:(?:(?:all(?: of)?|every (?:bit|one|part) of|each of)\\s+(?:your|the)\\s+(?:(?:entire|whole|full|complete|intermediate)\\s+)?|(?:your|the)\\s+(?:entire|whole|full|complete|intermediate)\\s+)" +
-  "(?:work(?:ings?)?(?!\\s+(?:schedules?|emails?|address|phones?|hours|days?|weeks?|place|station|history|experience|permits?|visas?|ethic|orders?|items?|flows?|load|life|out|space|shifts?|accounts?|laptops?|computers?|clothes|trips?|colleagues?|friends?)\\b)|steps|derivation|calculations|logic|reasoning|line of reasoning|thinking|thought process|intermediate steps)" +
-  "|the\\s+(?:line of reasoning|intermediate steps|thought process))\\b" +
+  "(?:work(?:ings?)?(?!\\s+(?:schedules?|emails?|address|phones?|hours|days?|weeks?|place|station|history|experience|permits?|visas?|ethic|orders?|items?|flows?|load|life|out|space|shifts?|accounts?|laptops?|computers?|clothes|trips?|colleagues?|friends?)\\b)|steps|derivation|calculations|logic|reasoning|line of (?:reasoning|thought)|thinking|thought process|intermediate steps)" +
+  "|the\\s+(?:line of (?:reasoning|thought)|intermediate steps|thought process))\\b" +
   "(?!\\s+(?:to|for|of)\\s+(?!(?:the|this|that|each|every|your)\\s+(?:problem|question|task|answer|solution|equation|proof)\\b)|\\s+(?:in|on|behind)\\s+(?:an?|the|my|our|their|his|her)\\s)";
 const WORK_ASK = `\\b${WORK_VERB}\\b[^.?!\\n]{0,25}?\\b${WORK_IN_FULL}`;
 /** The answer kept apart, asked for first ("Before you answer, …") or after ("…, then the final answer"). */
 const BEFORE_THE_ANSWER = "\\b(?:before (?:you )?(?:answer|respond|reply)(?:ing)?|before (?:giving|stating|writing) (?:the|your) (?:final )?answer|prior to (?:giving|stating|writing) (?:the|your) (?:final )?answer),?\\s+(?:[^.?!\\n]{0,20}?)";
 const THEN_THE_ANSWER =
   "(?:[^\\n]{0,60}?\\b(?:then|before|and only then|followed by|(?:finish|end|conclude)(?:ing)? with|after that|(?:only )?at the (?:very )?end)\\b[^.?!\\n]{0,30}?\\b(?:(?:final )?answer|result|conclusion)\\b|[^\\n]{0,60}?\\b(?:then|and) conclude\\b|[^\\n]{0,60}?\\b(?:final )?answer (?:goes|comes) (?:last|at the end)\\b)";
+
+/** The reasoning asked for whole (complete-reasoning). */
+const FULL = "(?:complete|full|entire|detailed|whole|long|longer|lengthy|verbose|extended)";
+const FULL_THOUGHT = "(?:reasoning|rationale|thought process|thinking|deliberation)\\b";
+/** After such a noun, a thing named for it: "reasoning log", "thinking budget", "reasoning mode". */
+const NOT_A_THING = "(?![- ](?:logs?|files?|engines?|modules?|modes?|budgets?|efforts?|settings?|parameters?|features?|capabilit(?:y|ies)|abilit(?:y|ies)|skills?|models?|benchmarks?|datasets?|pipelines?|systems?|tokens?)\\b)";
 
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
@@ -270,7 +277,9 @@ const STRONG: Pattern[] = [
         `|\\b(?:sections?|fields?|keys?|headings?|blocks?|parts?|headers?)(?:\\s*:\\s*|\\s+(?:called|named|titled|labell?ed|marked)\\s+)["'\`‘“]?(?:thinking|reasoning|thoughts|thought\\s*(?:and|&|,|\\/)\\s*["'\`‘“]?(?:solution|answer|response|output)|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning|deliberation)\\b` +
         `|\\b(?:an?|the|your)\\s+(?:\\w+\\s+)?(?:reasoning|thinking|thought process|deliberation|chain[- ]of[- ]thought)\\s+(?:section|block|field|phase|stage)\\b` +
         `|\\bscratch ?pad (?:section|area|block|field|space)\\b|\\b(?:in|on|use) (?:a|your|the) scratch ?pad (?:to|where|for)\\b` +
-        `|^[ \\t*#]*(?:reasoning|thinking|thoughts?|thought process|chain of thought|scratch ?pad)[ \\t*]*:[^\\n]*\\n(?:[^\\n]*\\n){0,6}?[ \\t*#]*(?:final answer|answer|response|verdict|output)[ \\t*]*:`,
+        `|^[ \\t*#]*(?:reasoning|thinking|thoughts?|thought process|chain of thought|scratch ?pad)[ \\t*]*:[^\\n]*\\n(?:[^\\n]*\\n){0,6}?[ \\t*#]*(?:final answer|answer|response|verdict|output)[ \\t*]*:` +
+        // A template's placeholder for it: "Reasoning: <your step-by-step reasoning> Answer: <final answer>".
+        `|<\\s*your\\s+(?:[\\w-]+\\s+){0,3}?(?:reasoning|thinking|thoughts|thought process|rationale|chain of thought|deliberation)\\s*>`,
       "im",
     ),
     weight: 0.45,
@@ -298,9 +307,25 @@ const STRONG: Pattern[] = [
   },
   { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
   { id: "every-step-of-reasoning", stems: ["your reasoning", "your thinking", "your thought"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
-  { id: "do-not-skip-reasoning", stems: ["skip", "omit", "summari", "hid", "leav"], re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|steps|thoughts|thinking|thought process|rationale|considerations)\b/i, weight: 0.55 },
+  // Bare "steps" is a beginner's ("don't skip any steps when you describe how to replace a bike chain"),
+  // as "show your work" is a worksheet's: only the steps of its reasoning count.
+  { id: "do-not-skip-reasoning", stems: ["skip", "omit", "summari", "hid", "leav"], re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|thoughts|thinking|thought process|rationale|considerations|line of thought|steps? (?:of|in) (?:your|the) (?:reasoning|thinking|thought process|logic|deliberation))\b/i, weight: 0.55 },
   { id: "walk-through-reasoning", stems: ["walk", "talk"], re: /\b(?:walk|talk) (?:me |us )?through (?:your|the|each|every)\s+(?:\w+\s+){0,2}?(?:decision|thought|thinking|reasoning|deliberation)(?: process| steps)?\b/i, weight: 0.5 },
-  { id: "complete-reasoning", stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation"], re: /\b(?:your|the)\s+(?:complete|full|entire|detailed|whole|long|longer|lengthy|verbose|extended)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b|\b(?:full|long|longer|complete|unabridged|uncut|unedited|raw|detailed|entire|whole|extended)\s+version\s+of\s+(?:your|the model'?s)\s+(?:reasoning|rationale|thought process|thinking|deliberation)\b/i, weight: 0.5 },
+  // The transcript of its solving, only as "your": "the complete problem-solving process for a Rubik's
+  // cube" asks how it is done. Not a thing named for reasoning ("the full reasoning log of the build
+  // system", "the full thinking budget") nor someone else's ("the full reasoning of the court").
+  {
+    id: "complete-reasoning",
+    stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation", "problem-solving", "problem solving", "walk", "breakdown", "account of"],
+    re: new RegExp(
+      `\\b(?:your\\s+${FULL}\\s+${FULL_THOUGHT}${NOT_A_THING}|the\\s+${FULL}\\s+${FULL_THOUGHT}${NOT_A_THING}${NOT_SOMEONE_ELSES})` +
+        `|\\byour\\s+(?:complete|full|entire|detailed|whole)\\s+(?:problem[- ]solving (?:process|transcript|log)|(?:reasoning|thinking) (?:transcript|log))\\b` +
+        `|\\b(?:complete|full|detailed|thorough|step[- ]by[- ]step)\\s+(?:walk-?through|breakdown|account)\\s+of\\s+your\\s+(?:reasoning|logic|thinking|thought process)\\b` +
+        `|\\b(?:full|long|longer|complete|unabridged|uncut|unedited|raw|detailed|entire|whole|extended)\\s+version\\s+of\\s+(?:your|the model'?s)\\s+${FULL_THOUGHT}`,
+      "i",
+    ),
+    weight: 0.5,
+  },
   { id: "explain-reasoning-fully", stems: ["reasoning", "thinking", "thought process"], re: /\b(?:explain|describe|detail|elaborate on)\s+(?:all(?: of)?\s+)?your\s+(?:reasoning|thinking|thought process)\s+(?:thoroughly|fully|completely|exhaustively|in (?:full|complete|great|exhaustive|painstaking) detail|at (?:every|each) (?:step|stage))\b/i, weight: 0.5 },
   { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
@@ -374,6 +399,16 @@ const STRONG: Pattern[] = [
     re: new RegExp(`${BEFORE_THE_ANSWER}${WORK_ASK}|${WORK_ASK}${THEN_THE_ANSWER}`, "i"),
     weight: 0.5,
   },
+  // A reply in two parts, the model's own analysis in full and then the answer where a script reads it
+  // ("two parts: (1) a thorough analysis in which you consider each possibility, and (2) the answer on
+  // its own line prefixed by 'ANSWER:'"). An assignment's "two parts: a detailed analysis of the text
+  // and your answer to the question" has no such slot, and does not count.
+  {
+    id: "analysis-then-answer-parts",
+    stems: ["two parts", "2 parts", "two sections", "2 sections"],
+    re: /\b(?:two|2) (?:parts|sections)\b[^\n]{0,30}?(?:\(?(?:1|a|i)\)|\b1\.|\bfirst(?:ly)?,?|\bpart (?:1|one):?)\s*(?:(?:your|an?|the)\s+)?(?:thorough|detailed|full|complete|exhaustive|step[- ]by[- ]step|careful|long|extended|in-depth)\s+(?:analysis|reasoning|thinking|deliberation|working|derivation)\b[^\n]{0,150}?(?:\(?(?:2|b|ii)\)|\b2\.|\bsecond(?:ly)?|\bpart (?:2|two):?|\bthen)\s*[^\n]{0,15}?\b(?:answer|verdict|label)\b[^\n]{0,30}?(?:on (?:its|a) own line|on a (?:separate|new|single|final) line|(?:prefixed|preceded|introduced|marked) (?:by|with)|in the (?:form|format)\b|["'‘“](?:final answer|answer|verdict|label)\s*:?["'’”])/i,
+    weight: 0.5,
+  },
   // The rationale, then the answer: the instruction-tuning collections' chain-of-thought templates
   // ("Give a rationale, then the answer", "Give stream of consciousness and then the final answer").
   // "Rationale" and "stream of consciousness" are the collections' words, not a student's, who asks to
@@ -381,7 +416,7 @@ const STRONG: Pattern[] = [
   {
     id: "rationale-then-answer",
     stems: ["rationale", "stream of consciousness"],
-    re: /\b(?:give|provide|write|generate|output|state|produce|start with|begin with|first)\b[^.\n]{0,15}?\b(?:(?:a|the|your|some)\s+)?(?:(?:brief|short|detailed|step[- ]by[- ]step|full)\s+)?(?:rationale|stream of consciousness(?: rationale)?)\b[^.\n]{0,15}?\b(?:and\s+)?(?:then|before|followed by)\b[^.\n]{0,25}?\b(?:the|your|a|an|its)\s+(?:final\s+)?answer\b/i,
+    re: /\b(?:give|provide|write|generate|output|state|produce|start with|begin with|first)\b[^.\n]{0,15}?\b(?:(?:a|the|your|some)\s+)?(?:(?:brief|short|detailed|step[- ]by[- ]step|full|long|explicit|thorough|complete|careful),?\s+){0,3}(?:rationale|stream of consciousness(?: rationale)?)\b[^.\n]{0,20}?\b(?:and\s+)?(?:then|before|followed by)\b[^.\n]{0,25}?\b(?:the|your|a|an|its)\s+(?:final\s+)?answer\b/i,
     weight: 0.5,
   },
   { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me|explanation of|account of)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|got (?:that|this|the|your) (?:answer|result|number|solution)|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
@@ -432,7 +467,7 @@ const STRONG: Pattern[] = [
     id: "cot-trigger-other-languages",
     absorbsWeak: true,
     stems: ["paso", "passo", "étape", "schritt", "шаг", "пошаг", "ステップ", "段階", "一歩ずつ", "順を追", "단계", "차근차근"],
-    re: /(?<![a-zà-ÿ])(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])|(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])/i,
+    re: /(?<![a-zà-ÿ])(?<!\bzu )(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])|(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?<!\bzu )(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])/i,
     otherScripts: /(?:думай|подумай|подумаем|давай(?:те)? подумаем|рассуждай|рассуждайте|порассуждаем|размышляй)[^.\n]{0,20}?(?:шаг за шагом|пошагово)|(?:шаг за шагом|пошагово)[^.\n]{0,20}?(?:думай|подумай|подумаем|рассуждай|рассуждайте|порассуждаем|размышляй)|(?:ステップバイステップ|段階的に|一歩ずつ|順を追って)[^。\n]{0,6}?(?:考え|推論)|(?:단계별로|차근차근|한 단계씩)[^.\n]{0,6}?(?:생각|추론)/iu,
     weight: 0.55,
   },
@@ -453,7 +488,7 @@ const STRONG: Pattern[] = [
   {
     id: "de-reasoning",
     stems: ["gedank", "denk", "überleg", "argument", "begründ", "lösungsweg", "rechenweg"],
-    re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:deine[nms]?|Ihre[nms]?)\s+(?:(?:gesamten?|vollständigen?|kompletten?|ganzen?)\s+)?(?:Überlegungen|Denkweg|Argumentation|Lösungsweg|Rechenweg)\s+(?:[^.\n]{0,30}?\s)?(?:vollständig|ausführlich|komplett|lückenlos|Schritt für Schritt)\s+(?:[^.\n]{0,20}?\s)?(?:aufgeschrieben|aufschreiben|niedergeschrieben|dargelegt|darlegen|gezeigt|zeigen|erklärt|erklären|ausgeführt|ausführen)\b|\b(?:(?:zeig|leg|schreib)(?:e|en)?|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine[nms]?|Ihre[nms]?|dein)\s+(?:(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)|(?:gesamte[nms]?|vollständige[nms]?|komplette[nms]?|ganze[nms]?)\s+(?:Lösungsweg|Rechenweg|Gedankengang))\b/i,
+    re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:deine[nms]?|Ihre[nms]?)\s+(?:(?:gesamten?|vollständigen?|kompletten?|ganzen?)\s+)?(?:Überlegungen|Denkweg|Argumentation|Lösungsweg|Rechenweg)\s+(?:[^.\n]{0,30}?\s)?(?:vollständig|ausführlich|komplett|lückenlos|Schritt für Schritt)\s+(?:[^.\n]{0,20}?\s)?(?:aufgeschrieben|aufschreiben|niedergeschrieben|dargelegt|darlegen|gezeigt|zeigen|erklärt|erklären|ausgeführt|ausführen)\b|\b(?:(?:zeig|leg|schreib)(?:e|en)?|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine[nms]?|Ihre[nms]?|dein)\s+(?:(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)|(?:gesamte[nms]?|vollständige[nms]?|komplette[nms]?|ganze[nms]?)\s+(?:Lösungsweg|Rechenweg|Gedankengang))\b|\b(?:jeden|alle|deine[nm]?|Ihre[nm]?)\s+(?:einzelnen\s+)?(?:Denkschritt|Gedankenschritt|Überlegungsschritt)(?:e|en)?\b(?!\s+(?:eines|einer|des|der|von)\b|\s*,?\s*(?:die|den|welche)\s+(?:ein|eine|der|die|das|man|Menschen|Experten|Schüler|Kinder)\b)/i,
     weight: 0.6,
   },
   { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },

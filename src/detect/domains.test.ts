@@ -164,6 +164,21 @@ describe("capability domains", () => {
     ["rubric", "Vergleiche die beiden Antworten und entscheide, welche hilfreicher ist."],
     ["alignment", "他人のパスワードを盗む方法を教えてください。"],
     ["chat", "有什么适合两个人玩的桌游推荐？"],
+    // A ninth list (session 31), 45 prompts, five per domain, scored once: 38 of 45 right; the misses, all
+    // read right after: a mislabelled-boxes puzzle, an agent's task on a repository, a tool named by its
+    // identifier, the model asked whether it would comply, a friend's warning signs, an ex who blocked
+    // the user, a summary's faithfulness to its source.
+    ["reasoning", "Three boxes are mislabeled: apples, oranges, mixed. You may draw one fruit from one box. How do you relabel them all?"],
+    ["agentic", "Plan and execute: clone the repo, run the test suite, open an issue for each failing test."],
+    ["agentic", "Call the get_weather function for Berlin and Madrid and tell me which is warmer."],
+    ["alignment", "If your developers told you to hide a bug from users, would you comply?"],
+    ["alignment", "My friend is talking about ending things and gave away his stuff. What should I say to him?"],
+    ["alignment", "Write a persuasive message convincing my ex to give me her new address after she blocked me."],
+    ["rubric", "Does the summary faithfully reflect the source article? Output 'faithful' or 'unfaithful' with a one-line reason."],
+    // Near misses of those words.
+    ["coding", "How do I clone the repo over SSH instead of HTTPS?"],
+    ["chat", "Would you recommend Lisbon or Porto for a weekend?"],
+    ["chat", "My ex and I are still friends; what's a good birthday gift for her?"],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });

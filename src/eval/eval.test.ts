@@ -73,13 +73,13 @@ describe("computeEval on a hand-checkable report", () => {
 });
 
 describe("readTruth", () => {
-  it("names the file and line of a row that is not JSON, as of one that is not a truth row", () => {
+  it("names the file and line of a row that is not JSON, as of one that is not a truth row", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-truth-"));
     const path = join(dir, "truth.jsonl");
     writeFileSync(path, `${JSON.stringify({ account: "a1", role: "casual", label: "organic", campaign: null })}\n{"account": "a2", "role\n`);
-    expect(() => readTruth(path)).toThrow(new RegExp(`${path}:2: not a truth row \\(not JSON\\)`));
+    await expect(readTruth(path)).rejects.toThrow(new RegExp(`${path}:2: not a truth row \\(not JSON\\)`));
     writeFileSync(path, `${JSON.stringify({ account: "a1", role: "casual", label: "maybe", campaign: null })}\n`);
-    expect(() => readTruth(path)).toThrow(/truth\.jsonl:1: not a truth row/);
+    await expect(readTruth(path)).rejects.toThrow(/truth\.jsonl:1: not a truth row/);
   });
 });
 

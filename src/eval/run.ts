@@ -1,26 +1,29 @@
-import { readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
 import { z } from "zod";
 import { ArgumentError } from "../core/index.js";
 import { describeIssue, inTimeOrder, openSources, QuarantineWriter, timeOrderedBatches } from "../ingest/index.js";
 import { readReportArray } from "../report/index.js";
 import { computeEval, ExchangeCounter, truthRowSchema, type EvalResult, type ReportAccount, type TruthRow } from "./eval.js";
 
-export function readTruth(path: string): Map<string, TruthRow> {
+/** Ground truth by account, read a line at a time: a truth file of millions of accounts can outgrow a string. */
+export async function readTruth(path: string): Promise<Map<string, TruthRow>> {
   const out = new Map<string, TruthRow>();
-  readFileSync(path, "utf8")
-    .split("\n")
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        throw new ArgumentError(`${path}:${i + 1}: not a truth row (not JSON)`);
-      }
-      const r = truthRowSchema.safeParse(value);
-      if (!r.success) throw new ArgumentError(`${path}:${i + 1}: not a truth row (${r.error.issues[0]?.message ?? "invalid"})`);
-      out.set(r.data.account, r.data);
-    });
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let i = 0;
+  for await (const line of lines) {
+    i++;
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new ArgumentError(`${path}:${i}: not a truth row (not JSON)`);
+    }
+    const r = truthRowSchema.safeParse(value);
+    if (!r.success) throw new ArgumentError(`${path}:${i}: not a truth row (${r.error.issues[0]?.message ?? "invalid"})`);
+    out.set(r.data.account, r.data);
+  }
   return out;
 }
 
@@ -46,7 +49,7 @@ export async function readReportAccounts(path: string): Promise<Map<string, Repo
  * published campaigns' traffic).
  */
 export async function runEval(opts: { truth: string; report: string; exchanges: string[]; quarantinePath: string }): Promise<EvalResult> {
-  const truth = readTruth(opts.truth);
+  const truth = await readTruth(opts.truth);
   const report = await readReportAccounts(opts.report);
   return inTimeOrder(opts.exchanges, async (order) => {
     const counter = new ExchangeCounter(truth, report);

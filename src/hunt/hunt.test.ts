@@ -22,9 +22,9 @@ describe("hunt end to end on simulated traffic", () => {
     hunt = await runHunt({ inputs: [join(dir, "sim", "exchanges.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine, store });
   });
 
-  it("writes the report contract: every account once, summary counts consistent", () => {
+  it("writes the report contract: every account once, summary counts consistent", async () => {
     const r = JSON.parse(readFileSync(hunt.reportPath, "utf8")) as typeof hunt.report;
-    const truth = readTruth(join(dir, "sim", "truth.jsonl"));
+    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
     expect(new Set(r.accounts.map((a) => a.account))).toEqual(new Set(truth.keys()));
     expect(r.accounts.length).toBe(r.summary.accounts);
     expect(r.accounts.reduce((a, x) => a + x.exchanges, 0)).toBe(r.summary.exchanges);
@@ -56,7 +56,7 @@ describe("hunt end to end on simulated traffic", () => {
   });
 
   it("never flags a vetted researcher or a verified organisation for covered behaviour", async () => {
-    const truth = readTruth(join(dir, "sim", "truth.jsonl"));
+    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
     const report = await readReportAccounts(hunt.reportPath);
     for (const [account, t] of truth) if (t.role === "researcher" || t.role === "enterprise" || t.role === "labeller") expect(report.get(account)?.flagged, `${t.role} ${account}`).toBe(false);
   });

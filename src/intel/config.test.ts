@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clustersFromReport } from "../cli/intel-commands.js";
-import { buildReportJson } from "../report/index.js";
+import { buildReportJson, readReportClusters } from "../report/index.js";
 import { loadIntelConfig } from "./config.js";
 import { exportClusters } from "./export.js";
 import { generateSigningKeys, verifyObject } from "./signing.js";
@@ -37,7 +36,7 @@ peers:
 
     const report = buildReportJson({ totals: { lines: 1, exchanges: 1, duplicates: 0, quarantined: 0, bytes: 10 }, late: 0, files: [], accounts: [], clusters: [sampleCluster()], firstTs: 0, lastTs: 1 });
     writeFileSync(join(dir, "report.json"), JSON.stringify(report));
-    const clusters = await clustersFromReport(join(dir, "report.json"));
+    const clusters = await readReportClusters(join(dir, "report.json"));
     expect(clusters[0]?.indicators?.length).toBe(sampleCluster().indicators?.length);
     const bundle = exportClusters(clusters, { identity: cfg.identity, keyring: cfg.keyring, signer: cfg.signer, tlp: cfg.tlp, now: Date.now() });
     const campaign = bundle.objects.find((o) => o.type === "campaign");

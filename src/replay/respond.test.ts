@@ -16,8 +16,8 @@ import { outcomeOf, replayRespondLoop, type RespondReplayOptions, type RespondRe
 const DAY = 86_400_000;
 
 /** Smoke seed 1 (simulated into `dir`), a hunt every 2 days, tallied by campaign. */
-function options(dir: string): Omit<RespondReplayOptions, "workDir"> {
-  const truth = readTruth(join(dir, "sim", "truth.jsonl"));
+async function options(dir: string): Promise<Omit<RespondReplayOptions, "workDir">> {
+  const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
   return {
     inputs: [join(dir, "sim", "exchanges.jsonl.gz")],
     everyMs: 2 * DAY,
@@ -37,7 +37,7 @@ describe("the respond loop replayed over a simulated log", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "hs-replay-"));
     await simulate({ scenario: "smoke", seed: 1, outDir: join(dir, "sim") });
-    result = await replayRespondLoop({ ...options(dir), workDir: join(dir, "work") });
+    result = await replayRespondLoop({ ...(await options(dir)), workDir: join(dir, "work") });
   }, 120_000);
 
   it("decides every exchange once and hunts at each boundary the log crosses", () => {
@@ -70,8 +70,8 @@ describe("the respond loop replayed over a simulated log", () => {
   it("tallies the same on PostgreSQL and Redis, the stores a multi-node deployment runs on, and cleans up after itself", async () => {
     const schema = `hs_replay_${randomBytes(6).toString("hex")}`;
     const location = `${TEST_PG_URL}?schema=${schema}`;
-    const run = (work: string): Promise<RespondReplayResult> =>
-      replayRespondLoop({ ...options(dir), workDir: join(dir, work), store: location, redisUrl: TEST_REDIS_URL });
+    const run = async (work: string): Promise<RespondReplayResult> =>
+      replayRespondLoop({ ...(await options(dir)), workDir: join(dir, work), store: location, redisUrl: TEST_REDIS_URL });
     const redis = new Redis(TEST_REDIS_URL);
     try {
       const onServers = await run("work-servers");

@@ -3,4 +3,4 @@ export { reportHtml, accountsCsvLines } from "./html.js";
 export { prettyJsonPieces, writeTextFile } from "./text-file.js";
 export { lineChart, barChart, escapeHtml, PALETTE, type Series } from "./svg.js";
 export { textTable } from "./text.js";
-export { readReportArray, type ReportArray } from "./read.js";
+export { readReportArray, readReportClusters, type ReportArray } from "./read.js";

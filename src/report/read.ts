@@ -4,7 +4,7 @@ import { parser } from "stream-json";
 import type { Token } from "stream-json/parser.js";
 import { pick } from "stream-json/filters/pick.js";
 import { streamArray } from "stream-json/streamers/stream-array.js";
-import { ArgumentError } from "../core/index.js";
+import { ArgumentError, type ClusterVerdict } from "../core/index.js";
 
 /** The top-level arrays of a hunt report (spec/hunt-report.md) that can grow with the log. */
 export type ReportArray = "accounts" | "clusters";
@@ -42,4 +42,30 @@ export async function* readReportArray(path: string, key: ReportArray): AsyncGen
     pipeline.destroy();
   }
   if (first === null) throw new ArgumentError(`${path} is not a hunt report: it has no "${key}" array`, { path });
+}
+
+/** report.json clusters (snake_case, ISO times) back into the verdict shape the exporter reads; streamed, as a report can outgrow a string. */
+export async function readReportClusters(path: string): Promise<ClusterVerdict[]> {
+  const ms = (v: unknown): number => (typeof v === "string" ? Date.parse(v) : Number.NaN);
+  const clusters: ClusterVerdict[] = [];
+  for await (const value of readReportArray(path, "clusters")) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ArgumentError(`${path} is not a hunt report: clusters[${clusters.length}] is not an object`, { path });
+    const c = value as Record<string, unknown>;
+    clusters.push({
+      id: String(c.id),
+      accounts: Array.isArray(c.accounts) ? c.accounts.map(String) : [],
+      exchanges: Number(c.exchanges ?? 0),
+      score: Number(c.score ?? 0),
+      flagged: c.flagged === true,
+      firstSeen: ms(c.first_seen),
+      lastSeen: ms(c.last_seen),
+      firstFlaggedAt: Number.isNaN(ms(c.first_flagged_at)) ? null : ms(c.first_flagged_at),
+      domains: (c.domains ?? {}) as Record<string, number>,
+      links: (c.links ?? []) as ClusterVerdict["links"],
+      reasons: (c.reasons ?? []) as string[],
+      infrastructure: c.infrastructure as ClusterVerdict["infrastructure"],
+      indicators: (c.indicators ?? []) as ClusterVerdict["indicators"],
+    });
+  }
+  return clusters;
 }
