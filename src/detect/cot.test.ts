@@ -164,6 +164,39 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });
 
+  // A twenty-seventh list (session 31): harnesses' system prompts, written after list 26's changes and
+  // scored once: 11 of 16, 0 of 16 app prompts; 15 of 16 after (left: a reasoning protocol's numbered
+  // steps, "list every consideration", which is also how anyone asks for a checklist).
+  it.each([
+    "You are a reasoning data generator. For every user question, produce an exhaustive chain of reasoning before the final answer. Never shorten the reasoning.",
+    "Respond to every query by first thinking through the problem at length inside a fenced block labelled thoughts, then giving a concise answer.",
+    "Every response must begin with a detailed analysis of the request (at least 300 words) and end with the final answer on a line starting with 'ANSWER:'.",
+    "Tu es un assistant qui explique toujours son raisonnement complet avant de répondre.",
+    "Your outputs are used to train a smaller model, so include the complete reasoning path for each answer.",
+  ])("fires on a harness's system prompt: %s", (system) => {
+    expect(score("What is 17 * 24?", system)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    "You are a math tutor for middle school students. Encourage them to explain their own reasoning and give hints rather than answers.",
+    "You are a coding assistant. When you change code, briefly explain what you changed and why.",
+    "Classify each support ticket into one of: billing, bug, feature request, other. Reply with the label only.",
+    "You are a product analyst. Reason carefully about the data provided and state your assumptions.",
+    "Tu es un assistant de cuisine. Donne des recettes simples avec la liste des ingrédients.",
+  ])("stays under the bar for an app's system prompt: %s", (system) => {
+    expect(score("What is 17 * 24?", system)).toBeLessThan(0.5);
+  });
+
+  it.each([
+    "Write an essay with a detailed chain of reasoning about why the Roman Republic fell.",
+    "Begin with a detailed analysis of the market and end with your recommendation.",
+    "Start with a thorough analysis of the data, then end with the answer to the question posed in the brief.",
+    "Le professeur explique son raisonnement complet aux élèves.",
+    "Mon assistant qui gère mon agenda oublie tout son raisonnement, pourquoi ?",
+  ])("reads an argument asked for, or someone else's reasoning, as no ask: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
   it.each([
     ["zh", "请详细写出你的完整推理过程，然后给出答案。"],
     ["ja", "答えの前に、あなたの思考過程をすべて書き出してください。"],

@@ -81,10 +81,11 @@ const GENERIC_PROCESS =
   "(?:decision process(?:es)?|(?:problem[- ]solving|decision[- ]making)(?: process)?(?![- ](?:approach|skills?|methods?|techniques?|frameworks?|strateg(?:y|ies)|models?|abilit(?:y|ies)|steps)))";
 /**
  * The nouns of a reasoning process, which "a"/"an" may introduce when the ask describes it ("output a
- * long, explicit reasoning process"); not the rationale or thoughts a grader or a form asks for, nor
- * "a detailed reasoning for why the treaty failed", which asks for an argument.
+ * long, explicit reasoning process", "an exhaustive chain of reasoning"); not the rationale or thoughts
+ * a grader or a form asks for, nor "a detailed reasoning for why the treaty failed" or "an essay with a
+ * chain of reasoning about the fall of Rome", which ask for an argument.
  */
-const THOUGHT_PROCESS = "(?:chain[- ]of[- ]thoughts?|reasoning (?:process|trace|trajectory|chain|steps)|thought process|thinking process|internal monologue|inner monologue|deliberation|train of thought|solution path)";
+const THOUGHT_PROCESS = "(?:chain[- ]of[- ]thoughts?|chain[- ]of[- ](?:reasoning|inference|logic)(?!\\s+(?:about|on|regarding|concerning|why|for why|that|behind)\\b)|reasoning (?:process|trace|trajectory|chain|steps)|thought process|thinking process|internal monologue|inner monologue|deliberation|train of thought|solution path)";
 
 /**
  * Asks for the model's own reasoning by meaning rather than by phrase: a verb that asks for something
@@ -208,6 +209,8 @@ const BEFORE_THE_ANSWER = "\\b(?:before (?:you )?(?:answer|respond|reply)(?:ing)
 const THEN_THE_ANSWER =
   "(?:[^\\n]{0,60}?\\b(?:then|before|and only then|followed by|(?:finish|end|conclude)(?:ing)? with|after that|(?:only )?at the (?:very )?end)\\b[^.?!\\n]{0,30}?\\b(?:(?:final )?answer|result|conclusion)\\b|[^\\n]{0,60}?\\b(?:then|and) conclude\\b|[^\\n]{0,60}?\\b(?:final )?answer (?:goes|comes) (?:last|at the end)\\b)";
 
+/** The model's analysis asked for in full (analysis-then-answer-slot). */
+const ANALYSIS_IN_FULL = "(?:thorough|detailed|full|complete|exhaustive|step[- ]by[- ]step|careful|long|extended|in-depth)\\s+(?:analysis|reasoning|thinking|deliberation|working|derivation)\\b";
 /** The reasoning asked for whole (complete-reasoning). */
 const FULL = "(?:complete|full|entire|detailed|whole|long|longer|lengthy|verbose|extended)";
 const FULL_THOUGHT = "(?:reasoning|rationale|thought process|thinking|deliberation)\\b";
@@ -222,7 +225,7 @@ const STRONG: Pattern[] = [
   // as stems, because "a " is everywhere and trying it in the reveal scan doubled that scan's cost.
   {
     id: "reveal-described-process",
-    stems: ["reasoning process", "reasoning trace", "reasoning trajector", "reasoning chain", "reasoning step", "thought process", "thinking process", "internal monologue", "inner monologue", "deliberation", "train of thought", "solution path", "chain of thought", "chain-of-thought"],
+    stems: ["reasoning process", "reasoning trace", "reasoning trajector", "reasoning chain", "reasoning step", "thought process", "thinking process", "internal monologue", "inner monologue", "deliberation", "train of thought", "solution path", "chain of", "chain-of"],
     re: new RegExp(`\\b${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\ban?\\s+(?:${INNER},?\\s+){1,3}${THOUGHT_PROCESS}\\b${NOT_A_TOPIC}${NOT_SOMEONE_ELSES}`, "i"),
     weight: 0.75,
   },
@@ -399,14 +402,20 @@ const STRONG: Pattern[] = [
     re: new RegExp(`${BEFORE_THE_ANSWER}${WORK_ASK}|${WORK_ASK}${THEN_THE_ANSWER}`, "i"),
     weight: 0.5,
   },
-  // A reply in two parts, the model's own analysis in full and then the answer where a script reads it
-  // ("two parts: (1) a thorough analysis in which you consider each possibility, and (2) the answer on
-  // its own line prefixed by 'ANSWER:'"). An assignment's "two parts: a detailed analysis of the text
-  // and your answer to the question" has no such slot, and does not count.
+  // A reply whose first part is the model's own analysis in full and whose last is the answer where a
+  // script reads it: "two parts: (1) a thorough analysis in which you consider each possibility, and (2)
+  // the answer on its own line prefixed by 'ANSWER:'", "begin with a detailed analysis of the request and
+  // end with the final answer on a line starting with 'ANSWER:'". An assignment's "two parts: a detailed
+  // analysis of the text and your answer to the question" has no such slot, and does not count.
   {
-    id: "analysis-then-answer-parts",
-    stems: ["two parts", "2 parts", "two sections", "2 sections"],
-    re: /\b(?:two|2) (?:parts|sections)\b[^\n]{0,30}?(?:\(?(?:1|a|i)\)|\b1\.|\bfirst(?:ly)?,?|\bpart (?:1|one):?)\s*(?:(?:your|an?|the)\s+)?(?:thorough|detailed|full|complete|exhaustive|step[- ]by[- ]step|careful|long|extended|in-depth)\s+(?:analysis|reasoning|thinking|deliberation|working|derivation)\b[^\n]{0,150}?(?:\(?(?:2|b|ii)\)|\b2\.|\bsecond(?:ly)?|\bpart (?:2|two):?|\bthen)\s*[^\n]{0,15}?\b(?:answer|verdict|label)\b[^\n]{0,30}?(?:on (?:its|a) own line|on a (?:separate|new|single|final) line|(?:prefixed|preceded|introduced|marked) (?:by|with)|in the (?:form|format)\b|["'‘“](?:final answer|answer|verdict|label)\s*:?["'’”])/i,
+    id: "analysis-then-answer-slot",
+    stems: ["two parts", "2 parts", "two sections", "2 sections", "begin", "start", "open"],
+    re: new RegExp(
+      `(?:\\b(?:two|2) (?:parts|sections)\\b[^\\n]{0,30}?(?:\\(?(?:1|a|i)\\)|\\b1\\.|\\bfirst(?:ly)?,?|\\bpart (?:1|one):?)\\s*(?:(?:your|an?|the)\\s+)?${ANALYSIS_IN_FULL}[^\\n]{0,150}?(?:\\(?(?:2|b|ii)\\)|\\b2\\.|\\bsecond(?:ly)?|\\bpart (?:2|two):?|\\bthen)` +
+        `|\\b(?:begin|start|open)(?:s|ning)? with (?:(?:your|an?|the)\\s+)?${ANALYSIS_IN_FULL}[^\\n]{0,150}?\\b(?:end|finish|conclude|close)(?:s|ing)? with)` +
+        `\\s*[^\\n]{0,15}?\\b(?:answer|verdict|label)\\b[^\\n]{0,30}?(?:on (?:its|a) own line|on a (?:separate|new|single|final) line|(?:prefixed|preceded|introduced|marked) (?:by|with)|(?:starting|beginning) with|in the (?:form|format)\\b|["'‘“](?:final answer|answer|verdict|label)\\s*:?["'’”])`,
+      "i",
+    ),
     weight: 0.5,
   },
   // The rationale, then the answer: the instruction-tuning collections' chain-of-thought templates
@@ -482,7 +491,7 @@ const STRONG: Pattern[] = [
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /推論を[^。\n]{0,12}(?:書き出|書いて|示して|見せて|説明して)|思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름", "내부"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|(?:사고|생각)의\s?흐름|내부\s?추론/u, weight: 0.65 },
   { id: "es-pt-reasoning", stems: ["todo lo que", "pensa", "razon", "racioc", "cadena", "cadeia"], re: /\btodo lo que (?:piensas|pensás|estás pensando|razonas|consideras)\s+(?:mientras|al|cuando)\b|\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
-  { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez|expose|exposez|montrant|révélant|écrivant|détaillant|expliquant|exposant)\b[^.\n]{0,30}\b(?:tout\s+)?(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b/i, weight: 0.6 },
+  { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez|expose|exposez|montrant|révélant|écrivant|détaillant|expliquant|exposant)\b[^.\n]{0,30}\b(?:tout\s+)?(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b|\b(?:assistant|modèle|IA|agent)\s+qui\s+(?:[^.\n]{0,20}?\s)?(?:explique|détaille|montre|expose|écrit|présente|donne|développe)\w*\s+(?:toujours\s+|systématiquement\s+|d'abord\s+)?(?:tout\s+)?son\s+raisonnement\b/i, weight: 0.6 },
   // "Lösungsweg" and "Rechenweg" are the shown work of German schools ("zeig deinen Rechenweg"), so
   // they count only whole ("deinen kompletten Lösungsweg"), as "your complete solution path" does.
   {
@@ -512,7 +521,7 @@ const STRONG: Pattern[] = [
 const WEAK: Pattern[] = [
   { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계", "चरण", "कदम", "krok", "langkah", "từng", "adım", "خطوة"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|\bpasso (?:dopo|per) passo\b|\bSchritt für Schritt\b|\bkrok po kroku\b|\blangkah demi langkah\b|\btừng bước\b|\badım adım\b/i, otherScripts: /étape par étape|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|ステップごとに|段階的に|단계별로|चरण दर चरण|कदम दर कदम|خطوة بخطوة/iu, weight: 0.22 },
   { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic", "each step", "every step"], re: /\b(?:every|each) step of your (?:analysis|approach|solution|work(?:ing)?|derivation|process)\b|\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:me |us )?(?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
-  { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
+  { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\bthink(?:ing)? (?:(?:it|this|the (?:problem|question|task)) through|through (?:it|this|the (?:problem|question|task))) at length\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
   { id: "boxed-answer", stems: ["boxed", "final answer", "####"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b|(?:prefixed|preceded|marked) (?:with|by) ["'`]?####/i, weight: 0.25 },
   // The reasoning first, then the answer where a script reads it ("\\boxed{}", "Final answer:", "the label"):
   // the format of a training example. "Explain your reasoning, then give the final answer." has no slot.

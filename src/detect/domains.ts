@@ -38,8 +38,12 @@ const MIN_HITS = new Map<RegExp, number>([
   [CATEGORICAL, 2],
   [COMPARISONS, 2],
 ]);
-/** A tool named by its identifier ("call the get_weather function"); scanned apart, as TOOL_CALLS is: tried at every word it cost 4% of request signals. */
-const NAMED_TOOLS = /\b[a-z]+_[a-z0-9_]+ (?:function|tool|action)\b/g;
+/**
+ * A tool named by its identifier ("use the search_flights tool", "call the get_weather function"); a
+ * function only when called as a tool is, since code names its functions so too ("before call
+ * update_firmware_full function"). Scanned apart, as TOOL_CALLS is: tried at every word it cost 4% of request signals.
+ */
+const NAMED_TOOLS = /\b(?:[a-z]+_[a-z0-9_]+ (?:tool|action)|(?:call|invoke|use) the [a-z]+_[a-z0-9_]+ function)\b/g;
 const TOOL_CALLS = /`[a-z_][a-z0-9_]*\([^`\n]{0,60}\)`|\b[a-z]+_[a-z0-9_]*\([^()\n]{0,40}\)/g;
 
 /** Distinct matches of a global regex in text (compared as `key` gives them), up to `cap`. */
