@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { CommunityGraph, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { CommunityGraph, CROWD_CAP, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -372,10 +372,15 @@ export class DetectionEngine implements HuntEngine {
       // somebody's home, and a new user behind it (smoke seed 2: 64 ordinary requests) was flagged
       // at first sight. Two flagged users of one address in a day are the ring rotating through it.
       if (k.kind === "ip_day" && flaggedPeers < 2) continue;
+      // A key that grew into a crowd after it was tainted holds no members to count (a card on all 800
+      // of a campaign's accounts read "shared with 0 flagged accounts"): say what is known instead.
+      const shared = k.crowd
+        ? `of a flagged cluster, on more than ${CROWD_CAP[k.kind]} accounts`
+        : `shared with ${flaggedPeers >= FLAGGED_PEERS_COUNTED ? `${FLAGGED_PEERS_COUNTED}+` : flaggedPeers} flagged accounts`;
       this.flags.set(ex.account, {
         at: ex.ts,
         score: 0.95,
-        reasons: [`${k.kind} ${displayValue(k)} shared with ${flaggedPeers >= FLAGGED_PEERS_COUNTED ? `${FLAGGED_PEERS_COUNTED}+` : flaggedPeers} flagged accounts${hard ? "" : youngUnverified && !strongSoft ? " (account unverified and under 7 days old)" : ""}`],
+        reasons: [`${k.kind} ${displayValue(k)} ${shared}${hard ? "" : youngUnverified && !strongSoft ? " (account unverified and under 7 days old)" : ""}`],
         source: "taint",
       });
       return;
