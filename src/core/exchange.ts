@@ -70,6 +70,11 @@ export interface Exchange {
   /** User turns in order; the last one is the prompt this request is about. */
   userTurns: string[];
   assistantTurns: string[];
+  /**
+   * The request's last message when it is the assistant's, which the answer must continue (a prefill:
+   * "<thinking>", "Let me think step by step."); "" otherwise. Also among `assistantTurns`.
+   */
+  prefill: string;
   /** Messages in the request (all roles but system). */
   turnCount: number;
   tools: ToolDefinition[];
@@ -107,6 +112,7 @@ export function blankExchange(overrides: Partial<Exchange> = {}): Exchange {
     system: "",
     userTurns: [],
     assistantTurns: [],
+    prefill: "",
     turnCount: 0,
     tools: [],
     toolCalls: [],

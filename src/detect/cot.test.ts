@@ -575,6 +575,26 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeLessThan(0.5);
   });
 
+  it.each([
+    ["<thinking>", "prefill-thinking-tag"],
+    ["  <reasoning>\nFirst,", "prefill-thinking-tag"],
+    ["Let's think step by step.", "prefill-reasoning-opening"],
+    ["Let me work through this carefully, step by step:", "prefill-reasoning-opening"],
+    ["I'll lay out all of my reasoning before the answer.", "prefill-reasoning-opening"],
+    ["Reasoning:", "prefill-reasoning-opening"],
+  ])("reads a prefill that opens the model's reasoning as an ask with no word in the prompt: %s", (prefill, pattern) => {
+    const r = cotElicitation("What is the probability of two sixes?", "", plain, prefill);
+    expect(r.evidence).toEqual([expect.objectContaining({ pattern, where: "prefill" })]);
+    expect(r.score).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each(["{", "```json\n{", "Here is the summary:", "Sure! Here's a haiku about autumn:", "Step 1:", "Dear Ms. Lee,", "The answer is"])(
+    "leaves a prefill that steers a format, not reasoning, below the bar: %s",
+    (prefill) => {
+      expect(cotElicitation("Summarise this article.", "", plain, prefill).score).toBeLessThan(0.5);
+    },
+  );
+
   it("keeps a worksheet's 'how you got your answer' below the bar: evidence, as 'show your work' is, not an ask by itself", () => {
     const r = cotElicitation("Explain how you got your answer.", "", plain);
     expect(r.evidence.map((e) => e.pattern)).toEqual(["how-you-arrived"]);

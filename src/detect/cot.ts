@@ -12,7 +12,7 @@ export interface CotEvidence {
   pattern: string;
   match: string;
   weight: number;
-  where: "user" | "system" | "params";
+  where: "user" | "system" | "params" | "prefill";
 }
 
 export interface CotResult {
@@ -621,16 +621,48 @@ function scan(text: string, where: "user" | "system", out: CotEvidence[]): void 
   }
 }
 
+/**
+ * The answer begun for the model (a prefill: the request's last message is the assistant's): a harness
+ * that opens a thinking tag or the stock trigger in the model's own voice gets the reasoning written out
+ * without a word of asking in the prompt. Only how the prefill starts counts: "{" for JSON or "Here is
+ * the summary:" are how apps steer a format, and a prefill that opens with reasoning is rare outside
+ * harnesses. "Step 1:" alone steers a list as much as reasoning, and stays weak.
+ */
+const PREFILL: Pattern[] = [
+  {
+    id: "prefill-thinking-tag",
+    stems: [],
+    re: /^\s*(?:<\s*(?:thinking|think|thoughts?|reasoning|scratchpad|scratch_pad|analysis|reflection|inner_monologue|internal_thoughts|chain_of_thought|cot|rationale|deliberation)\s*>|\[\s*(?:thinking|reasoning|thoughts)\s*\])/i,
+    weight: 0.75,
+  },
+  {
+    id: "prefill-reasoning-opening",
+    stems: [],
+    re: /^\s*(?:(?:let(?:['’]?s| us)|let me|i(?:['’]ll| will)|i need to|i should) (?:think|reason|work|go|walk|tackle|solve)(?: (?:this|it|through|carefully|slowly|methodically|out|about this|about it|the problem)){0,3}?(?:,? (?:and|then))?,? (?:step[- ]by[- ]step|one step at a time)\b|(?:let me|i(?:['’]ll| will)) (?:write|lay|spell|set) out (?:all of |all |every step of )?my (?:reasoning|thinking|thought process)\b|(?:reasoning|thoughts?|thought process|chain of thought|scratch ?pad|my reasoning)\s*:|\*\*(?:reasoning|thinking|thought process)\*\*)/i,
+    weight: 0.55,
+  },
+  { id: "prefill-first-step", stems: [], re: /^\s*(?:step 1\s*[:.)-]|first,? let me (?:think|reason|break|analy[sz]e|consider|work))/i, weight: 0.3 },
+];
+
+function scanPrefill(prefill: string, out: CotEvidence[]): void {
+  if (!prefill) return;
+  for (const p of PREFILL) {
+    const m = p.re.exec(prefill);
+    if (m) out.push({ pattern: p.id, match: m[0].trim().slice(0, 120), weight: p.weight, where: "prefill" });
+  }
+}
+
 function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {
   if (asksMaxEffort(params)) out.push({ pattern: "reasoning-effort", match: `reasoning_effort=${params.reasoningEffort?.toLowerCase() ?? ""}`, weight: 0.15, where: "params" });
   if (asksMaxThinking(params)) out.push({ pattern: "thinking-budget", match: `thinking.budget_tokens=${params.thinkingBudget ?? 0}`, weight: 0.15, where: "params" });
 }
 
-/** Scores how much one request elicits reasoning. Pure and allocation-light. */
-export function cotElicitation(userText: string, system: string, params: GenerationParams): CotResult {
+/** Scores how much one request elicits reasoning; `prefill` is the answer begun for the model, if any. Pure and allocation-light. */
+export function cotElicitation(userText: string, system: string, params: GenerationParams, prefill = ""): CotResult {
   const evidence: CotEvidence[] = [];
   scan(userText, "user", evidence);
   scan(system, "system", evidence);
+  scanPrefill(prefill, evidence);
   const textual = evidence.length > 0;
   // Reasoning settings alone are what many developers use; they only add to evidence from the text.
   if (textual) paramEvidence(params, evidence);

@@ -131,7 +131,8 @@ class SignalsOfRequest implements RequestSignals {
     const full = lastUserText(ex);
     const prompt = headTail(full);
     const system = headTail(ex.system, 1000, 300);
-    const cot = cotElicitation(prompt, system, ex.params);
+    // A prefill steers from its first words: its head is all that is read.
+    const cot = cotElicitation(prompt, system, ex.params, ex.prefill.slice(0, 600));
     this.domains = domainScores(ex, prompt, system);
     // Style is judged on what the request asks now, plus a bounded slice of the system prompt:
     // harnesses that move their template into the system prompt should not hide it.

@@ -16,6 +16,7 @@ function varied(): Exchange[] {
       system: i % 3 === 0 ? "" : "You are a meticulous grader. Think step by step and show your full reasoning.",
       // Some follow-ups with an opening answer long enough to key their conversation, some too short.
       assistantTurns: i % 4 === 0 ? [i % 8 === 0 ? `An earlier answer, long enough to be this conversation's own, to request ${i % 16}: with background, options and a recommendation.` : "an earlier answer"] : [],
+      prefill: i % 11 === 0 ? "<thinking>\nLet me work through this step by step." : "",
       tools: i % 6 === 0 ? [{ name: "python", schema: '{"properties":{"code":{"type":"string"}},"type":"object"}' }, { name: "search", schema: "{}" }] : [],
       toolCalls: i % 7 === 0 ? ["python", "search"] : [],
       toolResults: i % 7 === 0 ? 2 : 0,
@@ -50,6 +51,7 @@ describe("signal transport between the hunt's threads", () => {
     expect(direct.some((s) => s.template.masked !== "")).toBe(true);
     // The sample exercises every optional part of the record.
     expect(direct.some((s) => s.cotEvidence.length > 0)).toBe(true);
+    expect(direct.some((s) => s.cotEvidence.some((e) => e.where === "prefill"))).toBe(true);
     expect(direct.some((s) => s.params.reasons.length > 0 && s.params.temperature === 0)).toBe(true);
     expect(direct.some((s) => s.toolSchemaHash !== null && s.systemPromptHash === null)).toBe(true);
     expect(direct.some((s) => s.followUp && s.domains.vision > 0)).toBe(true);

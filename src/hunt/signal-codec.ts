@@ -22,7 +22,7 @@ export interface PackedSignals {
   minhash: Uint32Array<ArrayBuffer>;
 }
 
-const IN_STRINGS = 7;
+const IN_STRINGS = 8;
 const IN_NUMBERS = 15;
 const OUT_STRINGS = 8;
 /** Six scalars (style, CoT, top domain, flags, prompt length, temperature), then the domain scores. */
@@ -34,7 +34,7 @@ const num = (x: number | undefined): number => (x === undefined ? NaN : x);
 
 /**
  * Only what request signals read: the last user turn, the system prompt, tools, counts and
- * parameters, and a follow-up's opening (the heads of its first two user turns and first answer, which the
+ * parameters, an assistant prefill, and a follow-up's opening (the heads of its first two user turns and first answer, which the
  * conversation key hashes); "" where there is none.
  */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
@@ -43,7 +43,7 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
   batch.forEach((ex, i) => {
     const p = ex.params;
     const opening = conversationOpening(ex);
-    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "");
+    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "", ex.prefill);
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
     numbers[o + 1] = ex.assistantTurns.length;
@@ -92,6 +92,7 @@ export function unpackInput(packed: PackedInputs, i: number): Exchange {
     system: s(1),
     tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],
     assistantTurns,
+    prefill: s(7),
     toolCalls: Array.from({ length: n(2) }, () => ""),
     toolResults: n(3),
     media: { image: n(4), audio: n(5), file: n(6) },

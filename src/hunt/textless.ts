@@ -39,7 +39,7 @@ export class TextlessExchanges {
       if (!sameAccountMeta(last.accountMeta, ex.accountMeta)) last.accountMeta = ex.accountMeta;
     }
     const { account, client, accountMeta } = last;
-    return { ...ex, account, client, accountMeta, system: "", userTurns: NO_TEXT, assistantTurns: NO_TEXT, tools: NO_TEXT, toolCalls: NO_TEXT };
+    return { ...ex, account, client, accountMeta, system: "", userTurns: NO_TEXT, assistantTurns: NO_TEXT, prefill: "", tools: NO_TEXT, toolCalls: NO_TEXT };
   }
 }
 

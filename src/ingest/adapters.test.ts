@@ -78,6 +78,21 @@ describe("wire-format adapters", () => {
     expect(ex.ts).toBe(Date.parse("2026-02-03T07:17:00Z"));
   });
 
+  it("reads the answer begun for the model (a last assistant message) as its prefill, and nothing else as one", () => {
+    const user = { role: "user", content: "What is the probability of two sixes?" };
+    const prefilled = parse({ ...anthropicLine("p"), request: { model: "m", max_tokens: 512, messages: [user, { role: "assistant", content: [{ type: "text", text: "<thinking>" }] }] } });
+    expect(prefilled.prefill).toBe("<thinking>");
+    expect(prefilled.assistantTurns).toEqual(["<thinking>"]);
+    const history = parse({ ...anthropicLine("q"), request: { model: "m", max_tokens: 512, messages: [user, { role: "assistant", content: "1/36." }, { role: "user", content: "And three sixes?" }] } });
+    expect(history.prefill).toBe("");
+    const chat = parse({ ...openaiChatLine("r"), request: { model: "m", messages: [user, { role: "assistant", content: "Let me think step by step." }] } });
+    expect(chat.prefill).toBe("Let me think step by step.");
+    const toolCall = parse({ ...openaiChatLine("s"), request: { model: "m", messages: [user, { role: "assistant", content: "Checking.", tool_calls: [{ id: "c1", type: "function", function: { name: "calc", arguments: "{}" } }] }] } });
+    expect(toolCall.prefill).toBe("");
+    const responses = parse({ ...openaiResponsesLine("t"), request: { model: "m", input: [{ role: "user", content: "Why?" }, { role: "assistant", content: "Reasoning:" }] } });
+    expect(responses.prefill).toBe("Reasoning:");
+  });
+
   it("gives a reason naming the field for bodies that do not fit their api", () => {
     const bad = (request: unknown, api = "openai.chat") => parseExchangeValue({ ...openaiChatLine("x"), api, request });
     expect(bad({ messages: "hi" })).toEqual({ ok: false, reason: "request.messages must be an array" });

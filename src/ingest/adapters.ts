@@ -16,6 +16,8 @@ interface Conversation {
   system: string[];
   user: string[];
   assistant: string[];
+  /** The text of the last message, when the assistant sent it and nothing came after (a prefill); "" otherwise. */
+  prefill: string;
   turnCount: number;
   toolCalls: string[];
   toolResults: number;
@@ -23,7 +25,7 @@ interface Conversation {
 }
 
 function emptyConversation(): Conversation {
-  return { system: [], user: [], assistant: [], turnCount: 0, toolCalls: [], toolResults: 0, media: { image: 0, audio: 0, file: 0 } };
+  return { system: [], user: [], assistant: [], prefill: "", turnCount: 0, toolCalls: [], toolResults: 0, media: { image: 0, audio: 0, file: 0 } };
 }
 
 const IMAGE_PARTS = new Set(["image_url", "input_image", "image"]);
@@ -59,8 +61,12 @@ function contentText(content: unknown, conv: Conversation, where: string): strin
 
 function pushTurn(conv: Conversation, role: string, text: string): void {
   if (role === "system" || role === "developer") conv.system.push(text);
-  else if (role === "user") conv.user.push(text);
-  else if (role === "assistant" || role === "model") conv.assistant.push(text);
+  else conv.prefill = "";
+  if (role === "user") conv.user.push(text);
+  else if (role === "assistant" || role === "model") {
+    conv.assistant.push(text);
+    conv.prefill = text;
+  }
 }
 
 function readMessages(messages: unknown, conv: Conversation, field: string): void {
@@ -73,13 +79,16 @@ function readMessages(messages: unknown, conv: Conversation, field: string): voi
     if (role !== "system" && role !== "developer") conv.turnCount++;
     if (role === "tool" || role === "function") {
       conv.toolResults++;
+      conv.prefill = "";
       return;
     }
     const text = contentText(m.content, conv, where);
+    pushTurn(conv, role, text);
     if (Array.isArray(m.tool_calls)) {
       for (const call of m.tool_calls) if (isObj(call) && isObj(call.function)) conv.toolCalls.push(str(call.function.name) ?? "");
+      // An assistant turn that called tools is history, not an answer begun.
+      if (m.tool_calls.length > 0) conv.prefill = "";
     }
-    pushTurn(conv, role, text);
   });
 }
 
@@ -161,9 +170,11 @@ function openaiResponses(req: Obj): { conv: Conversation; params: GenerationPara
       if (type === "function_call") {
         conv.toolCalls.push(str(item.name) ?? "");
         conv.turnCount++;
+        conv.prefill = "";
       } else if (type === "function_call_output") {
         conv.toolResults++;
         conv.turnCount++;
+        conv.prefill = "";
       } else if (type === "message") {
         const role = str(item.role);
         if (role === undefined) throw new AdapterError(`${where}.role must be a string`);
@@ -250,6 +261,7 @@ export function toExchange(env: Envelope): Exchange {
     system: conv.system.join("\n"),
     userTurns: conv.user,
     assistantTurns: conv.assistant,
+    prefill: conv.prefill,
     turnCount: conv.turnCount,
     tools,
     toolCalls: conv.toolCalls,
