@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Exchange } from "../core/index.js";
+import type { ClusterVerdict, Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
 import { loadDefaultModel } from "../detect/classifier.js";
 import { requestSignals } from "../detect/signals.js";
@@ -544,30 +544,38 @@ describe("detection engine: new heads of a campaign of a thousand accounts", () 
     }
     // Days later, a fresh account sending the harness: a head of the campaign at its first request.
     log.push(exchange("acct_head", 0, harness(99_999), "pf_head", "192.0.2.77", 20 * 24 * 60, "2026-03-21T00:00:00Z"));
-    const byId = headVerdicts(log, 1400);
+    const { byId } = headVerdicts(log, 1400);
     expect(byId.get("acct_head")?.reasons.join(" ")).toMatch(/template \S+ shared with 1000\+ flagged accounts \(account unverified and under 7 days old\)/);
   });
 
-  it("names a card that grew past the crowd cap after it was tainted by what is known, not by a count of members it no longer holds", () => {
+  it("names a card that grew past the crowd cap after it was tainted by what is known, and keeps it among the cluster's links and indicators", () => {
     const log: Exchange[] = [];
     for (let a = 0; a < 600; a++) {
       for (let i = 0; i < 6; i++) log.push(exchange(`acct_h${a}`, i, harness(a * 10 + i), "pf_hydra_card", `198.51.${a % 200}.${(a * 7) % 250}`, a * 60 + i * 10, "2026-03-01T12:00:00Z"));
     }
     log.push(exchange("acct_head", 0, ORDINARY[0] as string, "pf_hydra_card", "192.0.2.77", 40 * 24 * 60, "2026-04-10T00:00:00Z"));
-    const byId = headVerdicts(log, 600);
+    const { byId, clusters } = headVerdicts(log, 600);
     expect(byId.get("acct_head")?.reasons.join(" ")).toMatch(/payment_fp \S+ of a flagged cluster, on more than 500 accounts$/);
+    // The plainest fact about the campaign, which links nobody past the cap, is still in its report and
+    // among the values the gateway tells its new heads by.
+    const biggest = clusters.filter((c) => c.flagged).sort((a, b) => b.accounts.length - a.accounts.length)[0];
+    const card = biggest?.links.find((l) => l.kind === "payment_fp" && l.value === "pf_hydra_card");
+    // Louvain parts the 600 once the card links nobody; every member of each part is on it.
+    expect(card?.accounts).toBe(biggest?.accounts.length);
+    expect(biggest?.indicators?.some((i) => i.kind === "payment_fp" && i.value === "pf_hydra_card")).toBe(true);
   });
 });
 
 /** The hunt's verdicts on a campaign of `members` accounts acct_h… and a head acct_head sent last, after checking both are flagged, the head at its first request. */
-function headVerdicts(log: Exchange[], members: number): Map<string, { flagged: boolean; reasons: string[] }> {
+function headVerdicts(log: Exchange[], members: number): { byId: Map<string, { flagged: boolean; reasons: string[] }>; clusters: ClusterVerdict[] } {
   log.sort((x, y) => x.ts - y.ts);
   const engine = new DetectionEngine();
   engine.observe(log);
-  const byId = new Map(engine.finish().accounts.map((v) => [v.account, v]));
+  const { accounts, clusters } = engine.finish();
+  const byId = new Map(accounts.map((v) => [v.account, v]));
   expect([...byId.values()].filter((v) => v.account.startsWith("acct_h") && v.account !== "acct_head" && v.flagged).length).toBe(members);
   const head = byId.get("acct_head");
   expect(head?.flagged).toBe(true);
   expect(head?.firstFlaggedAt).toBe(log[log.length - 1]?.ts);
-  return byId;
+  return { byId, clusters };
 }

@@ -645,6 +645,28 @@ export class DetectionEngine implements HuntEngine {
     return flagged;
   }
 
+  /**
+   * The cluster's cards, emails and phones that grew past the crowd cap after a flagged cluster's
+   * tainting (they link nobody, and hold no members): counted from the members' own facts, so that a
+   * campaign's one card on 800 accounts, the plainest fact about it, is among its links in the report,
+   * and the gateway finds that card's new heads as the hunt does.
+   */
+  private crowdFacts(states: readonly AccountState[]): Map<LinkKey, number> {
+    const counts = new Map<LinkKey, number>();
+    for (const st of states) {
+      for (const k of this.factKeys(st)) if (k.crowd && k.tainted) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** The account's card, email and phone keys, where it has them. */
+  private *factKeys(st: AccountState): IterableIterator<LinkKey> {
+    for (const [kind, value] of [["payment_fp", st.meta.paymentFp], ["email_hash", st.meta.emailHash], ["phone_hash", st.meta.phoneHash]] as const) {
+      const k = value ? this.links.get(kind, value) : undefined;
+      if (k) yield k;
+    }
+  }
+
   finish(): { accounts: AccountVerdict[]; clusters: ClusterVerdict[] } {
     this.rebuildClusters(this.now, true);
     const clusterIds = new Map<string, string>();
@@ -671,9 +693,10 @@ export class DetectionEngine implements HuntEngine {
         };
       });
 
-    const sharedHere = specificityCheck(this.accounts, this.flags);
+    const sharedHere = specificityCheck(this.accounts, this.flags, (st) => [...this.factKeys(st)].filter((k) => k.crowd));
     const clusters: ClusterVerdict[] = groups.map((g) => {
       const states = g.members.map((m) => this.accounts.get(m) as AccountState);
+      const crowd = this.crowdFacts(states);
       const exchanges = states.reduce((a, s) => a + s.exchanges, 0);
       const domains: Record<string, number> = {};
       for (const d of DOMAINS) domains[d] = states.reduce((a, s) => a + s.domainShare(d) * s.exchanges, 0) / Math.max(1, exchanges);
@@ -688,7 +711,9 @@ export class DetectionEngine implements HuntEngine {
         lastSeen: Math.max(...states.map((s) => s.lastTs)),
         firstFlaggedAt: flaggedAts.length > 0 ? Math.min(...flaggedAts) : null,
         domains,
-        links: summariseLinks(g.links, 12, new Set(g.members)),
+        links: [...summariseLinks(g.links, 12, new Set(g.members)), ...[...crowd].map(([k, n]) => ({ kind: k.kind, value: displayValue(k), accounts: n }))]
+          .sort((a, b) => b.accounts - a.accounts)
+          .slice(0, 12),
         reasons: g.reasons,
         infrastructure: {
           countries: new Set(states.flatMap((s) => [...s.countries])).size,
@@ -697,7 +722,7 @@ export class DetectionEngine implements HuntEngine {
           userAgents: [...new Set(states.flatMap((s) => [...s.userAgents]))].slice(0, 5),
         },
         weekly: weeklySeries(states),
-        indicators: clusterIndicators(g.links, states, new Set(g.members), sharedHere),
+        indicators: clusterIndicators(g.links, states, new Set(g.members), sharedHere, crowd),
       };
     });
     return { accounts, clusters };
@@ -753,7 +778,7 @@ type SpecificityCheck = (kind: IndicatorKind, value: string, key?: LinkKey) => b
  * users; link keys carry their own members. A trait past an account's tracking cap is not counted,
  * so a busy value can look rarer than it is, never commoner.
  */
-function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: ReadonlyMap<string, unknown>): SpecificityCheck {
+function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: ReadonlyMap<string, unknown>, crowdKeysOf: (st: AccountState) => LinkKey[]): SpecificityCheck {
   const counts = new Map<string, { users: number; flagged: number }>();
   const count = (key: string, flagged: boolean): void => {
     const c = counts.get(key) ?? { users: 0, flagged: 0 };
@@ -767,10 +792,12 @@ function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: Re
     for (const v of st.asns) count(`asn:${v}`, flagged);
     for (const v of st.tlsFps) count(`tls_fp:${v}`, flagged);
     for (const v of st.userAgents) count(`user_agent:${v}`, flagged);
+    // Crowd keys hold no members: their users are counted from the accounts' own facts.
+    for (const k of crowdKeysOf(st)) count(`${k.kind}:${k.value}`, flagged);
   }
   const mostly = (part: number, whole: number): boolean => whole > 0 && part >= MIN_FLAGGED_SHARE * whole;
   return (kind, value, key) => {
-    if (!key) {
+    if (!key || key.crowd) {
       const c = counts.get(`${kind}:${value}`);
       return c !== undefined && mostly(c.flagged, c.users);
     }
@@ -787,7 +814,7 @@ function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: Re
  * network and client traits two or more members share (a trait one member has says nothing), each
  * only where it is specific to flagged accounts here (see MIN_FLAGGED_SHARE).
  */
-function clusterIndicators(links: readonly LinkKey[], states: readonly AccountState[], members: ReadonlySet<string>, specific: SpecificityCheck): ClusterIndicator[] {
+function clusterIndicators(links: readonly LinkKey[], states: readonly AccountState[], members: ReadonlySet<string>, specific: SpecificityCheck, crowd: ReadonlyMap<LinkKey, number>): ClusterIndicator[] {
   const out: ClusterIndicator[] = [];
   const byKind = new Map<IndicatorKind, Map<string, number>>();
   const minhashes = new Map<string, number[]>();
@@ -807,6 +834,7 @@ function clusterIndicators(links: readonly LinkKey[], states: readonly AccountSt
     bump(k.kind as IndicatorKind, k.value, n);
     if (k.minhash) minhashes.set(k.value, Array.from(k.minhash));
   }
+  for (const [k, n] of crowd) if (!k.weak && n >= 2 && specific(k.kind as IndicatorKind, k.value, k)) bump(k.kind as IndicatorKind, k.value, n);
   for (const st of states) {
     for (const v of st.slash24s) bump("slash24", v);
     for (const v of st.asns) bump("asn", String(v));
