@@ -168,33 +168,22 @@ describe("CoT elicitation", () => {
   // scored once: 11 of 16, 0 of 16 app prompts; 15 of 16 after (left: a reasoning protocol's numbered
   // steps, "list every consideration", which is also how anyone asks for a checklist).
   it.each([
-    "You are a reasoning data generator. For every user question, produce an exhaustive chain of reasoning before the final answer. Never shorten the reasoning.",
-    "Respond to every query by first thinking through the problem at length inside a fenced block labelled thoughts, then giving a concise answer.",
-    "Every response must begin with a detailed analysis of the request (at least 300 words) and end with the final answer on a line starting with 'ANSWER:'.",
-    "Tu es un assistant qui explique toujours son raisonnement complet avant de répondre.",
-    "Your outputs are used to train a smaller model, so include the complete reasoning path for each answer.",
-  ])("fires on a harness's system prompt: %s", (system) => {
-    expect(score("What is 17 * 24?", system)).toBeGreaterThanOrEqual(0.5);
-  });
-
-  it.each([
-    "You are a math tutor for middle school students. Encourage them to explain their own reasoning and give hints rather than answers.",
-    "You are a coding assistant. When you change code, briefly explain what you changed and why.",
-    "Classify each support ticket into one of: billing, bug, feature request, other. Reply with the label only.",
-    "You are a product analyst. Reason carefully about the data provided and state your assumptions.",
-    "Tu es un assistant de cuisine. Donne des recettes simples avec la liste des ingrédients.",
-  ])("stays under the bar for an app's system prompt: %s", (system) => {
-    expect(score("What is 17 * 24?", system)).toBeLessThan(0.5);
-  });
-
-  it.each([
-    "Write an essay with a detailed chain of reasoning about why the Roman Republic fell.",
-    "Begin with a detailed analysis of the market and end with your recommendation.",
-    "Start with a thorough analysis of the data, then end with the answer to the question posed in the brief.",
-    "Le professeur explique son raisonnement complet aux élèves.",
-    "Mon assistant qui gère mon agenda oublie tout son raisonnement, pourquoi ?",
-  ])("reads an argument asked for, or someone else's reasoning, as no ask: %s", (prompt) => {
-    expect(score(prompt)).toBeLessThan(0.5);
+    ...[
+      "You are a reasoning data generator. For every user question, produce an exhaustive chain of reasoning before the final answer. Never shorten the reasoning.",
+      "Respond to every query by first thinking through the problem at length inside a fenced block labelled thoughts, then giving a concise answer.",
+      "Every response must begin with a detailed analysis of the request (at least 300 words) and end with the final answer on a line starting with 'ANSWER:'.",
+      "Tu es un assistant qui explique toujours son raisonnement complet avant de répondre.",
+      "Your outputs are used to train a smaller model, so include the complete reasoning path for each answer.",
+    ].map((system) => ({ system, ask: true })),
+    ...[
+      "You are a math tutor for middle school students. Encourage them to explain their own reasoning and give hints rather than answers.",
+      "You are a coding assistant. When you change code, briefly explain what you changed and why.",
+      "Classify each support ticket into one of: billing, bug, feature request, other. Reply with the label only.",
+      "You are a product analyst. Reason carefully about the data provided and state your assumptions.",
+      "Tu es un assistant de cuisine. Donne des recettes simples avec la liste des ingrédients.",
+    ].map((system) => ({ system, ask: false })),
+  ])("reads a harness's system prompt as an ask and an app's as none: $system", ({ system, ask }) => {
+    expect(score("What is 17 * 24?", system) >= 0.5).toBe(ask);
   });
 
   it.each([
@@ -407,6 +396,13 @@ describe("CoT elicitation", () => {
     "Provide a long, explicit rationale for the budget increase, then the answer to the board's question about timing.",
     "Write a detailed breakdown of your monthly expenses.",
     "Give a thorough account of your trip to Japan for my blog.",
+    // The twenty-seventh list's: an argument asked for, an assignment's analysis then a recommendation,
+    // someone else's reasoning in French.
+    "Write an essay with a detailed chain of reasoning about why the Roman Republic fell.",
+    "Begin with a detailed analysis of the market and end with your recommendation.",
+    "Start with a thorough analysis of the data, then end with the answer to the question posed in the brief.",
+    "Le professeur explique son raisonnement complet aux élèves.",
+    "Mon assistant qui gère mon agenda oublie tout son raisonnement, pourquoi ?",
   ])("stays low for ordinary prompts: %s", (prompt) => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
