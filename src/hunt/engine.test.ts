@@ -236,7 +236,7 @@ describe("detection engine: a reseller's pool rotating accounts per request, wit
   /** One conversation of three turns; `accountOf(t)` sends turn t, carrying the history so far. */
   // The harvesting harness behind the pool sends its own system prompt; resold chat sends none.
   const HARNESS_SYSTEM = "You are a meticulous tutor. Follow the output format exactly.";
-  const conversation = (c: number, opening: string, at: number, accountOf: (t: number) => string, system = ""): Exchange[] =>
+  const conversation = (c: number, opening: string, at: number, accountOf: (t: number) => string, system = "", accountMeta: Exchange["accountMeta"] = {}): Exchange[] =>
     [0, 1, 2].map((t) =>
       makeExchange({
         id: `ex_c${c}_t${t}`,
@@ -247,7 +247,7 @@ describe("detection engine: a reseller's pool rotating accounts per request, wit
         assistantTurns: [answerTo(c), "More detail follows: ..."].slice(0, t),
         turnCount: 2 * t + 1,
         client: {},
-        accountMeta: {},
+        accountMeta,
       }),
     );
 
@@ -272,6 +272,42 @@ describe("detection engine: a reseller's pool rotating accounts per request, wit
     expect(pool?.links.some((l) => l.kind === "conversation_pool")).toBe(true);
     for (let a = 0; a < 20; a++) expect(byId.get(`acct_pool${a}`)?.flagged, `pool account ${a}`).toBe(true);
     for (let p = 0; p < 30; p++) expect(byId.get(`acct_person${p}`)?.flagged, `person ${p}`).toBe(false);
+  });
+});
+
+describe("detection engine: a pool rotating accounts that asks for no reasoning in words", () => {
+  it("flags each pool account on the rotation it did itself once the pool's cluster is flagged; people keep theirs", () => {
+    const answer = (c: number): string => `Here is a detailed answer for request ${c}, with the background, the options and what I would recommend.`;
+    const turnsOf = (c: number, opening: string, at: number, accountOf: (t: number) => string, accountMeta: Exchange["accountMeta"], ip: string): Exchange[] =>
+      [0, 1, 2].map((t) =>
+        makeExchange({
+          id: `ex_r${c}_t${t}`,
+          ts: at + t * 3 * MINUTE,
+          account: accountOf(t),
+          userTurns: [opening, "go on, with more detail", "now summarise it in three bullet points"].slice(0, t + 1),
+          assistantTurns: [answer(c), "More detail follows: ..."].slice(0, t),
+          turnCount: 2 * t + 1,
+          client: { ip },
+          accountMeta,
+        }),
+      );
+    const log: Exchange[] = [];
+    // Throwaway accounts (unverified, made the day before) behind six proxy addresses, round the clock,
+    // every turn on the next account; people on the same kind of accounts keep their conversations.
+    const throwaway = { createdAt: new Date(START - 24 * 60 * MINUTE).toISOString(), verified: false };
+    for (let c = 0; c < 600; c++) {
+      const opening = `${ORDINARY[c % ORDINARY.length] as string} (${c})`;
+      log.push(...turnsOf(c, opening, START + c * 7 * MINUTE, (t) => `acct_rot${(Math.imul(c * 3 + t + 1, 2654435761) >>> 0) % 12}`, throwaway, `203.0.113.${c % 6}`));
+    }
+    for (let p = 0; p < 20; p++) for (let k = 0; k < 10; k++) log.push(...turnsOf(10_000 + p * 100 + k, `${ORDINARY[(p + k) % ORDINARY.length] as string} (${p}.${k})`, START + (p * 10 + k) * 13 * MINUTE, () => `acct_human${p}`, throwaway, `198.51.100.${p}`));
+    log.sort((x, y) => x.ts - y.ts);
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const { accounts, clusters } = engine.finish();
+    const byId = new Map(accounts.map((a) => [a.account, a]));
+    expect(clusters.find((c) => c.accounts.includes("acct_rot0"))?.flagged).toBe(true);
+    for (let a = 0; a < 12; a++) expect(byId.get(`acct_rot${a}`)?.flagged, `pool account ${a}`).toBe(true);
+    for (let p = 0; p < 20; p++) expect(byId.get(`acct_human${p}`)?.flagged, `person ${p}`).toBe(false);
   });
 });
 

@@ -630,7 +630,12 @@ export class DetectionEngine implements HuntEngine {
       // evidence, or the group's own harness that most of it runs (then the group is the harness
       // fleet the score weighed, not bystanders Louvain placed beside one).
       const runsGroupHarness = toolSchema.get(m)?.some((k) => harnesses.has(k)) === true;
-      if (!hardLinked && !runsGroupHarness && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), inCommunity)) continue;
+      // Or the rotation itself, done by the member: its own requests carried on conversations the
+      // group's other accounts were in (one client handing each turn to the next account). A reseller's
+      // pool asking for no reasoning in words carried nothing else, and its cluster, scored 0.95 on
+      // that rotation, had no member flagged (anthropic-2026 0.01 s13 with the asks removed: 0 of 10).
+      const rotatesConversations = hard.get(m)?.some((k) => k.kind === "conversation_pool") === true;
+      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), inCommunity)) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
