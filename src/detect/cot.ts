@@ -628,20 +628,18 @@ function scan(text: string, where: "user" | "system", out: CotEvidence[]): void 
  * the summary:" are how apps steer a format, and a prefill that opens with reasoning is rare outside
  * harnesses. "Step 1:" alone steers a list as much as reasoning, and stays weak.
  */
-const PREFILL: Pattern[] = [
+const PREFILL: ReadonlyArray<Pick<Pattern, "id" | "re" | "weight">> = [
   {
     id: "prefill-thinking-tag",
-    stems: [],
     re: /^\s*(?:<\s*(?:thinking|think|thoughts?|reasoning|scratchpad|scratch_pad|analysis|reflection|inner_monologue|internal_thoughts|chain_of_thought|cot|rationale|deliberation)\s*>|\[\s*(?:thinking|reasoning|thoughts)\s*\])/i,
     weight: 0.75,
   },
   {
     id: "prefill-reasoning-opening",
-    stems: [],
     re: /^\s*(?:(?:let(?:['’]?s| us)|let me|i(?:['’]ll| will)|i need to|i should) (?:think|reason|work|go|walk|tackle|solve)(?: (?:this|it|through|carefully|slowly|methodically|out|about this|about it|the problem)){0,3}?(?:,? (?:and|then))?,? (?:step[- ]by[- ]step|one step at a time)\b|(?:let me|i(?:['’]ll| will)) (?:write|lay|spell|set) out (?:all of |all |every step of )?my (?:reasoning|thinking|thought process)\b|(?:reasoning|thoughts?|thought process|chain of thought|scratch ?pad|my reasoning)\s*:|\*\*(?:reasoning|thinking|thought process)\*\*)/i,
     weight: 0.55,
   },
-  { id: "prefill-first-step", stems: [], re: /^\s*(?:step 1\s*[:.)-]|first,? let me (?:think|reason|break|analy[sz]e|consider|work))/i, weight: 0.3 },
+  { id: "prefill-first-step", re: /^\s*(?:step 1\s*[:.)-]|first,? let me (?:think|reason|break|analy[sz]e|consider|work))/i, weight: 0.3 },
 ];
 
 function scanPrefill(prefill: string, out: CotEvidence[]): void {

@@ -60,13 +60,15 @@ function contentText(content: unknown, conv: Conversation, where: string): strin
 }
 
 function pushTurn(conv: Conversation, role: string, text: string): void {
-  if (role === "system" || role === "developer") conv.system.push(text);
-  else conv.prefill = "";
-  if (role === "user") conv.user.push(text);
-  else if (role === "assistant" || role === "model") {
-    conv.assistant.push(text);
-    conv.prefill = text;
+  if (role === "system" || role === "developer") {
+    conv.system.push(text);
+    return;
   }
+  // An assistant turn is a prefill until any other turn follows it.
+  const assistant = role === "assistant" || role === "model";
+  conv.prefill = assistant ? text : "";
+  if (assistant) conv.assistant.push(text);
+  else if (role === "user") conv.user.push(text);
 }
 
 function readMessages(messages: unknown, conv: Conversation, field: string): void {
