@@ -158,7 +158,7 @@ export function registerCommands(program: Command): void {
   program
     .command("simulate")
     .description("write simulated traffic (exchange-log, gzip) with ground truth for a named scenario")
-    .requiredOption("--scenario <name>", "anthropic-2026 | smoke | careful-ring | reseller | agentic")
+    .requiredOption("--scenario <name>", "anthropic-2026 | smoke | careful-ring | reseller | agentic | lockstep")
     .option("--scale <x>", "population scale (1 = the published size)", "1")
     .option("--seed <n>", "random seed (same seed, same bytes)", "1")
     .option("--days <d>", "days of traffic (default: the scenario's own)")

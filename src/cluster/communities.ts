@@ -23,6 +23,8 @@ export const LINK_WEIGHT: Record<LinkKind, number> = {
   ip_day: 1.5,
   system_prompt: 1,
   template: 0.5,
+  // A week of working in the same minutes as others, at hours of their own: as strong as a shared address-day.
+  co_activity: 1.5,
 };
 
 /** An account fact too short to be proof (LinkKey.weak) weighs like an address shared on a day. */

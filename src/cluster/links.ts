@@ -1,4 +1,7 @@
 import { CONVERSATION_MEMORY_MS } from "../detect/signals.js";
+import type { SyncGroup } from "./timing.js";
+
+export type SyncGroupStats = Omit<SyncGroup, "accounts" | "ties">;
 
 /**
  * Identifiers that link accounts. Hard ones (payment, email, phone) are facts of the account, or as
@@ -10,7 +13,7 @@ import { CONVERSATION_MEMORY_MS } from "../detect/signals.js";
  * strangers, so each kind has a cap past which a key stops linking, and template families only link
  * when their pooled traffic looks like harvesting.
  */
-export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "conversation" | "conversation_pool" | "ip_day" | "tool_schema" | "system_prompt" | "template";
+export type LinkKind = "payment_fp" | "email_hash" | "phone_hash" | "conversation" | "conversation_pool" | "ip_day" | "tool_schema" | "system_prompt" | "template" | "co_activity";
 
 /**
  * A conversation's turns sent from two accounts, and the pool of accounts such conversations join
@@ -77,6 +80,7 @@ export const CROWD_CAP: Record<LinkKind, number> = {
   tool_schema: 50_000,
   system_prompt: 50_000,
   template: 50_000,
+  co_activity: 50_000,
 };
 
 const DAY = 86_400_000;
@@ -134,6 +138,8 @@ export class LinkKey {
   tainted = false;
   /** For template families: the MinHash of the first request that joined a second account (what intel shares). */
   minhash: Uint32Array | undefined = undefined;
+  /** For co_activity keys: what the group's pairs showed (see cluster/timing.ts). */
+  sync: SyncGroupStats | undefined = undefined;
   /** An account fact too short to be proof (see MIN_HARD_ID_BITS). */
   readonly weak: boolean;
   /** A system prompt that strangers share, an app's (see promptCrowd): it links nobody and is no harness. */
@@ -301,6 +307,8 @@ export class LinkIndex {
       for (const k of ofKind.values()) {
         const idle = now - k.lastSeen;
         const family = isFamily(k.kind);
+        // Keys of a time window (an address on a day, a week's lockstep) link within it and are kept as long as an address-day.
+        const windowed = k.kind === "ip_day" || k.kind === "co_activity";
         // A family only a few accounts ever shared says little once it has gone quiet: harnesses that
         // vary their frames leave thousands of these, and they were most of the hunt's memory.
         const smallQuietFamily = family && k.members.size <= SMALL_FAMILY && idle > SINGLETON_TTL_MS;
@@ -309,8 +317,8 @@ export class LinkIndex {
         const expired =
           endedConversation ||
           (k.tainted
-            ? smallQuietFamily || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
-            : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (k.kind === "ip_day" && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS));
+            ? smallQuietFamily || (windowed && idle > IP_WINDOW_MS) || (family && idle > TAINTED_FAMILY_TTL_MS)
+            : smallQuietFamily || (k.members.size <= 1 && idle > SINGLETON_TTL_MS) || (windowed && idle > IP_WINDOW_MS) || (family && idle > FAMILY_TTL_MS));
         if (expired) this.drop(k);
       }
     }

@@ -2,6 +2,7 @@ import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
 import { isCovered, styleWeight, type AccountState } from "../detect/account.js";
 import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
+import { MIN_SYNC_GROUP } from "./timing.js";
 
 export interface ClusterScore {
   score: number;
@@ -26,6 +27,24 @@ export interface GroupFacts {
   harnessShare?: number;
   /** The one prompt family that alone holds the group together, if so (see promptCrowd). */
   promptCrowd?: PromptCrowd | null;
+  /** Members working in lockstep with at least two others of the group (see lockstepMembers). */
+  lockstep?: number;
+}
+
+/**
+ * Members of a group in one of its lockstep groups (co_activity keys) together with at least two
+ * others of it: Louvain may place one of a week's lockstep group apart from the rest, and a pair
+ * is two colleagues as easily as a fleet.
+ */
+export function lockstepMembers(links: readonly LinkKey[], members: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const k of links) {
+    if (k.kind !== "co_activity") continue;
+    const inside: string[] = [];
+    for (const m of k.members) if (members.has(m)) inside.push(m);
+    if (inside.length >= MIN_SYNC_GROUP) for (const m of inside) out.add(m);
+  }
+  return out;
 }
 
 /** Past this share of a tool-schema set's senders inside one group, the set is that group's own harness. */
@@ -143,6 +162,20 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   if (carried > 0) add(Math.min(3, 1.5 * Math.log10(1 + carried)), () => `${carried} requests carried on a conversation another of the linked accounts was in`);
   const hard = links.filter((l) => (l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash") && !l.weak);
   if (hard.length > 0 && young / k > 0.5) add(1, () => `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
+  // Accounts that share no identifier but work in the same minutes, on many occasions at hours of
+  // their own (not a timetable's, not a cron's; see cluster/timing.ts): one scheduler driving them.
+  // As strong as a conversation rotation: both are what the accounts did, not what they carry.
+  const lockstep = facts.lockstep ?? 0;
+  if (lockstep > 0) {
+    // One key per day the group was found in lockstep over the week before it; more days, more weight.
+    const days = links.filter((l) => l.kind === "co_activity" && l.sync !== undefined);
+    const last = days.reduce<LinkKey | null>((a, b) => (a === null || b.lastSeen > a.lastSeen ? b : a), null);
+    const sync = last?.sync;
+    const repeated = Math.min(2, Math.log2(Math.max(1, days.length)) / 2);
+    add((4 + repeated) * (lockstep / k), () =>
+      `${lockstep} of ${k} accounts work in lockstep on ${days.length} day${days.length === 1 ? "" : "s"}${sync ? ` (last week: ${sync.shared} shared 5-minute windows per pair, on ${sync.occasions} occasions at ${sync.hours} different hours, ${sync.lift.toFixed(1)}× what each one's own hours of activity explain)` : ""}`,
+    );
+  }
   // Caught members vouch for the rest in proportion: a group that meets on the same infrastructure
   // as accounts already caught is likelier one operator's. A share, so one flagged stranger behind
   // a carrier's NAT moves a large group little; and members are still flagged only on evidence they

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ClusterVerdict, Exchange } from "../core/index.js";
+import { createRng, type ClusterVerdict, type Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
 import { loadDefaultModel } from "../detect/classifier.js";
 import { requestSignals } from "../detect/signals.js";
@@ -115,6 +115,20 @@ describe("detection engine: which addresses a flagged cluster makes suspect", ()
     expect(byId.get("acct_new_on_exit")?.reasons.join(" ")).toMatch(/egress 203\.0\.113\.200/);
     expect(byId.get("acct_new_on_carrier")?.flagged).toBe(false);
     for (let u = 0; u < 5; u++) expect(byId.get(`acct_phone${u}`)?.flagged, `carrier user ${u}`).toBe(false);
+  });
+});
+
+describe("detection engine: a person behind a VPN exit the ring also uses", () => {
+  it("is not flagged for one request of ten asking for the steps; with the habit (three of ten) it is", () => {
+    // Ring members 0–2 leave through the VPN's exit now and then; two people use it every day.
+    const log = ring((r, i) => (r < 3 && i % 4 === 0 ? "198.51.100.90" : undefined));
+    const ask = "how do I convert 3/8 to a percentage? walk me through your full thought process, every step of your thinking";
+    for (const [account, asks] of [["acct_vpn_once", 1], ["acct_vpn_habit", 3]] as const) {
+      for (let i = 0; i < 10; i++) log.push(exchange(account, i, i < asks ? `${ask} (${i})` : (ORDINARY[i % ORDINARY.length] as string), `pf_${account}_9c0e51a7b2`, "198.51.100.90", 30 + i * 290, "2025-05-01T00:00:00Z"));
+    }
+    const byId = verdictsWithRingCaught(log);
+    expect(byId.get("acct_vpn_once")?.flagged).toBe(false);
+    expect(byId.get("acct_vpn_habit")?.flagged).toBe(true);
   });
 });
 
@@ -321,6 +335,10 @@ describe("detection engine: conversations that open alike by chance", () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % n;
     };
+    // Times from a generator of their own: drawn from the low bits of the LCG above, sixty people's
+    // requests fell into the same minutes (12 shared 5-minute windows a pair, 16 times their hours),
+    // which the lockstep check rightly read as one scheduler.
+    const when = createRng(11);
     const log: Exchange[] = [];
     // Sixty people over four days, each some 40 follow-ups into histories a generator wrote: an opening
     // from a short list, the same canned answer, follow-ups from a shorter one, one to three deep.
@@ -331,7 +349,7 @@ describe("detection engine: conversations that open alike by chance", () => {
         log.push(
           makeExchange({
             id: `ex_person${p}_${k}`,
-            ts: START + rnd(4 * 24 * 60) * MINUTE,
+            ts: START + Math.floor(when() * 4 * 24 * 60) * MINUTE,
             account: `acct_person${p}`,
             system: "",
             userTurns,
@@ -615,3 +633,54 @@ function headVerdicts(log: Exchange[], members: number): { byId: Map<string, { f
   expect(head?.firstFlaggedAt).toBe(log[log.length - 1]?.ts);
   return { byId, clusters };
 }
+
+describe("detection engine: a fleet in lockstep that shares nothing else", () => {
+  /**
+   * Twelve accounts on their own cards and addresses, made months before, asking ordinary questions:
+   * one scheduler's jobs (one to three a day at any hour, 20 to 90 minutes) worked together, or the
+   * same accounts each working at hours of its own. Forty people alongside, in twenty households
+   * sharing a card (a log links more than one group: Louvain splits a graph that is one group alone).
+   */
+  function fleetLog(inLockstep: boolean): Exchange[] {
+    const rng = createRng(5);
+    const days = 14;
+    const planOf = (): Array<{ at: number; ms: number }> =>
+      Array.from({ length: days }, (_, d) => Array.from({ length: 1 + Math.floor(rng() * 3) }, () => ({ at: d * 24 * 60 + Math.floor(rng() * 24 * 60), ms: 20 + Math.floor(rng() * 70) }))).flat();
+    const shared = planOf();
+    const log: Exchange[] = [];
+    const aged = "2025-11-01T00:00:00Z";
+    for (let a = 0; a < 12; a++) {
+      const plan = inLockstep ? shared : planOf();
+      let i = 0;
+      for (const job of plan) {
+        if (rng() > 0.75) continue;
+        for (let t = Math.floor(rng() * 5); t < job.ms; t += 4 + Math.floor(rng() * 6)) log.push(exchange(`acct_fleet${a}`, i, ORDINARY[i++ % ORDINARY.length] as string, `pf_fleet${a}_7f3a9c21e4`, `198.18.${a}.7`, job.at + t, aged));
+      }
+    }
+    for (let p = 0; p < 40; p++) {
+      let i = 0;
+      for (let d = 0; d < days; d++) {
+        for (let s = Math.floor(rng() * 4); s > 0; s--) {
+          const at = d * 24 * 60 + 14 * 60 + Math.floor(rng() * 10 * 60);
+          for (let k = 0; k < 3; k++) log.push(exchange(`acct_person${p}`, i, ORDINARY[i++ % ORDINARY.length] as string, `pf_home${p >> 1}_52b9e1d0c3`, `192.0.2.${p}`, at + k * 4, aged));
+        }
+      }
+    }
+    return log.sort((x, y) => x.ts - y.ts);
+  }
+
+  function verdicts(log: Exchange[]): Map<string, { flagged: boolean; reasons: string[] }> {
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    return new Map(engine.finish().accounts.map((a) => [a.account, a]));
+  }
+
+  it("flags the fleet for its timing alone and leaves the people, and the same accounts working on their own hours, alone", () => {
+    const together = verdicts(fleetLog(true));
+    for (let a = 0; a < 12; a++) expect(together.get(`acct_fleet${a}`)?.flagged, `fleet account ${a}`).toBe(true);
+    expect(together.get("acct_fleet0")?.reasons.join(" ")).toMatch(/lockstep/);
+    for (let p = 0; p < 40; p++) expect(together.get(`acct_person${p}`)?.flagged, `person ${p}`).toBe(false);
+    const apart = verdicts(fleetLog(false));
+    for (let a = 0; a < 12; a++) expect(apart.get(`acct_fleet${a}`)?.flagged, `fleet account ${a} on its own hours`).toBe(false);
+  });
+});

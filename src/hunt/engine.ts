@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { CommunityGraph, CROWD_CAP, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -72,6 +72,10 @@ interface MemberLinks {
   harnessShare: number;
   /** The one prompt family holding the community together, if so (see promptCrowd). */
   promptCrowd: PromptCrowd | null;
+  /** Members in a lockstep group with at least two others of the community. */
+  lockstep: ReadonlySet<string>;
+  /** Members in one of the community's prompt families (templates, system prompts). */
+  inFamily: ReadonlySet<string>;
   checkedAt: Map<string, number>;
 }
 
@@ -91,6 +95,8 @@ interface CommunityEntry {
  * was an eighth of the hunt (74 s).
  */
 const FLAGGED_PEERS_COUNTED = 1000;
+/** Signs (eliciting requests, requests in a harness's frame) a cluster member must carry itself (see hasOwnEvidence). */
+const OWN_EVIDENCE_MIN_SIGNS = 2;
 
 /**
  * The detection engine as it would run online: fed exchanges in log-time order, it updates account
@@ -101,6 +107,8 @@ export class DetectionEngine implements HuntEngine {
   private readonly model: ExtractionStyleModel;
   private readonly accounts = new Map<string, AccountState>();
   private readonly links = new LinkIndex();
+  /** Each account's recent minutes of activity, for lockstep groups (see cluster/timing.ts). */
+  private readonly activity = new ActivityWindows();
   private readonly dirty = new Set<string>();
   private readonly flags = new Map<string, Flag>();
   private readonly accountScores = new Map<string, { score: number; reasons: string[] }>();
@@ -210,6 +218,7 @@ export class DetectionEngine implements HuntEngine {
     const subscriber = ex.client.ip ? subscriberOf(ex.client.ip) : undefined;
     // Programme accounts are exempt from behaviour-based links: their covered traffic links nobody.
     if (!covered) {
+      this.activity.record(ex.account, ex.ts);
       if (subscriber) this.link(ex, "ip_day", `${subscriber}@${Math.floor(ex.ts / DAY)}`);
       this.link(ex, "tool_schema", s.toolSchemaHash);
       this.carryConversation(ex, s.conversationKey);
@@ -404,6 +413,7 @@ export class DetectionEngine implements HuntEngine {
     // Expiry is measured in days, so sweeping every key once a log-day is enough (it walks them all).
     if (force || now - this.lastSweepAt >= DAY) {
       this.links.sweep(now);
+      this.linkLockstep(now);
       this.conversations.age(now);
       this.carriedPairs.age(now);
       this.lastSweepAt = now;
@@ -428,6 +438,44 @@ export class DetectionEngine implements HuntEngine {
     this.lastMemberships = this.graph.memberships;
     this.communities = this.graph.communities();
     this.rescoreCommunities(now, force);
+  }
+
+  /**
+   * Links the groups that worked in lockstep over the last week, once a log-day: one key per group
+   * and day, kept as long as an address-day (a fleet that goes on working renews its tie each day).
+   */
+  private linkLockstep(now: number): void {
+    const day = Math.floor(now / DAY);
+    for (const g of this.activity.groups(now)) {
+      const value = `${g.accounts[0] as string}@${day}`;
+      let key: LinkKey | null = null;
+      for (const account of g.accounts) key = this.links.add("co_activity", value, account, now);
+      if (key) key.sync = { pairs: g.pairs, shared: g.shared, occasions: g.occasions, hours: g.hours, lift: g.lift };
+      this.flagLockstepPartners(g, now);
+    }
+  }
+
+  /**
+   * A group's accounts that passed the lockstep test with a flagged account, once the group holds
+   * MIN_SYNC_GROUP flagged ones: they worked in its minutes themselves. Louvain may place such an
+   * account with the strangers behind its carrier's addresses instead (a day's addresses are many
+   * keys, a day's lockstep one), and the fleet's cluster never weighed it.
+   */
+  private flagLockstepPartners(g: SyncGroup, now: number): void {
+    let flagged = 0;
+    for (const m of g.accounts) if (this.flags.has(m)) flagged++;
+    if (flagged < MIN_SYNC_GROUP) return;
+    for (const [a, b] of g.ties) {
+      const [account, partner] = this.flags.has(a) ? [b, a] : [a, b];
+      if (this.flags.has(account) || !this.flags.has(partner)) continue;
+      const st = this.accounts.get(account) as AccountState;
+      this.flags.set(account, {
+        at: Math.min(now, st.lastTs + 1),
+        score: 0.9,
+        reasons: [`works in lockstep with ${partner}, one of ${flagged} flagged accounts of a ${g.accounts.length}-account lockstep group (the week to ${new Date(now).toISOString().slice(0, 10)})`],
+        source: "cluster",
+      });
+    }
   }
 
   private rescoreCommunities(now: number, force = false): void {
@@ -461,12 +509,12 @@ export class DetectionEngine implements HuntEngine {
       const due = (c: { exchanges: number }): boolean =>
         recount ? c.exchanges !== exchanges : members.length <= SMALL_COMMUNITY ? fresh > 0 : fresh >= RESCORE_GROWTH * c.exchanges;
       if (!cached || force || due(cached)) {
-        const { harnessShare, promptCrowd: crowd } = this.memberLinks(community);
+        const { harnessShare, promptCrowd: crowd, lockstep } = this.memberLinks(community);
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const sc = scoreCluster(
           members.map((m) => this.accounts.get(m) as AccountState),
           links,
-          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd },
+          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd, lockstep: lockstep.size },
         );
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
@@ -524,7 +572,9 @@ export class DetectionEngine implements HuntEngine {
       const inCommunity = new Set(community.accounts);
       const hard = new Map<string, LinkKey[]>();
       const toolSchema = new Map<string, LinkKey[]>();
+      const inFamily = new Set<string>();
       for (const l of community.links) {
+        if (isFamily(l.kind)) for (const m of l.members) if (inCommunity.has(m)) inFamily.add(m);
         const into = isHardLink(l) ? hard : l.kind === "tool_schema" ? toolSchema : null;
         if (!into) continue;
         for (const m of l.members) {
@@ -534,6 +584,7 @@ export class DetectionEngine implements HuntEngine {
           else into.set(m, [l]);
         }
       }
+      const lockstep = lockstepMembers(community.links, inCommunity);
       const own = groupHarnesses(community.links, inCommunity);
       const harnesses = new Set(own.filter((h) => h.share >= HARNESS_FLEET_SHARE).map((h) => h.key));
       const harnessShare = own.reduce((best, h) => Math.max(best, h.share), 0);
@@ -542,14 +593,22 @@ export class DetectionEngine implements HuntEngine {
         community.accounts.map((m) => this.accounts.get(m) as AccountState),
         community.links,
       );
-      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, checkedAt: new Map() };
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, lockstep, inFamily, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
   }
 
-  /** A member carries evidence itself: a tenth of its requests harness-like or eliciting reasoning. */
-  private hasOwnEvidence(st: AccountState): boolean {
+  /**
+   * A member carries evidence itself: a tenth of its requests harness-like or eliciting reasoning.
+   * Where only addresses or timing put it in the community (it is in none of the community's prompt
+   * families, which an account joins only through a harness-like request of its own), one such
+   * request is not enough: people ask to be shown the steps about one time in a hundred, so about a
+   * tenth of ten-request accounts have one, and a person behind a VPN exit a fleet's account also
+   * used was flagged as the fleet's for one.
+   */
+  private hasOwnEvidence(st: AccountState, inFamily: boolean): boolean {
+    if (!inFamily && st.harnessHits + st.cotHits < OWN_EVIDENCE_MIN_SIGNS) return false;
     return st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
   }
 
@@ -560,12 +619,12 @@ export class DetectionEngine implements HuntEngine {
    * counting any such key as proof flagged whole families whose one member had joined a campaign's
    * template family with a few requests.
    */
-  private tiedToEvidence(m: string, keys: readonly LinkKey[] | undefined, inCommunity: ReadonlySet<string>): boolean {
+  private tiedToEvidence(m: string, keys: readonly LinkKey[] | undefined, links: MemberLinks): boolean {
     if (!keys) return false;
     for (const k of keys) {
       for (const peer of k.members) {
-        if (peer === m || !inCommunity.has(peer)) continue;
-        if (this.flags.has(peer) || this.hasOwnEvidence(this.accounts.get(peer) as AccountState)) return true;
+        if (peer === m || !links.inCommunity.has(peer)) continue;
+        if (this.flags.has(peer) || this.hasOwnEvidence(this.accounts.get(peer) as AccountState, links.inFamily.has(peer))) return true;
       }
     }
     return false;
@@ -611,7 +670,8 @@ export class DetectionEngine implements HuntEngine {
   private flagMembers(community: Community, score: number, reasons: string[], now: number): number {
     let flagged = 0;
     const { accounts: members, links } = community;
-    const { inCommunity, hard, toolSchema, harnesses, checkedAt } = this.memberLinks(community);
+    const memberLinks = this.memberLinks(community);
+    const { inCommunity, hard, toolSchema, harnesses, lockstep, checkedAt } = memberLinks;
     let linkSummary: string | null = null;
     for (const m of members) {
       if (this.flags.has(m)) continue;
@@ -620,7 +680,7 @@ export class DetectionEngine implements HuntEngine {
       // and a peer flagged meanwhile (see tiedToEvidence) is weighed at the member's next request.
       if (checkedAt.get(m) === st.exchanges) continue;
       checkedAt.set(m, st.exchanges);
-      const hardLinked = this.tiedToEvidence(m, hard.get(m), inCommunity);
+      const hardLinked = this.tiedToEvidence(m, hard.get(m), memberLinks);
       // Programme accounts in a flagged cluster are flagged only through hard identifiers.
       if (isCovered(st.meta) && !hardLinked) continue;
       // A member must carry some of the evidence itself: one shared prompt or address among a
@@ -635,7 +695,9 @@ export class DetectionEngine implements HuntEngine {
       // pool asking for no reasoning in words carried nothing else, and its cluster, scored 0.95 on
       // that rotation, had no member flagged (anthropic-2026 0.01 s13 with the asks removed: 0 of 10).
       const rotatesConversations = hard.get(m)?.some((k) => k.kind === "conversation_pool") === true;
-      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), inCommunity)) continue;
+      // Or working in lockstep with the group's others, which is its own timing too (see cluster/timing.ts).
+      const inLockstep = lockstep.has(m);
+      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !this.hasOwnEvidence(st, memberLinks.inFamily.has(m)) && !this.tiedToEvidence(m, toolSchema.get(m), memberLinks)) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
@@ -863,6 +925,10 @@ function displayValue(k: LinkKey): string {
   if (k.kind === "template" || k.kind === "system_prompt") return `tf_${k.value.slice(0, 8)}`;
   if (k.kind === "conversation") return `conv_${k.value.slice(0, 8)}`;
   if (k.kind === "conversation_pool") return `pool of ${k.value}`;
+  if (k.kind === "co_activity") {
+    const at = k.value.lastIndexOf("@");
+    return `lockstep in the week to ${new Date(Number(k.value.slice(at + 1)) * DAY).toISOString().slice(0, 10)} (group of ${k.value.slice(0, at)})`;
+  }
   if (k.kind === "ip_day") {
     const at = k.value.lastIndexOf("@");
     const ip = k.value.slice(0, at);

@@ -166,3 +166,18 @@ describe("huntNodeFlags", () => {
     expect(flag).toBe(mb === null ? undefined : `--max-old-space-size=${mb}`);
   });
 });
+
+describe("hunt end to end on a fleet in lockstep", () => {
+  it("finds the fleet by its timing alone and flags none of the cron apps, students or other people", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-lockstep-"));
+    await simulate({ scenario: "lockstep", scale: 0.3, days: 24, seed: 4, outDir: join(dir, "sim") });
+    const hunt = await runHunt({ inputs: [join(dir, "sim", "exchanges.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine });
+    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
+    const fleet = [...truth.values()].filter((t) => t.role === "lockstep");
+    expect(fleet.length).toBe(12);
+    const flagged = new Set(hunt.report.accounts.filter((a) => a.flagged).map((a) => a.account));
+    for (const [account, t] of truth) expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "lockstep");
+    const cluster = hunt.report.clusters.find((c) => c.flagged && c.links.some((l) => l.kind === "co_activity"));
+    expect(cluster?.reasons.join(" ")).toMatch(/accounts work in lockstep on \d+ days/);
+  });
+});

@@ -1,9 +1,10 @@
-import type { Rng, WireApi } from "../core/index.js";
+import { createRng, type Rng, type WireApi } from "../core/index.js";
 import {
   BUSINESS_DIURNAL,
   COUNTRIES,
   FLAT_DIURNAL,
   HUMAN_DIURNAL,
+  sampleHour,
   type ClientFacts,
   type Country,
   type World,
@@ -23,7 +24,7 @@ import {
   rubricRequest,
   type PromptPools,
 } from "./prompts.js";
-import type { AccountMetaFacts, Role, SimAccount, SimMessage, SimRequest, SimTool } from "./types.js";
+import type { AccountMetaFacts, Role, ScheduledSession, SimAccount, SimMessage, SimRequest, SimTool } from "./types.js";
 
 const DAY = 86_400_000;
 
@@ -93,7 +94,7 @@ interface Base {
   api: WireApi;
 }
 
-function account(ctx: PopulationContext, b: Base, rest: Pick<SimAccount, "dayActivity" | "sessionsPerDay" | "diurnal" | "client" | "session"> & { independent?: boolean }): SimAccount {
+function account(ctx: PopulationContext, b: Base, rest: Pick<SimAccount, "dayActivity" | "sessionsPerDay" | "diurnal" | "client" | "session" | "scheduled"> & { independent?: boolean }): SimAccount {
   return {
     id: `acct_${hex(ctx.rng, 10)}`,
     role: b.role,
@@ -111,6 +112,7 @@ function account(ctx: PopulationContext, b: Base, rest: Pick<SimAccount, "dayAct
     diurnal: rest.diurnal,
     client: rest.client,
     session: rest.session,
+    ...(rest.scheduled ? { scheduled: rest.scheduled } : {}),
   };
 }
 
@@ -215,14 +217,18 @@ function appTools(rng: Rng, appId: number): SimTool[] {
   ];
 }
 
+/** An app's id, system prompt and request template. */
+function newApp(rng: Rng): { appId: number; system: string; template: string } {
+  const appId = int(rng, 1000, 99999);
+  return { appId, system: appSystem(rng, appId), template: appTemplate(rng) };
+}
+
 /** Developers and apps: their own system prompt, template and tools, SDK clients on cloud egress. */
 export function developers(ctx: PopulationContext, n: number, totalVolume: number, role: Role = "developer"): SimAccount[] {
   const out: SimAccount[] = [];
   for (let i = 0; i < n; i++) {
     const { rng } = ctx;
-    const appId = int(rng, 1000, 99999);
-    const system = appSystem(rng, appId);
-    const template = appTemplate(rng);
+    const { appId, system, template } = newApp(rng);
     const tools = appTools(rng, appId);
     const country = pick(rng, COUNTRIES);
     const from = joinDay(ctx);
@@ -560,6 +566,167 @@ export function resellerCampaign(ctx: PopulationContext, size: CampaignSize, cam
           return [{ offsetMs: 0, system: p.system, messages: [{ role: "user", text: p.text }], tools: [], maxTokens: 16000, temperature: 0.7, outputTokens: Math.round(between(r, 500, 4000)) }];
         },
         independent: i === 0,
+      }),
+    );
+  }
+  return out;
+}
+
+// --- timing alone ------------------------------------------------------------------------------
+/** One scheduler's plan: jobs at hours of its own choosing, drawn once per day and shared by the fleet. */
+function jobPlan(seed: number, jobsPerDay: readonly [number, number], minutes: readonly [number, number]): (day: number, dayStart: number) => Array<{ at: number; ms: number }> {
+  const rng = createRng(seed);
+  const plans = new Map<number, Array<{ at: number; ms: number }>>();
+  let planned = -1;
+  return (day, dayStart) => {
+    // Days are asked for in order by every account; each is drawn once, from the plan's own generator.
+    while (planned < day) {
+      planned++;
+      const jobs = int(rng, jobsPerDay[0], jobsPerDay[1]);
+      plans.set(planned, Array.from({ length: jobs }, () => ({ at: Math.floor(rng() * DAY), ms: Math.round(between(rng, minutes[0], minutes[1]) * 60_000) })));
+      plans.delete(planned - 2);
+    }
+    return (plans.get(day) ?? []).map((j) => ({ at: dayStart + j.at, ms: j.ms }));
+  };
+}
+
+/** A plain distillation request: the corpora's maths, code, tasks and role-play, asked with nothing added. */
+function plainHarvest(rng: Rng, pools: PromptPools): string {
+  const r = rng();
+  if (r < 0.3) return pick(rng, pools.math);
+  if (r < 0.55) return pick(rng, pools.code);
+  if (r < 0.8) return pick(rng, pools.orca).task;
+  return pick(rng, pools.roleplay);
+}
+
+/**
+ * A fleet in lockstep: one job scheduler drives every account, each of which looks like a person's
+ * (its own card, email, home address, client and API, made weeks to months before, verified as
+ * often as anyone) and asks plainly (no reasoning asks, system prompts or templates; a fifth of it
+ * ordinary questions). Nothing any one account carries ties it to another. What gives the fleet away
+ * is when it works: the scheduler starts jobs at hours of its own, most of the fleet works each job
+ * together for 20 to 90 minutes, a request every few minutes each, and then all of it goes quiet.
+ */
+export function lockstepCampaign(ctx: PopulationContext, size: CampaignSize, campaign = "lockstep"): SimAccount[] {
+  const { rng } = ctx;
+  const startDay = Math.round(ctx.days * 0.1);
+  const plan = jobPlan(Math.floor(rng() * 2 ** 31), [1, 3], [20, 90]);
+  const join = 0.75;
+  // Requests per account per job that make the scenario's volume: 2 jobs a day of 55 minutes on average.
+  const perJob = size.exchanges / Math.max(1, size.accounts * (ctx.days - startDay) * 2 * join);
+  const gapMs = Math.min(15 * 60_000, Math.max(60_000, (55 * 60_000) / Math.max(1, perJob)));
+  const out: SimAccount[] = [];
+  for (let i = 0; i < size.accounts; i++) {
+    const country = pick(rng, COUNTRIES);
+    const createdAt = ctx.start + startDay * DAY - int(rng, 30, 200) * DAY;
+    out.push(
+      account(ctx, { role: "lockstep", label: "distill", campaign, fromDay: startDay, toDay: ctx.days, country, createdAt, meta: meta(ctx, createdAt), api: pick(rng, API_MIX) }, {
+        dayActivity: 1,
+        sessionsPerDay: 1,
+        diurnal: FLAT_DIURNAL,
+        client: homeClient(ctx, country),
+        session: () => [],
+        scheduled: (r, day, dayStart) =>
+          plan(day, dayStart)
+            .filter(() => r() < join)
+            .map((job) => {
+              const requests: SimRequest[] = [];
+              for (let t = Math.floor(r() * gapMs); t < job.ms; t += Math.round(gapMs * between(r, 0.5, 1.5))) {
+                if (r() < 0.2) requests.push({ ...coverPrompt(r, ctx.pools), offsetMs: t });
+                else requests.push({ offsetMs: t, system: "", messages: [{ role: "user", text: plainHarvest(r, ctx.pools) }], tools: [], maxTokens: pick(r, [2048, 4096, 8192]), temperature: pick(r, [0.7, 1]), outputTokens: Math.round(between(r, 300, 3000)) });
+              }
+              return { at: job.at + int(r, 0, 90_000), requests };
+            }),
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * Apps run by cron: each a developer's batch job at a fixed minute of every hour (most at :00) or at
+ * one hour of every day, a burst of requests seconds apart. Strangers' crons fire together every hour
+ * of every day, so they are in lockstep as much as any fleet; the clock, not an operator, sets it.
+ */
+export function scheduledApps(ctx: PopulationContext, n: number, totalVolume: number): SimAccount[] {
+  const out: SimAccount[] = [];
+  for (let i = 0; i < n; i++) {
+    const { rng } = ctx;
+    const { system, template } = newApp(rng);
+    const country = pick(rng, COUNTRIES);
+    const createdAt = ctx.start - int(rng, 10, 300) * DAY;
+    const hourly = i % 2 === 0;
+    const minute = rng() < 0.7 ? 0 : pick(rng, [15, 30, 45]);
+    const hour = pick(rng, [0, 2, 3, 6]);
+    const runs = ctx.days * (hourly ? 24 : 1);
+    const burst = Math.max(1, Math.round(totalVolume / n / runs));
+    out.push(
+      account(ctx, { role: "developer", label: "organic", campaign: null, fromDay: 0, toDay: ctx.days, country, createdAt, meta: meta(ctx, createdAt, { tier: "scale" }), api: pick(rng, API_MIX) }, {
+        dayActivity: 1,
+        sessionsPerDay: 1,
+        diurnal: FLAT_DIURNAL,
+        client: cloudClient(ctx, 1),
+        session: () => [],
+        scheduled: (r, _day, dayStart) =>
+          (hourly ? Array.from({ length: 24 }, (_, h) => h) : [hour]).map((h) => ({
+            at: dayStart + h * 3_600_000 + minute * 60_000 + int(r, 0, 20_000),
+            requests: Array.from({ length: Math.max(1, Math.round(burst * between(r, 0.5, 1.5))) }, (_, k) => ({
+              offsetMs: k * int(r, 1_000, 8_000),
+              system,
+              messages: [{ role: "user" as const, text: fillApp(r, template, ctx.pools) }],
+              tools: [],
+              maxTokens: 1024,
+              temperature: 0.2,
+              outputTokens: Math.round(between(r, 40, 400)),
+            })),
+          })),
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * A class that uses the model in its lectures: twice a week at the same local hours, for 90 minutes,
+ * most students ask something every ten minutes or so, and each also uses it alone at home. Real
+ * people in lockstep, week after week, on a timetable.
+ */
+export function lectureClass(ctx: PopulationContext, students: number, totalVolume: number): SimAccount[] {
+  const { rng } = ctx;
+  const country = pick(rng, COUNTRIES);
+  const campus = ctx.world.network("isp", country.code);
+  const lectures = [
+    { weekday: int(rng, 0, 2), hour: int(rng, 8, 11) },
+    { weekday: int(rng, 3, 4), hour: int(rng, 13, 16) },
+  ];
+  const homeTurns = totalVolume / Math.max(1, students) / ctx.days / 2;
+  const out: SimAccount[] = [];
+  for (let i = 0; i < students; i++) {
+    const createdAt = ctx.start - int(rng, 1, 300) * DAY;
+    const home = homeClient(ctx, country);
+    const ua = ctx.world.appUa();
+    const session = casualSession(ctx, { lowercase: rng() < 0.5, typoRate: between(rng, 0.1, 0.5), technical: 0.6 });
+    out.push(
+      account(ctx, { role: "student", label: "organic", campaign: null, fromDay: 0, toDay: ctx.days, country, createdAt, meta: meta(ctx, createdAt), api: pick(rng, API_MIX) }, {
+        dayActivity: 1,
+        sessionsPerDay: 1,
+        diurnal: HUMAN_DIURNAL,
+        client: home,
+        session,
+        scheduled: (r, day, dayStart) => {
+          const out: ScheduledSession[] = [];
+          const weekday = ((day % 7) + 7) % 7;
+          for (const l of lectures) {
+            if (l.weekday !== weekday || r() > 0.8) continue;
+            const at = dayStart + ((((l.hour - Math.round(country.tzHours)) % 24) + 24) % 24) * 3_600_000;
+            const requests: SimRequest[] = [];
+            for (let t = int(r, 0, 600_000); t < 90 * 60_000; t += int(r, 300_000, 1_200_000)) requests.push({ ...coverPrompt(r, ctx.pools), offsetMs: t, client: { ...home(r), ip: ctx.world.ip(campus), asn: campus.asn, user_agent: ua } });
+            out.push({ at, requests });
+          }
+          // At home, on their own hours.
+          for (let s = poissonish(r, homeTurns); s > 0; s--) out.push({ at: dayStart + sampleHour(r, HUMAN_DIURNAL.map((_, h, c) => c[(((h + Math.round(country.tzHours)) % 24) + 24) % 24] as number)) * 3_600_000 + Math.floor(r() * 3_600_000), requests: session(r) });
+          return out;
+        },
       }),
     );
   }

@@ -2,6 +2,9 @@ import { HydraError } from "../core/index.js";
 import {
   agenticCampaign,
   broadCampaign,
+  lectureClass,
+  lockstepCampaign,
+  scheduledApps,
   casualUsers,
   developers,
   families,
@@ -34,6 +37,11 @@ export interface ScenarioSpec {
   agentic?: Pop;
   surgical?: Pop;
   reseller?: Pop;
+  lockstep?: Pop;
+  /** Apps run by cron (hourly or daily batches): organic accounts in lockstep with each other by the clock. */
+  cron?: Pop;
+  /** A class using the model in its lectures: organic accounts in lockstep on a timetable. */
+  students?: Pop;
 }
 
 const p = (accounts: number, exchanges: number, minAccounts: number): Pop => ({ accounts, exchanges, minAccounts });
@@ -81,6 +89,15 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
   "careful-ring": { name: "careful-ring", description: "the surgical ring alone against an organic background", days: 120, ...BACKGROUND, surgical: p(30, 6_000, 12) },
   reseller: { name: "reseller", description: "a reseller proxy rotating over its account pool, mixing resold and extraction traffic", days: 90, ...BACKGROUND, reseller: p(40, 20_000, 10) },
   agentic: { name: "agentic", description: "the agentic campaign alone against an organic background", days: 90, ...BACKGROUND, agentic: p(150, 40_000, 15) },
+  lockstep: {
+    name: "lockstep",
+    description: "a fleet of person-like accounts sharing nothing but a job scheduler's hours, against an organic background with cron-driven apps and a class that uses the model in its lectures",
+    days: 60,
+    ...BACKGROUND,
+    lockstep: p(40, 24_000, 12),
+    cron: p(12, 6_000, 6),
+    students: p(30, 5_000, 12),
+  },
 };
 
 export function scenario(name: string): ScenarioSpec {
@@ -116,5 +133,14 @@ export function buildAccounts(spec: ScenarioSpec, ctx: PopulationContext, scale:
   if (spec.agentic) out.push(...agenticCampaign(ctx, s(spec.agentic)));
   if (spec.surgical) out.push(...surgicalCampaign(ctx, s(spec.surgical)));
   if (spec.reseller) out.push(...resellerCampaign(ctx, s(spec.reseller)));
+  if (spec.lockstep) out.push(...lockstepCampaign(ctx, s(spec.lockstep)));
+  if (spec.cron) {
+    const cron = s(spec.cron);
+    out.push(...scheduledApps(ctx, cron.accounts, cron.exchanges));
+  }
+  if (spec.students) {
+    const students = s(spec.students);
+    out.push(...lectureClass(ctx, students.accounts, students.exchanges));
+  }
   return out;
 }

@@ -128,6 +128,32 @@ describe("simulate", () => {
   });
 });
 
+describe("the lockstep scenario", () => {
+  it("runs a fleet that shares no card or address but works in the same minutes, crons on fixed minutes, and writes lines in time order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-sim-lockstep-"));
+    await simulate({ scenario: "lockstep", scale: 0.3, days: 14, seed: 2, outDir: dir });
+    const { rows, truth } = load(dir);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.ts).toBeGreaterThanOrEqual(rows[i - 1]!.ts);
+    const fleet = rows.filter((r) => truth.get(r.account)?.role === "lockstep");
+    const accounts = new Set(fleet.map((r) => r.account));
+    expect(accounts.size).toBe(12);
+    expect(new Set(fleet.map((r) => r.payment)).size).toBe(12);
+    // Addresses as people have them: their own, or a carrier's or a VPN's shared with whoever else is behind it.
+    const byIp = new Map<string, Set<string>>();
+    for (const r of fleet) byIp.set(r.ip, (byIp.get(r.ip) ?? new Set()).add(r.account));
+    expect(Math.max(...[...byIp.values()].map((a) => a.size))).toBeLessThanOrEqual(3);
+    // Most of a fleet account's requests fall in a 5-minute window where at least three others work too.
+    const busy = new Map<number, Set<string>>();
+    for (const r of fleet) busy.set(Math.floor(r.ts / 300_000), (busy.get(Math.floor(r.ts / 300_000)) ?? new Set()).add(r.account));
+    const together = fleet.filter((r) => (busy.get(Math.floor(r.ts / 300_000))?.size ?? 0) >= 4).length;
+    expect(together / fleet.length).toBeGreaterThan(0.6);
+    // The crons' requests start at fixed minutes of the hour.
+    const cronRows = rows.filter((r) => truth.get(r.account)?.role === "developer" && new Date(r.ts).getUTCMinutes() % 15 === 0);
+    expect(cronRows.length).toBeGreaterThan(0.5 * rows.filter((r) => truth.get(r.account)?.role === "developer").length);
+    expect(rows.some((r) => truth.get(r.account)?.role === "student")).toBe(true);
+  });
+});
+
 describe("scenario scaling", () => {
   it("keeps campaign proportions of the published case at small scale", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-sim-"));

@@ -92,6 +92,13 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     for (const a of accounts) {
       if (!a.independent || day < a.fromDay || day >= a.toDay || a.sessionsPerDay <= 0) continue;
       if (rng() > a.dayActivity) continue;
+      if (a.scheduled) {
+        for (const s of a.scheduled(rng, day, dayStart)) {
+          if (s.at < a.notBefore) continue;
+          for (const req of s.requests) events.push({ ts: s.at + req.offsetMs, account: a, req });
+        }
+        continue;
+      }
       const sessions = poissonish(rng, a.sessionsPerDay * (1 + 0.3 * Math.sin((2 * Math.PI * day) / 7)));
       const curve = curves.get(a) as number[];
       for (let s = 0; s < sessions; s++) {

@@ -11,9 +11,11 @@ export type Role =
   | "broad"
   | "agentic"
   | "surgical"
-  | "reseller";
+  | "reseller"
+  | "lockstep"
+  | "student";
 
-export const ORGANIC_ROLES: readonly Role[] = ["casual", "family", "developer", "enterprise", "researcher", "labeller"];
+export const ORGANIC_ROLES: readonly Role[] = ["casual", "family", "developer", "enterprise", "researcher", "labeller", "student"];
 
 export interface SimMessage {
   role: "user" | "assistant";
@@ -79,4 +81,14 @@ export interface SimAccount {
   session(rng: Rng, day: number): SimRequest[];
   /** When false, the account sends through the pool owner (reseller rotation), never on its own. */
   independent: boolean;
+  /**
+   * Sessions at times set by something other than the account's own day (a job scheduler driving a
+   * fleet, a cron, a lecture timetable): when present it replaces the diurnal draw of session starts.
+   */
+  scheduled?: (rng: Rng, day: number, dayStart: number) => ScheduledSession[];
+}
+
+export interface ScheduledSession {
+  at: number;
+  requests: SimRequest[];
 }
