@@ -2,4 +2,4 @@ export { LinkIndex, HARD_KINDS, CROWD_CAP, isFamily, isHardLink, takesTaint, EGR
 export { findCommunities, CommunityGraph, LINK_WEIGHT, type Community } from "./communities.js";
 export { scoreCluster, groupHarnesses, lockstepMembers, HARNESS_FLEET_SHARE, type ClusterScore, type GroupFacts } from "./score.js";
 export { promptCrowd, PROMPT_CROWD_MIN_ACCOUNTS, type PromptCrowd } from "./crowd.js";
-export { ActivityWindows, clockDriven, testPair, passes, MIN_SYNC_GROUP, SYNC_TEST, WINDOW_MS, SYNC_HORIZON_MS, type SyncGroup, type PairTest } from "./timing.js";
+export { ActivityWindows, MIN_SYNC_GROUP, type SyncGroup } from "./timing.js";
