@@ -124,6 +124,20 @@ describe("ActivityWindows", () => {
     expect(g?.lift).toBeGreaterThanOrEqual(4);
   });
 
+  it("finds the same twelve among 20,000 people who all keep the same evening hours", () => {
+    const rng = createRng(13);
+    const plan = jobs(rng, 7);
+    const aw = new ActivityWindows();
+    const events: Array<readonly [string, number]> = [];
+    for (let i = 0; i < 12; i++) for (const t of worker(rng, plan)) events.push([`acct_fleet${i}`, t]);
+    for (let i = 0; i < 20_000; i++) for (const t of person(rng, 7)) events.push([`acct_person${i}`, t]);
+    events.sort((x, y) => x[1] - y[1]);
+    for (const [a, t] of events) aw.record(a, t);
+    const groups = aw.groups(START + 7 * DAY);
+    expect(groups.map((g) => g.accounts.every((a) => a.startsWith("acct_fleet")))).toEqual([true]);
+    expect(groups[0]?.accounts.length).toBeGreaterThanOrEqual(10);
+  });
+
   it("keeps no windows for an account busy in most of them, forgets what falls out of the week, and places a late exchange where it belongs", () => {
     const aw = new ActivityWindows();
     for (let t = 0; t < 5 * DAY; t += 2 * MINUTE) aw.record("acct_always_on", START + t);

@@ -157,6 +157,25 @@ export function testPair(a: readonly number[], b: readonly number[]): PairTest {
   return { shared, jaccard: shared / (a.length + b.length - shared), lift: expected > 0 ? shared / expected : 0, occasions, hours: hours.size };
 }
 
+/** Whether two accounts share enough windows, and enough of their windows, for the full test to pass. */
+function mayPass(a: readonly number[], b: readonly number[]): boolean {
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x < y) i++;
+    else if (y < x) j++;
+    else {
+      shared++;
+      i++;
+      j++;
+    }
+  }
+  return shared >= SYNC_TEST.minShared && shared / (a.length + b.length - shared) >= SYNC_TEST.minJaccard;
+}
+
 export const passes = (t: PairTest): boolean =>
   t.shared >= SYNC_TEST.minShared && t.jaccard >= SYNC_TEST.minJaccard && t.lift >= SYNC_TEST.minLift && t.occasions >= SYNC_TEST.minOccasions && t.hours >= SYNC_TEST.minHours;
 
@@ -266,6 +285,8 @@ export class ActivityWindows {
       const pairKey = a * ids.length + b;
       if (tested.has(pairKey)) return;
       tested.add(pairKey);
+      // Most candidates are strangers whose few shared windows end it here, before the full test.
+      if (!mayPass(lists[a] as number[], lists[b] as number[])) return;
       const t = { ...testPair(lists[a] as number[], lists[b] as number[]), a, b };
       if (!passes(t)) return;
       const root = Math.min(ra, rb);
