@@ -124,30 +124,18 @@ export function testPair(a: readonly number[], b: readonly number[]): PairTest {
   if (to < from) return none;
   const inA = new Float64Array(24);
   const inB = new Float64Array(24);
-  let i = 0;
-  let j = 0;
-  let shared = 0;
   let occasions = 0;
   let lastShared = -Infinity;
   const hours = new Set<number>();
   for (const w of a) if (w >= from && w <= to) inA[hourOf(w)] = (inA[hourOf(w)] as number) + 1;
   for (const w of b) if (w >= from && w <= to) inB[hourOf(w)] = (inB[hourOf(w)] as number) + 1;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as number;
-    const y = b[j] as number;
-    if (x < y) i++;
-    else if (y < x) j++;
-    else {
-      shared++;
-      if (x - lastShared > OCCASION_GAP_WINDOWS) {
-        occasions++;
-        hours.add(hourOf(x));
-      }
-      lastShared = x;
-      i++;
-      j++;
+  const shared = forEachShared(a, b, (w) => {
+    if (w - lastShared > OCCASION_GAP_WINDOWS) {
+      occasions++;
+      hours.add(hourOf(w));
     }
-  }
+    lastShared = w;
+  });
   // Windows of each hour of the day in the span: whole days, then the part-day left over.
   const span = to - from + 1;
   const slots = new Float64Array(24).fill(Math.floor(span / WINDOWS_PER_DAY) * WINDOWS_PER_HOUR);
@@ -157,8 +145,8 @@ export function testPair(a: readonly number[], b: readonly number[]): PairTest {
   return { shared, jaccard: shared / (a.length + b.length - shared), lift: expected > 0 ? shared / expected : 0, occasions, hours: hours.size };
 }
 
-/** Whether two accounts share enough windows, and enough of their windows, for the full test to pass. */
-function mayPass(a: readonly number[], b: readonly number[]): boolean {
+/** Calls `each` with every window both ascending lists hold, in order; returns how many there were. */
+function forEachShared(a: readonly number[], b: readonly number[], each?: (w: number) => void): number {
   let i = 0;
   let j = 0;
   let shared = 0;
@@ -169,10 +157,17 @@ function mayPass(a: readonly number[], b: readonly number[]): boolean {
     else if (y < x) j++;
     else {
       shared++;
+      each?.(x);
       i++;
       j++;
     }
   }
+  return shared;
+}
+
+/** Whether two accounts share enough windows, and enough of their windows, for the full test to pass. */
+function mayPass(a: readonly number[], b: readonly number[]): boolean {
+  const shared = forEachShared(a, b);
   return shared >= SYNC_TEST.minShared && shared / (a.length + b.length - shared) >= SYNC_TEST.minJaccard;
 }
 
