@@ -196,9 +196,8 @@ const median = (xs: number[]): number => {
 };
 
 /**
- * Each account's 5-minute windows of activity over the last SYNC_HORIZON_MS, and how many accounts
- * were active in each window. Fed in time order (the hunt's); an exchange a little out of order is
- * placed where it belongs.
+ * Each account's 5-minute windows of activity over the last SYNC_HORIZON_MS. Fed in time order (the
+ * hunt's); an exchange a little out of order is placed where it belongs.
  */
 export class ActivityWindows {
   private readonly windows = new Map<string, number[]>();

@@ -111,6 +111,9 @@ function toolSetHash(ex: Exchange): string | null {
  * class rather than an object literal with a getter: V8 builds such literals on a slow path (0.6 µs
  * per object against 0.04 µs for a class instance of the same size, in a standalone test).
  */
+/** A prefill steers from its first words: its head is all that is read (and all the hunt sends its signal threads). */
+export const prefillHead = (ex: Exchange): string => ex.prefill.slice(0, 600);
+
 class SignalsOfRequest implements RequestSignals {
   #template: TemplateSignature | undefined = undefined;
   #conversationKey: string | null | undefined = undefined;
@@ -131,8 +134,7 @@ class SignalsOfRequest implements RequestSignals {
     const full = lastUserText(ex);
     const prompt = headTail(full);
     const system = headTail(ex.system, 1000, 300);
-    // A prefill steers from its first words: its head is all that is read.
-    const cot = cotElicitation(prompt, system, ex.params, ex.prefill.slice(0, 600));
+    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex));
     this.domains = domainScores(ex, prompt, system);
     // Style is judged on what the request asks now, plus a bounded slice of the system prompt:
     // harnesses that move their template into the system prompt should not hide it.

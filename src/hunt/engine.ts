@@ -921,18 +921,22 @@ function weeklySeries(states: readonly AccountState[]): number[] {
   return Array.from(out, (x) => x ?? 0);
 }
 
+/** A day-keyed value ("<head>@<day number>", as address-days and lockstep groups are): its head and its date. */
+function dayKey(value: string): { head: string; on: string } {
+  const at = value.lastIndexOf("@");
+  return { head: value.slice(0, at), on: new Date(Number(value.slice(at + 1)) * DAY).toISOString().slice(0, 10) };
+}
+
 function displayValue(k: LinkKey): string {
   if (k.kind === "template" || k.kind === "system_prompt") return `tf_${k.value.slice(0, 8)}`;
   if (k.kind === "conversation") return `conv_${k.value.slice(0, 8)}`;
   if (k.kind === "conversation_pool") return `pool of ${k.value}`;
   if (k.kind === "co_activity") {
-    const at = k.value.lastIndexOf("@");
-    return `lockstep in the week to ${new Date(Number(k.value.slice(at + 1)) * DAY).toISOString().slice(0, 10)} (group of ${k.value.slice(0, at)})`;
+    const { head: first, on } = dayKey(k.value);
+    return `lockstep in the week to ${on} (group of ${first})`;
   }
   if (k.kind === "ip_day") {
-    const at = k.value.lastIndexOf("@");
-    const ip = k.value.slice(0, at);
-    const on = new Date(Number(k.value.slice(at + 1)) * DAY).toISOString().slice(0, 10);
+    const { head: ip, on } = dayKey(k.value);
     return ip.includes(":") ? `${ip} on ${on}` : `${networkOf(ip)}.x on ${on} (${ip})`;
   }
   return k.value;

@@ -1,5 +1,5 @@
 import { blankExchange, type Exchange, type GenerationParams } from "../core/index.js";
-import { conversationOpening, DOMAINS, MINHASH_SIZE, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { conversationOpening, DOMAINS, MINHASH_SIZE, prefillHead, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 
 /**
  * What travels between the hunt's main thread and its signal threads, packed as a few strings and
@@ -43,7 +43,7 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
   batch.forEach((ex, i) => {
     const p = ex.params;
     const opening = conversationOpening(ex);
-    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "", ex.prefill);
+    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "", prefillHead(ex));
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
     numbers[o + 1] = ex.assistantTurns.length;

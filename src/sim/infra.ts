@@ -109,6 +109,11 @@ export const HUMAN_DIURNAL = [0.25, 0.12, 0.08, 0.06, 0.06, 0.1, 0.25, 0.55, 0.9
 export const BUSINESS_DIURNAL = [0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.3, 0.7, 1.3, 1.6, 1.7, 1.6, 1.4, 1.6, 1.7, 1.6, 1.4, 1.1, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2];
 export const FLAT_DIURNAL = Array.from({ length: 24 }, () => 1);
 
+/** UTC hour weights for a local diurnal curve in time zone `tz`. */
+export function utcCurve(curve: readonly number[], tz: number): number[] {
+  return Array.from({ length: 24 }, (_, h) => curve[(((h + Math.round(tz)) % 24) + 24) % 24] as number);
+}
+
 export function sampleHour(rng: Rng, curve: readonly number[]): number {
   const total = curve.reduce((a, b) => a + b, 0);
   let r = rng() * total;

@@ -5,6 +5,7 @@ import {
   FLAT_DIURNAL,
   HUMAN_DIURNAL,
   sampleHour,
+  utcCurve,
   type ClientFacts,
   type Country,
   type World,
@@ -700,6 +701,7 @@ export function lectureClass(ctx: PopulationContext, students: number, totalVolu
     { weekday: int(rng, 3, 4), hour: int(rng, 13, 16) },
   ];
   const homeTurns = totalVolume / Math.max(1, students) / ctx.days / 2;
+  const homeHours = utcCurve(HUMAN_DIURNAL, country.tzHours);
   const out: SimAccount[] = [];
   for (let i = 0; i < students; i++) {
     const createdAt = ctx.start - int(rng, 1, 300) * DAY;
@@ -724,7 +726,7 @@ export function lectureClass(ctx: PopulationContext, students: number, totalVolu
             out.push({ at, requests });
           }
           // At home, on their own hours.
-          for (let s = poissonish(r, homeTurns); s > 0; s--) out.push({ at: dayStart + sampleHour(r, HUMAN_DIURNAL.map((_, h, c) => c[(((h + Math.round(country.tzHours)) % 24) + 24) % 24] as number)) * 3_600_000 + Math.floor(r() * 3_600_000), requests: session(r) });
+          for (let s = poissonish(r, homeTurns); s > 0; s--) out.push({ at: dayStart + sampleHour(r, homeHours) * 3_600_000 + Math.floor(r() * 3_600_000), requests: session(r) });
           return out;
         },
       }),

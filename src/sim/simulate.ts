@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { createGzip } from "node:zlib";
 import { ArgumentError, createRng, type Rng } from "../core/index.js";
-import { World, sampleHour } from "./infra.js";
+import { World, sampleHour, utcCurve } from "./infra.js";
 import { poissonish, type PopulationContext } from "./populations.js";
 import { loadPools } from "./prompts.js";
 import { renderLine } from "./render.js";
@@ -35,11 +35,6 @@ interface Event {
   ts: number;
   account: SimAccount;
   req: SimRequest;
-}
-
-/** UTC hour weights for a local diurnal curve in time zone `tz`. */
-function utcCurve(curve: readonly number[], tz: number): number[] {
-  return Array.from({ length: 24 }, (_, h) => curve[(((h + Math.round(tz)) % 24) + 24) % 24] as number);
 }
 
 /**
