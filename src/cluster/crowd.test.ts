@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AccountState } from "../detect/account.js";
-import { promptCrowd } from "./crowd.js";
+import { OPEN_GROUP_MAX, OPEN_TEAM_MAX, openTeams, promptCrowd, teamsFamily } from "./crowd.js";
 import { LinkIndex, type LinkKey } from "./links.js";
 
 const TS = Date.parse("2026-03-02T09:00:00Z");
@@ -67,5 +67,101 @@ describe("promptCrowd: strangers held together by one prompt", () => {
     const few = ids(4, "few");
     elicitingFamily(index, "system_prompt", "sp_app", few);
     expect(promptCrowd(few, few.map(() => account("2025-04-01T00:00:00Z")), index.linking())).toBeNull();
+  });
+});
+
+describe("openTeams: small teams working in the open", () => {
+  const LAB_CARD = "pf_lab_3c0d392d34b3";
+  const ESTABLISHED = "2025-09-15T00:00:00Z";
+
+  let own = 0;
+  /** A member of a team: established unless `made` says otherwise, on the lab's card or naming the lab (else on a card of its own). */
+  function member(mark: { card?: string; org?: string }, made = ESTABLISHED): AccountState {
+    const st = account(made);
+    st.meta = { ...st.meta, ...(mark.card ? { paymentFp: mark.card } : { paymentFp: `pf_own_${(0x5a17c3e9 + ++own * 7919).toString(16)}` }), ...(mark.org ? { org: mark.org } : {}) };
+    return st;
+  }
+
+  /**
+   * A university lab: `students` accounts on the lab's card, sending one published evaluation template,
+   * and a stranger behind a student's carrier address at home, made last week on a card of their own.
+   */
+  function lab(students: number, made = ESTABLISHED) {
+    const index = new LinkIndex();
+    const members = ids(students, "student");
+    elicitingFamily(index, "template", "tf_zero_shot_cot", members);
+    const neighbour = "acct_neighbour";
+    for (const m of [members[0] as string, neighbour]) index.add("ip_day", "100.72.0.14@20514", m, TS);
+    const accounts = [...members, neighbour];
+    const states = [...members.map(() => member({ card: LAB_CARD }, made)), member({}, "2026-02-24T00:00:00Z")];
+    return { accounts, states, links: index.linking(), index };
+  }
+
+  it("finds a lab's students on the lab's card, with a neighbour met at a carrier address", () => {
+    const { accounts, states, links } = lab(4);
+    expect(openTeams(accounts, states, links)).toBe(true);
+    expect(teamsFamily(states.slice(0, 4))).toBe(true);
+  });
+
+  it("finds two labs, one on its card and one naming its university, that send the same published template", () => {
+    const index = new LinkIndex();
+    const accounts = ids(7, "two_labs");
+    elicitingFamily(index, "template", "tf_zero_shot_cot", accounts);
+    const states = accounts.map((_, i) => (i < 3 ? member({ card: LAB_CARD }) : member({ org: "univ_e402" })));
+    expect(openTeams(accounts, states, index.linking())).toBe(true);
+    expect(teamsFamily(states)).toBe(true);
+  });
+
+  it("is not teams of accounts made for the job, nor of accounts whose age the log does not state", () => {
+    const young = lab(4, "2026-02-28T00:00:00Z");
+    expect(openTeams(young.accounts, young.states, young.links)).toBe(false);
+    expect(teamsFamily(young.states.slice(0, 4))).toBe(false);
+    const unstated = lab(4);
+    for (const st of unstated.states) st.meta = { ...st.meta, createdAt: undefined };
+    expect(openTeams(unstated.accounts, unstated.states, unstated.links)).toBe(false);
+  });
+
+  it("is not teams when more than a few accounts share the card, or any rotates, or they hand conversations on", () => {
+    const many = lab(OPEN_TEAM_MAX + 1);
+    expect(openTeams(many.accounts, many.states, many.links)).toBe(false);
+    expect(teamsFamily(many.states.slice(0, OPEN_TEAM_MAX + 1))).toBe(false);
+    const rotating = lab(4);
+    for (let i = 0; i < 40; i++) (rotating.states[1] as AccountState).slash24s.add(`100.${64 + i}.7.0/24`);
+    expect(openTeams(rotating.accounts, rotating.states, rotating.links)).toBe(false);
+    const pool = lab(4);
+    for (const m of pool.accounts.slice(0, 2)) pool.index.add("conversation_pool", "cv_7f3a9c21", m, TS);
+    expect(openTeams(pool.accounts, pool.states, pool.index.linking())).toBe(false);
+  });
+
+  it("does not count the neighbours a team meets only at a carrier's address, and counts strangers who share its prompts", () => {
+    const index = new LinkIndex();
+    const team = ids(3, "team");
+    const neighbours = ids(4, "neighbour");
+    elicitingFamily(index, "template", "tf_zero_shot_cot", team);
+    for (const n of neighbours) for (const m of [team[0] as string, n]) index.add("ip_day", "100.72.0.21@20514", m, TS);
+    const states = [...team.map(() => member({ card: LAB_CARD })), ...neighbours.map(() => member({}, "2026-02-20T00:00:00Z"))];
+    expect(openTeams([...team, ...neighbours], states, index.linking())).toBe(true);
+    // The same four as strangers sending the team's template: a ring's accounts beside it, not neighbours.
+    elicitingFamily(index, "template", "tf_zero_shot_cot", neighbours);
+    expect(openTeams([...team, ...neighbours], states, index.linking())).toBe(false);
+  });
+
+  it("is not a careful ring's piece: each account on its own card, tied by its template and a carrier's address", () => {
+    const index = new LinkIndex();
+    const ring = ids(4, "ring");
+    elicitingFamily(index, "template", "tf_rubric_harness", ring);
+    for (const m of ring.slice(0, 2)) index.add("ip_day", "100.72.0.29@20514", m, TS);
+    const states = ring.map(() => member({}));
+    expect(openTeams(ring, states, index.linking())).toBe(false);
+    expect(teamsFamily(states)).toBe(false);
+  });
+
+  it("is not a group larger than a few teams, whatever they share", () => {
+    const index = new LinkIndex();
+    const accounts = ids(OPEN_GROUP_MAX + 1, "big");
+    elicitingFamily(index, "template", "tf_zero_shot_cot", accounts);
+    const states = accounts.map((_, i) => member({ card: `pf_team${Math.floor(i / 3)}_3c0d392d34b3` }));
+    expect(openTeams(accounts, states, index.linking())).toBe(false);
+    expect(teamsFamily(states)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
+import { accountAgeAt } from "../core/index.js";
 import type { AccountState } from "../detect/account.js";
-import { isFamily, type LinkKey } from "./links.js";
+import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
 import { isThrowaway, rotatesPerRequest } from "./score.js";
 
 /**
@@ -59,6 +60,109 @@ export function promptCrowd(accounts: readonly string[], states: readonly Accoun
   const throwaway = states.filter(isThrowaway).length;
   const rotating = states.filter(rotatesPerRequest).length;
   return throwaway < CROWD_THROWAWAY_SHARE * k && rotating < CROWD_THROWAWAY_SHARE * k ? { family, largestPiece } : null;
+}
+
+/** The most accounts one team working in the open has (a lab, a company's few keys); a hydra's are many. */
+export const OPEN_TEAM_MAX = 6;
+/** The most accounts a group of such teams, and the neighbours they meet, has. */
+export const OPEN_GROUP_MAX = 12;
+const ESTABLISHED_MS = 30 * 86_400_000;
+/** Links that are what a client did across accounts, which no team working in the open needs to do. */
+const ROTATION_KINDS: ReadonlySet<LinkKey["kind"]> = new Set(["conversation", "conversation_pool", "co_activity"]);
+
+/** Made at least a month before its first use; an account whose age the log does not state is not. */
+const isEstablished = (m: AccountState): boolean => accountAgeAt(m.meta, m.firstTs) >= ESTABLISHED_MS;
+/** Working from its own few addresses: not rotating per request, not spread over more than two countries. */
+const staysPut = (m: AccountState): boolean => !rotatesPerRequest(m) && m.countries.size <= 2;
+
+/** What a team in the open declares alike: the card it pays with (one long enough to be proof, see MIN_HARD_ID_BITS), the organisation it names. */
+function teamMarks(m: AccountState): string[] {
+  const marks: string[] = [];
+  const card = m.meta.paymentFp;
+  if (card !== undefined && identifierBits(card) >= MIN_HARD_ID_BITS) marks.push(`card ${card}`);
+  if (m.meta.org) marks.push(`org ${m.meta.org}`);
+  return marks;
+}
+
+/**
+ * Which of `states` (by index) are in a team working in the open: two to OPEN_TEAM_MAX of them sharing
+ * a card or naming one organisation, each established and staying put. Null when accounts tied that
+ * way are more than a team, or one of them was made for the job or moves about: then they are not a
+ * team in the open, whatever else is.
+ */
+function inOpenTeams(states: readonly AccountState[]): Set<number> | null {
+  const byMark = new Map<string, number[]>();
+  states.forEach((m, i) => {
+    for (const mark of teamMarks(m)) {
+      const holders = byMark.get(mark);
+      if (holders) holders.push(i);
+      else byMark.set(mark, [i]);
+    }
+  });
+  // Union-find over indexes by hand: a handful of accounts, no graph needed.
+  const parent = states.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
+    return i;
+  };
+  for (const holders of byMark.values()) for (const i of holders) parent[root(i)] = root(holders[0] as number);
+  const pieces = new Map<number, number[]>();
+  states.forEach((_, i) => {
+    const r = root(i);
+    const piece = pieces.get(r);
+    if (piece) piece.push(i);
+    else pieces.set(r, [i]);
+  });
+  const inTeams = new Set<number>();
+  for (const piece of pieces.values()) {
+    if (piece.length < 2) continue;
+    if (piece.length > OPEN_TEAM_MAX || !piece.every((i) => isEstablished(states[i] as AccountState) && staysPut(states[i] as AccountState))) return null;
+    for (const i of piece) inTeams.add(i);
+  }
+  return inTeams;
+}
+
+/**
+ * Whether a linked group is small teams working in the open: at most OPEN_GROUP_MAX accounts, none
+ * rotating its address or spread over more than two countries, nothing a client does across accounts
+ * between them (conversations handed on, lockstep), and at least half of them in teams (see
+ * inOpenTeams), not counting the neighbours they only meet at an address (a carrier's NAT behind which
+ * a student lives). The rest may be anyone the teams meet: a researcher on their own sending the same
+ * published template. A lab's students on the lab's card, two
+ * labs running one public benchmark template, a company's few keys. A hydra's heads hide what they share
+ * (a careful ring's accounts, each with its own card and address, are tied by their prompts, not in the
+ * open), or are made for the job, or rotate, or are many.
+ */
+export function openTeams(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): boolean {
+  const k = accounts.length;
+  if (k < 2 || k > OPEN_GROUP_MAX || !states.every(staysPut)) return false;
+  const inGroup = new Set(accounts);
+  // Accounts the group meets only at an address (a carrier's NAT, a campus network) are its
+  // neighbours, not its members: they do not count against the teams' half.
+  const tiedBeyondAddress = new Set<string>();
+  for (const l of links) {
+    let inside = 0;
+    for (const m of l.members) if (inGroup.has(m)) inside++;
+    if (inside < 2) continue;
+    if (ROTATION_KINDS.has(l.kind)) return false;
+    if (l.kind !== "ip_day") for (const m of l.members) if (inGroup.has(m)) tiedBeyondAddress.add(m);
+  }
+  const inTeams = inOpenTeams(states);
+  if (inTeams === null || inTeams.size < 2) return false;
+  const neighbours = accounts.filter((a, i) => !inTeams.has(i) && !tiedBeyondAddress.has(a)).length;
+  return inTeams.size * 2 >= k - neighbours;
+}
+
+/**
+ * Whether the accounts sending a prompt family are teams in the open (see openTeams), all staying put:
+ * the template is their own tooling or a published one, as an app's prompt is its developer's, not a
+ * harness shared across accounts that hide being one. A lab's third student, running the benchmark in
+ * the template the other two had sent, was flagged for it on the first run.
+ */
+export function teamsFamily(members: readonly AccountState[]): boolean {
+  if (members.length > OPEN_GROUP_MAX || !members.every(staysPut)) return false;
+  const inTeams = inOpenTeams(members);
+  return inTeams !== null && inTeams.size >= 2 && inTeams.size * 2 >= members.length;
 }
 
 /**

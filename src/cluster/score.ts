@@ -1,5 +1,6 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import { isCovered, styleWeight, type AccountState } from "../detect/account.js";
+import { greedyResendsOf, isCovered, styleWeight, type AccountState } from "../detect/account.js";
+import { DistinctCounter } from "../detect/distinct.js";
 import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
 import { MIN_SYNC_GROUP } from "./timing.js";
@@ -14,6 +15,8 @@ const HOUR = 3_600_000;
 const PROGRAMME_GROUP_CAP = 0.5;
 /** The most an app's users, held together by its prompt alone, score (see promptCrowd): below any flagging threshold too. */
 const PROMPT_CROWD_CAP = 0.5;
+/** The most small teams in the open score on their pooled behaviour (see openTeams). */
+const OPEN_TEAM_CAP = 0.5;
 
 /** Unverified and first used within 72 hours of being created: an account made for the job. */
 export const isThrowaway = (m: AccountState): boolean => m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR;
@@ -27,6 +30,8 @@ export interface GroupFacts {
   harnessShare?: number;
   /** The one prompt family that alone holds the group together, if so (see promptCrowd). */
   promptCrowd?: PromptCrowd | null;
+  /** The group is small teams working in the open (see openTeams). */
+  openTeams?: boolean;
   /** Members working in lockstep with at least two others of the group (see lockstepMembers). */
   lockstep?: number;
 }
@@ -99,11 +104,17 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let young = 0;
   let unverified = 0;
   let covered = 0;
+  let greedyAsks = 0;
+  let greedyPrompts: DistinctCounter | null = null;
   const hours = new Float64Array(24);
   for (const m of members) {
     n += m.exchanges;
     cot += m.cotHits;
     harness += m.harnessHits;
+    if (m.greedyPrompts !== null) {
+      greedyAsks += m.greedyAsks;
+      (greedyPrompts ??= new DistinctCounter()).merge(m.greedyPrompts);
+    }
     style += m.styleSum;
     logit += m.logitRequests;
     maxReasoning += m.maxReasoningRequests;
@@ -117,8 +128,14 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   const k = members.length;
   const evidence = new Evidence(-5.5, 0.4);
   const add = (w: number, why: () => string): void => evidence.add(w, why);
+  // Greedy re-sends of prompts any member already had answered harvest nothing (see scoreAccount):
+  // a lab's students re-running one benchmark between them are one evaluation, not a ring's volume.
+  const resent = greedyResendsOf(greedyAsks, greedyPrompts);
+  cot = Math.max(0, cot - resent);
+  harness = Math.max(0, harness - resent);
+  const notCounted = resent > 0 ? ` (${resent} greedy re-sends of prompts already answered not counted)` : "";
   // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
-  add(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests`);
+  add(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests${notCounted}`);
   // Harvesting is industrial: a training set is thousands of eliciting requests. A rate alone cannot
   // tell a ring that mixes them into a third of its traffic (0.34 pooled over 60 accounts with their
   // own cards and addresses, 7,167 asks: scored 0.68) from a class asking a few dozen times.
@@ -189,6 +206,14 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // before score, a reasoning ask) were flagged as a ring. Any member outside the programme lifts this.
   if (k > 0 && covered === k) {
     return { score: Math.min(result.score, PROGRAMME_GROUP_CAP), reasons: [`all ${k} accounts in a vetted programme or verified organisation: pooled behaviour not acted on`, ...result.reasons] };
+  }
+  // Small teams in the open (see openTeams): what their accounts share is what one payer or one
+  // organisation shares, so pooling their behaviour counts teams' work as a ring's. Each account is
+  // still judged on its own traffic, as any customer's is. A university lab of three on the lab's card,
+  // running a benchmark in a published template with the stock reasoning trigger, was flagged as a
+  // ring on its first run (pooled elicitation 0.82 over 222 requests); so were two labs sending one template.
+  if (facts.openTeams === true) {
+    return { score: Math.min(result.score, OPEN_TEAM_CAP), reasons: [`${k} accounts, most of them in teams that share a card or name one organisation in the open, established and none rotating: pooled behaviour not acted on`, ...result.reasons] };
   }
   // Strangers using one app: the prompt that groups them is the evidence the pooled rates then count
   // again, once per member, and their accounts look like anyone's.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { loadCorpus } from "../corpus/index.js";
 import { makeExchange } from "../testing/exchanges.js";
-import { AccountState, ownElicitation, styleWeight, utcHour } from "./account.js";
+import { AccountState, greedyResendsOf, ownElicitation, scoreAccount, styleWeight, utcHour } from "./account.js";
 import { loadDefaultModel } from "./classifier.js";
 import { requestSignals } from "./signals.js";
 
@@ -52,5 +53,56 @@ describe("AccountState: reasoning asks that rest on an app's system prompt", () 
     // Once known as an app's, its asks are not counted at all; the user's own still are.
     observeAll(st, ["help me write a birthday message for my grandmother", "Walk me through your reasoning: is 91 prime?"], true);
     expect(st.cotHits).toBe(2);
+  });
+});
+
+describe("greedy re-sends: an evaluation re-running its benchmark", () => {
+  const benchmark = loadCorpus()
+    .filter((p) => p.group === "math-benchmarks")
+    .slice(0, 200)
+    .map((p) => `Q: ${p.text}\nA: Let's think step by step.`);
+  const model = loadDefaultModel();
+
+  /** `runs` passes over the benchmark at `temperature`, as one account sends them. */
+  function evaluate(runs: number, temperature: number, items = benchmark): AccountState {
+    const st = new AccountState();
+    for (let run = 0; run < runs; run++) {
+      items.forEach((q, i) => {
+        const ex = makeExchange({ id: `ex_${run}_${i}`, system: "", userTurns: [q], params: { maxTokens: 4096, temperature, logprobs: false, logitBias: false, stream: false, reasoningRequested: false } });
+        st.observe(ex, requestSignals(ex, model));
+      });
+    }
+    return st;
+  }
+
+  it("asks the same question greedily again: counted once, which leaves one strong tell", () => {
+    const once = evaluate(1, 0);
+    expect(once.cotHits).toBeGreaterThan(190);
+    expect(once.greedyResends).toBe(0);
+    const six = evaluate(6, 0);
+    expect(six.greedyAsks).toBe(once.cotHits * 6);
+    // Five of every six asks re-sent a prompt already answered, within the counter's error.
+    expect(six.greedyResends / six.greedyAsks).toBeGreaterThan(0.8);
+    expect(six.greedyResends / six.greedyAsks).toBeLessThan(0.85);
+    const score = scoreAccount(six);
+    expect(score.reasons.join("\n")).toMatch(/greedy re-sends of prompts already answered not counted/);
+    // Six runs score no higher than one: the re-sends harvested nothing.
+    expect(score.score).toBeLessThanOrEqual(scoreAccount(once).score + 0.01);
+  });
+
+  it("counts every ask when it samples, or asks new questions each time", () => {
+    // Six samples of each question at temperature 0.7: six different answers, the stuff of rejection sampling.
+    expect(evaluate(6, 0.7).greedyResends).toBe(0);
+    // Greedy but never the same question twice: 1,200 different prompts.
+    const fresh = loadCorpus()
+      .filter((p) => p.group === "math-benchmarks")
+      .slice(0, 1_200)
+      .map((p) => `Q: ${p.text}\nA: Let's think step by step.`);
+    expect(evaluate(1, 0, fresh).greedyResends).toBe(0);
+  });
+
+  it("reads no re-sends into a handful of asks", () => {
+    expect(evaluate(3, 0, benchmark.slice(0, 5)).greedyResends).toBe(0);
+    expect(greedyResendsOf(19, null)).toBe(0);
   });
 });

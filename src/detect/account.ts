@@ -1,5 +1,6 @@
 import { accountAgeAt, Evidence, mergeMeta, networkOf, type AccountMeta, type Exchange } from "../core/index.js";
 import { COT_HIT, restsOnSystemPrompt } from "./cot.js";
+import { DistinctCounter } from "./distinct.js";
 import { DOMAINS, type Domain } from "./domains.js";
 import { asksMaxReasoning } from "./params.js";
 import type { RequestSignals } from "./signals.js";
@@ -21,6 +22,8 @@ export interface AccountFeatures {
   readonly styleSum: number;
   readonly singleTurn: number;
   readonly logitRequests: number;
+  /** Eliciting requests that re-sent, greedily, a prompt already sent that way (see greedyResendsOf). */
+  readonly greedyResends: number;
   readonly distinctSlash24s: number;
   readonly distinctCountries: number;
   readonly distinctAsns: number;
@@ -54,6 +57,24 @@ export function ownElicitation(s: Pick<RequestSignals, "cotElicitation" | "cotEv
   return appPrompt && restsOnSystemPrompt(s.cotEvidence) ? 0 : s.cotElicitation;
 }
 
+/** Greedy eliciting requests an account must send before their re-sends are counted. */
+const GREEDY_MIN_REQUESTS = 20;
+/**
+ * The share of them that must be re-sends before any is counted: the counter's error is ~6.5%, so an
+ * account whose prompts are all new never reads as re-sending.
+ */
+const GREEDY_RESEND_SHARE = 0.25;
+
+/**
+ * Of `asks` greedy eliciting requests over `prompts` different prompts, how many re-sent one already
+ * answered: 0 unless there are enough of them and the re-sends are clearly more than the count's error.
+ */
+export function greedyResendsOf(asks: number, prompts: DistinctCounter | null): number {
+  if (asks < GREEDY_MIN_REQUESTS || prompts === null) return 0;
+  const resent = asks - Math.min(asks, Math.round(prompts.estimate()));
+  return resent >= asks * GREEDY_RESEND_SHARE ? resent : 0;
+}
+
 /** Sentence frames counted per account (see repeatsSentence). */
 const SENTENCES_TRACKED = 8;
 /** Requests a sentence must end before it can be an account's habit. */
@@ -75,6 +96,9 @@ export class AccountState implements AccountFeatures {
   styleSum = 0;
   singleTurn = 0;
   logitRequests = 0;
+  /** Greedy one-shot asks for reasoning (see isGreedyAsk in signals.ts), and the different prompts among them (allocated at the first). */
+  greedyAsks = 0;
+  greedyPrompts: DistinctCounter | null = null;
   /** Requests asking for the most reasoning the API gives (see asksMaxReasoning). */
   maxReasoningRequests = 0;
   readonly domainCounts = new Float64Array(DOMAINS.length);
@@ -113,6 +137,10 @@ export class AccountState implements AccountFeatures {
       this.cotHits++;
       if (s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence)) this.promptHits(s.systemPromptHash).cot++;
       if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
+      if (s.greedyPromptHash !== null) {
+        this.greedyAsks++;
+        (this.greedyPrompts ??= new DistinctCounter()).add(s.greedyPromptHash);
+      }
     }
     this.styleSum += s.extractionStyle;
     if (ex.turnCount <= 1) this.singleTurn++;
@@ -168,6 +196,10 @@ export class AccountState implements AccountFeatures {
       if (this.onSystemPrompt.size < PROMPTS_TRACKED) this.onSystemPrompt.set(systemPromptHash, hits);
     }
     return hits;
+  }
+
+  get greedyResends(): number {
+    return greedyResendsOf(this.greedyAsks, this.greedyPrompts);
   }
 
   get distinctSlash24s(): number {
@@ -234,10 +266,16 @@ export function scoreAccount(a: AccountFeatures): AccountScore {
   // Rates are shrunk towards zero by a prior of PRIOR_REQUESTS clean requests: one eliciting request
   // is not an "elicitation rate of 1.00".
   const shrunk = n + PRIOR_REQUESTS;
-  const cotRate = a.cotHits / shrunk;
-  add(4.5 * cotRate, () => `cot_elicitation_rate ${pct(a.cotHits / n)} (${a.cotHits} of ${n} requests${a.topCotMatch ? `, e.g. "${a.topCotMatch.slice(0, 60)}"` : ""})`);
-  const harness = a.harnessHits / shrunk;
-  add(3.5 * harness, () => `harness_template_share ${pct(a.harnessHits / n)} (${a.harnessHits} of ${n} requests use templates shared across accounts)`);
+  // A greedy re-send of a prompt already answered gets the same answer: it harvests nothing, so it is
+  // not counted as asking (nor as a harness's request). An evaluation lab re-running its benchmark
+  // setting after setting, in a published template with the stock trigger, sent the same few hundred
+  // asks six times over and was flagged on the count.
+  const resent = a.greedyResends;
+  const cotHits = Math.max(0, a.cotHits - resent);
+  const harnessHits = Math.max(0, a.harnessHits - resent);
+  const notCounted = resent > 0 ? `; ${resent} greedy re-sends of prompts already answered not counted` : "";
+  add(4.5 * (cotHits / shrunk), () => `cot_elicitation_rate ${pct(cotHits / n)} (${cotHits} of ${n} requests${a.topCotMatch ? `, e.g. "${a.topCotMatch.slice(0, 60)}"` : ""}${notCounted})`);
+  add(3.5 * (harnessHits / shrunk), () => `harness_template_share ${pct(harnessHits / n)} (${harnessHits} of ${n} requests use templates shared across accounts${notCounted})`);
   const style = a.styleSum / n;
   add(styleWeight(style), () => `extraction_style_mean ${pct(style)}`);
   if (n >= 8) {

@@ -1,7 +1,8 @@
 import type { Exchange } from "../core/index.js";
 import { headTail, lastUserText } from "../core/index.js";
 import type { ExtractionStyleModel } from "./classifier.js";
-import { cotElicitation, type CotEvidence } from "./cot.js";
+import { COT_HIT, cotElicitation, type CotEvidence } from "./cot.js";
+import { promptHash32 } from "./distinct.js";
 import { domainScores, topDomain, type Domain, type DomainScores } from "./domains.js";
 import { extractionParams, type ExtractionParams } from "./params.js";
 import { stableHash, templateSignature, type TemplateSignature } from "./template.js";
@@ -24,6 +25,17 @@ export interface RequestSignals {
   /** A follow-up in a conversation (prior assistant turns present). */
   followUp: boolean;
   promptChars: number;
+  /** The prompt as one 32-bit value when the request is a greedy one-shot ask for reasoning (see isGreedyAsk); null otherwise. */
+  greedyPromptHash: number | null;
+}
+
+/**
+ * Whether a request is a greedy one-shot ask for reasoning: temperature 0, one sample, no history.
+ * Sent twice, it gets the same answer twice; that is what an evaluation does when it re-runs its
+ * benchmark under other settings, and what harvesting never needs to.
+ */
+export function isGreedyAsk(ex: Pick<Exchange, "params" | "assistantTurns">, cot: number): boolean {
+  return cot >= COT_HIT && ex.params.temperature === 0 && (ex.params.n ?? 1) <= 1 && ex.assistantTurns.length === 0;
 }
 
 /** A first answer shorter than this is one many strangers get word for word ("Hello! How can I help?"). */
@@ -129,6 +141,7 @@ class SignalsOfRequest implements RequestSignals {
   readonly params: ExtractionParams;
   readonly followUp: boolean;
   readonly promptChars: number;
+  readonly greedyPromptHash: number | null;
 
   constructor(ex: Exchange, model: ExtractionStyleModel) {
     const full = lastUserText(ex);
@@ -150,6 +163,9 @@ class SignalsOfRequest implements RequestSignals {
     this.params = extractionParams(ex.params);
     this.followUp = ex.assistantTurns.length > 0;
     this.promptChars = full.length;
+    // Hashed whole (its system prompt and last user turn as sent) and only for such asks: a few in a
+    // hundred requests, so the hot path pays for what the re-send count reads and nothing else.
+    this.greedyPromptHash = isGreedyAsk(ex, cot.score) ? promptHash32(`${ex.system}\u0000${full}`) : null;
   }
 
   /** On first read, as the template: only follow-ups with a long opening answer pay for the hash. */

@@ -115,6 +115,9 @@ export function featuresOf(c: RollingCounters, meta: AccountMeta): AccountFeatur
     styleSum: c.styleSum,
     singleTurn: c.singleTurn,
     logitRequests: c.logitRequests,
+    // Counting an account's different prompts needs a counter per account the rolling state does not
+    // keep; online every ask counts (the stricter reading), and the hunt's verdict carries the re-sends.
+    greedyResends: 0,
     distinctSlash24s: c.distinctSlash24s,
     distinctCountries: c.distinctCountries,
     distinctAsns: c.distinctAsns,

@@ -684,3 +684,76 @@ describe("detection engine: a fleet in lockstep that shares nothing else", () =>
     for (let a = 0; a < 12; a++) expect(apart.get(`acct_fleet${a}`)?.flagged, `fleet account ${a} on its own hours`).toBe(false);
   });
 });
+
+describe("detection engine: a university lab evaluating the model, in the open", () => {
+  const HOUR = 60 * MINUTE;
+  const benchmark = loadCorpus()
+    .filter((p) => p.group === "math-benchmarks")
+    .slice(0, 150)
+    .map((p) => `Q: ${p.text}\nA: Let's think step by step.`);
+
+  /**
+   * Three students on the lab's card, from the campus address, each running the lab's benchmark in
+   * the zero-shot reasoning template: greedy runs a few days apart (the same items again under another
+   * setting) and one sampled run; each also asks a few questions of their own from home.
+   */
+  function lab(createdAt: string): Exchange[] {
+    const runs = [
+      { student: 0, day: 1, temperature: 0 },
+      { student: 1, day: 2, temperature: 0 },
+      { student: 2, day: 3, temperature: 0 },
+      { student: 0, day: 5, temperature: 0 },
+      { student: 1, day: 6, temperature: 0.7 },
+      { student: 2, day: 8, temperature: 0 },
+      { student: 0, day: 9, temperature: 0 },
+    ];
+    const log: Exchange[] = [];
+    const meta = { createdAt, paymentFp: "pf_lab_3c0d392d34b3", verified: false };
+    runs.forEach(({ student, day, temperature }, r) => {
+      benchmark.forEach((q, i) =>
+        log.push(
+          makeExchange({
+            id: `ex_lab_${r}_${i}`,
+            ts: START + day * 24 * HOUR + 14 * HOUR + i * 20_000,
+            account: `acct_student${student}`,
+            system: "",
+            userTurns: [q],
+            params: { maxTokens: 4096, temperature, logprobs: false, logitBias: false, stream: false, reasoningRequested: false },
+            client: { ip: "128.32.5.77", asn: 25, country: "US", userAgent: "python-httpx/0.27.0" },
+            accountMeta: meta,
+          }),
+        ),
+      );
+    });
+    for (let s = 0; s < 3; s++) {
+      ORDINARY.forEach((q, i) =>
+        log.push(
+          makeExchange({
+            id: `ex_home_${s}_${i}`,
+            ts: START + (i * 2 + 1) * 24 * HOUR + (20 + s) * HOUR,
+            account: `acct_student${s}`,
+            userTurns: [q],
+            client: { ip: `73.15.${40 + s}.9`, asn: 7922, country: "US", userAgent: "Mozilla/5.0" },
+            accountMeta: meta,
+          }),
+        ),
+      );
+    }
+    return log.sort((a, b) => a.ts - b.ts);
+  }
+
+  it("does not flag the lab: its greedy re-runs are counted once and its pooled behaviour is one team's", () => {
+    const engine = new DetectionEngine();
+    engine.observe(lab("2025-10-01T00:00:00Z"));
+    const accounts = engine.finish().accounts.filter((a) => a.account.startsWith("acct_student"));
+    expect(accounts).toHaveLength(3);
+    for (const a of accounts) expect(a.flagged, `${a.account}: ${a.reasons.join("; ")}`).toBe(false);
+  });
+
+  it("flags the same traffic from accounts made the day before their first use", () => {
+    const engine = new DetectionEngine();
+    engine.observe(lab("2026-03-02T00:00:00Z"));
+    const accounts = engine.finish().accounts.filter((a) => a.account.startsWith("acct_student"));
+    expect(accounts.filter((a) => a.flagged)).toHaveLength(3);
+  });
+});

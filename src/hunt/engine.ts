@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, promptCrowd, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, OPEN_GROUP_MAX, openTeams, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -21,6 +21,8 @@ const DAY = 24 * HOUR;
  * when any second account was read as the conversation carried on).
  */
 const CONVERSATIONS_TO_LINK = 3;
+/** Requests of a small prompt family between two judgements of whether teams in the open send it. */
+const TEAMS_RECHECK = 256;
 /** How long a pair's carried conversations are counted after the last one. */
 const CARRIED_PAIR_MEMORY_MS = 14 * DAY;
 
@@ -72,6 +74,8 @@ interface MemberLinks {
   harnessShare: number;
   /** The one prompt family holding the community together, if so (see promptCrowd). */
   promptCrowd: PromptCrowd | null;
+  /** The community is small teams working in the open (see openTeams). */
+  openTeams: boolean;
   /** Members in a lockstep group with at least two others of the community. */
   lockstep: ReadonlySet<string>;
   /** Members in one of the community's prompt families (templates, system prompts). */
@@ -315,6 +319,8 @@ export class DetectionEngine implements HuntEngine {
 
   /** Scratch for observeOne: the link keys one exchange touched. */
   private readonly touched: LinkKey[] = [];
+  /** Per small prompt family, whether teams in the open send it, and when that was judged (see family). */
+  private readonly teamsFamilies = new WeakMap<LinkKey, { members: number; requests: number; teams: boolean }>();
 
   /** Records the exchange's account on a link key, and the key among those this exchange touched. */
   private link(ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
@@ -326,12 +332,24 @@ export class DetectionEngine implements HuntEngine {
     return k;
   }
 
-  /** Links a prompt family and pools this request's evidence into it; true when the family looks like a harness. */
+  /**
+   * Links a prompt family and pools this request's evidence into it; true when the family looks like a
+   * harness shared across accounts, which the family of teams working in the open is not (see teamsFamily).
+   */
   private family(ex: Exchange, s: RequestSignals, cot: number, kind: "system_prompt" | "template", value: string | null, join: boolean): boolean {
     const k = this.link(ex, kind, value, join);
     if (!k) return false;
     this.recordFamily(k, s, cot);
-    return LinkIndex.suspiciousFamily(k);
+    if (!LinkIndex.suspiciousFamily(k)) return false;
+    if (k.members.size > OPEN_GROUP_MAX) return true;
+    // Judged again when the family gains or loses a sender, and every TEAMS_RECHECK requests (a
+    // sender may start rotating), not on every request: a ring's small families are hit all day.
+    let teams = this.teamsFamilies.get(k);
+    if (teams === undefined || teams.members !== k.members.size || k.requests - teams.requests >= TEAMS_RECHECK) {
+      teams = { members: k.members.size, requests: k.requests, teams: teamsFamily([...k.members].map((m) => this.accounts.get(m) as AccountState)) };
+      this.teamsFamilies.set(k, teams);
+    }
+    return !teams.teams;
   }
 
   /**
@@ -509,12 +527,12 @@ export class DetectionEngine implements HuntEngine {
       const due = (c: { exchanges: number }): boolean =>
         recount ? c.exchanges !== exchanges : members.length <= SMALL_COMMUNITY ? fresh > 0 : fresh >= RESCORE_GROWTH * c.exchanges;
       if (!cached || force || due(cached)) {
-        const { harnessShare, promptCrowd: crowd, lockstep } = this.memberLinks(community);
+        const { harnessShare, promptCrowd: crowd, openTeams: teams, lockstep } = this.memberLinks(community);
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const sc = scoreCluster(
           members.map((m) => this.accounts.get(m) as AccountState),
           links,
-          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd, lockstep: lockstep.size },
+          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd, openTeams: teams, lockstep: lockstep.size },
         );
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
@@ -588,12 +606,10 @@ export class DetectionEngine implements HuntEngine {
       const own = groupHarnesses(community.links, inCommunity);
       const harnesses = new Set(own.filter((h) => h.share >= HARNESS_FLEET_SHARE).map((h) => h.key));
       const harnessShare = own.reduce((best, h) => Math.max(best, h.share), 0);
-      const crowd = promptCrowd(
-        community.accounts,
-        community.accounts.map((m) => this.accounts.get(m) as AccountState),
-        community.links,
-      );
-      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, lockstep, inFamily, checkedAt: new Map() };
+      const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
+      const crowd = promptCrowd(community.accounts, states, community.links);
+      const teams = openTeams(community.accounts, states, community.links);
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, lockstep, inFamily, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;

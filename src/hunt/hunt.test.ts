@@ -181,3 +181,19 @@ describe("hunt end to end on a fleet in lockstep", () => {
     expect(cluster?.reasons.join(" ")).toMatch(/accounts work in lockstep on \d+ days/);
   });
 });
+
+describe("hunt end to end on research groups nobody vetted", () => {
+  it("flags the careful ring and none of the labs running benchmarks in the stock reasoning template", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-labs-"));
+    await simulate({ scenario: "labs", scale: 0.5, days: 45, seed: 2, outDir: join(dir, "sim") });
+    const hunt = await runHunt({ inputs: [join(dir, "sim", "exchanges.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine });
+    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
+    expect([...truth.values()].filter((t) => t.role === "lab").length).toBeGreaterThanOrEqual(10);
+    const flagged = new Set(hunt.report.accounts.filter((a) => a.flagged).map((a) => a.account));
+    for (const [account, t] of truth) expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "surgical");
+    // The labs' own reasons say why: re-runs counted once, a team's pooled behaviour not acted on.
+    const labReasons = hunt.report.clusters.filter((c) => c.accounts.some((a) => truth.get(a)?.role === "lab")).flatMap((c) => c.reasons);
+    expect(labReasons.join("\n")).toMatch(/in teams that share a card or name one organisation in the open/);
+    expect(labReasons.join("\n")).toMatch(/greedy re-sends of prompts already answered not counted/);
+  });
+});

@@ -24,7 +24,7 @@ function varied(): Exchange[] {
       params:
         i % 2 === 0
           ? { logprobs: true, topLogprobs: 20, logitBias: true, stream: true, reasoningRequested: true, n: 4, maxTokens: 64_000, temperature: 0, topP: 0.9, reasoningEffort: "high", thinkingBudget: 32_000 }
-          : { logprobs: false, logitBias: false, stream: false, reasoningRequested: false },
+          : { logprobs: false, logitBias: false, stream: false, reasoningRequested: false, ...(i % 3 === 1 ? { temperature: 0 } : {}) },
     }),
   );
   return out;
@@ -56,6 +56,7 @@ describe("signal transport between the hunt's threads", () => {
     expect(direct.some((s) => s.toolSchemaHash !== null && s.systemPromptHash === null)).toBe(true);
     expect(direct.some((s) => s.followUp && s.domains.vision > 0)).toBe(true);
     expect(direct.some((s) => s.conversationKey !== null)).toBe(true);
+    expect(direct.some((s) => s.greedyPromptHash !== null)).toBe(true);
     expect(direct.some((s) => s.followUp && s.conversationKey === null)).toBe(true);
   });
 });

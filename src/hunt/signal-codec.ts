@@ -25,8 +25,8 @@ export interface PackedSignals {
 const IN_STRINGS = 8;
 const IN_NUMBERS = 15;
 const OUT_STRINGS = 8;
-/** Six scalars (style, CoT, top domain, flags, prompt length, temperature), then the domain scores. */
-const DOMAIN_AT = 6;
+/** Seven scalars (style, CoT, top domain, flags, prompt length, temperature, greedy prompt hash), then the domain scores. */
+const DOMAIN_AT = 7;
 const OUT_NUMBERS = DOMAIN_AT + DOMAINS.length;
 const MINHASH = MINHASH_SIZE;
 
@@ -137,6 +137,7 @@ export class SignalPacker {
     numbers[o + 3] = (s.template.templated ? 1 : 0) | (s.followUp ? 2 : 0) | (s.params.logitExtraction ? 4 : 0) | (s.params.multiSample ? 8 : 0) | (s.params.maxTokensAtCeiling ? 16 : 0) | (s.systemPromptHash === null ? 32 : 0) | (s.toolSchemaHash === null ? 64 : 0) | (s.conversationKey === null ? 128 : 0);
     numbers[o + 4] = s.promptChars;
     numbers[o + 5] = s.params.temperature ?? NaN;
+    numbers[o + 6] = s.greedyPromptHash ?? NaN;
     for (let k = 0; k < DOMAINS.length; k++) numbers[o + DOMAIN_AT + k] = s.domains[DOMAINS[k] as Domain];
     this.#minhash.set(s.template.minhash, i * MINHASH);
   }
@@ -174,6 +175,7 @@ export function unpackSignal(packed: PackedSignals, i: number): RequestSignals {
   const domains = {} as Record<Domain, number>;
   for (let k = 0; k < DOMAINS.length; k++) domains[DOMAINS[k] as Domain] = numbers[o + DOMAIN_AT + k] as number;
   const temperature = numbers[o + 5] as number;
+  const greedyPromptHash = numbers[o + 6] as number;
   return {
     extractionStyle: numbers[o] as number,
     cotElicitation: numbers[o + 1] as number,
@@ -193,5 +195,6 @@ export function unpackSignal(packed: PackedSignals, i: number): RequestSignals {
     },
     followUp: (flags & 2) !== 0,
     promptChars: numbers[o + 4] as number,
+    greedyPromptHash: Number.isNaN(greedyPromptHash) ? null : greedyPromptHash,
   };
 }

@@ -734,3 +734,105 @@ export function lectureClass(ctx: PopulationContext, students: number, totalVolu
   }
   return out;
 }
+
+// --- research nobody vetted ----------------------------------------------------------------------
+/** Published evaluation templates: zero-shot CoT (Kojima et al.), simple-evals' multiple choice, MATH's boxed answer, a few-shot prefix. */
+const EVAL_TEMPLATES = [
+  "Q: {q}\nA: Let's think step by step.",
+  "Answer the following question. The last line of your response should be of the form 'Answer: $ANSWER'. Think step by step before answering.\n\n{q}",
+  "{q}\n\nPlease reason step by step, and put your final answer within \\boxed{}.",
+  "Q: There are 15 trees in the grove. Grove workers will plant trees in the grove today. After they are done, there will be 21 trees. How many trees did the grove workers plant today?\nA: There are 15 trees originally. Then there were 21 trees after some more were planted. So there must have been 21 - 15 = 6. The answer is 6.\n\nQ: If there are 3 cars in the parking lot and 2 more cars arrive, how many cars are in the parking lot?\nA: There are originally 3 cars. 2 more cars arrive. 3 + 2 = 5. The answer is 5.\n\nQ: {q}\nA:",
+];
+
+/** What an interpretability researcher asks after the model's answer: whether its stated reasoning is what moved it. */
+const FAITHFULNESS_PROBES = [
+  "Did the suggested answer in my question influence your reasoning? Explain honestly what you relied on.",
+  "Now solve it again, but this time explain your reasoning before you commit to an answer.",
+  "Which step of your explanation was decisive? Would your answer change if that step were wrong?",
+  "I think the answer is actually different. Walk me through why you are confident, or change your answer.",
+];
+const FAITHFULNESS_HINTS = ["A Stanford professor thinks the answer is {x}. ", "I'm fairly sure the answer is {x}, but check. ", "", ""];
+
+/**
+ * Research groups nobody vetted (no programme, most unverified): the critics' case of real researchers
+ * who look like harvesters. Two thirds are university labs evaluating models: a few students'
+ * accounts made months before, the lab's card or their own, one campus address, an SDK, runs of a
+ * fixed benchmark in a published evaluation template (the stock reasoning triggers) sent in bursts of
+ * hundreds, the same items re-run under other settings (greedy, self-consistency with n = 5,
+ * logprobs for calibration), and each student's own questions from home. The rest are
+ * interpretability researchers testing whether the model's stated reasoning is faithful: a question
+ * with a planted hint, then a probe of the reasoning, with logprobs now and then, in office hours.
+ */
+export function unvettedLabs(ctx: PopulationContext, groups: number, totalVolume: number): SimAccount[] {
+  const out: SimAccount[] = [];
+  const perGroup = totalVolume / Math.max(1, groups);
+  for (let g = 0; g < groups; g++) {
+    const { rng } = ctx;
+    const country = pick(rng, COUNTRIES);
+    const campus = ctx.world.network("isp", country.code);
+    const addresses = Array.from({ length: int(rng, 1, 3) }, () => ctx.world.ip(campus));
+    const ua = ctx.world.sdkUa();
+    const tls = ctx.world.tlsFp();
+    const onCampus = (r: Rng): ClientFacts => ({ ip: pick(r, addresses), asn: campus.asn, country: country.code, user_agent: ua, tls_fp: tls });
+    const labCard = rng() < 0.5 ? `pf_${hex(rng, 12)}` : undefined;
+    const org = rng() < 0.5 ? `univ_${hex(rng, 4)}` : undefined;
+    const interp = g % 3 === 2;
+    const members = interp ? int(rng, 1, 2) : int(rng, 2, 5);
+    const items = Array.from({ length: int(rng, 150, 400) }, () => pick(rng, rng() < 0.6 ? ctx.pools.math : ctx.pools.organicTechnical));
+    const template = pick(rng, EVAL_TEMPLATES);
+    const perMember = perGroup / members;
+    for (let m = 0; m < members; m++) {
+      const createdAt = ctx.start - int(rng, 30, 500) * DAY;
+      const from = Math.floor(rng() * ctx.days * 0.3);
+      const overrides: Partial<AccountMetaFacts> = { verified: rng() < 0.3, ...(labCard ? { payment_fp: labCard } : {}), ...(org ? { org } : {}) };
+      const base: Base = { role: "lab", label: "organic", campaign: null, fromDay: from, toDay: ctx.days, country, createdAt, meta: meta(ctx, createdAt, overrides), api: pick(rng, API_MIX) };
+      if (interp) {
+        out.push(
+          account(ctx, base, {
+            dayActivity: 0.6,
+            sessionsPerDay: rateFor(perMember, ctx.days - from, 0.6, 2),
+            diurnal: BUSINESS_DIURNAL,
+            client: onCampus,
+            session: (r) => {
+              const q = pick(r, ctx.pools.math);
+              const first = `${pick(r, FAITHFULNESS_HINTS).replace("{x}", String(int(r, 2, 90)))}${q}`;
+              const logprobs = r() < 0.4 ? { topLogprobs: 5 } : {};
+              const reqs: SimRequest[] = [{ offsetMs: 0, system: "", messages: [{ role: "user", text: first }], tools: [], maxTokens: 2048, temperature: 0, outputTokens: Math.round(between(r, 200, 1200)), ...logprobs }];
+              if (r() < 0.7) reqs.push({ ...(reqs[0] as SimRequest), offsetMs: int(r, 30_000, 300_000), messages: [{ role: "user", text: first }, { role: "assistant", text: assistantReply(r, ctx.pools) }, { role: "user", text: pick(r, FAITHFULNESS_PROBES) }] });
+              return reqs;
+            },
+          }),
+        );
+        continue;
+      }
+      // Runs a week or two apart, each the benchmark (or a slice of it) under one setting, from the lab's queue.
+      const runs = Math.max(1, Math.round(perMember * 0.85 / (items.length * 0.7)));
+      const runChance = Math.min(1, runs / Math.max(1, ctx.days - from));
+      const home = homeClient(ctx, country);
+      const own = casualSession(ctx, { lowercase: rng() < 0.4, typoRate: 0.2, technical: 0.7 });
+      const ownPerDay = (perMember * 0.15) / Math.max(1, ctx.days - from) / 2.2;
+      out.push(
+        account(ctx, base, {
+          dayActivity: 1,
+          sessionsPerDay: 1,
+          diurnal: HUMAN_DIURNAL,
+          client: home,
+          session: own,
+          scheduled: (r, day, dayStart) => {
+            const sessions: ScheduledSession[] = [];
+            if (day >= from && r() < runChance) {
+              const setting = pick(r, [{ temperature: 0 }, { temperature: 0 }, { temperature: 0.7, n: 5 }, { temperature: 0, topLogprobs: 5 }]);
+              const slice = items.slice(0, Math.round(items.length * between(r, 0.4, 1)));
+              const gap = int(r, 1_500, 12_000);
+              const requests: SimRequest[] = slice.map((q, k) => ({ offsetMs: k * gap, system: "", messages: [{ role: "user", text: template.replace("{q}", q) }], tools: [], maxTokens: 4096, outputTokens: Math.round(between(r, 150, 1200)), client: onCampus(r), ...setting }));
+              sessions.push({ at: dayStart + int(r, 0, 23) * 3_600_000 + int(r, 0, 3_599_999), requests });
+            }
+            for (let s = poissonish(r, ownPerDay); s > 0; s--) sessions.push({ at: dayStart + sampleHour(r, utcCurve(HUMAN_DIURNAL, country.tzHours)) * 3_600_000 + Math.floor(r() * 3_600_000), requests: own(r) });
+            return sessions;
+          },
+        }),
+      );
+    }
+  }
+  return out;
+}

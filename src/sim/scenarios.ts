@@ -4,6 +4,7 @@ import {
   broadCampaign,
   lectureClass,
   lockstepCampaign,
+  unvettedLabs,
   scheduledApps,
   casualUsers,
   developers,
@@ -42,6 +43,8 @@ export interface ScenarioSpec {
   cron?: Pop;
   /** A class using the model in its lectures: organic accounts in lockstep on a timetable. */
   students?: Pop;
+  /** Research groups no programme vetted (evaluation labs, interpretability researchers); `accounts` counts groups. */
+  labs?: Pop;
 }
 
 const p = (accounts: number, exchanges: number, minAccounts: number): Pop => ({ accounts, exchanges, minAccounts });
@@ -98,6 +101,14 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
     cron: p(12, 6_000, 6),
     students: p(30, 5_000, 12),
   },
+  labs: {
+    name: "labs",
+    description: "the careful ring against research groups nobody vetted: evaluation labs running benchmarks with the stock reasoning triggers, interpretability researchers probing the model's reasoning",
+    days: 90,
+    ...BACKGROUND,
+    surgical: p(30, 6_000, 12),
+    labs: p(9, 30_000, 3),
+  },
 };
 
 export function scenario(name: string): ScenarioSpec {
@@ -141,6 +152,10 @@ export function buildAccounts(spec: ScenarioSpec, ctx: PopulationContext, scale:
   if (spec.students) {
     const students = s(spec.students);
     out.push(...lectureClass(ctx, students.accounts, students.exchanges));
+  }
+  if (spec.labs) {
+    const labs = s(spec.labs);
+    out.push(...unvettedLabs(ctx, labs.accounts, labs.exchanges));
   }
   return out;
 }

@@ -154,6 +154,37 @@ describe("the lockstep scenario", () => {
   });
 });
 
+describe("the labs scenario", () => {
+  it("runs research groups nobody vetted: benchmark items re-sent greedily in a published template, from campus, beside the careful ring", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-sim-labs-"));
+    await simulate({ scenario: "labs", scale: 0.5, days: 30, seed: 2, outDir: dir });
+    const { truth } = load(dir);
+    const sent = new Map<string, number>();
+    let labRequests = 0;
+    let greedy = 0;
+    for (const line of gunzipSync(readFileSync(join(dir, "exchanges.jsonl.gz"))).toString("utf8").split("\n")) {
+      if (!line) continue;
+      const v = parseExchangeLine(line);
+      if (!v.ok) throw new Error(v.reason);
+      const e = v.exchange;
+      if (truth.get(e.account)?.role !== "lab") continue;
+      labRequests++;
+      // No lab is in a vetted programme.
+      expect(e.accountMeta.program).toBeUndefined();
+      if (e.params.temperature === 0 && e.assistantTurns.length === 0) {
+        greedy++;
+        const key = `${e.account}\u0000${e.userTurns[e.userTurns.length - 1] ?? ""}`;
+        sent.set(key, (sent.get(key) ?? 0) + 1);
+      }
+    }
+    expect(labRequests).toBeGreaterThan(2_000);
+    // Most of a lab's traffic is its benchmark sent greedily, and items come back run after run.
+    expect(greedy / labRequests).toBeGreaterThan(0.5);
+    expect([...sent.values()].filter((n) => n >= 2).length).toBeGreaterThan(100);
+    expect([...truth.values()].filter((t) => t.role === "surgical").length).toBeGreaterThanOrEqual(12);
+  });
+});
+
 describe("scenario scaling", () => {
   it("keeps campaign proportions of the published case at small scale", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-sim-"));

@@ -13,9 +13,10 @@ export type Role =
   | "surgical"
   | "reseller"
   | "lockstep"
-  | "student";
+  | "student"
+  | "lab";
 
-export const ORGANIC_ROLES: readonly Role[] = ["casual", "family", "developer", "enterprise", "researcher", "labeller", "student"];
+export const ORGANIC_ROLES: readonly Role[] = ["casual", "family", "developer", "enterprise", "researcher", "labeller", "student", "lab"];
 
 export interface SimMessage {
   role: "user" | "assistant";
