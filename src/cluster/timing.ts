@@ -10,6 +10,7 @@
  * is the test that follows the candidate search (lift over each one's hours, occasions, the clock), which no
  * library does.
  */
+import { fmix32 } from "../core/index.js";
 
 /** Activity is read in 5-minute windows: a job's requests minutes apart fill consecutive ones. */
 export const WINDOW_MS = 5 * 60_000;
@@ -62,16 +63,8 @@ const BANDS = HASHES / ROWS_PER_BAND;
 const BUCKET_ALL_PAIRS = 24;
 const BUCKET_REPRESENTATIVES = 8;
 
-/** murmur3's finaliser: a cheap, well-mixed 32-bit hash of a window number under a seed. */
-function mix(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+/** A cheap, well-mixed 32-bit hash of a window number under a seed. */
+const mix = fmix32;
 const SEEDS = Array.from({ length: HASHES }, (_, i) => mix(0x9e3779b9 * (i + 1)));
 
 export interface PairTest {

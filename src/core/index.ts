@@ -1,6 +1,7 @@
 export * from "./exchange.js";
 export * from "./errors.js";
 export * from "./random.js";
+export * from "./hash.js";
 export * from "./canonical.js";
 export * from "./verdict.js";
 export * from "./evidence.js";

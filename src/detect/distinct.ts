@@ -1,3 +1,5 @@
+import { fmix32 } from "../core/index.js";
+
 /**
  * How many different prompts a stream held, in 256 bytes whatever its length: a HyperLogLog of 256
  * registers (Flajolet et al. 2007, with linear counting below 2.5 × 256), which also merges, so a
@@ -46,10 +48,5 @@ export function promptHash32(text: string): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { ArgumentError, hex32 } from "../core/index.js";
+import { ArgumentError, fmix32, hex32 } from "../core/index.js";
 
 /**
  * A consortium HMAC key. Members hold the same secret; only keyed hashes leave a provider, so a
@@ -75,12 +75,7 @@ export function keyedMinhash(key: ConsortiumKey, sig: ArrayLike<number>): Uint32
   const salts = minhashSalts(key);
   const out = new Uint32Array(sig.length);
   for (let i = 0; i < sig.length; i++) {
-    let h = ((sig[i] as number) ^ (salts[i % salts.length] as number)) >>> 0;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    out[i] = (h ^ (h >>> 16)) >>> 0;
+    out[i] = fmix32((sig[i] as number) ^ (salts[i % salts.length] as number));
   }
   return out;
 }
