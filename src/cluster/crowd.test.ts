@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AccountState } from "../detect/account.js";
+import { DistinctCounter, promptHash32 } from "../detect/distinct.js";
 import { OPEN_GROUP_MAX, OPEN_TEAM_MAX, openTeams, promptCrowd, teamsFamily } from "./crowd.js";
 import { LinkIndex, type LinkKey } from "./links.js";
 
@@ -82,6 +83,15 @@ describe("openTeams: small teams working in the open", () => {
     return st;
   }
 
+  /** Each account re-runs a 20-item benchmark three times, greedily: an evaluation's shape. */
+  function reruns(states: readonly AccountState[]): void {
+    for (const st of states) {
+      st.greedyPrompts = new DistinctCounter();
+      for (let run = 0; run < 3; run++) for (let i = 0; i < 20; i++) st.greedyPrompts.add(promptHash32(`Q: item ${i} of the benchmark\nA: Let's think step by step.`));
+      st.greedyAsks = 60;
+    }
+  }
+
   /**
    * A university lab: `students` accounts on the lab's card, sending one published evaluation template,
    * and a stranger behind a student's carrier address at home, made last week on a card of their own.
@@ -100,6 +110,9 @@ describe("openTeams: small teams working in the open", () => {
   it("finds a lab's students on the lab's card, with a neighbour met at a carrier address", () => {
     const { accounts, states, links } = lab(4);
     expect(openTeams(accounts, states, links)).toBe(true);
+    // Its template is the lab's tooling once it shows it re-runs what it asked; before, a harness's.
+    expect(teamsFamily(states.slice(0, 4))).toBe(false);
+    reruns(states.slice(0, 4));
     expect(teamsFamily(states.slice(0, 4))).toBe(true);
   });
 
@@ -109,11 +122,13 @@ describe("openTeams: small teams working in the open", () => {
     elicitingFamily(index, "template", "tf_zero_shot_cot", accounts);
     const states = accounts.map((_, i) => (i < 3 ? member({ card: LAB_CARD }) : member({ org: "univ_e402" })));
     expect(openTeams(accounts, states, index.linking())).toBe(true);
+    reruns(states);
     expect(teamsFamily(states)).toBe(true);
   });
 
   it("is not teams of accounts made for the job, nor of accounts whose age the log does not state", () => {
     const young = lab(4, "2026-02-28T00:00:00Z");
+    reruns(young.states);
     expect(openTeams(young.accounts, young.states, young.links)).toBe(false);
     expect(teamsFamily(young.states.slice(0, 4))).toBe(false);
     const unstated = lab(4);
@@ -123,6 +138,7 @@ describe("openTeams: small teams working in the open", () => {
 
   it("is not teams when more than a few accounts share the card, or any rotates, or they hand conversations on", () => {
     const many = lab(OPEN_TEAM_MAX + 1);
+    reruns(many.states);
     expect(openTeams(many.accounts, many.states, many.links)).toBe(false);
     expect(teamsFamily(many.states.slice(0, OPEN_TEAM_MAX + 1))).toBe(false);
     const rotating = lab(4);
@@ -152,6 +168,7 @@ describe("openTeams: small teams working in the open", () => {
     elicitingFamily(index, "template", "tf_rubric_harness", ring);
     for (const m of ring.slice(0, 2)) index.add("ip_day", "100.72.0.29@20514", m, TS);
     const states = ring.map(() => member({}));
+    reruns(states);
     expect(openTeams(ring, states, index.linking())).toBe(false);
     expect(teamsFamily(states)).toBe(false);
   });
@@ -161,6 +178,7 @@ describe("openTeams: small teams working in the open", () => {
     const accounts = ids(OPEN_GROUP_MAX + 1, "big");
     elicitingFamily(index, "template", "tf_zero_shot_cot", accounts);
     const states = accounts.map((_, i) => member({ card: `pf_team${Math.floor(i / 3)}_3c0d392d34b3` }));
+    reruns(states);
     expect(openTeams(accounts, states, index.linking())).toBe(false);
     expect(teamsFamily(states)).toBe(false);
   });

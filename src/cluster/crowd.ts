@@ -1,5 +1,5 @@
 import { accountAgeAt } from "../core/index.js";
-import type { AccountState } from "../detect/account.js";
+import { pooledGreedyResends, type AccountState } from "../detect/account.js";
 import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
 import { isThrowaway, rotatesPerRequest } from "./score.js";
 
@@ -131,7 +131,8 @@ function inOpenTeams(states: readonly AccountState[]): Set<number> | null {
  * published template. A lab's students on the lab's card, two
  * labs running one public benchmark template, a company's few keys. A hydra's heads hide what they share
  * (a careful ring's accounts, each with its own card and address, are tied by their prompts, not in the
- * open), or are made for the job, or rotate, or are many.
+ * open), or are made for the job, or rotate, or are many. The shape is cheap to put on (aged
+ * accounts, a card per three), so the score excuses it only beside an evaluation's re-runs.
  */
 export function openTeams(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): boolean {
   const k = accounts.length;
@@ -154,15 +155,16 @@ export function openTeams(accounts: readonly string[], states: readonly AccountS
 }
 
 /**
- * Whether the accounts sending a prompt family are teams in the open (see openTeams), all staying put:
- * the template is their own tooling or a published one, as an app's prompt is its developer's, not a
- * harness shared across accounts that hide being one. A lab's third student, running the benchmark in
- * the template the other two had sent, was flagged for it on the first run.
+ * Whether the accounts sending a prompt family are teams in the open (see openTeams), all staying put,
+ * that re-run what they asked greedily (see pooledGreedyResends): an evaluation's template, its own or
+ * a published one, not a harness shared across accounts that hide being one. A lab's student, running
+ * the benchmark in the template the lab mates had sent, was flagged for it. Without the re-runs a
+ * ring on aged accounts sharing cards three by three would pass (see scoreCluster).
  */
 export function teamsFamily(members: readonly AccountState[]): boolean {
   if (members.length > OPEN_GROUP_MAX || !members.every(staysPut)) return false;
   const inTeams = inOpenTeams(members);
-  return inTeams !== null && inTeams.size >= 2 && inTeams.size * 2 >= members.length;
+  return inTeams !== null && inTeams.size >= 2 && inTeams.size * 2 >= members.length && pooledGreedyResends(members) > 0;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import { greedyResendsOf, isCovered, styleWeight, type AccountState } from "../detect/account.js";
-import { DistinctCounter } from "../detect/distinct.js";
+import { isCovered, pooledGreedyResends, styleWeight, type AccountState } from "../detect/account.js";
 import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
 import { MIN_SYNC_GROUP } from "./timing.js";
@@ -104,17 +103,11 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let young = 0;
   let unverified = 0;
   let covered = 0;
-  let greedyAsks = 0;
-  let greedyPrompts: DistinctCounter | null = null;
   const hours = new Float64Array(24);
   for (const m of members) {
     n += m.exchanges;
     cot += m.cotHits;
     harness += m.harnessHits;
-    if (m.greedyPrompts !== null) {
-      greedyAsks += m.greedyAsks;
-      (greedyPrompts ??= new DistinctCounter()).merge(m.greedyPrompts);
-    }
     style += m.styleSum;
     logit += m.logitRequests;
     maxReasoning += m.maxReasoningRequests;
@@ -130,7 +123,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   const add = (w: number, why: () => string): void => evidence.add(w, why);
   // Greedy re-sends of prompts any member already had answered harvest nothing (see scoreAccount):
   // a lab's students re-running one benchmark between them are one evaluation, not a ring's volume.
-  const resent = greedyResendsOf(greedyAsks, greedyPrompts);
+  const resent = pooledGreedyResends(members);
   cot = Math.max(0, cot - resent);
   harness = Math.max(0, harness - resent);
   const notCounted = resent > 0 ? ` (${resent} greedy re-sends of prompts already answered not counted)` : "";
@@ -207,13 +200,13 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   if (k > 0 && covered === k) {
     return { score: Math.min(result.score, PROGRAMME_GROUP_CAP), reasons: [`all ${k} accounts in a vetted programme or verified organisation: pooled behaviour not acted on`, ...result.reasons] };
   }
-  // Small teams in the open (see openTeams): what their accounts share is what one payer or one
-  // organisation shares, so pooling their behaviour counts teams' work as a ring's. Each account is
-  // still judged on its own traffic, as any customer's is. A university lab of three on the lab's card,
-  // running a benchmark in a published template with the stock reasoning trigger, was flagged as a
-  // ring on its first run (pooled elicitation 0.82 over 222 requests); so were two labs sending one template.
-  if (facts.openTeams === true) {
-    return { score: Math.min(result.score, OPEN_TEAM_CAP), reasons: [`${k} accounts, most of them in teams that share a card or name one organisation in the open, established and none rotating: pooled behaviour not acted on`, ...result.reasons] };
+  // Small teams in the open (see openTeams) that re-run what they asked, greedily: an evaluation's
+  // shape, and one a ring pays twice to put on. Pooling their behaviour counts teams' work as a ring's;
+  // each account is still judged on its own traffic, as any customer's is. The shape alone is not
+  // enough: a careful ring rewritten onto aged accounts sharing a card three by three passed as teams
+  // and was missed whole (0 of 15), so the re-runs are what excuse it.
+  if (facts.openTeams === true && resent > 0) {
+    return { score: Math.min(result.score, OPEN_TEAM_CAP), reasons: [`${k} accounts, most of them in teams that share a card or name one organisation in the open, established and none rotating, re-running ${resent} asks greedily: an evaluation's shape, pooled behaviour not acted on`, ...result.reasons] };
   }
   // Strangers using one app: the prompt that groups them is the evidence the pooled rates then count
   // again, once per member, and their accounts look like anyone's.

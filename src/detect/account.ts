@@ -75,6 +75,18 @@ export function greedyResendsOf(asks: number, prompts: DistinctCounter | null): 
   return resent >= asks * GREEDY_RESEND_SHARE ? resent : 0;
 }
 
+/** Greedy re-sends pooled over accounts: their counters merged, so one re-running another's items counts. */
+export function pooledGreedyResends(accounts: Iterable<AccountState>): number {
+  let asks = 0;
+  let prompts: DistinctCounter | null = null;
+  for (const m of accounts) {
+    if (m.greedyPrompts === null) continue;
+    asks += m.greedyAsks;
+    (prompts ??= new DistinctCounter()).merge(m.greedyPrompts);
+  }
+  return greedyResendsOf(asks, prompts);
+}
+
 /** Sentence frames counted per account (see repeatsSentence). */
 const SENTENCES_TRACKED = 8;
 /** Requests a sentence must end before it can be an account's habit. */

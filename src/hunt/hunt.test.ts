@@ -183,17 +183,34 @@ describe("hunt end to end on a fleet in lockstep", () => {
 });
 
 describe("hunt end to end on research groups nobody vetted", () => {
-  it("flags the careful ring and none of the labs running benchmarks in the stock reasoning template", async () => {
+  it("does not count a lab's greedy re-runs, and excuses its team once they show", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-labs-"));
     await simulate({ scenario: "labs", scale: 0.5, days: 45, seed: 2, outDir: join(dir, "sim") });
     const hunt = await runHunt({ inputs: [join(dir, "sim", "exchanges.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine });
     const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
-    expect([...truth.values()].filter((t) => t.role === "lab").length).toBeGreaterThanOrEqual(10);
+    const flagged = new Set(hunt.report.accounts.filter((a) => a.flagged).map((a) => a.account));
+    for (const [account, t] of truth) if (t.role !== "lab") expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "surgical");
+    const labClusters = hunt.report.clusters.filter((c) => c.accounts.some((a) => truth.get(a)?.role === "lab"));
+    expect(labClusters.some((c) => !c.flagged && c.reasons.some((r) => /re-running \d+ asks greedily: an evaluation's shape, pooled behaviour not acted on/.test(r)))).toBe(true);
+    expect(labClusters.flatMap((c) => c.reasons).join("\n")).toMatch(/greedy re-sends of prompts already answered not counted/);
+  });
+
+  it("still flags the careful ring put on a lab's shape: aged accounts sharing cards three by three, no re-runs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-cells-"));
+    await simulate({ scenario: "careful-ring", scale: 0.5, days: 45, seed: 3, outDir: join(dir, "sim") });
+    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
+    const ring = [...truth.entries()].filter(([, t]) => t.role === "surgical").map(([account]) => account);
+    const cell = new Map(ring.map((account, i) => [account, `pf_cell${Math.floor(i / 3)}_5b1e9d3c7a20`]));
+    const lines = gunzipSync(readFileSync(join(dir, "sim", "exchanges.jsonl.gz"))).toString("utf8").split("\n").filter((l) => l !== "");
+    const rewritten = lines.map((line) => {
+      const ex = JSON.parse(line) as { account: string; account_meta?: Record<string, unknown> };
+      const card = cell.get(ex.account);
+      return card === undefined ? line : JSON.stringify({ ...ex, account_meta: { ...ex.account_meta, created_at: "2024-01-01T00:00:00Z", payment_fp: card } });
+    });
+    writeFileSync(join(dir, "cells.jsonl.gz"), gzipSync(`${rewritten.join("\n")}\n`));
+    const hunt = await runHunt({ inputs: [join(dir, "cells.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine });
+    expect(ring.length).toBeGreaterThanOrEqual(12);
     const flagged = new Set(hunt.report.accounts.filter((a) => a.flagged).map((a) => a.account));
     for (const [account, t] of truth) expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "surgical");
-    // The labs' own reasons say why: re-runs counted once, a team's pooled behaviour not acted on.
-    const labReasons = hunt.report.clusters.filter((c) => c.accounts.some((a) => truth.get(a)?.role === "lab")).flatMap((c) => c.reasons);
-    expect(labReasons.join("\n")).toMatch(/in teams that share a card or name one organisation in the open/);
-    expect(labReasons.join("\n")).toMatch(/greedy re-sends of prompts already answered not counted/);
   });
 });
