@@ -128,11 +128,11 @@ function inOpenTeams(states: readonly AccountState[]): Set<number> | null {
  * between them (conversations handed on, lockstep), and at least half of them in teams (see
  * inOpenTeams), not counting the neighbours they only meet at an address (a carrier's NAT behind which
  * a student lives). The rest may be anyone the teams meet: a researcher on their own sending the same
- * published template. A lab's students on the lab's card, two
- * labs running one public benchmark template, a company's few keys. A hydra's heads hide what they share
- * (a careful ring's accounts, each with its own card and address, are tied by their prompts, not in the
- * open), or are made for the job, or rotate, or are many. The shape is cheap to put on (aged
- * accounts, a card per three), so the score excuses it only beside an evaluation's re-runs.
+ * published template. A lab's students on the lab's card, two labs running one public benchmark
+ * template, a company's few keys. A hydra's heads hide what they share (a careful ring's accounts, each
+ * with its own card and address, are tied by their prompts, not in the open), or are made for the job,
+ * or rotate, or are many. The shape is cheap to put on (aged accounts, a card per three), so the score
+ * excuses it only beside an evaluation's re-runs (see scoreCluster).
  */
 export function openTeams(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): boolean {
   const k = accounts.length;
