@@ -2,6 +2,7 @@ import { accountAgeAt } from "../core/index.js";
 import { pooledGreedyResends, type AccountState } from "../detect/account.js";
 import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
 import { isThrowaway, rotatesPerRequest } from "./score.js";
+import { IndexUnionFind } from "./union-find.js";
 
 /**
  * A group smaller than this is not treated as a prompt's crowd: its shared prompt says more, and the
@@ -99,22 +100,10 @@ function inOpenTeams(states: readonly AccountState[]): Set<number> | null {
       else byMark.set(mark, [i]);
     }
   });
-  // Union-find over indexes by hand: a handful of accounts, no graph needed.
-  const parent = states.map((_, i) => i);
-  const root = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
-    return i;
-  };
-  for (const holders of byMark.values()) for (const i of holders) parent[root(i)] = root(holders[0] as number);
-  const pieces = new Map<number, number[]>();
-  states.forEach((_, i) => {
-    const r = root(i);
-    const piece = pieces.get(r);
-    if (piece) piece.push(i);
-    else pieces.set(r, [i]);
-  });
+  const tied = new IndexUnionFind(states.length);
+  for (const holders of byMark.values()) for (const i of holders) tied.union(holders[0] as number, i);
   const inTeams = new Set<number>();
-  for (const piece of pieces.values()) {
+  for (const piece of tied.sets().values()) {
     if (piece.length < 2) continue;
     if (piece.length > OPEN_TEAM_MAX || !piece.every((i) => isEstablished(states[i] as AccountState) && staysPut(states[i] as AccountState))) return null;
     for (const i of piece) inTeams.add(i);
@@ -169,41 +158,23 @@ export function teamsFamily(members: readonly AccountState[]): boolean {
 
 /**
  * The size of the largest set of accounts tied to each other by the group's links other than `without`.
- * Union-find by hand: graphology's component helpers would need a second graph built per group, and
+ * Union-find, not graphology's component helpers: those would need a second graph built per group, and
  * this runs only when Louvain reshapes communities.
  */
 function largestTiedPiece(accounts: readonly string[], links: readonly LinkKey[], without: LinkKey): number {
-  const parent = new Map<string, string>();
-  for (const a of accounts) parent.set(a, a);
-  const root = (a: string): string => {
-    let r = a;
-    for (let up = parent.get(r) as string; up !== r; up = parent.get(r) as string) r = up;
-    for (let at = a; at !== r; ) {
-      const up = parent.get(at) as string;
-      parent.set(at, r);
-      at = up;
-    }
-    return r;
-  };
+  const index = new Map(accounts.map((a, i) => [a, i]));
+  const tied = new IndexUnionFind(accounts.length);
   for (const l of links) {
     if (l === without) continue;
-    let first: string | null = null;
+    let first: number | null = null;
     for (const m of l.members) {
-      if (!parent.has(m)) continue;
-      if (first === null) first = root(m);
-      else {
-        const r = root(m);
-        if (r !== first) parent.set(r, first);
-      }
+      const i = index.get(m);
+      if (i === undefined) continue;
+      if (first === null) first = i;
+      else tied.union(first, i);
     }
   }
-  const sizes = new Map<string, number>();
   let largest = 0;
-  for (const a of accounts) {
-    const r = root(a);
-    const n = (sizes.get(r) ?? 0) + 1;
-    sizes.set(r, n);
-    if (n > largest) largest = n;
-  }
+  for (const piece of tied.sets().values()) largest = Math.max(largest, piece.length);
   return largest;
 }

@@ -11,6 +11,7 @@
  * library does.
  */
 import { fmix32 } from "../core/index.js";
+import { IndexUnionFind } from "./union-find.js";
 
 /** Activity is read in 5-minute windows: a job's requests minutes apart fill consecutive ones. */
 export const WINDOW_MS = 5 * 60_000;
@@ -256,17 +257,13 @@ export class ActivityWindows {
       ids.push(account);
       lists.push(list);
     }
-    const parent = ids.map((_, i) => i);
-    const find = (i: number): number => {
-      while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
-      return i;
-    };
+    const sets = new IndexUnionFind(ids.length);
     const tested = new Set<number>();
     const tied = new Map<number, Array<PairTest & { a: number; b: number }>>();
     const check = (x: number, y: number): void => {
       const [a, b] = x < y ? [x, y] : [y, x];
-      const ra = find(a);
-      const rb = find(b);
+      const ra = sets.find(a);
+      const rb = sets.find(b);
       // Already one group: a fleet's thousands of further pairs would add nothing but time.
       if (ra === rb) return;
       const pairKey = a * ids.length + b;
@@ -276,8 +273,7 @@ export class ActivityWindows {
       if (!mayPass(lists[a] as number[], lists[b] as number[])) return;
       const t = { ...testPair(lists[a] as number[], lists[b] as number[]), a, b };
       if (!passes(t)) return;
-      const root = Math.min(ra, rb);
-      parent[Math.max(ra, rb)] = root;
+      const root = sets.joinRoots(ra, rb);
       const pa = tied.get(ra) ?? [];
       const pb = tied.get(rb) ?? [];
       const [big, small] = pa.length >= pb.length ? [pa, pb] : [pb, pa];
@@ -303,16 +299,10 @@ export class ActivityWindows {
         for (let r = 0; r < reps; r++) for (let m = r + 1; m < bucket.length; m++) check(bucket[r] as number, bucket[m] as number);
       }
     }
-    const members = new Map<number, string[]>();
-    for (let i = 0; i < ids.length; i++) {
-      const root = find(i);
-      if (!tied.has(root)) continue;
-      const list = members.get(root);
-      if (list) list.push(ids[i] as string);
-      else members.set(root, [ids[i] as string]);
-    }
     const out: SyncGroup[] = [];
-    for (const [root, accounts] of members) {
+    for (const [root, set] of sets.sets()) {
+      if (!tied.has(root)) continue;
+      const accounts = set.map((i) => ids[i] as string);
       if (accounts.length < MIN_SYNC_GROUP) continue;
       const pairs = tied.get(root) as Array<PairTest & { a: number; b: number }>;
       out.push({

@@ -167,50 +167,54 @@ describe("huntNodeFlags", () => {
   });
 });
 
+/** A simulated scenario written under a fresh directory: its log and its ground truth. */
+async function simulated(options: Omit<Parameters<typeof simulate>[0], "outDir">): Promise<{ dir: string; log: string; truth: Awaited<ReturnType<typeof readTruth>> }> {
+  const dir = mkdtempSync(join(tmpdir(), `hs-${options.scenario}-`));
+  await simulate({ ...options, outDir: join(dir, "sim") });
+  return { dir, log: join(dir, "sim", "exchanges.jsonl.gz"), truth: await readTruth(join(dir, "sim", "truth.jsonl")) };
+}
+
+/** The hunt's report on `log`, and the accounts it flagged. */
+async function hunted(log: string, outDir: string): Promise<{ report: HuntResult["report"]; flagged: Set<string> }> {
+  const { report } = await runHunt({ inputs: [log], outDir, engine: defaultEngine });
+  return { report, flagged: new Set(report.accounts.filter((a) => a.flagged).map((a) => a.account)) };
+}
+
 describe("hunt end to end on a fleet in lockstep", () => {
   it("finds the fleet by its timing alone and flags none of the cron apps, students or other people", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hs-lockstep-"));
-    await simulate({ scenario: "lockstep", scale: 0.3, days: 24, seed: 4, outDir: join(dir, "sim") });
-    const hunt = await runHunt({ inputs: [join(dir, "sim", "exchanges.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine });
-    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
+    const { dir, log, truth } = await simulated({ scenario: "lockstep", scale: 0.3, days: 24, seed: 4 });
+    const { report, flagged } = await hunted(log, join(dir, "out"));
     const fleet = [...truth.values()].filter((t) => t.role === "lockstep");
     expect(fleet.length).toBe(12);
-    const flagged = new Set(hunt.report.accounts.filter((a) => a.flagged).map((a) => a.account));
     for (const [account, t] of truth) expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "lockstep");
-    const cluster = hunt.report.clusters.find((c) => c.flagged && c.links.some((l) => l.kind === "co_activity"));
+    const cluster = report.clusters.find((c) => c.flagged && c.links.some((l) => l.kind === "co_activity"));
     expect(cluster?.reasons.join(" ")).toMatch(/accounts work in lockstep on \d+ days/);
   });
 });
 
 describe("hunt end to end on research groups nobody vetted", () => {
   it("does not count a lab's greedy re-runs, and excuses its team once they show", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hs-labs-"));
-    await simulate({ scenario: "labs", scale: 0.5, days: 45, seed: 2, outDir: join(dir, "sim") });
-    const hunt = await runHunt({ inputs: [join(dir, "sim", "exchanges.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine });
-    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
-    const flagged = new Set(hunt.report.accounts.filter((a) => a.flagged).map((a) => a.account));
+    const { dir, log, truth } = await simulated({ scenario: "labs", scale: 0.5, days: 45, seed: 2 });
+    const { report, flagged } = await hunted(log, join(dir, "out"));
     for (const [account, t] of truth) if (t.role !== "lab") expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "surgical");
-    const labClusters = hunt.report.clusters.filter((c) => c.accounts.some((a) => truth.get(a)?.role === "lab"));
+    const labClusters = report.clusters.filter((c) => c.accounts.some((a) => truth.get(a)?.role === "lab"));
     expect(labClusters.some((c) => !c.flagged && c.reasons.some((r) => /re-running \d+ asks greedily: an evaluation's shape, pooled behaviour not acted on/.test(r)))).toBe(true);
     expect(labClusters.flatMap((c) => c.reasons).join("\n")).toMatch(/greedy re-sends of prompts already answered not counted/);
   });
 
   it("still flags the careful ring put on a lab's shape: aged accounts sharing cards three by three, no re-runs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hs-cells-"));
-    await simulate({ scenario: "careful-ring", scale: 0.5, days: 45, seed: 3, outDir: join(dir, "sim") });
-    const truth = await readTruth(join(dir, "sim", "truth.jsonl"));
+    const { dir, log, truth } = await simulated({ scenario: "careful-ring", scale: 0.5, days: 45, seed: 3 });
     const ring = [...truth.entries()].filter(([, t]) => t.role === "surgical").map(([account]) => account);
     const cell = new Map(ring.map((account, i) => [account, `pf_cell${Math.floor(i / 3)}_5b1e9d3c7a20`]));
-    const lines = gunzipSync(readFileSync(join(dir, "sim", "exchanges.jsonl.gz"))).toString("utf8").split("\n").filter((l) => l !== "");
+    const lines = gunzipSync(readFileSync(log)).toString("utf8").split("\n").filter((l) => l !== "");
     const rewritten = lines.map((line) => {
       const ex = JSON.parse(line) as { account: string; account_meta?: Record<string, unknown> };
       const card = cell.get(ex.account);
       return card === undefined ? line : JSON.stringify({ ...ex, account_meta: { ...ex.account_meta, created_at: "2024-01-01T00:00:00Z", payment_fp: card } });
     });
     writeFileSync(join(dir, "cells.jsonl.gz"), gzipSync(`${rewritten.join("\n")}\n`));
-    const hunt = await runHunt({ inputs: [join(dir, "cells.jsonl.gz")], outDir: join(dir, "out"), engine: defaultEngine });
+    const { flagged } = await hunted(join(dir, "cells.jsonl.gz"), join(dir, "out"));
     expect(ring.length).toBeGreaterThanOrEqual(12);
-    const flagged = new Set(hunt.report.accounts.filter((a) => a.flagged).map((a) => a.account));
     for (const [account, t] of truth) expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "surgical");
   });
 });

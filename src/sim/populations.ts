@@ -774,6 +774,7 @@ export function unvettedLabs(ctx: PopulationContext, groups: number, totalVolume
     const ua = ctx.world.sdkUa();
     const tls = ctx.world.tlsFp();
     const onCampus = (r: Rng): ClientFacts => ({ ip: pick(r, addresses), asn: campus.asn, country: country.code, user_agent: ua, tls_fp: tls });
+    const homeHours = utcCurve(HUMAN_DIURNAL, country.tzHours);
     const labCard = rng() < 0.5 ? `pf_${hex(rng, 12)}` : undefined;
     const org = rng() < 0.5 ? `univ_${hex(rng, 4)}` : undefined;
     const interp = g % 3 === 2;
@@ -827,7 +828,7 @@ export function unvettedLabs(ctx: PopulationContext, groups: number, totalVolume
               const requests: SimRequest[] = slice.map((q, k) => ({ offsetMs: k * gap, system: "", messages: [{ role: "user", text: template.replace("{q}", q) }], tools: [], maxTokens: 4096, outputTokens: Math.round(between(r, 150, 1200)), client: onCampus(r), ...setting }));
               sessions.push({ at: dayStart + int(r, 0, 23) * 3_600_000 + int(r, 0, 3_599_999), requests });
             }
-            for (let s = poissonish(r, ownPerDay); s > 0; s--) sessions.push({ at: dayStart + sampleHour(r, utcCurve(HUMAN_DIURNAL, country.tzHours)) * 3_600_000 + Math.floor(r() * 3_600_000), requests: own(r) });
+            for (let s = poissonish(r, ownPerDay); s > 0; s--) sessions.push({ at: dayStart + sampleHour(r, homeHours) * 3_600_000 + Math.floor(r() * 3_600_000), requests: own(r) });
             return sessions;
           },
         }),
