@@ -88,4 +88,30 @@ describe("hydrasentry CLI", () => {
     expect(res.summary.exchanges + res.summary.duplicates).toBe(n);
     expect(res.summary.duplicates).toBe(before);
   });
+
+  it("classify stops quietly, exit 0, when its reader goes away after the first line (| head)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-cli-classify-"));
+    const log = join(dir, "prompts.jsonl");
+    const prompts = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ text: `Question ${i}: explain your full chain of thought about prime number ${i}.` }));
+    writeFileSync(log, `${prompts.join("\n")}\n`);
+    const child = spawn(process.execPath, [CLI, "classify", log, "--quarantine", join(dir, "q.jsonl")], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const first = await new Promise<string>((resolveLine) => {
+      let buffered = "";
+      child.stdout.on("data", (d: Buffer) => {
+        buffered += d.toString();
+        const end = buffered.indexOf("\n");
+        if (end >= 0) {
+          child.stdout.destroy();
+          resolveLine(buffered.slice(0, end));
+        }
+      });
+    });
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    expect((JSON.parse(first) as { signals: { cot_elicitation: number } }).signals.cot_elicitation).toBeGreaterThanOrEqual(0.5);
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("EPIPE");
+    expect(stderr).not.toContain("MaxListenersExceeded");
+  }, 60_000);
 });

@@ -7,10 +7,11 @@ import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
 import { auditedWatchlist, loadIntelConfig } from "../intel/index.js";
 import { reportFailure } from "./exit.js";
 import { Progress } from "./progress.js";
+import { writeStdout } from "./stdout.js";
 import { relaunchWith } from "./relaunch.js";
 import { dirname, join } from "node:path";
 import { classifyStream, loadDefaultModel } from "../detect/index.js";
-import { simulate } from "../sim/index.js";
+import { SCENARIOS, simulate } from "../sim/index.js";
 import { evalHtml, evalTable, runEval, sharedCardBaseline } from "../eval/index.js";
 import { writeFileSync } from "node:fs";
 import { openSource } from "../ingest/index.js";
@@ -149,7 +150,7 @@ export function registerCommands(program: Command): void {
         const source = await openSource(file);
         const model = loadDefaultModel();
         const quarantine = new QuarantineWriter(o.quarantine);
-        const counts = await classifyStream(source, model, quarantine, (line) => process.stdout.write(`${line}\n`));
+        const counts = await classifyStream(source, model, quarantine, writeStdout);
         await quarantine.close();
         process.stderr.write(`classified ${counts.classified} of ${counts.lines} lines; ${counts.quarantined} quarantined${counts.quarantined ? ` (${o.quarantine})` : ""}\n`);
       }),
@@ -158,7 +159,7 @@ export function registerCommands(program: Command): void {
   program
     .command("simulate")
     .description("write simulated traffic (exchange-log, gzip) with ground truth for a named scenario")
-    .requiredOption("--scenario <name>", "anthropic-2026 | smoke | careful-ring | reseller | agentic | lockstep")
+    .requiredOption("--scenario <name>", `${Object.keys(SCENARIOS).join(" | ")}`)
     .option("--scale <x>", "population scale (1 = the published size)", "1")
     .option("--seed <n>", "random seed (same seed, same bytes)", "1")
     .option("--days <d>", "days of traffic (default: the scenario's own)")

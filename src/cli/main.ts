@@ -5,6 +5,9 @@ import { registerCommands } from "./commands.js";
 import { registerGatewayCommands } from "./gateway-commands.js";
 import { registerIntelCommands } from "./intel-commands.js";
 import { registerReplayCommands } from "./replay-commands.js";
+import { endQuietlyWhenReaderLeaves } from "./stdout.js";
+
+endQuietlyWhenReaderLeaves();
 
 const program = new Command();
 program

@@ -20,16 +20,21 @@ export function signalsJson(s: RequestSignals): Record<string, unknown> {
   };
 }
 
-/** Reads exchange-log or `{"text": ...}` lines and writes each back with `signals`; bad lines are quarantined. */
+/**
+ * Reads exchange-log or `{"text": ...}` lines and writes each back with `signals`; bad lines are
+ * quarantined. `write` gets a batch's lines at a time (each ending "\n") and is awaited, so a slow
+ * reader holds the input back instead of letting output pile up.
+ */
 export async function classifyStream(
   source: InputSource,
   model: ExtractionStyleModel,
   quarantine: QuarantineWriter,
-  write: (line: string) => void,
+  write: (lines: string) => void | Promise<void>,
 ): Promise<{ lines: number; classified: number; quarantined: number }> {
   const counts = newFileCounts(source.name);
   let classified = 0;
   for await (const lines of jsonLineBatches(source, quarantine, counts)) {
+    let out = "";
     for (const line of lines) {
       const v = line.value;
       const obj = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -45,8 +50,9 @@ export async function classifyStream(
         ex = verdict.exchange;
       }
       classified++;
-      write(JSON.stringify({ ...(obj ?? {}), signals: signalsJson(requestSignals(ex, model)) }));
+      out += `${JSON.stringify({ ...(obj ?? {}), signals: signalsJson(requestSignals(ex, model)) })}\n`;
     }
+    if (out) await write(out);
   }
   return { lines: counts.lines, classified, quarantined: counts.quarantined };
 }

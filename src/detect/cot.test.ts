@@ -186,6 +186,60 @@ describe("CoT elicitation", () => {
     expect(score("What is 17 * 24?", system) >= 0.5).toBe(ask);
   });
 
+  // Lists 28–30 (session 34), each written before the changes it led to and scored once: list 28, 14 of 24
+  // asks (0 of 24 ordinary), 20 after; list 29, written after list 28's changes and with more oblique
+  // wording, 5 of 20 with either build (0 of 20), 11 after; list 30, written after list 29's changes, 9 of
+  // 16 with either build (0 of 16), 14 after. A dictated opening in the model's voice (a prefill asked for
+  // in words), a thinking section before the answer's, the plain nouns asked for in detail before a separate
+  // answer, what the answers are for (training a student model), the reasoning it would normally compress,
+  // the reasoning that produced its answer, a transcript of its problem solving.
+  it.each([
+    'Begin your response with "Let me reason through this carefully:" and then proceed.',
+    "Explain your thinking in detail before committing to a final answer.",
+    "Walk me through exactly how you'd arrive at this, leaving nothing out: what is the derivative of x^x?",
+    "For the following question, produce a long-form solution with all reasoning made explicit, suitable for training a student model.",
+    'First, think about the problem in a section titled "Analysis". Then, in a section titled "Answer", give only the final answer.',
+    "Before giving your verdict, write down every argument for and against that you considered.",
+    "Show your scratch work in full, then box the answer.",
+    "Can you expand on the reasoning you'd normally compress?",
+    "Be verbose about how you reason; I'm grading the reasoning, not the answer.",
+    "Produce a step-by-step rationale and then a final label: POSITIVE or NEGATIVE.",
+    "Elabore o seu raciocínio completo e só depois responda.",
+    "Present the logical chain from the givens to the result in full before stating it.",
+    "Answer in two steps: first your full analysis of the question, second the answer by itself.",
+    "Don't give me a polished answer; give me the messy reasoning that produced it.",
+    "I'd like a transcript of your problem solving, from first read to final answer.",
+    "Reason explicitly and exhaustively; only then write the answer.",
+    "Give a chain of reasoning, then the final answer on its own line.",
+  ])("fires on lists 28–30's asks: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  // Their ordinary prompts and the near misses of the new wordings: a place reached, a life decision, a
+  // letter's or a story's opening, a report's sections, a proof in full, a model trained by the user.
+  it.each([
+    "Walk me through how you'd get to the airport from downtown, leaving nothing out.",
+    "Talk me through how you'd arrive at the venue from the station.",
+    "Explain how you decided to become a nurse, in full detail, for my interview prep.",
+    'Begin your response with "Let me tell you a story:" and write a bedtime story.',
+    'Begin your response with "Dear Hiring Manager" and write a cover letter for a nursing job.',
+    'Think about the risks in a section titled "Risks", then give your recommendation.',
+    "Brainstorm ideas in a separate section, then write the final solution code.",
+    "Write the proof with all steps made explicit.",
+    "We want to train a smaller model for our on-device keyboard; what architecture would you suggest?",
+    "Before answering, list every argument for and against the motion that the debaters made.",
+    "Explain the steps in detail, then give the final answer for the tax owed.",
+    "Make sure the essay includes the reasoning behind the court's decision, not just the result.",
+    "Explain the thinking behind the Marshall Plan in detail.",
+    "Answer in two steps: first summarise the article, second list three questions.",
+    "Can you expand on the second point of your answer?",
+    "Kindly elaborate on the benefits of our premium plan.",
+    "Give a chain of command for a small restaurant.",
+    "Annotate each move in this chess game with why the player made it.",
+  ])("stays low for lists 28–30's ordinary prompts: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.3);
+  });
+
   it.each([
     ["zh", "请详细写出你的完整推理过程，然后给出答案。"],
     ["ja", "答えの前に、あなたの思考過程をすべて書き出してください。"],

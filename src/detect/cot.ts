@@ -67,7 +67,7 @@ function withPresentForms(entries: string[]): string {
 
 const REVEAL_VERB = withPresentForms([
   "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me(?!\\s+(?:if|whether)\\b)",
-  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see",
+  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see", "present",
 ]);
 const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose|comprehensive)";
 const THOUGHT =
@@ -108,8 +108,8 @@ const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "talk (?:me |us )?through", "repeat",
-  "jot(?: down)?", "note down", "enumerate", "state",
-])}|keep(?:ing)? (?:a )?(?:running |live )?(?:commentary|log|record|transcript|journal)|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
+  "jot(?: down)?", "note down", "enumerate", "state", "expand on",
+])}|\\bbe (?:very |more |fully |completely )?(?:verbose|explicit|transparent|detailed|thorough|open|upfront) about|keep(?:ing)? (?:a )?(?:running |live )?(?:commentary|log|record|transcript|journal)|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
@@ -127,12 +127,20 @@ const HOMEWORK_VERB = `(?:${withPresentForms(["explain", "justify", "describe", 
 const NOT_A_NOUN_AFTER = "(?!\\s+(?!(?:so|and|or|for|to|in|on|out|as|with|too|here|below|above|please|clearly|first|then|before|after|at|when|while|that|which|of|step|line|from|is|are)\\b)[a-z])";
 const OWN_THINKING_NOUN =
   `(?:your\\s+(?:[\\w-]+\\s+){0,2}?(?:(?:thoughts?|thinking)\\b${NOT_AN_OPINION}(?!\\s+of\\b)|(?:reasoning|thought process|decision process|logic|deliberation|rationale|justifications?|train of thought|line of (?:reasoning|thought)|mental (?:steps|process)|scratch ?work|rough work|workings?${NOT_A_NOUN_AFTER})\\b(?!\\s*:)))`;
+/**
+ * "How you decided to become a nurse" (an interview answer drafted in the user's voice, a persona's story)
+ * is a life decision; "how you decided to refuse", "… to rank them that way" are the model's on the task.
+ */
+const NOT_A_LIFE_DECISION =
+  "(?!\\s+to\\s+(?!(?:answer|respond|reply|refuse|decline|help|comply|say|use|choose|pick|rank|rate|grade|score|label|classify|flag|include|exclude|structure|solve|approach|interpret|round|assume|treat)\\b))";
 const OWN_THINKING_PROCESS =
-  "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided|determined|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
+  "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided" + NOT_A_LIFE_DECISION + "|determined|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought|worked (?:it|this|that) out)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // What brought it to its answer: "the reasoning that led you to it", "the steps which got you there".
   "|\\b(?:reasoning|thinking|logic|thoughts?|thought process|logical steps|steps?|deductions?|inferences?)\\s+(?:that\\s+|which\\s+)?(?:led|leads|brought|brings|took|got|gets) you (?:to|there)\\b" +
+  // What made the answer: "the messy reasoning that produced it", "the thinking behind-the-scenes that generated your reply".
+  "|\\b(?:reasoning|thinking|logic|thought process|deliberation)\\s+(?:that|which)\\s+(?:produced|generated|yielded|went into)\\s+(?:it|that answer|this answer|(?:the|your) (?:answer|response|reply|output|verdict|result))\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made";
   // not someone else's ("every reasoning step a detective uses").
   "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|(?:reasoning|thinking|logical) steps?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps?|results?|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our|an?|the|most|many|people|humans|experts?|students?|kids|children)\\b)" +
@@ -142,11 +150,11 @@ const OWN_THINKING_PROCESS =
   "|\\bwhat went into (?:that|this|your|the) (?:decision|choice|answer|response|refusal|judge?ment|verdict)\\b(?!\\s+to\\b)" +
   "|\\b(?:how|what|why|everything|every(?: single)? thing|anything|things|all) you(?:\\s+(?:were|are)|'re|’re)?\\s+(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking|ruled out|discarded)\\b" +
   // What it would keep back: "the steps you'd normally hide", "the thinking you'd usually keep to yourself".
-  "|\\b(?:steps?|thoughts?|reasoning|thinking|parts?|work(?:ing)?)\\s+(?:that\\s+)?you(?:'d|’d| would)?\\s+(?:normally |usually |otherwise )?(?:hide|keep (?:to yourself|hidden|private|back)|leave out|omit)\\b" +
+  "|\\b(?:steps?|thoughts?|reasoning|thinking|parts?|work(?:ing)?)\\s+(?:that\\s+)?you(?:'d|’d| would)?\\s+(?:normally |usually |otherwise )?(?:hide|keep (?:to yourself|hidden|private|back)|leave out|omit|compress|condense|shorten|abbreviate|summari[sz]e|skip|gloss over)\\b" +
   // What it tried, not how it tried to do something: "explain how you attempted to communicate with them" is a role-play.
   "|\\b(?:what|everything|all(?: that)?) you(?:\\s+have|'ve)?\\s+(?:tried|attempted)\\b(?!\\s+to\\b)" +
   // The paths its search took: "every alternative you rejected", "the approaches you considered and dropped".
-  "|\\b(?:every|each|all(?: of)?(?: the)?|the|any)\\s+(?:other\\s+)?(?:alternatives?|options?|approaches?|hypothes[ie]s|possibilities|paths?|ideas?)\\s+(?:that\\s+)?you\\s+(?:rejected|considered|discarded|ruled out|tried|explored|dismissed|weighed)\\b" +
+  "|\\b(?:every|each|all(?: of)?(?: the)?|the|any)\\s+(?:other\\s+)?(?:alternatives?|options?|approaches?|hypothes[ie]s|possibilities|paths?|ideas?|(?:counter-?)?arguments?|objections?)\\s+(?:(?:for (?:and|or) against|pro and con|on (?:both|either|each) sides?)\\s+)?(?:that\\s+)?you\\s+(?:rejected|considered|discarded|ruled out|tried|explored|dismissed|weighed)\\b" +
   // Its choices among others: "why you chose it over other options", not a personal statement's
   // "why you chose this university over the others".
   "|\\bwhy you (?:chose|picked|selected|preferred) (?:it|each|(?:this|that) (?:step|rule|approach|method|option))\\b[^.?!\\n]{0,30}?\\bover (?:the )?(?:other|another|alternative|rest)" +
@@ -201,7 +209,9 @@ const WORK_VERB = `(?:${withPresentForms(["show", "lay out", "spell out", "set o
 const WORK_IN_FULL =
   "(?:(?:(?:all(?: of)?|every (?:bit|one|part) of|each of)\\s+(?:your|the)\\s+(?:(?:entire|whole|full|complete|intermediate)\\s+)?|(?:your|the)\\s+(?:entire|whole|full|complete|intermediate)\\s+)" +
   "(?:work(?:ings?)?(?!\\s+(?:schedules?|emails?|address|phones?|hours|days?|weeks?|place|station|history|experience|permits?|visas?|ethic|orders?|items?|flows?|load|life|out|space|shifts?|accounts?|laptops?|computers?|clothes|trips?|colleagues?|friends?)\\b)|steps|derivation|calculations|logic|reasoning|line of (?:reasoning|thought)|thinking|thought process|intermediate steps)" +
-  "|the\\s+(?:line of (?:reasoning|thought)|intermediate steps|thought process))\\b" +
+  "|the\\s+(?:line of (?:reasoning|thought)|intermediate steps|thought process)" +
+  // The plain nouns asked for at length: "explain your thinking in detail before committing to a final answer".
+  "|your\\s+(?:reasoning|thinking|logic|working|thought process|scratch ?work|rough work)\\s+(?:in (?:full |great |complete |exhaustive |painstaking )?detail|in full|at length))\\b" +
   "(?!\\s+(?:to|for|of)\\s+(?!(?:the|this|that|each|every|your)\\s+(?:problem|question|task|answer|solution|equation|proof)\\b)|\\s+(?:in|on|behind)\\s+(?:an?|the|my|our|their|his|her)\\s)";
 const WORK_ASK = `\\b${WORK_VERB}\\b[^.?!\\n]{0,25}?\\b${WORK_IN_FULL}`;
 /** The answer kept apart, asked for first ("Before you answer, …") or after ("…, then the final answer"). */
@@ -216,6 +226,17 @@ const FULL = "(?:complete|full|entire|detailed|whole|long|longer|lengthy|verbose
 const FULL_THOUGHT = "(?:reasoning|rationale|thought process|thinking|deliberation)\\b";
 /** After such a noun, a thing named for it: "reasoning log", "thinking budget", "reasoning mode". */
 const NOT_A_THING = "(?![- ](?:logs?|files?|engines?|modules?|modes?|budgets?|efforts?|settings?|parameters?|features?|capabilit(?:y|ies)|abilit(?:y|ies)|skills?|models?|benchmarks?|datasets?|pipelines?|systems?|tokens?)\\b)";
+
+/** "Explain how you …", "walk me through the way you …" (how-you-arrived). */
+const HOW_YOU = "\\b(?:explain|describe|show|tell me|explanation of|account of|walk (?:me |us )?through|talk (?:me |us )?through)\\b[^.\\n]{0,20}\\b(?:how|the way) you";
+/**
+ * Reaching an answer, not a place: "how you'd arrive at this" and "how you reached that conclusion", not
+ * "how you'd get to the airport" or a role-play's "how you reached the summit".
+ */
+const TO_THE_ANSWER =
+  "(?:actually |really )?(?:(?:(?:arrived|arrive) at|reached|reach|got to|get to|came to|come to) (?:(?:the|your|this|that|an?|its) )?(?:final )?(?:answers?|results?|solutions?|conclusions?|numbers?|verdicts?|estimates?|figures?)|(?:arrived|arrive) at (?:this|that|it)\\b(?!\\s+(?!(?:so|and|then|in|with|without|step|one|from|leaving)\\b)[a-z])|got there|get there|got (?:that|this|the|your) (?:answer|result|number|solution)|reasoned|worked it out|figured it out)\\b";
+/** How the model reached its answer, asked to be shown (how-you-arrived); "how you'd arrive at this" too. */
+const HOW_YOU_ARRIVED = `${HOW_YOU} (?:actually |really )?(?:arrived at|reached|got to|came to|decided${NOT_A_LIFE_DECISION})\\b|${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}`;
 
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
@@ -264,6 +285,9 @@ const STRONG: Pattern[] = [
     re: /(?<!\\|\b(?:[Ss]in|[Cc]os|[Tt]an|[Ss]ec|[Cc]sc|[Cc]osec|SIN|COS|TAN|SEC|CSC)\b[^.?!\n]{0,20})\b(?:CoT|COT)\b(?!\s*(?:[([{^²³⁻θαβγφψπ°\d]|(?:[Tt]heta|[Aa]lpha|[Bb]eta|[Gg]amma|[Pp]hi|[Pp]si|[Pp]i)\b|of\s+(?:the\s+)?(?:angle|[\dθαβγφψπ])|[a-zA-Z]\b))/,
     weight: 0.55,
   },
+  // "Reason explicitly and exhaustively; only then write the answer": reasoning done on the page, as
+  // thinking aloud is. An instruction, at a clause's start: "the reason explicitly given" is a noun.
+  { id: "reason-explicitly", stems: ["explicitly", "visibly", "exhaustively"], re: /(?:^|[.!?:;\n]\s*|\b(?:please|always|you should|you must)\s+)reason (?:\w+ ){0,2}?(?:explicitly|visibly|exhaustively)\b/i, weight: 0.5 },
   { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "[", "tags"], re: /(?<!\bwhat\s+(?:(?:are|is|do|does)\s+)?(?:the\s+)?)<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>(?!(?:\s+and\s+<\/?\w+>)?\s+tags?\s+(?:are|is|do|does|work|works|mean|means|used)\b)|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
   // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
@@ -292,12 +316,13 @@ const STRONG: Pattern[] = [
     re: /\b(?:here is|here's|given|this is|below is|i have|the (?:correct |final )?answer is)\b[^\n]{0,200}?\b(?:answer|solution|output|label|verdict)\b[\s\S]{0,300}?\b(?:write|reconstruct|generate|produce|explain|derive|recover|provide|give|show)\b[^.\n]{0,40}\b(?:reasoning|rationale|derivation|steps|thought process|chain of thought|justification|explanation)\b[^.\n]{0,40}\b(?:led|leads|lead|leading|arrive|arrives|arrived|get|gets|got|result(?:s|ed)?|produce[sd]?|behind)\b/i,
     weight: 0.8,
   },
-  // How harnesses that build training sets introduce themselves: "you are a teacher model", "generate reasoning traces".
+  // How harnesses that build training sets introduce themselves ("you are a teacher model", "generate reasoning
+  // traces") or say what the answers are for ("a long-form solution … suitable for training a student model").
   {
     id: "trace-harvest-framing",
     // Its rarer words: "write" and "generate" are in most prompts.
-    stems: ["teacher model", "trace"],
-    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b/i,
+    stems: ["teacher model", "trace", "student model", "smaller model", "small model", "weaker model", "student llm", "smaller llm"],
+    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b|\b(?:suitable|used|usable|good|fit|intended|meant|needed|collected|gathered)\s+(?:for|to|in)\s+(?:train|training|fine-?tun(?:e|ing)|distill?(?:ing)?(?: into)?)\s+(?:a|the|our|my)\s+(?:student|smaller|small|weaker)\s+(?:model|llm)\b/i,
     weight: 0.35,
   },
   // The same harness saying what it is doing ("you are generating training data"); its own pattern,
@@ -323,6 +348,7 @@ const STRONG: Pattern[] = [
     re: new RegExp(
       `\\b(?:your\\s+${FULL}\\s+${FULL_THOUGHT}${NOT_A_THING}|the\\s+${FULL}\\s+${FULL_THOUGHT}${NOT_A_THING}${NOT_SOMEONE_ELSES})` +
         `|\\byour\\s+(?:complete|full|entire|detailed|whole)\\s+(?:problem[- ]solving (?:process|transcript|log)|(?:reasoning|thinking) (?:transcript|log))\\b` +
+        `|\\b(?:a|the)\\s+(?:${FULL}\\s+)?(?:transcript|log|record)\\s+of\\s+your\\s+(?:problem[- ]solving|reasoning|thinking|thought process|deliberations?)\\b` +
         `|\\b(?:complete|full|detailed|thorough|step[- ]by[- ]step)\\s+(?:walk-?through|breakdown|account)\\s+of\\s+your\\s+(?:reasoning|logic|thinking|thought process)\\b` +
         `|\\b(?:full|long|longer|complete|unabridged|uncut|unedited|raw|detailed|entire|whole|extended)\\s+version\\s+of\\s+(?:your|the model'?s)\\s+${FULL_THOUGHT}`,
       "i",
@@ -332,7 +358,7 @@ const STRONG: Pattern[] = [
   { id: "explain-reasoning-fully", stems: ["reasoning", "thinking", "thought process"], re: /\b(?:explain|describe|detail|elaborate on)\s+(?:all(?: of)?\s+)?your\s+(?:reasoning|thinking|thought process)\s+(?:thoroughly|fully|completely|exhaustively|in (?:full|complete|great|exhaustive|painstaking) detail|at (?:every|each) (?:step|stage))\b/i, weight: 0.5 },
   { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
-  { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmak(?:e|es|ing)\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
+  { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmak(?:e|es|ing)\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b|\bwith\s+(?:all|every|each)\s+(?:(?:of\s+)?(?:the|your)\s+)?(?:reasoning(?: steps?)?|thinking|deductions?|inferences?|steps? of (?:the|your) reasoning)\s+(?:made|left|kept|spelled out and)\s+(?:fully\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
   { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b/i, weight: 0.5 },
   // The stock zero-shot triggers of published chain-of-thought work, as distillation harnesses append
   // them: "Let's think step by step" (Kojima et al.), "Let's work this out in a step by step way to
@@ -398,7 +424,7 @@ const STRONG: Pattern[] = [
     id: "work-then-answer",
     absorbsWeak: true,
     // Its words for "in full", which every match holds: rarer than its nouns (in 1,749 corpus prompts against 2,131).
-    stems: ["all of", "all your", "all the", "every bit", "every one", "every part", "each of", "entire", "whole", "full", "complete", "intermediate", "line of reasoning", "thought process"],
+    stems: ["all of", "all your", "all the", "every bit", "every one", "every part", "each of", "entire", "whole", "full", "complete", "intermediate", "line of reasoning", "thought process", "detail", "at length"],
     re: new RegExp(`${BEFORE_THE_ANSWER}${WORK_ASK}|${WORK_ASK}${THEN_THE_ANSWER}`, "i"),
     weight: 0.5,
   },
@@ -409,13 +435,23 @@ const STRONG: Pattern[] = [
   // analysis of the text and your answer to the question" has no such slot, and does not count.
   {
     id: "analysis-then-answer-slot",
-    stems: ["two parts", "2 parts", "two sections", "2 sections", "begin", "start", "open"],
+    stems: ["two parts", "2 parts", "two sections", "2 sections", "two steps", "2 steps", "begin", "start", "open"],
     re: new RegExp(
-      `(?:\\b(?:two|2) (?:parts|sections)\\b[^\\n]{0,30}?(?:\\(?(?:1|a|i)\\)|\\b1\\.|\\bfirst(?:ly)?,?|\\bpart (?:1|one):?)\\s*(?:(?:your|an?|the)\\s+)?${ANALYSIS_IN_FULL}[^\\n]{0,150}?(?:\\(?(?:2|b|ii)\\)|\\b2\\.|\\bsecond(?:ly)?|\\bpart (?:2|two):?|\\bthen)` +
+      `(?:\\b(?:two|2) (?:parts|sections|steps)\\b[^\\n]{0,30}?(?:\\(?(?:1|a|i)\\)|\\b1\\.|\\bfirst(?:ly)?,?|\\bpart (?:1|one):?)\\s*(?:(?:your|an?|the)\\s+)?${ANALYSIS_IN_FULL}[^\\n]{0,150}?(?:\\(?(?:2|b|ii)\\)|\\b2\\.|\\bsecond(?:ly)?|\\bpart (?:2|two):?|\\bthen)` +
         `|\\b(?:begin|start|open)(?:s|ning)? with (?:(?:your|an?|the)\\s+)?${ANALYSIS_IN_FULL}[^\\n]{0,150}?\\b(?:end|finish|conclude|close)(?:s|ing)? with)` +
-        `\\s*[^\\n]{0,15}?\\b(?:answer|verdict|label)\\b[^\\n]{0,30}?(?:on (?:its|a) own line|on a (?:separate|new|single|final) line|(?:prefixed|preceded|introduced|marked) (?:by|with)|(?:starting|beginning) with|in the (?:form|format)\\b|["'‘“](?:final answer|answer|verdict|label)\\s*:?["'’”])`,
+        `\\s*[^\\n]{0,15}?\\b(?:answer|verdict|label)\\b[^\\n]{0,30}?(?:on (?:its|a) own line|on a (?:separate|new|single|final) line|by itself|alone\\b|(?:prefixed|preceded|introduced|marked) (?:by|with)|(?:starting|beginning) with|in the (?:form|format)\\b|["'‘“](?:final answer|answer|verdict|label)\\s*:?["'’”])`,
       "i",
     ),
+    weight: 0.5,
+  },
+  // The thinking written into a section of its own before the answer's: "First, think about the problem
+  // in a section titled 'Analysis'. Then, in a section titled 'Answer', give only the final answer." A
+  // report's sections ("think about your audience in a section titled 'Audience', then give your
+  // recommendation") have no answer after them.
+  {
+    id: "thinking-section-then-answer",
+    stems: ["section", "block", "paragraph", "field"],
+    re: /\b(?:think|reason|deliberate)(?:s|ing)?\b[^.\n]{0,40}?\bin (?:a|an|the|one|its own) (?:separate |dedicated |first )?(?:section|block|paragraph|field)\b[^\n]{0,120}?\b(?:then|followed by|after (?:that|which)|next|afterwards)\b[^\n]{0,60}?\b(?:final answer|answer|verdict)\b/i,
     weight: 0.5,
   },
   // The rationale, then the answer: the instruction-tuning collections' chain-of-thought templates
@@ -424,11 +460,20 @@ const STRONG: Pattern[] = [
   // "explain your reasoning" (that stays weak).
   {
     id: "rationale-then-answer",
-    stems: ["rationale", "stream of consciousness"],
-    re: /\b(?:give|provide|write|generate|output|state|produce|start with|begin with|first)\b[^.\n]{0,15}?\b(?:(?:a|the|your|some)\s+)?(?:(?:brief|short|detailed|step[- ]by[- ]step|full|long|explicit|thorough|complete|careful),?\s+){0,3}(?:rationale|stream of consciousness(?: rationale)?)\b[^.\n]{0,20}?\b(?:and\s+)?(?:then|before|followed by)\b[^.\n]{0,25}?\b(?:the|your|a|an|its)\s+(?:final\s+)?answer\b/i,
+    stems: ["rationale", "stream of consciousness", "chain of reasoning", "chain-of-reasoning"],
+    re: /\b(?:give|provide|write|generate|output|state|produce|start with|begin with|first)\b[^.\n]{0,15}?\b(?:(?:a|the|your|some)\s+)?(?:(?:brief|short|detailed|step[- ]by[- ]step|full|long|explicit|thorough|complete|careful),?\s+){0,3}(?:rationale|stream of consciousness(?: rationale)?|chain[- ]of[- ]reasoning)\b[^.\n]{0,20}?\b(?:and\s+)?(?:then|before|followed by)\b[^.\n]{0,25}?\b(?:the|your|a|an|its)\s+(?:final\s+)?(?:answer|label|verdict|classification|prediction)\b/i,
     weight: 0.5,
   },
-  { id: "how-you-arrived", stems: ["how you"], re: /\b(?:explain|describe|show|tell me|explanation of|account of)\b[^.\n]{0,20}\b(?:how|the way) you (?:actually |really )?(?:arrived at|reached|got to|got there|got (?:that|this|the|your) (?:answer|result|number|solution)|came to|decided|reasoned|worked it out|figured it out)\b/i, weight: 0.35 },
+  { id: "how-you-arrived", stems: ["how you", "the way you"], re: new RegExp(HOW_YOU_ARRIVED, "i"), weight: 0.35 },
+  // The same asked for whole: "walk me through exactly how you'd arrive at this, leaving nothing out".
+  // How a student asks to see the model's working stays the weak ask above; with nothing to be left out
+  // it is the full trace a harness wants, as "your full reasoning" is.
+  {
+    id: "how-you-arrived-in-full",
+    stems: ["how you", "the way you"],
+    re: new RegExp(`${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}[^.?!\\n]{0,60}?\\b(?:leav(?:e|ing) (?:nothing|no step) out|(?:without|don't|do not|never) (?:skipp(?:ing)?|skip|leav(?:e|ing) out|omit(?:ting)?) (?:anything|a (?:single )?(?:thing|step))|in (?:full|complete|exhaustive|painstaking|great) detail|in full|omit(?:ting)? nothing)\\b`, "i"),
+    weight: 0.5,
+  },
   // A grader's reasoning before its grade, the format LLM-as-judge prompts use (MT-bench's "Begin your
   // evaluation by providing a short explanation … After providing your explanation, you must rate"):
   // the rationale is the trace a rubric-grading campaign collects. A person asks for a grade and then
@@ -490,7 +535,7 @@ const STRONG: Pattern[] = [
   { id: "zh-how-you-arrived", stems: ["是如何", "是怎么", "是怎麼", "是怎样", "是怎樣"], re: /(?:解释|解釋|说明|說明|告诉我|告訴我|讲讲|講講|描述)[^。\n]{0,6}(?:你|您)是(?:如何|怎么|怎麼|怎样|怎樣)(?:得出|得到|想到|推出|算出|做出|判断|判斷)/u, weight: 0.35 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /推論を[^。\n]{0,12}(?:書き出|書いて|示して|見せて|説明して)|思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름", "내부"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|(?:사고|생각)의\s?흐름|내부\s?추론/u, weight: 0.65 },
-  { id: "es-pt-reasoning", stems: ["todo lo que", "pensa", "razon", "racioc", "cadena", "cadeia"], re: /\btodo lo que (?:piensas|pensás|estás pensando|razonas|consideras)\s+(?:mientras|al|cuando)\b|\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
+  { id: "es-pt-reasoning", stems: ["todo lo que", "pensa", "razon", "racioc", "cadena", "cadeia"], re: /\btodo lo que (?:piensas|pensás|estás pensando|razonas|consideras)\s+(?:mientras|al|cuando)\b|\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|presenta|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe|elabore|apresente|exponha)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
   { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez|expose|exposez|montrant|révélant|écrivant|détaillant|expliquant|exposant)\b[^.\n]{0,30}\b(?:tout\s+)?(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b|\b(?:assistant|modèle|IA|agent)\s+qui\s+(?:[^.\n]{0,20}?\s)?(?:explique|détaille|montre|expose|écrit|présente|donne|développe)\w*\s+(?:toujours\s+|systématiquement\s+|d'abord\s+)?(?:tout\s+)?son\s+raisonnement\b/i, weight: 0.6 },
   // "Lösungsweg" and "Rechenweg" are the shown work of German schools ("zeig deinen Rechenweg"), so
   // they count only whole ("deinen kompletten Lösungsweg"), as "your complete solution path" does.
@@ -636,11 +681,28 @@ const PREFILL: ReadonlyArray<Pick<Pattern, "id" | "re" | "weight">> = [
   },
   {
     id: "prefill-reasoning-opening",
-    re: /^\s*(?:(?:let(?:['’]?s| us)|let me|i(?:['’]ll| will)|i need to|i should) (?:think|reason|work|go|walk|tackle|solve)(?: (?:this|it|through|carefully|slowly|methodically|out|about this|about it|the problem)){0,3}?(?:,? (?:and|then))?,? (?:step[- ]by[- ]step|one step at a time)\b|(?:let me|i(?:['’]ll| will)) (?:write|lay|spell|set) out (?:all of |all |every step of )?my (?:reasoning|thinking|thought process)\b|(?:reasoning|thoughts?|thought process|chain of thought|scratch ?pad|my reasoning)\s*:|\*\*(?:reasoning|thinking|thought process)\*\*)/i,
+    re: /^\s*(?:(?:let(?:['’]?s| us)|let me|i(?:['’]ll| will)|i need to|i should) (?:think|reason|work|go|walk|tackle|solve)(?: (?:this|it|through|carefully|slowly|methodically|out|about this|about it|the problem)){0,3}?(?:,? (?:and|then))?,? (?:step[- ]by[- ]step|one step at a time)\b|(?:let me|i(?:['’]ll| will)) (?:write|lay|spell|set) out (?:all of |all |every step of )?my (?:reasoning|thinking|thought process)\b|(?:let me|let(?:['’]?s| us)|i(?:['’]ll| will)|i need to) (?:think|reason|work) (?:it |this |things )?(?:through|about|over|out)\b[^\n:.…]{0,30}?(?::|\.\.\.|…)|(?:reasoning|thoughts?|thought process|chain of thought|scratch ?pad|my reasoning)\s*:|\*\*(?:reasoning|thinking|thought process)\*\*)/i,
     weight: 0.55,
   },
   { id: "prefill-first-step", re: /^\s*(?:step 1\s*[:.)-]|first,? let me (?:think|reason|break|analy[sz]e|consider|work))/i, weight: 0.3 },
 ];
+
+/**
+ * The same opening dictated in words ("Begin your response with 'Let me reason through this carefully:'"):
+ * the reasoning asked for as surely as by a prefill. Only openings that count by themselves: "Start your
+ * answer with 'Step 1:'" steers a list as often as reasoning.
+ */
+const DICTATED_OPENING = /\b(?:begin|start|open|preface)(?:s|ning|ing)?\s+(?:(?:your|the|each|every|all)\s+)?(?:(?:response|reply|answer|output|message|turn)s?\s+)?(?:with|by (?:writing|saying))\s*:?\s*["'“‘`]([^\n]{1,80})/i;
+const DICTATABLE = PREFILL.filter((p) => p.weight >= COT_HIT);
+
+function scanDictatedOpening(text: string, where: "user" | "system", out: CotEvidence[]): void {
+  const m = DICTATED_OPENING.exec(text);
+  if (!m) return;
+  for (const p of DICTATABLE) {
+    const opening = p.re.exec(m[1] ?? "");
+    if (opening) out.push({ pattern: p.id.replace(/^prefill-/, "dictated-"), match: m[0].trim().slice(0, 120), weight: p.weight, where });
+  }
+}
 
 function scanPrefill(prefill: string, out: CotEvidence[]): void {
   if (!prefill) return;
@@ -660,6 +722,8 @@ export function cotElicitation(userText: string, system: string, params: Generat
   const evidence: CotEvidence[] = [];
   scan(userText, "user", evidence);
   scan(system, "system", evidence);
+  scanDictatedOpening(userText, "user", evidence);
+  scanDictatedOpening(system, "system", evidence);
   scanPrefill(prefill, evidence);
   const textual = evidence.length > 0;
   // Reasoning settings alone are what many developers use; they only add to evidence from the text.
