@@ -4,7 +4,7 @@ import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { AccountState } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
-import { groupHarnesses, harvestVolumeWeight, scoreCluster } from "./score.js";
+import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, scoreCluster } from "./score.js";
 
 const START = Date.parse("2026-03-02T00:00:00Z");
 const HOUR = 3_600_000;
@@ -99,6 +99,37 @@ describe("groupHarnesses: a tool-schema set that is a group's own", () => {
 
   it("sees no harness fleet in a group too small to be one", () => {
     expect(groupHarnesses(keyed("ts_small", ["a1", "a2", "a3"]), new Set(["a1", "a2", "a3"]))).toEqual([]);
+  });
+});
+
+describe("ownElicitingTemplates: a ring's own framing of its asks", () => {
+  const members = new Set(Array.from({ length: 10 }, (_, i) => `r${i}`));
+  /** A template family sent by `accounts`, `cotHits` of its `requests` asking for the reasoning, `outside` of them from non-members. */
+  const template = (accounts: readonly string[], requests: number, cotHits: number, outside = 0): LinkKey[] => {
+    const index = new LinkIndex();
+    for (const a of accounts) index.add("template", "tf_ring_judge", a, START);
+    const key = index.get("template", "tf_ring_judge");
+    if (!key) throw new Error("the template key was not kept");
+    Object.assign(key, { requests, cotHits, memberRequests: requests - outside, outsideRequests: outside });
+    return [key];
+  };
+  const ring = (n: number): string[] => [...members].slice(0, n);
+
+  it("counts the members sending an eliciting template nobody outside the group sends", () => {
+    expect(ownElicitingTemplates(template(ring(8), 400, 300), members)).toBeCloseTo(0.8, 6);
+  });
+
+  it("does not count a public template that strangers outside the group send too (a benchmark's, a judge's)", () => {
+    const strangers = Array.from({ length: 12 }, (_, i) => `stranger${i}`);
+    expect(ownElicitingTemplates(template([...ring(8), ...strangers], 400, 300), members)).toBe(0);
+    // Its senders all inside, but a fifth of its requests from people who never joined it.
+    expect(ownElicitingTemplates(template(ring(8), 400, 300, 80), members)).toBe(0);
+  });
+
+  it("does not count a template that mostly asks for no reasoning, nor one a team's few accounts share", () => {
+    expect(ownElicitingTemplates(template(ring(8), 400, 100), members)).toBe(0);
+    expect(ownElicitingTemplates(template(ring(5), 400, 300), members)).toBe(0);
+    expect(ownElicitingTemplates(template(ring(6), 400, 300), new Set(ring(6)))).toBe(0);
   });
 });
 

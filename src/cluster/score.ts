@@ -33,6 +33,33 @@ export interface GroupFacts {
   openTeams?: boolean;
   /** Members working in lockstep with at least two others of the group (see lockstepMembers). */
   lockstep?: number;
+  /** The share of the members sending an eliciting template nobody outside the group sends (see ownElicitingTemplates). */
+  ownTemplateShare?: number;
+}
+
+/** More accounts than one team (see OPEN_TEAM_MAX in crowd.ts): a lab shares its own benchmark's format among its 2–6 students. */
+const OWN_TEMPLATE_MIN_SENDERS = 7;
+
+/**
+ * The share of a group's members that send one of its own eliciting templates: a template family sent by
+ * at least OWN_TEMPLATE_MIN_SENDERS of them, by hardly anyone outside (≥ 90% of its senders and of its
+ * requests theirs), most of whose requests ask for the reasoning. A ring's harness frames its items its own
+ * way, and the frame stays in its requests however much ordinary traffic it mixes in beside them; a rate
+ * does not (the careful ring with an ordinary prompt after each ask was flagged only after two thirds of
+ * its asks). A public template (a benchmark's, a judge's) has senders outside any one group.
+ */
+export function ownElicitingTemplates(links: readonly LinkKey[], members: ReadonlySet<string>): number {
+  if (members.size < OWN_TEMPLATE_MIN_SENDERS) return 0;
+  const senders = new Set<string>();
+  for (const l of links) {
+    if (l.kind !== "template" || l.crowd || l.members.size < OWN_TEMPLATE_MIN_SENDERS) continue;
+    if (l.cotHits < 0.5 * l.requests || l.outsideRequests > 0.1 * (l.memberRequests + l.outsideRequests)) continue;
+    let inside = 0;
+    for (const m of l.members) if (members.has(m)) inside++;
+    if (inside < OWN_TEMPLATE_MIN_SENDERS || inside < 0.9 * l.members.size) continue;
+    for (const m of l.members) if (members.has(m)) senders.add(m);
+  }
+  return senders.size / members.size;
 }
 
 /**
@@ -143,6 +170,8 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // One agent harness (its own tool-schema set) driven through many accounts: how a fleet spreads
   // one pipeline's traffic under per-account limits. One developer's app is one account, or a few.
   add(0.75 * harnessShare, () => `${Math.round(harnessShare * k)} of ${k} accounts send one tool-schema set nobody outside them sends`);
+  const ownTemplateShare = facts.ownTemplateShare ?? 0;
+  add(1 * ownTemplateShare, () => `${Math.round(ownTemplateShare * k)} of ${k} accounts send eliciting templates nobody outside them sends`);
   add(2.5 * (rotating / k), () => `${rotating} of ${k} accounts rotate IPs per request`);
   // Pooled over members: a rotating pool's accounts are each small, but together never sleep.
   let h = 0;

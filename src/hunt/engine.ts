@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, OPEN_GROUP_MAX, openTeams, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, OPEN_GROUP_MAX, openTeams, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -527,12 +527,12 @@ export class DetectionEngine implements HuntEngine {
       const due = (c: { exchanges: number }): boolean =>
         recount ? c.exchanges !== exchanges : members.length <= SMALL_COMMUNITY ? fresh > 0 : fresh >= RESCORE_GROWTH * c.exchanges;
       if (!cached || force || due(cached)) {
-        const { harnessShare, promptCrowd: crowd, openTeams: teams, lockstep } = this.memberLinks(community);
+        const { inCommunity, harnessShare, promptCrowd: crowd, openTeams: teams, lockstep } = this.memberLinks(community);
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const sc = scoreCluster(
           members.map((m) => this.accounts.get(m) as AccountState),
           links,
-          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd, openTeams: teams, lockstep: lockstep.size },
+          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd, openTeams: teams, lockstep: lockstep.size, ownTemplateShare: ownElicitingTemplates(links, inCommunity) },
         );
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);

@@ -217,4 +217,32 @@ describe("hunt end to end on research groups nobody vetted", () => {
     expect(ring.length).toBeGreaterThanOrEqual(12);
     for (const [account, t] of truth) expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "surgical");
   });
+
+  it("catches a careful ring that sends an ordinary prompt after every ask before most of its asks are out", async () => {
+    const { dir, log, truth } = await simulated({ scenario: "careful-ring", scale: 0.5, days: 45, seed: 3 });
+    const ring = new Set([...truth.entries()].filter(([, t]) => t.role === "surgical").map(([account]) => account));
+    // Cover at equal volume: people's own prompts (a few, reworded each time, so nobody else sends them), sampled.
+    const cover = ["what's a good recipe for banana bread without eggs", "help me write a birthday message for my grandmother", "what should we pack for a weekend camping trip with kids", "suggest a name for our new puppy"];
+    const lines = gunzipSync(readFileSync(log)).toString("utf8").split("\n").filter((l) => l !== "");
+    const out: Array<{ ts: string; line: string }> = [];
+    let n = 0;
+    for (const line of lines) {
+      const ex = JSON.parse(line) as { id: string; ts: string; account: string; api: string; request: Record<string, unknown> };
+      out.push({ ts: ex.ts, line });
+      if (!ring.has(ex.account) || !Array.isArray(ex.request.messages)) continue;
+      const ts = new Date(Date.parse(ex.ts) + 40_000).toISOString();
+      const content = `${cover[n % cover.length] as string} (${n++})`;
+      const request = { model: ex.request.model, max_tokens: 512, temperature: 0.7, messages: [{ role: "user", content }] };
+      out.push({ ts, line: JSON.stringify({ ...ex, id: `${ex.id}_cover`, ts, request }) });
+    }
+    out.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+    writeFileSync(join(dir, "cover.jsonl.gz"), gzipSync(`${out.map((o) => o.line).join("\n")}\n`));
+    const { report, flagged } = await hunted(join(dir, "cover.jsonl.gz"), join(dir, "out"));
+    for (const [account, t] of truth) expect(flagged.has(account), `${t.role} ${account}`).toBe(t.role === "surgical");
+    const result = await runEval({ truth: join(dir, "sim", "truth.jsonl"), report: join(dir, "out", "report.json"), exchanges: [join(dir, "cover.jsonl.gz")], quarantinePath: join(dir, "q.jsonl") });
+    // 66% of its traffic went out before its accounts were flagged when only rates counted; 30% with its own templates counted.
+    expect(result.overall.leakedRate).toBeLessThan(0.45);
+    expect(report.clusters.flatMap((c) => c.reasons).join("\n")).toMatch(/accounts send eliciting templates nobody outside them sends/);
+  });
 });
+
