@@ -89,12 +89,14 @@ describe("hydrasentry CLI", () => {
     expect(res.summary.duplicates).toBe(before);
   });
 
-  it("classify stops quietly, exit 0, when its reader goes away after the first line (| head)", async () => {
+  it("classify stops quietly, exit 0, when its reader goes away after the first line (| head), keeping its quarantine", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-cli-classify-"));
     const log = join(dir, "prompts.jsonl");
     const prompts = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ text: `Question ${i}: explain your full chain of thought about prime number ${i}.` }));
-    writeFileSync(log, `${prompts.join("\n")}\n`);
-    const child = spawn(process.execPath, [CLI, "classify", log, "--quarantine", join(dir, "q.jsonl")], { stdio: ["ignore", "pipe", "pipe"] });
+    // A bad line first: what was quarantined before the reader left is kept.
+    writeFileSync(log, `{"text": 42, "broken\n${prompts.join("\n")}\n`);
+    const quarantinePath = join(dir, "q.jsonl");
+    const child = spawn(process.execPath, [CLI, "classify", log, "--quarantine", quarantinePath], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const first = await new Promise<string>((resolveLine) => {
@@ -113,5 +115,6 @@ describe("hydrasentry CLI", () => {
     expect(code).toBe(0);
     expect(stderr).not.toContain("EPIPE");
     expect(stderr).not.toContain("MaxListenersExceeded");
+    expect(readFileSync(quarantinePath, "utf8")).toContain("broken");
   }, 60_000);
 });

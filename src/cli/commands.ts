@@ -7,7 +7,7 @@ import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
 import { auditedWatchlist, loadIntelConfig } from "../intel/index.js";
 import { reportFailure } from "./exit.js";
 import { Progress } from "./progress.js";
-import { writeStdout } from "./stdout.js";
+import { ReaderGone, writeStdout } from "./stdout.js";
 import { relaunchWith } from "./relaunch.js";
 import { dirname, join } from "node:path";
 import { classifyStream, loadDefaultModel } from "../detect/index.js";
@@ -150,9 +150,15 @@ export function registerCommands(program: Command): void {
         const source = await openSource(file);
         const model = loadDefaultModel();
         const quarantine = new QuarantineWriter(o.quarantine);
-        const counts = await classifyStream(source, model, quarantine, writeStdout);
-        await quarantine.close();
-        process.stderr.write(`classified ${counts.classified} of ${counts.lines} lines; ${counts.quarantined} quarantined${counts.quarantined ? ` (${o.quarantine})` : ""}\n`);
+        try {
+          const counts = await classifyStream(source, model, quarantine, writeStdout);
+          process.stderr.write(`classified ${counts.classified} of ${counts.lines} lines; ${counts.quarantined} quarantined${counts.quarantined ? ` (${o.quarantine})` : ""}\n`);
+        } catch (err) {
+          // `| head` took what it wanted: stop reading, keep what was quarantined so far.
+          if (!(err instanceof ReaderGone)) throw err;
+        } finally {
+          await quarantine.close();
+        }
       }),
     );
 

@@ -697,10 +697,10 @@ const DICTATABLE = PREFILL.filter((p) => p.weight >= COT_HIT);
 
 function scanDictatedOpening(text: string, where: "user" | "system", out: CotEvidence[]): void {
   const m = DICTATED_OPENING.exec(text);
-  if (!m) return;
+  const opening = m?.[1];
+  if (!m || opening === undefined) return;
   for (const p of DICTATABLE) {
-    const opening = p.re.exec(m[1] ?? "");
-    if (opening) out.push({ pattern: p.id.replace(/^prefill-/, "dictated-"), match: m[0].trim().slice(0, 120), weight: p.weight, where });
+    if (p.re.test(opening)) out.push({ pattern: p.id.replace(/^prefill-/, "dictated-"), match: m[0].trim().slice(0, 120), weight: p.weight, where });
   }
 }
 
