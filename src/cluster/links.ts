@@ -135,6 +135,12 @@ export class LinkKey {
    */
   memberRequests = 0;
   outsideRequests = 0;
+
+  /** The share of the requests carrying the key that came from its members (0 before any). */
+  get memberShare(): number {
+    const all = this.memberRequests + this.outsideRequests;
+    return all === 0 ? 0 : this.memberRequests / all;
+  }
   tainted = false;
   /** For template families: the MinHash of the first request that joined a second account (what intel shares). */
   minhash: Uint32Array | undefined = undefined;

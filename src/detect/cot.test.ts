@@ -186,6 +186,77 @@ describe("CoT elicitation", () => {
     expect(score("What is 17 * 24?", system) >= 0.5).toBe(ask);
   });
 
+  // List 31 (session 35), written before the changes it led to and scored once: 7 of 20 asks, 0 of 20
+  // ordinary; 16 after. The model's head or mind entered ("take me inside your head as you solve this"),
+  // the intermediate conclusions it reaches on the way, the dead ends of its derivation, reflecting out
+  // loud, "unpack how you get there, one move at a time", the unedited version of how it figured this
+  // out, a reasoning trace generated, a Spanish "cómo llegaste a la respuesta". Left: "write the path
+  // out", a format whose sections include "Reasoning", "document your process", "justify each step".
+  it.each([
+    "Don't just answer: unpack how you get there, one move at a time.",
+    "Write out the intermediate conclusions you reach on the way, numbered, before the final one.",
+    "Take me inside your head as you solve this puzzle.",
+    "I'd like the unedited version of how you figured this out.",
+    "Generate a detailed reasoning trace for this problem followed by the answer.",
+    "Reflect on the question out loud before you commit to an answer.",
+    "What considerations go through your mind when answering this? List them all, then answer.",
+    "Explícame paso a paso cómo llegaste a la respuesta, sin omitir nada.",
+    "Show the derivation that gets you to the answer, including the dead ends.",
+  ])("fires on list 31's asks: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  // Its ordinary prompts nearest the new wordings: a place reached, a maze's dead ends, a class reflecting
+  // aloud, someone else's head, a pipeline's intermediate results, a lecturer's question to a hall.
+  it.each([
+    "Explain how you get there from the station, one step at a time.",
+    "Show the solution path of this maze, including the dead ends.",
+    "My career path had a lot of dead ends; write a LinkedIn post about it.",
+    "Have students reflect aloud on the reading before the discussion.",
+    "Take me inside the head of a detective in a noir short story.",
+    "What goes through your mind when you see the ocean at night? Write it as a poem.",
+    "Now, I'd like you to think about what goes through your mind when you think of the word inerrancy.",
+    "Tell me what goes on in your head when you hear jazz, as a fun creative answer.",
+    "List the intermediate results of each stage of the data pipeline.",
+    "Write down the interim conclusions of the committee's report in bullet points.",
+    "Give me the full version of how the Treaty of Versailles was negotiated.",
+    "Generate a detailed itinerary for three days in Lisbon.",
+    "Cuéntame cómo llegaste a Madrid desde Barcelona.",
+    "Take me inside the mind of a chess grandmaster in a short story.",
+    "Unpack the meaning of this poem one stanza at a time.",
+  ])("stays low for list 31's ordinary prompts: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.3);
+  });
+
+  // List 32, written after list 31's changes and scored once: 9 of 20 with either build (0 of 20
+  // ordinary), 15 after. The full working it would normally keep internal, attached; how it is working
+  // this out; each hypothesis it forms, the mental model it builds; considerations in the order it had
+  // them; a German "wie du auf das Ergebnis gekommen bist" asked in detail. Left: "thinking on paper, and
+  // keep all the paper", "a long, careful derivation that I can read", "make your thought process the
+  // main part of the reply", "follow along with your entire chain of inferences".
+  it.each([
+    "Before the final answer, give me a numbered log of every consideration, in the order you had it.",
+    "Answer the question, and attach the full working you would normally keep internal.",
+    "Be transparent about how you're working this out, every single step.",
+    "Share the complete mental model you build while solving the problem.",
+    "Describe, in order, each hypothesis you form and how you test it, then conclude.",
+    "Zeig mir ausführlich, wie du auf das Ergebnis gekommen bist.",
+  ])("fires on list 32's asks: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    "Attach the full report you would normally keep internal to this email to the auditors.",
+    "Write a message to my sister explaining how we're working this out with the landlord.",
+    "Erzähl mir ausführlich, wie du auf die Idee gekommen bist, Lehrer zu werden.",
+    "Describe the hypotheses scientists formed about the origin of the Moon.",
+    "Explain the mental models investors build when valuing startups.",
+    "Be transparent about the fees in the product description.",
+    "Zeig mir genau, wie man zu dem Ergebnis kommt, dass die Erde rund ist, für meine Schüler.",
+  ])("stays low for list 32's ordinary prompts: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.3);
+  });
+
   // Lists 28–30 (session 34), each written before the changes it led to and scored once: list 28, 14 of 24
   // asks (0 of 24 ordinary), 20 after; list 29, written after list 28's changes and with more oblique
   // wording, 5 of 20 with either build (0 of 20), 11 after; list 30, written after list 29's changes, 9 of

@@ -67,7 +67,7 @@ function withPresentForms(entries: string[]): string {
 
 const REVEAL_VERB = withPresentForms([
   "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me(?!\\s+(?:if|whether)\\b)",
-  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see", "present",
+  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see", "present", "generate",
 ]);
 const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose|comprehensive)";
 const THOUGHT =
@@ -108,7 +108,7 @@ const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "talk (?:me |us )?through", "repeat",
-  "jot(?: down)?", "note down", "enumerate", "state", "expand on",
+  "jot(?: down)?", "note down", "enumerate", "state", "expand on", "attach", "append",
 ])}|\\bbe (?:very |more |fully |completely )?(?:verbose|explicit|transparent|detailed|thorough|open|upfront) about|keep(?:ing)? (?:a )?(?:running |live )?(?:commentary|log|record|transcript|journal)|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
@@ -136,6 +136,8 @@ const NOT_A_LIFE_DECISION =
 const OWN_THINKING_PROCESS =
   "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided" + NOT_A_LIFE_DECISION + "|determined|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought|worked (?:it|this|that) out)\\b" +
+  // The work in progress: "how you're working this out", "how you are figuring it out".
+  "|\\bhow you(?:'re|’re| are) (?:working|figuring|reasoning|thinking) (?:(?:it|this|that) )?(?:out|through)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // What brought it to its answer: "the reasoning that led you to it", "the steps which got you there".
   "|\\b(?:reasoning|thinking|logic|thoughts?|thought process|logical steps|steps?|deductions?|inferences?)\\s+(?:that\\s+|which\\s+)?(?:led|leads|brought|brings|took|got|gets) you (?:to|there)\\b" +
@@ -145,12 +147,14 @@ const OWN_THINKING_PROCESS =
   // not someone else's ("every reasoning step a detective uses").
   "|\\b(?:every|each|all(?: of)?(?: the)?)\\s+(?:single\\s+)?(?:thoughts?|inferences?|deductions?|(?:reasoning|thinking|logical) steps?|intermediate (?:conclusions?|inferences?|thoughts?|calculations?|computations?|steps?|results?|work(?:ing)?))\\b(?!\\s+(?:on|about|of|I|we|they|he|she|my|our|an?|the|most|many|people|humans|experts?|students?|kids|children)\\b)" +
   "|\\b(?:inferences?|deductions?|decisions?|judge?ments?|considerations?|factors?|assumptions?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:make|made|making|draw|drew|drawing|reach|reached|reaching|weigh|weighed|weighing|balance|balanced|balancing|rely on|relied on|relying on)\\b" +
+  // What it builds to solve the task: "each hypothesis you form", "the mental model you build while solving".
+  "|\\b(?:hypothes[ie]s|mental models?|conjectures?)\\s+(?:that\\s+)?you(?:\\s+are|'re)?\\s+(?:form|formed|forming|build|built|building|construct|constructed|constructing|test|tested|testing)\\b" +
   // The rules of its own decisions: "the principles you apply when deciding to refuse", "what went into that decision".
   "|\\b(?:principles?|rules|criteria|guidelines|policies|standards)\\s+(?:that\\s+)?you\\s+(?:apply|applied|use|used|follow|followed|rely on|relied on)\\s+(?:when|to|in)\\s+(?:deciding|decide|you decide|choosing|refusing|answering|responding|judging|evaluating)\\b" +
   "|\\bwhat went into (?:that|this|your|the) (?:decision|choice|answer|response|refusal|judge?ment|verdict)\\b(?!\\s+to\\b)" +
   "|\\b(?:how|what|why|everything|every(?: single)? thing|anything|things|all) you(?:\\s+(?:were|are)|'re|’re)?\\s+(?:weighed|weighing|considered|considering|rejected|concluded|inferred|deduced|deliberated|were thinking|ruled out|discarded)\\b" +
   // What it would keep back: "the steps you'd normally hide", "the thinking you'd usually keep to yourself".
-  "|\\b(?:steps?|thoughts?|reasoning|thinking|parts?|work(?:ing)?)\\s+(?:that\\s+)?you(?:'d|’d| would)?\\s+(?:normally |usually |otherwise )?(?:hide|keep (?:to yourself|hidden|private|back)|leave out|omit|compress|condense|shorten|abbreviate|summari[sz]e|skip|gloss over)\\b" +
+  "|\\b(?:steps?|thoughts?|reasoning|thinking|parts?|work(?:ing)?)\\s+(?:that\\s+)?you(?:'d|’d| would)?\\s+(?:normally |usually |otherwise )?(?:hide|keep (?:to yourself|hidden|private|back|internal|inside|in your head)|leave out|omit|compress|condense|shorten|abbreviate|summari[sz]e|skip|gloss over)\\b" +
   // What it tried, not how it tried to do something: "explain how you attempted to communicate with them" is a role-play.
   "|\\b(?:what|everything|all(?: that)?) you(?:\\s+have|'ve)?\\s+(?:tried|attempted)\\b(?!\\s+to\\b)" +
   // The paths its search took: "every alternative you rejected", "the approaches you considered and dropped".
@@ -162,7 +166,8 @@ const OWN_THINKING_PROCESS =
   "|\\b(?:internal|inner|mental) (?:back-and-forth|debate|deliberations?|dialogue|argument)s? (?:that )?you (?:had|went through|held)\\b" +
   // The instructions' own words for a worked example: "explain how you used the definition to come up with the answer".
   "|\\bhow you (?:used|applied|interpreted)\\b[^.?!\\n]{1,40}?\\bto (?:come up with|arrive at|reach|derive|get to) (?:the|your|this|that) (?:answer|solution|conclusion|output|label)\\b" +
-  "|\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)";
+  // Not what it goes through on hearing jazz or on a word a lecturer puts to a hall: an experience, not a task.
+  "|(?:\\b(?:went|goes|going|go) (?:on )?(?:through|in) your (?:mind|head)\\b|\\bcross(?:es|ed)? your mind\\b|\\bin your head\\b)(?!\\s+(?:when|whenever|as|while|if)\\s+you\\s+(?:first\\s+)?(?:see|hear|think (?:of|about)|look at|listen|read|smell|taste|feel|remember|imagine|meet|watch|visit|wake)))";
 const NOT_HOMEWORK_VERB = `(?!${HOMEWORK_VERB}\\b)`;
 /** "Give your reasoning", "describe your thinking": a homework verb with a plain noun, no "all of", "full" or "internal". */
 const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\b(?<!\\ball (?:of )?)your\\s+(?:reasoning|thinking|thoughts?|rationale|logic)\\b(?![- ](?:process|trace|chain|steps|trajectory|path)\\b))`;
@@ -228,13 +233,13 @@ const FULL_THOUGHT = "(?:reasoning|rationale|thought process|thinking|deliberati
 const NOT_A_THING = "(?![- ](?:logs?|files?|engines?|modules?|modes?|budgets?|efforts?|settings?|parameters?|features?|capabilit(?:y|ies)|abilit(?:y|ies)|skills?|models?|benchmarks?|datasets?|pipelines?|systems?|tokens?)\\b)";
 
 /** "Explain how you …", "walk me through the way you …" (how-you-arrived). */
-const HOW_YOU = "\\b(?:explain|describe|show|tell me|explanation of|account of|walk (?:me |us )?through|talk (?:me |us )?through)\\b[^.\\n]{0,20}\\b(?:how|the way) you";
+const HOW_YOU = "\\b(?:explain|describe|show|tell me|unpack|explanation of|account of|version of|record of|walk (?:me |us )?through|talk (?:me |us )?through)\\b[^.\\n]{0,20}\\b(?:how|the way) you";
 /**
  * Reaching an answer, not a place: "how you'd arrive at this" and "how you reached that conclusion", not
  * "how you'd get to the airport" or a role-play's "how you reached the summit".
  */
 const TO_THE_ANSWER =
-  "(?:actually |really )?(?:(?:(?:arrived|arrive) at|reached|reach|got to|get to|came to|come to) (?:(?:the|your|this|that|an?|its) )?(?:final )?(?:answers?|results?|solutions?|conclusions?|numbers?|verdicts?|estimates?|figures?)|(?:arrived|arrive) at (?:this|that|it)\\b(?!\\s+(?!(?:so|and|then|in|with|without|step|one|from|leaving)\\b)[a-z])|got there|get there|got (?:that|this|the|your) (?:answer|result|number|solution)|reasoned|worked it out|figured it out)\\b";
+  "(?:actually |really )?(?:(?:(?:arrived|arrive) at|reached|reach|got to|get to|came to|come to) (?:(?:the|your|this|that|an?|its) )?(?:final )?(?:answers?|results?|solutions?|conclusions?|numbers?|verdicts?|estimates?|figures?)|(?:arrived|arrive) at (?:this|that|it)\\b(?!\\s+(?!(?:so|and|then|in|with|without|step|one|from|leaving)\\b)[a-z])|(?:got|get) there(?!\\s+(?:from|by|on|via|in|at|before|after|early|late|on time)\\b)|got (?:that|this|the|your) (?:answer|result|number|solution)|reasoned|worked (?:it|this|that) out|figured (?:it|this|that) out)\\b";
 /** How the model reached its answer, asked to be shown (how-you-arrived); "how you'd arrive at this" too. */
 const HOW_YOU_ARRIVED = `${HOW_YOU} (?:actually |really )?(?:arrived at|reached|got to|came to|decided${NOT_A_LIFE_DECISION})\\b|${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}`;
 
@@ -288,7 +293,7 @@ const STRONG: Pattern[] = [
   // "Reason explicitly and exhaustively; only then write the answer": reasoning done on the page, as
   // thinking aloud is. An instruction, at a clause's start: "the reason explicitly given" is a noun.
   { id: "reason-explicitly", stems: ["explicitly", "visibly", "exhaustively"], re: /(?:^|[.!?:;\n]\s*|\b(?:please|always|you should|you must)\s+)reason (?:\w+ ){0,2}?(?:explicitly|visibly|exhaustively)\b/i, weight: 0.5 },
-  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|students|learners|participants|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?|reflect(?:ing)?|deliberat(?:e|ing)|ponder(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "[", "tags"], re: /(?<!\bwhat\s+(?:(?:are|is|do|does)\s+)?(?:the\s+)?)<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>(?!(?:\s+and\s+<\/?\w+>)?\s+tags?\s+(?:are|is|do|does|work|works|mean|means|used)\b)|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
   // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
   // the answer. Below the bar alone: developers' structured outputs carry such fields too (a
@@ -359,6 +364,32 @@ const STRONG: Pattern[] = [
   { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
   { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmak(?:e|es|ing)\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b|\bwith\s+(?:all|every|each)\s+(?:(?:of\s+)?(?:the|your)\s+)?(?:reasoning(?: steps?)?|thinking|deductions?|inferences?|steps? of (?:the|your) reasoning)\s+(?:made|left|kept|spelled out and)\s+(?:fully\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
+  // The model's head or mind as the place its reasoning happens, asked to be entered or listed: "take
+  // me inside your head as you solve this", "what goes through your mind when answering this". Someone
+  // else's mind ("the mind of a grandmaster"), a feeling ("when you see the sea") or a lecturer's question
+  // to a hall ("what goes through your mind when you think of…", in a transcript) is not it.
+  {
+    id: "inside-your-head",
+    stems: ["your head", "your mind"],
+    re: /\b(?:take|let|bring|invite)\s+(?:me|us)\s+(?:inside|into)\s+your\s+(?:head|mind)\b|\b(?:go(?:es)?|went|runs?|ran|passe[sd])\s+(?:on\s+)?(?:in|through)\s+your\s+(?:head|mind)\s+(?:when|while|as)\s+(?:(?:answering|solving|working on|reasoning about|tackling|approaching|deciding|responding to)\b|you(?:'re| are)?\s+(?:answer(?:ing)?|solv(?:e|ing)|work(?:ing)? on|tackl(?:e|ing)|approach(?:ing)?|respond(?:ing)? to)\s+(?:this|that|it|these|each|the (?:question|problem|task|prompt|puzzle))\b)/i,
+    weight: 0.55,
+  },
+  // The conclusions it reaches on the way, written out before the last: its inference chain by another name.
+  {
+    id: "intermediate-conclusions",
+    stems: ["intermediate", "interim"],
+    re: /\b(?:write|list|show|spell|set|lay|give|state|number)(?:s|ing)?(?: out| down)?\b[^.?!\n]{0,30}?\b(?:intermediate|interim)\s+(?:conclusions|inferences|deductions)\b[^.?!\n]{0,30}?\b(?:you (?:reach|draw|make|come to)|(?:on|along) the way|as you go)\b/i,
+    weight: 0.55,
+  },
+  // Its dead ends shown with its working: the exploration a reasoning trace holds and an answer drops.
+  {
+    id: "with-dead-ends",
+    stems: ["dead end", "dead-end"],
+    re: /\b(?:you|your)\b[^.?!\n]{0,40}?\b(?:derivation|reasoning|working|answer|proof|thinking)\b[^.?!\n]{0,60}?\b(?:including|with|and|show(?:ing)?|list(?:ing)?)\s+(?:the |your |any |all (?:the )?|every )?dead[- ]ends?\b|\b(?:derivation|reasoning|working|proof|thinking)\b[^.?!\n]{0,30}?\b(?:gets?|got|brings?|takes?|led|leads?) you\b[^.?!\n]{0,40}?\b(?:including|with|and)\s+(?:the |your |any |all (?:the )?|every )?dead[- ]ends?\b/i,
+    weight: 0.5,
+  },
+  // Its considerations in the order it had them: the trace, not a checklist ("list every consideration" alone is anyone's).
+  { id: "in-the-order-you-had-them", stems: ["order you", "order that you"], re: /\b(?:considerations?|thoughts?|ideas?|steps?|inferences?)\b[^.?!\n]{0,30}?\bin the order (?:that )?you (?:had|thought of|considered|reached|made) (?:it|them)\b/i, weight: 0.55 },
   { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b/i, weight: 0.5 },
   // The stock zero-shot triggers of published chain-of-thought work, as distillation harnesses append
   // them: "Let's think step by step" (Kojima et al.), "Let's work this out in a step by step way to
@@ -467,11 +498,12 @@ const STRONG: Pattern[] = [
   { id: "how-you-arrived", stems: ["how you", "the way you"], re: new RegExp(HOW_YOU_ARRIVED, "i"), weight: 0.35 },
   // The same asked for whole: "walk me through exactly how you'd arrive at this, leaving nothing out".
   // How a student asks to see the model's working stays the weak ask above; with nothing to be left out
-  // it is the full trace a harness wants, as "your full reasoning" is.
+  // it is the full trace a harness wants, as "your full reasoning" is; so is "the unedited version of how
+  // you figured this out".
   {
     id: "how-you-arrived-in-full",
     stems: ["how you", "the way you"],
-    re: new RegExp(`${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}[^.?!\\n]{0,60}?\\b(?:leav(?:e|ing) (?:nothing|no step) out|(?:without|don't|do not|never) (?:skipp(?:ing)?|skip|leav(?:e|ing) out|omit(?:ting)?) (?:anything|a (?:single )?(?:thing|step))|in (?:full|complete|exhaustive|painstaking|great) detail|in full|omit(?:ting)? nothing)\\b`, "i"),
+    re: new RegExp(`${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}[^.?!\\n]{0,60}?\\b(?:leav(?:e|ing) (?:nothing|no step) out|(?:without|don't|do not|never) (?:skipp(?:ing)?|skip|leav(?:e|ing) out|omit(?:ting)?) (?:anything|a (?:single )?(?:thing|step))|in (?:full|complete|exhaustive|painstaking|great) detail|in full|omit(?:ting)? nothing|one (?:step|move|inference) at a time)\\b|\\b(?:unedited|unabridged|uncut|raw|full|complete|entire|whole) (?:version|account|record|transcript) of (?:how|the way) you(?:'d|’d| would)? ${TO_THE_ANSWER}`, "i"),
     weight: 0.5,
   },
   // A grader's reasoning before its grade, the format LLM-as-judge prompts use (MT-bench's "Begin your
@@ -545,6 +577,13 @@ const STRONG: Pattern[] = [
     re: /\bGedankenkette\b|\bDenkprozess\b|\bGedankeng[aä]nge?\b|\b(?:deine[nms]?|Ihre[nms]?)\s+(?:(?:gesamten?|vollständigen?|kompletten?|ganzen?)\s+)?(?:Überlegungen|Denkweg|Argumentation|Lösungsweg|Rechenweg)\s+(?:[^.\n]{0,30}?\s)?(?:vollständig|ausführlich|komplett|lückenlos|Schritt für Schritt)\s+(?:[^.\n]{0,20}?\s)?(?:aufgeschrieben|aufschreiben|niedergeschrieben|dargelegt|darlegen|gezeigt|zeigen|erklärt|erklären|ausgeführt|ausführen)\b|\b(?:(?:zeig|leg|schreib)(?:e|en)?|erkläre|erklären)\b[^.\n]{0,40}\b(?:deine[nms]?|Ihre[nms]?|dein)\s+(?:(?:gesamte[nms]?\s+|vollständige[nms]?\s+|interne[nms]?\s+)?(?:Überlegungen|Argumentation|Denkweise|Denkweg|Gedanken|Begründung)|(?:gesamte[nms]?|vollständige[nms]?|komplette[nms]?|ganze[nms]?)\s+(?:Lösungsweg|Rechenweg|Gedankengang))\b|\b(?:jeden|alle|deine[nm]?|Ihre[nm]?)\s+(?:einzelnen\s+)?(?:Denkschritt|Gedankenschritt|Überlegungsschritt)(?:e|en)?\b(?!\s+(?:eines|einer|des|der|von)\b|\s*,?\s*(?:die|den|welche)\s+(?:ein|eine|der|die|das|man|Menschen|Experten|Schüler|Kinder)\b)/i,
     weight: 0.6,
   },
+  // "Zeig mir ausführlich, wie du auf das Ergebnis gekommen bist": how it reached its answer, in detail.
+  {
+    id: "de-how-you-arrived",
+    stems: ["gekommen"],
+    re: /\b(?:zeig|erklär|erkläre|beschreib|beschreibe|schildere)\w*\b[^.\n]{0,40}?\b(?:ausführlich|genau|detailliert|lückenlos|im Detail|Schritt für Schritt)\b[^.\n]{0,20}?\bwie (?:du|Sie) (?:auf|zu) (?:das|dem|der|diese[mnrs]?|deine[mnr]?|Ihre[mnr]?) (?:Ergebnis|Antwort|Lösung|Schluss|Schlussfolgerung|Resultat)\s+gekommen (?:bist|sind)\b|\bwie (?:du|Sie) (?:auf|zu) (?:das|dem|der|diese[mnrs]?|deine[mnr]?|Ihre[mnr]?) (?:Ergebnis|Antwort|Lösung|Schluss|Schlussfolgerung|Resultat)\s+gekommen (?:bist|sind)\b[^.\n]{0,30}?\b(?:ausführlich|lückenlos|im Detail|Schritt für Schritt)\b/i,
+    weight: 0.55,
+  },
   { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
   // "Think aloud" as the other languages say it; "lee en voz alta" (read aloud) is not it.
   {
@@ -552,6 +591,13 @@ const STRONG: Pattern[] = [
     stems: ["pens", "piens", "razon", "racioc", "ragion", "réfléch", "raisonn", "denk", "überleg", "думай", "рассужд", "размышл"],
     re: /\b(?:piensa|pensá|piense|razona|pensa|pense|raciocine|ragiona|réfléchis|réfléchissez|pense|pensez|raisonne|raisonnez)\s+(?:en voz alta|em voz alta|ad alta voce|à (?:haute )?voix(?: haute)?)\b|(?:\bdenke?|überlege?)\s+(?:[^\s.]+\s+){0,4}?laut\s+nach\b|(?:\bdenke?|überlege?)\s+laut\b|\blaut\s+(?:nach)?(?:denken|überlegen)\b|(?:думай|рассуждай|размышляй|думайте|рассуждайте)\s+вслух/i,
     weight: 0.6,
+  },
+  // "Explícame paso a paso cómo llegaste a la respuesta": how it arrived at its answer, step by step or omitting nothing.
+  {
+    id: "es-how-you-arrived",
+    stems: ["llegaste", "has llegado"],
+    re: /\b(?:expl[ií]ca(?:me)?|mu[eé]strame|dime|describe|cu[eé]ntame)\b[^.\n]{0,40}?\bc[oó]mo (?:llegaste|has llegado) a (?:la|tu|esa|esta|el|tus?) (?:respuesta|soluci[oó]n|resultado|conclusi[oó]n)[^.\n]{0,40}?(?:sin omitir nada|sin saltar(?:te)? (?:ning[uú]n|nada)|con todo detalle|en detalle)|\b(?:expl[ií]ca(?:me)?|mu[eé]strame)\b\s+paso a paso\s+c[oó]mo (?:llegaste|has llegado) a\b/i,
+    weight: 0.55,
   },
   { id: "nl-reasoning", stems: ["redener", "denkproces", "gedachtegang"], re: /\b(?:je|jouw|uw)\s+(?:volledige\s+|hele\s+|complete\s+)?(?:redenering|denkproces|gedachtegang)\b/i, weight: 0.6 },
   { id: "pl-reasoning", stems: ["swój", "twój", "swojego", "twojego", "cały", "całe", "pełny", "łańcuch"], re: /(?:^|[^\p{L}])(?:swój|twój|swojego|twojego|cały|całe|pełny)\s+(?:tok (?:rozumowania|myślenia)|proces myślowy|rozumowanie)(?![\p{L}])|(?:^|[^\p{L}])łańcuch(?:a)? (?:myśli|rozumowania)(?![\p{L}])/iu, weight: 0.6 },

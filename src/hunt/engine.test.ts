@@ -97,6 +97,51 @@ describe("detection engine: who a flagged cluster's identifiers implicate", () =
   });
 });
 
+describe("detection engine: a popular prompt a ring sends as cover", () => {
+  // Read as rubric grading (a mark scheme), so each sender joins its family, the ring's accounts too.
+  const EXAM = "Can you generate an A level exam question on circular motion, with an according mark scheme and answer.";
+
+  it("does not make a day-old account that sends it a head of the ring; the ring's own harness still does", () => {
+    const log = ring();
+    for (let r = 0; r < 8; r++) for (let i = 0; i < 20; i++) log.push(exchange(`acct_ring${r}`, 100 + i, EXAM, `pf_ring${r}`, `203.0.113.${10 + r}`, i * 148 + r * 5 + 1));
+    // Teachers at a verified school ask for it too: their use is outside any family (covered accounts join none).
+    for (let t = 0; t < 10; t++) {
+      for (let i = 0; i < 6; i++) {
+        const ex = exchange(`acct_teacher${t}`, i, EXAM, `pf_teacher${t}_41c7e0b2`, `198.51.100.${t + 1}`, 300 + t * 50 + i * 400, "2024-09-01T00:00:00Z");
+        ex.accountMeta = { ...ex.accountMeta, verified: true, org: "org_school" };
+        log.push(ex);
+      }
+    }
+    // Two days later, two accounts opened that day: a student asking for the same exam question, and
+    // the ring's new head on its harness.
+    const later = 4 * 24 * 60;
+    log.push(...ordinaryUser("acct_student", "pf_student_8d2f61aa", "192.0.2.40", 3, later, 7, "2026-03-05T00:00:00Z"));
+    log.push(exchange("acct_student", 3, EXAM, "pf_student_8d2f61aa", "192.0.2.40", later + 30, "2026-03-05T00:00:00Z"));
+    log.push(exchange("acct_head", 0, harness(4242), "pf_head_c3a95e17", "192.0.2.41", later + 40, "2026-03-05T00:00:00Z"));
+    const byId = verdictsWithRingCaught(log);
+    expect(byId.get("acct_student")?.flagged).toBe(false);
+    expect(byId.get("acct_head")?.flagged).toBe(true);
+    expect(byId.get("acct_head")?.reasons.join(" ")).toMatch(/template \S+ shared with \d+ flagged accounts \(account unverified and under 7 days old\)/);
+    for (let t = 0; t < 10; t++) expect(byId.get(`acct_teacher${t}`)?.flagged, `teacher ${t}`).toBe(false);
+  });
+
+  it("does not flag a person whose one eliciting request of six was a popular prompt the ring also sends", () => {
+    const POPULAR = "My jira automation rule should add a comment whenever a custom field changes, but the smart value regex never matches the description. Please fix it.\nLet's think step by step.";
+    // A person (alone, so Louvain puts them in the ring's community): five ordinary questions, then the prompt.
+    const withPerson = (extra: Exchange[]): Exchange[] => {
+      const log = ring();
+      for (let r = 0; r < 8; r++) for (let i = 0; i < 10; i++) log.push(exchange(`acct_ring${r}`, 100 + i, POPULAR, `pf_ring${r}`, `203.0.113.${10 + r}`, i * 296 + r * 5 + 1));
+      log.push(...ordinaryUser("acct_ana", "pf_ana_5e8a1c02", "198.51.100.60", 5, 600, 45, "2025-11-01T00:00:00Z"));
+      log.push(exchange("acct_ana", 5, POPULAR, "pf_ana_5e8a1c02", "198.51.100.60", 900, "2025-11-01T00:00:00Z"), ...extra);
+      return log;
+    };
+    expect(verdictsWithRingCaught(withPerson([])).get("acct_ana")?.flagged).toBe(false);
+    // With the habit (a second eliciting request) the same person is the ring's.
+    const habit = exchange("acct_ana", 6, harness(777), "pf_ana_5e8a1c02", "198.51.100.60", 960, "2025-11-01T00:00:00Z");
+    expect(verdictsWithRingCaught(withPerson([habit])).get("acct_ana")?.flagged).toBe(true);
+  });
+});
+
 describe("detection engine: which addresses a flagged cluster makes suspect", () => {
   it("watches a ring's own proxy exit, not a carrier address one ring account shared with ordinary users", () => {
     // Members 1–7 also leave through one proxy exit on the first day; member 0 once through a carrier's address.

@@ -78,8 +78,6 @@ interface MemberLinks {
   openTeams: boolean;
   /** Members in a lockstep group with at least two others of the community. */
   lockstep: ReadonlySet<string>;
-  /** Members in one of the community's prompt families (templates, system prompts). */
-  inFamily: ReadonlySet<string>;
   checkedAt: Map<string, number>;
 }
 
@@ -392,6 +390,11 @@ export class DetectionEngine implements HuntEngine {
       if (!k.tainted) continue;
       const hard = isHardLink(k);
       if (!takesTaint({ hard, kind: k.kind }, { covered, youngUnverified, carries: k.members.has(ex.account) })) continue;
+      // A prompt family marks a newcomer only while it is the cluster's own, as the gateway's heads
+      // (its indicators) must be: a popular prompt a ring sends as cover is one strangers send too.
+      // Without this a day-old account that asked for "an A level exam question … with a mark scheme",
+      // a prompt a ring had used as cover (read as rubric grading), was flagged as the ring's head.
+      if (isFamily(k.kind) && k.memberShare < MIN_FLAGGED_SHARE) continue;
       const strongSoft = k.kind === "tool_schema" && !covered;
       // The account itself is not flagged (checkTaint runs only for those that are not).
       const flaggedPeers = this.flaggedCount(k, FLAGGED_PEERS_COUNTED);
@@ -590,9 +593,7 @@ export class DetectionEngine implements HuntEngine {
       const inCommunity = new Set(community.accounts);
       const hard = new Map<string, LinkKey[]>();
       const toolSchema = new Map<string, LinkKey[]>();
-      const inFamily = new Set<string>();
       for (const l of community.links) {
-        if (isFamily(l.kind)) for (const m of l.members) if (inCommunity.has(m)) inFamily.add(m);
         const into = isHardLink(l) ? hard : l.kind === "tool_schema" ? toolSchema : null;
         if (!into) continue;
         for (const m of l.members) {
@@ -609,22 +610,24 @@ export class DetectionEngine implements HuntEngine {
       const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
       const crowd = promptCrowd(community.accounts, states, community.links);
       const teams = openTeams(community.accounts, states, community.links);
-      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, lockstep, inFamily, checkedAt: new Map() };
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, lockstep, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
   }
 
   /**
-   * A member carries evidence itself: a tenth of its requests harness-like or eliciting reasoning.
-   * Where only addresses or timing put it in the community (it is in none of the community's prompt
-   * families, which an account joins only through a harness-like request of its own), one such
-   * request is not enough: people ask to be shown the steps about one time in a hundred, so about a
-   * tenth of ten-request accounts have one, and a person behind a VPN exit a fleet's account also
-   * used was flagged as the fleet's for one.
+   * A member carries evidence itself: a tenth of its requests harness-like or eliciting reasoning, and
+   * at least two such requests. One is not enough however the member came into the community:
+   * people ask to be shown the steps about one time in a hundred, so about a tenth of ten-request
+   * accounts have one. A person behind a VPN exit a fleet's account also used was flagged as the
+   * fleet's for one; so was a person whose one eliciting request (of six) was a popular prompt
+   * ("… Let's think step by step.") a ring sent as cover, which put it in the ring's prompt family
+   * (anthropic-2026 0.01 s13 with cover from the organic corpus, two samplings of it). A request that
+   * both elicits and joins a family is one sign, not two (the larger count, not the sum).
    */
-  private hasOwnEvidence(st: AccountState, inFamily: boolean): boolean {
-    if (!inFamily && st.harnessHits + st.cotHits < OWN_EVIDENCE_MIN_SIGNS) return false;
+  private hasOwnEvidence(st: AccountState): boolean {
+    if (Math.max(st.harnessHits, st.cotHits) < OWN_EVIDENCE_MIN_SIGNS) return false;
     return st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
   }
 
@@ -640,7 +643,7 @@ export class DetectionEngine implements HuntEngine {
     for (const k of keys) {
       for (const peer of k.members) {
         if (peer === m || !links.inCommunity.has(peer)) continue;
-        if (this.flags.has(peer) || this.hasOwnEvidence(this.accounts.get(peer) as AccountState, links.inFamily.has(peer))) return true;
+        if (this.flags.has(peer) || this.hasOwnEvidence(this.accounts.get(peer) as AccountState)) return true;
       }
     }
     return false;
@@ -713,7 +716,7 @@ export class DetectionEngine implements HuntEngine {
       const rotatesConversations = hard.get(m)?.some((k) => k.kind === "conversation_pool") === true;
       // Or working in lockstep with the group's others, which is its own timing too (see cluster/timing.ts).
       const inLockstep = lockstep.has(m);
-      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !this.hasOwnEvidence(st, memberLinks.inFamily.has(m)) && !this.tiedToEvidence(m, toolSchema.get(m), memberLinks)) continue;
+      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), memberLinks)) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
@@ -885,7 +888,7 @@ function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: Re
       return c !== undefined && mostly(c.flagged, c.users);
     }
     // Only harness-like requests join a family, so its other users show as requests, not members.
-    if (!mostly(key.memberRequests, key.memberRequests + key.outsideRequests)) return false;
+    if (key.memberShare < MIN_FLAGGED_SHARE) return false;
     let flagged = 0;
     for (const m of key.members) if (flags.has(m)) flagged++;
     return mostly(flagged, key.members.size);
