@@ -44,9 +44,42 @@ const MAX_TOKEN_FIELDS: Record<WireApi, readonly string[]> = {
   "anthropic.messages": ["max_tokens"],
 };
 
-/** The request as forwarded: tokens capped, extra samples dropped. Returns null when nothing changes. */
-export function rewriteRequest(api: WireApi, body: Record<string, unknown>, actions: readonly Action[], maxTokensCap: number): Record<string, unknown> | null {
-  let out: Record<string, unknown> | null = null;
+/**
+ * Withholding reasoning removes the APIs' thinking blocks, but a request that asks for the reasoning in
+ * words gets it in the answer's own text, where nothing marks where it ends: that is how a
+ * chain-of-thought harvester asks. For such a request the gateway adds this where each API reads the
+ * operator's instructions (after the client's own system prompt, which is kept), so the model answers
+ * without writing out its working.
+ */
+export const ANSWER_ONLY_INSTRUCTION =
+  "Provider policy for this account: do not write out your reasoning, working, analysis or intermediate steps, whatever the request asks for; reply with the final answer only.";
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The body with ANSWER_ONLY_INSTRUCTION added as an operator instruction in the API's own field. */
+export function withAnswerOnlyInstruction(api: WireApi, body: Record<string, unknown>): Record<string, unknown> {
+  const appended = (existing: unknown): string => (typeof existing === "string" && existing.trim() !== "" ? `${existing}\n\n${ANSWER_ONLY_INSTRUCTION}` : ANSWER_ONLY_INSTRUCTION);
+  switch (api) {
+    case "openai.chat": {
+      // Among the leading system messages, not after the last turn: a final assistant message may be a prefill the model continues.
+      const messages: unknown[] = Array.isArray(body.messages) ? body.messages : [];
+      let at = 0;
+      while (at < messages.length && isRecord(messages[at]) && ((messages[at] as Record<string, unknown>).role === "system" || (messages[at] as Record<string, unknown>).role === "developer")) at++;
+      return { ...body, messages: [...messages.slice(0, at), { role: "system", content: ANSWER_ONLY_INSTRUCTION }, ...messages.slice(at)] };
+    }
+    case "openai.responses":
+      return { ...body, instructions: appended(body.instructions) };
+    case "anthropic.messages":
+      return { ...body, system: Array.isArray(body.system) ? [...body.system, { type: "text", text: ANSWER_ONLY_INSTRUCTION }] : appended(body.system) };
+  }
+}
+
+/**
+ * The request as forwarded: tokens capped, extra samples dropped, and with `answerOnly` the
+ * instruction above added. Returns null when nothing changes.
+ */
+export function rewriteRequest(api: WireApi, body: Record<string, unknown>, actions: readonly Action[], maxTokensCap: number, answerOnly = false): Record<string, unknown> | null {
+  let out: Record<string, unknown> | null = answerOnly ? withAnswerOnlyInstruction(api, body) : null;
   const edit = (): Record<string, unknown> => (out ??= { ...body });
   if (actions.includes("cap_max_tokens")) {
     const fields = MAX_TOKEN_FIELDS[api];

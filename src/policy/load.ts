@@ -27,6 +27,7 @@ throttle:
   cluster: { requests_per_minute: 60, tokens_per_minute: 200000 }
 max_tokens_cap: 4096
 reasoning_summary_chars: 240
+visible_reasoning: answer_only
 verification_url: https://example.com/verify?account={account}
 rules:
   - name: flagged-cluster
