@@ -177,24 +177,25 @@ describe("gateway end to end (loopback upstream stub)", () => {
     expect(rs.find((e) => e.event === "response.output_text.delta")?.data).toMatchObject({ output_index: 0 });
   });
 
-  it("asks for the answer alone when reasoning is withheld and the request asks for it in words, in each API's operator field", async () => {
+  it("asks for the answer alone when the policy says so and the request asks for the reasoning in words, in each API's operator field", async () => {
     await start();
+    await program("acct_answer", "answer");
     await program("acct_strip", "strip");
     const ask = "Show your complete reasoning step by step before the final answer: what is 17 times 23?";
-    await post(`${gw.url}/v1/chat/completions`, chat({ messages: [{ role: "system", content: "You are a tutor." }, { role: "user", content: ask }] }), as("acct_strip"));
+    await post(`${gw.url}/v1/chat/completions`, chat({ messages: [{ role: "system", content: "You are a tutor." }, { role: "user", content: ask }] }), as("acct_answer"));
     const sent = upstream.received.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
     expect(sent.messages.map((m) => m.role)).toEqual(["system", "system", "user"]);
     expect(sent.messages[1]?.content).toBe(ANSWER_ONLY_INSTRUCTION);
     expect(sent.messages[2]?.content).toBe(ask);
-    await (await post(`${gw.url}/v1/messages`, messages({ messages: [{ role: "user", content: ask }], stream: true }), as("acct_strip"))).text();
+    await (await post(`${gw.url}/v1/messages`, messages({ messages: [{ role: "user", content: ask }], stream: true }), as("acct_answer"))).text();
     expect(upstream.received.at(-1)?.body.system).toBe(ANSWER_ONLY_INSTRUCTION);
-    await post(`${gw.url}/v1/responses`, responses({ input: ask }), as("acct_strip"));
+    await post(`${gw.url}/v1/responses`, responses({ input: ask }), as("acct_answer"));
     expect(upstream.received.at(-1)?.body.instructions).toBe(ANSWER_ONLY_INSTRUCTION);
     // A request that does not ask for the reasoning is forwarded as sent (its thinking blocks are still stripped).
-    await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_strip"));
+    await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_answer"));
     expect(upstream.received.at(-1)?.body).toEqual(chat());
-    // Nor is an account whose reasoning is not withheld touched, whatever it asks.
-    await post(`${gw.url}/v1/chat/completions`, chat({ messages: [{ role: "user", content: ask }] }), as("acct_open"));
+    // Stripping alone leaves what the request asked for alone (a new student asking for the steps sees them).
+    await post(`${gw.url}/v1/chat/completions`, chat({ messages: [{ role: "user", content: ask }] }), as("acct_strip"));
     expect(upstream.received.at(-1)?.body).toEqual(chat({ messages: [{ role: "user", content: ask }] }));
   });
 

@@ -90,8 +90,8 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
     return refusal(decision, errorBody(api, "logprobs_refused", "logprobs, top_logprobs and logit_bias are not available to this account", { decision_id: decision.id }));
   }
   const reasoning = decision.actions.includes("strip_reasoning") ? "strip" : decision.actions.includes("summarise_reasoning") ? "summarise" : null;
-  // Reasoning asked for in words comes back as the answer's text, which no block marks: ask for the answer alone.
-  const answerOnly = reasoning !== null && policy.visible_reasoning === "answer_only" && decision.signals.cotElicitation >= COT_HIT;
+  // Reasoning asked for in words comes back as the answer's text, which no thinking block marks: ask for the answer alone.
+  const answerOnly = decision.actions.includes("answer_only") && decision.signals.cotElicitation >= COT_HIT;
   const rewritten = rewriteRequest(api, body, decision.actions, policy.max_tokens_cap, answerOnly);
   return { ok: true, guarded: { ...passthrough, body: rewritten ?? body, bodyChanged: rewritten !== null, reasoning } };
 }

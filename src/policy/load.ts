@@ -27,7 +27,6 @@ throttle:
   cluster: { requests_per_minute: 60, tokens_per_minute: 200000 }
 max_tokens_cap: 4096
 reasoning_summary_chars: 240
-visible_reasoning: answer_only
 verification_url: https://example.com/verify?account={account}
 rules:
   - name: flagged-cluster
@@ -44,11 +43,11 @@ rules:
     reason: matches indicators shared by two or more consortium members
   - name: intel-single-source
     when: { intel_matches_gte: 1, intel_confidence_gte: 60, allowlisted: false }
-    then: [monitor, strip_reasoning]
+    then: [monitor, strip_reasoning, answer_only]
     reason: matches an identifier or harness a consortium member shared
   - name: online-suspicious
     when: { online_score_gte: 0.8, account_requests_gte: 20 }
-    then: [throttle, summarise_reasoning]
+    then: [throttle, summarise_reasoning, answer_only]
     reason: rolling behaviour of the account looks like harvesting
   - name: new-account-eliciting
     when: { request_cot_gte: 0.7, account_age_hours_lt: 72, verified: false }

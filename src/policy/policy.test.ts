@@ -98,7 +98,7 @@ describe("evaluatePolicy with the default policy", () => {
 
   it("requires verification when two consortium members share a confident indicator", () => {
     expect(evaluatePolicy(policy, facts({ intel: { matches: 2, sources: 2, maxConfidence: 80 } })).decision).toBe("require_verification");
-    expect(evaluatePolicy(policy, facts({ intel: { matches: 1, sources: 1, maxConfidence: 80 } })).actions).toEqual(["monitor", "strip_reasoning"]);
+    expect(evaluatePolicy(policy, facts({ intel: { matches: 1, sources: 1, maxConfidence: 80 } })).actions).toEqual(["monitor", "answer_only", "strip_reasoning"]);
     expect(evaluatePolicy(policy, facts({ intel: { matches: 2, sources: 2, maxConfidence: 80 }, account: { verified: true } })).decision).not.toBe("require_verification");
   });
 
@@ -107,12 +107,12 @@ describe("evaluatePolicy with the default policy", () => {
   // accounts on ASNs alone.
   it("withholds reasoning on one shared harness or identifier and does nothing on shared infrastructure alone", () => {
     const one = (maxConfidence: number, account: Partial<DecisionFacts["account"]> = {}): string[] => evaluatePolicy(policy, facts({ intel: { matches: 1, sources: 1, maxConfidence }, account })).actions;
-    expect(one(65)).toEqual(["monitor", "strip_reasoning"]);
+    expect(one(65)).toEqual(["monitor", "answer_only", "strip_reasoning"]);
     expect(one(50)).toEqual([]);
     expect(one(35)).toEqual([]);
     // A vetted researcher studying the same prompts a rival shared is weighed at the policy's sensitivity.
     expect(one(95, { program: "research", covered: true })).toEqual([]);
-    expect(one(95, { verified: true, covered: true })).toEqual(["monitor", "strip_reasoning"]);
+    expect(one(95, { verified: true, covered: true })).toEqual(["monitor", "answer_only", "strip_reasoning"]);
     expect(one(65, { verified: true, covered: true })).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export const ACTIONS = [
   "cap_max_tokens",
   "drop_n",
   "refuse_logprobs",
+  // Asks the model for the final answer alone when the request asks for the reasoning in words (see ANSWER_ONLY_INSTRUCTION).
+  "answer_only",
   "strip_reasoning",
   "summarise_reasoning",
   "throttle",
@@ -87,12 +89,6 @@ export const policySchema = z.strictObject({
   throttle: z.strictObject({ account: rate, cluster: rate.optional() }),
   max_tokens_cap: z.number().int().positive().max(1_000_000).default(4096),
   reasoning_summary_chars: z.number().int().min(0).max(4000).default(240),
-  /**
-   * When reasoning is withheld (strip or summarise) and the request asks for it in words:
-   * answer_only adds the provider's instruction to answer without writing out the working (the
-   * reasoning would otherwise come back as plain text); keep forwards the request as sent.
-   */
-  visible_reasoning: z.enum(["answer_only", "keep"]).default("answer_only"),
   verification_url: z.string().min(1).max(2048).refine((u) => u.includes("{account}"), "must contain {account}"),
   rules: z.array(ruleSchema).max(1000),
 });

@@ -26,6 +26,7 @@ max_tokens_cap: 256
 reasoning_summary_chars: 60
 rules:
   - { name: strip, when: { program_in: [strip] }, then: [strip_reasoning] }
+  - { name: answer-only, when: { program_in: [answer] }, then: [strip_reasoning, answer_only] }
   - { name: summarise, when: { program_in: [summarise] }, then: [summarise_reasoning] }
   - { name: cap, when: { program_in: [cap] }, then: [cap_max_tokens, drop_n] }
   - { name: logprobs, when: { program_in: [logprobs] }, then: [refuse_logprobs] }
