@@ -42,7 +42,7 @@ describe("Gatekeeper with the default policy", () => {
         accountMeta: { createdAt: new Date(NOW - 3_600_000).toISOString(), verified: false },
       }),
     );
-    expect(harvest.actions).toEqual(["monitor", "strip_reasoning"]);
+    expect(harvest.actions).toEqual(["monitor", "answer_only", "strip_reasoning"]);
     expect(harvest.rules).toEqual(["new-account-eliciting"]);
     await k.drain();
     const audit = await store.listAudit();

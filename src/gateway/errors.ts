@@ -3,6 +3,9 @@ import type { WireApi } from "../core/index.js";
 /** Stable codes clients can branch on; the one table mapping them to HTTP status and error types. */
 export const GATEWAY_ERRORS = {
   invalid_json: { status: 400, openai: "invalid_request_error", anthropic: "invalid_request_error" },
+  malformed_http: { status: 400, openai: "invalid_request_error", anthropic: "invalid_request_error" },
+  request_timeout: { status: 408, openai: "invalid_request_error", anthropic: "timeout_error" },
+  headers_too_large: { status: 431, openai: "invalid_request_error", anthropic: "invalid_request_error" },
   invalid_request: { status: 400, openai: "invalid_request_error", anthropic: "invalid_request_error" },
   logprobs_refused: { status: 400, openai: "invalid_request_error", anthropic: "invalid_request_error" },
   unauthorized: { status: 401, openai: "invalid_request_error", anthropic: "authentication_error" },
@@ -27,6 +30,16 @@ export type ErrorShape = WireApi | "hydrasentry";
 export interface GatewayErrorBody {
   status: number;
   body: Record<string, unknown>;
+}
+
+/**
+ * An error on the connection before any request is read (a client too slow to send its headers, a
+ * request line the parser rejects): the path, and so the API, is unknown, so the body carries both
+ * shapes' fields (Anthropic's top-level "type", OpenAI's error object) for either API's clients to read.
+ */
+export function connectionErrorBody(code: GatewayErrorCode, message: string): GatewayErrorBody {
+  const { status, body } = errorBody("hydrasentry", code, message);
+  return { status, body: { type: "error", ...body } };
 }
 
 export function errorBody(shape: ErrorShape, code: GatewayErrorCode, message: string, extra: Record<string, unknown> = {}): GatewayErrorBody {

@@ -128,6 +128,8 @@ describe("gateway under malformed input", () => {
     // A raw request whose header carries a bare CR is rejected by the HTTP parser, not forwarded.
     const reply = await rawRequest(gw.url, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nx-hydra-account: a\rX-Evil: 1\r\nContent-Length: 2\r\n\r\n{}");
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    // In the APIs' error shape, not Node's bare status line.
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ type: "error", error: { code: "malformed_http" } });
   });
 
   it("drops a client that dribbles its headers (slowloris) and stays up", async () => {
@@ -136,6 +138,8 @@ describe("gateway under malformed input", () => {
     socket.on("error", () => {}); // the server hanging up mid-drip is the point
     await new Promise((r) => socket.once("connect", r));
     socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n");
+    let reply = "";
+    socket.on("data", (d: Buffer) => (reply += d.toString()));
     const closed = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), 3000);
       socket.once("close", () => {
@@ -146,6 +150,9 @@ describe("gateway under malformed input", () => {
       socket.once("close", () => clearInterval(drip));
     });
     expect(closed).toBe(true);
+    // Told why, in a body the APIs' clients read.
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ type: "error", error: { code: "request_timeout", message: expect.any(String) } });
     expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
   });
 });

@@ -194,7 +194,7 @@ describe("gateway end to end (loopback upstream stub)", () => {
     // A request that does not ask for the reasoning is forwarded as sent (its thinking blocks are still stripped).
     await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_answer"));
     expect(upstream.received.at(-1)?.body).toEqual(chat());
-    // Stripping alone leaves what the request asked for alone (a new student asking for the steps sees them).
+    // A rule that strips only leaves the request as the client wrote it.
     await post(`${gw.url}/v1/chat/completions`, chat({ messages: [{ role: "user", content: ask }] }), as("acct_strip"));
     expect(upstream.received.at(-1)?.body).toEqual(chat({ messages: [{ role: "user", content: ask }] }));
   });

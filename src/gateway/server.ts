@@ -1,5 +1,7 @@
 import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual } from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { Readable } from "node:stream";
 import { serve as serveNode, type HttpBindings, type ServerType } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
@@ -15,7 +17,7 @@ import { cappedBody, type BodyEnv } from "./body.js";
 import { coalescedAnswers, decidedByTurn, TurnBarrier } from "./coalesce.js";
 import type { IntelMatcher } from "../detect/index.js";
 import { Gatekeeper, type Decision } from "./decide.js";
-import { errorBody, type ErrorShape, type GatewayErrorCode } from "./errors.js";
+import { connectionErrorBody, errorBody, type ErrorShape, type GatewayErrorCode } from "./errors.js";
 import { hydrasentryGuard, resolveCaller, type GuardEnv } from "./guard.js";
 import { GatewayMetrics } from "./metrics.js";
 import type { SanctionBus } from "./sanction-bus.js";
@@ -470,6 +472,28 @@ export interface ListenOptions {
   requestTimeoutMs?: number;
 }
 
+/**
+ * Node answers a connection error (a client past the header or request timeout, a request the parser
+ * rejects) with a bare status line and no body; a client then got a 408 its SDK could not read. The
+ * same statuses are written here with an error body in the APIs' shape. A response already under way
+ * (a timeout while an answer streams) is not written into: the connection is closed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const { status, body } =
+    err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? connectionErrorBody("request_timeout", "request timed out: headers and body must arrive in time")
+      : err.code === "HPE_HEADER_OVERFLOW"
+        ? connectionErrorBody("headers_too_large", "request headers too large")
+        : connectionErrorBody("malformed_http", `malformed HTTP request (${err.code ?? "parse error"})`);
+  const json = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+}
+
 /** Serves an app on loopback or a given host; slow clients are cut off by request/header timeouts. */
 export function listen(app: Hono<BodyEnv>, port: number, opts: ListenOptions = {}): Promise<Listening> {
   const headersTimeout = opts.headersTimeoutMs ?? 10_000;
@@ -489,6 +513,7 @@ export function listen(app: Hono<BodyEnv>, port: number, opts: ListenOptions = {
         },
       },
       (info: AddressInfo) => {
+        server.on("clientError", answerClientError);
         resolve({
           port: info.port,
           server,

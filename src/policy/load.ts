@@ -51,7 +51,7 @@ rules:
     reason: rolling behaviour of the account looks like harvesting
   - name: new-account-eliciting
     when: { request_cot_gte: 0.7, account_age_hours_lt: 72, verified: false }
-    then: [strip_reasoning, monitor]
+    then: [strip_reasoning, answer_only, monitor]
     reason: a new unverified account asking for the model's reasoning
   - name: logit-extraction
     when: { request_logit: true, verified: false }

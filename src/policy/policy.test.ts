@@ -84,7 +84,7 @@ describe("evaluatePolicy with the default policy", () => {
 
   it("withholds reasoning from a new unverified account that asks for it, not from an old one", () => {
     const young = evaluatePolicy(policy, facts({ request: { cot: 0.9 }, account: { ageHours: 5 } }));
-    expect(young.actions).toEqual(["monitor", "strip_reasoning"]);
+    expect(young.actions).toEqual(["monitor", "answer_only", "strip_reasoning"]);
     expect(evaluatePolicy(policy, facts({ request: { cot: 0.9 } })).decision).toBe("allow");
   });
 

@@ -99,11 +99,20 @@ describe("the respond loop replayed over a simulated log", () => {
 });
 
 describe("outcomeOf", () => {
+  const plain = { cotElicitation: 0 };
+  const asks = { cotElicitation: 0.8 };
   it("reads a decision as what the caller got: refused, reasoning withheld, or served", () => {
-    expect(outcomeOf({ decision: "ban_cluster", actions: ["ban_cluster"], retryAfterMs: null })).toBe("refused");
-    expect(outcomeOf({ decision: "throttle", actions: ["throttle"], retryAfterMs: 1000 })).toBe("refused");
-    expect(outcomeOf({ decision: "strip_reasoning", actions: ["monitor", "strip_reasoning"], retryAfterMs: null })).toBe("withheld");
-    expect(outcomeOf({ decision: "throttle", actions: ["throttle", "summarise_reasoning"], retryAfterMs: null })).toBe("withheld");
-    expect(outcomeOf({ decision: "cap_max_tokens", actions: ["cap_max_tokens"], retryAfterMs: null })).toBe("served");
+    expect(outcomeOf({ decision: "ban_cluster", actions: ["ban_cluster"], retryAfterMs: null, signals: plain })).toBe("refused");
+    expect(outcomeOf({ decision: "throttle", actions: ["throttle"], retryAfterMs: 1000, signals: plain })).toBe("refused");
+    expect(outcomeOf({ decision: "strip_reasoning", actions: ["monitor", "strip_reasoning"], retryAfterMs: null, signals: plain })).toBe("withheld");
+    expect(outcomeOf({ decision: "throttle", actions: ["throttle", "summarise_reasoning"], retryAfterMs: null, signals: plain })).toBe("withheld");
+    expect(outcomeOf({ decision: "cap_max_tokens", actions: ["cap_max_tokens"], retryAfterMs: null, signals: plain })).toBe("served");
+  });
+
+  it("counts reasoning asked for in words as served when only thinking blocks were stripped, and withheld with answer_only", () => {
+    expect(outcomeOf({ decision: "strip_reasoning", actions: ["monitor", "strip_reasoning"], retryAfterMs: null, signals: asks })).toBe("served");
+    expect(outcomeOf({ decision: "strip_reasoning", actions: ["monitor", "answer_only", "strip_reasoning"], retryAfterMs: null, signals: asks })).toBe("withheld");
+    // The instruction alone leaves thinking blocks in the answer.
+    expect(outcomeOf({ decision: "answer_only", actions: ["answer_only"], retryAfterMs: null, signals: asks })).toBe("served");
   });
 });

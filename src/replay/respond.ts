@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ArgumentError, withoutPassword, type Exchange } from "../core/index.js";
-import type { ExtractionStyleModel } from "../detect/index.js";
+import { COT_HIT, type ExtractionStyleModel } from "../detect/index.js";
 import { Gatekeeper, MemoryState, DetectionView, RedisState, type Decision, type GatewayState } from "../gateway/index.js";
 import { defaultEngine, runHunt } from "../hunt/index.js";
 import { DEFAULT_REORDER_WINDOW_MS, openSources, QuarantineWriter, readExchangeLog } from "../ingest/index.js";
@@ -61,11 +61,17 @@ export interface RespondReplayResult {
   groups: Map<string, RespondTally>;
 }
 
-/** Where a decision leaves the request: what a student model trained on the answers would get. */
-export function outcomeOf(d: Pick<Decision, "decision" | "actions" | "retryAfterMs">): "refused" | "withheld" | "served" {
+/**
+ * Where a decision leaves the request: what a student model trained on the answers would get. Stripping
+ * removes thinking blocks, not reasoning the request asked for in words, which comes back as the answer's
+ * text: such a request counts as withheld only when the decision also asked for the answer alone
+ * (answer_only), on the assumption that the model complies. Counting every stripped request as
+ * withheld credited the gateway with what it did not do to a chain-of-thought harvester's asks.
+ */
+export function outcomeOf(d: Pick<Decision, "decision" | "actions" | "retryAfterMs"> & { signals: Pick<Decision["signals"], "cotElicitation"> }): "refused" | "withheld" | "served" {
   if (isBlocking(d.decision) || d.retryAfterMs !== null) return "refused";
-  if (d.actions.includes("strip_reasoning") || d.actions.includes("summarise_reasoning")) return "withheld";
-  return "served";
+  if (!d.actions.includes("strip_reasoning") && !d.actions.includes("summarise_reasoning")) return "served";
+  return d.signals.cotElicitation < COT_HIT || d.actions.includes("answer_only") ? "withheld" : "served";
 }
 
 /**
