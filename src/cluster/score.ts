@@ -53,7 +53,7 @@ export function ownElicitingTemplates(links: readonly LinkKey[], members: Readon
   const senders = new Set<string>();
   for (const l of links) {
     if (l.kind !== "template" || l.crowd || l.members.size < OWN_TEMPLATE_MIN_SENDERS) continue;
-    if (l.cotHits < 0.5 * l.requests || l.outsideRequests > 0.1 * (l.memberRequests + l.outsideRequests)) continue;
+    if (l.cotHits < 0.5 * l.requests || l.memberShare < 0.9) continue;
     let inside = 0;
     for (const m of l.members) if (members.has(m)) inside++;
     if (inside < OWN_TEMPLATE_MIN_SENDERS || inside < 0.9 * l.members.size) continue;

@@ -3,6 +3,11 @@
  * no whitespace, numbers as ECMAScript prints them). Hand-written because it is ~20 lines and the
  * signing code and the tool-schema hash must agree on it exactly.
  */
+/** A JSON object: not null, not an array (what a request body, a message or a content part must be). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") {
     if (typeof value === "number" && !Number.isFinite(value)) throw new TypeError("canonicalJson: non-finite number");

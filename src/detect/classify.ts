@@ -1,4 +1,4 @@
-import { blankExchange, type Exchange } from "../core/index.js";
+import { blankExchange, isJsonObject, type Exchange } from "../core/index.js";
 import { jsonLineBatches, newFileCounts, parseExchangeValue, reject, type InputSource, type QuarantineWriter } from "../ingest/index.js";
 import type { ExtractionStyleModel } from "./classifier.js";
 import { requestSignals, type RequestSignals } from "./signals.js";
@@ -37,7 +37,7 @@ export async function classifyStream(
     let out = "";
     for (const line of lines) {
       const v = line.value;
-      const obj = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+      const obj = isJsonObject(v) ? v : null;
       let ex: Exchange;
       if (obj && typeof obj.text === "string" && obj.request === undefined) {
         ex = blankExchange({ userTurns: [obj.text], turnCount: 1, system: typeof obj.system === "string" ? obj.system : "" });

@@ -243,6 +243,11 @@ const TO_THE_ANSWER =
 /** How the model reached its answer, asked to be shown (how-you-arrived); "how you'd arrive at this" too. */
 const HOW_YOU_ARRIVED = `${HOW_YOU} (?:actually |really )?(?:arrived at|reached|got to|came to|decided${NOT_A_LIFE_DECISION})\\b|${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}`;
 
+/** German and Spanish for how it reached its answer ("wie du auf das Ergebnis gekommen bist", "cómo llegaste a"). */
+const DE_HOW_YOU_ARRIVED = "\\bwie (?:du|Sie) (?:auf|zu) (?:das|dem|der|diese[mnrs]?|deine[mnr]?|Ihre[mnr]?) (?:Ergebnis|Antwort|Lösung|Schluss|Schlussfolgerung|Resultat)\\s+gekommen (?:bist|sind)\\b";
+const DE_IN_DETAIL = "(?:ausführlich|lückenlos|im Detail|Schritt für Schritt)";
+const ES_HOW_YOU_ARRIVED = "c[oó]mo (?:llegaste|has llegado) a";
+
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
@@ -581,7 +586,7 @@ const STRONG: Pattern[] = [
   {
     id: "de-how-you-arrived",
     stems: ["gekommen"],
-    re: /\b(?:zeig|erklär|erkläre|beschreib|beschreibe|schildere)\w*\b[^.\n]{0,40}?\b(?:ausführlich|genau|detailliert|lückenlos|im Detail|Schritt für Schritt)\b[^.\n]{0,20}?\bwie (?:du|Sie) (?:auf|zu) (?:das|dem|der|diese[mnrs]?|deine[mnr]?|Ihre[mnr]?) (?:Ergebnis|Antwort|Lösung|Schluss|Schlussfolgerung|Resultat)\s+gekommen (?:bist|sind)\b|\bwie (?:du|Sie) (?:auf|zu) (?:das|dem|der|diese[mnrs]?|deine[mnr]?|Ihre[mnr]?) (?:Ergebnis|Antwort|Lösung|Schluss|Schlussfolgerung|Resultat)\s+gekommen (?:bist|sind)\b[^.\n]{0,30}?\b(?:ausführlich|lückenlos|im Detail|Schritt für Schritt)\b/i,
+    re: new RegExp(`\\b(?:zeig|erklär|beschreib|schildere)\\w*\\b[^.\\n]{0,40}?\\b(?:genau|detailliert|${DE_IN_DETAIL})\\b[^.\\n]{0,20}?${DE_HOW_YOU_ARRIVED}|${DE_HOW_YOU_ARRIVED}[^.\\n]{0,30}?\\b${DE_IN_DETAIL}\\b`, "i"),
     weight: 0.55,
   },
   { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
@@ -596,7 +601,7 @@ const STRONG: Pattern[] = [
   {
     id: "es-how-you-arrived",
     stems: ["llegaste", "has llegado"],
-    re: /\b(?:expl[ií]ca(?:me)?|mu[eé]strame|dime|describe|cu[eé]ntame)\b[^.\n]{0,40}?\bc[oó]mo (?:llegaste|has llegado) a (?:la|tu|esa|esta|el|tus?) (?:respuesta|soluci[oó]n|resultado|conclusi[oó]n)[^.\n]{0,40}?(?:sin omitir nada|sin saltar(?:te)? (?:ning[uú]n|nada)|con todo detalle|en detalle)|\b(?:expl[ií]ca(?:me)?|mu[eé]strame)\b\s+paso a paso\s+c[oó]mo (?:llegaste|has llegado) a\b/i,
+    re: new RegExp(`\\b(?:expl[ií]ca(?:me)?|mu[eé]strame|dime|describe|cu[eé]ntame)\\b[^.\\n]{0,40}?\\b${ES_HOW_YOU_ARRIVED} (?:la|tu|esa|esta|el|tus?) (?:respuesta|soluci[oó]n|resultado|conclusi[oó]n)[^.\\n]{0,40}?(?:sin omitir nada|sin saltar(?:te)? (?:ning[uú]n|nada)|con todo detalle|en detalle)|\\b(?:expl[ií]ca(?:me)?|mu[eé]strame)\\b\\s+paso a paso\\s+${ES_HOW_YOU_ARRIVED}\\b`, "i"),
     weight: 0.55,
   },
   { id: "nl-reasoning", stems: ["redener", "denkproces", "gedachtegang"], re: /\b(?:je|jouw|uw)\s+(?:volledige\s+|hele\s+|complete\s+)?(?:redenering|denkproces|gedachtegang)\b/i, weight: 0.6 },

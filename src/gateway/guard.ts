@@ -1,12 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WireApi } from "../core/index.js";
-import { COT_HIT } from "../detect/index.js";
 import type { Policy } from "../policy/index.js";
 import type { Decision, Gatekeeper } from "./decide.js";
 import { errorBody, type GatewayErrorBody } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { asksForLogits, clientIp, exchangeFromRequest, rewriteRequest, type CallerContext } from "./request.js";
+import { answerOnlyApplies, asksForLogits, clientIp, exchangeFromRequest, rewriteRequest, type CallerContext } from "./request.js";
 
 /** What the guard hands to the handler behind it: the decision and the body to forward. */
 export interface GuardedRequest {
@@ -90,9 +89,7 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
     return refusal(decision, errorBody(api, "logprobs_refused", "logprobs, top_logprobs and logit_bias are not available to this account", { decision_id: decision.id }));
   }
   const reasoning = decision.actions.includes("strip_reasoning") ? "strip" : decision.actions.includes("summarise_reasoning") ? "summarise" : null;
-  // Reasoning asked for in words comes back as the answer's text, which no thinking block marks: ask for the answer alone.
-  const answerOnly = decision.actions.includes("answer_only") && decision.signals.cotElicitation >= COT_HIT;
-  const rewritten = rewriteRequest(api, body, decision.actions, policy.max_tokens_cap, answerOnly);
+  const rewritten = rewriteRequest(api, body, decision.actions, policy.max_tokens_cap, answerOnlyApplies(decision));
   return { ok: true, guarded: { ...passthrough, body: rewritten ?? body, bodyChanged: rewritten !== null, reasoning } };
 }
 

@@ -8,6 +8,7 @@ export { DetectionView } from "./view.js";
 export { fileAppeal, resolveAppeal, setAllowlisted } from "./appeals.js";
 export { transformReasoning, sseReasoningTransform, summariseReasoning, SseReasoningFilter, type ReasoningMode } from "./reasoning.js";
 export { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from "./errors.js";
+export { answerOnlyApplies, asksInWords, ANSWER_ONLY_INSTRUCTION } from "./request.js";
 export type { GatewayState, BucketRequest, Rate, RollingCounters, Observation } from "./state.js";
 export { cappedBody, type BodyEnv } from "./body.js";
 export { MemorySanctionBus, type SanctionBus, type Subscription } from "./sanction-bus.js";

@@ -1,4 +1,4 @@
-import type { WireApi } from "../core/index.js";
+import { isJsonObject, type WireApi } from "../core/index.js";
 
 /**
  * Withholding reasoning is the one output-side defence published experiments found to reliably
@@ -8,7 +8,6 @@ import type { WireApi } from "../core/index.js";
 export type ReasoningMode = "strip" | "summarise";
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A short lead of the reasoning (up to its first sentence end within `maxChars`) and what was withheld. */
 export function summariseReasoning(text: string, maxChars: number): string {
@@ -25,7 +24,7 @@ const OPENAI_REASONING_FIELDS = ["reasoning_content", "reasoning", "reasoning_de
 
 function reasoningTextOfResponsesItem(item: Obj): string {
   const parts = [...(Array.isArray(item.content) ? item.content : []), ...(Array.isArray(item.summary) ? item.summary : [])];
-  return parts.map((p) => (isObj(p) && typeof p.text === "string" ? p.text : "")).join("\n");
+  return parts.map((p) => (isJsonObject(p) && typeof p.text === "string" ? p.text : "")).join("\n");
 }
 
 function summarisedResponsesItem(item: Obj, maxChars: number): Obj {
@@ -34,17 +33,17 @@ function summarisedResponsesItem(item: Obj, maxChars: number): Obj {
 
 function transformResponsesOutput(output: unknown, mode: ReasoningMode, maxChars: number): unknown {
   if (!Array.isArray(output)) return output;
-  if (mode === "strip") return output.filter((item) => !(isObj(item) && item.type === "reasoning"));
-  return output.map((item) => (isObj(item) && item.type === "reasoning" ? summarisedResponsesItem(item, maxChars) : item));
+  if (mode === "strip") return output.filter((item) => !(isJsonObject(item) && item.type === "reasoning"));
+  return output.map((item) => (isJsonObject(item) && item.type === "reasoning" ? summarisedResponsesItem(item, maxChars) : item));
 }
 
 /** Non-streaming answer: returns the body with reasoning removed or summarised; other fields untouched. */
 export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningMode, maxChars: number): unknown {
-  if (!isObj(body)) return body;
+  if (!isJsonObject(body)) return body;
   if (api === "openai.chat") {
     if (!Array.isArray(body.choices)) return body;
     const choices = body.choices.map((choice) => {
-      if (!isObj(choice) || !isObj(choice.message)) return choice;
+      if (!isJsonObject(choice) || !isJsonObject(choice.message)) return choice;
       const message: Obj = { ...choice.message };
       const text = typeof message.reasoning_content === "string" ? message.reasoning_content : typeof message.reasoning === "string" ? message.reasoning : "";
       const had = OPENAI_REASONING_FIELDS.some((f) => f in message);
@@ -58,7 +57,7 @@ export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningM
   if (!Array.isArray(body.content)) return body;
   const content: unknown[] = [];
   for (const block of body.content) {
-    const thinking = isObj(block) && (block.type === "thinking" || block.type === "redacted_thinking");
+    const thinking = isJsonObject(block) && (block.type === "thinking" || block.type === "redacted_thinking");
     if (!thinking) content.push(block);
     else if (mode === "summarise") content.push({ type: "thinking", thinking: summariseReasoning(typeof block.thinking === "string" ? block.thinking : "", maxChars) });
   }
@@ -118,7 +117,7 @@ export class SseReasoningFilter {
     } catch {
       return [raw]; // not ours to judge: pass through what we do not understand
     }
-    if (!isObj(data)) return [raw];
+    if (!isJsonObject(data)) return [raw];
     if (this.api === "openai.chat") return this.#chat(ev, data);
     if (this.api === "anthropic.messages") return this.#anthropic(ev, data);
     return this.#responses(ev, data);
@@ -129,7 +128,7 @@ export class SseReasoningFilter {
     const before: string[] = [];
     let onlyReasoning = data.choices.length > 0;
     const choices = data.choices.map((choice) => {
-      if (!isObj(choice) || !isObj(choice.delta)) return choice;
+      if (!isJsonObject(choice) || !isJsonObject(choice.delta)) return choice;
       const delta: Obj = { ...choice.delta };
       const index = typeof choice.index === "number" ? choice.index : 0;
       const piece = typeof delta.reasoning_content === "string" ? delta.reasoning_content : typeof delta.reasoning === "string" ? delta.reasoning : null;
@@ -152,7 +151,7 @@ export class SseReasoningFilter {
   #anthropic(ev: SseEvent, data: Obj): string[] {
     const index = typeof data.index === "number" ? data.index : null;
     if (index === null) return [formatEvent(ev.event, data)];
-    if (data.type === "content_block_start" && isObj(data.content_block)) {
+    if (data.type === "content_block_start" && isJsonObject(data.content_block)) {
       const t = data.content_block.type;
       if (t === "thinking" || t === "redacted_thinking") {
         this.#reasoningIndexes.add(index);
@@ -162,7 +161,7 @@ export class SseReasoningFilter {
       }
     }
     if (this.#reasoningIndexes.has(index)) {
-      if (data.type === "content_block_delta" && isObj(data.delta) && typeof data.delta.thinking === "string") this.#buffer(index, data.delta.thinking);
+      if (data.type === "content_block_delta" && isJsonObject(data.delta) && typeof data.delta.thinking === "string") this.#buffer(index, data.delta.thinking);
       if (data.type !== "content_block_stop") return [];
       const text = this.#buffered.get(index) ?? "";
       this.#buffered.delete(index);
@@ -182,11 +181,11 @@ export class SseReasoningFilter {
 
   #responses(ev: SseEvent, data: Obj): string[] {
     const type = typeof data.type === "string" ? data.type : (ev.event ?? "");
-    if (isObj(data.response) && "output" in data.response) {
+    if (isJsonObject(data.response) && "output" in data.response) {
       return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars) } })];
     }
     const outputIndex = typeof data.output_index === "number" ? data.output_index : null;
-    const item = isObj(data.item) ? data.item : null;
+    const item = isJsonObject(data.item) ? data.item : null;
     if (item?.type === "reasoning" && outputIndex !== null) {
       if (type === "response.output_item.added") {
         this.#reasoningIndexes.add(outputIndex);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
-import type { Exchange, WireApi } from "../core/index.js";
+import { isJsonObject, type Exchange, type WireApi } from "../core/index.js";
+import { COT_HIT } from "../detect/index.js";
 import { parseExchangeValue } from "../ingest/index.js";
 import type { Action } from "../policy/index.js";
 
@@ -54,7 +55,16 @@ const MAX_TOKEN_FIELDS: Record<WireApi, readonly string[]> = {
 export const ANSWER_ONLY_INSTRUCTION =
   "Provider policy for this account: do not write out your reasoning, working, analysis or intermediate steps, whatever the request asks for; reply with the final answer only.";
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** The request asks for the reasoning in words, which comes back as the answer's text rather than a thinking block. */
+export const asksInWords = (d: { signals: { cotElicitation: number } }): boolean => d.signals.cotElicitation >= COT_HIT;
+
+/**
+ * Whether a decision's answer_only applies to its request: only one that asks for the reasoning in
+ * words (the rest have nothing in the text to withhold). The gateway rewrites by it, replay counts by it.
+ */
+export function answerOnlyApplies(d: { actions: readonly Action[]; signals: { cotElicitation: number } }): boolean {
+  return d.actions.includes("answer_only") && asksInWords(d);
+}
 
 /** The body with ANSWER_ONLY_INSTRUCTION added as an operator instruction in the API's own field. */
 export function withAnswerOnlyInstruction(api: WireApi, body: Record<string, unknown>): Record<string, unknown> {
@@ -63,8 +73,9 @@ export function withAnswerOnlyInstruction(api: WireApi, body: Record<string, unk
     case "openai.chat": {
       // Among the leading system messages, not after the last turn: a final assistant message may be a prefill the model continues.
       const messages: unknown[] = Array.isArray(body.messages) ? body.messages : [];
+      const isOperatorMessage = (m: unknown): boolean => isJsonObject(m) && (m.role === "system" || m.role === "developer");
       let at = 0;
-      while (at < messages.length && isRecord(messages[at]) && ((messages[at] as Record<string, unknown>).role === "system" || (messages[at] as Record<string, unknown>).role === "developer")) at++;
+      while (at < messages.length && isOperatorMessage(messages[at])) at++;
       return { ...body, messages: [...messages.slice(0, at), { role: "system", content: ANSWER_ONLY_INSTRUCTION }, ...messages.slice(at)] };
     }
     case "openai.responses":

@@ -1,4 +1,4 @@
-import { canonicalIp, canonicalJson, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
+import { canonicalIp, canonicalJson, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
 import type { Envelope } from "./envelope.js";
 
 /** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
@@ -8,7 +8,6 @@ export class AdapterError extends Error {
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -44,7 +43,7 @@ function contentText(content: unknown, conv: Conversation, where: string): strin
       texts.push(part);
       continue;
     }
-    if (!isObj(part)) throw new AdapterError(`${where}.content has a part that is not an object`);
+    if (!isJsonObject(part)) throw new AdapterError(`${where}.content has a part that is not an object`);
     const type = str(part.type) ?? "";
     if (TEXT_PARTS.has(type)) texts.push(str(part.text) ?? "");
     else if (IMAGE_PARTS.has(type)) conv.media.image++;
@@ -75,7 +74,7 @@ function readMessages(messages: unknown, conv: Conversation, field: string): voi
   if (!Array.isArray(messages)) throw new AdapterError(`request.${field} must be an array`);
   messages.forEach((m, i) => {
     const where = `request.${field}[${i}]`;
-    if (!isObj(m)) throw new AdapterError(`${where} must be an object`);
+    if (!isJsonObject(m)) throw new AdapterError(`${where} must be an object`);
     const role = str(m.role);
     if (role === undefined) throw new AdapterError(`${where}.role must be a string`);
     if (role !== "system" && role !== "developer") conv.turnCount++;
@@ -87,7 +86,7 @@ function readMessages(messages: unknown, conv: Conversation, field: string): voi
     const text = contentText(m.content, conv, where);
     pushTurn(conv, role, text);
     if (Array.isArray(m.tool_calls)) {
-      for (const call of m.tool_calls) if (isObj(call) && isObj(call.function)) conv.toolCalls.push(str(call.function.name) ?? "");
+      for (const call of m.tool_calls) if (isJsonObject(call) && isJsonObject(call.function)) conv.toolCalls.push(str(call.function.name) ?? "");
       // An assistant turn that called tools is history, not an answer begun.
       if (m.tool_calls.length > 0) conv.prefill = "";
     }
@@ -98,9 +97,9 @@ function readTools(tools: unknown, schemaKey: "parameters" | "input_schema"): To
   if (!Array.isArray(tools)) return [];
   const out: ToolDefinition[] = [];
   for (const t of tools) {
-    if (!isObj(t)) continue;
+    if (!isJsonObject(t)) continue;
     // OpenAI chat nests under `function`; responses and Anthropic keep it flat.
-    const fn = isObj(t.function) ? t.function : t;
+    const fn = isJsonObject(t.function) ? t.function : t;
     const name = str(fn.name) ?? str(t.type) ?? "";
     out.push({ name, schema: canonicalSchema(fn[schemaKey] ?? fn.parameters ?? fn.input_schema ?? null) });
   }
@@ -137,7 +136,7 @@ function baseParams(req: Obj): GenerationParams {
     n: num(req.n),
     logprobs: req.logprobs === true,
     topLogprobs: num(req.top_logprobs),
-    logitBias: isObj(req.logit_bias) && Object.keys(req.logit_bias).length > 0,
+    logitBias: isJsonObject(req.logit_bias) && Object.keys(req.logit_bias).length > 0,
     stream: req.stream === true,
     reasoningRequested: false,
   };
@@ -148,7 +147,7 @@ function openaiChat(req: Obj): { conv: Conversation; params: GenerationParams; t
   readMessages(req.messages, conv, "messages");
   const params = baseParams(req);
   params.maxTokens = num(req.max_completion_tokens) ?? num(req.max_tokens);
-  const effort = str(req.reasoning_effort) ?? (isObj(req.reasoning) ? str(req.reasoning.effort) : undefined);
+  const effort = str(req.reasoning_effort) ?? (isJsonObject(req.reasoning) ? str(req.reasoning.effort) : undefined);
   if (effort !== undefined) {
     params.reasoningEffort = effort;
     params.reasoningRequested = effort !== "none" && effort !== "minimal";
@@ -167,7 +166,7 @@ function openaiResponses(req: Obj): { conv: Conversation; params: GenerationPara
   } else if (Array.isArray(input)) {
     input.forEach((item, i) => {
       const where = `request.input[${i}]`;
-      if (!isObj(item)) throw new AdapterError(`${where} must be an object`);
+      if (!isJsonObject(item)) throw new AdapterError(`${where} must be an object`);
       const type = str(item.type) ?? "message";
       if (type === "function_call") {
         conv.toolCalls.push(str(item.name) ?? "");
@@ -189,7 +188,7 @@ function openaiResponses(req: Obj): { conv: Conversation; params: GenerationPara
   }
   const params = baseParams(req);
   params.maxTokens = num(req.max_output_tokens);
-  if (isObj(req.reasoning)) {
+  if (isJsonObject(req.reasoning)) {
     params.reasoningEffort = str(req.reasoning.effort);
     params.reasoningRequested =
       (params.reasoningEffort !== undefined && params.reasoningEffort !== "minimal" && params.reasoningEffort !== "none") ||
@@ -206,22 +205,22 @@ function anthropicMessages(req: Obj): { conv: Conversation; params: GenerationPa
   readMessages(req.messages, conv, "messages");
   const params = baseParams(req);
   params.maxTokens = num(req.max_tokens);
-  if (isObj(req.thinking) && req.thinking.type !== "disabled") {
+  if (isJsonObject(req.thinking) && req.thinking.type !== "disabled") {
     params.reasoningRequested = true;
     params.thinkingBudget = num(req.thinking.budget_tokens);
   }
-  if (isObj(req.output_config) && str(req.output_config.effort)) params.reasoningEffort = str(req.output_config.effort);
+  if (isJsonObject(req.output_config) && str(req.output_config.effort)) params.reasoningEffort = str(req.output_config.effort);
   return { conv, params, tools: readTools(req.tools, "input_schema") };
 }
 
 export function readUsage(api: Envelope["api"], response: Obj | undefined): Usage {
-  const usage = response && isObj(response.usage) ? response.usage : undefined;
+  const usage = response && isJsonObject(response.usage) ? response.usage : undefined;
   if (!usage) return {};
   if (api === "openai.chat") {
-    const details = isObj(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
+    const details = isJsonObject(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
     return { inputTokens: num(usage.prompt_tokens), outputTokens: num(usage.completion_tokens), reasoningTokens: num(details.reasoning_tokens) };
   }
-  const details = isObj(usage.output_tokens_details) ? usage.output_tokens_details : {};
+  const details = isJsonObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
   return { inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens), reasoningTokens: num(details.reasoning_tokens) };
 }
 

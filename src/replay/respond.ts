@@ -1,8 +1,8 @@
 import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ArgumentError, withoutPassword, type Exchange } from "../core/index.js";
-import { COT_HIT, type ExtractionStyleModel } from "../detect/index.js";
-import { Gatekeeper, MemoryState, DetectionView, RedisState, type Decision, type GatewayState } from "../gateway/index.js";
+import type { ExtractionStyleModel } from "../detect/index.js";
+import { answerOnlyApplies, asksInWords, Gatekeeper, MemoryState, DetectionView, RedisState, type Decision, type GatewayState } from "../gateway/index.js";
 import { defaultEngine, runHunt } from "../hunt/index.js";
 import { DEFAULT_REORDER_WINDOW_MS, openSources, QuarantineWriter, readExchangeLog } from "../ingest/index.js";
 import { isBlocking, type Policy } from "../policy/index.js";
@@ -71,7 +71,7 @@ export interface RespondReplayResult {
 export function outcomeOf(d: Pick<Decision, "decision" | "actions" | "retryAfterMs"> & { signals: Pick<Decision["signals"], "cotElicitation"> }): "refused" | "withheld" | "served" {
   if (isBlocking(d.decision) || d.retryAfterMs !== null) return "refused";
   if (!d.actions.includes("strip_reasoning") && !d.actions.includes("summarise_reasoning")) return "served";
-  return d.signals.cotElicitation < COT_HIT || d.actions.includes("answer_only") ? "withheld" : "served";
+  return !asksInWords(d) || answerOnlyApplies(d) ? "withheld" : "served";
 }
 
 /**
