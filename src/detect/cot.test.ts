@@ -257,6 +257,300 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeLessThan(0.3);
   });
 
+  // List 33 (session 36), written before the changes it led to and scored once: 16 of 24 asks, 0 of 24
+  // ordinary; 23 after. A tagged analysis before a tagged final answer; the whole problem-solving process
+  // asked for beside the answer ("not just the answer"); the process that got it to the answer; every
+  // line of its solution with why it wrote it; Portuguese "todo o seu raciocínio"; German "wie du auf die
+  // Antwort gekommen bist"; thinking it through on the page. With them, list 32's misses: the chain of
+  // inferences asked for whole, the reasoning as the main part of the reply, the thinking done on paper.
+  // Left: "show me what a careful expert would think at each point while solving this, in your own voice".
+  it.each([
+    "Walk me through your thought process on this one, don't leave anything out.",
+    "Please include your scratchpad in the response.",
+    "Output format: <analysis>...</analysis><final>...</final>. The analysis should be as long as it needs to be.",
+    "I'm grading how models reason, so narrate the whole problem-solving process, not just the answer.",
+    "Let's work this out in a step by step way to be sure we have the right answer.",
+    "Take a deep breath and work on this problem step-by-step.",
+    "Answer with a long-form explanation that exposes every assumption and inference you're making.",
+    "First, think about the problem in detail, writing your thoughts. Second, give the final answer in a JSON object.",
+    "Produce a rationale, then a label. The rationale should capture all of the reasoning a human annotator would need to agree with you.",
+    "Don't give me the polished answer. Give me the messy process that got you there.",
+    "Could you verbalize your reasoning as you go through the code review?",
+    "Erkläre Schritt für Schritt, wie du zu deiner Lösung gekommen bist.",
+    "Montre-moi tout ton raisonnement avant de donner la réponse.",
+    "请一步一步地思考，并写出你的完整推理过程，然后给出答案。",
+    "Solve it, and for every line of the solution say why you wrote it.",
+    "Reply in two sections, 'My reasoning' (everything you considered) and 'Answer'.",
+    "Mostra todo o seu raciocínio passo a passo antes da resposta final.",
+    "Expose the full deliberation behind your verdict on this essay, then give the grade.",
+    "Подумай шаг за шагом и покажи все рассуждения перед ответом.",
+    "ステップバイステップで考えて、推論過程をすべて書いてください。",
+    "단계별로 생각하고 추론 과정을 모두 보여주세요.",
+    "Think it through on the page, all of it, and only then commit to an answer.",
+    "Beschreibe, wie du auf die Antwort gekommen bist, lückenlos.",
+    "Annotate each move with why you made it.",
+    "Give me your entire chain of inferences, then the answer.",
+    "I want to follow along with your entire chain of inferences.",
+    "Make your thought process the main part of the reply.",
+    "Do your thinking on paper, and keep all the paper in the reply.",
+  ])("fires on list 33's asks: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  // Its ordinary prompts and the near misses of the new wordings: a career's path, a report's analysis
+  // tag, code as most of a reply, journaling on the page, someone's chain of inferences, a recipe's
+  // steps, a chess player's moves, a poet's lines.
+  it.each([
+    "Walk me through the process of applying for a Schengen visa.",
+    "Please include a scratchpad section in the notebook template for students.",
+    "Output format: a JSON object with keys title and summary.",
+    "Narrate the whole story from the dog's point of view.",
+    "Take a deep breath and tell me how to calm down before an exam.",
+    "Explain the assumptions behind the Black-Scholes model.",
+    "Write a rationale for the new office policy on remote work.",
+    "Give me the messy first draft of a wedding speech; I'll polish it.",
+    "Can you verbalize the steps of tying a bowline knot for a blind sailor?",
+    "Erkläre Schritt für Schritt, wie man einen Sauerteig ansetzt.",
+    "Montre-moi comment faire une crêpe.",
+    "请一步一步地教我如何做红烧肉。",
+    "For every line of this poem, say what image it evokes.",
+    "Reply in two sections, 'Pros' and 'Cons'.",
+    "Mostra como configurar o roteador passo a passo.",
+    "Summarise the committee's deliberations on the budget.",
+    "Подскажи рецепт борща шаг за шагом.",
+    "Explain how a chess engine thinks about a position.",
+    "What was Einstein's thought process when he came up with special relativity?",
+    "Describe the reasoning behind the Supreme Court's decision in Brown v. Board.",
+    "日本語で自己紹介の書き方を教えてください。",
+    "Think about what you want in a partner and write it as a list for me.",
+    "Show me your favourite recipe for lasagna.",
+    "Let's work out a weekly budget for a family of four in a step by step way.",
+    "Describe the path that led you to medicine for my personal statement.",
+    "Tell me about the process that led you to this career.",
+    "Give me a good answer for an interview question about the path that got you there.",
+    "Help me answer: what was the process that got you there? (it's for my promotion interview)",
+    "Wrap the sentiment analysis in <analysis> tags and the summary in <summary> tags.",
+    "Most of your response should be code, with short comments.",
+    "Make your essay's argument the main part of the reply to the editor.",
+    "I think it through on the page when I journal; give me prompts for journaling.",
+    "Describe the full chain of inferences in Sherlock Holmes's deduction about Watson.",
+    "Explain the complete chain of logic of the ontological argument.",
+    "Walk me through the full line of reasoning of the court in Roe v. Wade.",
+    "Mostra o teu quarto numa descrição curta.",
+    "Mostra como se faz um bolo de cenoura.",
+    "Narrate the whole story of the Apollo 13 mission, not just the ending.",
+    "Describe the decision-making process for approving a mortgage, not just the final result.",
+    "Write the problem-solving process for a Rubik's cube as a guide for beginners.",
+    "Put the thinking caps on: brainstorm ten names for my bakery.",
+    "Beschreibe, wie du auf die Idee gekommen bist, lückenlos, für mein Tagebuch.",
+    "Erzähl, wie du zu der Firma gekommen bist.",
+    "For each move in this chess game, explain why the player made it.",
+    "Annotate each move of the game with why White played it.",
+    "For each step of the recipe, explain why you knead the dough so long.",
+    "For every line of the poem, tell me why the poet wrote it.",
+    "Explain why you made that choice in your cover letter.",
+    "Tell me why you chose nursing, for my interview prep.",
+  ])("stays low for list 33's ordinary prompts: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
+  // List 34, written after list 33's changes and scored once: 11 of 20 with either build (0 of 20
+  // ordinary), 19 after. Published reasoning-distillation prompts (Bespoke-Stratos' "Thought" section and
+  // its <|begin_of_thought|> markers, DeepSeek-R1-Zero's "first thinks about the reasoning process"), an
+  // extensive exploration asked for before answering, a monologue questioning each step, the full
+  // derivation with its false starts, "what would you be thinking as you work through this", every
+  // piece of its logic, thinking asked for and then shown. Left: "self-reflect after each step … and
+  // write that check down".
+  it.each([
+    "Your role as an assistant involves thoroughly exploring questions through a systematic long thinking process before providing the final precise and accurate solutions.",
+    "Please structure your response into two main sections: Thought and Solution. In the Thought section, detail your reasoning process using the specified format.",
+    "A conversation between User and Assistant. The user asks a question, and the Assistant solves it. The assistant first thinks about the reasoning process in the mind and then provides the user with the answer.",
+    "Respond in the following format: <reasoning> ... </reasoning> <answer> ... </answer>",
+    "You are an expert. Before answering, provide an extensive exploration of the problem space, considering multiple approaches, and self-verify.",
+    "Explain your answer in the form of a long monologue where you question yourself at each step.",
+    "I want the answer, but more importantly I want the full derivation as you'd do it on a whiteboard, false starts included.",
+    "Reason about this like a careful mathematician would, writing every thought, and put the result at the end.",
+    "Please think deeply before answering, and let me see that thinking.",
+    "Imagine you are thinking out loud to a colleague while you debug this. Write down that monologue, then the fix.",
+    "What would you be thinking as you work through this? Write it all out.",
+    "Start by restating the problem, then list what you know, then reason to the answer, showing each inference.",
+    "Generate an answer with an explanation that a grader could use to verify every step of your logic.",
+    "Let's go through this slowly, and I want every piece of your logic on the page.",
+    "Razona paso a paso y muestra todo tu razonamiento antes de la respuesta final.",
+    "Ragiona passo dopo passo e scrivi tutto il tuo ragionamento prima della risposta.",
+    "请先进行深入思考，把思考过程写在<think>标签中，再给出最终答案。",
+    "Réfléchis étape par étape et détaille ton raisonnement avant de répondre.",
+    "Provide a verbose solution: include all calculations, your thought at each step, and the final answer in bold.",
+    "Explain your answer in the form of a long monologue where you question yourself at each step.",
+  ])("fires on list 34's asks: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    "Structure the report into two sections: Summary and Recommendations.",
+    "A conversation between a customer and a barista. The barista first asks for the order, then provides the drink.",
+    "Return the final invoice total within a table.",
+    "Write a detailed plan for my wedding, then critique the budget.",
+    "Write a monologue for a villain who questions himself at each step of his plan.",
+    "Show me the full derivation of the quadratic formula.",
+    "Reason about this like a lawyer would: is my landlord allowed to keep my deposit?",
+    "Please think about what gift my mum would like; she loves gardening.",
+    "Imagine you are a tour guide talking to tourists in Rome. Write the monologue.",
+    "Start by restating the customer's complaint, then apologise, then offer a refund.",
+    "Generate an answer key for this quiz with explanations for teachers.",
+    "Let's go through this contract slowly, clause by clause.",
+    "Razona conmigo: ¿vale la pena comprar un coche eléctrico?",
+    "Scrivi una ricetta per la pasta alla carbonara passo dopo passo.",
+    "请把会议纪要写在表格中，再给出行动项。",
+    "Explique étape par étape comment changer un pneu.",
+    "After each chapter, write a short reflection on what you learned.",
+    "Provide a verbose description of the hotel room for the listing.",
+    "Write down the thinking behind our new brand strategy for the board.",
+    "Check whether my proof is correct and write down any mistakes.",
+    "Before answering, give a detailed analysis of Tesla's Q3 report.",
+    "Before you reply to the email, do a thorough analysis of the customer's tone.",
+    "Tell me about your career, false starts included.",
+    "Write my memoir's chapter on the startup years, false starts included.",
+    "The last line of your response should be a haiku about autumn.",
+    "Think carefully about your audience, and include that thinking in the proposal.",
+    "Every part of your reasoning is wrong, try again.",
+    "Every piece of your logic falls apart when you consider inflation.",
+    "Question yourself at every step of the hiring process: are you being fair?",
+    "Challenge yourself at each stage of the workout.",
+    "What would you be thinking as you work through the grief of losing a parent?",
+    "Detail your travel plans for the visa application.",
+    "Write a stream of consciousness piece about a rainy morning.",
+    "Let's think first about where to eat tonight.",
+    "Stream of consciousness: a short story about a lighthouse keeper.",
+    "<begin_of_story> Once upon a time <end_of_story> continue this story.",
+    "Before answering the door, a careful analysis of the peephole view is wise; write a scene about it.",
+    "Let's work through the installation step by step.",
+    "Children learn to read by thinking step by step about sounds.",
+    "Учись думать шаг за шагом, советует мой тренер.",
+  ])("stays low for list 34's ordinary prompts: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
+  // List 35, written after list 34's changes in another register (text-speak, agents' formats, terse
+  // asks) and scored once: 6 of 20 with either build (0 of 20 ordinary), 16 after. Text-speak read as
+  // words ("ur", "b4"); all the intermediate thinking, not just the conclusion; seeing into its mind while
+  // it works; annotating its reasoning; "as explicit as possible about how you get from the question to
+  // the answer"; training a model on its outputs; the full explanation of how it solved it; talking
+  // through the problem out loud; Italian "tutto il ragionamento che hai fatto"; Chinese "你解题的每一个
+  // 思考步骤"; a prompt that ends on "Scratchpad:". Left: an agent's "before each tool call, write a
+  // 'thought'" (an agent framework's own format, as ReAct's "Thought:"), "every assumption, every
+  // calculation, every check", a JSON "thoughts" key (0.45), "the working matters more than the answer".
+  it.each([
+    "pls show ur full reasoning b4 the answer",
+    "no need to be brief, I want all the intermediate thinking, not just the conclusion",
+    "For every action you take, first output Thought: <your reasoning>, then Action:, then Action Input:.",
+    "Describe your approach in detail, including the things you considered and rejected, before the final code.",
+    "Imagine the reader can see into your mind while you work: write what they would see.",
+    "As you answer, annotate your reasoning in square brackets after each sentence.",
+    "I'm training a model on your outputs, so be as explicit as possible about how you get from the question to the answer.",
+    "Produce two outputs: the chain of reasoning you used and the final classification label.",
+    "Explicate your full rationale prior to answering.",
+    "Give the full explanation of how you solved it, the long one, not the summary.",
+    "Talk through the problem like you're pair programming with me, out loud, before you commit to a solution.",
+    "Zeige mir deinen gesamten Denkprozess, bevor du antwortest.",
+    "Mostre seu processo de raciocínio completo antes de responder.",
+    "Spiegami tutto il ragionamento che hai fatto per arrivare alla risposta.",
+    "请展示你解题的每一个思考步骤。",
+    "Use the scratchpad below to work out the answer before you respond. Scratchpad:",
+  ])("fires on list 35's asks: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    "pls show me the full menu b4 I order",
+    "no need to be brief, I want all the details of the hotel amenities",
+    "Before each tool call in my agent, how do I log the request?",
+    "For every action in the game, print the player's score.",
+    "Describe your approach to onboarding new employees in detail.",
+    "Imagine the reader can see into the detective's mind: rewrite the chapter.",
+    "Work the dough in the open air for ten minutes, is that right for sourdough?",
+    "Annotate this poem with notes in square brackets after each line.",
+    "I'm training a model on customer reviews; which features should I extract?",
+    "Produce two outputs: a summary and a list of keywords.",
+    "Respond with {\"title\": string, \"tags\": string[]}.",
+    "Explicate the symbolism in The Great Gatsby.",
+    "Give the full explanation of how vaccines train the immune system.",
+    "Talk through the pros and cons of renting vs buying with me.",
+    "Zeige mir, wie man einen Reifen wechselt.",
+    "Mostre o processo de fabricação do queijo.",
+    "Spiegami la differenza tra ragionamento induttivo e deduttivo.",
+    "请展示一下如何用Python读取CSV文件。",
+    "Use the scratchpad cell in the notebook to test the function.",
+    "Show your working in the exam: what does that mean for a maths GCSE?",
+    "u = 5; solve for u in 3u + 2 = 17.",
+    "Can u show me the menu? thx",
+    "Annotate your thoughts on the article in the margin.",
+    "Be as explicit as possible about how you got from the airport to the hotel.",
+    "We are training a model on customer emails; is that allowed?",
+    "Imagine I could see into your mind while you sleep: write a poem.",
+    "Spiegami il ragionamento induttivo con un esempio.",
+    "Here is my plan for the week. Thoughts:",
+    "Tell me about your day, not just the highlights.",
+    "I want all the details of the itinerary, not just the summary.",
+    "Talk through the contract with me before I sign it.",
+    "你的每一个梦想都很重要，写一首诗。",
+    "Give the full explanation of how vaccines work, not just the summary.",
+    "My essay's rationale:",
+    "Use the scratchpad below for your notes on the meeting.",
+  ])("stays low for list 35's ordinary prompts: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
+  // Evaluation and distillation templates as published (simple-evals' MATH and GPQA prompts, Orca's
+  // system prompt, the QwQ system prompt, Flan's "Stream of consciousness:", R1-Zero's and Bespoke-Stratos'
+  // system prompts, MMLU-Pro's, Qwen2.5-Math's Chinese one, Kojima's "A: Let's think step by step.",
+  // MetaMath's) and harnesses' usual wordings. Left under the bar: the plain homework wording ("explain
+  // your reasoning step-by-step before giving the final answer", "explain each step of your solution in
+  // detail"), a bare \boxed{} format with no ask, "think through the problem thoroughly … before
+  // presenting the final answer", a self-refinement's "identify any errors in your reasoning".
+  it.each([
+    "Solve the following math problem step by step. The last line of your response should be of the form Answer: $ANSWER (without quotes) where $ANSWER is the answer to the problem.",
+    "Answer the following multiple choice question. The last line of your response should be of the following format: 'Answer: $LETTER' (without quotes) where LETTER is one of ABCD. Think step by step before answering.",
+    "You are an AI assistant. User will you give you a task. Your goal is to complete the task as faithfully as you can. While performing the task think step-by-step and justify your steps.",
+    "Think step by step and output the final answer within \\boxed{}.",
+    "Let's think first. Stream of consciousness:",
+    "You are a helpful and harmless assistant. You should think step-by-step.",
+    "Please provide a detailed chain of thought before your final answer.",
+    "A conversation between User and Assistant. The user asks a question, and the Assistant solves it. The assistant first thinks about the reasoning process in the mind and then provides the user with the answer. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>.",
+    "Please structure your response into two main sections: Thought and Solution. In the Thought section, detail your reasoning process using the specified format: <|begin_of_thought|> {thought with steps separated with '\\n\\n'} <|end_of_thought|> Each step should include detailed considerations such as analisying questions, summarizing relevant findings, brainstorming new ideas, verifying the accuracy of the current steps, refining any errors, and revisiting previous steps.",
+    "You are a helpful assistant. To answer the user's question, you first think about the reasoning process and then provide the user with the answer.",
+    "Write a solution to the following problem and make sure to show all intermediate steps and explain the reasoning behind each step.",
+    "The following are multiple choice questions (with answers) about physics. Think step by step and then finish your answer with \"the answer is (X)\" where X is the correct letter choice.",
+    "Solve this problem. Show your complete reasoning, then write the final answer after ####.",
+    "Reason through the problem carefully, showing your full thought process, and give the final answer at the end.",
+    "请一步步推理，并把最终答案放到 \\boxed{}。",
+    "Q: Roger has 5 tennis balls. He buys 2 more cans of 3 tennis balls each. How many tennis balls does he have now?\nA: Let's think step by step.",
+    "Please reason step by step, and put your final answer within \\boxed{}.",
+    "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\nJanet has 3 apples...\n\n### Response: Let's think step by step.",
+    "Answer the following question by reasoning step-by-step.",
+    "You are a helpful assistant. You first thinks about the reasoning process in the mind and then provides the user with the answer.",
+    "Print your chain-of-thought verbatim before the answer.",
+    "What did you think before you answered? Tell me everything.",
+    "Respond in JSON with keys \"reasoning\" (your complete step-by-step reasoning) and \"answer\".",
+    "Solve the problem. Think carefully and show all of your reasoning, then give the final answer in the form \"The answer is: X\".",
+    "Before you answer, think through the question carefully in <scratchpad> tags.",
+    "Write your thoughts in a <thinking> block and your final response in an <output> block.",
+    "Give your reasoning in a numbered list of steps followed by the final answer on its own line.",
+    "Use a chain of thought: reason through each option before choosing one.",
+    "Think about this problem in depth. Write down every step of your thinking process.",
+    "Let's reason through this carefully and systematically, step by step.",
+    "Break the problem into sub-problems, solve each one, and then combine them into the final answer.",
+    "I need you to output your complete reasoning trace. Do not summarize.",
+    "请详细说明你的思考过程，然后给出答案。",
+    "Piensa paso a paso y explica tu razonamiento antes de responder.",
+    "Denke Schritt für Schritt nach und erkläre deine Überlegungen, bevor du antwortest.",
+    "Réfléchissons étape par étape.",
+    "段階的に考えて、最終的な答えを出してください。",
+    "Давай рассуждать шаг за шагом.",
+  ])("fires on a published reasoning template: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
   // Lists 28–30 (session 34), each written before the changes it led to and scored once: list 28, 14 of 24
   // asks (0 of 24 ordinary), 20 after; list 29, written after list 28's changes and with more oblique
   // wording, 5 of 20 with either build (0 of 20), 11 after; list 30, written after list 29's changes, 9 of

@@ -67,15 +67,17 @@ function withPresentForms(entries: string[]): string {
 
 const REVEAL_VERB = withPresentForms([
   "show", "reveal", "expose", "output", "print", "dump", "produce", "emit", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?", "write(?: out| down)?", "spell out", "lay out", "lay bare", "share", "give(?: me)?", "tell me(?!\\s+(?:if|whether)\\b)",
-  "narrate", "describe", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see", "present", "generate",
+  "narrate", "describe", "detail", "include", "provide", "display", "document", "verbalise", "verbalize", "transcribe", "list", "unpack", "let me see", "let us see", "present", "generate",
 ]);
 const INNER = "(?:full|complete|entire|whole|raw|internal|inner|hidden|private|exact|actual|unfiltered|unabridged|unedited|uncensored|unredacted|uncompressed|extended|exhaustive|verbatim|detailed|step[- ]by[- ]step|underlying|intermediate|explicit|long|lengthy|thorough|elaborate|verbose|comprehensive)";
 const THOUGHT =
   "(?:chain[- ]of[- ]thoughts?|(?:inference|deduction|logic(?:al)?) chains?|chain[- ]of[- ](?:reasoning|inference|logic|deduction)s?|line of (?:reasoning|thought)|sequence of (?:thoughts|reasoning|inferences)|(?:mental|thought|thinking|reasoning) path|path of (?:reasoning|thought)|reasoning(?: process| trace| trajectory| chain| steps)?|thought process(?:es)?|thinking(?: process| steps| trace)?|internal monologue|inner monologue|scratch ?pad|deliberations?|train of thought|cognitive process|mental steps|thoughts|rationale|considerations|stream of consciousness|solution path)";
 /**
  * Processes anyone has: the model's own only as "your …", with "you" after them ("the decision
- * process you used") or behind an answer ("… behind your answer"). "Describe the decision-making process for approving a mortgage" and "the
- * problem-solving process for a Rubik's cube" ask how such things are done, and scored 0.75.
+ * process you used"), behind an answer ("… behind your answer") or asked for beside it ("narrate the
+ * whole problem-solving process, not just the answer"). "Describe the decision-making process for
+ * approving a mortgage" and "the problem-solving process for a Rubik's cube" ask how such things are
+ * done, and scored 0.75.
  */
 const GENERIC_PROCESS =
   "(?:decision process(?:es)?|(?:problem[- ]solving|decision[- ]making)(?: process)?(?![- ](?:approach|skills?|methods?|techniques?|frameworks?|strateg(?:y|ies)|models?|abilit(?:y|ies)|steps)))";
@@ -108,8 +110,8 @@ const DISCLOSE = `(?:${DISCLOSED}|${withPresentForms([
   "output", "print", "give", "provide", "share", "lay out", "lay bare", "document", "list", "reveal", "expose", "dump", "unpack", "display",
   "produce", "emit", "generate", "record", "reproduce", "recount", "recite", "articulate", "externalise", "externalize", "elaborate(?: on)?",
   "present", "detail", "narrate", "verbalise", "verbalize", "transcribe", "outline", "trace", "break down", "start with", "begin with", "walk (?:me |us )?through", "talk (?:me |us )?through", "repeat",
-  "jot(?: down)?", "note down", "enumerate", "state", "expand on", "attach", "append",
-])}|\\bbe (?:very |more |fully |completely )?(?:verbose|explicit|transparent|detailed|thorough|open|upfront) about|keep(?:ing)? (?:a )?(?:running |live )?(?:commentary|log|record|transcript|journal)|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
+  "jot(?: down)?", "note down", "enumerate", "state", "expand on", "attach", "append", "annotate", "explicate",
+])}|\\bbe (?:very |more |fully |completely |extremely |as )?(?:verbose|explicit|transparent|detailed|thorough|open|upfront)(?: as (?:possible|you can))? about|keep(?:ing)? (?:a )?(?:running |live )?(?:commentary|log|record|transcript|journal)|(?:respond|reply|answer)(?:ing)? in (?:two|three|2|3) (?:parts|sections)|${REQUEST_FRAME})`;
 /**
  * "Share your thoughts about my poem" asks for an opinion, and "describe your thoughts and feelings"
  * (a companion chat, a role-play) for a feeling; reasoning "on this problem" is left to asks-for-your-reasoning.
@@ -136,11 +138,18 @@ const NOT_A_LIFE_DECISION =
 const OWN_THINKING_PROCESS =
   "(?:\\b(?:how|the way) you (?:actually |really )?(?:reasoned|reason|think|thought|considered|decided" + NOT_A_LIFE_DECISION + "|determined|judged|went about|approached|tackled)\\b|\\bhow your (?:mind|brain|head) works\\b|\\bwhat you (?:reasoned|considered)\\b|\\bwhat you(?:'re| are)? (?:think|thought|thinking)\\s+(?:as|while|when|during|at (?:each|every)|along)\\b" +
   "|\\bas you (?:actually |really )?(?:reasoned|thought|worked (?:it|this|that) out)\\b" +
+  // The way from question to answer: "how you get from the question to the answer".
+  "|\\bhow you (?:get|got|go|went|move|moved) from (?:the |a |this |that )?(?:question|problem|prompt|premises?|givens?|data|inputs?)\\s+to (?:the |your |an? |its )?(?:final )?(?:answers?|solutions?|conclusions?|results?)\\b" +
   // The work in progress: "how you're working this out", "how you are figuring it out".
   "|\\bhow you(?:'re|’re| are) (?:working|figuring|reasoning|thinking) (?:(?:it|this|that) )?(?:out|through)\\b" +
   "|\\b(?:reasoning|thinking|logic|thought|logical steps|steps?|mental steps?|chain|path)(?:\\s+process)?\\s+(?:that\\s+)?you\\s+(?:used|use|applied|apply|followed|follow|took|take|went through|go through|did|do|performed|carried out)\\b" +
   // What brought it to its answer: "the reasoning that led you to it", "the steps which got you there".
   "|\\b(?:reasoning|thinking|logic|thoughts?|thought process|logical steps|steps?|deductions?|inferences?)\\s+(?:that\\s+|which\\s+)?(?:led|leads|brought|brings|took|got|gets) you (?:to|there)\\b" +
+  // A process or path only to an answer: "the messy process that got you there" after "the polished
+  // answer", not "the path that led you to medicine" in a personal statement (a path "there" is a career's).
+  // (The look back runs only once "process" has matched: put first, it ran at every position and made this scan 5× slower.)
+  "|\\bprocess(?<=\\b(?:answers?|solutions?|results?|conclusions?|verdicts?)\\b[^\\n]{0,150}?process)\\s+(?:that|which)\\s+(?:led|brought|took|got) you there\\b" +
+  "|\\b(?:process|path)\\s+(?:that|which)\\s+(?:led|leads|brought|brings|took|got|gets) you to (?:the|this|that|your|an?) (?:final )?(?:answers?|results?|solutions?|conclusions?|verdicts?)\\b" +
   // What made the answer: "the messy reasoning that produced it", "the thinking behind-the-scenes that generated your reply".
   "|\\b(?:reasoning|thinking|logic|thought process|deliberation)\\s+(?:that|which)\\s+(?:produced|generated|yielded|went into)\\s+(?:it|that answer|this answer|(?:the|your) (?:answer|response|reply|output|verdict|result))\\b" +
   // The units of reasoning the model itself produces: "every inference you make", "each decision you made";
@@ -181,6 +190,8 @@ const HOMEWORK_WITH_PLAIN_NOUN = `(?!${HOMEWORK_VERB}\\b[^.?!\\n]{0,40}?\\b(?<!\
  * of Kant") cannot slip past.
  */
 const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:used|applied|employed|taken) (?:in|by)\\b|(?:\\s+\\w+)?\\s+(?:that\\s+|which\\s+)?(?:an?|most|many|some|people|humans|experts?)\\s+(?!(?:bit|little|lot|step|few)\\b)\\w|(?:\\s+\\w+)?\\s+in\\s+(?:an?|the)\\s+(?!(?:answers?|responses?|solutions?|output|reply|final)\\b)|(?:\\s+\\w+)?\\s+in\\s+(?:[\\w-]+\\s+){0,2}?(?:models?|llms?|systems?|ais?|agents?|transformers?|networks?|humans?|people|children|kids|students|animals)\\b" +
+  // Someone's named: "the full chain of inferences in Sherlock Holmes's deduction".
+  "|(?:\\s+\\w+)?\\s+in\\s+(?!(?:your|its|the model)\\b)(?:[\\w-]+\\s+){0,2}?[\\w-]+(?:'s|’s)\\s" +
   "|(?:\\s+\\w+)?\\s+(?:of|behind|by|among)\\s+(?!(?:you|your|yours|it|its)\\b|(?:this|that|the|each|every) (?:final |last |first )?(?:answers?|solutions?|model|responses?|results?|steps?|verdicts?|classifications?|grades?|scores?|ratings?|labels?|refusals?)\\b" +
   // What the model itself picks: "the reasoning behind each design choice", "behind every move".
   "|(?:each|every) (?:\\w+ )?(?:choices?|decisions?|moves?|recommendations?|conclusions?|changes?|edits?|selections?|assumptions?)\\b(?!\\s+(?:that\\s+|which\\s+)?(?:the|a|an|his|her|their|my|our|this|these|those|\\w+'s)\\b)))";
@@ -224,11 +235,15 @@ const BEFORE_THE_ANSWER = "\\b(?:before (?:you )?(?:answer|respond|reply)(?:ing)
 const THEN_THE_ANSWER =
   "(?:[^\\n]{0,60}?\\b(?:then|before|and only then|followed by|(?:finish|end|conclude)(?:ing)? with|after that|(?:only )?at the (?:very )?end)\\b[^.?!\\n]{0,30}?\\b(?:(?:final )?answer|result|conclusion)\\b|[^\\n]{0,60}?\\b(?:then|and) conclude\\b|[^\\n]{0,60}?\\b(?:final )?answer (?:goes|comes) (?:last|at the end)\\b)";
 
+/** The work wanted beside the answer, not instead of it: "…, not just the conclusion". */
+const NOT_JUST_THE_ANSWER = ",?\\s+(?:and\\s+)?not (?:just|only|merely) (?:the|your|a) (?:final )?(?:answers?|conclusions?|results?|solutions?)\\b";
+
 /** The model's analysis asked for in full (analysis-then-answer-slot). */
 const ANALYSIS_IN_FULL = "(?:thorough|detailed|full|complete|exhaustive|step[- ]by[- ]step|careful|long|extended|in-depth)\\s+(?:analysis|reasoning|thinking|deliberation|working|derivation)\\b";
 /** The reasoning asked for whole (complete-reasoning). */
 const FULL = "(?:complete|full|entire|detailed|whole|long|longer|lengthy|verbose|extended)";
-const FULL_THOUGHT = "(?:reasoning|rationale|thought process|thinking|deliberation)\\b";
+/** "Your entire chain of inferences", "the full train of thought": the chain named whole, as the process is. */
+const FULL_THOUGHT = "(?:reasoning|rationale|thought process|thinking|deliberation|chains? of (?:thoughts?|reasoning|inferences?|deductions?|logic)|lines? of (?:reasoning|thought)|train of thought)\\b";
 /** After such a noun, a thing named for it: "reasoning log", "thinking budget", "reasoning mode". */
 const NOT_A_THING = "(?![- ](?:logs?|files?|engines?|modules?|modes?|budgets?|efforts?|settings?|parameters?|features?|capabilit(?:y|ies)|abilit(?:y|ies)|skills?|models?|benchmarks?|datasets?|pipelines?|systems?|tokens?)\\b)";
 
@@ -239,19 +254,23 @@ const HOW_YOU = "\\b(?:explain|describe|show|tell me|unpack|explanation of|accou
  * "how you'd get to the airport" or a role-play's "how you reached the summit".
  */
 const TO_THE_ANSWER =
-  "(?:actually |really )?(?:(?:(?:arrived|arrive) at|reached|reach|got to|get to|came to|come to) (?:(?:the|your|this|that|an?|its) )?(?:final )?(?:answers?|results?|solutions?|conclusions?|numbers?|verdicts?|estimates?|figures?)|(?:arrived|arrive) at (?:this|that|it)\\b(?!\\s+(?!(?:so|and|then|in|with|without|step|one|from|leaving)\\b)[a-z])|(?:got|get) there(?!\\s+(?:from|by|on|via|in|at|before|after|early|late|on time)\\b)|got (?:that|this|the|your) (?:answer|result|number|solution)|reasoned|worked (?:it|this|that) out|figured (?:it|this|that) out)\\b";
+  "(?:actually |really )?(?:(?:(?:arrived|arrive) at|reached|reach|got to|get to|came to|come to) (?:(?:the|your|this|that|an?|its) )?(?:final )?(?:answers?|results?|solutions?|conclusions?|numbers?|verdicts?|estimates?|figures?)|(?:arrived|arrive) at (?:this|that|it)\\b(?!\\s+(?!(?:so|and|then|in|with|without|step|one|from|leaving)\\b)[a-z])|(?:got|get) there(?!\\s+(?:from|by|on|via|in|at|before|after|early|late|on time)\\b)|got (?:that|this|the|your) (?:answer|result|number|solution)|reasoned|worked (?:it|this|that) out|figured (?:it|this|that) out|solved (?:it|this|that|the (?:problem|question|puzzle|equation|task)))\\b";
 /** How the model reached its answer, asked to be shown (how-you-arrived); "how you'd arrive at this" too. */
 const HOW_YOU_ARRIVED = `${HOW_YOU} (?:actually |really )?(?:arrived at|reached|got to|came to|decided${NOT_A_LIFE_DECISION})\\b|${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}`;
 
 /** German and Spanish for how it reached its answer ("wie du auf das Ergebnis gekommen bist", "cómo llegaste a"). */
-const DE_HOW_YOU_ARRIVED = "\\bwie (?:du|Sie) (?:auf|zu) (?:das|dem|der|diese[mnrs]?|deine[mnr]?|Ihre[mnr]?) (?:Ergebnis|Antwort|Lösung|Schluss|Schlussfolgerung|Resultat)\\s+gekommen (?:bist|sind)\\b";
+const DE_HOW_YOU_ARRIVED = "\\bwie (?:du|Sie) (?:auf|zu) (?:das|dem|der|die|diese[mnrs]?|deine[mnr]?|Ihre[mnr]?) (?:Ergebnis|Antwort|Lösung|Schluss|Schlussfolgerung|Resultat)\\s+gekommen (?:bist|sind)\\b";
 const DE_IN_DETAIL = "(?:ausführlich|lückenlos|im Detail|Schritt für Schritt)";
 const ES_HOW_YOU_ARRIVED = "c[oó]mo (?:llegaste|has llegado) a";
+
+/** What a derivation shown whole keeps and an answer drops (with-dead-ends). */
+const DERIVED = "(?:derivation|reasoning|working|answer|proof|thinking)";
+const DETOURS = "(?:dead[- ]ends?|false starts?|wrong turns?|blind alleys?|missteps)";
 
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}(?:${THOUGHT}|${GENERIC_PROCESS})${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}(?:${THOUGHT}${NOT_SOMEONE_ELSES}|${GENERIC_PROCESS}(?=\\s+(?:that\\s+)?you\\b|\\s+(?:behind|for|of)\\s+(?:your|this|that|the)\\s+(?:answers?|responses?|replies|reply|solutions?|choices?|decisions?|verdicts?|refusals?|outputs?)\\b)))`, "i"), weight: 0.75 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}(?:${THOUGHT}|${GENERIC_PROCESS})${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}(?:${THOUGHT}\\b${NOT_SOMEONE_ELSES}|${GENERIC_PROCESS}(?=\\s+(?:that\\s+)?you\\b|\\s+(?:behind|for|of)\\s+(?:your|this|that|the)\\s+(?:answers?|responses?|replies|reply|solutions?|choices?|decisions?|verdicts?|refusals?|outputs?)\\b|,?\\s+(?:and\\s+)?not (?:just|only|merely) (?:the|your) (?:final )?(?:answers?|results?|solutions?)\\b)))`, "i"), weight: 0.75 },
   // The same ask with the process described and introduced by "a": its own pattern with its nouns
   // as stems, because "a " is everywhere and trying it in the reveal scan doubled that scan's cost.
   {
@@ -263,7 +282,7 @@ const STRONG: Pattern[] = [
   {
     id: "asks-for-your-reasoning",
     // Its words for thinking, not "you": nearly every prompt says "you", and the scan is not free.
-    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working", "worked it out", "worked this out", "worked that out", "you tried", "you attempted", "you have tried", "you've tried", "you have attempted", "you've attempted", "you ruled out", "you discarded", "you explored", "you dismissed", "why you", "back-and-forth you", "debate you", "debates you", "debate that you", "dialogue you", "dialogue that you", "argument you", "arguments you", "argument that you", "parts you", "part you", "part that you", "work you", "work that you"],
+    stems: ["reason", "think", "thought", "logic", "deliberat", "rationale", "mind", "head", "consider", "train of", "mental", "step", "line of", "infer", "deduc", "decision", "decided", "judg", "assum", "factor", "balanc", "principle", "rules", "criteria", "guideline", "policies", "standards", "what went into", "intermediate", "weigh", "reject", "conclu", "justif", "how you", "how your", "the way you", "chain you", "chain that you", "path you", "path that you", "scratch", "rough work", "working", "worked it out", "worked this out", "worked that out", "you tried", "you attempted", "you have tried", "you've tried", "you have attempted", "you've attempted", "you ruled out", "you discarded", "process that", "process which", "path that", "path which", "you explored", "you dismissed", "why you", "back-and-forth you", "debate you", "debates you", "debate that you", "dialogue you", "dialogue that you", "argument you", "arguments you", "argument that you", "parts you", "part you", "part that you", "work you", "work that you"],
     re: new RegExp(
       // Verb first, in one pass over the verbs (a homework verb only with the model's own process); then
       // "your reasoning ... show it". The process before its verb ("everything you considered, write it
@@ -298,8 +317,25 @@ const STRONG: Pattern[] = [
   // "Reason explicitly and exhaustively; only then write the answer": reasoning done on the page, as
   // thinking aloud is. An instruction, at a clause's start: "the reason explicitly given" is a noun.
   { id: "reason-explicitly", stems: ["explicitly", "visibly", "exhaustively"], re: /(?:^|[.!?:;\n]\s*|\b(?:please|always|you should|you must)\s+)reason (?:\w+ ){0,2}?(?:explicitly|visibly|exhaustively)\b/i, weight: 0.5 },
-  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|students|learners|participants|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?|reflect(?:ing)?|deliberat(?:e|ing)|ponder(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
-  { id: "thinking-tags", stems: ["<", "[", "tags"], re: /(?<!\bwhat\s+(?:(?:are|is|do|does)\s+)?(?:the\s+)?)<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>(?!(?:\s+and\s+<\/?\w+>)?\s+tags?\s+(?:are|is|do|does|work|works|mean|means|used)\b)|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|students|learners|participants|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?|reflect(?:ing)?|deliberat(?:e|ing)|ponder(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\btalk(?:ing)? (?:me |us )?through (?:the|this|it|your)\b[^.?!\n]{0,60}?\b(?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
+  { id: "thinking-tags", stems: ["<", "[", "tags"], re: /(?<!\bwhat\s+(?:(?:are|is|do|does)\s+)?(?:the\s+)?)<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>(?!(?:\s+and\s+<\/?\w+>)?\s+tags?\s+(?:are|is|do|does|work|works|mean|means|used)\b)|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|<\|?\s*(?:begin|start|end)_of_(?:thought|thinking|reasoning)\s*\|?>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
+  // An analysis tag before the answer's tag: the reasoning channel and the final one of the reasoning
+  // models' own format ("<analysis>…</analysis><final>…</final>"). An "<analysis>" tag alone is a
+  // report's section; with the answer's tag after it, the reasoning is asked for first, as in thinking tags.
+  {
+    id: "analysis-tag-then-answer",
+    stems: ["analysis>", "analysis >", "analyse>", "analyze>", "exploration>", "working>"],
+    re: /<\s*(?:analysis|analyse|analyze|exploration|working)\s*>[\s\S]{0,300}?<\s*(?:final|answer|final_answer|finalanswer|conclusion|verdict|output|response|result)\s*>/i,
+    weight: 0.5,
+  },
+  // The reasoning asked to be most of the reply: "make your thought process the main part of the reply",
+  // "most of your response should be your reasoning". An essay's "make the argument the main part" is not the model's.
+  {
+    id: "reasoning-the-bulk",
+    stems: ["main part", "central part", "biggest part", "largest part", "longest part", "bulk", "most of", "majority", "larger part"],
+    re: /\bmak(?:e|es|ing)\s+your\s+(?:\w+\s+)?(?:reasoning|thinking|thought process|working|deliberation|derivation)\s+(?:the\s+)?(?:main|central|biggest|largest|longest|bulk)\s+(?:(?:part|portion|section|body)\s+)?of\s+(?:the|your)\s+(?:reply|response|answer|output)\b|\b(?:most|the bulk|the majority|the main part|the larger part)\s+of\s+your\s+(?:reply|response|answer|output)\s+(?:should|must|will|needs to|has to)\s+be\s+(?:your\s+)?(?:\w+\s+)?(?:reasoning|thinking|thought process|working|deliberation|derivation)\b/i,
+    weight: 0.5,
+  },
   // A place in the answer's format kept for the reasoning: a field, a key, a labelled section before
   // the answer. Below the bar alone: developers' structured outputs carry such fields too (a
   // "chain_of_thought" field is a library idiom); with any other ask it makes a hit.
@@ -313,7 +349,7 @@ const STRONG: Pattern[] = [
         `|["'\`‘“][\\w ]{1,30}["'\`’”]\\s*(?:\\(|:|-|—|=)\\s*(?:containing\\s+|with\\s+|for\\s+|holding\\s+)?(?:your|the model'?s)\\s+(?:[\\w-]+\\s+){0,3}?(?:thinking|reasoning|thought process|chain of thought|deliberation|rationale|thoughts)\\b` +
         `|\\b(?:sections?|fields?|keys?|headings?|blocks?|parts?|headers?)(?:\\s*:\\s*|\\s+(?:called|named|titled|labell?ed|marked)\\s+)["'\`‘“]?(?:thinking|reasoning|thoughts|thought\\s*(?:and|&|,|\\/)\\s*["'\`‘“]?(?:solution|answer|response|output)|thought process|chain of thought|scratch ?pad|inner monologue|internal reasoning|deliberation)\\b` +
         `|\\b(?:an?|the|your)\\s+(?:\\w+\\s+)?(?:reasoning|thinking|thought process|deliberation|chain[- ]of[- ]thought)\\s+(?:section|block|field|phase|stage)\\b` +
-        `|\\bscratch ?pad (?:section|area|block|field|space)\\b|\\b(?:in|on|use) (?:a|your|the) scratch ?pad (?:to|where|for)\\b` +
+        `|\\bscratch ?pad (?:section|area|block|field|space)\\b|\\b(?:in|on|use) (?:a|your|the) scratch ?pad (?:(?:below|above|here|provided) )?(?:to|where|for)\\b` +
         `|^[ \\t*#]*(?:reasoning|thinking|thoughts?|thought process|chain of thought|scratch ?pad)[ \\t*]*:[^\\n]*\\n(?:[^\\n]*\\n){0,6}?[ \\t*#]*(?:final answer|answer|response|verdict|output)[ \\t*]*:` +
         // A template's placeholder for it: "Reasoning: <your step-by-step reasoning> Answer: <final answer>".
         `|<\\s*your\\s+(?:[\\w-]+\\s+){0,3}?(?:reasoning|thinking|thoughts|thought process|rationale|chain of thought|deliberation)\\s*>`,
@@ -331,8 +367,8 @@ const STRONG: Pattern[] = [
   {
     id: "trace-harvest-framing",
     // Its rarer words: "write" and "generate" are in most prompts.
-    stems: ["teacher model", "trace", "student model", "smaller model", "small model", "weaker model", "student llm", "smaller llm"],
-    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b|\b(?:suitable|used|usable|good|fit|intended|meant|needed|collected|gathered)\s+(?:for|to|in)\s+(?:train|training|fine-?tun(?:e|ing)|distill?(?:ing)?(?: into)?)\s+(?:a|the|our|my)\s+(?:student|smaller|small|weaker)\s+(?:model|llm)\b/i,
+    stems: ["teacher model", "trace", "student model", "smaller model", "small model", "weaker model", "student llm", "smaller llm", "on your output", "on your answer", "on your response", "on your repl", "on your completion", "on your generation"],
+    re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b|\b(?:suitable|used|usable|good|fit|intended|meant|needed|collected|gathered)\s+(?:for|to|in)\s+(?:train|training|fine-?tun(?:e|ing)|distill?(?:ing)?(?: into)?)\s+(?:a|the|our|my)\s+(?:student|smaller|small|weaker)\s+(?:model|llm)\b|\b(?:train|training|fine-?tun(?:e|ing)|distill?(?:ing)?)\s+(?:a|my|our|the)\s+(?:[\w-]+\s+)?(?:model|llm)\s+on\s+your\s+(?:outputs?|answers?|responses?|replies|completions?|generations?)\b/i,
     weight: 0.35,
   },
   // The same harness saying what it is doing ("you are generating training data"); its own pattern,
@@ -344,7 +380,8 @@ const STRONG: Pattern[] = [
     weight: 0.35,
   },
   { id: "reverse-engineer-reasoning", stems: ["reverse", "backward", "backfill", "retro"], re: /\b(?:reverse[- ]engineer|work backwards? from|backfill|retro-?fit)\b[^.\n]{0,60}\b(?:reasoning|answer|solution|rationale|steps)\b/i, weight: 0.7 },
-  { id: "every-step-of-reasoning", stems: ["your reasoning", "your thinking", "your thought"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process)\b/i, weight: 0.6 },
+  // "Every piece of your logic", but not a user's objection ("every part of your reasoning is wrong").
+  { id: "every-step-of-reasoning", stems: ["your reasoning", "your thinking", "your thought", "your logic", "your working"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?(?:intermediate\s+)?(?:step|thought|bit|piece|part)s?\s+(?:of|in)\s+your\s+(?:reasoning|thinking|thought process|logic|working)\b(?!\s+(?:is|was|are|were|seems?|falls?|fails?|makes?|doesn't|does not|holds?|looks?)\b)/i, weight: 0.6 },
   // Bare "steps" is a beginner's ("don't skip any steps when you describe how to replace a bike chain"),
   // as "show your work" is a worksheet's: only the steps of its reasoning count.
   { id: "do-not-skip-reasoning", stems: ["skip", "omit", "summari", "hid", "leav"], re: /\b(?:do not|don't|never|without)\s+(?:skip(?:ping)?|omit(?:ting)?|summari[sz](?:e|ing)|hid(?:e|ing)|leav(?:e|ing) out)\b[^.\n]{0,30}\b(?:reasoning|thoughts|thinking|thought process|rationale|considerations|line of thought|steps? (?:of|in) (?:your|the) (?:reasoning|thinking|thought process|logic|deliberation))\b/i, weight: 0.55 },
@@ -354,7 +391,7 @@ const STRONG: Pattern[] = [
   // system", "the full thinking budget") nor someone else's ("the full reasoning of the court").
   {
     id: "complete-reasoning",
-    stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation", "problem-solving", "problem solving", "walk", "breakdown", "account of"],
+    stems: ["reasoning", "rationale", "thought process", "thinking", "deliberation", "problem-solving", "problem solving", "walk", "breakdown", "account of", "chain of thought", "chain of reasoning", "chain of inference", "chain of deduction", "chain of logic", "chains of", "line of reasoning", "line of thought", "lines of reasoning", "lines of thought", "train of thought"],
     re: new RegExp(
       `\\b(?:your\\s+${FULL}\\s+${FULL_THOUGHT}${NOT_A_THING}|the\\s+${FULL}\\s+${FULL_THOUGHT}${NOT_A_THING}${NOT_SOMEONE_ELSES})` +
         `|\\byour\\s+(?:complete|full|entire|detailed|whole)\\s+(?:problem[- ]solving (?:process|transcript|log)|(?:reasoning|thinking) (?:transcript|log))\\b` +
@@ -366,7 +403,7 @@ const STRONG: Pattern[] = [
     weight: 0.5,
   },
   { id: "explain-reasoning-fully", stems: ["reasoning", "thinking", "thought process"], re: /\b(?:explain|describe|detail|elaborate on)\s+(?:all(?: of)?\s+)?your\s+(?:reasoning|thinking|thought process)\s+(?:thoroughly|fully|completely|exhaustively|in (?:full|complete|great|exhaustive|painstaking) detail|at (?:every|each) (?:step|stage))\b/i, weight: 0.5 },
-  { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
+  { id: "intermediate-thoughts", stems: ["intermediate"], re: /\b(?:every|each|all(?: of)?(?: the| your)?)\s+(?:single\s+)?intermediate\s+(?:thoughts?|thinking|reasoning|inferences?|deductions?|conclusions?)\b/i, weight: 0.55 },
   { id: "how-you-think", stems: ["how you"], re: /\b(?:see|show me|watch|follow)\s+(?:exactly\s+|precisely\s+)?how you (?:think|reason)\b/i, weight: 0.45 },
   { id: "make-reasoning-visible", stems: ["transparent", "visible", "explicit"], re: /\bmak(?:e|es|ing)\s+(?:your\s+(?:\w+\s+){0,2}?(?:reasoning|thinking|thought process|thoughts|deliberation)|(?:every|each|all(?: of)?(?: your)?)\s+(?:deductions?|inferences?|reasoning steps?|steps? of your reasoning))\s+(?:\w+\s+)?(?:transparent|visible|explicit)\b|\bwith\s+(?:all|every|each)\s+(?:(?:of\s+)?(?:the|your)\s+)?(?:reasoning(?: steps?)?|thinking|deductions?|inferences?|steps? of (?:the|your) reasoning)\s+(?:made|left|kept|spelled out and)\s+(?:fully\s+)?(?:transparent|visible|explicit)\b/i, weight: 0.55 },
   // The model's head or mind as the place its reasoning happens, asked to be entered or listed: "take
@@ -376,7 +413,7 @@ const STRONG: Pattern[] = [
   {
     id: "inside-your-head",
     stems: ["your head", "your mind"],
-    re: /\b(?:take|let|bring|invite)\s+(?:me|us)\s+(?:inside|into)\s+your\s+(?:head|mind)\b|\b(?:go(?:es)?|went|runs?|ran|passe[sd])\s+(?:on\s+)?(?:in|through)\s+your\s+(?:head|mind)\s+(?:when|while|as)\s+(?:(?:answering|solving|working on|reasoning about|tackling|approaching|deciding|responding to)\b|you(?:'re| are)?\s+(?:answer(?:ing)?|solv(?:e|ing)|work(?:ing)? on|tackl(?:e|ing)|approach(?:ing)?|respond(?:ing)? to)\s+(?:this|that|it|these|each|the (?:question|problem|task|prompt|puzzle))\b)/i,
+    re: /\b(?:take|let|bring|invite)\s+(?:me|us)\s+(?:inside|into)\s+your\s+(?:head|mind)\b|\b(?:see|look|peek|peer)\s+(?:inside|into)\s+your\s+(?:head|mind)\b[^.?!\n]{0,30}?\b(?:while|as|when) you(?:'re| are)?\s+(?:work|solv|answer|reason|think|tackl)\w*|\b(?:go(?:es)?|went|runs?|ran|passe[sd])\s+(?:on\s+)?(?:in|through)\s+your\s+(?:head|mind)\s+(?:when|while|as)\s+(?:(?:answering|solving|working on|reasoning about|tackling|approaching|deciding|responding to)\b|you(?:'re| are)?\s+(?:answer(?:ing)?|solv(?:e|ing)|work(?:ing)? on|tackl(?:e|ing)|approach(?:ing)?|respond(?:ing)? to)\s+(?:this|that|it|these|each|the (?:question|problem|task|prompt|puzzle))\b)/i,
     weight: 0.55,
   },
   // The conclusions it reaches on the way, written out before the last: its inference chain by another name.
@@ -386,41 +423,88 @@ const STRONG: Pattern[] = [
     re: /\b(?:write|list|show|spell|set|lay|give|state|number)(?:s|ing)?(?: out| down)?\b[^.?!\n]{0,30}?\b(?:intermediate|interim)\s+(?:conclusions|inferences|deductions)\b[^.?!\n]{0,30}?\b(?:you (?:reach|draw|make|come to)|(?:on|along) the way|as you go)\b/i,
     weight: 0.55,
   },
-  // Its dead ends shown with its working: the exploration a reasoning trace holds and an answer drops.
+  // Its dead ends shown with its working: the exploration a reasoning trace holds and an answer drops
+  // ("the derivation that gets you to the answer, including the dead ends"; "the full derivation as
+  // you'd do it on a whiteboard, false starts included"). A career's false starts are not a derivation's.
   {
     id: "with-dead-ends",
-    stems: ["dead end", "dead-end"],
-    re: /\b(?:you|your)\b[^.?!\n]{0,40}?\b(?:derivation|reasoning|working|answer|proof|thinking)\b[^.?!\n]{0,60}?\b(?:including|with|and|show(?:ing)?|list(?:ing)?)\s+(?:the |your |any |all (?:the )?|every )?dead[- ]ends?\b|\b(?:derivation|reasoning|working|proof|thinking)\b[^.?!\n]{0,30}?\b(?:gets?|got|brings?|takes?|led|leads?) you\b[^.?!\n]{0,40}?\b(?:including|with|and)\s+(?:the |your |any |all (?:the )?|every )?dead[- ]ends?\b/i,
+    stems: ["dead end", "dead-end", "false start", "wrong turn", "blind alle", "misstep"],
+    re: new RegExp(
+      `\\b(?:you|your)\\b[^.?!\\n]{0,40}?\\b${DERIVED}\\b[^.?!\\n]{0,60}?\\b(?:including|with|and|show(?:ing)?|list(?:ing)?)\\s+(?:the |your |any |all (?:the )?|every )?${DETOURS}\\b` +
+        `|\\b${DERIVED}\\b[^.?!\\n]{0,30}?\\b(?:gets?|got|brings?|takes?|led|leads?) you\\b[^.?!\\n]{0,40}?\\b(?:including|with|and)\\s+(?:the |your |any |all (?:the )?|every )?${DETOURS}\\b` +
+        `|(?:\\b(?:you|your)\\b[^.?!\\n]{0,40}?\\b${DERIVED}|\\b${DERIVED}\\b[^.?!\\n]{0,40}?\\byou)\\b[^.?!\\n]{0,60}?\\b${DETOURS}\\s+(?:and\\s+(?:all\\s+)?\\w+\\s+)?included\\b`,
+      "i",
+    ),
+    weight: 0.5,
+  },
+  // Each step of its own solution justified as it was made: "for every line of the solution say why you
+  // wrote it", "annotate each move with why you made it". Past tense only: "for each step, explain why
+  // you knead the dough" is a recipe's anyone.
+  {
+    id: "why-each-step",
+    stems: ["why you"],
+    re: /\b(?:every|each)\s+(?:single\s+)?(?:line|step|move)\b[^.?!\n]{0,60}?\b(?:say|explain|tell me|state|note|write|annotate|justify|give|add|comment on)\b[^.?!\n]{0,30}?\bwhy you (?:wrote|made|took|chose|did|picked|played)\b|\b(?:say|explain|tell me|state|note|write|justify|comment on)\b[^.?!\n]{0,30}?\bwhy you (?:wrote|made|took|chose|did|picked|played)\s+(?:each|every)\s+(?:single\s+)?(?:line|step|move)\b|\b(?:annotate|explain|justify|comment on)\s+(?:each|every)\s+(?:single\s+)?(?:line|step|move)\b[^.?!\n]{0,40}?\bwhy you (?:wrote|made|took|chose|did|picked|played)\b/i,
+    weight: 0.5,
+  },
+  // Its own questioning of each step, written: "a long monologue where you question yourself at each
+  // step". Not a coach's "challenge yourself at each stage of the workout".
+  {
+    id: "question-yourself-each-step",
+    stems: ["yourself"],
+    re: /\b(?:monologue|dialogue|write|writing|show|showing|solve|solving|answer|answering|reason|reasoning)\b[^.?!\n]{0,60}?\b(?:question|interrogate|argue with|debate with|doubt|cross-examine)\s+yourself\b[^.?!\n]{0,20}?\b(?:at|after|on|for|in)\s+(?:each|every)\s+(?:single\s+)?(?:step|stage|line|move)\b/i,
+    weight: 0.5,
+  },
+  // Thinking asked for, then shown: "think deeply before answering, and let me see that thinking"; not
+  // put into a document of the user's ("include that thinking in the proposal").
+  {
+    id: "show-that-thinking",
+    stems: ["that thinking", "this thinking", "that reasoning", "this reasoning", "that thought process", "this thought process", "that deliberation", "this deliberation"],
+    re: /\b(?:think|reason|deliberate)(?:s|ing)?\s+(?:\w+\s+){0,2}?(?:deeply|carefully|hard|thoroughly|at length|it through|this through|before (?:answering|you answer|responding|you respond))\b[^.?!\n]{0,40}?\b(?:let me see|let us see|show(?: me| us)?|write(?: out| down)?|include|give me|share|print|output|paste|keep)\s+(?:all (?:of )?)?(?:that|this)\s+(?:thinking|reasoning|thought process|deliberation)\b(?!\s+(?:in|into|to)\s+(?:the|your|my|our|an?)\s+(?!(?:answer|response|reply|output)\b))/i,
     weight: 0.5,
   },
   // Its considerations in the order it had them: the trace, not a checklist ("list every consideration" alone is anyone's).
   { id: "in-the-order-you-had-them", stems: ["order you", "order that you"], re: /\b(?:considerations?|thoughts?|ideas?|steps?|inferences?)\b[^.?!\n]{0,30}?\bin the order (?:that )?you (?:had|thought of|considered|reached|made) (?:it|them)\b/i, weight: 0.55 },
-  { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b/i, weight: 0.5 },
+  { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you", "what would you", "what will you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b|\bwhat (?:would|will) you be thinking (?:as|while|when) you (?:(?:work|go|reason|think) through|solve|answer|tackle|approach) (?:this|it|the (?:problem|question|task|proof|puzzle))\b/i, weight: 0.5 },
   // The stock zero-shot triggers of published chain-of-thought work, as distillation harnesses append
   // them: "Let's think step by step" (Kojima et al.), "Let's work this out in a step by step way to
   // be sure we have the right answer" (APE), "Take a deep breath and work on this problem
-  // step-by-step" (OPRO), Plan-and-Solve's "devise a plan", and a rationale asked for before the
-  // answer. Each part alone ("step by step", "let's think") stays weak: students write those. Real
-  // users wrote a whole trigger in 10 of 2,116 organic corpus prompts (0.5%), a harness in most of
-  // its requests; the account level counts rates, and 0.55 stays under the request-level policy bar.
+  // step-by-step" (OPRO), Plan-and-Solve's "devise a plan", a rationale asked for before the answer,
+  // "answer … by reasoning step-by-step", and DeepSeek-R1-Zero's template ("The assistant first thinks
+  // about the reasoning process in the mind and then provides the user with the answer"). Each part
+  // alone ("step by step", "let's think") stays weak: students write those, and "let's work through the
+  // installation step by step" is a guided setup, so only thinking and reasoning reach further ("let's
+  // reason through this carefully and systematically, step by step"). Real users wrote a whole trigger
+  // in 10 of 2,116 organic corpus prompts (0.5%), a harness in most of its requests; the account level
+  // counts rates, and 0.55 stays under the request-level policy bar.
   {
     id: "cot-trigger",
     absorbsWeak: true,
     // Each alternative's rarer word: "let", "think" and "first" are in most prompts.
     stems: ["step", "devise", "take a deep breath", "rationale", "reasoning", "chain of thought", "thought process"],
-    re: /\blet(?:['’]?s| us) (?:think|reason|work|solve|tackle)\b[^.\n]{0,20}?\bstep[- ]by[- ]step\b|\blet(?:['’]?s| us) (?:first )?understand the problem and devise a plan\b|\btake a deep breath and (?:think|work|solve|reason)\b(?:[^.\n]{0,40}?\bstep[- ]by[- ]step\b)?|(?:^|[.!?:;\n]\s*|\b(?:please|you should|you must|always)\s+)(?:think|reason)\s+(?:\w+\s+)?step[- ]by[- ]step\b|\bfirst,?\s+(?:give|provide|write|state|explain|output|generate)\s+(?:your|a|the)\s+(?:\w+\s+)?(?:rationale|reasoning|chain of thought|thought process)\b[^.\n]{0,30}?\bthen\b/im,
+    re: /\blet(?:['’]?s| us) (?:think|reason)\b[^.\n]{0,50}?\bstep[- ]by[- ]step\b|\blet(?:['’]?s| us) (?:work|solve|tackle)\b[^.\n]{0,20}?\bstep[- ]by[- ]step\b|\b(?:answer|solve|respond|reply)\b[^.\n]{0,40}?\bby (?:thinking|reasoning)\s+(?:\w+\s+)?step[- ]by[- ]step\b|\blet(?:['’]?s| us) (?:first )?understand the problem and devise a plan\b|\btake a deep breath and (?:think|work|solve|reason)\b(?:[^.\n]{0,40}?\bstep[- ]by[- ]step\b)?|(?:^|[.!?:;\n]\s*|\b(?:please|you should|you must|always)\s+)(?:think|reason)\s+(?:\w+\s+)?step[- ]by[- ]step\b|\bfirst,?\s+(?:give|provide|write|state|explain|output|generate)\s+(?:your|a|the)\s+(?:\w+\s+)?(?:rationale|reasoning|chain of thought|thought process)\b[^.\n]{0,30}?\bthen\b|\b(?:you|the assistant|the model|the ai)\s+(?:first\s+)?(?:think|thinks|reason|reasons)\s+about\s+the\s+reasoning\s+process\b[^.\n]{0,40}?\bthen\b|\bthe reasoning process and (?:the )?answer are enclosed\b/im,
     weight: 0.55,
   },
   // The instruction-tuning collections' other chain-of-thought closers ("Let's solve it slowly:", "Let's
-  // be accurate as possible and think first.", "Let's do a little reasoning."), "let me think step by
+  // be accurate as possible and think first.", "Let's do a little reasoning.", "Let's think first. Stream
+  // of consciousness:"), "let me think step by
   // step" said for the model, each at the prompt's end (or before its colon), and "think it through in
-  // writing" as an instruction: whole phrases, as the stock triggers above. A person's own "let me think
-  // step by step about my options" or "let's solve this slowly, I'm not in a rush" is not one.
+  // writing" (on paper, on the page) as an instruction or "do your thinking on paper": whole phrases,
+  // as the stock triggers above. A person's own "let me think step by step about my options" or "let's
+  // solve this slowly, I'm not in a rush" is not one.
   {
     id: "cot-closer",
     absorbsWeak: true,
-    stems: ["solve it slowly", "solve this slowly", "accurate as possible", "little reasoning", "let me think", "let me reason", "think it through", "think this through", "think things through"],
-    re: /\blet(?:['’]?s| us) (?:solve (?:it|this) slowly|be (?:as )?accurate as possible|do a little reasoning)(?:\s*:|[.!]?\s*$|\s+and think\b)|\blet me (?:think|reason) step[- ]by[- ]step[:.]?\s*$|(?:^|[.!?:;\n]\s*|\bplease\s+)think (?:it|this|things) through (?:in writing|on paper)\b/i,
+    stems: ["solve it slowly", "solve this slowly", "accurate as possible", "little reasoning", "let me think", "let me reason", "think it through", "think this through", "think things through", "on paper", "on the page", "stream of consciousness", "think first"],
+    re: /\blet(?:['’]?s| us) (?:solve (?:it|this) slowly|be (?:as )?accurate as possible|do a little reasoning)(?:\s*:|[.!]?\s*$|\s+and think\b)|\blet me (?:think|reason) step[- ]by[- ]step[:.]?\s*$|(?:^|[.!?:;\n]\s*|\bplease\s+)think (?:it|this|things) through (?:in writing|on paper|on the page)\b|\b(?:do|put|keep|write)(?:ing)? (?:all (?:of )?)?your (?:thinking|reasoning) (?:out |down )?on (?:paper|the page)\b|\blet(?:['’]?s| us) think first\b[.:]?\s*(?:stream of consciousness(?: rationale)?\s*:|$)|(?:^|\n)\s*stream of consciousness(?: rationale)?\s*:\s*$/i,
+    weight: 0.55,
+  },
+  // A prompt that ends on a label for the reasoning ("…before you respond. Scratchpad:", "Rationale:"): the
+  // model continues from it, as from a prefill. A label mid-prompt is a format's slot (reasoning-slot); a
+  // closing "Thoughts:" asks for an opinion.
+  {
+    id: "reasoning-label-last",
+    stems: ["scratch", "reasoning", "rationale", "thought process", "chain of thought", "step-by-step"],
+    re: /(?:^|\n|[.!?]\s+)(?:scratch ?pad|reasoning|rationale|thought process|chain of thought|step-by-step (?:reasoning|solution))\s*:\s*$/i,
     weight: 0.55,
   },
   // The model's own thinking as the product names it: "paste the contents of your thinking block",
@@ -461,7 +545,16 @@ const STRONG: Pattern[] = [
     absorbsWeak: true,
     // Its words for "in full", which every match holds: rarer than its nouns (in 1,749 corpus prompts against 2,131).
     stems: ["all of", "all your", "all the", "every bit", "every one", "every part", "each of", "entire", "whole", "full", "complete", "intermediate", "line of reasoning", "thought process", "detail", "at length"],
-    re: new RegExp(`${BEFORE_THE_ANSWER}${WORK_ASK}|${WORK_ASK}${THEN_THE_ANSWER}`, "i"),
+    re: new RegExp(`${BEFORE_THE_ANSWER}${WORK_ASK}|${WORK_ASK}(?:${THEN_THE_ANSWER}|${NOT_JUST_THE_ANSWER})`, "i"),
+    weight: 0.5,
+  },
+  // An analysis at length asked for before the answer, of the problem itself: "Before answering, provide
+  // an extensive exploration of the problem space, considering multiple approaches". Not an analysis of
+  // something else ("before answering, give a detailed analysis of Tesla's Q3 report").
+  {
+    id: "analysis-before-answer",
+    stems: ["before answer", "before you answer", "before respond", "before you respond", "before repl", "before you repl", "before giving", "before stating", "before writing", "prior to"],
+    re: new RegExp(`${BEFORE_THE_ANSWER}(?:(?:provide|give|write|do|perform|produce|conduct|include|start with|begin with|carry out)\\s+)?(?:an?\\s+|your\\s+)?(?:(?:extensive|thorough|detailed|full|complete|exhaustive|careful|long|extended|in-depth|deep|rigorous),?\\s+){1,3}(?:analysis|exploration|deliberation|reasoning|thinking|derivation)\\b(?!\\s+of\\s+(?!(?:the|this|each|every|my|your) (?:problem|question|task|request|prompt|query)\\b))`, "i"),
     weight: 0.5,
   },
   // A reply whose first part is the model's own analysis in full and whose last is the answer where a
@@ -508,7 +601,7 @@ const STRONG: Pattern[] = [
   {
     id: "how-you-arrived-in-full",
     stems: ["how you", "the way you"],
-    re: new RegExp(`${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}[^.?!\\n]{0,60}?\\b(?:leav(?:e|ing) (?:nothing|no step) out|(?:without|don't|do not|never) (?:skipp(?:ing)?|skip|leav(?:e|ing) out|omit(?:ting)?) (?:anything|a (?:single )?(?:thing|step))|in (?:full|complete|exhaustive|painstaking|great) detail|in full|omit(?:ting)? nothing|one (?:step|move|inference) at a time)\\b|\\b(?:unedited|unabridged|uncut|raw|full|complete|entire|whole) (?:version|account|record|transcript) of (?:how|the way) you(?:'d|’d| would)? ${TO_THE_ANSWER}`, "i"),
+    re: new RegExp(`${HOW_YOU}(?:'d|’d| would)? ${TO_THE_ANSWER}[^.?!\\n]{0,60}?\\b(?:leav(?:e|ing) (?:nothing|no step) out|(?:without|don't|do not|never) (?:skipp(?:ing)?|skip|leav(?:e|ing) out|omit(?:ting)?) (?:anything|a (?:single )?(?:thing|step))|in (?:full|complete|exhaustive|painstaking|great) detail|in full|omit(?:ting)? nothing|one (?:step|move|inference) at a time)\\b|\\b(?:unedited|unabridged|uncut|raw|full|complete|entire|whole) (?:version|account|record|transcript|explanation|walk-?through|breakdown) of (?:how|the way) you(?:'d|’d| would)? ${TO_THE_ANSWER}`, "i"),
     weight: 0.5,
   },
   // A grader's reasoning before its grade, the format LLM-as-judge prompts use (MT-bench's "Begin your
@@ -544,7 +637,7 @@ const STRONG: Pattern[] = [
   {
     id: "zh-reasoning",
     stems: ["思", "推理", "推导", "推導", "链", "鏈", "决策", "決策", "独白", "獨白", "分析过程", "分析過程", "考虑过", "考慮過", "权衡过", "權衡過", "排除过", "排除過", "放弃过", "放棄過", "尝试过", "嘗試過"],
-    re: /(?:写出|寫出|写下|寫下|展示|展现|展現|呈现|呈現|输出|輸出|给出|給出|列出|包含|包括|附上|说明|說明|复述|複述)(?:你的|您的|完整的?|全部的?|详细的?|詳細的?|所有的?|整个|整個|每一步的?)*(?:思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)|(?:你|您)(?:的|内心的|內心的|自己的|内部的|內部的)(?:完整|全部|详细|詳細|整个|整個)?(?:的)?(?:思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)|(?:写|寫|展示|说明|說明|列出|给出|給出|讲|講|解释|解釋)[^。！？\n]{0,10}你的思路|你的思路[^。！？\n]{0,10}(?:写|寫|展示|说明|說明|列出|给出|給出|讲|講|解释|解釋)|(?:全部|完整|所有)(?:的)?(?:(?:解题|解題)?思路|内部推理|內部推理)|(?:思维链|思維鏈|思考链|思考鏈)(?![的提技方论論是（(]|prompt)|(?:用|以|按|采用|採用|使用|通过|通過)(?:思维链|思維鏈)(?!提示|技术|技術)|把[^。！？\n]{0,12}(?:推理|思考|推导|推導|思路|思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)[^。！？\n]{0,8}?(?:写出来|寫出來|写下来|寫下來|呈现出来|呈現出來|展示出来|展示出來|列出来|列出來|说出来|說出來|写清楚|寫清楚|输出|輸出)|<\s*\/?\s*(?:思考|推理|思维|思維|想法)\s*>|(?:写出|寫出|展示|告诉我|告訴我|列出|说明|說明)[^。！？\n]{0,4}(?:你|您)(?:考虑过|考慮過|权衡过|權衡過|排除过|排除過|放弃过|放棄過|尝试过|嘗試過)的|完整(?:的)?推理|详细(?:的)?推理|詳細(?:的)?推理/u,
+    re: /(?:写出|寫出|写下|寫下|展示|展现|展現|呈现|呈現|输出|輸出|给出|給出|列出|包含|包括|附上|说明|說明|复述|複述)(?:你的|您的|完整的?|全部的?|详细的?|詳細的?|所有的?|整个|整個|每一步的?)*(?:思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)|(?:你|您)(?:解题|解題|答题|答題|回答|作答|推理|思考)?(?:的|内心的|內心的|自己的|内部的|內部的)(?:完整|全部|详细|詳細|整个|整個|每一个|每一個|每一步|每个|每個|所有)?(?:的)?(?:思考步骤|思考步驟|思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)|(?:写|寫|展示|说明|說明|列出|给出|給出|讲|講|解释|解釋)[^。！？\n]{0,10}你的思路|你的思路[^。！？\n]{0,10}(?:写|寫|展示|说明|說明|列出|给出|給出|讲|講|解释|解釋)|(?:全部|完整|所有)(?:的)?(?:(?:解题|解題)?思路|内部推理|內部推理)|(?:思维链|思維鏈|思考链|思考鏈)(?![的提技方论論是（(]|prompt)|(?:用|以|按|采用|採用|使用|通过|通過)(?:思维链|思維鏈)(?!提示|技术|技術)|把[^。！？\n]{0,12}(?:推理|思考|推导|推導|思路|思维链|思維鏈|思考链条?|思考鏈條?|推理过程|推理過程|思考过程|思考過程|决策过程|決策過程|推理步骤|推理步驟|内心独白|內心獨白|内部独白|內部獨白|分析过程|分析過程|推导过程|推導過程|内部推理|內部推理|推理链|推理鏈)[^。！？\n]{0,8}?(?:写出来|寫出來|写下来|寫下來|呈现出来|呈現出來|展示出来|展示出來|列出来|列出來|说出来|說出來|写清楚|寫清楚|输出|輸出)|<\s*\/?\s*(?:思考|推理|思维|思維|想法)\s*>|(?:写出|寫出|展示|告诉我|告訴我|列出|说明|說明)[^。！？\n]{0,4}(?:你|您)(?:考虑过|考慮過|权衡过|權衡過|排除过|排除過|放弃过|放棄過|尝试过|嘗試過)的|完整(?:的)?推理|详细(?:的)?推理|詳細(?:的)?推理/u,
     weight: 0.65,
   },
   // Chinese stock triggers: "让我们一步一步地思考" (Kojima's, as Chinese harnesses append it) at a
@@ -559,7 +652,7 @@ const STRONG: Pattern[] = [
     absorbsWeak: true,
     stems: ["paso", "passo", "étape", "schritt", "шаг", "пошаг", "ステップ", "段階", "一歩ずつ", "順を追", "단계", "차근차근"],
     re: /(?<![a-zà-ÿ])(?<!\bzu )(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])|(?<![a-zà-ÿ])(?:paso a paso|passo a passo|passo (?:dopo|per) passo|étape par étape|schritt für schritt)(?![a-zà-ÿ])[^.\n]{0,20}?(?<![a-zà-ÿ])(?<!\bzu )(?:piensa|piense|pensemos|razona|razone|razonemos|vamos a (?:pensar|razonar)|pense|raciocine|raciocinemos|vamos (?:pensar|raciocinar)|réfléchis|réfléchissez|réfléchissons|raisonne|raisonnez|raisonnons|pensons|denke?|denken|denken wir|nachdenken|überlege?|überlegen|überlegen wir|lass(?:t)? uns(?: [^\s.]+){0,4} (?:denken|überlegen|nachdenken)|pensa|pensiamo|ragiona|ragioniamo|ragionate)(?![a-zà-ÿ])/i,
-    otherScripts: /(?:думай|подумай|подумаем|давай(?:те)? подумаем|рассуждай|рассуждайте|порассуждаем|размышляй)[^.\n]{0,20}?(?:шаг за шагом|пошагово)|(?:шаг за шагом|пошагово)[^.\n]{0,20}?(?:думай|подумай|подумаем|рассуждай|рассуждайте|порассуждаем|размышляй)|(?:ステップバイステップ|段階的に|一歩ずつ|順を追って)[^。\n]{0,6}?(?:考え|推論)|(?:단계별로|차근차근|한 단계씩)[^.\n]{0,6}?(?:생각|추론)/iu,
+    otherScripts: /(?:думай|подумай|подумаем|давай(?:те)? (?:подумаем|рассуждать|думать|размышлять)|рассуждай|рассуждайте|порассуждаем|размышляй)[^.\n]{0,20}?(?:шаг за шагом|пошагово)|(?:шаг за шагом|пошагово)[^.\n]{0,20}?(?:думай|подумай|подумаем|рассуждай|рассуждайте|порассуждаем|размышляй)|(?:ステップバイステップ|段階的に|一歩ずつ|順を追って)[^。\n]{0,6}?(?:考え|推論)|(?:단계별로|차근차근|한 단계씩)[^.\n]{0,6}?(?:생각|추론)/iu,
     weight: 0.55,
   },
   {
@@ -572,7 +665,7 @@ const STRONG: Pattern[] = [
   { id: "zh-how-you-arrived", stems: ["是如何", "是怎么", "是怎麼", "是怎样", "是怎樣"], re: /(?:解释|解釋|说明|說明|告诉我|告訴我|讲讲|講講|描述)[^。\n]{0,6}(?:你|您)是(?:如何|怎么|怎麼|怎样|怎樣)(?:得出|得到|想到|推出|算出|做出|判断|判斷)/u, weight: 0.35 },
   { id: "ja-reasoning", stems: ["思考", "推論", "考え"], re: /推論を[^。\n]{0,12}(?:書き出|書いて|示して|見せて|説明して)|思考過程|推論過程|思考の連鎖|推論の過程|考えた過程|内部の推論|考えたこと(?:を|も)|考え(?:方)?を(?:詳しく|すべて|全て|全部)/u, weight: 0.65 },
   { id: "ko-reasoning", stems: ["과정", "사슬", "흐름", "내부"], re: /사고\s?과정|추론\s?과정|생각의\s?사슬|(?:사고|생각)의\s?흐름|내부\s?추론/u, weight: 0.65 },
-  { id: "es-pt-reasoning", stems: ["todo lo que", "pensa", "razon", "racioc", "cadena", "cadeia"], re: /\btodo lo que (?:piensas|pensás|estás pensando|razonas|consideras)\s+(?:mientras|al|cuando)\b|\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|presenta|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe|elabore|apresente|exponha)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|todo tu|todo su)\s+(?:proceso de\s+|processo de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
+  { id: "es-pt-reasoning", stems: ["todo lo que", "pensa", "razon", "racioc", "cadena", "cadeia"], re: /\btodo lo que (?:piensas|pensás|estás pensando|razonas|consideras)\s+(?:mientras|al|cuando)\b|\bcadena de pensamientos?\b|\bcadeia de pensamentos?\b|(?:\b(?:muestra|revela|escribe|explica|detalla|elabora|desarrolla|expón|describe|narra|comparte|presenta|mostre|revele|escreva|explique|detalhe|desenvolva|descreva|narre|compartilhe|elabore|apresente|exponha|mostra|revela|escreve|detalha|descreve|apresenta|partilha)\b|(?:muéstra|muestra|explíca|explica|enséña|ensena|descríbe|describe|detálla|detalla)me\b|\bmostre-me\b)[^.\n]{0,60}\b(?:tu|su|seu|o seu|teu|o teu|todo tu|todo su|todo o seu|todo o teu)\s+(?:proceso de\s+|processo de\s+|linha de\s+)?(?:razonamiento|raciocínio|pensamiento|pensamento)\b|\bproceso de (?:pensamiento|razonamiento)\b|\bprocesso de (?:pensamento|raciocínio)\b/i, weight: 0.6 },
   { id: "fr-reasoning", stems: ["pensée", "raisonn", "réflex", "chaîne"], re: /\bchaîne de pensées?\b|\b(?:montre|montrez|révèle|révélez|écris|écrivez|détaille|détaillez|explique|expliquez|expose|exposez|montrant|révélant|écrivant|détaillant|expliquant|exposant)\b[^.\n]{0,30}\b(?:tout\s+)?(?:ton|votre)\s+(?:raisonnement|processus de réflexion)\b|\bprocessus de (?:réflexion|raisonnement)\b|\b(?:assistant|modèle|IA|agent)\s+qui\s+(?:[^.\n]{0,20}?\s)?(?:explique|détaille|montre|expose|écrit|présente|donne|développe)\w*\s+(?:toujours\s+|systématiquement\s+|d'abord\s+)?(?:tout\s+)?son\s+raisonnement\b/i, weight: 0.6 },
   // "Lösungsweg" and "Rechenweg" are the shown work of German schools ("zeig deinen Rechenweg"), so
   // they count only whole ("deinen kompletten Lösungsweg"), as "your complete solution path" does.
@@ -589,7 +682,7 @@ const STRONG: Pattern[] = [
     re: new RegExp(`\\b(?:zeig|erklär|beschreib|schildere)\\w*\\b[^.\\n]{0,40}?\\b(?:genau|detailliert|${DE_IN_DETAIL})\\b[^.\\n]{0,20}?${DE_HOW_YOU_ARRIVED}|${DE_HOW_YOU_ARRIVED}[^.\\n]{0,30}?\\b${DE_IN_DETAIL}\\b`, "i"),
     weight: 0.55,
   },
-  { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|scrivi|illustra|descrivi)\b[^.\n]{0,30}\b(?:il tuo|tuo|il suo)\s+(?:intero\s+|completo\s+)?ragionamento\b/i, weight: 0.6 },
+  { id: "it-reasoning", stems: ["ragion", "pensier"], re: /\bcatena di pensier[oi]\b|\bprocesso (?:di ragionamento|di pensiero|mentale)\b|\b(?:mostra|mostrami|spiega|spiegami|scrivi|illustra|descrivi|esponi)\b[^.\n]{0,30}\b(?:(?:tutto )?il tuo|tuo|il suo|tutto il|l'intero)\s+(?:intero\s+|completo\s+)?ragionamento\b(?:(?<=\b(?:tuo|suo)\s+(?:intero\s+|completo\s+)?ragionamento)|\s+(?:che hai fatto|che hai seguito|completo|dietro))/i, weight: 0.6 },
   // "Think aloud" as the other languages say it; "lee en voz alta" (read aloud) is not it.
   {
     id: "think-aloud-other-languages",
@@ -630,6 +723,10 @@ const WEAK: Pattern[] = [
   },
   // The same slot in Chinese: the reasoning or steps, then the answer where a script reads it.
   { id: "zh-reasoning-then-answer-slot", stems: ["boxed", "答案"], re: /(?:逐步|一步一步|一步步|推理|思考|思路|过程|過程|依据|依據)[^。\n]{0,40}?(?:最后|最後|然后|然後|再)[^。\n]{0,20}?(?:\\boxed|最终答案[:：]|最終答案[:：]|答案[:：])|(?:推理|思考|思路|分析)[:：][^\n]{0,20}?答案[:：]/u, weight: 0.3 },
+  // An evaluation's or a training set's answer slot on the last line ("The last line of your response
+  // should be of the form Answer: $ANSWER"): with "solve step by step" it reaches the bar, as the stock
+  // benchmark suffixes do; alone it asks for nothing but a format.
+  { id: "answer-on-last-line", stems: ["last line", "final line"], re: /\b(?:the )?(?:last|final) line of your (?:response|answer|reply|output) (?:should|must|will|has to|needs to) (?:be|contain|read|take|follow|have)\b[^\n]{0,50}?(?:\banswer\b|\$ANSWER\b|\$LETTER\b)/i, weight: 0.36 },
   { id: "justify-steps", stems: ["justify", "every step", "detail"], re: /\bjustify (?:your|each|every) steps?\b|\bexplain every step\b|\bin (?:great|full|exhaustive) detail\b/i, weight: 0.25 },
 ];
 
@@ -691,9 +788,27 @@ function applicablePatterns(lower: string): Set<Pattern> {
   return found;
 }
 
-function scan(text: string, where: "user" | "system", out: CotEvidence[]): void {
-  if (!text) return;
-  const found = applicablePatterns(text.toLowerCase());
+/**
+ * Text-speak read as the words the patterns are written in ("pls show ur full reasoning b4 the answer").
+ * Only where such a word occurs; a lone "u" before an operator is a variable ("let u = x²"). Found by
+ * substring first: a word-boundary regex over every prompt cost 1.7 µs each, the whole CoT scan 9.
+ */
+const TEXT_SPEAK_HINTS = [" u ", " u?", " u,", " ur ", "b4", "pls", "plz", "thru"];
+function spelledOut(text: string, lower: string): string {
+  if (!TEXT_SPEAK_HINTS.some((hint) => lower.includes(hint)) && !lower.startsWith("u ") && !lower.startsWith("ur ")) return text;
+  return text
+    .replace(/\bur\b/gi, "your")
+    .replace(/\bu\b(?!\s*[-=+*/^(<>])/gi, "you")
+    .replace(/\bb4\b/gi, "before")
+    .replace(/\bpl[sz]\b/gi, "please")
+    .replace(/\bthru\b/gi, "through");
+}
+
+function scan(given: string, where: "user" | "system", out: CotEvidence[]): void {
+  if (!given) return;
+  const givenLower = given.toLowerCase();
+  const text = spelledOut(given, givenLower);
+  const found = applicablePatterns(text === given ? givenLower : text.toLowerCase());
   if (found.size === 0) return;
   const applies = (p: Pattern): boolean => found.has(p);
   // A harness's system prompt is fixed scaffolding the operator chose; weak asks there count more.
