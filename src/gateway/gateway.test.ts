@@ -11,7 +11,7 @@ import { resolveAppeal } from "./appeals.js";
 import { RedisState } from "./redis-state.js";
 import { LADDER_POLICY, post, startTestGateway, type TestGateway } from "./testing/harness.js";
 import { ANSWER_ONLY_INSTRUCTION } from "./request.js";
-import { REASONING, startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
+import { INLINE_THINKING_ANSWER, REASONING, startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
 
 const chat = (over: Record<string, unknown> = {}) => ({ model: "stub", messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
 const messages = (over: Record<string, unknown> = {}) => ({ model: "stub", max_tokens: 1024, messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
@@ -175,6 +175,39 @@ describe("gateway end to end (loopback upstream stub)", () => {
     const rs = await readSse(await post(`${gw.url}/v1/responses`, responses({ stream: true }), as("acct_strip")));
     expect(JSON.stringify(rs)).not.toContain("reasoning");
     expect(rs.find((e) => e.event === "response.output_text.delta")?.data).toMatchObject({ output_index: 0 });
+  });
+
+  it("cuts reasoning written inline at the head of the answer, streamed and not, in each API's format, and leaves it for accounts the policy allows", async () => {
+    await start();
+    await program("acct_strip", "strip");
+    const inline = { model: "inline-think" };
+    type Sse = Array<{ event: string | null; data: unknown }>;
+    const field = (e: { data: unknown }, key: string): string => {
+      const value = (e.data as Record<string, unknown>)[key];
+      return typeof value === "string" ? value : "";
+    };
+    const chatText = (events: Sse): string =>
+      events.map((e) => ((e.data as { choices?: Array<{ delta?: { content?: string } }> }).choices ?? []).map((c) => c.delta?.content ?? "").join("")).join("");
+    const messagesText = (events: Sse): string => events.filter((e) => e.event === "content_block_delta").map((e) => field({ data: (e.data as { delta: unknown }).delta }, "text")).join("");
+    const responsesText = (events: Sse): string => events.filter((e) => e.event === "response.output_text.delta").map((e) => field(e, "delta")).join("");
+    for (const account of ["acct_strip", "acct_free"]) {
+      const expected = account === "acct_strip" ? "17 × 23 = 391." : INLINE_THINKING_ANSWER;
+      const c = (await (await post(`${gw.url}/v1/chat/completions`, chat(inline), as(account))).json()) as { choices: Array<{ message: { content: string } }> };
+      expect(c.choices[0]?.message.content).toBe(expected);
+      const m = (await (await post(`${gw.url}/v1/messages`, messages(inline), as(account))).json()) as { content: Array<{ text: string }> };
+      expect(m.content[0]?.text).toBe(expected);
+      const r = (await (await post(`${gw.url}/v1/responses`, responses(inline), as(account))).json()) as { output: Array<{ content: Array<{ text: string }> }> };
+      expect(r.output[0]?.content[0]?.text).toBe(expected);
+
+      expect(chatText(await readSse(await post(`${gw.url}/v1/chat/completions`, chat({ ...inline, stream: true }), as(account))))).toBe(expected);
+      expect(messagesText(await readSse(await post(`${gw.url}/v1/messages`, messages({ ...inline, stream: true }), as(account))))).toBe(expected);
+      const rs = await readSse(await post(`${gw.url}/v1/responses`, responses({ ...inline, stream: true }), as(account)));
+      expect(responsesText(rs)).toBe(expected);
+      // The events that repeat the whole text say what the deltas said.
+      expect(field(rs.find((e) => e.event === "response.output_text.done") ?? { data: {} }, "text")).toBe(expected);
+      expect(JSON.stringify(rs.find((e) => e.event === "response.completed")?.data)).toContain(JSON.stringify(expected));
+      if (account === "acct_strip") expect(JSON.stringify(rs)).not.toContain("multiply 17 by 23");
+    }
   });
 
   it("asks for the answer alone when the policy says so and the request asks for the reasoning in words, in each API's operator field", async () => {

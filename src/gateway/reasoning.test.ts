@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sseReasoningTransform, summariseReasoning } from "./reasoning.js";
+import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, sseReasoningTransform, summariseReasoning, transformReasoning } from "./reasoning.js";
 
 async function run(input: string, chunkSize: number, mode: "strip" | "summarise"): Promise<string> {
   const bytes = new TextEncoder().encode(input);
@@ -42,5 +42,66 @@ describe("SSE reasoning filter", () => {
     expect(s.startsWith(`${"A".repeat(40)}…`)).toBe(true);
     expect(s).toContain("500 characters withheld");
     expect(summariseReasoning("anything", 0)).toBe("[reasoning summarised by provider policy; 8 characters withheld]");
+  });
+});
+
+describe("reasoning written inline at the head of an answer", () => {
+  const answer = "<think>\nThe user wants 17*23. 17*20=340, 17*3=51, total 391.\n</think>\n\n17 × 23 = 391.";
+
+  /** Every way of cutting the text in two, and in pieces of each size: the cut must not depend on where events split it. */
+  function streamed(text: string, mode: "strip" | "summarise", splits: number[]): string {
+    const cutter = new LeadingReasoningCutter(mode, 40);
+    let out = "";
+    let from = 0;
+    for (const at of [...splits, text.length]) {
+      out += cutter.push(text.slice(from, at));
+      from = at;
+    }
+    return out + cutter.end();
+  }
+
+  it("cuts the block wherever the stream splits it, tags included", () => {
+    for (let at = 0; at <= answer.length; at++) expect(streamed(answer, "strip", [at])).toBe("17 × 23 = 391.");
+    for (const size of [1, 2, 3, 5, 8]) {
+      const splits = Array.from({ length: Math.ceil(answer.length / size) }, (_, i) => i * size);
+      expect(streamed(answer, "strip", splits)).toBe("17 × 23 = 391.");
+      expect(streamed(answer, "summarise", splits)).toBe(cutLeadingReasoning(answer, "summarise", 40));
+    }
+  });
+
+  it("summarises in place: the lead of the reasoning and how much was withheld, in the same tags", () => {
+    const out = cutLeadingReasoning(answer, "summarise", 40);
+    expect(out).toMatch(/^<think>The user wants 17\*23\..*characters withheld\]<\/think>\n\n17 × 23 = 391\.$/);
+    expect(out).not.toContain("total 391");
+  });
+
+  it("cuts several leading blocks, any of the usual tag names, in any case, and a block the answer's end cut short", () => {
+    expect(cutLeadingReasoning("  <Thinking>plan</Thinking>\n<reasoning>more</reasoning> Paris.", "strip", 40)).toBe("Paris.");
+    expect(cutLeadingReasoning("<|begin_of_thought|>steps<|end_of_thought|>\n\n<|begin_of_solution|>42<|end_of_solution|>", "strip", 40)).toBe("<|begin_of_solution|>42<|end_of_solution|>");
+    expect(cutLeadingReasoning("<think>the budget ran out mid-thought", "strip", 40)).toBe("");
+  });
+
+  it("leaves answers alone that only mention tags, or start with markup of another kind", () => {
+    for (const text of ["Wrap it like this: <think>notes</think>, then answer.", "<three>x</three>", "<th", "   ", "<html><body>hi</body></html>", ""]) {
+      expect(cutLeadingReasoning(text, "strip", 40)).toBe(text);
+    }
+  });
+
+  it("cuts reasoning closed by </think> with no tag opening it only in an answer that arrived whole", () => {
+    expect(cutReasoningOfWholeText("The user asks for 17*23 ... 391.\n</think>\n\n391", "strip", 40)).toBe("391");
+    expect(cutReasoningOfWholeText("Explaining: <think>a</think> is a tag", "strip", 40)).toBe("Explaining: <think>a</think> is a tag");
+    const body = { choices: [{ index: 0, message: { role: "assistant", content: [{ type: "text", text: answer }] } }] };
+    expect(transformReasoning("openai.chat", body, "strip", 40)).toEqual({ choices: [{ index: 0, message: { role: "assistant", content: [{ type: "text", text: "17 × 23 = 391." }] } }] });
+  });
+
+  it("streams chat content with the block cut, whatever the byte boundaries, and drops events left empty", async () => {
+    const pieces = ["<thi", "nk>secret ", "plan</th", "ink>\n\nAns", "wer: 4"];
+    const input = [ev({ role: "assistant", content: "" }), ...pieces.map((content) => ev({ content })), ev({}, { finish_reason: "stop" }), "data: [DONE]\n\n"].join("");
+    const whole = await run(input, input.length, "strip");
+    for (const size of [1, 4, 9]) expect(await run(input, size, "strip")).toBe(whole);
+    expect(whole).not.toContain("secret");
+    const contents = whole.split("\n\n").filter((e) => e.startsWith("data: {")).map((e) => (JSON.parse(e.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content);
+    expect(contents.join("")).toBe("Answer: 4");
+    expect(whole.split("\n\n").filter(Boolean)).toHaveLength(5);
   });
 });

@@ -20,6 +20,138 @@ export function summariseReasoning(text: string, maxChars: number): string {
   return `${lead} ${note}`;
 }
 
+/**
+ * Reasoning written into the answer's own text, inside tags: open-weight reasoning models served with
+ * no reasoning parser put it in `<think>…</think>` at the head of `content`, and a harness that asks
+ * for "your thinking inside <thinking> tags, then the answer" gets it there from any model. Stripping
+ * the APIs' thinking fields leaves all of that, so the same policy action cuts it here too.
+ *
+ * Only blocks at the head of a text count (one after another, whitespace between): that is where
+ * both put them, and a tag named further on is more likely an answer that talks about tags.
+ */
+interface TagPair {
+  open: string;
+  close: string;
+}
+
+const TAG_PAIRS: readonly TagPair[] = [
+  ...["think", "thinking", "thought", "thoughts", "reasoning", "scratchpad", "inner_monologue", "chain_of_thought"].map((name) => ({ open: `<${name}>`, close: `</${name}>` })),
+  { open: "<|begin_of_thought|>", close: "<|end_of_thought|>" },
+];
+
+/** A closing tag with no opening before it: the chat templates of DeepSeek-R1 and its distillations put `<think>` in the prompt. */
+const ORPHAN_CLOSE = "</think>";
+
+/**
+ * Cuts leading tagged reasoning from a text that arrives in pieces, holding back no more than a tag's
+ * length of it (plus, when summarising, the reasoning being summarised). `push` returns what may go
+ * out now; `end` what is left when the text is complete.
+ */
+export class LeadingReasoningCutter {
+  /** Past the head: the answer has begun, and everything goes out as it comes. */
+  #answering = false;
+  /** The block being cut, while inside one. */
+  #inside: TagPair | null = null;
+  /** At the head: text that may still open a block; inside one: a tail that may hold its closing tag. */
+  #held = "";
+  #withheld = "";
+  #cut = false;
+
+  constructor(
+    private readonly mode: ReasoningMode,
+    private readonly maxChars: number,
+  ) {}
+
+  push(piece: string): string {
+    let text = this.#held + piece;
+    this.#held = "";
+    let out = "";
+    while (text.length > 0) {
+      const inside = this.#inside;
+      if (inside) {
+        const at = text.toLowerCase().indexOf(inside.close);
+        if (at < 0) {
+          const keep = Math.max(0, text.length - (inside.close.length - 1));
+          this.#withhold(text.slice(0, keep));
+          this.#held = text.slice(keep);
+          return out;
+        }
+        this.#withhold(text.slice(0, at));
+        out += this.#closeBlock(inside);
+        text = text.slice(at + inside.close.length);
+        continue;
+      }
+      if (this.#answering) return out + text;
+      const rest = text.trimStart();
+      if (rest === "") {
+        this.#held = text;
+        return out;
+      }
+      const lower = rest.slice(0, 24).toLowerCase();
+      const pair = TAG_PAIRS.find((p) => lower.startsWith(p.open));
+      if (pair) {
+        this.#inside = pair;
+        text = rest.slice(pair.open.length);
+        continue;
+      }
+      if (TAG_PAIRS.some((p) => p.open.startsWith(lower))) {
+        this.#held = text;
+        return out;
+      }
+      this.#answering = true;
+      // The whitespace after a cut block would open the answer with blank lines.
+      return out + (this.#cut ? rest : text);
+    }
+    return out;
+  }
+
+  /** What is left once the text is complete: a partial tag that never opened, or the summary of a block the answer's end cut short. */
+  end(): string {
+    const held = this.#held;
+    this.#held = "";
+    const inside = this.#inside;
+    this.#answering = true;
+    if (inside) {
+      this.#withhold(held);
+      return this.#closeBlock(inside);
+    }
+    return held;
+  }
+
+  #withhold(text: string): void {
+    if (this.mode === "summarise") this.#withheld += text;
+  }
+
+  #closeBlock(pair: TagPair): string {
+    this.#inside = null;
+    this.#cut = true;
+    const withheld = this.#withheld;
+    this.#withheld = "";
+    return this.mode === "summarise" ? `${pair.open}${summariseReasoning(withheld, this.maxChars)}${pair.close}\n\n` : "";
+  }
+}
+
+/** A whole text's leading tagged reasoning cut, as the streaming cutter would cut it. */
+export function cutLeadingReasoning(text: string, mode: ReasoningMode, maxChars: number): string {
+  const cutter = new LeadingReasoningCutter(mode, maxChars);
+  return cutter.push(text) + cutter.end();
+}
+
+/**
+ * The same for an answer that arrived whole: also reasoning closed by `</think>` that no tag opened
+ * (a streamed answer has gone out before such a tag shows it was reasoning).
+ */
+export function cutReasoningOfWholeText(text: string, mode: ReasoningMode, maxChars: number): string {
+  const close = text.indexOf(ORPHAN_CLOSE);
+  if (close >= 0 && !text.slice(0, close).includes("<think>")) {
+    const reasoning = text.slice(0, close);
+    const rest = text.slice(close + ORPHAN_CLOSE.length).trimStart();
+    const kept = mode === "summarise" ? `<think>${summariseReasoning(reasoning, maxChars)}</think>\n\n` : "";
+    return kept + cutLeadingReasoning(rest, mode, maxChars);
+  }
+  return cutLeadingReasoning(text, mode, maxChars);
+}
+
 const OPENAI_REASONING_FIELDS = ["reasoning_content", "reasoning", "reasoning_details"] as const;
 
 function reasoningTextOfResponsesItem(item: Obj): string {
@@ -31,15 +163,30 @@ function summarisedResponsesItem(item: Obj, maxChars: number): Obj {
   return { type: "reasoning", id: item.id, summary: [{ type: "summary_text", text: summariseReasoning(reasoningTextOfResponsesItem(item), maxChars) }] };
 }
 
-function transformResponsesOutput(output: unknown, mode: ReasoningMode, maxChars: number): unknown {
-  if (!Array.isArray(output)) return output;
-  if (mode === "strip") return output.filter((item) => !(isJsonObject(item) && item.type === "reasoning"));
-  return output.map((item) => (isJsonObject(item) && item.type === "reasoning" ? summarisedResponsesItem(item, maxChars) : item));
+/** How an answer's text loses its leading tagged reasoning: whole (non-streaming) or as the deltas streamed it. */
+type TextCut = (text: string) => string;
+
+/** Each text part of a content array (chat's and Responses' message parts, Anthropic's blocks) cut at its head. */
+function cutTextParts(parts: unknown[], textType: string, cut: TextCut): unknown[] {
+  return parts.map((part) => (isJsonObject(part) && part.type === textType && typeof part.text === "string" ? { ...part, text: cut(part.text) } : part));
 }
 
-/** Non-streaming answer: returns the body with reasoning removed or summarised; other fields untouched. */
+function cutMessageItem(item: unknown, cut: TextCut): unknown {
+  if (!isJsonObject(item) || item.type !== "message" || !Array.isArray(item.content)) return item;
+  return { ...item, content: cutTextParts(item.content, "output_text", cut) };
+}
+
+function transformResponsesOutput(output: unknown, mode: ReasoningMode, maxChars: number, cut: TextCut): unknown {
+  if (!Array.isArray(output)) return output;
+  const answers = output.map((item) => cutMessageItem(item, cut));
+  if (mode === "strip") return answers.filter((item) => !(isJsonObject(item) && item.type === "reasoning"));
+  return answers.map((item) => (isJsonObject(item) && item.type === "reasoning" ? summarisedResponsesItem(item, maxChars) : item));
+}
+
+/** Non-streaming answer: returns the body with reasoning removed or summarised (fields, blocks and leading tagged text); other fields untouched. */
 export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningMode, maxChars: number): unknown {
   if (!isJsonObject(body)) return body;
+  const cut: TextCut = (text) => cutReasoningOfWholeText(text, mode, maxChars);
   if (api === "openai.chat") {
     if (!Array.isArray(body.choices)) return body;
     const choices = body.choices.map((choice) => {
@@ -49,14 +196,16 @@ export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningM
       const had = OPENAI_REASONING_FIELDS.some((f) => f in message);
       for (const f of OPENAI_REASONING_FIELDS) delete message[f];
       if (had && mode === "summarise") message.reasoning_content = summariseReasoning(text, maxChars);
+      if (typeof message.content === "string") message.content = cut(message.content);
+      else if (Array.isArray(message.content)) message.content = cutTextParts(message.content, "text", cut);
       return { ...choice, message };
     });
     return { ...body, choices };
   }
-  if (api === "openai.responses") return { ...body, output: transformResponsesOutput(body.output, mode, maxChars) };
+  if (api === "openai.responses") return { ...body, output: transformResponsesOutput(body.output, mode, maxChars, cut) };
   if (!Array.isArray(body.content)) return body;
   const content: unknown[] = [];
-  for (const block of body.content) {
+  for (const block of cutTextParts(body.content, "text", cut)) {
     const thinking = isJsonObject(block) && (block.type === "thinking" || block.type === "redacted_thinking");
     if (!thinking) content.push(block);
     else if (mode === "summarise") content.push({ type: "thinking", thinking: summariseReasoning(typeof block.thinking === "string" ? block.thinking : "", maxChars) });
@@ -92,6 +241,8 @@ export class SseReasoningFilter {
   #droppedIndexes: number[] = [];
   #reasoningIndexes = new Set<number>();
   #buffered = new Map<number, string>();
+  /** One per answer text being streamed (a chat choice, an Anthropic text block, a Responses text part). */
+  #cutters = new Map<string, LeadingReasoningCutter>();
 
   constructor(
     private readonly api: WireApi,
@@ -106,6 +257,24 @@ export class SseReasoningFilter {
   #buffer(index: number, text: string): void {
     this.#buffered.set(index, (this.#buffered.get(index) ?? "") + text);
   }
+
+  #cutter(key: string): LeadingReasoningCutter {
+    let cutter = this.#cutters.get(key);
+    if (!cutter) {
+      cutter = new LeadingReasoningCutter(this.mode, this.maxChars);
+      this.#cutters.set(key, cutter);
+    }
+    return cutter;
+  }
+
+  /** The rest of a text that is complete: what its cutter held back. */
+  #endText(key: string): string {
+    const tail = this.#cutters.get(key)?.end() ?? "";
+    this.#cutters.delete(key);
+    return tail;
+  }
+
+  #cutWhole: TextCut = (text) => cutLeadingReasoning(text, this.mode, this.maxChars);
 
   /** One raw event (without the blank-line terminator) in, zero or more raw events out. */
   push(raw: string): string[] {
@@ -133,6 +302,13 @@ export class SseReasoningFilter {
       const index = typeof choice.index === "number" ? choice.index : 0;
       const piece = typeof delta.reasoning_content === "string" ? delta.reasoning_content : typeof delta.reasoning === "string" ? delta.reasoning : null;
       for (const f of OPENAI_REASONING_FIELDS) delete delta[f];
+      if (typeof delta.content === "string" || choice.finish_reason != null) {
+        const key = `choice:${index}`;
+        const given = typeof delta.content === "string" ? delta.content : "";
+        const text = this.#cutter(key).push(given) + (choice.finish_reason != null ? this.#endText(key) : "");
+        if (text !== "" || (given === "" && typeof delta.content === "string")) delta.content = text;
+        else delete delta.content;
+      }
       // The summary goes out when the answer starts; a chunk carrying only the role is kept as is.
       const rest = Object.keys(delta).filter((k) => k !== "role").length > 0 || choice.finish_reason != null;
       if (piece !== null) this.#buffer(index, piece);
@@ -151,6 +327,24 @@ export class SseReasoningFilter {
   #anthropic(ev: SseEvent, data: Obj): string[] {
     const index = typeof data.index === "number" ? data.index : null;
     if (index === null) return [formatEvent(ev.event, data)];
+    const key = `block:${index}`;
+    if (data.type === "content_block_start" && isJsonObject(data.content_block) && data.content_block.type === "text") {
+      const cutter = this.#cutter(key);
+      const text = typeof data.content_block.text === "string" ? cutter.push(data.content_block.text) : "";
+      return [formatEvent(ev.event, { ...data, index: this.#renumber(index), content_block: { ...data.content_block, text } })];
+    }
+    if (this.#cutters.has(key)) {
+      if (data.type === "content_block_delta" && isJsonObject(data.delta) && data.delta.type === "text_delta" && typeof data.delta.text === "string") {
+        const text = this.#cutter(key).push(data.delta.text);
+        return text === "" ? [] : [formatEvent(ev.event, { ...data, index: this.#renumber(index), delta: { ...data.delta, text } })];
+      }
+      if (data.type === "content_block_stop") {
+        const tail = this.#endText(key);
+        const i = this.#renumber(index);
+        const stop = formatEvent(ev.event, { ...data, index: i });
+        return tail === "" ? [stop] : [formatEvent("content_block_delta", { type: "content_block_delta", index: i, delta: { type: "text_delta", text: tail } }), stop];
+      }
+    }
     if (data.type === "content_block_start" && isJsonObject(data.content_block)) {
       const t = data.content_block.type;
       if (t === "thinking" || t === "redacted_thinking") {
@@ -182,10 +376,12 @@ export class SseReasoningFilter {
   #responses(ev: SseEvent, data: Obj): string[] {
     const type = typeof data.type === "string" ? data.type : (ev.event ?? "");
     if (isJsonObject(data.response) && "output" in data.response) {
-      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars) } })];
+      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars, this.#cutWhole) } })];
     }
     const outputIndex = typeof data.output_index === "number" ? data.output_index : null;
     const item = isJsonObject(data.item) ? data.item : null;
+    const answerText = this.#responsesText(ev, type, data, outputIndex);
+    if (answerText) return answerText;
     if (item?.type === "reasoning" && outputIndex !== null) {
       if (type === "response.output_item.added") {
         this.#reasoningIndexes.add(outputIndex);
@@ -201,9 +397,32 @@ export class SseReasoningFilter {
         return [formatEvent("response.output_item.added", { type: "response.output_item.added", output_index: i, item: summarised }), formatEvent(ev.event, { ...data, output_index: i, item: summarised })];
       }
     }
+    if (item?.type === "message" && outputIndex !== null && type === "response.output_item.done") {
+      return [formatEvent(ev.event, { ...data, output_index: this.#renumber(outputIndex), item: cutMessageItem(item, this.#cutWhole) })];
+    }
     if (type.startsWith("response.reasoning")) return [];
     if (outputIndex !== null && this.#reasoningIndexes.has(outputIndex)) return [];
     return [formatEvent(ev.event, outputIndex === null ? data : { ...data, output_index: this.#renumber(outputIndex) })];
+  }
+
+  /** A Responses text part's events, cut at its head; null for any other event. */
+  #responsesText(ev: SseEvent, type: string, data: Obj, outputIndex: number | null): string[] | null {
+    if (outputIndex === null || typeof data.content_index !== "number") return null;
+    const key = `part:${outputIndex}:${data.content_index}`;
+    const out = (d: Obj): string => formatEvent(ev.event, { ...d, output_index: this.#renumber(outputIndex) });
+    if (type === "response.output_text.delta" && typeof data.delta === "string") {
+      const text = this.#cutter(key).push(data.delta);
+      return text === "" ? [] : [out({ ...data, delta: text })];
+    }
+    if (type === "response.output_text.done" && typeof data.text === "string") {
+      const tail = this.#endText(key);
+      const done = out({ ...data, text: this.#cutWhole(data.text) });
+      return tail === "" ? [done] : [formatEvent("response.output_text.delta", { type: "response.output_text.delta", item_id: data.item_id, output_index: this.#renumber(outputIndex), content_index: data.content_index, delta: tail }), done];
+    }
+    if (type === "response.content_part.done" && isJsonObject(data.part) && data.part.type === "output_text" && typeof data.part.text === "string") {
+      return [out({ ...data, part: { ...data.part, text: this.#cutWhole(data.part.text) } })];
+    }
+    return null;
   }
 }
 
