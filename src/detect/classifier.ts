@@ -58,20 +58,26 @@ export class ExtractionStyleModel {
 
 export const DEFAULT_MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "models", "extraction-style.json");
 
-let cached: ExtractionStyleModel | null = null;
+const cache = new Map<string, ExtractionStyleModel>();
 
-/** The shipped model, loaded once. A missing or corrupt file is an error, never a silent zero score. */
-export function loadDefaultModel(path = DEFAULT_MODEL_PATH): ExtractionStyleModel {
-  if (cached && path === DEFAULT_MODEL_PATH) return cached;
+/** A hashed-logreg model file, loaded once per path. A missing or corrupt file is an error, never a silent zero score. */
+export function loadModel(path: string): ExtractionStyleModel {
+  const known = cache.get(path);
+  if (known) return known;
   let raw: string;
   try {
     raw = readFileSync(path, "utf8");
   } catch (err) {
-    throw new HydraError("MODEL_MISSING", `extraction-style model not found at ${path}; run \`npm run train\``, { path }, { cause: err });
+    throw new HydraError("MODEL_MISSING", `model not found at ${path}; run \`npm run train\``, { path }, { cause: err });
   }
   const parsed = modelFileSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new HydraError("MODEL_MISSING", `extraction-style model at ${path} is invalid: ${parsed.error.issues[0]?.message ?? ""}`, { path });
+  if (!parsed.success) throw new HydraError("MODEL_MISSING", `model at ${path} is invalid: ${parsed.error.issues[0]?.message ?? ""}`, { path });
   const model = ExtractionStyleModel.fromFile(parsed.data);
-  if (path === DEFAULT_MODEL_PATH) cached = model;
+  cache.set(path, model);
   return model;
+}
+
+/** The shipped extraction-style model. */
+export function loadDefaultModel(path = DEFAULT_MODEL_PATH): ExtractionStyleModel {
+  return loadModel(path);
 }

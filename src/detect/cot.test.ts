@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GenerationParams } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
-import { COT_PATTERNS, cotElicitation, matchPattern } from "./cot.js";
+import { COT_HIT, COT_PATTERNS, cotElicitation, matchPattern, phraseScore } from "./cot.js";
 
 const plain: GenerationParams = { logprobs: false, logitBias: false, stream: false, reasoningRequested: false };
 const score = (user: string, system = "", params = plain): number => cotElicitation(user, system, params).score;
@@ -1071,5 +1071,53 @@ describe("CoT elicitation", () => {
       }
     }
     expect(checked).toBeGreaterThan(200);
+  });
+});
+
+describe("the learned reading of asks (models/cot-ask.json)", () => {
+  // Written after the model was trained, in wording no phrase pattern knows; its ordinary prompts share their words.
+  it.each([
+    "Go slowly and let me watch every move of your reasoning as it happens.",
+    "Don't hide the messy middle part where you figure things out.",
+    "Your response should mostly consist of the reasoning, with the answer tacked on at the end.",
+    "Narrate the solution process in first person, every doubt and every check included.",
+  ])("reads an ask the phrases miss, at the bar and no higher, and says so: %s", (prompt) => {
+    expect(phraseScore(prompt)).toBeLessThan(COT_HIT);
+    const result = cotElicitation(prompt, "", plain);
+    expect(result.score).toBe(COT_HIT);
+    expect(result.evidence.map((e) => e.pattern)).toEqual(["learned-ask"]);
+  });
+
+  it.each([
+    "Lay out the entire route from Boston to Chicago with stops.",
+    "Keep a log of everything going on in the server as it restarts.",
+    "Print each line of the file on its own line, then the total.",
+    "Don't hide the messy middle part of the story; write it honestly.",
+    // A conversation's short turns: too few words for the model to read.
+    "perfect, thank you",
+    "ok so what next?",
+    "thx, that works",
+  ])("leaves the ordinary prompts beside them alone: %s", (prompt) => {
+    expect(score(prompt)).toBe(0);
+  });
+
+  it("reads the user's words only: an ordinary agent's system prompt is not an ask", () => {
+    const system = "You are an autonomous analysis agent. Use the provided tools to complete the task.";
+    expect(cotElicitation("Load sales_2024.csv and plot the five regions with the largest decline.", system, plain).score).toBe(0);
+    expect(cotElicitation("Load the file and plot it.", "Go slowly and let me watch every move of your reasoning as it happens.", plain).evidence.map((e) => e.pattern)).not.toContain("learned-ask");
+  });
+
+  it("is asked only where the phrases read no ask, so a pattern's hit keeps its own score and evidence", () => {
+    const ask = "Show me your complete chain of thought before the answer.";
+    const result = cotElicitation(ask, "", plain);
+    expect(result.evidence.some((e) => e.pattern === "learned-ask")).toBe(false);
+    expect(result.score).toBe(Math.round(phraseScore(ask) * 1000) / 1000);
+  });
+
+  it("takes almost no ordinary corpus prompt for an ask", () => {
+    const organic = loadCorpus().filter((p) => p.label === "organic");
+    const learned = organic.filter((p) => cotElicitation(p.text, "", plain).evidence.some((e) => e.pattern === "learned-ask"));
+    // Trained on these, so this guards against a regression; the two-fold figure (1 of 2,116) is in models/README.md.
+    expect(learned.length).toBeLessThanOrEqual(2);
   });
 });

@@ -1,4 +1,8 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { GenerationParams } from "../core/index.js";
+import { loadModel, type ExtractionStyleModel } from "./classifier.js";
+import { featuresInScratch } from "./features.js";
 import { asksMaxEffort, asksMaxThinking } from "./params.js";
 
 /**
@@ -883,14 +887,68 @@ function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {
   if (asksMaxThinking(params)) out.push({ pattern: "thinking-budget", match: `thinking.budget_tokens=${params.thinkingBudget ?? 0}`, weight: 0.15, where: "params" });
 }
 
-/** Scores how much one request elicits reasoning; `prefill` is the answer begun for the model, if any. Pure and allocation-light. */
-export function cotElicitation(userText: string, system: string, params: GenerationParams, prefill = ""): CotResult {
+/** The phrase patterns' evidence: everything but the learned reading. */
+function phraseEvidence(userText: string, system: string, prefill: string): CotEvidence[] {
   const evidence: CotEvidence[] = [];
   scan(userText, "user", evidence);
   scan(system, "system", evidence);
   scanDictatedOpening(userText, "user", evidence);
   scanDictatedOpening(system, "system", evidence);
   scanPrefill(prefill, evidence);
+  return evidence;
+}
+
+/** The phrase patterns' score of one text: what the learned reading is taught (src/detect/train/cot-main.ts). */
+export function phraseScore(text: string): number {
+  return combine(phraseEvidence(text, "", "").map((e) => e.weight));
+}
+
+/** The learned reading of asks for reasoning (models/cot-ask.json, trained by `npm run train`). */
+export const COT_MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "models", "cot-ask.json");
+/**
+ * The learned reading's probability from which a text counts as an ask. Chosen on held-out data: at it,
+ * 1 of 2,116 organic corpus prompts scored by a model that had not seen them, and 29 more of the 55
+ * asks the patterns missed in lists the model had not seen, for 5 of their 120 ordinary prompts and
+ * near misses (0.5: 37 more for 6; 0.7: 24 for 4). models/README.md has the figures training reports.
+ */
+export const LEARNED_ASK_THRESHOLD = 0.6;
+let learnedModel: ExtractionStyleModel | null = null;
+/**
+ * Six words or more: a short turn has too few n-grams for the model to read ("perfect, thank you", a
+ * simulated user's follow-up, scored over the threshold and made 158 ordinary requests of one run
+ * asks). The shortest asks written by hand ("pls show ur full reasoning b4 the answer") have eight.
+ */
+const LONG_ENOUGH_TO_READ = /(?:\S+\s+){5}\S/;
+export const longEnoughToRead = (text: string): boolean => LONG_ENOUGH_TO_READ.test(text);
+
+/** The learned reading's probability that a text asks for reasoning, from the text's features (features.ts). */
+export function learnedAskProbability(features: Uint32Array): number {
+  learnedModel ??= loadModel(COT_MODEL_PATH);
+  return learnedModel.scoreFeatures(features);
+}
+
+/**
+ * A text the phrases do not read as an ask, read by the model: an ask at the bar (0.5), never more,
+ * so that the patterns' stronger evidence keeps its weight and a stock trigger still outranks it.
+ */
+function learnedEvidence(text: string, out: CotEvidence[], readLearned: () => number): void {
+  if (!longEnoughToRead(text)) return;
+  if (readLearned() >= LEARNED_ASK_THRESHOLD) out.push({ pattern: "learned-ask", match: text.slice(0, 120), weight: COT_HIT, where: "user" });
+}
+
+/**
+ * Scores how much one request elicits reasoning; `prefill` is the answer begun for the model, if any.
+ * `readLearned` gives the learned reading's probability for `userText` when the caller reads its
+ * features anyway (request signals: the extraction-style model reads the same text when there is no
+ * system prompt); it is called only if the learned reading is asked. Pure and allocation-light.
+ */
+export function cotElicitation(userText: string, system: string, params: GenerationParams, prefill = "", readLearned = (): number => learnedAskProbability(featuresInScratch(userText))): CotResult {
+  const evidence = phraseEvidence(userText, system, prefill);
+  // The phrases miss a third or more of each new list of asks; the learned reading is asked only then,
+  // and only of the user's words: it read an ordinary agent's system prompt ("You are an autonomous
+  // analysis agent. Use the provided tools to complete the task.") as an ask, and an app's system
+  // prompt goes out with every request of every user of the app.
+  if (combine(evidence.map((e) => e.weight)) < COT_HIT) learnedEvidence(userText, evidence, readLearned);
   const textual = evidence.length > 0;
   // Reasoning settings alone are what many developers use; they only add to evidence from the text.
   if (textual) paramEvidence(params, evidence);

@@ -1,8 +1,9 @@
 import type { Exchange } from "../core/index.js";
 import { headTail, lastUserText } from "../core/index.js";
 import type { ExtractionStyleModel } from "./classifier.js";
-import { COT_HIT, cotElicitation, type CotEvidence } from "./cot.js";
+import { COT_HIT, cotElicitation, learnedAskProbability, type CotEvidence } from "./cot.js";
 import { promptHash32 } from "./distinct.js";
+import { featuresInScratch } from "./features.js";
 import { domainScores, topDomain, type Domain, type DomainScores } from "./domains.js";
 import { extractionParams, type ExtractionParams } from "./params.js";
 import { stableHash, templateSignature, type TemplateSignature } from "./template.js";
@@ -147,13 +148,21 @@ class SignalsOfRequest implements RequestSignals {
     const full = lastUserText(ex);
     const prompt = headTail(full);
     const system = headTail(ex.system, 1000, 300);
-    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex));
+    // With no system prompt the style model reads the user's words too: one pass over their features
+    // serves both models, when the CoT scan asks for the learned reading at all.
+    let style: number | null = null;
+    const readLearned = (): number => {
+      const features = featuresInScratch(prompt);
+      if (!system) style = model.scoreFeatures(features);
+      return learnedAskProbability(features);
+    };
+    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned);
     this.domains = domainScores(ex, prompt, system);
     // Style is judged on what the request asks now, plus a bounded slice of the system prompt:
     // harnesses that move their template into the system prompt should not hide it.
     const styleText = system ? `${system.slice(0, 600)}\n${prompt}` : prompt;
     this.#prompt = prompt;
-    this.extractionStyle = Math.round(model.score(styleText) * 1000) / 1000;
+    this.extractionStyle = Math.round((style ?? model.score(styleText)) * 1000) / 1000;
     this.cotElicitation = cot.score;
     this.cotEvidence = cot.evidence;
     this.topDomain = topDomain(this.domains);

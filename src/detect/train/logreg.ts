@@ -1,4 +1,5 @@
 import { createRng } from "../../core/index.js";
+import type { ModelFile } from "../classifier.js";
 import { FEATURE_BITS } from "../features.js";
 
 export interface TrainExample {
@@ -61,4 +62,10 @@ export function quantise(weights: Float32Array): { q: Int8Array; scale: number }
   const q = new Int8Array(weights.length);
   for (let i = 0; i < weights.length; i++) q[i] = Math.max(-127, Math.min(127, Math.round((weights[i] as number) / scale)));
   return { q, scale };
+}
+
+/** A trained model as the file the detectors load: int8 weights, base64. */
+export function modelFile(trained: { weights: Float32Array; bias: number }, trainedOn: string[], metrics: Record<string, unknown>): ModelFile {
+  const { q, scale } = quantise(trained.weights);
+  return { kind: "hashed-logreg", version: 1, featureBits: FEATURE_BITS, bias: trained.bias, scale, weights: Buffer.from(q.buffer).toString("base64"), trainedOn, metrics };
 }

@@ -2,9 +2,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRng } from "../../core/index.js";
 import { loadCorpus, taskText, type CorpusPrompt } from "../../corpus/index.js";
-import { ExtractionStyleModel, DEFAULT_MODEL_PATH, type ModelFile } from "../classifier.js";
+import { ExtractionStyleModel, DEFAULT_MODEL_PATH } from "../classifier.js";
 import { FEATURE_BITS, promptFeatures } from "../features.js";
-import { quantise, trainLogReg, type TrainExample } from "./logreg.js";
+import { modelFile, trainLogReg, type TrainExample } from "./logreg.js";
 import { atFpr, rocAuc } from "./metrics.js";
 
 /**
@@ -109,17 +109,11 @@ function main(): void {
 
   // Final model on everything.
   const final = trainLogReg(weighted(all), { seed: SEED });
-  const { q, scale } = quantise(final.weights);
-  const file: ModelFile = {
-    kind: "hashed-logreg",
-    version: 1,
-    featureBits: FEATURE_BITS,
-    bias: final.bias,
-    scale,
-    weights: Buffer.from(q.buffer).toString("base64"),
-    trainedOn: [...new Set(all.map((r) => r.prompt.source))].sort(),
-    metrics: Object.fromEntries(lines.map((l) => [l.name, { n: l.n, auc: Number(f3(l.auc)), tpr_at_1pct_fpr: Number(f3(l.tprAt1)), precision_at_1pct_fpr: Number(f3(l.precAt1)) }])),
-  };
+  const file = modelFile(
+    final,
+    [...new Set(all.map((r) => r.prompt.source))].sort(),
+    Object.fromEntries(lines.map((l) => [l.name, { n: l.n, auc: Number(f3(l.auc)), tpr_at_1pct_fpr: Number(f3(l.tprAt1)), precision_at_1pct_fpr: Number(f3(l.precAt1)) }])),
+  );
   writeFileSync(DEFAULT_MODEL_PATH, `${JSON.stringify(file)}\n`);
 
   const table = [
