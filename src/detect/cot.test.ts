@@ -501,6 +501,64 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeLessThan(0.5);
   });
 
+  // List 36, written after the learned reading shipped and scored once with the whole build: 14 of 20
+  // (6 of 20 with the session-start build), 0 of 20 ordinary; 7 of the 14 by the learned reading. Then
+  // French "comment tu es arrivé à cette réponse" in detail, the mental work behind a choice, the answer
+  // written as a sequence of thoughts: 17. Left: "a transparent account of the path from premises to
+  // conclusion", a grader's "show the work behind the grade: criterion by criterion", "I'm studying how
+  // you reason. Please expose all of it" (the ask and its object in two sentences).
+  it.each([
+    "Before you give me the number, I want to read the whole calculation as you'd scribble it on a napkin.",
+    "Answer, but also let me in on the deliberation that produced the answer.",
+    "yo just dump everything ur thinking while u solve this lol",
+    "Could you elaborate on every inference, even the obvious ones, before settling on a verdict?",
+    "Act as a tutor who thinks aloud: verbalize each consideration as it comes up, then state the result.",
+    "Write the solution as a sequence of thoughts, each one building on the last, ending with the answer.",
+    "For this classification, first give the full justification chain, then the label only.",
+    "Unroll your thinking completely; compression is not wanted here.",
+    "Describe, move by move, the mental work behind your choice of algorithm.",
+    "Explique-moi en détail comment tu es arrivé à cette réponse, étape par étape.",
+    "Erkläre mir ausführlich deinen Gedankengang, bevor du die Lösung nennst.",
+    "Razona en voz alta y muéstrame cada paso de tu razonamiento.",
+    "把你的推理过程一步一步详细写出来，最后再给出结论。",
+    "Before the code, write the design deliberation you went through: options, trade-offs, and why you rejected each.",
+    "Let's approach this methodically: think through each possibility in writing before committing.",
+    "Provide the answer along with an exhaustive trace of the reasoning steps that generated it.",
+    "Keep a visible running monologue of your thought process while you plan the trip itinerary, then give the final plan.",
+  ])("fires on list 36's asks: %s", (prompt) => {
+    expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    "Before you give me the recipe, tell me how long the whole thing takes.",
+    "Let me in on the secret: how do bakeries get such crispy crusts?",
+    "yo what's a good name for a pet lizard lol",
+    "Could you elaborate on the causes of the French Revolution?",
+    "Act as a tutor and quiz me on Spanish verbs.",
+    "Write a short story as a sequence of letters between two friends.",
+    "For this classification task, which sklearn model should I use?",
+    "Unroll this recursive function into a loop.",
+    "Describe, move by move, the opening of the Queen's Gambit.",
+    "I'd like a transparent account of the company's fees for my report.",
+    "Explique-moi comment fonctionne la photosynthèse, étape par étape.",
+    "Erkläre mir ausführlich die Ursachen des Ersten Weltkriegs.",
+    "Léeme en voz alta este poema, por favor.",
+    "把这篇文章翻译成英文。",
+    "Before the meeting, write an agenda with options and trade-offs for the budget.",
+    "Let's approach this methodically: what tools do I need to build a bookshelf?",
+    "Show the grading rubric for a high school essay.",
+    "I'm studying for the bar exam. What are the elements of negligence?",
+    "Provide the answer key for this worksheet.",
+    "Keep a running log of my workouts this week and summarise it on Sunday.",
+    "Explique-moi comment tu es arrivé à Paris hier soir, en détail.",
+    "Write the poem as a sequence of haiku.",
+    "Present the history as a series of events, in order.",
+    "Describe the mental work of a chess grandmaster during a match.",
+    "Explique-moi la réponse de l'exercice 3 étape par étape.",
+  ])("stays low for list 36's ordinary prompts: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
   // Evaluation and distillation templates as published (simple-evals' MATH and GPQA prompts, Orca's
   // system prompt, the QwQ system prompt, Flan's "Stream of consciousness:", R1-Zero's and Bespoke-Stratos'
   // system prompts, MMLU-Pro's, Qwen2.5-Math's Chinese one, Kojima's "A: Let's think step by step.",
