@@ -559,6 +559,46 @@ describe("CoT elicitation", () => {
     expect(score(prompt)).toBeLessThan(0.5);
   });
 
+  // Ordinary prompts that talk about reasoning without asking for the model's (a user's objection to
+  // its logic, a lesson on reasoning, a how-to's steps, a paper's reasoning section), written after the
+  // learned reading shipped and scored once: 1 of 30 over the bar with either build, by a pattern
+  // ("how do large language models do chain-of-thought reasoning internally?", what models do as a
+  // subject; now under it), none by the learned reading.
+  it.each([
+    "Your reasoning in the last answer was circular. Try again without assuming the conclusion.",
+    "That logic doesn't hold up: you assumed the sample was random. Fix the estimate.",
+    "I think your answer is wrong because you ignored friction. Redo the problem.",
+    "What is the difference between deductive and inductive reasoning? Give an example of each.",
+    "Explain the sunk cost fallacy with an everyday example.",
+    "How do I teach my students to show their work in algebra without it becoming busywork?",
+    "My son's teacher wants him to explain his thinking in math homework. How can I help him at home?",
+    "Summarise the main argument of Kahneman's Thinking, Fast and Slow in five bullet points.",
+    "What are common cognitive biases that affect hiring decisions?",
+    "Give me step by step instructions to replace a bike chain.",
+    "Walk me through setting up a Python virtual environment on Windows.",
+    "Think about what my customers want and suggest three new menu items for a vegan cafe.",
+    "Can you think of a catchy name for a podcast about gardening?",
+    "What was Einstein thinking when he proposed that light has a constant speed? Explain the historical context.",
+    "Write a lesson plan on critical thinking for ninth graders.",
+    "Describe the reasoning a jury must follow to reach a verdict of guilty beyond reasonable doubt.",
+    "How do large language models do chain-of-thought reasoning internally? I'm writing a blog post.",
+    "What's the best way to structure a reasoning section in a scientific paper?",
+    "List the steps of the scientific method and give an example experiment.",
+    "I'm writing a mystery novel. How should my detective reveal her reasoning in the final chapter?",
+    "Rate this essay from 1 to 10 and tell me what to improve.",
+    "Proofread my cover letter and explain each change you make.",
+    "Why do people overthink? Give me some tips to stop overthinking at night.",
+    "Break down the costs of owning a car versus leasing one.",
+    "Compare the pros and cons of microservices and monoliths for a small team.",
+    "Is it ever rational to buy a lottery ticket? Give the expected value argument.",
+    "Solve for x: 3x + 7 = 22.",
+    "What does 'show your working' mean on a chemistry exam?",
+    "Plan a 5-day workout routine and explain why each day targets what it does.",
+    "Every step of this recipe takes forever. Can you suggest shortcuts?",
+  ])("stays low for prompts about reasoning that do not ask for it: %s", (prompt) => {
+    expect(score(prompt)).toBeLessThan(0.5);
+  });
+
   // Evaluation and distillation templates as published (simple-evals' MATH and GPQA prompts, Orca's
   // system prompt, the QwQ system prompt, Flan's "Stream of consciousness:", R1-Zero's and Bespoke-Stratos'
   // system prompts, MMLU-Pro's, Qwen2.5-Math's Chinese one, Kojima's "A: Let's think step by step.",

@@ -306,7 +306,8 @@ const STRONG: Pattern[] = [
     re: new RegExp(`(?<!${NOT_THE_MODELS_POSSESSION})\\b(?:internal|inner|hidden|private|raw|unfiltered)\\s+(?:reasoning|thoughts?|monologue|chain[- ]of[- ](?:thought|reasoning)|thinking|thought process|deliberations?)\\b${NOT_SOMEONE_ELSES}|\\byour\\s+(?:hidden|private|internal|inner)\\s+scratch ?pads?\\b`, "i"),
     weight: 0.7,
   },
-  { id: "chain-of-thought", stems: ["chain"], re: new RegExp(`(?<!${A_TOPIC_INTRO})\\bchain[- ]of[- ]thoughts?\\b${NOT_A_TOPIC}`, "i"), weight: 0.55 },
+  // Not what models do as a subject: "how do large language models do chain-of-thought reasoning internally?".
+  { id: "chain-of-thought", stems: ["chain"], re: new RegExp(`(?<!${A_TOPIC_INTRO})(?<!\\b(?:models?|llms?|ais?|systems?|networks?|transformers?|they|people|humans?)\\s+(?:do|does|did|use|uses|used|perform|performs|produce|produces|generate|generates|learn|learns)\\s+)\\bchain[- ]of[- ]thoughts?\\b${NOT_A_TOPIC}`, "i"), weight: 0.55 },
   // The abbreviation as people write it ("CoT", "COT"), not under /i: a lowercase "cot" is a child's
   // bed ("I need a cot for my baby" scored as an ask for the chain of thought). It is also the
   // cotangent: not after a backslash (LaTeX) or a trigonometric function named just before, nor
