@@ -79,6 +79,7 @@ describe("reasoning written inline at the head of an answer", () => {
     expect(cutLeadingReasoning("  <Thinking>plan</Thinking>\n<reasoning>more</reasoning> Paris.", "strip", 40)).toBe("Paris.");
     expect(cutLeadingReasoning("<|begin_of_thought|>steps<|end_of_thought|>\n\n<|begin_of_solution|>42<|end_of_solution|>", "strip", 40)).toBe("<|begin_of_solution|>42<|end_of_solution|>");
     expect(cutLeadingReasoning("<think>the budget ran out mid-thought", "strip", 40)).toBe("");
+    expect(cutLeadingReasoning("<analysis>weigh both</analysis>\n<final>B</final>", "strip", 40)).toBe("<final>B</final>");
   });
 
   it("leaves answers alone that only mention tags, or start with markup of another kind", () => {

@@ -35,7 +35,8 @@ interface TagPair {
 }
 
 const TAG_PAIRS: readonly TagPair[] = [
-  ...["think", "thinking", "thought", "thoughts", "reasoning", "scratchpad", "inner_monologue", "chain_of_thought"].map((name) => ({ open: `<${name}>`, close: `</${name}>` })),
+  // "analysis": the reasoning channel's name in the reasoning models' own format, which harnesses ask for ("<analysis>…</analysis><final>…</final>").
+  ...["think", "thinking", "thought", "thoughts", "reasoning", "scratchpad", "inner_monologue", "chain_of_thought", "analysis"].map((name) => ({ open: `<${name}>`, close: `</${name}>` })),
   { open: "<|begin_of_thought|>", close: "<|end_of_thought|>" },
 ];
 
