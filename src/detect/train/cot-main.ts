@@ -73,6 +73,8 @@ function phrasingsOfTests(): Phrasing[] {
 
 interface Row {
   text: string;
+  /** Computed once: every fit and evaluation reads them. */
+  features: Uint32Array;
   y: 0 | 1;
   weight: number;
   kind: "phrasing" | "organic" | "distill";
@@ -95,27 +97,34 @@ function labelOf(p: Phrasing): 0 | 1 {
 function dataset(): Row[] {
   const rows: Row[] = [];
   // Hand-written phrasings weigh more: there are a few hundred of them against twenty thousand corpus prompts.
-  for (const p of phrasingsOfTests()) rows.push({ text: p.text, y: labelOf(p), weight: 3, kind: "phrasing", heldOut: HELD_OUT_TABLES.test(p.table) });
+  for (const p of phrasingsOfTests()) rows.push({ text: p.text, features: promptFeatures(p.text), y: labelOf(p), weight: 3, kind: "phrasing", heldOut: HELD_OUT_TABLES.test(p.table) });
   let distillIndex = 0;
   let distillAsks = 0;
   for (const p of loadCorpus()) {
     if (p.label === "organic") {
       // A few people do write a whole trigger ("Let's think step by step"): the patterns say which.
-      rows.push({ text: p.text, y: isAsk(p.text), weight: 1, kind: "organic", heldOut: false });
+      rows.push({ text: p.text, features: promptFeatures(p.text), y: isAsk(p.text), weight: 1, kind: "organic", heldOut: false });
       continue;
     }
     const y = isAsk(p.text);
-    if (y === 1 && distillAsks++ < 400) rows.push({ text: p.text, y, weight: 0.5, kind: "distill", heldOut: false });
-    else if (y === 0 && distillIndex++ % 10 === 0) rows.push({ text: p.text, y, weight: 1, kind: "distill", heldOut: false });
+    if (y === 1 && distillAsks++ < 400) rows.push({ text: p.text, features: promptFeatures(p.text), y, weight: 0.5, kind: "distill", heldOut: false });
+    else if (y === 0 && distillIndex++ % 10 === 0) rows.push({ text: p.text, features: promptFeatures(p.text), y, weight: 1, kind: "distill", heldOut: false });
   }
   return rows;
 }
 
+function train(rows: readonly Row[]): { weights: Float32Array; bias: number } {
+  const examples: TrainExample[] = rows.map((r) => ({ features: r.features, label: r.y, weight: r.weight }));
+  return trainLogReg(examples, { epochs: 10, seed: SEED });
+}
+
 function fit(rows: readonly Row[]): ExtractionStyleModel {
-  const examples: TrainExample[] = rows.map((r) => ({ features: promptFeatures(r.text), label: r.y, weight: r.weight }));
-  const { weights, bias } = trainLogReg(examples, { epochs: 10, seed: SEED });
+  const { weights, bias } = train(rows);
   return ExtractionStyleModel.fromWeights(weights, bias);
 }
+
+/** Whether the learned reading, as cotElicitation asks it, reads the row as an ask. */
+const readsAsAsk = (model: ExtractionStyleModel, r: Row): boolean => longEnoughToRead(r.text) && model.scoreFeatures(r.features) >= LEARNED_ASK_THRESHOLD;
 
 interface Evaluation {
   name: string;
@@ -127,7 +136,7 @@ interface Evaluation {
 
 /** The learned reading alone: how many asks it finds and how many ordinary prompts it takes for asks. */
 function evaluate(name: string, model: ExtractionStyleModel, rows: readonly Row[]): Evaluation {
-  const learned = (r: Row): boolean => longEnoughToRead(r.text) && model.score(r.text) >= LEARNED_ASK_THRESHOLD;
+  const learned = (r: Row): boolean => readsAsAsk(model, r);
   const asks = rows.filter((r) => r.y === 1);
   const ordinary = rows.filter((r) => r.y === 0);
   return { name, asks: asks.length, learnedHits: asks.filter(learned).length, ordinary: ordinary.length, learnedFalse: ordinary.filter(learned).length };
@@ -141,19 +150,17 @@ function main(): void {
   const organic = all.filter((r) => r.kind === "organic");
   let organicFalse = 0;
   for (const fold of [0, 1]) {
-    const model = fit(all.filter((r) => !(r.kind === "organic" && organic.indexOf(r) % 2 === fold)));
+    const held = new Set(organic.filter((_, i) => i % 2 === fold));
+    const model = fit(all.filter((r) => !held.has(r)));
     // Only where the patterns read no ask: the learned reading is asked nowhere else.
-    organicFalse += organic.filter((r, i) => i % 2 === fold && r.y === 0 && longEnoughToRead(r.text) && model.score(r.text) >= LEARNED_ASK_THRESHOLD).length;
+    organicFalse += [...held].filter((r) => r.y === 0 && readsAsAsk(model, r)).length;
   }
 
   // The tables written after the model was first tried, scored by a model trained without them.
   const heldOutModel = fit(all.filter((r) => !r.heldOut));
   lines.push(evaluate("held out: lists 33–35 and published templates (session 36)", heldOutModel, all.filter((r) => r.heldOut)));
 
-  const final = trainLogReg(
-    all.map((r) => ({ features: promptFeatures(r.text), label: r.y, weight: r.weight })),
-    { epochs: 10, seed: SEED },
-  );
+  const final = train(all);
   const file = modelFile(final, ["src/detect/cot.test.ts (its phrasings)", ...new Set(loadCorpus().map((p) => p.source))].sort(), {
     threshold: LEARNED_ASK_THRESHOLD,
     organic_false_hits_cross_validated: { n: organic.length, hits: organicFalse },
