@@ -56,7 +56,10 @@ export class ExtractionStyleModel {
   }
 }
 
-export const DEFAULT_MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "models", "extraction-style.json");
+const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "models");
+export const DEFAULT_MODEL_PATH = join(MODELS_DIR, "extraction-style.json");
+/** The learned reading of asks for reasoning (cot.ts), trained by `npm run train`. */
+export const COT_MODEL_PATH = join(MODELS_DIR, "cot-ask.json");
 
 const cache = new Map<string, ExtractionStyleModel>();
 
@@ -70,14 +73,25 @@ export function loadModel(path: string): ExtractionStyleModel {
   } catch (err) {
     throw new HydraError("MODEL_MISSING", `model not found at ${path}; run \`npm run train\``, { path }, { cause: err });
   }
-  const parsed = modelFileSchema.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new HydraError("MODEL_MISSING", `model at ${path} is not JSON; run \`npm run train\``, { path }, { cause: err });
+  }
+  const parsed = modelFileSchema.safeParse(json);
   if (!parsed.success) throw new HydraError("MODEL_MISSING", `model at ${path} is invalid: ${parsed.error.issues[0]?.message ?? ""}`, { path });
   const model = ExtractionStyleModel.fromFile(parsed.data);
   cache.set(path, model);
   return model;
 }
 
-/** The shipped extraction-style model. */
-export function loadDefaultModel(path = DEFAULT_MODEL_PATH): ExtractionStyleModel {
+/**
+ * The shipped extraction-style model. The CoT reading's model is loaded here too, though request
+ * signals read it through cot.ts: every process that scores requests calls this at start-up, so a
+ * missing or broken model file stops the gateway or the hunt there, not at its first request.
+ */
+export function loadDefaultModel(path = DEFAULT_MODEL_PATH, cotPath = COT_MODEL_PATH): ExtractionStyleModel {
+  loadModel(cotPath);
   return loadModel(path);
 }

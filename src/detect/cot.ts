@@ -1,7 +1,5 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { GenerationParams } from "../core/index.js";
-import { loadModel, type ExtractionStyleModel } from "./classifier.js";
+import { COT_MODEL_PATH, loadModel, type ExtractionStyleModel } from "./classifier.js";
 import { featuresInScratch } from "./features.js";
 import { asksMaxEffort, asksMaxThinking } from "./params.js";
 
@@ -228,7 +226,7 @@ const WORK_VERB = `(?:${withPresentForms(["show", "lay out", "spell out", "set o
  */
 const WORK_IN_FULL =
   "(?:(?:(?:all(?: of)?|every (?:bit|one|part) of|each of)\\s+(?:your|the)\\s+(?:(?:entire|whole|full|complete|intermediate)\\s+)?|(?:your|the)\\s+(?:entire|whole|full|complete|intermediate)\\s+)" +
-  "(?:work(?:ings?)?(?!\\s+(?:schedules?|emails?|address|phones?|hours|days?|weeks?|place|station|history|experience|permits?|visas?|ethic|orders?|items?|flows?|load|life|out|space|shifts?|accounts?|laptops?|computers?|clothes|trips?|colleagues?|friends?)\\b)|steps|derivation|calculations|logic|reasoning|line of (?:reasoning|thought)|thinking|thought process|intermediate steps)" +
+  "(?:work(?:ings?)?(?!\\s+(?:schedules?|emails?|address|phones?|hours|days?|weeks?|place|station|history|experience|permits?|visas?|ethic|orders?|items?|flows?|load|life|out|space|shifts?|accounts?|laptops?|computers?|clothes|trips?|colleagues?|friends?)\\b)|steps|derivation|calculations|logic|reasoning|line of (?:reasoning|thought)|chain of (?:calculations|computations|steps|inferences|deductions)|thinking|thought process|intermediate steps)" +
   "|the\\s+(?:line of (?:reasoning|thought)|intermediate steps|thought process)" +
   // The plain nouns asked for at length: "explain your thinking in detail before committing to a final answer".
   "|your\\s+(?:reasoning|thinking|logic|working|thought process|scratch ?work|rough work)\\s+(?:in (?:full |great |complete |exhaustive |painstaking )?detail|in full|at length))\\b" +
@@ -240,7 +238,7 @@ const THEN_THE_ANSWER =
   "(?:[^\\n]{0,60}?\\b(?:then|before|and only then|followed by|(?:finish|end|conclude)(?:ing)? with|after that|(?:only )?at the (?:very )?end)\\b[^.?!\\n]{0,30}?\\b(?:(?:final )?answer|result|conclusion)\\b|[^\\n]{0,60}?\\b(?:then|and) conclude\\b|[^\\n]{0,60}?\\b(?:final )?answer (?:goes|comes) (?:last|at the end)\\b)";
 
 /** The work wanted beside the answer, not instead of it: "…, not just the conclusion". */
-const NOT_JUST_THE_ANSWER = ",?\\s+(?:and\\s+)?not (?:just|only|merely) (?:the|your|a) (?:final )?(?:answers?|conclusions?|results?|solutions?)\\b";
+const NOT_JUST_THE_ANSWER = ",?\\s+(?:and\\s+)?not (?:just|only|merely) (?:the|your|a) (?:final )?(?:answers?|conclusions?|results?|solutions?|closed form|numbers?|figures?|values?|verdicts?)\\b";
 
 /** The model's analysis asked for in full (analysis-then-answer-slot). */
 const ANALYSIS_IN_FULL = "(?:thorough|detailed|full|complete|exhaustive|step[- ]by[- ]step|careful|long|extended|in-depth)\\s+(?:analysis|reasoning|thinking|deliberation|working|derivation)\\b";
@@ -252,7 +250,7 @@ const FULL_THOUGHT = "(?:reasoning|rationale|thought process|thinking|deliberati
 const NOT_A_THING = "(?![- ](?:logs?|files?|engines?|modules?|modes?|budgets?|efforts?|settings?|parameters?|features?|capabilit(?:y|ies)|abilit(?:y|ies)|skills?|models?|benchmarks?|datasets?|pipelines?|systems?|tokens?)\\b)";
 
 /** "Explain how you …", "walk me through the way you …" (how-you-arrived). */
-const HOW_YOU = "\\b(?:explain|describe|show|tell me|unpack|explanation of|account of|version of|record of|walk (?:me |us )?through|talk (?:me |us )?through)\\b[^.\\n]{0,20}\\b(?:how|the way) you";
+const HOW_YOU = "\\b(?:explain|describe|show|tell me|unpack|explanation of|account of|version of|record of|(?:audit |paper )?trail of|walk (?:me |us )?through|talk (?:me |us )?through)\\b[^.\\n]{0,20}\\b(?:how|the way) you";
 /**
  * Reaching an answer, not a place: "how you'd arrive at this" and "how you reached that conclusion", not
  * "how you'd get to the airport" or a role-play's "how you reached the summit".
@@ -323,7 +321,7 @@ const STRONG: Pattern[] = [
   // "Reason explicitly and exhaustively; only then write the answer": reasoning done on the page, as
   // thinking aloud is. An instruction, at a clause's start: "the reason explicitly given" is a noun.
   { id: "reason-explicitly", stems: ["explicitly", "visibly", "exhaustively"], re: /(?:^|[.!?:;\n]\s*|\b(?:please|always|you should|you must)\s+)reason (?:\w+ ){0,2}?(?:explicitly|visibly|exhaustively)\b/i, weight: 0.5 },
-  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|students|learners|participants|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?|reflect(?:ing)?|deliberat(?:e|ing)|ponder(?:ing)?)(?: \w+){0,3}? (?:out loud|aloud)\b|\btalk(?:ing)? (?:me |us )?through (?:the|this|it|your)\b[^.?!\n]{0,60}?\b(?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
+  { id: "think-aloud", stems: ["loud", "aloud", "narrat", "verbali"], re: /(?<!\b(?:(?<!\b(?:you|u)\s+)to|i|we|people|someone|they|he|she|kids|children|students|learners|participants|you tend to|do you)\s+)\b(?:think(?:ing)?|reason(?:ing)?|reflect(?:ing)?|deliberat(?:e|ing)|ponder(?:ing)?|work(?:ing)? (?:through|out)|solv(?:e|ing)|figur(?:e|ing) out)(?: \w+){0,3}? (?:out loud|aloud)\b|\btalk(?:ing)? (?:me |us )?through (?:the|this|it|your)\b[^.?!\n]{0,60}?\b(?:out loud|aloud)\b|\bnarrat(?:e|ing) (?:your|each|every) (?:thought|thinking|reasoning|step)|\bverbali[sz](?:e|ing) (?:your|each|every)/i, weight: 0.6 },
   { id: "thinking-tags", stems: ["<", "[", "tags"], re: /(?<!\bwhat\s+(?:(?:are|is|do|does)\s+)?(?:the\s+)?)<\s*\/?\s*(?:think|thinking|thoughts?|reasoning|scratchpad|inner_monologue|inner_thoughts|internal_thoughts|reflection|chain_of_thought|cot|rationale|deliberation)\s*>(?!(?:\s+and\s+<\/?\w+>)?\s+tags?\s+(?:are|is|do|does|work|works|mean|means|used)\b)|\[\s*\/?\s*(?:think|thinking|thoughts|reasoning|scratchpad)\s*\]|<\|?\s*(?:begin|start|end)_of_(?:thought|thinking|reasoning)\s*\|?>|\b(?:inside|within|between|wrapped in|in) <?(?:think|thinking|reasoning|scratchpad|reflection)>? tags\b|\b(?:reason|think|deliberat|reflect)(?:s|ing|e|ed)?\b[^.\n]{0,40}?\b(?:inside|within|between|wrapped in|in|using)\s+(?:the\s+)?<\s*(?!(?:documents?|context|texts?|questions?|inputs?|data|examples?|emails?|articles?|code|query|queries|instructions?|passages?|transcripts?|sources?|user|files?|problems?|tasks?|prompts?|answers?|final_answer|outputs?|responses?|results?|solutions?)\s*>)[a-z_]+\s*>/i, weight: 0.75 },
   // An analysis tag before the answer's tag: the reasoning channel and the final one of the reasoning
   // models' own format ("<analysis>…</analysis><final>…</final>"). An "<analysis>" tag alone is a
@@ -919,8 +917,6 @@ export function phraseScore(text: string): number {
   return combine(phraseEvidence(text, "", "").map((e) => e.weight));
 }
 
-/** The learned reading of asks for reasoning (models/cot-ask.json, trained by `npm run train`). */
-export const COT_MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "models", "cot-ask.json");
 /**
  * The learned reading's probability from which a text counts as an ask. Chosen on held-out data: at it,
  * 0 to 1 of 2,116 organic corpus prompts scored by a model that had not seen them, and 29 more of the 55

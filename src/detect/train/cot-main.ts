@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { loadCorpus } from "../../corpus/index.js";
 import { ExtractionStyleModel } from "../classifier.js";
-import { COT_HIT, COT_MODEL_PATH, LEARNED_ASK_THRESHOLD, longEnoughToRead, phraseScore } from "../cot.js";
+import { COT_MODEL_PATH } from "../classifier.js";
+import { COT_HIT, LEARNED_ASK_THRESHOLD, longEnoughToRead, phraseScore } from "../cot.js";
 import { promptFeatures } from "../features.js";
 import { modelFile, trainLogReg, type TrainExample } from "./logreg.js";
 
