@@ -11,7 +11,7 @@ import { resolveAppeal } from "./appeals.js";
 import { RedisState } from "./redis-state.js";
 import { LADDER_POLICY, post, startTestGateway, type TestGateway } from "./testing/harness.js";
 import { ANSWER_ONLY_INSTRUCTION } from "./request.js";
-import { INLINE_THINKING_ANSWER, REASONING, startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
+import { INLINE_THINKING_ANSWER, PREFILLED_THINKING_ANSWER, REASONING, startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
 
 const chat = (over: Record<string, unknown> = {}) => ({ model: "stub", messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
 const messages = (over: Record<string, unknown> = {}) => ({ model: "stub", max_tokens: 1024, messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
@@ -208,6 +208,53 @@ describe("gateway end to end (loopback upstream stub)", () => {
       expect(JSON.stringify(rs.find((e) => e.event === "response.completed")?.data)).toContain(JSON.stringify(expected));
       if (account === "acct_strip") expect(JSON.stringify(rs)).not.toContain("multiply 17 by 23");
     }
+  });
+
+  it("cuts the reasoning of an answer that continues a prefilled thinking tag, though the answer never opens one, streamed and not", async () => {
+    await start();
+    await program("acct_strip", "strip");
+    await program("acct_sum", "summarise");
+    const model = "prefilled-think";
+    const turns = [
+      { role: "user", content: "What is 17 times 23?" },
+      { role: "assistant", content: "<think>\n" },
+    ];
+    const bodies = {
+      chat: chat({ model, messages: turns }),
+      messages: messages({ model, messages: turns }),
+      responses: responses({ model, input: turns.map((t) => ({ type: "message", ...t })) }),
+    };
+    type Sse = Array<{ event: string | null; data: unknown }>;
+    const chatText = (events: Sse): string =>
+      events.map((e) => ((e.data as { choices?: Array<{ delta?: { content?: string } }> }).choices ?? []).map((c) => c.delta?.content ?? "").join("")).join("");
+    const messagesText = (events: Sse): string =>
+      events.filter((e) => e.event === "content_block_delta").map((e) => (e.data as { delta: { text?: string } }).delta.text ?? "").join("");
+    const responsesText = (events: Sse): string => events.filter((e) => e.event === "response.output_text.delta").map((e) => (e.data as { delta: string }).delta).join("");
+    const texts = async (account: string): Promise<string[]> => {
+      const c = (await (await post(`${gw.url}/v1/chat/completions`, bodies.chat, as(account))).json()) as { choices: Array<{ message: { content: string } }> };
+      const m = (await (await post(`${gw.url}/v1/messages`, bodies.messages, as(account))).json()) as { content: Array<{ text: string }> };
+      const r = (await (await post(`${gw.url}/v1/responses`, bodies.responses, as(account))).json()) as { output: Array<{ content: Array<{ text: string }> }> };
+      const rs = await readSse(await post(`${gw.url}/v1/responses`, { ...bodies.responses, stream: true }, as(account)));
+      const done = rs.find((e) => e.event === "response.output_text.done")?.data as { text?: string } | undefined;
+      return [
+        c.choices[0]?.message.content ?? "",
+        m.content[0]?.text ?? "",
+        r.output[0]?.content[0]?.text ?? "",
+        chatText(await readSse(await post(`${gw.url}/v1/chat/completions`, { ...bodies.chat, stream: true }, as(account)))),
+        messagesText(await readSse(await post(`${gw.url}/v1/messages`, { ...bodies.messages, stream: true }, as(account)))),
+        responsesText(rs),
+        // The event that repeats the whole text says what the deltas said.
+        done?.text ?? "",
+      ];
+    };
+    expect(await texts("acct_strip")).toEqual(Array(7).fill("17 × 23 = 391."));
+    // Summarised: the lead of the reasoning, closed by the tag the client's prefill opened (not opened again), then the answer.
+    for (const text of await texts("acct_sum")) {
+      expect(text).toMatch(/^First, restate the problem\. .*characters withheld\]<\/think>\n\n17 × 23 = 391\.$/s);
+      expect(text).not.toContain("Check: 391/23=17");
+    }
+    // An account the policy allows gets the continuation as the model wrote it.
+    expect(await texts("acct_free")).toEqual(Array(7).fill(PREFILLED_THINKING_ANSWER));
   });
 
   it("asks for the answer alone when the policy says so and the request asks for the reasoning in words, in each API's operator field", async () => {

@@ -4,6 +4,7 @@ import type { WireApi } from "../core/index.js";
 import type { Policy } from "../policy/index.js";
 import type { Decision, Gatekeeper } from "./decide.js";
 import { errorBody, type GatewayErrorBody } from "./errors.js";
+import { tagOpenedByPrefill, type TagPair } from "./reasoning.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { answerOnlyApplies, asksForLogits, clientIp, exchangeFromRequest, rewriteRequest, type CallerContext } from "./request.js";
 
@@ -19,6 +20,8 @@ export interface GuardedRequest {
    */
   bodyChanged: boolean;
   reasoning: "strip" | "summarise" | null;
+  /** With `reasoning`: the reasoning tag the request's prefill left open, inside which the answer begins (transformReasoning's startsInside). */
+  reasoningOpenedByPrefill: TagPair | null;
   summaryChars: number;
 }
 
@@ -67,7 +70,7 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
   deps.metrics?.decisions.inc({ decision: decision.decision, enforced: String(decision.enforced) });
   for (const a of decision.actions) deps.metrics?.actions.inc({ action: a });
 
-  const passthrough: GuardedRequest = { decision, api, body, bodyChanged: false, reasoning: null, summaryChars: policy.reasoning_summary_chars };
+  const passthrough: GuardedRequest = { decision, api, body, bodyChanged: false, reasoning: null, reasoningOpenedByPrefill: null, summaryChars: policy.reasoning_summary_chars };
   if (!decision.enforced) return { ok: true, guarded: passthrough };
   const reasons = decision.reasons.slice(0, 3).join("; ");
   switch (decision.decision) {
@@ -90,7 +93,8 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
   }
   const reasoning = decision.actions.includes("strip_reasoning") ? "strip" : decision.actions.includes("summarise_reasoning") ? "summarise" : null;
   const rewritten = rewriteRequest(api, body, decision.actions, policy.max_tokens_cap, answerOnlyApplies(decision));
-  return { ok: true, guarded: { ...passthrough, body: rewritten ?? body, bodyChanged: rewritten !== null, reasoning } };
+  const reasoningOpenedByPrefill = reasoning === null ? null : tagOpenedByPrefill(parsed.exchange.prefill);
+  return { ok: true, guarded: { ...passthrough, body: rewritten ?? body, bodyChanged: rewritten !== null, reasoning, reasoningOpenedByPrefill } };
 }
 
 export interface CallerResolverOptions {

@@ -6,7 +6,7 @@ export { MemoryState } from "./memory-state.js";
 export { RedisState, type RedisStateOptions } from "./redis-state.js";
 export { DetectionView } from "./view.js";
 export { fileAppeal, resolveAppeal, setAllowlisted } from "./appeals.js";
-export { transformReasoning, sseReasoningTransform, summariseReasoning, SseReasoningFilter, type ReasoningMode } from "./reasoning.js";
+export { transformReasoning, sseReasoningTransform, summariseReasoning, tagOpenedByPrefill, SseReasoningFilter, type ReasoningMode, type TagPair } from "./reasoning.js";
 export { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from "./errors.js";
 export { answerOnlyApplies, asksInWords, ANSWER_ONLY_INSTRUCTION } from "./request.js";
 export type { GatewayState, BucketRequest, Rate, RollingCounters, Observation } from "./state.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, sseReasoningTransform, summariseReasoning, transformReasoning } from "./reasoning.js";
+import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, sseReasoningTransform, summariseReasoning, tagOpenedByPrefill, transformReasoning } from "./reasoning.js";
 
 async function run(input: string, chunkSize: number, mode: "strip" | "summarise"): Promise<string> {
   const bytes = new TextEncoder().encode(input);
@@ -104,5 +104,63 @@ describe("reasoning written inline at the head of an answer", () => {
     const contents = whole.split("\n\n").filter((e) => e.startsWith("data: {")).map((e) => (JSON.parse(e.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content);
     expect(contents.join("")).toBe("Answer: 4");
     expect(whole.split("\n\n").filter(Boolean)).toHaveLength(5);
+  });
+});
+
+describe("an answer that continues a prefill's open reasoning tag", () => {
+  const thinking = tagOpenedByPrefill("<thinking>\nLet me");
+  const continuation = "work through 17*23: 340 + 51 = 391.\n</thinking>\n\n17 × 23 = 391.";
+
+  it("finds the tag the prefill left open, and none where it closed it or opened none", () => {
+    expect(thinking).toEqual({ open: "<thinking>", close: "</thinking>" });
+    expect(tagOpenedByPrefill("<THINK>")).toEqual({ open: "<think>", close: "</think>" });
+    expect(tagOpenedByPrefill("<|begin_of_thought|>\n\n")).toEqual({ open: "<|begin_of_thought|>", close: "<|end_of_thought|>" });
+    // The last one opened is the one the answer is inside.
+    expect(tagOpenedByPrefill("<analysis>a</analysis>\n<reasoning>")).toEqual({ open: "<reasoning>", close: "</reasoning>" });
+    for (const prefill of ["", "{", "Here is the summary:", "<think>plan</think>\n\nThe answer is", "<html><body>", "Let me think step by step."]) {
+      expect(tagOpenedByPrefill(prefill)).toBeNull();
+    }
+  });
+
+  it("cuts up to the tag's close wherever the stream splits it, and streamed agrees with whole", () => {
+    const whole = cutReasoningOfWholeText(continuation, "strip", 40, thinking);
+    expect(whole).toBe("17 × 23 = 391.");
+    for (let at = 0; at <= continuation.length; at++) {
+      const cutter = new LeadingReasoningCutter("strip", 40, thinking);
+      expect(cutter.push(continuation.slice(0, at)) + cutter.push(continuation.slice(at)) + cutter.end()).toBe(whole);
+    }
+    // Without the prefill's tag it is an answer like any other: "</thinking>" is not the orphan "</think>".
+    expect(cutReasoningOfWholeText(continuation, "strip", 40)).toBe(continuation);
+  });
+
+  it("withholds the whole answer when the model never closed the tag, and summarises without opening the tag again", () => {
+    expect(cutLeadingReasoning("still thinking when the budget ran out", "strip", 40, thinking)).toBe("");
+    const summary = cutLeadingReasoning(continuation, "summarise", 40, thinking);
+    expect(summary).toMatch(/^work through 17\*23.*characters withheld\]<\/thinking>\n\n17 × 23 = 391\.$/s);
+    expect(summary.startsWith("<thinking>")).toBe(false);
+  });
+
+  it("applies to every chat choice but only to the first text of a message, whole and streamed", async () => {
+    const chat = { choices: [0, 1].map((index) => ({ index, message: { role: "assistant", content: continuation } })) };
+    expect(transformReasoning("openai.chat", chat, "strip", 40, thinking)).toEqual({ choices: [0, 1].map((index) => ({ index, message: { role: "assistant", content: "17 × 23 = 391." } })) });
+    const later = "A second block: </thinking> is a tag.";
+    const message = { content: [{ type: "text", text: continuation }, { type: "text", text: later }] };
+    expect(transformReasoning("anthropic.messages", message, "strip", 40, thinking)).toEqual({ content: [{ type: "text", text: "17 × 23 = 391." }, { type: "text", text: later }] });
+    const events = [
+      ...[0, 1].flatMap((index) => [continuation.slice(0, 9), continuation.slice(9)].map((content) => `data: ${JSON.stringify({ id: "c", choices: [{ index, delta: { content } }] })}\n\n`)),
+      `data: ${JSON.stringify({ id: "c", choices: [0, 1].map((index) => ({ index, delta: {}, finish_reason: "stop" })) })}\n\n`,
+    ].join("");
+    const source = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(events));
+        c.close();
+      },
+    });
+    const out = await new Response(source.pipeThrough(sseReasoningTransform("openai.chat", "strip", 40, thinking))).text();
+    const byChoice = ["", ""];
+    for (const e of out.split("\n\n").filter((x) => x.startsWith("data: {"))) {
+      for (const c of (JSON.parse(e.slice(6)) as { choices: Array<{ index: number; delta: { content?: string } }> }).choices) byChoice[c.index] += c.delta.content ?? "";
+    }
+    expect(byChoice).toEqual(["17 × 23 = 391.", "17 × 23 = 391."]);
   });
 });

@@ -29,7 +29,7 @@ export function summariseReasoning(text: string, maxChars: number): string {
  * Only blocks at the head of a text count (one after another, whitespace between): that is where
  * both put them, and a tag named further on is more likely an answer that talks about tags.
  */
-interface TagPair {
+export interface TagPair {
   open: string;
   close: string;
 }
@@ -42,6 +42,27 @@ const TAG_PAIRS: readonly TagPair[] = [
 
 /** A closing tag with no opening before it: the chat templates of DeepSeek-R1 and its distillations put `<think>` in the prompt. */
 const ORPHAN_CLOSE = "</think>";
+
+/**
+ * The reasoning tag a prefill leaves open ("<thinking>", "<think>\nFirst, "): the answer continues inside
+ * it, so its text is reasoning up to that tag's close, though no tag opens in the answer itself. A
+ * harness that prefills the tag gets reasoning written out without asking for it in words (the CoT
+ * scan's prefill-thinking-tag); without this, a streamed answer sent it all before its close showed it.
+ */
+export function tagOpenedByPrefill(prefill: string): TagPair | null {
+  if (prefill === "") return null;
+  const lower = prefill.toLowerCase();
+  let open: TagPair | null = null;
+  let at = -1;
+  for (const pair of TAG_PAIRS) {
+    const i = lower.lastIndexOf(pair.open);
+    if (i > at && !lower.includes(pair.close, i)) {
+      open = pair;
+      at = i;
+    }
+  }
+  return open;
+}
 
 /**
  * Cuts leading tagged reasoning from a text that arrives in pieces, holding back no more than a tag's
@@ -57,11 +78,18 @@ export class LeadingReasoningCutter {
   #held = "";
   #withheld = "";
   #cut = false;
+  /** Inside a block the prefill opened: its opening tag is the client's own, so a summary goes out without it. */
+  #openedByPrefill: boolean;
 
+  /** `startsInside`: the tag the request's prefill left open (tagOpenedByPrefill), whose block this text continues. */
   constructor(
     private readonly mode: ReasoningMode,
     private readonly maxChars: number,
-  ) {}
+    startsInside: TagPair | null = null,
+  ) {
+    this.#inside = startsInside;
+    this.#openedByPrefill = startsInside !== null;
+  }
 
   push(piece: string): string {
     let text = this.#held + piece;
@@ -128,13 +156,15 @@ export class LeadingReasoningCutter {
     this.#cut = true;
     const withheld = this.#withheld;
     this.#withheld = "";
-    return this.mode === "summarise" ? `${pair.open}${summariseReasoning(withheld, this.maxChars)}${pair.close}\n\n` : "";
+    const open = this.#openedByPrefill ? "" : pair.open;
+    this.#openedByPrefill = false;
+    return this.mode === "summarise" ? `${open}${summariseReasoning(withheld, this.maxChars)}${pair.close}\n\n` : "";
   }
 }
 
 /** A whole text's leading tagged reasoning cut, as the streaming cutter would cut it. */
-export function cutLeadingReasoning(text: string, mode: ReasoningMode, maxChars: number): string {
-  const cutter = new LeadingReasoningCutter(mode, maxChars);
+export function cutLeadingReasoning(text: string, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null): string {
+  const cutter = new LeadingReasoningCutter(mode, maxChars, startsInside);
   return cutter.push(text) + cutter.end();
 }
 
@@ -142,7 +172,8 @@ export function cutLeadingReasoning(text: string, mode: ReasoningMode, maxChars:
  * The same for an answer that arrived whole: also reasoning closed by `</think>` that no tag opened
  * (a streamed answer has gone out before such a tag shows it was reasoning).
  */
-export function cutReasoningOfWholeText(text: string, mode: ReasoningMode, maxChars: number): string {
+export function cutReasoningOfWholeText(text: string, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null): string {
+  if (startsInside) return cutLeadingReasoning(text, mode, maxChars, startsInside);
   const close = text.indexOf(ORPHAN_CLOSE);
   if (close >= 0 && !text.slice(0, close).includes("<think>")) {
     const reasoning = text.slice(0, close);
@@ -184,10 +215,22 @@ function transformResponsesOutput(output: unknown, mode: ReasoningMode, maxChars
   return answers.map((item) => (isJsonObject(item) && item.type === "reasoning" ? summarisedResponsesItem(item, maxChars) : item));
 }
 
-/** Non-streaming answer: returns the body with reasoning removed or summarised (fields, blocks and leading tagged text); other fields untouched. */
-export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningMode, maxChars: number): unknown {
+/** Cuts whole texts, the first of them continuing the block the prefill left open: the answer's first text part is what continues the prefill. */
+function cutContinuingPrefill(mode: ReasoningMode, maxChars: number, startsInside: TagPair | null): TextCut {
+  let open = startsInside;
+  return (text) => {
+    const inside = open;
+    open = null;
+    return cutReasoningOfWholeText(text, mode, maxChars, inside);
+  };
+}
+
+/**
+ * Non-streaming answer: returns the body with reasoning removed or summarised (fields, blocks and leading
+ * tagged text); other fields untouched. `startsInside`: the tag the request's prefill left open (tagOpenedByPrefill).
+ */
+export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null): unknown {
   if (!isJsonObject(body)) return body;
-  const cut: TextCut = (text) => cutReasoningOfWholeText(text, mode, maxChars);
   if (api === "openai.chat") {
     if (!Array.isArray(body.choices)) return body;
     const choices = body.choices.map((choice) => {
@@ -197,12 +240,15 @@ export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningM
       const had = OPENAI_REASONING_FIELDS.some((f) => f in message);
       for (const f of OPENAI_REASONING_FIELDS) delete message[f];
       if (had && mode === "summarise") message.reasoning_content = summariseReasoning(text, maxChars);
+      // Every choice continues the prefill.
+      const cut = cutContinuingPrefill(mode, maxChars, startsInside);
       if (typeof message.content === "string") message.content = cut(message.content);
       else if (Array.isArray(message.content)) message.content = cutTextParts(message.content, "text", cut);
       return { ...choice, message };
     });
     return { ...body, choices };
   }
+  const cut = cutContinuingPrefill(mode, maxChars, startsInside);
   if (api === "openai.responses") return { ...body, output: transformResponsesOutput(body.output, mode, maxChars, cut) };
   if (!Array.isArray(body.content)) return body;
   const content: unknown[] = [];
@@ -244,12 +290,23 @@ export class SseReasoningFilter {
   #buffered = new Map<number, string>();
   /** One per answer text being streamed (a chat choice, an Anthropic text block, a Responses text part). */
   #cutters = new Map<string, LeadingReasoningCutter>();
+  /** The answer's first text (an Anthropic text block, a Responses text part): the one that continues the prefill. */
+  #firstTextKey: string | null = null;
 
+  /** `startsInside`: the tag the request's prefill left open (tagOpenedByPrefill). */
   constructor(
     private readonly api: WireApi,
     private readonly mode: ReasoningMode,
     private readonly maxChars: number,
+    private readonly startsInside: TagPair | null = null,
   ) {}
+
+  /** The block a text begins inside: every chat choice continues the prefill; of the other APIs' texts, the first. */
+  #startsInsideFor(key: string): TagPair | null {
+    if (this.startsInside === null || this.api === "openai.chat") return this.startsInside;
+    this.#firstTextKey ??= key;
+    return key === this.#firstTextKey ? this.startsInside : null;
+  }
 
   #renumber(index: number): number {
     return index - this.#droppedIndexes.filter((d) => d < index).length;
@@ -262,7 +319,7 @@ export class SseReasoningFilter {
   #cutter(key: string): LeadingReasoningCutter {
     let cutter = this.#cutters.get(key);
     if (!cutter) {
-      cutter = new LeadingReasoningCutter(this.mode, this.maxChars);
+      cutter = new LeadingReasoningCutter(this.mode, this.maxChars, this.#startsInsideFor(key));
       this.#cutters.set(key, cutter);
     }
     return cutter;
@@ -275,7 +332,20 @@ export class SseReasoningFilter {
     return tail;
   }
 
-  #cutWhole: TextCut = (text) => cutLeadingReasoning(text, this.mode, this.maxChars);
+  /** A text that arrives whole in a Responses event repeating what the deltas streamed, under its part's key. */
+  #cutWholePart(key: string, text: string): string {
+    return cutLeadingReasoning(text, this.mode, this.maxChars, this.#startsInsideFor(key));
+  }
+
+  /** The texts of an output item or a whole response, in order: the first text part continues the prefill. */
+  #cutWholeOutput(): TextCut {
+    let open = this.startsInside;
+    return (text) => {
+      const inside = open;
+      open = null;
+      return cutLeadingReasoning(text, this.mode, this.maxChars, inside);
+    };
+  }
 
   /** One raw event (without the blank-line terminator) in, zero or more raw events out. */
   push(raw: string): string[] {
@@ -377,7 +447,7 @@ export class SseReasoningFilter {
   #responses(ev: SseEvent, data: Obj): string[] {
     const type = typeof data.type === "string" ? data.type : (ev.event ?? "");
     if (isJsonObject(data.response) && "output" in data.response) {
-      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars, this.#cutWhole) } })];
+      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars, this.#cutWholeOutput()) } })];
     }
     const outputIndex = typeof data.output_index === "number" ? data.output_index : null;
     const item = isJsonObject(data.item) ? data.item : null;
@@ -399,7 +469,7 @@ export class SseReasoningFilter {
       }
     }
     if (item?.type === "message" && outputIndex !== null && type === "response.output_item.done") {
-      return [formatEvent(ev.event, { ...data, output_index: this.#renumber(outputIndex), item: cutMessageItem(item, this.#cutWhole) })];
+      return [formatEvent(ev.event, { ...data, output_index: this.#renumber(outputIndex), item: cutMessageItem(item, this.#cutWholeOutput()) })];
     }
     if (type.startsWith("response.reasoning")) return [];
     if (outputIndex !== null && this.#reasoningIndexes.has(outputIndex)) return [];
@@ -417,11 +487,11 @@ export class SseReasoningFilter {
     }
     if (type === "response.output_text.done" && typeof data.text === "string") {
       const tail = this.#endText(key);
-      const done = out({ ...data, text: this.#cutWhole(data.text) });
+      const done = out({ ...data, text: this.#cutWholePart(key, data.text) });
       return tail === "" ? [done] : [formatEvent("response.output_text.delta", { type: "response.output_text.delta", item_id: data.item_id, output_index: this.#renumber(outputIndex), content_index: data.content_index, delta: tail }), done];
     }
     if (type === "response.content_part.done" && isJsonObject(data.part) && data.part.type === "output_text" && typeof data.part.text === "string") {
-      return [out({ ...data, part: { ...data.part, text: this.#cutWhole(data.part.text) } })];
+      return [out({ ...data, part: { ...data.part, text: this.#cutWholePart(key, data.part.text) } })];
     }
     return null;
   }
@@ -430,8 +500,8 @@ export class SseReasoningFilter {
 const MAX_PENDING_CHARS = 8 * 1024 * 1024;
 
 /** A byte stream transform applying SseReasoningFilter; events are framed by a blank line (SSE). */
-export function sseReasoningTransform(api: WireApi, mode: ReasoningMode, maxChars: number): TransformStream<Uint8Array, Uint8Array> {
-  const filter = new SseReasoningFilter(api, mode, maxChars);
+export function sseReasoningTransform(api: WireApi, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null): TransformStream<Uint8Array, Uint8Array> {
+  const filter = new SseReasoningFilter(api, mode, maxChars, startsInside);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let pending = "";

@@ -321,7 +321,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           }
           const headers = responseHeaders(res.headers, true);
           for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);
-          return new Response(JSON.stringify(transformReasoning(route.api, body, g.reasoning, g.summaryChars)), { status, headers });
+          return new Response(JSON.stringify(transformReasoning(route.api, body, g.reasoning, g.summaryChars, g.reasoningOpenedByPrefill)), { status, headers });
         }
         const transformSse = g.reasoning !== null && sse && status < 300;
         if (!transformSse && outgoing) {
@@ -343,7 +343,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           return RESPONSE_ALREADY_SENT;
         }
         let stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
-        if (transformSse && g.reasoning) stream = stream.pipeThrough(sseReasoningTransform(route.api, g.reasoning, g.summaryChars));
+        if (transformSse && g.reasoning) stream = stream.pipeThrough(sseReasoningTransform(route.api, g.reasoning, g.summaryChars, g.reasoningOpenedByPrefill));
         stream = stream.pipeThrough(usageTap(settle));
         const headers = responseHeaders(res.headers, transformSse);
         for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);

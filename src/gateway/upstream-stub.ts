@@ -4,8 +4,10 @@ import type { AddressInfo } from "node:net";
 /**
  * A loopback stand-in for an LLM API speaking the three wire formats, streamed or not, with
  * reasoning content in each. The request's `model` steers failures: "fail-500", "slow" (never
- * answers), "rate-limited" (429 with the API's own error body); and "inline-think" answers as an
- * open-weight reasoning model served with no reasoning parser, its thinking inline at the head of the text.
+ * answers), "rate-limited" (429 with the API's own error body); "inline-think" answers as an
+ * open-weight reasoning model served with no reasoning parser, its thinking inline at the head of the
+ * text; "prefilled-think" as a model continuing a prefill that opened `<think>`: the same text
+ * without its opening tag.
  */
 export interface UpstreamStub {
   url: string;
@@ -95,6 +97,8 @@ function responsesStream(): string[] {
 
 /** The answer's text of an "inline-think" answer. */
 export const INLINE_THINKING_ANSWER = `<think>\n${REASONING}\n</think>\n\n${ANSWER}`;
+/** The answer's text of a "prefilled-think" answer: the prefill's `<think>` continued, closed, then the answer. */
+export const PREFILLED_THINKING_ANSWER = `${REASONING}\n</think>\n\n${ANSWER}`;
 
 /** Small pieces, so that the tags are split across events as a tokenizer splits them. */
 function pieces(text: string, size = 7): string[] {
@@ -103,18 +107,20 @@ function pieces(text: string, size = 7): string[] {
   return out;
 }
 
-const INLINE_BODIES: Record<string, () => Record<string, unknown>> = {
-  "/v1/chat/completions": () => ({ ...chatBody(), choices: [{ index: 0, message: { role: "assistant", content: INLINE_THINKING_ANSWER }, finish_reason: "stop" }] }),
-  "/v1/responses": () => ({ ...responsesBody(), output: [{ type: "message", id: "msg_1", role: "assistant", content: [{ type: "output_text", text: INLINE_THINKING_ANSWER }] }] }),
-  "/v1/messages": () => ({ ...messagesBody(), content: [{ type: "text", text: INLINE_THINKING_ANSWER }] }),
-};
+/** Answers whose whole text is `text`, with no reasoning fields, in each API's format. */
+const textBodies = (text: string): Record<string, () => Record<string, unknown>> => ({
+  "/v1/chat/completions": () => ({ ...chatBody(), choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }] }),
+  "/v1/responses": () => ({ ...responsesBody(), output: [{ type: "message", id: "msg_1", role: "assistant", content: [{ type: "output_text", text }] }] }),
+  "/v1/messages": () => ({ ...messagesBody(), content: [{ type: "text", text }] }),
+});
 
-const INLINE_STREAMS: Record<string, () => string[]> = {
+/** The same answers streamed, the text in small pieces. */
+const textStreams = (text: string): Record<string, () => string[]> => ({
   "/v1/chat/completions": () => {
     const base = { id: "chatcmpl-1", object: "chat.completion.chunk", model: "stub" };
     return [
       sse(null, { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" } }] }),
-      ...pieces(INLINE_THINKING_ANSWER).map((content) => sse(null, { ...base, choices: [{ index: 0, delta: { content } }] })),
+      ...pieces(text).map((content) => sse(null, { ...base, choices: [{ index: 0, delta: { content } }] })),
       sse(null, { ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }),
       "data: [DONE]\n\n",
     ];
@@ -122,25 +128,25 @@ const INLINE_STREAMS: Record<string, () => string[]> = {
   "/v1/messages": () => [
     sse("message_start", { type: "message_start", message: { id: "msg_1", type: "message", role: "assistant", content: [], usage: { input_tokens: 20, output_tokens: 1 } } }),
     sse("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
-    ...pieces(INLINE_THINKING_ANSWER).map((text) => sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })),
+    ...pieces(text).map((text) => sse("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })),
     sse("content_block_stop", { type: "content_block_stop", index: 0 }),
     sse("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 40 } }),
     sse("message_stop", { type: "message_stop" }),
   ],
   "/v1/responses": () => {
-    const part = { type: "output_text", text: INLINE_THINKING_ANSWER };
+    const part = { type: "output_text", text };
     const item = { type: "message", id: "msg_1", role: "assistant", content: [part] };
     return [
       sse("response.created", { type: "response.created", response: { id: "resp_1", output: [] } }),
       sse("response.output_item.added", { type: "response.output_item.added", output_index: 0, item: { ...item, content: [] } }),
-      ...pieces(INLINE_THINKING_ANSWER).map((delta) => sse("response.output_text.delta", { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta })),
-      sse("response.output_text.done", { type: "response.output_text.done", item_id: "msg_1", output_index: 0, content_index: 0, text: INLINE_THINKING_ANSWER }),
+      ...pieces(text).map((delta) => sse("response.output_text.delta", { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta })),
+      sse("response.output_text.done", { type: "response.output_text.done", item_id: "msg_1", output_index: 0, content_index: 0, text }),
       sse("response.content_part.done", { type: "response.content_part.done", item_id: "msg_1", output_index: 0, content_index: 0, part }),
       sse("response.output_item.done", { type: "response.output_item.done", output_index: 0, item }),
-      sse("response.completed", { type: "response.completed", response: INLINE_BODIES["/v1/responses"]?.() }),
+      sse("response.completed", { type: "response.completed", response: textBodies(text)["/v1/responses"]?.() }),
     ];
   },
-};
+});
 
 const BODIES: Record<string, () => Record<string, unknown>> = {
   "/v1/chat/completions": chatBody,
@@ -178,9 +184,9 @@ export async function startUpstreamStub(opts: { chunkDelayMs?: number } = {}): P
         res.writeHead(429, { "content-type": "application/json", "retry-after": "7" }).end(JSON.stringify({ error: { message: "slow down", type: "rate_limit_error" } }));
         return;
       }
-      const inline = body.model === "inline-think";
-      const make = (inline ? INLINE_BODIES : BODIES)[path];
-      const stream = (inline ? INLINE_STREAMS : STREAMS)[path];
+      const text = body.model === "inline-think" ? INLINE_THINKING_ANSWER : body.model === "prefilled-think" ? PREFILLED_THINKING_ANSWER : null;
+      const make = (text === null ? BODIES : textBodies(text))[path];
+      const stream = (text === null ? STREAMS : textStreams(text))[path];
       if (!make || !stream) {
         res.writeHead(404, { "content-type": "application/json" }).end("{}");
         return;
