@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AccountState } from "../detect/account.js";
 import { DistinctCounter, promptHash32 } from "../detect/distinct.js";
-import { OPEN_GROUP_MAX, OPEN_TEAM_MAX, openTeams, promptCrowd, teamsFamily } from "./crowd.js";
+import { asksRestOnOwnPrompts, ONE_CUSTOMER_MAX, OPEN_GROUP_MAX, OPEN_TEAM_MAX, oneCustomer, openTeams, promptCrowd, teamsFamily } from "./crowd.js";
 import { LinkIndex, type LinkKey } from "./links.js";
 
 const TS = Date.parse("2026-03-02T09:00:00Z");
@@ -181,5 +181,64 @@ describe("openTeams: small teams working in the open", () => {
     reruns(states);
     expect(openTeams(accounts, states, index.linking())).toBe(false);
     expect(teamsFamily(states)).toBe(false);
+  });
+});
+
+describe("oneCustomer and asksRestOnOwnPrompts: one customer's app on its few keys", () => {
+  const FOUNDER_CARD = "pf_c0ffee5eed1234ab";
+  const APP_PROMPT = "sp_tutor_app_prompt";
+
+  /** A customer's keys on its card (established, one server address), each sending `asks` requests that ask through the app's system prompt. */
+  function keys(n: number, asks = 50, made = "2025-06-01T00:00:00Z") {
+    const index = new LinkIndex();
+    const accounts = ids(n, "key");
+    for (const a of accounts) index.add("payment_fp", FOUNDER_CARD, a, TS);
+    const states = accounts.map(() => {
+      const st = account(made, "52.14.77.0/24");
+      st.meta = { ...st.meta, paymentFp: FOUNDER_CARD };
+      st.cotHits = asks;
+      st.onSystemPrompt.set(APP_PROMPT, { cot: asks, harness: 0 });
+      return st;
+    });
+    const prompt = elicitingFamily(index, "system_prompt", APP_PROMPT, accounts);
+    return { accounts, states, index, prompt };
+  }
+
+  it("finds production and staging keys on the founder's card, asking only through the app's own system prompt", () => {
+    const { accounts, states, index } = keys(2);
+    expect(oneCustomer(accounts, states, index.linking())).toBe(true);
+    expect(asksRestOnOwnPrompts(accounts, states, index.linking())).toBe(true);
+    // Three keys still; four are more than one customer keeps.
+    const three = keys(ONE_CUSTOMER_MAX);
+    expect(oneCustomer(three.accounts, three.states, three.index.linking())).toBe(true);
+    const four = keys(ONE_CUSTOMER_MAX + 1);
+    expect(oneCustomer(four.accounts, four.states, four.index.linking())).toBe(false);
+  });
+
+  it("is not one customer when the card is someone else's too, or the keys were made for the job, or one rotates", () => {
+    const shared = keys(2);
+    shared.index.add("payment_fp", FOUNDER_CARD, "acct_outsider", TS);
+    expect(oneCustomer(shared.accounts, shared.states, shared.index.linking())).toBe(false);
+    const fresh = keys(2, 50, "2026-03-01T00:00:00Z");
+    expect(oneCustomer(fresh.accounts, fresh.states, fresh.index.linking())).toBe(false);
+    const rotating = keys(2);
+    for (let i = 0; i < 40; i++) rotating.states[0]?.slash24s.add(`100.${64 + i}.7.0/24`);
+    expect(oneCustomer(rotating.accounts, rotating.states, rotating.index.linking())).toBe(false);
+    // A conversation carried on from one key to the other is what a pool does, not a customer.
+    const handing = keys(2);
+    for (const a of handing.accounts) handing.index.add("conversation_pool", "cv_7a1e", a, TS);
+    expect(oneCustomer(handing.accounts, handing.states, handing.index.linking())).toBe(false);
+  });
+
+  it("reads the asks as the users' own when they are in the users' words, or when the asking system prompt is sent outside the group", () => {
+    const words = keys(2);
+    for (const st of words.states) st.onSystemPrompt.set(APP_PROMPT, { cot: 5, harness: 0 });
+    expect(asksRestOnOwnPrompts(words.accounts, words.states, words.index.linking())).toBe(false);
+    const spread = keys(2);
+    spread.index.add("system_prompt", APP_PROMPT, "acct_other_cell", TS);
+    expect(asksRestOnOwnPrompts(spread.accounts, spread.states, spread.index.linking())).toBe(false);
+    // A group that asks for nothing has nothing to read otherwise.
+    const quiet = keys(2, 0);
+    expect(asksRestOnOwnPrompts(quiet.accounts, quiet.states, quiet.index.linking())).toBe(true);
   });
 });

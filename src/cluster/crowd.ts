@@ -143,6 +143,63 @@ export function openTeams(accounts: readonly string[], states: readonly AccountS
   return inTeams.size * 2 >= k - neighbours;
 }
 
+/** The most accounts one customer keeps under its own identifiers: production, staging, a developer's own. */
+export const ONE_CUSTOMER_MAX = 3;
+/** The share of a group's asks for reasoning that must rest on its own system prompts (see asksRestOnOwnPrompts). */
+const OWN_APP_PROMPT_SHARE = 0.8;
+const OWNER_KINDS: ReadonlySet<LinkKey["kind"]> = new Set(["email_hash", "payment_fp", "phone_hash"]);
+
+/**
+ * Whether a linked group is one customer's few keys: two or three accounts, every one of them holding one
+ * email, card or phone (long enough to be proof) that nobody outside them holds, each made a month or more
+ * before its first use and staying put, and nothing a client does across accounts between them
+ * (conversations handed on, lockstep). What holds for the group's lifetime; what it asks is read when it
+ * is scored (asksRestOnOwnPrompts).
+ */
+export function oneCustomer(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): boolean {
+  const k = accounts.length;
+  if (k < 2 || k > ONE_CUSTOMER_MAX || !states.every((m) => isEstablished(m) && staysPut(m))) return false;
+  const inGroup = new Set(accounts);
+  let owned = false;
+  for (const l of links) {
+    let inside = 0;
+    for (const m of l.members) if (inGroup.has(m)) inside++;
+    if (inside < 2) continue;
+    if (ROTATION_KINDS.has(l.kind)) return false;
+    if (OWNER_KINDS.has(l.kind) && !l.weak && inside === k && l.members.size === k) owned = true;
+  }
+  return owned;
+}
+
+/**
+ * Whether a group's asks for reasoning (80% or more of them, or none at all) rest on system prompts nobody
+ * outside it sends: an app's instruction, not its users' words. With oneCustomer, such a group is one
+ * customer's app and is judged as one account sending all of it (scoreCluster's oneCustomer fact). A tutoring app's
+ * production and staging keys on the founder's email and card, whose system prompt asks for the reasoning
+ * step by step on every request, were a flagged cluster (0.99) on their first day, where one key sending
+ * all of it scores 0.24: a rate is one sign, and an account needs two. Not groups whose asks are in the
+ * users' words: a careful ring put onto aged accounts sharing a card three by three, so judged, lost two
+ * of its fifteen accounts (every request at temperature 0) and was flagged later (leaked 1.87% → 15.16%),
+ * since its cells' pooling is what caught them. A ring whose harness system prompt asks crosses its cells
+ * with that prompt, which is then not the group's own.
+ */
+export function asksRestOnOwnPrompts(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): boolean {
+  let asks = 0;
+  let onPrompts = 0;
+  const prompts = new Set<string>();
+  for (const m of states) {
+    asks += m.cotHits;
+    for (const [hash, hits] of m.onSystemPrompt) {
+      onPrompts += hits.cot;
+      if (hits.cot > 0) prompts.add(hash);
+    }
+  }
+  if (asks === 0) return true;
+  if (onPrompts < OWN_APP_PROMPT_SHARE * asks) return false;
+  const members = new Set(accounts);
+  return !links.some((l) => l.kind === "system_prompt" && prompts.has(l.value) && [...l.members].some((m) => !members.has(m)));
+}
+
 /**
  * Whether the accounts sending a prompt family are teams in the open (see openTeams), all staying put,
  * that re-run what they asked greedily (see pooledGreedyResends): an evaluation's template, its own or

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
 import { loadDefaultModel, requestSignals } from "../detect/index.js";
-import { AccountState } from "../detect/account.js";
+import { AccountState, PooledAccountFeatures, scoreAccount } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
 import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, scoreCluster } from "./score.js";
@@ -255,5 +255,32 @@ describe("scoreCluster: a programme's own accounts", () => {
     const mixed = scoreCluster([...covered.members.slice(1), stranger], covered.links);
     expect(mixed.score).toBeGreaterThan(0.5);
     expect(mixed.reasons.some((r) => r.includes("vetted programme"))).toBe(false);
+  });
+});
+
+describe("scoreCluster: one customer's app on its few keys", () => {
+  it("scores the keys as one account sending all of it, where pooled as a group the rate alone flags them", () => {
+    const keys = [0, 1].map((k) => {
+      const st = new AccountState();
+      st.meta = { createdAt: "2025-06-01T00:00:00Z", paymentFp: "pf_c0ffee5eed1234ab", verified: false };
+      st.firstTs = Date.parse("2026-03-02T09:00:00Z");
+      st.exchanges = k === 0 ? 900 : 100;
+      st.cotHits = st.exchanges;
+      st.singleTurn = Math.round(st.exchanges * 0.6);
+      st.styleSum = st.exchanges * 0.4;
+      st.slash24s.add("52.14.77.0/24");
+      st.countries.add("US");
+      for (let h = 13; h < 24; h++) st.hours[h] = st.exchanges / 11;
+      return st;
+    });
+    const index = new LinkIndex();
+    for (const a of ["acct_prod", "acct_staging"]) index.add("payment_fp", "pf_c0ffee5eed1234ab", a, 0);
+    const pooled = scoreCluster(keys, index.linking());
+    expect(pooled.score).toBeGreaterThan(0.9);
+    const one = scoreCluster(keys, index.linking(), { oneCustomer: true });
+    expect(one.score).toBe(scoreAccount(new PooledAccountFeatures(keys)).score);
+    expect(one.score).toBeLessThan(0.5);
+    expect(one.reasons[0]).toMatch(/^2 accounts of one customer/);
+    expect(one.reasons.join(" ")).toMatch(/cot_elicitation_rate 1\.00 \(1000 of 1000 requests/);
   });
 });

@@ -1,5 +1,5 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import { isCovered, pooledGreedyResends, styleWeight, type AccountState } from "../detect/account.js";
+import { isCovered, PooledAccountFeatures, pooledGreedyResends, scoreAccount, styleWeight, type AccountState } from "../detect/account.js";
 import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
 import { MIN_SYNC_GROUP } from "./timing.js";
@@ -35,6 +35,8 @@ export interface GroupFacts {
   lockstep?: number;
   /** The share of the members sending an eliciting template nobody outside the group sends (see ownElicitingTemplates). */
   ownTemplateShare?: number;
+  /** The group is one customer's app on its few keys, its asks resting on its own system prompts (see oneCustomer and asksRestOnOwnPrompts): judged as one account. */
+  oneCustomer?: boolean;
 }
 
 /** More accounts than one team (see OPEN_TEAM_MAX in crowd.ts): a lab shares its own benchmark's format among its 2–6 students. */
@@ -117,6 +119,12 @@ export function harvestVolumeWeight(elicitingRequests: number): number {
  * card, shared intel).
  */
 export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[], facts: GroupFacts = {}): ClusterScore {
+  if (facts.oneCustomer === true) {
+    const one = scoreAccount(new PooledAccountFeatures(members));
+    // A programme's accounts are not acted on for their behaviour, here as below.
+    const score = members.every((m) => isCovered(m.meta)) ? Math.min(one.score, PROGRAMME_GROUP_CAP) : one.score;
+    return { score, reasons: [`${members.length} accounts of one customer (one email, card or phone only they hold, established, none rotating): judged as one account sending all of it`, ...one.reasons] };
+  }
   const alreadyFlagged = facts.alreadyFlagged ?? 0;
   const harnessShare = facts.harnessShare ?? 0;
   let n = 0;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isHardLink, LinkIndex, OPEN_GROUP_MAX, openTeams, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, asksRestOnOwnPrompts, isHardLink, LinkIndex, OPEN_GROUP_MAX, oneCustomer, openTeams, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -76,6 +76,8 @@ interface MemberLinks {
   promptCrowd: PromptCrowd | null;
   /** The community is small teams working in the open (see openTeams). */
   openTeams: boolean;
+  /** The community is one customer's few keys (see oneCustomer). */
+  oneCustomer: boolean;
   /** Members in a lockstep group with at least two others of the community. */
   lockstep: ReadonlySet<string>;
   checkedAt: Map<string, number>;
@@ -530,13 +532,20 @@ export class DetectionEngine implements HuntEngine {
       const due = (c: { exchanges: number }): boolean =>
         recount ? c.exchanges !== exchanges : members.length <= SMALL_COMMUNITY ? fresh > 0 : fresh >= RESCORE_GROWTH * c.exchanges;
       if (!cached || force || due(cached)) {
-        const { inCommunity, harnessShare, promptCrowd: crowd, openTeams: teams, lockstep } = this.memberLinks(community);
+        const { inCommunity, harnessShare, promptCrowd: crowd, openTeams: teams, oneCustomer: customer, lockstep } = this.memberLinks(community);
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
-        const sc = scoreCluster(
-          members.map((m) => this.accounts.get(m) as AccountState),
-          links,
-          { alreadyFlagged: this.flaggedOnOtherEvidence(members), harnessShare, promptCrowd: crowd, openTeams: teams, lockstep: lockstep.size, ownTemplateShare: ownElicitingTemplates(links, inCommunity) },
-        );
+        const states = members.map((m) => this.accounts.get(m) as AccountState);
+        // Whether the asks rest on the app's own prompts changes as they come, so it is read at each score.
+        const appOfOneCustomer = customer && asksRestOnOwnPrompts(members, states, links);
+        const sc = scoreCluster(states, links, {
+          alreadyFlagged: this.flaggedOnOtherEvidence(members),
+          harnessShare,
+          promptCrowd: crowd,
+          openTeams: teams,
+          oneCustomer: appOfOneCustomer,
+          lockstep: lockstep.size,
+          ownTemplateShare: ownElicitingTemplates(links, inCommunity),
+        });
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
         this.unscored.delete(community);
@@ -610,7 +619,8 @@ export class DetectionEngine implements HuntEngine {
       const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
       const crowd = promptCrowd(community.accounts, states, community.links);
       const teams = openTeams(community.accounts, states, community.links);
-      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, lockstep, checkedAt: new Map() };
+      const customer = oneCustomer(community.accounts, states, community.links);
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, oneCustomer: customer, lockstep, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
