@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
 import { loadDefaultModel, requestSignals } from "../detect/index.js";
-import { AccountState, PooledAccountFeatures, scoreAccount } from "../detect/account.js";
+import { AccountState, pooledAccountFeatures, scoreAccount } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
 import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, scoreCluster } from "./score.js";
@@ -278,7 +278,7 @@ describe("scoreCluster: one customer's app on its few keys", () => {
     const pooled = scoreCluster(keys, index.linking());
     expect(pooled.score).toBeGreaterThan(0.9);
     const one = scoreCluster(keys, index.linking(), { oneCustomer: true });
-    expect(one.score).toBe(scoreAccount(new PooledAccountFeatures(keys)).score);
+    expect(one.score).toBe(scoreAccount(pooledAccountFeatures(keys)).score);
     expect(one.score).toBeLessThan(0.5);
     expect(one.reasons[0]).toMatch(/^2 accounts of one customer/);
     expect(one.reasons.join(" ")).toMatch(/cot_elicitation_rate 1\.00 \(1000 of 1000 requests/);

@@ -1,5 +1,5 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import { isCovered, PooledAccountFeatures, pooledGreedyResends, scoreAccount, styleWeight, type AccountState } from "../detect/account.js";
+import { isCovered, pooledAccountFeatures, scoreAccount, styleWeight, type AccountState } from "../detect/account.js";
 import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
 import { MIN_SYNC_GROUP } from "./timing.js";
@@ -119,36 +119,28 @@ export function harvestVolumeWeight(elicitingRequests: number): number {
  * card, shared intel).
  */
 export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[], facts: GroupFacts = {}): ClusterScore {
+  const pooled = pooledAccountFeatures(members);
   if (facts.oneCustomer === true) {
-    const one = scoreAccount(new PooledAccountFeatures(members));
+    const one = scoreAccount(pooled);
     // A programme's accounts are not acted on for their behaviour, here as below.
     const score = members.every((m) => isCovered(m.meta)) ? Math.min(one.score, PROGRAMME_GROUP_CAP) : one.score;
     return { score, reasons: [`${members.length} accounts of one customer (one email, card or phone only they hold, established, none rotating): judged as one account sending all of it`, ...one.reasons] };
   }
   const alreadyFlagged = facts.alreadyFlagged ?? 0;
   const harnessShare = facts.harnessShare ?? 0;
-  let n = 0;
-  let cot = 0;
-  let harness = 0;
-  let style = 0;
-  let logit = 0;
+  const n = pooled.exchanges;
+  const style = pooled.styleSum;
+  const logit = pooled.logitRequests;
   let maxReasoning = 0;
   let sensitive = 0;
   let rotating = 0;
   let young = 0;
   let unverified = 0;
   let covered = 0;
-  const hours = new Float64Array(24);
   for (const m of members) {
-    n += m.exchanges;
-    cot += m.cotHits;
-    harness += m.harnessHits;
-    style += m.styleSum;
-    logit += m.logitRequests;
     maxReasoning += m.maxReasoningRequests;
     sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
     if (rotatesPerRequest(m)) rotating++;
-    for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
     if (isThrowaway(m)) young++;
     if (knownUnverified(m.meta)) unverified++;
     if (isCovered(m.meta)) covered++;
@@ -158,9 +150,9 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   const add = (w: number, why: () => string): void => evidence.add(w, why);
   // Greedy re-sends of prompts any member already had answered harvest nothing (see scoreAccount):
   // a lab's students re-running one benchmark between them are one evaluation, not a ring's volume.
-  const resent = pooledGreedyResends(members);
-  cot = Math.max(0, cot - resent);
-  harness = Math.max(0, harness - resent);
+  const resent = pooled.greedyResends;
+  const cot = Math.max(0, pooled.cotHits - resent);
+  const harness = Math.max(0, pooled.harnessHits - resent);
   const notCounted = resent > 0 ? ` (${resent} greedy re-sends of prompts already answered not counted)` : "";
   // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
   add(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests${notCounted}`);
@@ -182,9 +174,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   add(1 * ownTemplateShare, () => `${Math.round(ownTemplateShare * k)} of ${k} accounts send eliciting templates nobody outside them sends`);
   add(2.5 * (rotating / k), () => `${rotating} of ${k} accounts rotate IPs per request`);
   // Pooled over members: a rotating pool's accounts are each small, but together never sleep.
-  let h = 0;
-  for (const c of hours) if (c > 0) h -= (c / n) * Math.log(c / n);
-  const entropy = h / Math.log(24);
+  const entropy = pooled.hourEntropy();
   if (n >= 100) add(entropy > 0.95 ? 1.5 : 0, () => `linked accounts together active round the clock (hour entropy ${entropy.toFixed(2)})`);
   // Throwaway accounts skip identity verification; on its own this is weak (most people skip it too).
   if (k >= 5) add(1 * (unverified / k), () => `${unverified} of ${k} accounts unverified`);

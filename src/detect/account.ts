@@ -233,75 +233,64 @@ export class AccountState implements AccountFeatures {
   }
 }
 
+/** Distinct values over several accounts' sets of them. */
+function distinctOver<T>(members: readonly AccountState[], values: (m: AccountState) => ReadonlySet<T>): number {
+  const all = new Set<T>();
+  for (const m of members) for (const v of values(m)) all.add(v);
+  return all.size;
+}
+
 /**
  * Several accounts' traffic read as one account's: counts summed, addresses and hours pooled, the
- * account facts of whichever was used first. For a group that is one customer's few keys (see
- * oneCustomer in cluster/crowd.ts), which scoreAccount then judges as it would one account sending it all.
+ * account facts of whichever was used first. What a linked group's score pools (scoreCluster), and
+ * for one customer's few keys (see oneCustomer in cluster/crowd.ts) what scoreAccount judges as it
+ * would one account sending it all.
  */
-export class PooledAccountFeatures implements AccountFeatures {
-  readonly exchanges: number;
-  readonly firstTs: number;
-  readonly meta: AccountMeta;
-  readonly cotHits: number;
-  readonly topCotMatch: string;
-  readonly harnessHits: number;
-  readonly styleSum: number;
-  readonly singleTurn: number;
-  readonly logitRequests: number;
-  readonly greedyResends: number;
-  readonly distinctSlash24s: number;
-  readonly distinctCountries: number;
-  readonly distinctAsns: number;
-  readonly #hours = new Float64Array(24);
-  readonly #domainCounts = new Float64Array(DOMAINS.length);
-
-  constructor(members: readonly AccountState[]) {
-    let exchanges = 0;
-    let cotHits = 0;
-    let harnessHits = 0;
-    let styleSum = 0;
-    let singleTurn = 0;
-    let logitRequests = 0;
-    let first: AccountState | null = null;
-    const slash24s = new Set<string>();
-    const countries = new Set<string>();
-    const asns = new Set<number>();
-    for (const m of members) {
-      exchanges += m.exchanges;
-      cotHits += m.cotHits;
-      harnessHits += m.harnessHits;
-      styleSum += m.styleSum;
-      singleTurn += m.singleTurn;
-      logitRequests += m.logitRequests;
-      if (first === null || m.firstTs < first.firstTs) first = m;
-      for (const x of m.slash24s) slash24s.add(x);
-      for (const x of m.countries) countries.add(x);
-      for (const x of m.asns) asns.add(x);
-      for (let h = 0; h < 24; h++) this.#hours[h] = (this.#hours[h] as number) + (m.hours[h] as number);
-      for (let d = 0; d < DOMAINS.length; d++) this.#domainCounts[d] = (this.#domainCounts[d] as number) + (m.domainCounts[d] as number);
-    }
-    this.exchanges = exchanges;
-    this.cotHits = cotHits;
-    this.harnessHits = harnessHits;
-    this.styleSum = styleSum;
-    this.singleTurn = singleTurn;
-    this.logitRequests = logitRequests;
-    this.firstTs = first?.firstTs ?? Infinity;
-    this.meta = first?.meta ?? {};
-    this.topCotMatch = members.find((m) => m.topCotMatch !== "")?.topCotMatch ?? "";
-    this.greedyResends = pooledGreedyResends(members);
-    this.distinctSlash24s = slash24s.size;
-    this.distinctCountries = countries.size;
-    this.distinctAsns = asns.size;
+export function pooledAccountFeatures(members: readonly AccountState[]): AccountFeatures {
+  let exchanges = 0;
+  let cotHits = 0;
+  let harnessHits = 0;
+  let styleSum = 0;
+  let singleTurn = 0;
+  let logitRequests = 0;
+  let first: AccountState | null = null;
+  const hours = new Float64Array(24);
+  const domainCounts = new Float64Array(DOMAINS.length);
+  for (const m of members) {
+    exchanges += m.exchanges;
+    cotHits += m.cotHits;
+    harnessHits += m.harnessHits;
+    styleSum += m.styleSum;
+    singleTurn += m.singleTurn;
+    logitRequests += m.logitRequests;
+    if (first === null || m.firstTs < first.firstTs) first = m;
+    for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] as number);
+    for (let d = 0; d < DOMAINS.length; d++) domainCounts[d] = (domainCounts[d] as number) + (m.domainCounts[d] as number);
   }
-
-  hourEntropy(): number {
-    return hourEntropyOf(this.#hours, this.exchanges);
-  }
-
-  domainShare(d: Domain): number {
-    return this.exchanges ? (this.#domainCounts[DOMAINS.indexOf(d)] as number) / this.exchanges : 0;
-  }
+  return {
+    exchanges,
+    firstTs: first?.firstTs ?? Infinity,
+    meta: first?.meta ?? {},
+    cotHits,
+    topCotMatch: members.find((m) => m.topCotMatch !== "")?.topCotMatch ?? "",
+    harnessHits,
+    styleSum,
+    singleTurn,
+    logitRequests,
+    greedyResends: pooledGreedyResends(members),
+    // Counted when read: a large group's score reads none of them, and the unions are its size.
+    get distinctSlash24s() {
+      return distinctOver(members, (m) => m.slash24s);
+    },
+    get distinctCountries() {
+      return distinctOver(members, (m) => m.countries);
+    },
+    get distinctAsns() {
+      return distinctOver(members, (m) => m.asns);
+    },
+    hourEntropy: () => hourEntropyOf(hours, exchanges),
+    domainShare: (d) => (exchanges ? (domainCounts[DOMAINS.indexOf(d)] as number) / exchanges : 0),
+  };
 }
 
 /** Accounts whose behaviour a programme covers: vetted research, or verified organisations. */
