@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, sseReasoningTransform, summariseReasoning, tagOpenedByPrefill, transformReasoning } from "./reasoning.js";
+import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, ReasoningDigest, sseReasoningTransform, summariseReasoning, tagOpenedByPrefill, transformReasoning } from "./reasoning.js";
 
 async function run(input: string, chunkSize: number, mode: "strip" | "summarise"): Promise<string> {
   const bytes = new TextEncoder().encode(input);
@@ -162,5 +162,60 @@ describe("an answer that continues a prefill's open reasoning tag", () => {
       for (const c of (JSON.parse(e.slice(6)) as { choices: Array<{ index: number; delta: { content?: string } }> }).choices) byChoice[c.index] += c.delta.content ?? "";
     }
     expect(byChoice).toEqual(["17 × 23 = 391.", "17 × 23 = 391."]);
+  });
+});
+
+describe("ReasoningDigest: a summary of reasoning that arrives in pieces, in bounded memory", () => {
+  /** The summary as it was computed from the whole text before the digest (session 36). */
+  function wholeTextSummary(text: string, maxChars: number): string {
+    const clean = text.replace(/\s+/g, " ").trim();
+    const note = `[reasoning summarised by provider policy; ${clean.length} characters withheld]`;
+    if (maxChars <= 0 || clean.length === 0) return note;
+    const window = clean.slice(0, maxChars);
+    const end = Math.max(window.lastIndexOf(". "), window.lastIndexOf("? "), window.lastIndexOf("! "));
+    const lead = end > 40 ? window.slice(0, end + 1) : window.length < clean.length ? `${window.trimEnd()}…` : window;
+    return `${lead} ${note}`;
+  }
+
+  it("says what the whole text would say, however the text is split and wherever its whitespace falls", () => {
+    const texts = [
+      "First, restate the problem. Then multiply 17 by 23: 17*20=340 and 17*3=51, so 391. Check: 391/23=17.",
+      "  \n\tleading space, then   runs\n\nof   whitespace,\tand a trailing one \n ",
+      "short",
+      "",
+      "   \n  ",
+      "A sentence that ends exactly here. " + "word ".repeat(80),
+      "Is it 4? Or 5! Neither: " + "x".repeat(300),
+    ];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (const text of texts) {
+      for (const maxChars of [0, 10, 40, 240]) {
+        const expected = wholeTextSummary(text, maxChars);
+        expect(summariseReasoning(text, maxChars)).toBe(expected);
+        for (let trial = 0; trial < 30; trial++) {
+          const digest = new ReasoningDigest(maxChars);
+          let at = 0;
+          while (at < text.length) {
+            const size = 1 + next(9);
+            digest.push(text.slice(at, at + size));
+            at += size;
+          }
+          expect(digest.summary()).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it("keeps no more than its window of a reasoning block of megabytes", () => {
+    const digest = new ReasoningDigest(240);
+    const piece = "Step: consider the next case carefully. ";
+    for (let i = 0; i < 200_000; i++) digest.push(piece);
+    const summary = digest.summary();
+    expect(summary).toMatch(/^Step: consider the next case carefully\..*\[reasoning summarised by provider policy; 7999999 characters withheld\]$/);
+    expect(summary.length).toBeLessThan(400);
   });
 });

@@ -9,15 +9,52 @@ export type ReasoningMode = "strip" | "summarise";
 
 type Obj = Record<string, unknown>;
 
+/**
+ * What a summary needs of reasoning that arrives in pieces: the head of its whitespace-collapsed text
+ * (`maxChars` of it) and how long all of it is. Bounded whatever the upstream sends: the summary mode
+ * held every withheld character until the block ended, as long as the upstream's answer.
+ */
+export class ReasoningDigest {
+  #head = "";
+  #length = 0;
+  /** Whitespace seen since the last non-space character, to be counted as one space if more text follows. */
+  #pendingSpace = false;
+
+  constructor(private readonly maxChars: number) {}
+
+  push(text: string): void {
+    if (text === "") return;
+    const collapsed = text.replace(/\s+/g, " ");
+    const leading = collapsed.startsWith(" ");
+    const trailing = collapsed.endsWith(" ");
+    const body = collapsed.slice(leading ? 1 : 0, trailing ? collapsed.length - 1 : collapsed.length);
+    if (body === "") {
+      if (this.#length > 0) this.#pendingSpace = true;
+      return;
+    }
+    const piece = this.#length > 0 && (this.#pendingSpace || leading) ? ` ${body}` : body;
+    this.#length += piece.length;
+    // One character past the window: enough to tell that the text went on beyond it.
+    if (this.#head.length <= this.maxChars) this.#head += piece.slice(0, this.maxChars + 1 - this.#head.length);
+    this.#pendingSpace = trailing;
+  }
+
+  /** A short lead of the reasoning (up to its first sentence end within `maxChars`) and what was withheld. */
+  summary(): string {
+    const note = `[reasoning summarised by provider policy; ${this.#length} characters withheld]`;
+    if (this.maxChars <= 0 || this.#length === 0) return note;
+    const window = this.#head.slice(0, this.maxChars);
+    const end = Math.max(window.lastIndexOf(". "), window.lastIndexOf("? "), window.lastIndexOf("! "));
+    const lead = end > 40 ? window.slice(0, end + 1) : window.length < this.#length ? `${window.trimEnd()}…` : window;
+    return `${lead} ${note}`;
+  }
+}
+
 /** A short lead of the reasoning (up to its first sentence end within `maxChars`) and what was withheld. */
 export function summariseReasoning(text: string, maxChars: number): string {
-  const clean = text.replace(/\s+/g, " ").trim();
-  const note = `[reasoning summarised by provider policy; ${clean.length} characters withheld]`;
-  if (maxChars <= 0 || clean.length === 0) return note;
-  const window = clean.slice(0, maxChars);
-  const end = Math.max(window.lastIndexOf(". "), window.lastIndexOf("? "), window.lastIndexOf("! "));
-  const lead = end > 40 ? window.slice(0, end + 1) : window.length < clean.length ? `${window.trimEnd()}…` : window;
-  return `${lead} ${note}`;
+  const digest = new ReasoningDigest(maxChars);
+  digest.push(text);
+  return digest.summary();
 }
 
 /**
@@ -76,7 +113,7 @@ export class LeadingReasoningCutter {
   #inside: TagPair | null = null;
   /** At the head: text that may still open a block; inside one: a tail that may hold its closing tag. */
   #held = "";
-  #withheld = "";
+  #withheld: ReasoningDigest;
   #cut = false;
   /** Inside a block the prefill opened: its opening tag is the client's own, so a summary goes out without it. */
   #openedByPrefill: boolean;
@@ -89,6 +126,7 @@ export class LeadingReasoningCutter {
   ) {
     this.#inside = startsInside;
     this.#openedByPrefill = startsInside !== null;
+    this.#withheld = new ReasoningDigest(maxChars);
   }
 
   push(piece: string): string {
@@ -148,17 +186,17 @@ export class LeadingReasoningCutter {
   }
 
   #withhold(text: string): void {
-    if (this.mode === "summarise") this.#withheld += text;
+    if (this.mode === "summarise") this.#withheld.push(text);
   }
 
   #closeBlock(pair: TagPair): string {
     this.#inside = null;
     this.#cut = true;
     const withheld = this.#withheld;
-    this.#withheld = "";
+    this.#withheld = new ReasoningDigest(this.maxChars);
     const open = this.#openedByPrefill ? "" : pair.open;
     this.#openedByPrefill = false;
-    return this.mode === "summarise" ? `${open}${summariseReasoning(withheld, this.maxChars)}${pair.close}\n\n` : "";
+    return this.mode === "summarise" ? `${open}${withheld.summary()}${pair.close}\n\n` : "";
   }
 }
 
@@ -287,7 +325,8 @@ function formatEvent(event: string | null, data: unknown): string {
 export class SseReasoningFilter {
   #droppedIndexes: number[] = [];
   #reasoningIndexes = new Set<number>();
-  #buffered = new Map<number, string>();
+  /** Per reasoning index, what its summary needs (see ReasoningDigest); kept in strip mode too, to know that reasoning came. */
+  #buffered = new Map<number, ReasoningDigest>();
   /** One per answer text being streamed (a chat choice, an Anthropic text block, a Responses text part). */
   #cutters = new Map<string, LeadingReasoningCutter>();
   /** The answer's first text (an Anthropic text block, a Responses text part): the one that continues the prefill. */
@@ -313,7 +352,9 @@ export class SseReasoningFilter {
   }
 
   #buffer(index: number, text: string): void {
-    this.#buffered.set(index, (this.#buffered.get(index) ?? "") + text);
+    let digest = this.#buffered.get(index);
+    if (!digest) this.#buffered.set(index, (digest = new ReasoningDigest(this.maxChars)));
+    digest.push(text);
   }
 
   #cutter(key: string): LeadingReasoningCutter {
@@ -385,7 +426,7 @@ export class SseReasoningFilter {
       if (piece !== null) this.#buffer(index, piece);
       if (Object.keys(delta).length > 0 || choice.finish_reason != null) onlyReasoning = false;
       if (rest && this.mode === "summarise" && this.#buffered.has(index)) {
-        before.push(formatEvent(ev.event, { ...data, choices: [{ index, delta: { reasoning_content: summariseReasoning(this.#buffered.get(index) ?? "", this.maxChars) } }] }));
+        before.push(formatEvent(ev.event, { ...data, choices: [{ index, delta: { reasoning_content: this.#buffered.get(index)?.summary() ?? "" } }] }));
         this.#buffered.delete(index);
       }
       if (this.mode === "strip") this.#buffered.delete(index);
@@ -428,7 +469,7 @@ export class SseReasoningFilter {
     if (this.#reasoningIndexes.has(index)) {
       if (data.type === "content_block_delta" && isJsonObject(data.delta) && typeof data.delta.thinking === "string") this.#buffer(index, data.delta.thinking);
       if (data.type !== "content_block_stop") return [];
-      const text = this.#buffered.get(index) ?? "";
+      const digest = this.#buffered.get(index) ?? new ReasoningDigest(this.maxChars);
       this.#buffered.delete(index);
       if (this.mode === "strip") {
         this.#droppedIndexes.push(index);
@@ -437,7 +478,7 @@ export class SseReasoningFilter {
       const i = this.#renumber(index);
       return [
         formatEvent("content_block_start", { type: "content_block_start", index: i, content_block: { type: "thinking", thinking: "" } }),
-        formatEvent("content_block_delta", { type: "content_block_delta", index: i, delta: { type: "thinking_delta", thinking: summariseReasoning(text, this.maxChars) } }),
+        formatEvent("content_block_delta", { type: "content_block_delta", index: i, delta: { type: "thinking_delta", thinking: digest.summary() } }),
         formatEvent("content_block_stop", { type: "content_block_stop", index: i }),
       ];
     }
