@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AccountState } from "../detect/account.js";
 import { DistinctCounter, promptHash32 } from "../detect/distinct.js";
-import { asksRestOnOwnPrompts, ONE_CUSTOMER_MAX, OPEN_GROUP_MAX, OPEN_TEAM_MAX, oneCustomer, openTeams, promptCrowd, teamsFamily } from "./crowd.js";
-import { LinkIndex, type LinkKey } from "./links.js";
+import { customerKeys, keysOfOneCustomer, ONE_CUSTOMER_MAX, OPEN_GROUP_MAX, OPEN_TEAM_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily } from "./crowd.js";
+import { LinkIndex, type LinkKey, type LinkKind } from "./links.js";
 
 const TS = Date.parse("2026-03-02T09:00:00Z");
 
@@ -184,7 +184,7 @@ describe("openTeams: small teams working in the open", () => {
   });
 });
 
-describe("oneCustomer and asksRestOnOwnPrompts: one customer's app on its few keys", () => {
+describe("customerKeys and ownAppPrompts: one customer's app on its few keys", () => {
   const FOUNDER_CARD = "pf_c0ffee5eed1234ab";
   const APP_PROMPT = "sp_tutor_app_prompt";
 
@@ -197,48 +197,75 @@ describe("oneCustomer and asksRestOnOwnPrompts: one customer's app on its few ke
       const st = account(made, "52.14.77.0/24");
       st.meta = { ...st.meta, paymentFp: FOUNDER_CARD };
       st.cotHits = asks;
-      st.onSystemPrompt.set(APP_PROMPT, { cot: asks, harness: 0 });
+      st.onSystemPrompt.set(APP_PROMPT, { cot: asks, harness: asks });
       return st;
     });
-    const prompt = elicitingFamily(index, "system_prompt", APP_PROMPT, accounts);
-    return { accounts, states, index, prompt };
+    elicitingFamily(index, "system_prompt", APP_PROMPT, accounts);
+    return { accounts, states, index };
   }
+  const holdersOf = (k: ReturnType<typeof keys>): ReadonlySet<string> | null => customerKeys(k.accounts, k.states, k.index.linking());
 
   it("finds production and staging keys on the founder's card, asking only through the app's own system prompt", () => {
-    const { accounts, states, index } = keys(2);
-    expect(oneCustomer(accounts, states, index.linking())).toBe(true);
-    expect(asksRestOnOwnPrompts(accounts, states, index.linking())).toBe(true);
+    const pair = keys(2);
+    const holders = holdersOf(pair);
+    expect([...(holders ?? [])].sort()).toEqual(pair.accounts);
+    expect([...(ownAppPrompts(holders ?? new Set(), pair.states, pair.index.linking()) ?? [])]).toEqual([APP_PROMPT]);
     // Three keys still; four are more than one customer keeps.
-    const three = keys(ONE_CUSTOMER_MAX);
-    expect(oneCustomer(three.accounts, three.states, three.index.linking())).toBe(true);
-    const four = keys(ONE_CUSTOMER_MAX + 1);
-    expect(oneCustomer(four.accounts, four.states, four.index.linking())).toBe(false);
+    expect(holdersOf(keys(ONE_CUSTOMER_MAX))?.size).toBe(ONE_CUSTOMER_MAX);
+    expect(holdersOf(keys(ONE_CUSTOMER_MAX + 1))).toBeNull();
   });
 
-  it("is not one customer when the card is someone else's too, or the keys were made for the job, or one rotates", () => {
-    const shared = keys(2);
-    shared.index.add("payment_fp", FOUNDER_CARD, "acct_outsider", TS);
-    expect(oneCustomer(shared.accounts, shared.states, shared.index.linking())).toBe(false);
+  it("counts a key Louvain left in another group as the customer's, through the card they all hold", () => {
+    const three = keys(3);
+    const holders = customerKeys(three.accounts.slice(0, 2), three.states.slice(0, 2), three.index.linking());
+    expect(holders?.size).toBe(3);
+    expect(ownAppPrompts(holders ?? new Set(), three.states.slice(0, 2), three.index.linking())).not.toBeNull();
+  });
+
+  it("reads a prompt family's senders as one customer's keys from their own facts: one card they alone hold, established, staying put", () => {
+    const three = keys(3);
+    const key = (kind: LinkKind, value: string): LinkKey | undefined => three.index.get(kind, value);
+    expect(keysOfOneCustomer(three.states, key)).toBe(true);
+    // A fourth holder of the card, a sender on another card, or a sender made for the job: not one customer's.
+    three.index.add("payment_fp", FOUNDER_CARD, "acct_fourth", TS);
+    expect(keysOfOneCustomer(three.states, key)).toBe(false);
+    const pair = keys(2);
+    const pairKey = (kind: LinkKind, value: string): LinkKey | undefined => pair.index.get(kind, value);
+    const stranger = account("2025-06-01T00:00:00Z", "52.14.77.0/24");
+    stranger.meta = { ...stranger.meta, paymentFp: "pf_0badc0ffee5eed99" };
+    expect(keysOfOneCustomer([...pair.states, stranger], pairKey)).toBe(false);
     const fresh = keys(2, 50, "2026-03-01T00:00:00Z");
-    expect(oneCustomer(fresh.accounts, fresh.states, fresh.index.linking())).toBe(false);
+    expect(keysOfOneCustomer(fresh.states, (kind, value) => fresh.index.get(kind, value))).toBe(false);
+    // A card too short to be proof is shared by chance.
+    const short = keys(2);
+    for (const st of short.states) st.meta = { ...st.meta, paymentFp: "pf_9a1c" };
+    short.index.add("payment_fp", "pf_9a1c", short.accounts[0] as string, TS);
+    expect(keysOfOneCustomer(short.states, (kind, value) => short.index.get(kind, value))).toBe(false);
+  });
+
+  it("is not one customer when the card is held beyond a customer's few keys, or the keys were made for the job, or one rotates", () => {
+    const shared = keys(3);
+    shared.index.add("payment_fp", FOUNDER_CARD, "acct_outsider", TS);
+    expect(holdersOf(shared)).toBeNull();
+    expect(holdersOf(keys(2, 50, "2026-03-01T00:00:00Z"))).toBeNull();
     const rotating = keys(2);
     for (let i = 0; i < 40; i++) rotating.states[0]?.slash24s.add(`100.${64 + i}.7.0/24`);
-    expect(oneCustomer(rotating.accounts, rotating.states, rotating.index.linking())).toBe(false);
+    expect(holdersOf(rotating)).toBeNull();
     // A conversation carried on from one key to the other is what a pool does, not a customer.
     const handing = keys(2);
     for (const a of handing.accounts) handing.index.add("conversation_pool", "cv_7a1e", a, TS);
-    expect(oneCustomer(handing.accounts, handing.states, handing.index.linking())).toBe(false);
+    expect(holdersOf(handing)).toBeNull();
   });
 
-  it("reads the asks as the users' own when they are in the users' words, or when the asking system prompt is sent outside the group", () => {
+  it("reads the asks as the users' own when they are in the users' words, or when the asking system prompt is sent beyond the customer's keys", () => {
     const words = keys(2);
     for (const st of words.states) st.onSystemPrompt.set(APP_PROMPT, { cot: 5, harness: 0 });
-    expect(asksRestOnOwnPrompts(words.accounts, words.states, words.index.linking())).toBe(false);
+    expect(ownAppPrompts(new Set(words.accounts), words.states, words.index.linking())).toBeNull();
     const spread = keys(2);
     spread.index.add("system_prompt", APP_PROMPT, "acct_other_cell", TS);
-    expect(asksRestOnOwnPrompts(spread.accounts, spread.states, spread.index.linking())).toBe(false);
-    // A group that asks for nothing has nothing to read otherwise.
+    expect(ownAppPrompts(new Set(spread.accounts), spread.states, spread.index.linking())).toBeNull();
+    // A group that asks for nothing is scored as a group, as before.
     const quiet = keys(2, 0);
-    expect(asksRestOnOwnPrompts(quiet.accounts, quiet.states, quiet.index.linking())).toBe(true);
+    expect(ownAppPrompts(new Set(quiet.accounts), quiet.states, quiet.index.linking())).toBeNull();
   });
 });

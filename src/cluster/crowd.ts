@@ -1,6 +1,6 @@
 import { accountAgeAt } from "../core/index.js";
 import { pooledGreedyResends, type AccountState } from "../detect/account.js";
-import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
+import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey, type LinkKind } from "./links.js";
 import { isThrowaway, rotatesPerRequest } from "./score.js";
 import { IndexUnionFind } from "./union-find.js";
 
@@ -150,40 +150,68 @@ const OWN_APP_PROMPT_SHARE = 0.8;
 const OWNER_KINDS: ReadonlySet<LinkKey["kind"]> = new Set(["email_hash", "payment_fp", "phone_hash"]);
 
 /**
- * Whether a linked group is one customer's few keys: two or three accounts, every one of them holding one
- * email, card or phone (long enough to be proof) that nobody outside them holds, each made a month or more
- * before its first use and staying put, and nothing a client does across accounts between them
- * (conversations handed on, lockstep). What holds for the group's lifetime; what it asks is read when it
- * is scored (asksRestOnOwnPrompts).
+ * A linked group that is one customer's few keys: every member holds one email, card or phone (long
+ * enough to be proof) that at most ONE_CUSTOMER_MAX accounts hold in all, each is made a month or more
+ * before its first use and stays put, and nothing a client does across accounts is between them
+ * (conversations handed on, lockstep). Returns every holder of that identifier (Louvain may leave one of
+ * the customer's keys in another group), or null. What holds for the group's lifetime; what it asks is
+ * read when it is scored (ownAppPrompts).
  */
-export function oneCustomer(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): boolean {
+export function customerKeys(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): ReadonlySet<string> | null {
   const k = accounts.length;
-  if (k < 2 || k > ONE_CUSTOMER_MAX || !states.every((m) => isEstablished(m) && staysPut(m))) return false;
+  if (k < 2 || k > ONE_CUSTOMER_MAX || !states.every((m) => isEstablished(m) && staysPut(m))) return null;
   const inGroup = new Set(accounts);
-  let owned = false;
+  let holders: ReadonlySet<string> | null = null;
   for (const l of links) {
     let inside = 0;
     for (const m of l.members) if (inGroup.has(m)) inside++;
     if (inside < 2) continue;
-    if (ROTATION_KINDS.has(l.kind)) return false;
-    if (OWNER_KINDS.has(l.kind) && !l.weak && inside === k && l.members.size === k) owned = true;
+    if (ROTATION_KINDS.has(l.kind)) return null;
+    if (OWNER_KINDS.has(l.kind) && !l.weak && inside === k && l.members.size <= ONE_CUSTOMER_MAX) holders = l.members;
   }
-  return owned;
+  return holders;
 }
 
 /**
- * Whether a group's asks for reasoning (80% or more of them, or none at all) rest on system prompts nobody
- * outside it sends: an app's instruction, not its users' words. With oneCustomer, such a group is one
- * customer's app and is judged as one account sending all of it (scoreCluster's oneCustomer fact). A tutoring app's
- * production and staging keys on the founder's email and card, whose system prompt asks for the reasoning
- * step by step on every request, were a flagged cluster (0.99) on their first day, where one key sending
- * all of it scores 0.24: a rate is one sign, and an account needs two. Not groups whose asks are in the
- * users' words: a careful ring put onto aged accounts sharing a card three by three, so judged, lost two
- * of its fifteen accounts (every request at temperature 0) and was flagged later (leaked 1.87% → 15.16%),
- * since its cells' pooling is what caught them. A ring whose harness system prompt asks crosses its cells
- * with that prompt, which is then not the group's own.
+ * Whether accounts are one customer's keys as their own facts say (a prompt family's senders, see the
+ * hunt engine): two to ONE_CUSTOMER_MAX of them, each established and staying put, all holding one
+ * email, card or phone (long enough to be proof) that no more than ONE_CUSTOMER_MAX accounts hold
+ * (`key` finds an identifier's link key). Such a family is one app's prompt or question forms sent from
+ * its own keys, not a template shared across accounts: with a third key, a tutoring app's every request
+ * read as harness-like and each key was flagged on its own (cot 1.00 and harness 1.00). Its asks still
+ * count, and a group whose asks are in its users' words is still scored as a group (ownAppPrompts).
  */
-export function asksRestOnOwnPrompts(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): boolean {
+export function keysOfOneCustomer(states: readonly AccountState[], key: (kind: LinkKind, value: string) => LinkKey | undefined): boolean {
+  const first = states[0];
+  if (!first || states.length < 2 || states.length > ONE_CUSTOMER_MAX || !states.every((m) => isEstablished(m) && staysPut(m))) return false;
+  const facts: Array<[LinkKind, (m: AccountState) => string | undefined]> = [
+    ["payment_fp", (m) => m.meta.paymentFp],
+    ["email_hash", (m) => m.meta.emailHash],
+    ["phone_hash", (m) => m.meta.phoneHash],
+  ];
+  return facts.some(([kind, of]) => {
+    const value = of(first);
+    if (value === undefined || identifierBits(value) < MIN_HARD_ID_BITS || !states.every((m) => of(m) === value)) return false;
+    const holders = key(kind, value)?.members.size ?? 0;
+    return holders >= states.length && holders <= ONE_CUSTOMER_MAX;
+  });
+}
+
+/**
+ * The system prompts a customer's asks for reasoning rest on, when they are its app's instruction and not
+ * its users' words: 80% or more of its asks (and some at all) rest on system prompts that nobody but the
+ * customer's keys (`holders`, see customerKeys) sends. Null otherwise. Such a group is judged as one
+ * account sending all of it, the harness-like hits its own prompts made taken back (scoreCluster). A
+ * tutoring app's production and staging keys on the founder's email and card, whose system prompt asks
+ * for the reasoning step by step on every request, were a flagged cluster (0.99) on their first day,
+ * where one key sending all of it scores 0.24: a rate is one sign, and an account needs two; with a
+ * third key its prompt was also a "template shared across accounts". Not groups whose asks are in the
+ * users' words: a careful ring put onto aged accounts sharing a card three by three, so judged, lost two
+ * of its fifteen accounts (every request at temperature 0) and was flagged later (leaked 1.87% →
+ * 15.16%), since its cells' pooling is what caught them. A ring whose harness system prompt asks crosses
+ * its cells with that prompt, which then is not the customer's own.
+ */
+export function ownAppPrompts(holders: ReadonlySet<string>, states: readonly AccountState[], links: readonly LinkKey[]): ReadonlySet<string> | null {
   let asks = 0;
   let onPrompts = 0;
   const prompts = new Set<string>();
@@ -194,10 +222,10 @@ export function asksRestOnOwnPrompts(accounts: readonly string[], states: readon
       if (hits.cot > 0) prompts.add(hash);
     }
   }
-  if (asks === 0) return true;
-  if (onPrompts < OWN_APP_PROMPT_SHARE * asks) return false;
-  const members = new Set(accounts);
-  return !links.some((l) => l.kind === "system_prompt" && prompts.has(l.value) && [...l.members].some((m) => !members.has(m)));
+  // A group that asks for nothing is scored as a group: this reading is for an app's instruction only.
+  if (asks === 0 || onPrompts < OWN_APP_PROMPT_SHARE * asks) return null;
+  const sentOutside = links.some((l) => l.kind === "system_prompt" && prompts.has(l.value) && [...l.members].some((m) => !holders.has(m)));
+  return sentOutside ? null : prompts;
 }
 
 /**

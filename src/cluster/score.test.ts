@@ -277,8 +277,13 @@ describe("scoreCluster: one customer's app on its few keys", () => {
     for (const a of ["acct_prod", "acct_staging"]) index.add("payment_fp", "pf_c0ffee5eed1234ab", a, 0);
     const pooled = scoreCluster(keys, index.linking());
     expect(pooled.score).toBeGreaterThan(0.9);
-    const one = scoreCluster(keys, index.linking(), { oneCustomer: true });
-    expect(one.score).toBe(scoreAccount(pooledAccountFeatures(keys)).score);
+    // Each key's requests were harness-like through the app's prompt alone: taken back, as for an app strangers share.
+    for (const st of keys) {
+      st.harnessHits = st.exchanges;
+      st.onSystemPrompt.set("sp_app", { cot: st.exchanges, harness: st.exchanges });
+    }
+    const one = scoreCluster(keys, index.linking(), { appPrompts: new Set(["sp_app"]) });
+    expect(one.score).toBe(scoreAccount({ ...pooledAccountFeatures(keys), harnessHits: 0 }).score);
     expect(one.score).toBeLessThan(0.5);
     expect(one.reasons[0]).toMatch(/^2 accounts of one customer/);
     expect(one.reasons.join(" ")).toMatch(/cot_elicitation_rate 1\.00 \(1000 of 1000 requests/);

@@ -35,8 +35,8 @@ export interface GroupFacts {
   lockstep?: number;
   /** The share of the members sending an eliciting template nobody outside the group sends (see ownElicitingTemplates). */
   ownTemplateShare?: number;
-  /** The group is one customer's app on its few keys, its asks resting on its own system prompts (see oneCustomer and asksRestOnOwnPrompts): judged as one account. */
-  oneCustomer?: boolean;
+  /** The group is one customer's app on its few keys, its asks resting on these system prompts of its own (see customerKeys and ownAppPrompts): judged as one account. */
+  appPrompts?: ReadonlySet<string> | null;
 }
 
 /** More accounts than one team (see OPEN_TEAM_MAX in crowd.ts): a lab shares its own benchmark's format among its 2–6 students. */
@@ -120,8 +120,11 @@ export function harvestVolumeWeight(elicitingRequests: number): number {
  */
 export function scoreCluster(members: readonly AccountState[], links: readonly LinkKey[], facts: GroupFacts = {}): ClusterScore {
   const pooled = pooledAccountFeatures(members);
-  if (facts.oneCustomer === true) {
-    const one = scoreAccount(pooled);
+  if (facts.appPrompts) {
+    // The app's own prompt, sent from each of its keys, is no template shared across accounts.
+    let onOwnPrompts = 0;
+    for (const m of members) for (const h of facts.appPrompts) onOwnPrompts += m.onSystemPrompt.get(h)?.harness ?? 0;
+    const one = scoreAccount({ ...pooled, harnessHits: Math.max(0, pooled.harnessHits - onOwnPrompts) });
     // A programme's accounts are not acted on for their behaviour, here as below.
     const score = members.every((m) => isCovered(m.meta)) ? Math.min(one.score, PROGRAMME_GROUP_CAP) : one.score;
     return { score, reasons: [`${members.length} accounts of one customer (one email, card or phone only they hold, established, none rotating): judged as one account sending all of it`, ...one.reasons] };

@@ -471,27 +471,34 @@ describe("detection engine: apps that ask for the model's reasoning on every cal
     expect(byId.get("acct_tutor_proxied")?.reasons.join(" ")).toMatch(/ip_rotation/);
   });
 
-  it("judges the app's production and staging keys on one card as one account; the same two keys sending a harness's asks are still a cluster", () => {
+  it("judges the app's production, staging and development keys on one card as one account; the same keys sending a harness's asks are still a cluster", () => {
     const keysOfOneCustomer = (log: Exchange[]): Exchange[] =>
       log.map((ex) => ({ ...ex, accountMeta: { ...ex.accountMeta, paymentFp: "pf_mathy_founder_8c1e2f", emailHash: "eh_mathy_founder_77a1c0" } }));
     const server = (): { ip: string; country: string } => ({ ip: "52.14.77.9", country: "US" });
-    const staging = (log: Exchange[]): Exchange[] => log.filter((_, i) => i % 10 === 0).map((ex) => ({ ...ex, id: `${ex.id}_staging`, account: "acct_mathy_staging" }));
+    const copy = (log: Exchange[], account: string, every: number, at: number): Exchange[] =>
+      log.filter((_, i) => i % every === at).map((ex) => ({ ...ex, id: `${ex.id}_${account}`, account }));
     const production = tutoring("acct_mathy", server);
-    const app = keysOfOneCustomer([...production, ...staging(production)]);
+    // With a third key the app's prompt and question forms are sent from three accounts: one customer's, not a harness shared across accounts.
+    const app = keysOfOneCustomer([...production, ...copy(production, "acct_mathy_staging", 10, 0), ...copy(production, "acct_mathy_dev", 10, 5)]);
     // Beside a ring, as in any log: alone in the graph, two accounts and their keys are no community Louvain keeps whole.
     const engine = new DetectionEngine();
     engine.observe([...app, ...ring()].sort((x, y) => x.ts - y.ts));
     const verdicts = engine.finish();
-    for (const account of ["acct_mathy", "acct_mathy_staging"]) expect(verdicts.accounts.find((a) => a.account === account)?.flagged, account).toBe(false);
-    const pair = verdicts.clusters.find((c) => c.accounts.includes("acct_mathy"));
-    expect(pair?.reasons[0]).toMatch(/^2 accounts of one customer .*judged as one account/);
+    const keys = ["acct_mathy", "acct_mathy_staging", "acct_mathy_dev"];
+    for (const account of keys) {
+      const verdict = verdicts.accounts.find((a) => a.account === account);
+      expect(verdict?.flagged, account).toBe(false);
+      expect(verdict?.reasons.join(" "), account).not.toMatch(/harness_template_share/);
+    }
+    const group = verdicts.clusters.find((c) => c.accounts.includes("acct_mathy"));
+    expect(group?.reasons[0]).toMatch(/^\d accounts of one customer .*judged as one account/);
 
     // The same keys, card and server, each request a harness's instruction around a question in the user's turn.
     const harvest = keysOfOneCustomer(app.map((ex, i) => ({ ...ex, system: "", userTurns: [harness(i)], assistantTurns: [], turnCount: 1 })));
     const second = new DetectionEngine();
     second.observe([...harvest, ...ring()].sort((x, y) => x.ts - y.ts));
     const caught = second.finish();
-    for (const account of ["acct_mathy", "acct_mathy_staging"]) expect(caught.accounts.find((a) => a.account === account)?.flagged, account).toBe(true);
+    for (const account of keys) expect(caught.accounts.find((a) => a.account === account)?.flagged, account).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, asksRestOnOwnPrompts, isHardLink, LinkIndex, OPEN_GROUP_MAX, oneCustomer, openTeams, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, customerKeys, isHardLink, keysOfOneCustomer, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -76,8 +76,8 @@ interface MemberLinks {
   promptCrowd: PromptCrowd | null;
   /** The community is small teams working in the open (see openTeams). */
   openTeams: boolean;
-  /** The community is one customer's few keys (see oneCustomer). */
-  oneCustomer: boolean;
+  /** Every key of the customer the community is, if it is one customer's few keys (see customerKeys). */
+  customerKeys: ReadonlySet<string> | null;
   /** Members in a lockstep group with at least two others of the community. */
   lockstep: ReadonlySet<string>;
   checkedAt: Map<string, number>;
@@ -319,8 +319,8 @@ export class DetectionEngine implements HuntEngine {
 
   /** Scratch for observeOne: the link keys one exchange touched. */
   private readonly touched: LinkKey[] = [];
-  /** Per small prompt family, whether teams in the open send it, and when that was judged (see family). */
-  private readonly teamsFamilies = new WeakMap<LinkKey, { members: number; requests: number; teams: boolean }>();
+  /** Per small prompt family, whether its senders' own use explains it (teams in the open, one customer's keys), and when that was judged (see family). */
+  private readonly teamsFamilies = new WeakMap<LinkKey, { members: number; requests: number; ownUse: boolean }>();
 
   /** Records the exchange's account on a link key, and the key among those this exchange touched. */
   private link(ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
@@ -344,12 +344,15 @@ export class DetectionEngine implements HuntEngine {
     if (k.members.size > OPEN_GROUP_MAX) return true;
     // Judged again when the family gains or loses a sender, and every TEAMS_RECHECK requests (a
     // sender may start rotating), not on every request: a ring's small families are hit all day.
-    let teams = this.teamsFamilies.get(k);
-    if (teams === undefined || teams.members !== k.members.size || k.requests - teams.requests >= TEAMS_RECHECK) {
-      teams = { members: k.members.size, requests: k.requests, teams: teamsFamily([...k.members].map((m) => this.accounts.get(m) as AccountState)) };
-      this.teamsFamilies.set(k, teams);
+    let judged = this.teamsFamilies.get(k);
+    if (judged === undefined || judged.members !== k.members.size || k.requests - judged.requests >= TEAMS_RECHECK) {
+      const senders = [...k.members].map((m) => this.accounts.get(m) as AccountState);
+      // Teams' evaluation template, or one customer's app prompt or question forms sent from its own few keys.
+      const ownUse = teamsFamily(senders) || keysOfOneCustomer(senders, (kind, value) => this.links.get(kind, value));
+      judged = { members: k.members.size, requests: k.requests, ownUse };
+      this.teamsFamilies.set(k, judged);
     }
-    return !teams.teams;
+    return !judged.ownUse;
   }
 
   /**
@@ -532,17 +535,17 @@ export class DetectionEngine implements HuntEngine {
       const due = (c: { exchanges: number }): boolean =>
         recount ? c.exchanges !== exchanges : members.length <= SMALL_COMMUNITY ? fresh > 0 : fresh >= RESCORE_GROWTH * c.exchanges;
       if (!cached || force || due(cached)) {
-        const { inCommunity, harnessShare, promptCrowd: crowd, openTeams: teams, oneCustomer: customer, lockstep } = this.memberLinks(community);
+        const { inCommunity, harnessShare, promptCrowd: crowd, openTeams: teams, customerKeys: customer, lockstep } = this.memberLinks(community);
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const states = members.map((m) => this.accounts.get(m) as AccountState);
         // Whether the asks rest on the app's own prompts changes as they come, so it is read at each score.
-        const appOfOneCustomer = customer && asksRestOnOwnPrompts(members, states, links);
+        const appPrompts = customer && ownAppPrompts(customer, states, links);
         const sc = scoreCluster(states, links, {
           alreadyFlagged: this.flaggedOnOtherEvidence(members),
           harnessShare,
           promptCrowd: crowd,
           openTeams: teams,
-          oneCustomer: appOfOneCustomer,
+          appPrompts,
           lockstep: lockstep.size,
           ownTemplateShare: ownElicitingTemplates(links, inCommunity),
         });
@@ -619,8 +622,8 @@ export class DetectionEngine implements HuntEngine {
       const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
       const crowd = promptCrowd(community.accounts, states, community.links);
       const teams = openTeams(community.accounts, states, community.links);
-      const customer = oneCustomer(community.accounts, states, community.links);
-      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, oneCustomer: customer, lockstep, checkedAt: new Map() };
+      const customer = customerKeys(community.accounts, states, community.links);
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, customerKeys: customer, lockstep, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
