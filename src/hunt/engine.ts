@@ -320,7 +320,7 @@ export class DetectionEngine implements HuntEngine {
   /** Scratch for observeOne: the link keys one exchange touched. */
   private readonly touched: LinkKey[] = [];
   /** Per small prompt family, whether its senders' own use explains it (teams in the open, one customer's keys), and when that was judged (see family). */
-  private readonly teamsFamilies = new WeakMap<LinkKey, { members: number; requests: number; ownUse: boolean }>();
+  private readonly ownUseFamilies = new WeakMap<LinkKey, { members: number; requests: number; ownUse: boolean }>();
 
   /** Records the exchange's account on a link key, and the key among those this exchange touched. */
   private link(ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
@@ -344,13 +344,13 @@ export class DetectionEngine implements HuntEngine {
     if (k.members.size > OPEN_GROUP_MAX) return true;
     // Judged again when the family gains or loses a sender, and every TEAMS_RECHECK requests (a
     // sender may start rotating), not on every request: a ring's small families are hit all day.
-    let judged = this.teamsFamilies.get(k);
+    let judged = this.ownUseFamilies.get(k);
     if (judged === undefined || judged.members !== k.members.size || k.requests - judged.requests >= TEAMS_RECHECK) {
       const senders = [...k.members].map((m) => this.accounts.get(m) as AccountState);
       // Teams' evaluation template, or one customer's app prompt or question forms sent from its own few keys.
       const ownUse = teamsFamily(senders) || keysOfOneCustomer(senders, (kind, value) => this.links.get(kind, value));
       judged = { members: k.members.size, requests: k.requests, ownUse };
-      this.teamsFamilies.set(k, judged);
+      this.ownUseFamilies.set(k, judged);
     }
     return !judged.ownUse;
   }
