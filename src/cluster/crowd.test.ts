@@ -264,6 +264,18 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
     const spread = keys(2);
     spread.index.add("system_prompt", APP_PROMPT, "acct_other_cell", TS);
     expect(ownAppPrompts(new Set(spread.accounts), spread.states, spread.index.linking())).toBeNull();
+    // Its asks carried by one template only its keys send (the app's instruction around its users' questions): the app's own.
+    const inTurn = keys(2);
+    for (const st of inTurn.states) st.onSystemPrompt.clear();
+    const frame = elicitingFamily(inTurn.index, "template", "tf_app_instruction", inTurn.accounts);
+    frame.cotHits = 100;
+    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, inTurn.index.linking(), [frame])?.size).toBe(0);
+    // The same template sent by a stranger too is not the app's own; nor one that carries only some of the asks.
+    frame.cotHits = 60;
+    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, inTurn.index.linking(), [frame])).toBeNull();
+    frame.cotHits = 100;
+    inTurn.index.add("template", "tf_app_instruction", "acct_stranger", TS);
+    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, inTurn.index.linking(), [frame])).toBeNull();
     // A group that asks for nothing is scored as a group, as before.
     const quiet = keys(2, 0);
     expect(ownAppPrompts(new Set(quiet.accounts), quiet.states, quiet.index.linking())).toBeNull();

@@ -198,20 +198,20 @@ export function keysOfOneCustomer(states: readonly AccountState[], key: (kind: L
 }
 
 /**
- * The system prompts a customer's asks for reasoning rest on, when they are its app's instruction and not
- * its users' words: 80% or more of its asks (and some at all) rest on system prompts that nobody but the
- * customer's keys (`holders`, see customerKeys) sends. Null otherwise. Such a group is judged as one
- * account sending all of it, the harness-like hits its own prompts made taken back (scoreCluster). A
- * tutoring app's production and staging keys on the founder's email and card, whose system prompt asks
- * for the reasoning step by step on every request, were a flagged cluster (0.99) on their first day,
- * where one key sending all of it scores 0.24: a rate is one sign, and an account needs two; with a
- * third key its prompt was also a "template shared across accounts". Not groups whose asks are in the
- * users' words: a careful ring put onto aged accounts sharing a card three by three, so judged, lost two
- * of its fifteen accounts (every request at temperature 0) and was flagged later (leaked 1.87% →
- * 15.16%), since its cells' pooling is what caught them. A ring whose harness system prompt asks crosses
- * its cells with that prompt, which then is not the customer's own.
+ * The app's own instruction a customer's asks for reasoning rest on, when it is not its users' words: 80%
+ * or more of its asks (and some at all) rest on system prompts that nobody but the customer's keys
+ * (`holders`, see customerKeys) sends, or are carried by one template (the app's instruction around its
+ * users' questions) that nobody but those keys sends. Returns those system prompts (empty for a template),
+ * or null. Such a group is judged as one account sending all of it, the harness-like hits its own prompts
+ * made taken back (scoreCluster). A tutoring app's production and staging keys on the founder's email and
+ * card, whose system prompt asks for the reasoning step by step on every request, were a flagged cluster
+ * (0.99) on their first day, where one key sending all of it scores 0.24: a rate is one sign, and an
+ * account needs two. A ring's cells are not read so: its templates and prompts cross its cells, so none
+ * is one cell's own. Judging any such group as one account, whatever carried its asks, lost two of
+ * fifteen accounts of a careful ring put onto aged accounts sharing a card three by three (every request
+ * at temperature 0; leaked 1.87% → 15.16%). `families`: the prompt families the group's members are in.
  */
-export function ownAppPrompts(holders: ReadonlySet<string>, states: readonly AccountState[], links: readonly LinkKey[]): ReadonlySet<string> | null {
+export function ownAppPrompts(holders: ReadonlySet<string>, states: readonly AccountState[], links: readonly LinkKey[], families: Iterable<LinkKey> = []): ReadonlySet<string> | null {
   let asks = 0;
   let onPrompts = 0;
   const prompts = new Set<string>();
@@ -223,9 +223,14 @@ export function ownAppPrompts(holders: ReadonlySet<string>, states: readonly Acc
     }
   }
   // A group that asks for nothing is scored as a group: this reading is for an app's instruction only.
-  if (asks === 0 || onPrompts < OWN_APP_PROMPT_SHARE * asks) return null;
-  const sentOutside = links.some((l) => l.kind === "system_prompt" && prompts.has(l.value) && [...l.members].some((m) => !holders.has(m)));
-  return sentOutside ? null : prompts;
+  if (asks === 0) return null;
+  const onlyHolders = (l: LinkKey): boolean => [...l.members].every((m) => holders.has(m));
+  if (onPrompts >= OWN_APP_PROMPT_SHARE * asks) {
+    const sentOutside = links.some((l) => l.kind === "system_prompt" && prompts.has(l.value) && !onlyHolders(l));
+    return sentOutside ? null : prompts;
+  }
+  for (const f of families) if (f.kind === "template" && f.cotHits >= OWN_APP_PROMPT_SHARE * asks && onlyHolders(f)) return new Set();
+  return null;
 }
 
 /**

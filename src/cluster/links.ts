@@ -104,6 +104,7 @@ const SMALL_FAMILY = 3;
  * other accounts, the ones that link, are never given up for a new one.
  */
 export const FAMILIES_PER_ACCOUNT = 48;
+const NO_FAMILIES: ReadonlySet<LinkKey> = new Set();
 
 /** Prompt families: keys of what requests say (a system prompt, a template) rather than of who sends them. */
 export const isFamily = (kind: LinkKind): boolean => kind === "template" || kind === "system_prompt";
@@ -254,6 +255,11 @@ export class LinkIndex {
     const out: LinkKey[] = [];
     for (const ofKind of this.byKind.values()) for (const k of ofKind.values()) if (LinkIndex.links(k)) out.push(k);
     return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The prompt families (system prompts and templates) an account is held in. */
+  families(account: string): ReadonlySet<LinkKey> {
+    return this.familiesOf.get(account) ?? NO_FAMILIES;
   }
 
   /** Account–family memberships held (bounded by accounts × FAMILIES_PER_ACCOUNT). */

@@ -499,6 +499,14 @@ describe("detection engine: apps that ask for the model's reasoning on every cal
     second.observe([...harvest, ...ring()].sort((x, y) => x.ts - y.ts));
     const caught = second.finish();
     for (const account of keys) expect(caught.accounts.find((a) => a.account === account)?.flagged, account).toBe(true);
+
+    // The app's instruction in the user's turn instead, around each student's question: its own template, which only its keys send.
+    const instruction = "Explain your reasoning step by step so the student can follow every step, then state the final answer clearly.\n\nStudent question: ";
+    const inTheTurn = app.map((ex) => ({ ...ex, system: "", userTurns: ex.userTurns.map((t, i) => (i === 0 ? `${instruction}${t}` : t)) }));
+    const third = new DetectionEngine();
+    third.observe([...inTheTurn, ...ring()].sort((x, y) => x.ts - y.ts));
+    const app2 = third.finish();
+    for (const account of keys) expect(app2.accounts.find((a) => a.account === account)?.flagged, account).toBe(false);
   });
 });
 

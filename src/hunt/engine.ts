@@ -539,7 +539,7 @@ export class DetectionEngine implements HuntEngine {
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const states = members.map((m) => this.accounts.get(m) as AccountState);
         // Whether the asks rest on the app's own prompts changes as they come, so it is read at each score.
-        const appPrompts = customer && ownAppPrompts(customer, states, links);
+        const appPrompts = customer && ownAppPrompts(customer, states, links, this.familiesOfAll(members));
         const sc = scoreCluster(states, links, {
           alreadyFlagged: this.flaggedOnOtherEvidence(members),
           harnessShare,
@@ -586,6 +586,13 @@ export class DetectionEngine implements HuntEngine {
       this.accounts.get(m)?.excusePrompt(k.value);
       this.dirty.add(m);
     }
+  }
+
+  /** The prompt families any of `accounts` is held in. */
+  private familiesOfAll(accounts: readonly string[]): Set<LinkKey> {
+    const out = new Set<LinkKey>();
+    for (const a of accounts) for (const f of this.links.families(a)) out.add(f);
+    return out;
   }
 
   /** Members flagged by something other than a cluster's score: what a group's caught members vouch for (scoreCluster). */
