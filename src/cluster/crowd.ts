@@ -145,9 +145,13 @@ export function openTeams(accounts: readonly string[], states: readonly AccountS
 
 /** The most accounts one customer keeps under its own identifiers: production, staging, a developer's own. */
 export const ONE_CUSTOMER_MAX = 3;
-/** The share of a group's asks for reasoning that must rest on its own system prompts (see asksRestOnOwnPrompts). */
+/** The share of a customer's asks for reasoning its own system prompts or template must carry (see ownAppPrompts). */
 const OWN_APP_PROMPT_SHARE = 0.8;
 const OWNER_KINDS: ReadonlySet<LinkKey["kind"]> = new Set(["email_hash", "payment_fp", "phone_hash"]);
+
+/** Two to ONE_CUSTOMER_MAX accounts, each made a month or more before its first use and staying put: the shape of one customer's keys. */
+const fewSteadyKeys = (states: readonly AccountState[]): boolean =>
+  states.length >= 2 && states.length <= ONE_CUSTOMER_MAX && states.every((m) => isEstablished(m) && staysPut(m));
 
 /**
  * A linked group that is one customer's few keys: every member holds one email, card or phone (long
@@ -159,7 +163,7 @@ const OWNER_KINDS: ReadonlySet<LinkKey["kind"]> = new Set(["email_hash", "paymen
  */
 export function customerKeys(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): ReadonlySet<string> | null {
   const k = accounts.length;
-  if (k < 2 || k > ONE_CUSTOMER_MAX || !states.every((m) => isEstablished(m) && staysPut(m))) return null;
+  if (!fewSteadyKeys(states)) return null;
   const inGroup = new Set(accounts);
   let holders: ReadonlySet<string> | null = null;
   for (const l of links) {
@@ -183,7 +187,7 @@ export function customerKeys(accounts: readonly string[], states: readonly Accou
  */
 export function keysOfOneCustomer(states: readonly AccountState[], key: (kind: LinkKind, value: string) => LinkKey | undefined): boolean {
   const first = states[0];
-  if (!first || states.length < 2 || states.length > ONE_CUSTOMER_MAX || !states.every((m) => isEstablished(m) && staysPut(m))) return false;
+  if (!first || !fewSteadyKeys(states)) return false;
   const facts: Array<[LinkKind, (m: AccountState) => string | undefined]> = [
     ["payment_fp", (m) => m.meta.paymentFp],
     ["email_hash", (m) => m.meta.emailHash],

@@ -243,7 +243,7 @@ function distinctOver<T>(members: readonly AccountState[], values: (m: AccountSt
 /**
  * Several accounts' traffic read as one account's: counts summed, addresses and hours pooled, the
  * account facts of whichever was used first. What a linked group's score pools (scoreCluster), and
- * for one customer's few keys (see oneCustomer in cluster/crowd.ts) what scoreAccount judges as it
+ * for one customer's few keys (see customerKeys in cluster/crowd.ts) what scoreAccount judges as it
  * would one account sending it all.
  */
 export function pooledAccountFeatures(members: readonly AccountState[]): AccountFeatures {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, ReasoningDigest, sseReasoningTransform, summariseReasoning, tagOpenedByPrefill, transformReasoning } from "./reasoning.js";
+import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, ReasoningDigest, sseReasoningTransform, summariseReasoning, tagOpenedByPrefill, transformReasoning, type TagPair } from "./reasoning.js";
 
-async function run(input: string, chunkSize: number, mode: "strip" | "summarise"): Promise<string> {
+/** A chat completion's SSE `input` through the filter in pieces of `chunkSize` bytes; `startsInside`: the tag the prefill left open. */
+async function run(input: string, chunkSize: number, mode: "strip" | "summarise", startsInside: TagPair | null = null): Promise<string> {
   const bytes = new TextEncoder().encode(input);
   const source = new ReadableStream<Uint8Array>({
     start(c) {
@@ -9,7 +10,7 @@ async function run(input: string, chunkSize: number, mode: "strip" | "summarise"
       c.close();
     },
   });
-  return new Response(source.pipeThrough(sseReasoningTransform("openai.chat", mode, 40))).text();
+  return new Response(source.pipeThrough(sseReasoningTransform("openai.chat", mode, 40, startsInside))).text();
 }
 
 const ev = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}): string => `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta, ...extra }] })}\n\n`;
@@ -150,13 +151,7 @@ describe("an answer that continues a prefill's open reasoning tag", () => {
       ...[0, 1].flatMap((index) => [continuation.slice(0, 9), continuation.slice(9)].map((content) => `data: ${JSON.stringify({ id: "c", choices: [{ index, delta: { content } }] })}\n\n`)),
       `data: ${JSON.stringify({ id: "c", choices: [0, 1].map((index) => ({ index, delta: {}, finish_reason: "stop" })) })}\n\n`,
     ].join("");
-    const source = new ReadableStream<Uint8Array>({
-      start(c) {
-        c.enqueue(new TextEncoder().encode(events));
-        c.close();
-      },
-    });
-    const out = await new Response(source.pipeThrough(sseReasoningTransform("openai.chat", "strip", 40, thinking))).text();
+    const out = await run(events, events.length, "strip", thinking);
     const byChoice = ["", ""];
     for (const e of out.split("\n\n").filter((x) => x.startsWith("data: {"))) {
       for (const c of (JSON.parse(e.slice(6)) as { choices: Array<{ index: number; delta: { content?: string } }> }).choices) byChoice[c.index] += c.delta.content ?? "";

@@ -253,15 +253,19 @@ function transformResponsesOutput(output: unknown, mode: ReasoningMode, maxChars
   return answers.map((item) => (isJsonObject(item) && item.type === "reasoning" ? summarisedResponsesItem(item, maxChars) : item));
 }
 
-/** Cuts whole texts, the first of them continuing the block the prefill left open: the answer's first text part is what continues the prefill. */
-function cutContinuingPrefill(mode: ReasoningMode, maxChars: number, startsInside: TagPair | null): TextCut {
+/** Cuts texts in order with `cut`, the first of them inside the block the prefill left open: the answer's first text part is what continues the prefill. */
+function firstContinuesPrefill(startsInside: TagPair | null, cut: (text: string, inside: TagPair | null) => string): TextCut {
   let open = startsInside;
   return (text) => {
     const inside = open;
     open = null;
-    return cutReasoningOfWholeText(text, mode, maxChars, inside);
+    return cut(text, inside);
   };
 }
+
+/** Whole texts of a non-streamed answer, cut in order (see firstContinuesPrefill). */
+const cutContinuingPrefill = (mode: ReasoningMode, maxChars: number, startsInside: TagPair | null): TextCut =>
+  firstContinuesPrefill(startsInside, (text, inside) => cutReasoningOfWholeText(text, mode, maxChars, inside));
 
 /**
  * Non-streaming answer: returns the body with reasoning removed or summarised (fields, blocks and leading
@@ -380,12 +384,7 @@ export class SseReasoningFilter {
 
   /** The texts of an output item or a whole response, in order: the first text part continues the prefill. */
   #cutWholeOutput(): TextCut {
-    let open = this.startsInside;
-    return (text) => {
-      const inside = open;
-      open = null;
-      return cutLeadingReasoning(text, this.mode, this.maxChars, inside);
-    };
+    return firstContinuesPrefill(this.startsInside, (text, inside) => cutLeadingReasoning(text, this.mode, this.maxChars, inside));
   }
 
   /** One raw event (without the blank-line terminator) in, zero or more raw events out. */
