@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AccountState } from "../detect/account.js";
 import { DistinctCounter, promptHash32 } from "../detect/distinct.js";
-import { customerKeys, keysOfOneCustomer, ONE_CUSTOMER_MAX, OPEN_GROUP_MAX, OPEN_TEAM_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily } from "./crowd.js";
-import { LinkIndex, type LinkKey, type LinkKind } from "./links.js";
+import { customerKeys, type HoldersLookup, keysOfOneCustomer, ONE_CUSTOMER_MAX, ONE_ORG_MAX, OPEN_GROUP_MAX, OPEN_TEAM_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily } from "./crowd.js";
+import { LinkIndex, type LinkKey } from "./links.js";
 
 const TS = Date.parse("2026-03-02T09:00:00Z");
 
@@ -203,7 +203,10 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
     elicitingFamily(index, "system_prompt", APP_PROMPT, accounts);
     return { accounts, states, index };
   }
-  const holdersOf = (k: ReturnType<typeof keys>): ReadonlySet<string> | null => customerKeys(k.accounts, k.states, k.index.linking());
+  /** What the hunt knows of who holds a fact: the index's keys, and organisations' seats. */
+  const lookup = (index: LinkIndex, seats: ReadonlyMap<string, ReadonlySet<string>> = new Map()): HoldersLookup => (kind, value) =>
+    kind === "org" ? seats.get(value) : index.get(kind, value)?.members;
+  const holdersOf = (k: ReturnType<typeof keys>): ReadonlySet<string> | null => customerKeys(k.accounts, k.states, k.index.linking(), lookup(k.index));
 
   it("finds production and staging keys on the founder's card, asking only through the app's own system prompt", () => {
     const pair = keys(2);
@@ -217,30 +220,30 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
 
   it("counts a key Louvain left in another group as the customer's, through the card they all hold", () => {
     const three = keys(3);
-    const holders = customerKeys(three.accounts.slice(0, 2), three.states.slice(0, 2), three.index.linking());
+    const holders = customerKeys(three.accounts.slice(0, 2), three.states.slice(0, 2), three.index.linking(), lookup(three.index));
     expect(holders?.size).toBe(3);
     expect(ownAppPrompts(holders ?? new Set(), three.states.slice(0, 2), three.index.linking())).not.toBeNull();
   });
 
   it("reads a prompt family's senders as one customer's keys from their own facts: one card they alone hold, established, staying put", () => {
     const three = keys(3);
-    const key = (kind: LinkKind, value: string): LinkKey | undefined => three.index.get(kind, value);
+    const key = lookup(three.index);
     expect(keysOfOneCustomer(three.states, key)).toBe(true);
     // A fourth holder of the card, a sender on another card, or a sender made for the job: not one customer's.
     three.index.add("payment_fp", FOUNDER_CARD, "acct_fourth", TS);
     expect(keysOfOneCustomer(three.states, key)).toBe(false);
     const pair = keys(2);
-    const pairKey = (kind: LinkKind, value: string): LinkKey | undefined => pair.index.get(kind, value);
+    const pairKey = lookup(pair.index);
     const stranger = account("2025-06-01T00:00:00Z", "52.14.77.0/24");
     stranger.meta = { ...stranger.meta, paymentFp: "pf_0badc0ffee5eed99" };
     expect(keysOfOneCustomer([...pair.states, stranger], pairKey)).toBe(false);
     const fresh = keys(2, 50, "2026-03-01T00:00:00Z");
-    expect(keysOfOneCustomer(fresh.states, (kind, value) => fresh.index.get(kind, value))).toBe(false);
+    expect(keysOfOneCustomer(fresh.states, lookup(fresh.index))).toBe(false);
     // A card too short to be proof is shared by chance.
     const short = keys(2);
     for (const st of short.states) st.meta = { ...st.meta, paymentFp: "pf_9a1c" };
     short.index.add("payment_fp", "pf_9a1c", short.accounts[0] as string, TS);
-    expect(keysOfOneCustomer(short.states, (kind, value) => short.index.get(kind, value))).toBe(false);
+    expect(keysOfOneCustomer(short.states, lookup(short.index))).toBe(false);
   });
 
   it("is not one customer when the card is held beyond a customer's few keys, or the keys were made for the job, or one rotates", () => {
@@ -279,5 +282,36 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
     // A group that asks for nothing is scored as a group, as before.
     const quiet = keys(2, 0);
     expect(ownAppPrompts(new Set(quiet.accounts), quiet.states, quiet.index.linking())).toBeNull();
+  });
+
+  /** `n` seats of one organisation, each on its own card, established, at the office's address; `group` of them are a linked group. */
+  function seats(n: number, org = "org_acme_logistics", made = "2025-06-01T00:00:00Z") {
+    const index = new LinkIndex();
+    const accounts = ids(n, "seat");
+    const states = accounts.map((a, i) => {
+      const st = account(made, "185.21.7.0/24");
+      st.meta = { ...st.meta, org, paymentFp: `pf_acme_seat_${i}_a41c9e` };
+      index.add("payment_fp", st.meta.paymentFp as string, a, TS);
+      return st;
+    });
+    return { accounts, states, index, orgs: new Map([[org, new Set(accounts)]]) };
+  }
+
+  it("reads a company's seats in one organisation as one customer, whichever of them Louvain grouped", () => {
+    const staff = seats(25);
+    const holders = customerKeys(staff.accounts.slice(0, 8), staff.states.slice(0, 8), staff.index.linking(), lookup(staff.index, staff.orgs));
+    expect(holders?.size).toBe(25);
+    expect(keysOfOneCustomer(staff.states.slice(3, 9), lookup(staff.index, staff.orgs))).toBe(true);
+    // Up to ONE_ORG_MAX seats; an organisation of more is read as a group, as are seats naming no organisation or another one.
+    const large = seats(ONE_ORG_MAX + 1);
+    expect(customerKeys(large.accounts.slice(0, 8), large.states.slice(0, 8), large.index.linking(), lookup(large.index, large.orgs))).toBeNull();
+    const mixed = seats(8);
+    (mixed.states[7] as AccountState).meta = { ...(mixed.states[7] as AccountState).meta, org: "org_other" };
+    expect(customerKeys(mixed.accounts, mixed.states, mixed.index.linking(), lookup(mixed.index, mixed.orgs))).toBeNull();
+    const none = seats(8, "");
+    expect(customerKeys(none.accounts, none.states, none.index.linking(), lookup(none.index, none.orgs))).toBeNull();
+    // Seats made the week before their first use are not a company's staff, whatever organisation they name.
+    const fresh = seats(8, "org_acme_logistics", "2026-02-24T00:00:00Z");
+    expect(customerKeys(fresh.accounts, fresh.states, fresh.index.linking(), lookup(fresh.index, fresh.orgs))).toBeNull();
   });
 });

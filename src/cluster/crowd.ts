@@ -1,6 +1,6 @@
 import { accountAgeAt } from "../core/index.js";
 import { pooledGreedyResends, type AccountState } from "../detect/account.js";
-import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey, type LinkKind } from "./links.js";
+import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
 import { isThrowaway, rotatesPerRequest } from "./score.js";
 import { IndexUnionFind } from "./union-find.js";
 
@@ -143,62 +143,85 @@ export function openTeams(accounts: readonly string[], states: readonly AccountS
   return inTeams.size * 2 >= k - neighbours;
 }
 
-/** The most accounts one customer keeps under its own identifiers: production, staging, a developer's own. */
+/** The most accounts one customer keeps under its own email, card or phone: production, staging, a developer's own. */
 export const ONE_CUSTOMER_MAX = 3;
+/**
+ * The most seats of one organisation read as one customer: a company's staff, each on an account of
+ * its own in the company's organisation. Far under a hydra's thousands of heads, and it bounds what a
+ * harvester that puts all its accounts in one organisation is judged to be (one account's traffic).
+ */
+export const ONE_ORG_MAX = 100;
 /** The share of a customer's asks for reasoning its own system prompts or template must carry (see ownAppPrompts). */
 const OWN_APP_PROMPT_SHARE = 0.8;
-const OWNER_KINDS: ReadonlySet<LinkKey["kind"]> = new Set(["email_hash", "payment_fp", "phone_hash"]);
 
-/** Two to ONE_CUSTOMER_MAX accounts, each made a month or more before its first use and staying put: the shape of one customer's keys. */
-const fewSteadyKeys = (states: readonly AccountState[]): boolean =>
-  states.length >= 2 && states.length <= ONE_CUSTOMER_MAX && states.every((m) => isEstablished(m) && staysPut(m));
+/** What one customer's accounts may all hold: an email, card or phone, or the organisation they are seats of. */
+export type OwnerKind = "payment_fp" | "email_hash" | "phone_hash" | "org";
+/** Every account holding an owner fact, as the hunt has seen them (`undefined`: none). */
+export type HoldersLookup = (kind: OwnerKind, value: string) => ReadonlySet<string> | undefined;
+
+/** Two to ONE_ORG_MAX accounts, each made a month or more before its first use and staying put: the shape of one customer's keys or seats. */
+const steadyKeys = (states: readonly AccountState[]): boolean =>
+  states.length >= 2 && states.length <= ONE_ORG_MAX && states.every((m) => isEstablished(m) && staysPut(m));
+
+const OWNER_FACTS: ReadonlyArray<readonly [OwnerKind, (m: AccountState) => string | undefined, number]> = [
+  ["payment_fp", (m) => m.meta.paymentFp, ONE_CUSTOMER_MAX],
+  ["email_hash", (m) => m.meta.emailHash, ONE_CUSTOMER_MAX],
+  ["phone_hash", (m) => m.meta.phoneHash, ONE_CUSTOMER_MAX],
+  ["org", (m) => m.meta.org || undefined, ONE_ORG_MAX],
+];
 
 /**
- * A linked group that is one customer's few keys: every member holds one email, card or phone (long
- * enough to be proof) that at most ONE_CUSTOMER_MAX accounts hold in all, each is made a month or more
- * before its first use and stays put, and nothing a client does across accounts is between them
- * (conversations handed on, lockstep). Returns every holder of that identifier (Louvain may leave one of
- * the customer's keys in another group), or null. What holds for the group's lifetime; what it asks is
- * read when it is scored (ownAppPrompts).
+ * Every holder of the owner fact all of `states` share, by their own facts: an email, card or phone
+ * (long enough to be proof) no more than ONE_CUSTOMER_MAX accounts hold, or an organisation no more
+ * than ONE_ORG_MAX accounts are seats of; null if none. Read from the members' facts, not from the
+ * links Louvain put in their community: a key lands in one community, and a company's card sat beside
+ * the seats that did not use its assistant. Eight staff of an unverified company, each on a seat of its
+ * own in the company's organisation, using the company's analytics assistant (a system prompt asking
+ * for the reasoning step by step), were a flagged cluster (0.81) on their first morning.
  */
-export function customerKeys(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[]): ReadonlySet<string> | null {
-  const k = accounts.length;
-  if (!fewSteadyKeys(states)) return null;
-  const inGroup = new Set(accounts);
-  let holders: ReadonlySet<string> | null = null;
-  for (const l of links) {
-    let inside = 0;
-    for (const m of l.members) if (inGroup.has(m)) inside++;
-    if (inside < 2) continue;
-    if (ROTATION_KINDS.has(l.kind)) return null;
-    if (OWNER_KINDS.has(l.kind) && !l.weak && inside === k && l.members.size <= ONE_CUSTOMER_MAX) holders = l.members;
+function ownerHolders(states: readonly AccountState[], holdersOf: HoldersLookup): ReadonlySet<string> | null {
+  const first = states[0];
+  if (!first) return null;
+  for (const [kind, of, most] of OWNER_FACTS) {
+    const value = of(first);
+    if (value === undefined || (kind !== "org" && identifierBits(value) < MIN_HARD_ID_BITS) || !states.every((m) => of(m) === value)) continue;
+    const holders = holdersOf(kind, value);
+    const n = holders?.size ?? 0;
+    if (holders && n >= states.length && n <= most) return holders;
   }
-  return holders;
+  return null;
 }
 
 /**
- * Whether accounts are one customer's keys as their own facts say (a prompt family's senders, see the
- * hunt engine): two to ONE_CUSTOMER_MAX of them, each established and staying put, all holding one
- * email, card or phone (long enough to be proof) that no more than ONE_CUSTOMER_MAX accounts hold
- * (`key` finds an identifier's link key). Such a family is one app's prompt or question forms sent from
- * its own keys, not a template shared across accounts: with a third key, a tutoring app's every request
- * read as harness-like and each key was flagged on its own (cot 1.00 and harness 1.00). Its asks still
- * count, and a group whose asks are in its users' words is still scored as a group (ownAppPrompts).
+ * A linked group that is one customer's keys or seats: all hold one email, card or phone that at most
+ * ONE_CUSTOMER_MAX accounts hold, or are seats of one organisation of at most ONE_ORG_MAX (see
+ * ownerHolders); each is made a month or more before its first use and stays put; and nothing a client
+ * does across accounts is between them (conversations handed on, lockstep). Returns every holder (Louvain
+ * may leave some of them in another group), or null. What holds for the group's lifetime; what it asks is
+ * read when it is scored (ownAppPrompts).
  */
-export function keysOfOneCustomer(states: readonly AccountState[], key: (kind: LinkKind, value: string) => LinkKey | undefined): boolean {
-  const first = states[0];
-  if (!first || !fewSteadyKeys(states)) return false;
-  const facts: Array<[LinkKind, (m: AccountState) => string | undefined]> = [
-    ["payment_fp", (m) => m.meta.paymentFp],
-    ["email_hash", (m) => m.meta.emailHash],
-    ["phone_hash", (m) => m.meta.phoneHash],
-  ];
-  return facts.some(([kind, of]) => {
-    const value = of(first);
-    if (value === undefined || identifierBits(value) < MIN_HARD_ID_BITS || !states.every((m) => of(m) === value)) return false;
-    const holders = key(kind, value)?.members.size ?? 0;
-    return holders >= states.length && holders <= ONE_CUSTOMER_MAX;
-  });
+export function customerKeys(accounts: readonly string[], states: readonly AccountState[], links: readonly LinkKey[], holdersOf: HoldersLookup): ReadonlySet<string> | null {
+  if (!steadyKeys(states)) return null;
+  const inGroup = new Set(accounts);
+  for (const l of links) {
+    if (!ROTATION_KINDS.has(l.kind)) continue;
+    let inside = 0;
+    for (const m of l.members) if (inGroup.has(m)) inside++;
+    if (inside >= 2) return null;
+  }
+  return ownerHolders(states, holdersOf);
+}
+
+/**
+ * Whether accounts are one customer's keys or seats as their own facts say (a prompt family's senders,
+ * see the hunt engine): each established and staying put, all holding one owner fact (see ownerHolders).
+ * Such a family is one app's prompt or question forms sent from its own keys, not a template shared
+ * across accounts: with a third key, a tutoring app's every request read as harness-like and each key was
+ * flagged on its own (cot 1.00 and harness 1.00). Its asks still count, and a group whose asks are in its
+ * users' words is still scored as a group (ownAppPrompts).
+ */
+export function keysOfOneCustomer(states: readonly AccountState[], holdersOf: HoldersLookup): boolean {
+  return steadyKeys(states) && ownerHolders(states, holdersOf) !== null;
 }
 
 /**

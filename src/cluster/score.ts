@@ -35,7 +35,7 @@ export interface GroupFacts {
   lockstep?: number;
   /** The share of the members sending an eliciting template nobody outside the group sends (see ownElicitingTemplates). */
   ownTemplateShare?: number;
-  /** The group is one customer's app on its few keys, its asks resting on these system prompts of its own (see customerKeys and ownAppPrompts): judged as one account. */
+  /** The group is one customer's app on its few keys or its organisation's seats, its asks resting on these system prompts of its own (see customerKeys and ownAppPrompts): judged as one account. */
   appPrompts?: ReadonlySet<string> | null;
 }
 
@@ -127,7 +127,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     const one = scoreAccount({ ...pooled, harnessHits: Math.max(0, pooled.harnessHits - onOwnPrompts) });
     // A programme's accounts are not acted on for their behaviour, here as below.
     const score = members.every((m) => isCovered(m.meta)) ? Math.min(one.score, PROGRAMME_GROUP_CAP) : one.score;
-    return { score, reasons: [`${members.length} accounts of one customer (one email, card or phone only they hold, established, none rotating): judged as one account sending all of it`, ...one.reasons] };
+    return { score, reasons: [`${members.length} accounts of one customer (one email, card or phone only they hold, or seats of one organisation; established, none rotating): judged as one account sending all of it`, ...one.reasons] };
   }
   const alreadyFlagged = facts.alreadyFlagged ?? 0;
   const harnessShare = facts.harnessShare ?? 0;

@@ -510,6 +510,83 @@ describe("detection engine: apps that ask for the model's reasoning on every cal
   });
 });
 
+describe("detection engine: a company's staff, each on a seat of its own in the company's organisation", () => {
+  const HOUR = 60 * MINUTE;
+  const ASSISTANT = "You are Acme Insight, the internal analytics assistant of Acme Logistics. Think through the question step by step and show your reasoning before giving the final answer.";
+  const WORK = [
+    "write a SQL query that sums invoice amounts by carrier for last month",
+    "rewrite this email to the Hamburg depot so it sounds less annoyed: 'I asked three times about the pallets and still nothing.'",
+    "what does demurrage mean and who usually pays it",
+    "how do I undo the last git commit but keep the changes",
+    "draft a short agenda for a 30 minute meeting about the ERP migration",
+    "translate to German, formal: 'Your shipment is delayed by two days due to port congestion.'",
+  ];
+  const ANALYTICS = [
+    "Weekly volumes were 120, 135, 128, 160, 171 and 158. Is there a trend, and what should we plan for next week?",
+    "Carrier A costs 41 EUR a pallet with 96% on time, carrier B 37 EUR with 89%. Which should we pick for Rotterdam?",
+    "Returns this month: 412, of which 6% damaged; last month 3.1%. Is that a real change?",
+    "Warehouse capacity is 9,000 pallets and stock is at 71%, growing 4% a week. When do we run out of space?",
+  ];
+
+  /**
+   * Twelve staff of an unverified company, seats made months before, each on its own card and email,
+   * all in the company's organisation; weekdays in office hours from the office's two addresses. Eight
+   * of them send three questions in four through the company's analytics assistant, whose system prompt
+   * asks for the reasoning step by step. `asks` replaces what those eight send through it.
+   */
+  /** A well-mixed hash (Murmur3's finaliser) of a seat and a request: a translated copy of one schedule would be lockstep. */
+  const scatter = (seat: number, n: number): number => {
+    let h = Math.imul(seat + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  function company(org: string | undefined, asks?: (seat: number, i: number) => Exchange): Exchange[] {
+    const log: Exchange[] = [];
+    for (let seat = 0; seat < 12; seat++) {
+      const account = `acct_acme_${seat}`;
+      for (let day = 0; day < 10; day++) {
+        if (day % 7 >= 5) continue;
+        for (let i = 0; i < 16; i++) {
+          const n = day * 16 + i;
+          const throughAssistant = seat < 8 && i % 4 !== 0;
+          const base = makeExchange({
+            id: `ex_${account}_${n}`,
+            // Each at its own moments of the working day: people, not a scheduler.
+            ts: START + day * 24 * HOUR + 8 * HOUR + (scatter(seat, n) % 600) * MINUTE + seat * 997,
+            account,
+            system: throughAssistant ? ASSISTANT : "",
+            userTurns: [throughAssistant ? `${ANALYTICS[n % ANALYTICS.length] as string} (report ${n})` : `${WORK[(n + seat) % WORK.length] as string}`],
+            client: { ip: `185.21.7.${(seat + i) % 2 === 0 ? 10 : 11}`, asn: 3320, country: "DE", userAgent: "Mozilla/5.0 AcmeChat/3.2" },
+            accountMeta: { createdAt: "2025-05-20T00:00:00Z", paymentFp: `pf_acme_seat_${seat}_a41c9e`, emailHash: `eh_acme_staff_${seat}_7f20d1`, verified: false, tier: "team", ...(org ? { org } : {}) },
+          });
+          log.push(throughAssistant && asks ? { ...asks(seat, n), id: base.id, ts: base.ts, account, client: base.client, accountMeta: base.accountMeta } : base);
+        }
+      }
+    }
+    return log;
+  }
+  const verdicts = (log: Exchange[]): Map<string, { flagged: boolean; reasons: string[] }> => {
+    const engine = new DetectionEngine();
+    engine.observe([...log, ...ring()].sort((x, y) => x.ts - y.ts));
+    return new Map(engine.finish().accounts.map((a) => [a.account, a]));
+  };
+  const assistantUsers = Array.from({ length: 8 }, (_, seat) => `acct_acme_${seat}`);
+
+  it("judges the staff who use the company's assistant as one customer; the same seats outside any organisation are a flagged group", () => {
+    const staff = verdicts(company("org_acme_logistics"));
+    for (let seat = 0; seat < 12; seat++) expect(staff.get(`acct_acme_${seat}`)?.flagged, `seat ${seat} ${staff.get(`acct_acme_${seat}`)?.reasons.join("; ")}`).toBe(false);
+    // Nothing but the office's addresses and the assistant's prompt ties them, and its prompt asks for the reasoning every time.
+    const strangers = verdicts(company(undefined));
+    expect(assistantUsers.some((a) => strangers.get(a)?.flagged)).toBe(true);
+  });
+
+  it("still flags the seats when what they send through it is a harness's asks in the user's turn", () => {
+    const harvest = verdicts(company("org_acme_logistics", (seat, i) => makeExchange({ system: "", userTurns: [harness(seat * 1000 + i)] })));
+    for (const a of assistantUsers) expect(harvest.get(a)?.flagged, a).toBe(true);
+  });
+});
+
 describe("detection engine: one app's users, each with their own API key", () => {
   const HOUR = 60 * MINUTE;
   const APP = "You are a helpful assistant. Think step by step and explain your reasoning before giving the final answer.";

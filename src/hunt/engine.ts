@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, customerKeys, isHardLink, keysOfOneCustomer, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, customerKeys, isHardLink, keysOfOneCustomer, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -76,7 +76,7 @@ interface MemberLinks {
   promptCrowd: PromptCrowd | null;
   /** The community is small teams working in the open (see openTeams). */
   openTeams: boolean;
-  /** Every key of the customer the community is, if it is one customer's few keys (see customerKeys). */
+  /** Every key of the customer the community is, if it is one customer's few keys or one organisation's seats (see customerKeys). */
   customerKeys: ReadonlySet<string> | null;
   /** Members in a lockstep group with at least two others of the community. */
   lockstep: ReadonlySet<string>;
@@ -211,6 +211,7 @@ export class DetectionEngine implements HuntEngine {
     // The reasoning this request asks for, unless an app's system prompt alone asks it (see excuseAppPrompt).
     const cot = ownElicitation(s, systemPrompt?.appPrompt === true);
     st.observe(ex, s, cot);
+    if (st.meta.org) this.addSeat(st.meta.org, ex.account);
     const covered = isCovered(st.meta);
     // Scratch, reused: the keys this exchange touched are read only by checkTaint below.
     const touched = this.touched;
@@ -317,6 +318,19 @@ export class DetectionEngine implements HuntEngine {
     for (const other of conversation.members) if (!pool.members.has(other)) this.links.add("conversation_pool", root, other, ex.ts);
   }
 
+  /** Each organisation's accounts, as their own facts name it: an organisation links nobody, but one customer's seats are read by it (see customerKeys). */
+  private readonly orgSeats = new Map<string, Set<string>>();
+
+  private addSeat(org: string, account: string): void {
+    const seats = this.orgSeats.get(org);
+    if (seats) seats.add(account);
+    else this.orgSeats.set(org, new Set([account]));
+  }
+
+  /** Every account holding an owner fact (see customerKeys): a card's, email's or phone's link key members, an organisation's seats. */
+  private readonly holdersOf = (kind: OwnerKind, value: string): ReadonlySet<string> | undefined =>
+    kind === "org" ? this.orgSeats.get(value) : this.links.get(kind, value)?.members;
+
   /** Scratch for observeOne: the link keys one exchange touched. */
   private readonly touched: LinkKey[] = [];
   /** Per small prompt family, whether its senders' own use explains it (teams in the open, one customer's keys), and when that was judged (see family). */
@@ -347,8 +361,8 @@ export class DetectionEngine implements HuntEngine {
     let judged = this.ownUseFamilies.get(k);
     if (judged === undefined || judged.members !== k.members.size || k.requests - judged.requests >= TEAMS_RECHECK) {
       const senders = [...k.members].map((m) => this.accounts.get(m) as AccountState);
-      // Teams' evaluation template, or one customer's app prompt or question forms sent from its own few keys.
-      const ownUse = teamsFamily(senders) || keysOfOneCustomer(senders, (kind, value) => this.links.get(kind, value));
+      // Teams' evaluation template, or one customer's app prompt or question forms sent from its own few keys or seats.
+      const ownUse = teamsFamily(senders) || keysOfOneCustomer(senders, this.holdersOf);
       judged = { members: k.members.size, requests: k.requests, ownUse };
       this.ownUseFamilies.set(k, judged);
     }
@@ -629,7 +643,7 @@ export class DetectionEngine implements HuntEngine {
       const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
       const crowd = promptCrowd(community.accounts, states, community.links);
       const teams = openTeams(community.accounts, states, community.links);
-      const customer = customerKeys(community.accounts, states, community.links);
+      const customer = customerKeys(community.accounts, states, community.links, this.holdersOf);
       cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, customerKeys: customer, lockstep, checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
