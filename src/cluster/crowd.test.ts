@@ -206,13 +206,15 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
   /** What the hunt knows of who holds a fact: the index's keys, and organisations' seats. */
   const lookup = (index: LinkIndex, seats: ReadonlyMap<string, ReadonlySet<string>> = new Map()): HoldersLookup => (kind, value) =>
     kind === "org" ? seats.get(value) : index.get(kind, value)?.members;
+  /** A system prompt's family key by its hash, as the hunt finds it. */
+  const prompts = (index: LinkIndex) => (hash: string): LinkKey | undefined => index.get("system_prompt", hash);
   const holdersOf = (k: ReturnType<typeof keys>): ReadonlySet<string> | null => customerKeys(k.accounts, k.states, k.index.linking(), lookup(k.index));
 
   it("finds production and staging keys on the founder's card, asking only through the app's own system prompt", () => {
     const pair = keys(2);
     const holders = holdersOf(pair);
     expect([...(holders ?? [])].sort()).toEqual(pair.accounts);
-    expect([...(ownAppPrompts(holders ?? new Set(), pair.states, pair.index.linking()) ?? [])]).toEqual([APP_PROMPT]);
+    expect([...(ownAppPrompts(holders ?? new Set(), pair.states, [], prompts(pair.index)) ?? [])]).toEqual([APP_PROMPT]);
     // Three keys still; four are more than one customer keeps.
     expect(holdersOf(keys(ONE_CUSTOMER_MAX))?.size).toBe(ONE_CUSTOMER_MAX);
     expect(holdersOf(keys(ONE_CUSTOMER_MAX + 1))).toBeNull();
@@ -222,7 +224,7 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
     const three = keys(3);
     const holders = customerKeys(three.accounts.slice(0, 2), three.states.slice(0, 2), three.index.linking(), lookup(three.index));
     expect(holders?.size).toBe(3);
-    expect(ownAppPrompts(holders ?? new Set(), three.states.slice(0, 2), three.index.linking())).not.toBeNull();
+    expect(ownAppPrompts(holders ?? new Set(), three.states.slice(0, 2), [], prompts(three.index))).not.toBeNull();
   });
 
   it("reads a prompt family's senders as one customer's keys from their own facts: one card they alone hold, established, staying put", () => {
@@ -263,25 +265,25 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
   it("reads the asks as the users' own when they are in the users' words, or when the asking system prompt is sent beyond the customer's keys", () => {
     const words = keys(2);
     for (const st of words.states) st.onSystemPrompt.set(APP_PROMPT, { cot: 5, harness: 0 });
-    expect(ownAppPrompts(new Set(words.accounts), words.states, words.index.linking())).toBeNull();
+    expect(ownAppPrompts(new Set(words.accounts), words.states, [], prompts(words.index))).toBeNull();
     const spread = keys(2);
     spread.index.add("system_prompt", APP_PROMPT, "acct_other_cell", TS);
-    expect(ownAppPrompts(new Set(spread.accounts), spread.states, spread.index.linking())).toBeNull();
+    expect(ownAppPrompts(new Set(spread.accounts), spread.states, [], prompts(spread.index))).toBeNull();
     // Its asks carried by one template only its keys send (the app's instruction around its users' questions): the app's own.
     const inTurn = keys(2);
     for (const st of inTurn.states) st.onSystemPrompt.clear();
     const frame = elicitingFamily(inTurn.index, "template", "tf_app_instruction", inTurn.accounts);
     frame.cotHits = 100;
-    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, inTurn.index.linking(), [frame])?.size).toBe(0);
+    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, [frame], prompts(inTurn.index))?.size).toBe(0);
     // The same template sent by a stranger too is not the app's own; nor one that carries only some of the asks.
     frame.cotHits = 60;
-    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, inTurn.index.linking(), [frame])).toBeNull();
+    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, [frame], prompts(inTurn.index))).toBeNull();
     frame.cotHits = 100;
     inTurn.index.add("template", "tf_app_instruction", "acct_stranger", TS);
-    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, inTurn.index.linking(), [frame])).toBeNull();
+    expect(ownAppPrompts(new Set(inTurn.accounts), inTurn.states, [frame], prompts(inTurn.index))).toBeNull();
     // A group that asks for nothing is scored as a group, as before.
     const quiet = keys(2, 0);
-    expect(ownAppPrompts(new Set(quiet.accounts), quiet.states, quiet.index.linking())).toBeNull();
+    expect(ownAppPrompts(new Set(quiet.accounts), quiet.states, [], prompts(quiet.index))).toBeNull();
   });
 
   /** `n` seats of one organisation, each on its own card, established, at the office's address; `group` of them are a linked group. */

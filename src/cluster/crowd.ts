@@ -236,9 +236,10 @@ export function keysOfOneCustomer(states: readonly AccountState[], holdersOf: Ho
  * account needs two. A ring's cells are not read so: its templates and prompts cross its cells, so none
  * is one cell's own. Judging any such group as one account, whatever carried its asks, lost two of
  * fifteen accounts of a careful ring put onto aged accounts sharing a card three by three (every request
- * at temperature 0; leaked 1.87% → 15.16%). `families`: the prompt families the group's members are in.
+ * at temperature 0; leaked 1.87% → 15.16%). `families`: the prompt families the group's members are in;
+ * `systemPrompt` finds a system prompt's family key by its hash.
  */
-export function ownAppPrompts(holders: ReadonlySet<string>, states: readonly AccountState[], links: readonly LinkKey[], families: Iterable<LinkKey> = []): ReadonlySet<string> | null {
+export function ownAppPrompts(holders: ReadonlySet<string>, states: readonly AccountState[], families: Iterable<LinkKey>, systemPrompt: (hash: string) => LinkKey | undefined): ReadonlySet<string> | null {
   let asks = 0;
   let onPrompts = 0;
   const prompts = new Set<string>();
@@ -253,8 +254,13 @@ export function ownAppPrompts(holders: ReadonlySet<string>, states: readonly Acc
   if (asks === 0) return null;
   const onlyHolders = (l: LinkKey): boolean => [...l.members].every((m) => holders.has(m));
   if (onPrompts >= OWN_APP_PROMPT_SHARE * asks) {
-    const sentOutside = links.some((l) => l.kind === "system_prompt" && prompts.has(l.value) && !onlyHolders(l));
-    return sentOutside ? null : prompts;
+    // Every sender of each prompt, wherever Louvain put its key: a community holds only some keys, and a
+    // prompt's key left in another community said nothing of who else sends it.
+    for (const hash of prompts) {
+      const k = systemPrompt(hash);
+      if (k !== undefined && !onlyHolders(k)) return null;
+    }
+    return prompts;
   }
   for (const f of families) if (f.kind === "template" && f.cotHits >= OWN_APP_PROMPT_SHARE * asks && onlyHolders(f)) return new Set();
   return null;

@@ -553,7 +553,7 @@ export class DetectionEngine implements HuntEngine {
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const states = members.map((m) => this.accounts.get(m) as AccountState);
         // Whether the asks rest on the app's own prompts changes as they come, so it is read at each score.
-        const appPrompts = customer && ownAppPrompts(customer, states, links, this.familiesOfAll(members));
+        const appPrompts = customer && ownAppPrompts(customer, states, this.familiesOfAll(members), (hash) => this.links.get("system_prompt", hash));
         const sc = scoreCluster(states, links, {
           alreadyFlagged: this.flaggedOnOtherEvidence(members),
           harnessShare,
