@@ -1,6 +1,6 @@
 import { accountAgeAt } from "../core/index.js";
 import { pooledGreedyResends, type AccountState } from "../detect/account.js";
-import { identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
+import { CROWD_CAP, identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
 import { isThrowaway, rotatesPerRequest } from "./score.js";
 import { IndexUnionFind } from "./union-find.js";
 
@@ -147,10 +147,12 @@ export function openTeams(accounts: readonly string[], states: readonly AccountS
 export const ONE_CUSTOMER_MAX = 3;
 /**
  * The most seats of one organisation read as one customer: a company's staff, each on an account of
- * its own in the company's organisation. Far under a hydra's thousands of heads, and it bounds what a
- * harvester that puts all its accounts in one organisation is judged to be (one account's traffic).
+ * its own in the company's organisation. As many as a card may hold before it is a crowd (CROWD_CAP),
+ * far under a hydra's thousands of heads; it bounds what a harvester that puts its accounts in one
+ * organisation, where one ban takes them all, is judged to be (one account's traffic). At 100, the
+ * analytics assistant's 87 users among a company's 300 seats were a flagged cluster (0.99).
  */
-export const ONE_ORG_MAX = 100;
+export const ONE_ORG_MAX = CROWD_CAP.payment_fp;
 /** The share of a customer's asks for reasoning its own system prompts or template must carry (see ownAppPrompts). */
 const OWN_APP_PROMPT_SHARE = 0.8;
 
