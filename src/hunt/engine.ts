@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, customerKeys, isHardLink, keysOfOneCustomer, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -323,8 +323,10 @@ export class DetectionEngine implements HuntEngine {
 
   private addSeat(org: string, account: string): void {
     const seats = this.orgSeats.get(org);
-    if (seats) seats.add(account);
-    else this.orgSeats.set(org, new Set([account]));
+    // Past ONE_ORG_MAX an organisation is no one customer whoever else joins it: memory stays bounded per organisation.
+    if (seats) {
+      if (seats.size <= ONE_ORG_MAX) seats.add(account);
+    } else this.orgSeats.set(org, new Set([account]));
   }
 
   /** Every account holding an owner fact (see customerKeys): a card's, email's or phone's link key members, an organisation's seats. */
