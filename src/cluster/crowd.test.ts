@@ -286,7 +286,7 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
     expect(ownAppPrompts(new Set(quiet.accounts), quiet.states, [], prompts(quiet.index))).toBeNull();
   });
 
-  /** `n` seats of one organisation, each on its own card, established, at the office's address; `group` of them are a linked group. */
+  /** `n` seats of one organisation, each on its own card, established, at the office's address (each test takes the slice of them Louvain grouped). */
   function seats(n: number, org = "org_acme_logistics", made = "2025-06-01T00:00:00Z") {
     const index = new LinkIndex();
     const accounts = ids(n, "seat");

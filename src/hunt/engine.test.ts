@@ -534,17 +534,12 @@ describe("detection engine: a company's staff, each on a seat of its own in the 
    * of them send three questions in four through the company's analytics assistant, whose system prompt
    * asks for the reasoning step by step. `asks` replaces what those eight send through it.
    */
-  /** A well-mixed hash (Murmur3's finaliser) of a seat and a request: a translated copy of one schedule would be lockstep. */
-  const scatter = (seat: number, n: number): number => {
-    let h = Math.imul(seat + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    return (h ^ (h >>> 16)) >>> 0;
-  };
   function company(org: string | undefined, asks?: (seat: number, i: number) => Exchange): Exchange[] {
     const log: Exchange[] = [];
     for (let seat = 0; seat < 12; seat++) {
       const account = `acct_acme_${seat}`;
+      // Each seat's moments from a generator of its own: a shifted copy of one schedule would be lockstep.
+      const when = createRng(seat + 1);
       for (let day = 0; day < 10; day++) {
         if (day % 7 >= 5) continue;
         for (let i = 0; i < 16; i++) {
@@ -553,7 +548,7 @@ describe("detection engine: a company's staff, each on a seat of its own in the 
           const base = makeExchange({
             id: `ex_${account}_${n}`,
             // Each at its own moments of the working day: people, not a scheduler.
-            ts: START + day * 24 * HOUR + 8 * HOUR + (scatter(seat, n) % 600) * MINUTE + seat * 997,
+            ts: START + day * 24 * HOUR + 8 * HOUR + Math.floor(when() * 600) * MINUTE + seat * 997,
             account,
             system: throughAssistant ? ASSISTANT : "",
             userTurns: [throughAssistant ? `${ANALYTICS[n % ANALYTICS.length] as string} (report ${n})` : `${WORK[(n + seat) % WORK.length] as string}`],
