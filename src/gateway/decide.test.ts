@@ -47,7 +47,26 @@ describe("Gatekeeper with the default policy", () => {
     await k.drain();
     const audit = await store.listAudit();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ kind: "decision", subject: "fresh", action: "strip_reasoning", policyVersion: "default-1" });
+    expect(audit[0]).toMatchObject({ kind: "decision", subject: "fresh", action: "strip_reasoning", policyVersion: "default-2" });
+  });
+
+  it("withholds reasoning from an unverified account of under 30 days that asks for it in its own words, until it verifies", async () => {
+    const k = keeper();
+    const DAY = 86_400_000;
+    // Scores 0.61: an ask, but not the strong kind (0.7) the rule once needed.
+    const ask = "A train leaves at 3pm travelling 60 km/h; another leaves at 4pm at 80 km/h. When does the second catch up? Please lay out your working step by step.";
+    const asking = (account: string, ageDays: number, verified: boolean) =>
+      k.decide(makeExchange({ account, userTurns: [ask], accountMeta: { createdAt: new Date(NOW - ageDays * DAY).toISOString(), verified } }));
+    const tenDays = await asking("ten_days", 10, false);
+    expect(tenDays.rules).toEqual(["new-account-eliciting"]);
+    expect(tenDays.actions).toEqual(["monitor", "answer_only", "strip_reasoning"]);
+    expect((await asking("ten_days_verified", 10, true)).decision).toBe("allow");
+    expect((await asking("forty_days", 40, false)).decision).toBe("allow");
+    // Homework wording stays under the bar at any age.
+    const homework = await k.decide(
+      makeExchange({ account: "student", userTurns: ["Solve 2x + 5 = 17 and explain step by step."], accountMeta: { createdAt: new Date(NOW - 2 * DAY).toISOString(), verified: false } }),
+    );
+    expect(homework.decision).toBe("allow");
   });
 
   it("names the account a conversation came from when another account carries it on, and a policy can act on it", async () => {

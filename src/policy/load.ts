@@ -13,9 +13,14 @@ import { conditionSchema, policySchema, type Policy } from "./schema.js";
  * user agent: 50 and under) does nothing here: a campaign shares its network and client with everyone
  * else on them, and even logging those matches logged 41% of a simulated receiver's ordinary requests
  * when a member's export held a common fingerprint. The hunt still weighs them with everything else.
+ * An unverified account under 30 days old that asks for the reasoning in its own words (0.5 and up:
+ * homework wording stays under it) gets the answer without it until it verifies: a careful hydra whose
+ * accounts each have their own card, email and address links to nothing the hunt can see, and its
+ * accounts live for days, mostly past the 72 hours this rule first covered (it then withheld the
+ * reasoning from 152 of such a hydra's 1,326 asks; now from 1,322, at 15 of 22,495 ordinary requests).
  */
 export const DEFAULT_POLICY_YAML = `
-version: default-1
+version: default-2
 mode: enforce
 on_state_failure: { flagged: closed, others: open }
 sensitivity: { research: 0.5, verified_org: 0.7, allowlisted: 0 }
@@ -50,7 +55,7 @@ rules:
     then: [throttle, summarise_reasoning, answer_only]
     reason: rolling behaviour of the account looks like harvesting
   - name: new-account-eliciting
-    when: { request_cot_gte: 0.7, account_age_hours_lt: 72, verified: false }
+    when: { request_cot_gte: 0.5, account_age_hours_lt: 720, verified: false }
     then: [strip_reasoning, answer_only, monitor]
     reason: a new unverified account asking for the model's reasoning
   - name: logit-extraction
