@@ -97,6 +97,43 @@ describe("detection engine: who a flagged cluster's identifiers implicate", () =
   });
 });
 
+describe("detection engine: a log that states no account facts", () => {
+  // The spec makes account_meta optional: no creation time, no card, no verification.
+  const bare = (ex: Exchange): Exchange => ({ ...ex, accountMeta: {} });
+  const DAY_MIN = 24 * 60;
+
+  it("makes an account first seen after the log's first week, sending a flagged ring's harness, a new head at its second such request", () => {
+    // The ring runs for nine days, so its family is flagged and still in use when the newcomers come.
+    const log: Exchange[] = [];
+    for (let r = 0; r < 8; r++) for (let i = 0; i < 120; i++) log.push(bare(exchange(`acct_ring${r}`, i, harness(r * 1000 + i), "", `203.0.113.${10 + r}`, i * 107 + r * 5)));
+    // A person who has used the service since the log began, and people first seen in its second week.
+    log.push(...ordinaryUser("acct_regular", "", "198.51.100.5", 40, 30, 300, "").map(bare));
+    const later = 8 * DAY_MIN;
+    const head = Array.from({ length: 6 }, (_, i) => bare(exchange("acct_head", i, harness(5000 + i), "", "192.0.2.41", later + i * 25)));
+    log.push(...head);
+    // A newcomer who pastes one of the ring's prompts among their own questions: one request is not two.
+    log.push(...ordinaryUser("acct_newcomer", "", "192.0.2.42", 5, later, 20, "").map(bare));
+    log.push(bare(exchange("acct_newcomer", 9, harness(6000), "", "192.0.2.42", later + 200)));
+    const byId = verdictsWithRingCaught(log) as Map<string, { flagged: boolean; reasons: string[]; firstFlaggedAt: number | null }>;
+    expect(byId.get("acct_head")?.firstFlaggedAt).toBe(head[1]?.ts);
+    expect(byId.get("acct_head")?.reasons.join(" ")).toMatch(/template \S+ shared with \d+ flagged accounts \(account age and verification unstated; first seen in the log under 72 hours ago\)/);
+    expect(byId.get("acct_newcomer")?.flagged).toBe(false);
+    expect(byId.get("acct_regular")?.flagged).toBe(false);
+  });
+
+  it("does not read an account present from the log's first day as new when it later sends the ring's harness", () => {
+    const log: Exchange[] = [];
+    for (let r = 0; r < 8; r++) for (let i = 0; i < 120; i++) log.push(bare(exchange(`acct_ring${r}`, i, harness(r * 1000 + i), "", `203.0.113.${10 + r}`, i * 107 + r * 5)));
+    const returning = [bare(exchange("acct_returning", 0, ORDINARY[0] as string, "", "192.0.2.50", 60))];
+    for (let i = 1; i < 4; i++) returning.push(bare(exchange("acct_returning", i, harness(7000 + i), "", "192.0.2.50", 8 * DAY_MIN + i * 25)));
+    log.push(...returning);
+    const byId = verdictsWithRingCaught(log) as Map<string, { flagged: boolean; reasons: string[]; firstFlaggedAt: number | null }>;
+    // Flagged, if at all, on its own evidence, not as a head at its second harness request.
+    expect(byId.get("acct_returning")?.firstFlaggedAt ?? Infinity).toBeGreaterThan(returning[2]?.ts ?? 0);
+    expect(byId.get("acct_returning")?.reasons.join(" ") ?? "").not.toMatch(/first seen in the log/);
+  });
+});
+
 describe("detection engine: a popular prompt a ring sends as cover", () => {
   // Read as rubric grading (a mark scheme), so each sender joins its family, the ring's accounts too.
   const EXAM = "Can you generate an A level exam question on circular motion, with an according mark scheme and answer.";

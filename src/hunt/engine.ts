@@ -101,6 +101,8 @@ interface CommunityEntry {
 const FLAGGED_PEERS_COUNTED = 1000;
 /** Signs (eliciting requests, requests in a harness's frame) a cluster member must carry itself (see hasOwnEvidence). */
 const OWN_EVIDENCE_MIN_SIGNS = 2;
+/** How far into the log an account must first appear before its first appearance says it is new (see newToLog). */
+const NEW_TO_LOG_AFTER = 7 * DAY;
 
 /**
  * The detection engine as it would run online: fed exchanges in log-time order, it updates account
@@ -399,10 +401,11 @@ export class DetectionEngine implements HuntEngine {
     const watchedUntil = ip ? this.taintedIps.get(ip) : undefined;
     // Nearly every request touches nothing of a flagged cluster: decide that before reading the account's age.
     if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;
-    const youngUnverified = isYoungUnverified(st.meta, ex.ts);
+    const stated = isYoungUnverified(st.meta, ex.ts);
+    const youngUnverified = stated || this.newToLog(st, ex.ts);
     if (ip && watchedUntil !== undefined && takesTaint({ hard: false, kind: "ip_day" }, { covered, youngUnverified, carries: true })) {
       if (watchedUntil >= ex.ts) {
-        this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster (account unverified and under 7 days old)`], source: "taint" });
+        this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster ${youngWhy(stated)}`], source: "taint" });
         return;
       }
       this.taintedIps.delete(ip);
@@ -431,11 +434,29 @@ export class DetectionEngine implements HuntEngine {
       this.flags.set(ex.account, {
         at: ex.ts,
         score: 0.95,
-        reasons: [`${k.kind} ${displayValue(k)} ${shared}${hard ? "" : youngUnverified && !strongSoft ? " (account unverified and under 7 days old)" : ""}`],
+        reasons: [`${k.kind} ${displayValue(k)} ${shared}${hard ? "" : youngUnverified && !strongSoft ? ` ${youngWhy(stated)}` : ""}`],
         source: "taint",
       });
       return;
     }
+  }
+
+  /**
+   * An account whose creation time and verification the log does not state, first seen at least
+   * NEW_TO_LOG_AFTER into the log and under 72 hours before `at`, that has already sent
+   * OWN_EVIDENCE_MIN_SIGNS requests through harness-like prompt families: as new as the log can tell,
+   * so what a stated young age allows (a flagged cluster's prompt family or egress marking it as a new
+   * head, see takesTaint) follows from it. Account facts are optional in a log; without them a hydra's
+   * new heads carried its eliciting templates for a median of seven requests each before their own
+   * evidence flagged them (22% of its exchanges sent before detection, 3% with the same accounts' ages
+   * stated). A first appearance is weaker than a stated age (a regular user's first visit of the month
+   * looks the same), hence the shorter window and the two requests: with a week and one request, six
+   * ordinary users who had sent one of a hydra's cover prompts were flagged in a 30-day log.
+   */
+  private newToLog(st: AccountState, at: number): boolean {
+    const { meta } = st;
+    if (meta.createdAt !== undefined || meta.verified === true || this.startTs === null) return false;
+    return st.firstTs - this.startTs >= NEW_TO_LOG_AFTER && at - st.firstTs < 3 * DAY && st.harnessHits >= OWN_EVIDENCE_MIN_SIGNS;
   }
 
   private rescoreAccounts(now: number): void {
@@ -980,6 +1001,11 @@ function weeklySeries(states: readonly AccountState[]): number[] {
 function dayKey(value: string): { head: string; on: string } {
   const at = value.lastIndexOf("@");
   return { head: value.slice(0, at), on: new Date(Number(value.slice(at + 1)) * DAY).toISOString().slice(0, 10) };
+}
+
+/** Why a soft identifier marks this account as a new head: its stated age, or its first appearance (see newToLog). */
+function youngWhy(stated: boolean): string {
+  return stated ? "(account unverified and under 7 days old)" : "(account age and verification unstated; first seen in the log under 72 hours ago)";
 }
 
 function displayValue(k: LinkKey): string {
