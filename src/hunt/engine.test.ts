@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, type ClusterVerdict, type Exchange } from "../core/index.js";
+import { createRng, type AccountVerdict, type ClusterVerdict, type Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
 import { loadDefaultModel } from "../detect/classifier.js";
 import { requestSignals } from "../detect/signals.js";
@@ -63,7 +63,7 @@ function ordinaryUser(account: string, card: string, ip: string, n: number, from
 }
 
 /** The hunt's verdicts on a log, by account, after checking that the whole ring was caught. */
-function verdictsWithRingCaught(log: Exchange[]): Map<string, { flagged: boolean; reasons: string[] }> {
+function verdictsWithRingCaught(log: Exchange[]): Map<string, AccountVerdict> {
   log.sort((a, b) => a.ts - b.ts);
   const engine = new DetectionEngine();
   engine.observe(log);
@@ -114,7 +114,7 @@ describe("detection engine: a log that states no account facts", () => {
     // A newcomer who pastes one of the ring's prompts among their own questions: one request is not two.
     log.push(...ordinaryUser("acct_newcomer", "", "192.0.2.42", 5, later, 20, "").map(bare));
     log.push(bare(exchange("acct_newcomer", 9, harness(6000), "", "192.0.2.42", later + 200)));
-    const byId = verdictsWithRingCaught(log) as Map<string, { flagged: boolean; reasons: string[]; firstFlaggedAt: number | null }>;
+    const byId = verdictsWithRingCaught(log);
     expect(byId.get("acct_head")?.firstFlaggedAt).toBe(head[1]?.ts);
     expect(byId.get("acct_head")?.reasons.join(" ")).toMatch(/template \S+ shared with \d+ flagged accounts \(account age and verification unstated; first seen in the log under 72 hours ago\)/);
     expect(byId.get("acct_newcomer")?.flagged).toBe(false);
@@ -127,7 +127,7 @@ describe("detection engine: a log that states no account facts", () => {
     const returning = [bare(exchange("acct_returning", 0, ORDINARY[0] as string, "", "192.0.2.50", 60))];
     for (let i = 1; i < 4; i++) returning.push(bare(exchange("acct_returning", i, harness(7000 + i), "", "192.0.2.50", 8 * DAY_MIN + i * 25)));
     log.push(...returning);
-    const byId = verdictsWithRingCaught(log) as Map<string, { flagged: boolean; reasons: string[]; firstFlaggedAt: number | null }>;
+    const byId = verdictsWithRingCaught(log);
     // Flagged, if at all, on its own evidence, not as a head at its second harness request.
     expect(byId.get("acct_returning")?.firstFlaggedAt ?? Infinity).toBeGreaterThan(returning[2]?.ts ?? 0);
     expect(byId.get("acct_returning")?.reasons.join(" ") ?? "").not.toMatch(/first seen in the log/);

@@ -103,6 +103,8 @@ const FLAGGED_PEERS_COUNTED = 1000;
 const OWN_EVIDENCE_MIN_SIGNS = 2;
 /** How far into the log an account must first appear before its first appearance says it is new (see newToLog). */
 const NEW_TO_LOG_AFTER = 7 * DAY;
+/** How long after its first appearance such an account still counts as new (see newToLog). */
+const NEW_TO_LOG_FOR = 72 * HOUR;
 
 /**
  * The detection engine as it would run online: fed exchanges in log-time order, it updates account
@@ -443,7 +445,7 @@ export class DetectionEngine implements HuntEngine {
 
   /**
    * An account whose creation time and verification the log does not state, first seen at least
-   * NEW_TO_LOG_AFTER into the log and under 72 hours before `at`, that has already sent
+   * NEW_TO_LOG_AFTER into the log and under NEW_TO_LOG_FOR before `at`, that has already sent
    * OWN_EVIDENCE_MIN_SIGNS requests through harness-like prompt families: as new as the log can tell,
    * so what a stated young age allows (a flagged cluster's prompt family or egress marking it as a new
    * head, see takesTaint) follows from it. Account facts are optional in a log; without them a hydra's
@@ -456,7 +458,7 @@ export class DetectionEngine implements HuntEngine {
   private newToLog(st: AccountState, at: number): boolean {
     const { meta } = st;
     if (meta.createdAt !== undefined || meta.verified === true || this.startTs === null) return false;
-    return st.firstTs - this.startTs >= NEW_TO_LOG_AFTER && at - st.firstTs < 3 * DAY && st.harnessHits >= OWN_EVIDENCE_MIN_SIGNS;
+    return st.firstTs - this.startTs >= NEW_TO_LOG_AFTER && at - st.firstTs < NEW_TO_LOG_FOR && st.harnessHits >= OWN_EVIDENCE_MIN_SIGNS;
   }
 
   private rescoreAccounts(now: number): void {
