@@ -60,13 +60,16 @@ export const EGRESS_WATCH_MS = 30 * 86_400_000;
  * Whether an account that is not flagged becomes a flagged cluster's new head by carrying one of its
  * values: the hunt's rule for a newcomer at its first request, and the gateway's between hunts (one
  * rule, so the two agree). A hard identifier (card, email, phone) is proof for anyone, a programme
- * account too; an identical tool-schema set is, for anyone outside a programme; anything softer (a
- * prompt family, an egress address) only for a new, unverified account that itself carries it.
+ * account too; an identical tool-schema set is, for any account outside a programme that is not established
+ * (verified, or a month old); anything softer (a prompt family, an egress address) only for a new, unverified
+ * account that itself carries it. A tool set is software anyone can run: a fleet that sent a popular coding
+ * client's own tool set had the client's other users flagged as its heads (27 of 80 established ones), and they
+ * are the client's customers, not the fleet's.
  */
-export function takesTaint(link: { hard: boolean; kind: LinkKind }, account: { covered: boolean; youngUnverified: boolean; carries: boolean }): boolean {
+export function takesTaint(link: { hard: boolean; kind: LinkKind }, account: { covered: boolean; youngUnverified: boolean; established: boolean; carries: boolean }): boolean {
   if (link.hard) return true;
   if (account.covered) return false;
-  return link.kind === "tool_schema" || (account.youngUnverified && account.carries);
+  return (link.kind === "tool_schema" && !account.established) || (account.youngUnverified && account.carries);
 }
 
 /** Members past which a key is a crowd and links nobody. */

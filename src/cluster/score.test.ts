@@ -81,6 +81,7 @@ describe("scoreCluster: members already flagged on other evidence", () => {
 
 describe("groupHarnesses: a tool-schema set that is a group's own", () => {
   const members = new Set(["a1", "a2", "a3", "a4", "a5", "a6"]);
+  const NONE: ReadonlySet<string> = new Set();
   const keyed = (value: string, accounts: readonly string[]): LinkKey[] => {
     const index = new LinkIndex();
     for (const a of accounts) index.add("tool_schema", value, a, START);
@@ -88,17 +89,23 @@ describe("groupHarnesses: a tool-schema set that is a group's own", () => {
   };
 
   it("counts a set sent only inside the group, with the share of the group sending it", () => {
-    const [own] = groupHarnesses(keyed("ts_own", ["a1", "a2", "a3", "a4", "a5"]), members);
+    const [own] = groupHarnesses(keyed("ts_own", ["a1", "a2", "a3", "a4", "a5"]), members, NONE);
     expect(own?.share).toBeCloseTo(5 / 6, 6);
   });
 
   it("does not count a popular set that strangers outside the group send too (a framework's default tools)", () => {
     const outside = Array.from({ length: 20 }, (_, i) => `stranger${i}`);
-    expect(groupHarnesses(keyed("ts_popular", ["a1", "a2", "a3", "a4", "a5", "a6", ...outside]), members)).toEqual([]);
+    expect(groupHarnesses(keyed("ts_popular", ["a1", "a2", "a3", "a4", "a5", "a6", ...outside]), members, NONE)).toEqual([]);
+  });
+
+  it("does not count a client's set whose senders here are mostly customers in standing (verified or a month old)", () => {
+    const set = keyed("ts_client", ["a1", "a2", "a3", "a4", "a5", "a6"]);
+    expect(groupHarnesses(set, members, new Set(["a1", "a2", "a3"]))).toEqual([]);
+    expect(groupHarnesses(set, members, new Set(["a1", "a2"]))[0]?.share).toBe(1);
   });
 
   it("sees no harness fleet in a group too small to be one", () => {
-    expect(groupHarnesses(keyed("ts_small", ["a1", "a2", "a3"]), new Set(["a1", "a2", "a3"]))).toEqual([]);
+    expect(groupHarnesses(keyed("ts_small", ["a1", "a2", "a3"]), new Set(["a1", "a2", "a3"]), NONE)).toEqual([]);
   });
 });
 

@@ -19,8 +19,43 @@ const OPEN_TEAM_CAP = 0.5;
 
 /** Unverified and first used within 72 hours of being created: an account made for the job. */
 export const isThrowaway = (m: AccountState): boolean => m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR;
+/** Requests an account needs before its addresses can show rotation. */
+const ROTATION_MIN_REQUESTS = 8;
 /** Leaves through a different network with most requests. */
-export const rotatesPerRequest = (m: AccountState): boolean => m.exchanges >= 8 && m.slash24s.size / m.exchanges > 0.5;
+export const rotatesPerRequest = (m: AccountState): boolean => m.exchanges >= ROTATION_MIN_REQUESTS && m.slash24s.size / m.exchanges > 0.5;
+
+/** Share of a member's requests asking for the most reasoning past which it is a pipeline's setting, not a person's habit. */
+const FLEET_MAX_REASONING_SHARE = 0.9;
+/** Members judged (those with the requests rotatesPerRequest needs) a group needs before it can be read as a fleet. */
+const FLEET_MIN_JUDGED = 5;
+/** Share of the judged members running the fleet way (see runsFleetWay) for the group to be a fleet. */
+const FLEET_MIN_SHARE = 0.8;
+
+/**
+ * An account made for the job and driven by a pipeline: a throwaway, leaving through a new network with
+ * most requests, asking for the most reasoning on nearly every one. Each habit alone is anyone's (a VPN
+ * hands out a new exit per request, apps set reasoning effort high for all their users, people sign up
+ * the day they start); all three at once, in an account first used within days of its making, are a fleet's.
+ */
+export const runsFleetWay = (m: AccountState): boolean =>
+  isThrowaway(m) && rotatesPerRequest(m) && m.maxReasoningRequests >= FLEET_MAX_REASONING_SHARE * m.exchanges;
+
+/**
+ * Whether a group is a fleet: of its members with enough requests to judge (see rotatesPerRequest), at least
+ * FLEET_MIN_JUDGED and FLEET_MIN_SHARE of them run the fleet way. A VPN's users that Louvain grouped by the exits
+ * they meet at are mostly established accounts: some new ones with an app that asks for the most reasoning
+ * among them do not make the group a fleet.
+ */
+export function isFleet(members: readonly AccountState[]): boolean {
+  let judged = 0;
+  let fleetWay = 0;
+  for (const m of members) {
+    if (m.exchanges < ROTATION_MIN_REQUESTS) continue;
+    judged++;
+    if (runsFleetWay(m)) fleetWay++;
+  }
+  return judged >= FLEET_MIN_JUDGED && fleetWay >= FLEET_MIN_SHARE * judged;
+}
 
 export interface GroupFacts {
   /** Members flagged on evidence other than this group's score. */
@@ -86,21 +121,33 @@ const HARNESS_EXCLUSIVE_SHARE = 0.8;
 const HARNESS_MIN_GROUP = 5;
 /** A group's own harness that at least this share of it sends is what the group as a whole runs. */
 export const HARNESS_FLEET_SHARE = 0.5;
+/** From this share of established senders inside the group on, a tool set is a client its customers run, not a harness. */
+const HARNESS_MAX_ESTABLISHED = 0.5;
 
 /**
  * Tool-schema sets that are a group's own (at least HARNESS_EXCLUSIVE_SHARE of everyone sending one
- * is in the group), each with the share of the group sending it: one agent harness run from many
- * accounts. A popular framework's default tools are sent by strangers outside any one group, so they
- * are not a group's own. None for groups under HARNESS_MIN_GROUP.
+ * is in the group, fewer than HARNESS_MAX_ESTABLISHED of those inside `established`), each with the
+ * share of the group sending it: one agent harness run from many accounts. A popular framework's
+ * default tools are sent by strangers outside any one group, so they are not a group's own; nor is a
+ * coding client's set where its users are all there are in the log, since the key links them into one
+ * group by itself: they are customers in standing, verified or months old, where a fleet's accounts
+ * are made for the job (a VPN's users of three such clients, grouped by their sets and the exits they
+ * met at, were flagged 200 of 200 when each client's set counted as the group's harness). None for
+ * groups under HARNESS_MIN_GROUP.
  */
-export function groupHarnesses(links: readonly LinkKey[], members: ReadonlySet<string>): Array<{ key: LinkKey; share: number }> {
+export function groupHarnesses(links: readonly LinkKey[], members: ReadonlySet<string>, established: ReadonlySet<string>): Array<{ key: LinkKey; share: number }> {
   if (members.size < HARNESS_MIN_GROUP) return [];
   const out: Array<{ key: LinkKey; share: number }> = [];
   for (const key of links) {
     if (key.kind !== "tool_schema") continue;
     let inside = 0;
-    for (const m of key.members) if (members.has(m)) inside++;
-    if (inside / key.members.size >= HARNESS_EXCLUSIVE_SHARE) out.push({ key, share: inside / members.size });
+    let customers = 0;
+    for (const m of key.members) {
+      if (!members.has(m)) continue;
+      inside++;
+      if (established.has(m)) customers++;
+    }
+    if (inside / key.members.size >= HARNESS_EXCLUSIVE_SHARE && customers < HARNESS_MAX_ESTABLISHED * inside) out.push({ key, share: inside / members.size });
   }
   return out;
 }

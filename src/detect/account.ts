@@ -307,6 +307,11 @@ export function isYoungUnverified(meta: AccountMeta, at: number): boolean {
   return meta.verified !== true && accountAgeAt(meta, at) < 7 * 86_400_000;
 }
 
+/** Verified, or stated to have been made at least 30 days before `at`: a customer in standing. An unstated age is not. */
+export function isEstablishedAt(meta: AccountMeta, at: number): boolean {
+  return meta.verified === true || accountAgeAt(meta, at) >= 30 * 86_400_000;
+}
+
 export interface AccountScore {
   score: number;
   reasons: string[];

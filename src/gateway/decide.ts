@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { DOMAINS, isCovered, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -136,7 +136,7 @@ export class Gatekeeper {
     const head =
       verdict?.flagged === true || cluster?.flagged === true
         ? null
-        : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: isYoungUnverified(meta, now), now });
+        : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: isYoungUnverified(meta, now), established: isEstablishedAt(meta, now), now });
     if (head) {
       clusterId = head.cluster;
       cluster = view.clusterVerdict(clusterId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCovered, requestSignals } from "../detect/index.js";
+import { isCovered, isEstablishedAt, requestSignals } from "../detect/index.js";
 import type { AccountMeta, ClusterVerdict, Exchange } from "../core/index.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { ClusterHeads } from "./heads.js";
@@ -45,7 +45,7 @@ const RESEARCHER: AccountMeta = { createdAt: new Date(NOW - DAY).toISOString(), 
 
 function find(heads: ClusterHeads, ex: Exchange, meta: AccountMeta, now = NOW): string | null {
   const young = meta.verified !== true && NOW - Date.parse(meta.createdAt ?? "") < 7 * DAY;
-  const m = heads.find({ meta, signals: requestSignals(ex, testModel()), ip: ex.client.ip, covered: isCovered(meta), youngUnverified: young, now });
+  const m = heads.find({ meta, signals: requestSignals(ex, testModel()), ip: ex.client.ip, covered: isCovered(meta), youngUnverified: young, established: isEstablishedAt(meta, now), now });
   return m ? `${m.cluster} ${m.kind}` : null;
 }
 
@@ -74,6 +74,17 @@ describe("a flagged cluster's new heads between hunts", () => {
     expect(find(heads, behindProxy, NEW_UNVERIFIED, NOW + 31 * DAY)).toBeNull();
     // The ASN is a carrier's: it joins nobody.
     expect(find(heads, makeExchange({ ...behindProxy, client: { ip: "192.0.2.9", asn: 64500 } }), NEW_UNVERIFIED)).toBeNull();
+  });
+
+  it("takes an account that is not established on the cluster's tool set, not a verified or month-old customer running it", () => {
+    const tools = [{ name: "read_file", schema: '{"type":"object","properties":{"path":{"type":"string"}}}' }];
+    const agentStep = makeExchange({ userTurns: ["Fix the failing test in utils/date.py"], tools });
+    const toolSet = requestSignals(agentStep, testModel()).toolSchemaHash as string;
+    const fleet = new ClusterHeads([ring({ indicators: [{ kind: "tool_schema", value: toolSet, accounts: 40 }] })]);
+    expect(find(fleet, agentStep, NEW_UNVERIFIED)).toBe("cl_ring tool_schema");
+    expect(find(fleet, agentStep, { createdAt: new Date(NOW - 12 * DAY).toISOString(), verified: false })).toBe("cl_ring tool_schema");
+    expect(find(fleet, agentStep, { createdAt: new Date(NOW - 12 * DAY).toISOString(), verified: true })).toBeNull();
+    expect(find(fleet, agentStep, { createdAt: new Date(NOW - 45 * DAY).toISOString(), verified: false })).toBeNull();
   });
 
   it("holds nothing of a cluster the hunt did not flag", () => {

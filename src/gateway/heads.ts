@@ -19,6 +19,8 @@ export interface HeadRequest {
   /** In a research programme or of a verified organisation (isCovered). */
   covered: boolean;
   youngUnverified: boolean;
+  /** Verified or a month old (isEstablishedAt). */
+  established: boolean;
   now: number;
 }
 
@@ -78,14 +80,14 @@ export class ClusterHeads {
   /** The flagged cluster this request makes its account a head of, or null (nearly always: a few map probes). */
   find(r: HeadRequest): HeadMatch | null {
     if (this.#byKind.size === 0) return null;
-    const soft = takesTaint({ hard: false, kind: "template" }, { covered: r.covered, youngUnverified: r.youngUnverified, carries: true });
+    const soft = takesTaint({ hard: false, kind: "template" }, { covered: r.covered, youngUnverified: r.youngUnverified, established: r.established, carries: true });
     const probe = (kind: IndicatorKind, value: string | null | undefined): HeadMatch | null => {
       if (value === null || value === undefined) return null;
       const owner = this.#byKind.get(kind)?.get(value);
       if (!owner || owner.until < r.now) return null;
       const linkKind = LINK_KIND[kind] as LinkKind;
       // Indicators never hold a weak (short) identifier, so a hard kind is a hard link here.
-      if (!takesTaint({ hard: HARD_KINDS.has(linkKind), kind: linkKind }, { covered: r.covered, youngUnverified: r.youngUnverified, carries: true })) return null;
+      if (!takesTaint({ hard: HARD_KINDS.has(linkKind), kind: linkKind }, { covered: r.covered, youngUnverified: r.youngUnverified, established: r.established, carries: true })) return null;
       return { cluster: owner.cluster, kind, shown: shownAs(kind, value), accounts: owner.accounts };
     };
     const found = probe("payment_fp", r.meta.paymentFp) ?? probe("email_hash", r.meta.emailHash) ?? probe("phone_hash", r.meta.phoneHash) ?? probe("tool_schema", r.signals.toolSchemaHash);

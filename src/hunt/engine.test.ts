@@ -326,6 +326,103 @@ describe("detection engine: an agent-harness fleet that never asks for reasoning
   });
 });
 
+describe("detection engine: a fleet of throwaway accounts on a residential pool, each with its own tool names", () => {
+  const TASKS = [
+    "Write a Python function that merges overlapping intervals and add unit tests.",
+    "Implement an LRU cache in TypeScript with O(1) get and put.",
+    "Write a SQL query returning each customer's second most recent order.",
+    "Refactor this callback-based Node.js file reader to async/await and handle errors.",
+    "Write a bash script that rotates log files older than seven days.",
+  ];
+  const POOL = Array.from({ length: 300 }, (_, i) => `100.${64 + (i % 50)}.${Math.floor(i / 50)}.${(i * 7) % 250}`);
+  const toolsOf = (suffix: string): Array<{ name: string; schema: string }> => [
+    { name: `read_file_${suffix}`, schema: '{"properties":{"path":{"type":"string"}},"required":["path"],"type":"object"}' },
+    { name: `run_python_${suffix}`, schema: '{"properties":{"code":{"type":"string"}},"required":["code"],"type":"object"}' },
+  ];
+  const call = (account: string, i: number, ip: string, offsetMin: number, createdAt: string, tools: Array<{ name: string; schema: string }>, verified = false): Exchange =>
+    makeExchange({
+      id: `ex_${account}_${i}`,
+      ts: START + offsetMin * MINUTE,
+      account,
+      system: "",
+      userTurns: [`${TASKS[i % TASKS.length] as string} (task ${i})`],
+      tools,
+      params: { maxTokens: 8192, logprobs: false, logitBias: false, stream: false, reasoningRequested: true, reasoningEffort: "high" },
+      client: { ip, asn: 7922, country: "US", userAgent: "python-httpx/0.27.0" },
+      accountMeta: { createdAt, paymentFp: `pf_${account}_0123456789abcdef`, verified },
+    });
+
+  /** Thirty accounts at maximum reasoning, a new exit of one pool per request, made `madeBefore` before their first use. */
+  function rotatingGroup(prefix: string, madeBefore: number, verified: boolean): Exchange[] {
+    const log: Exchange[] = [];
+    for (let a = 0; a < 30; a++) {
+      const from = a * 40;
+      const createdAt = new Date(START + from * MINUTE - madeBefore).toISOString();
+      const tools = toolsOf(`${prefix}${a}`);
+      for (let i = 0; i < 60; i++) log.push(call(`acct_${prefix}${a}`, i, POOL[(a * 61 + i * 17) % POOL.length] as string, from + i * 23, createdAt, tools, verified));
+    }
+    return log;
+  }
+
+  const flaggedOf = (log: Exchange[], prefix: string): number => {
+    log.sort((x, y) => x.ts - y.ts);
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    return engine.finish().accounts.filter((a) => a.account.startsWith(`acct_${prefix}`) && a.flagged).length;
+  };
+
+  it("flags the fleet's accounts on the way each runs, though none asks for reasoning in words nor shares a tool set", () => {
+    expect(flaggedOf(rotatingGroup("fleet", 20 * 60 * MINUTE, false), "fleet")).toBe(30);
+  });
+
+  it("does not flag a VPN's established users doing the same: months-old accounts, or verified ones", () => {
+    expect(flaggedOf(rotatingGroup("vpn", 200 * 24 * 60 * MINUTE, false), "vpn")).toBe(0);
+    expect(flaggedOf(rotatingGroup("vpnv", 20 * 60 * MINUTE, true), "vpnv")).toBe(0);
+  });
+});
+
+describe("detection engine: a fleet that sends a popular coding client's own tool set", () => {
+  const CLIENT_TOOLS = [
+    { name: "Read", schema: '{"properties":{"file_path":{"type":"string"}},"required":["file_path"],"type":"object"}' },
+    { name: "Bash", schema: '{"properties":{"command":{"type":"string"}},"required":["command"],"type":"object"}' },
+  ];
+  const step = (account: string, i: number, ip: string, offsetMin: number, createdAt: string, prompt: string): Exchange =>
+    makeExchange({
+      id: `ex_${account}_${i}`,
+      ts: START + offsetMin * MINUTE,
+      account,
+      system: "You are an interactive CLI tool that helps users with software engineering tasks.",
+      userTurns: [prompt],
+      tools: CLIENT_TOOLS,
+      client: { ip, asn: 7922, country: "US", userAgent: "codecli/2.1.4" },
+      accountMeta: { createdAt, paymentFp: `pf_${account}_0123456789abcdef`, verified: false },
+    });
+
+  it("flags the fleet, not the client's established users: a tool set is software anyone runs", () => {
+    const log: Exchange[] = [];
+    // The fleet: day-old accounts asking for the reasoning in the harness's words, a new exit per request.
+    for (let a = 0; a < 12; a++) {
+      for (let i = 0; i < 50; i++) log.push(step(`acct_fleet${a}`, i, `100.${70 + a}.${i}.9`, a * 7 + i * 31, "2026-03-01T00:00:00Z", harness(a * 100 + i)));
+    }
+    // The client's users: months-old accounts at home, asking their own questions in working hours.
+    const asked = loadCorpus()
+      .filter((p) => p.label === "organic" && p.text.length < 600)
+      .map((p) => p.text);
+    for (let u = 0; u < 8; u++) {
+      for (let i = 0; i < 20; i++) {
+        const at = (i >> 2) * 24 * 60 + 9 * 60 + u * 11 + (i % 4) * 53;
+        log.push(step(`acct_user${u}`, i, `203.0.113.${60 + u}`, at, "2025-06-01T00:00:00Z", asked[(u * 20 + i) * 7] as string));
+      }
+    }
+    log.sort((x, y) => x.ts - y.ts);
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
+    for (let a = 0; a < 12; a++) expect(byId.get(`acct_fleet${a}`)?.flagged, `fleet ${a}`).toBe(true);
+    for (let u = 0; u < 8; u++) expect(byId.get(`acct_user${u}`)?.flagged, `user ${u} ${byId.get(`acct_user${u}`)?.reasons.join(" / ")}`).toBe(false);
+  });
+});
+
 describe("detection engine: a reseller's pool rotating accounts per request, with no client or account facts in the log", () => {
   const CASUAL = ["what's a good recipe for banana bread without eggs", "help me write a birthday message for my grandmother", "what should we pack for a weekend camping trip with kids", "explain why the sky is blue in simple words for a 9 year old"];
   const answerTo = (c: number): string => `Here is a detailed answer for request ${c}, with the background, the options and what I would recommend, step by step.`;

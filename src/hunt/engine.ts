@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
-import { AccountState, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { AccountState, isCovered, isEstablishedAt, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { COT_HIT } from "../detect/cot.js";
@@ -80,6 +80,8 @@ interface MemberLinks {
   customerKeys: ReadonlySet<string> | null;
   /** Members in a lockstep group with at least two others of the community. */
   lockstep: ReadonlySet<string>;
+  /** The community is a fleet of throwaway accounts driven one way (see isFleet). */
+  fleet: boolean;
   checkedAt: Map<string, number>;
 }
 
@@ -405,7 +407,9 @@ export class DetectionEngine implements HuntEngine {
     if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;
     const stated = isYoungUnverified(st.meta, ex.ts);
     const youngUnverified = stated || this.newToLog(st, ex.ts);
-    if (ip && watchedUntil !== undefined && takesTaint({ hard: false, kind: "ip_day" }, { covered, youngUnverified, carries: true })) {
+    // Standing when it began: a fleet's throwaway does not become a customer by lasting a month.
+    const established = isEstablishedAt(st.meta, st.firstTs);
+    if (ip && watchedUntil !== undefined && takesTaint({ hard: false, kind: "ip_day" }, { covered, youngUnverified, established, carries: true })) {
       if (watchedUntil >= ex.ts) {
         this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster ${youngWhy(stated)}`], source: "taint" });
         return;
@@ -415,7 +419,7 @@ export class DetectionEngine implements HuntEngine {
     for (const k of touched) {
       if (!k.tainted) continue;
       const hard = isHardLink(k);
-      if (!takesTaint({ hard, kind: k.kind }, { covered, youngUnverified, carries: k.members.has(ex.account) })) continue;
+      if (!takesTaint({ hard, kind: k.kind }, { covered, youngUnverified, established, carries: k.members.has(ex.account) })) continue;
       // A prompt family marks a newcomer only while it is the cluster's own, as the gateway's heads
       // (its indicators) must be: a popular prompt a ring sends as cover is one strangers send too.
       // Without this a day-old account that asked for "an A level exam question … with a mark scheme",
@@ -662,14 +666,18 @@ export class DetectionEngine implements HuntEngine {
         }
       }
       const lockstep = lockstepMembers(community.links, inCommunity);
-      const own = groupHarnesses(community.links, inCommunity);
+      const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
+      const established = new Set<string>();
+      states.forEach((st, i) => {
+        if (isEstablishedAt(st.meta, st.firstTs)) established.add(community.accounts[i] as string);
+      });
+      const own = groupHarnesses(community.links, inCommunity, established);
       const harnesses = new Set(own.filter((h) => h.share >= HARNESS_FLEET_SHARE).map((h) => h.key));
       const harnessShare = own.reduce((best, h) => Math.max(best, h.share), 0);
-      const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
       const crowd = promptCrowd(community.accounts, states, community.links);
       const teams = openTeams(community.accounts, states, community.links);
       const customer = customerKeys(community.accounts, states, community.links, this.holdersOf);
-      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, customerKeys: customer, lockstep, checkedAt: new Map() };
+      cached = { inCommunity, hard, toolSchema, harnesses, harnessShare, promptCrowd: crowd, openTeams: teams, customerKeys: customer, lockstep, fleet: isFleet(states), checkedAt: new Map() };
       this.communityMemberLinks.set(community, cached);
     }
     return cached;
@@ -749,7 +757,7 @@ export class DetectionEngine implements HuntEngine {
     let flagged = 0;
     const { accounts: members, links } = community;
     const memberLinks = this.memberLinks(community);
-    const { inCommunity, hard, toolSchema, harnesses, lockstep, checkedAt } = memberLinks;
+    const { inCommunity, hard, toolSchema, harnesses, lockstep, fleet, checkedAt } = memberLinks;
     let linkSummary: string | null = null;
     for (const m of members) {
       if (this.flags.has(m)) continue;
@@ -775,7 +783,15 @@ export class DetectionEngine implements HuntEngine {
       const rotatesConversations = hard.get(m)?.some((k) => k.kind === "conversation_pool") === true;
       // Or working in lockstep with the group's others, which is its own timing too (see cluster/timing.ts).
       const inLockstep = lockstep.has(m);
-      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !this.hasOwnEvidence(st) && !this.tiedToEvidence(m, toolSchema.get(m), memberLinks)) continue;
+      // Or, in a fleet, running the fleet way itself: a pipeline's throwaway accounts that ask for nothing in
+      // words carry no evidence one by one (150 agent accounts on a residential pool, each asking for the
+      // most reasoning on every call, were grouped and scored 0.99 with none flagged).
+      const fleetMember = fleet && runsFleetWay(st);
+      // A tool set shared with a member that carries evidence ties only an account that is not a customer in
+      // standing, as a flagged cluster's tool set marks only such a newcomer (see takesTaint): a fleet sending a
+      // popular coding client's own set had 30 of the client's 80 established users flagged through it.
+      const toolTied = !isEstablishedAt(st.meta, st.firstTs) && this.tiedToEvidence(m, toolSchema.get(m), memberLinks);
+      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !fleetMember && !this.hasOwnEvidence(st) && !toolTied) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");
