@@ -63,7 +63,7 @@ export const EGRESS_WATCH_MS = 30 * 86_400_000;
  * account too; an identical tool-schema set is, for any account outside a programme that is not established
  * (verified, or a month old); anything softer (a prompt family, an egress address) only for a new, unverified
  * account that itself carries it. A tool set is software anyone can run: a fleet that sent a popular coding
- * client's own tool set had the client's other users flagged as its heads (27 of 80 established ones), and they
+ * client's own tool set had the client's other users flagged through it (29 of its 80 established users), and they
  * are the client's customers, not the fleet's.
  */
 export function takesTaint(link: { hard: boolean; kind: LinkKind }, account: { covered: boolean; youngUnverified: boolean; established: boolean; carries: boolean }): boolean {
@@ -71,6 +71,17 @@ export function takesTaint(link: { hard: boolean; kind: LinkKind }, account: { c
   if (account.covered) return false;
   return (link.kind === "tool_schema" && !account.established) || (account.youngUnverified && account.carries);
 }
+
+/** Established senders from which a tool set is a client's that customers run, not a fleet's own harness. */
+export const CLIENT_MIN_CUSTOMERS = 3;
+
+/**
+ * Whether a tool-schema set is a client's: CLIENT_MIN_CUSTOMERS established accounts send it. A fleet's
+ * own harness has no customers; a coding client that a fleet also runs (or mimics) has many, and its
+ * set then marks nobody as the fleet's: a fleet sending a popular client's set had the client's newer
+ * users refused between hunts as its heads (749 of 12,364 ordinary requests in a replay with daily hunts).
+ */
+export const isClientToolSet = (k: LinkKey): boolean => k.kind === "tool_schema" && k.customers >= CLIENT_MIN_CUSTOMERS;
 
 /** Members past which a key is a crowd and links nobody. */
 export const CROWD_CAP: Record<LinkKind, number> = {
@@ -146,6 +157,8 @@ export class LinkKey {
     return all === 0 ? 0 : this.memberRequests / all;
   }
   tainted = false;
+  /** Tool-schema keys: established accounts (verified, or a month old at first use) that joined it, counted as they join and never taken back. */
+  customers = 0;
   /** For template families: the MinHash of the first request that joined a second account (what intel shares). */
   minhash: Uint32Array | undefined = undefined;
   /** For co_activity keys: what the group's pairs showed (see cluster/timing.ts). */

@@ -366,6 +366,8 @@ describe("gateway end to end (loopback upstream stub)", () => {
     await gw.gateway.view.refresh();
     expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("solo"))).status).toBe(403);
     expect((await post(`${gw.url}/v1/chat/completions`, chat(), as("m2"))).status).toBe(403);
+    // The ban outlives the cluster's flag, but still not over m3, which no hunt flagged.
+    expect((await post(`${gw.url}/v1/messages`, messages(), as("m3"))).status).toBe(200);
   });
 
   it("takes appeals; lifting with allowlist lets the account back in, and everything is audited", async () => {

@@ -86,12 +86,7 @@ export class DetectionView {
   #loadResults(verdicts: AccountVerdict[], clusters: ClusterVerdict[]): void {
     this.#accounts = new Map(verdicts.map((v) => [v.account, v]));
     this.#clusters = new Map(clusters.map((c) => [c.id, c]));
-    // A flagged cluster's members that the hunt did not flag are not its: it flags only members that
-    // carry some of the evidence themselves (a card shared with one that does, the group's harness, their
-    // own asks), and a person Louvain placed beside a ring through a shared address or prompt is left
-    // out. Banning the cluster's whole member list refused that person anyway (careful-ring 0.5 seed 3,
-    // weekly hunts replayed: a casual user in a 3-account cluster, 20 requests).
-    this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.filter((a) => !c.flagged || this.#accounts.has(a)).map((a): [string, string] => [a, c.id])));
+    this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.map((a): [string, string] => [a, c.id])));
     this.#heads = new ClusterHeads(clusters);
   }
 
@@ -116,8 +111,21 @@ export class DetectionView {
     return this.#accounts.get(account);
   }
 
+  /**
+   * The account's cluster at the latest hunt. A flagged or banned cluster's members that the hunt did not
+   * flag are not its: it flags only members that carry some of the evidence themselves (a card shared with
+   * one that does, the group's harness, their own asks), and a person Louvain placed beside a ring through
+   * a shared address or prompt is left out. Banning the cluster's whole member list refused that person
+   * anyway (careful-ring 0.5 seed 3, weekly hunts replayed: a casual user in a 3-account cluster, 20
+   * requests). A ban outlives the flag: a group banned at one hunt and scored under the bar at the next
+   * still held the ban, and its unflagged members fell under it (a coding client's users that a fleet
+   * mimicking the client had been grouped with: 472 requests from 42 of them refused, daily hunts replayed).
+   */
   clusterOf(account: string): string | null {
-    return this.#clusterOf.get(account) ?? null;
+    const id = this.#clusterOf.get(account);
+    if (id === undefined) return null;
+    if (!this.#accounts.has(account) && (this.#clusters.get(id)?.flagged === true || this.sanctioned("cluster", id, "ban"))) return null;
+    return id;
   }
 
   /** The flagged cluster whose own value this request carries, making its account a new head (see ClusterHeads). */

@@ -398,7 +398,7 @@ describe("detection engine: a fleet that sends a popular coding client's own too
       accountMeta: { createdAt, paymentFp: `pf_${account}_0123456789abcdef`, verified: false },
     });
 
-  it("flags the fleet, not the client's established users: a tool set is software anyone runs", () => {
+  it("flags the fleet, not the client's users, established or new: a tool set is software anyone runs", () => {
     const log: Exchange[] = [];
     // The fleet: day-old accounts asking for the reasoning in the harness's words, a new exit per request.
     for (let a = 0; a < 12; a++) {
@@ -414,12 +414,15 @@ describe("detection engine: a fleet that sends a popular coding client's own too
         log.push(step(`acct_user${u}`, i, `203.0.113.${60 + u}`, at, "2025-06-01T00:00:00Z", asked[(u * 20 + i) * 7] as string));
       }
     }
+    // A new user of the client, signed up days before, after the fleet was flagged: the set is the client's.
+    for (let i = 0; i < 10; i++) log.push(step("acct_newcomer", i, "203.0.113.90", 4 * 24 * 60 + 9 * 60 + i * 41, "2026-03-03T00:00:00Z", asked[900 + i * 3] as string));
     log.sort((x, y) => x.ts - y.ts);
     const engine = new DetectionEngine();
     engine.observe(log);
     const byId = new Map(engine.finish().accounts.map((a) => [a.account, a]));
     for (let a = 0; a < 12; a++) expect(byId.get(`acct_fleet${a}`)?.flagged, `fleet ${a}`).toBe(true);
     for (let u = 0; u < 8; u++) expect(byId.get(`acct_user${u}`)?.flagged, `user ${u} ${byId.get(`acct_user${u}`)?.reasons.join(" / ")}`).toBe(false);
+    expect(byId.get("acct_newcomer")?.flagged, byId.get("acct_newcomer")?.reasons.join(" / ")).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, isCovered, isEstablishedAt, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -347,7 +347,12 @@ export class DetectionEngine implements HuntEngine {
   /** Records the exchange's account on a link key, and the key among those this exchange touched. */
   private link(ex: Exchange, kind: LinkKind, value: string | undefined | null, join = true): LinkKey | null {
     if (!value) return null;
+    const sendersBefore = kind === "tool_schema" ? (this.links.get(kind, value)?.members.size ?? 0) : 0;
     const k = this.links.add(kind, value, ex.account, ex.ts, join);
+    if (kind === "tool_schema" && k.members.size > sendersBefore) {
+      const st = this.accounts.get(ex.account);
+      if (st && isEstablishedAt(st.meta, st.firstTs)) k.customers++;
+    }
     if (k.members.has(ex.account)) k.memberRequests++;
     else k.outsideRequests++;
     this.touched.push(k);
@@ -425,6 +430,8 @@ export class DetectionEngine implements HuntEngine {
       // Without this a day-old account that asked for "an A level exam question … with a mark scheme",
       // a prompt a ring had used as cover (read as rubric grading), was flagged as the ring's head.
       if (isFamily(k.kind) && k.memberShare < MIN_FLAGGED_SHARE) continue;
+      // Nor is a client's tool set the fleet's (see isClientToolSet).
+      if (isClientToolSet(k)) continue;
       const strongSoft = k.kind === "tool_schema" && !covered;
       // The account itself is not flagged (checkTaint runs only for those that are not).
       const flaggedPeers = this.flaggedCount(k, FLAGGED_PEERS_COUNTED);
@@ -789,8 +796,8 @@ export class DetectionEngine implements HuntEngine {
       const fleetMember = fleet && runsFleetWay(st);
       // A tool set shared with a member that carries evidence ties only an account that is not a customer in
       // standing, as a flagged cluster's tool set marks only such a newcomer (see takesTaint): a fleet sending a
-      // popular coding client's own set had 30 of the client's 80 established users flagged through it.
-      const toolTied = !isEstablishedAt(st.meta, st.firstTs) && this.tiedToEvidence(m, toolSchema.get(m), memberLinks);
+      // popular coding client's own set had 35 ordinary users flagged through it (29 of the client's 80 established users).
+      const toolTied = !isEstablishedAt(st.meta, st.firstTs) && this.tiedToEvidence(m, toolSchema.get(m)?.filter((k) => !isClientToolSet(k)), memberLinks);
       if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !fleetMember && !this.hasOwnEvidence(st) && !toolTied) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
@@ -963,7 +970,7 @@ function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: Re
       return c !== undefined && mostly(c.flagged, c.users);
     }
     // Only harness-like requests join a family, so its other users show as requests, not members.
-    if (key.memberShare < MIN_FLAGGED_SHARE) return false;
+    if (key.memberShare < MIN_FLAGGED_SHARE || isClientToolSet(key)) return false;
     let flagged = 0;
     for (const m of key.members) if (flags.has(m)) flagged++;
     return mostly(flagged, key.members.size);
