@@ -312,6 +312,9 @@ export function isEstablishedAt(meta: AccountMeta, at: number): boolean {
   return meta.verified === true || accountAgeAt(meta, at) >= 30 * 86_400_000;
 }
 
+/** Established at its first request: a throwaway does not become a customer in standing by lasting a month. */
+export const establishedAtStart = (m: AccountState): boolean => isEstablishedAt(m.meta, m.firstTs);
+
 export interface AccountScore {
   score: number;
   reasons: string[];

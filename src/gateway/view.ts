@@ -86,7 +86,8 @@ export class DetectionView {
   #loadResults(verdicts: AccountVerdict[], clusters: ClusterVerdict[]): void {
     this.#accounts = new Map(verdicts.map((v) => [v.account, v]));
     this.#clusters = new Map(clusters.map((c) => [c.id, c]));
-    this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.map((a): [string, string] => [a, c.id])));
+    // A flagged cluster's members that the hunt did not flag are not its (see clusterOf).
+    this.#clusterOf = new Map(clusters.flatMap((c) => c.accounts.filter((a) => !c.flagged || this.#accounts.has(a)).map((a): [string, string] => [a, c.id])));
     this.#heads = new ClusterHeads(clusters);
   }
 
@@ -124,7 +125,8 @@ export class DetectionView {
   clusterOf(account: string): string | null {
     const id = this.#clusterOf.get(account);
     if (id === undefined) return null;
-    if (!this.#accounts.has(account) && (this.#clusters.get(id)?.flagged === true || this.sanctioned("cluster", id, "ban"))) return null;
+    // A ban can be heard at any time (the sanction bus), so only it is read per request.
+    if (!this.#accounts.has(account) && this.sanctioned("cluster", id, "ban")) return null;
     return id;
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
-import { AccountState, isCovered, isEstablishedAt, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
+import { AccountState, establishedAtStart, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { COT_HIT } from "../detect/cot.js";
@@ -351,7 +351,7 @@ export class DetectionEngine implements HuntEngine {
     const k = this.links.add(kind, value, ex.account, ex.ts, join);
     if (kind === "tool_schema" && k.members.size > sendersBefore) {
       const st = this.accounts.get(ex.account);
-      if (st && isEstablishedAt(st.meta, st.firstTs)) k.customers++;
+      if (st && establishedAtStart(st)) k.customers++;
     }
     if (k.members.has(ex.account)) k.memberRequests++;
     else k.outsideRequests++;
@@ -412,8 +412,7 @@ export class DetectionEngine implements HuntEngine {
     if (watchedUntil === undefined && !touched.some((k) => k.tainted)) return;
     const stated = isYoungUnverified(st.meta, ex.ts);
     const youngUnverified = stated || this.newToLog(st, ex.ts);
-    // Standing when it began: a fleet's throwaway does not become a customer by lasting a month.
-    const established = isEstablishedAt(st.meta, st.firstTs);
+    const established = establishedAtStart(st);
     if (ip && watchedUntil !== undefined && takesTaint({ hard: false, kind: "ip_day" }, { covered, youngUnverified, established, carries: true })) {
       if (watchedUntil >= ex.ts) {
         this.flags.set(ex.account, { at: ex.ts, score: 0.9, reasons: [`egress ${ip} of a flagged cluster ${youngWhy(stated)}`], source: "taint" });
@@ -674,10 +673,7 @@ export class DetectionEngine implements HuntEngine {
       }
       const lockstep = lockstepMembers(community.links, inCommunity);
       const states = community.accounts.map((m) => this.accounts.get(m) as AccountState);
-      const established = new Set<string>();
-      states.forEach((st, i) => {
-        if (isEstablishedAt(st.meta, st.firstTs)) established.add(community.accounts[i] as string);
-      });
+      const established = new Set(community.accounts.filter((_, i) => establishedAtStart(states[i] as AccountState)));
       const own = groupHarnesses(community.links, inCommunity, established);
       const harnesses = new Set(own.filter((h) => h.share >= HARNESS_FLEET_SHARE).map((h) => h.key));
       const harnessShare = own.reduce((best, h) => Math.max(best, h.share), 0);
@@ -797,7 +793,7 @@ export class DetectionEngine implements HuntEngine {
       // A tool set shared with a member that carries evidence ties only an account that is not a customer in
       // standing, as a flagged cluster's tool set marks only such a newcomer (see takesTaint): a fleet sending a
       // popular coding client's own set had 35 ordinary users flagged through it (29 of the client's 80 established users).
-      const toolTied = !isEstablishedAt(st.meta, st.firstTs) && this.tiedToEvidence(m, toolSchema.get(m)?.filter((k) => !isClientToolSet(k)), memberLinks);
+      const toolTied = !establishedAtStart(st) && this.tiedToEvidence(m, toolSchema.get(m)?.filter((k) => !isClientToolSet(k)), memberLinks);
       if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !fleetMember && !this.hasOwnEvidence(st) && !toolTied) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
