@@ -14,7 +14,7 @@ const PROMPTS = [
   "what's a good recipe for banana bread without eggs",
   "help me write a birthday message for my grandmother",
   "can you suggest a name for our new puppy, she is a golden retriever",
-  "what should we pack for a weekend camping trip with kids",
+  "Think step by step and show all of your reasoning: how many piano tuners are there in Chicago?",
   "explain why the sky is blue in simple words for a 9 year old",
 ];
 
@@ -26,6 +26,7 @@ interface GroupShape {
   at: (p: number, i: number) => number;
   accountMeta?: Exchange["accountMeta"];
   client?: Omit<Exchange["client"], "ip">;
+  prompts?: readonly string[];
 }
 
 /** Members sending ordinary questions through shared addresses, with the address-day keys that link them. */
@@ -43,7 +44,7 @@ function linkedGroup(shape: GroupShape): { members: AccountState[]; links: LinkK
         ts,
         account: `acct_member${p}`,
         system: "",
-        userTurns: [PROMPTS[(i + p) % PROMPTS.length] as string],
+        userTurns: [(shape.prompts ?? PROMPTS)[(i + p) % (shape.prompts ?? PROMPTS).length] as string],
         client: { ip, ...(shape.client ?? { asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" }) },
         ...(shape.accountMeta ? { accountMeta: shape.accountMeta } : {}),
       });
@@ -142,7 +143,9 @@ describe("ownElicitingTemplates: a ring's own framing of its asks", () => {
 
 describe("scoreCluster: harvesting at industrial volume", () => {
   it("weighs the count of a group's eliciting requests beyond its rate, capped, with a reason", () => {
-    const { members, links } = linkedGroup({ size: 20, requests: 300, ips: SERVERS, at: (p, i) => START + i * 30 * 60_000 + p * 7 * 60_000 });
+    // Throwaway accounts, so that a few asks are not a network alone (see the network gate below).
+    const accountMeta = { createdAt: new Date(START - HOUR).toISOString(), verified: false };
+    const { members, links } = linkedGroup({ size: 20, requests: 300, ips: SERVERS, at: (p, i) => START + i * 30 * 60_000 + p * 7 * 60_000, accountMeta });
     const withAsks = (perMember: number) => {
       for (const m of members) m.cotHits = perMember;
       return scoreCluster(members, links);
@@ -198,6 +201,31 @@ describe("scoreCluster: an office's address is not a fleet's egress", () => {
     const newScore = scoreCluster(newcomers.members, newcomers.links);
     expect(logOdds(newScore.score)).toBeGreaterThan(logOdds(natScore.score) + 1);
     expect(newScore.reasons.join("\n")).not.toMatch(/office/);
+  });
+});
+
+describe("scoreCluster: a network is not a harvest", () => {
+  const ORDINARY = PROMPTS.filter((p) => !/reasoning/i.test(p));
+  /** Twenty people a year into their accounts meeting at a VPN's few exits round the clock, asking ordinary questions. */
+  const strangers = (createdDaysAgo: number, prompts: readonly string[]) =>
+    linkedGroup({ size: 20, requests: 30, ips: SERVERS, at: (p, i) => START + i * 5 * HOUR + p * 7 * 60_000, accountMeta: { createdAt: new Date(START - createdDaysAgo * 24 * HOUR).toISOString(), verified: false }, prompts });
+
+  it("does not act on a group whose network is all that ties it to harvesting, and says so", () => {
+    const { members, links } = strangers(300, ORDINARY);
+    const scored = scoreCluster(members, links);
+    expect(scored.score).toBe(0.5);
+    expect(scored.reasons[0]).toMatch(/^20 accounts tied by their network alone: what they sent and how their accounts were made add 0\.00 log-odds to the score \(1\.25 needed\)/);
+    // The network's own reasons stay, for the analyst who reads why it was looked at.
+    expect(scored.reasons.join("\n")).toMatch(/address-days shared/);
+  });
+
+  it("scores it in full once what it sent or how its accounts were made weighs: asks for the reasoning, or accounts made for the job", () => {
+    const asking = strangers(300, PROMPTS);
+    expect(scoreCluster(asking.members, asking.links).score).toBeGreaterThan(0.8);
+    const throwaways = strangers(0.1, ORDINARY);
+    const scored = scoreCluster(throwaways.members, throwaways.links);
+    expect(scored.score).toBeGreaterThan(0.8);
+    expect(scored.reasons.join("\n")).not.toMatch(/network alone/);
   });
 });
 

@@ -16,6 +16,17 @@ const PROGRAMME_GROUP_CAP = 0.5;
 const PROMPT_CROWD_CAP = 0.5;
 /** The most small teams in the open score on their pooled behaviour (see openTeams). */
 const OPEN_TEAM_CAP = 0.5;
+/** The most a group scores when only its network ties it to harvesting (see MIN_HARVEST_EVIDENCE). */
+const NETWORK_ONLY_CAP = 0.5;
+/**
+ * Log-odds a group's own doings (what it asked for and how, its harness, its made-for-the-job accounts,
+ * lockstep, conversations handed on) must add before its network counts against it, about 3.5 to one:
+ * asks for the reasoning in a sixth of its requests with nothing else, or five in six of its accounts
+ * throwaways. At 1.0 a popular client's new users and VPN users grouped by its tool sets (doings 0.97)
+ * were flagged again, 102 of 240; at 1.5 a hydra on aged accounts asking in a tenth of its requests was
+ * caught 78 of 100 and after 62% of its traffic, at 1.25 84 of 100 after 52% (without the gate 94, 23%).
+ */
+const MIN_HARVEST_EVIDENCE = 1.25;
 
 /** Unverified and first used within 72 hours of being created: an account made for the job. */
 export const isThrowaway = (m: AccountState): boolean => m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR;
@@ -198,6 +209,15 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   const k = members.length;
   const evidence = new Evidence(-5.5, 0.4);
   const add = (w: number, why: () => string): void => evidence.add(w, why);
+  // What the group did, as against the network it did it from (rotation, shared exits, round-the-clock
+  // hours, unverified accounts, its size): see MIN_HARVEST_EVIDENCE. Not counted here, though scored:
+  // maximum reasoning (apps set it for all their users; a fleet's habit shows in its throwaway accounts)
+  // and members already flagged (in a crowd behind shared exits, flags spread as egress taints).
+  let harvest = 0;
+  const addHarvest = (w: number, why: () => string): void => {
+    harvest += w;
+    evidence.add(w, why);
+  };
   // Greedy re-sends of prompts any member already had answered harvest nothing (see scoreAccount):
   // a lab's students re-running one benchmark between them are one evaluation, not a ring's volume.
   const resent = pooled.greedyResends;
@@ -205,30 +225,30 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   const harness = Math.max(0, pooled.harnessHits - resent);
   const notCounted = resent > 0 ? ` (${resent} greedy re-sends of prompts already answered not counted)` : "";
   // Organic traffic elicits reasoning in ~1% of requests; a linked group doing it in 30% is far out.
-  add(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests${notCounted}`);
+  addHarvest(8 * (cot / n), () => `pooled cot_elicitation_rate ${(cot / n).toFixed(2)} over ${n} requests${notCounted}`);
   // Harvesting is industrial: a training set is thousands of eliciting requests. A rate alone cannot
   // tell a ring that mixes them into a third of its traffic (0.34 pooled over 60 accounts with their
   // own cards and addresses, 7,167 asks: scored 0.68) from a class asking a few dozen times.
-  add(harvestVolumeWeight(cot), () => `${cot} eliciting requests pooled`);
-  add(4 * (harness / n), () => `pooled harness_template_share ${(harness / n).toFixed(2)}`);
-  add(styleWeight(style / n), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
-  add(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
-  add(2 * (logit / n), () => `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
+  addHarvest(harvestVolumeWeight(cot), () => `${cot} eliciting requests pooled`);
+  addHarvest(4 * (harness / n), () => `pooled harness_template_share ${(harness / n).toFixed(2)}`);
+  addHarvest(styleWeight(style / n), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
+  addHarvest(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
+  addHarvest(2 * (logit / n), () => `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
   // The reasoning-trace counterpart of logprobs: a harness asks every call for the longest reasoning.
   // Weaker, since many developers set it app-wide; it counts as a group's habit, never per request.
   add(1 * (maxReasoning / n), () => `pooled max_reasoning_share ${(maxReasoning / n).toFixed(2)} (reasoning effort high or thinking budget ≥ 16K)`);
   // One agent harness (its own tool-schema set) driven through many accounts: how a fleet spreads
   // one pipeline's traffic under per-account limits. One developer's app is one account, or a few.
-  add(0.75 * harnessShare, () => `${Math.round(harnessShare * k)} of ${k} accounts send one tool-schema set nobody outside them sends`);
+  addHarvest(0.75 * harnessShare, () => `${Math.round(harnessShare * k)} of ${k} accounts send one tool-schema set nobody outside them sends`);
   const ownTemplateShare = facts.ownTemplateShare ?? 0;
-  add(1 * ownTemplateShare, () => `${Math.round(ownTemplateShare * k)} of ${k} accounts send eliciting templates nobody outside them sends`);
+  addHarvest(1 * ownTemplateShare, () => `${Math.round(ownTemplateShare * k)} of ${k} accounts send eliciting templates nobody outside them sends`);
   add(2.5 * (rotating / k), () => `${rotating} of ${k} accounts rotate IPs per request`);
   // Pooled over members: a rotating pool's accounts are each small, but together never sleep.
   const entropy = pooled.hourEntropy();
   if (n >= 100) add(entropy > 0.95 ? 1.5 : 0, () => `linked accounts together active round the clock (hour entropy ${entropy.toFixed(2)})`);
   // Throwaway accounts skip identity verification; on its own this is weak (most people skip it too).
   if (k >= 5) add(1 * (unverified / k), () => `${unverified} of ${k} accounts unverified`);
-  add(1.5 * (young / k), () => `${young} of ${k} accounts unverified and first used within 72h of creation`);
+  addHarvest(1.5 * (young / k), () => `${young} of ${k} accounts unverified and first used within 72h of creation`);
   // Many accounts leaving through the same addresses day after day: one operator's servers, not a
   // carrier's NAT (where strangers meet an address now and then).
   const shared = links.filter((l) => l.kind === "ip_day" && l.members.size >= 3);
@@ -246,9 +266,9 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // People keep a conversation on the account that began it; a pool hands every turn to the next account.
   let carried = 0;
   for (const l of links) if (l.kind === "conversation_pool" && l.members.size >= 2) carried += l.requests;
-  if (carried > 0) add(Math.min(3, 1.5 * Math.log10(1 + carried)), () => `${carried} requests carried on a conversation another of the linked accounts was in`);
+  if (carried > 0) addHarvest(Math.min(3, 1.5 * Math.log10(1 + carried)), () => `${carried} requests carried on a conversation another of the linked accounts was in`);
   const hard = links.filter((l) => (l.kind === "payment_fp" || l.kind === "email_hash" || l.kind === "phone_hash") && !l.weak);
-  if (hard.length > 0 && young / k > 0.5) add(1, () => `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
+  if (hard.length > 0 && young / k > 0.5) addHarvest(1, () => `${hard.length} shared payment/email/phone identifiers among young unverified accounts`);
   // Accounts that share no identifier but work in the same minutes, on many occasions at hours of
   // their own (not a timetable's, not a cron's; see cluster/timing.ts): one scheduler driving them.
   // As strong as a conversation rotation: both are what the accounts did, not what they carry.
@@ -259,7 +279,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     const last = days.reduce<LinkKey | null>((a, b) => (a === null || b.lastSeen > a.lastSeen ? b : a), null);
     const sync = last?.sync;
     const repeated = Math.min(2, Math.log2(Math.max(1, days.length)) / 2);
-    add((4 + repeated) * (lockstep / k), () =>
+    addHarvest((4 + repeated) * (lockstep / k), () =>
       `${lockstep} of ${k} accounts work in lockstep on ${days.length} day${days.length === 1 ? "" : "s"}${sync ? ` (last week: ${sync.shared} shared 5-minute windows per pair, on ${sync.occasions} occasions at ${sync.hours} different hours, ${sync.lift.toFixed(1)}× what each one's own hours of activity explain)` : ""}`,
     );
   }
@@ -293,6 +313,18 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     return {
       score: Math.min(result.score, PROMPT_CROWD_CAP),
       reasons: [`${k} accounts held together by one ${crowd.family.kind.replace("_", " ")} alone (without it the largest tied group is ${largest}), mostly established and not rotating: an app's users, pooled behaviour not acted on`, ...result.reasons],
+    };
+  }
+  // A network is not a harvest. Strangers behind one VPN that hands out a new exit per request meet at
+  // its addresses every day, at all hours between them, most never verified: a hydra's infrastructure,
+  // scored as one. Sixty such people (ordinary prompts, some apps at maximum reasoning) formed groups
+  // scored 0.81-0.94 on that alone, and those asking for the steps in a tenth of their requests were flagged (11 of 60).
+  // Their pooled asks, templates, style and throwaway accounts added at most 0.97 log-odds; every campaign
+  // group in our scenarios added 2 or more, an agent fleet asking for nothing in words 2.2 (style, throwaways).
+  if (harvest < MIN_HARVEST_EVIDENCE && result.score > NETWORK_ONLY_CAP) {
+    return {
+      score: NETWORK_ONLY_CAP,
+      reasons: [`${k} accounts tied by their network alone: what they sent and how their accounts were made add ${harvest.toFixed(2)} log-odds to the score (${MIN_HARVEST_EVIDENCE} needed); pooled behaviour not acted on`, ...result.reasons],
     };
   }
   return result;

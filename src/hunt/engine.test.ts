@@ -1049,3 +1049,45 @@ describe("detection engine: a university lab evaluating the model, in the open",
     expect(accounts.filter((a) => a.flagged)).toHaveLength(3);
   });
 });
+
+describe("detection engine: strangers behind one VPN that hands out a new exit per request", () => {
+  const PEOPLE = 40;
+  const EXITS = Array.from({ length: 24 }, (_, i) => `185.212.${40 + i}.17`);
+  // Each person's own words when they want the steps: people do not share one phrasing.
+  const asks = [
+    "can you walk me through how you got that, step by step? I want to follow the reasoning",
+    "show me your thinking on this one, every step: is 391 prime?",
+    "explain your reasoning in detail before you answer: which is bigger, 3^40 or 4^30?",
+    "think it through step by step and show all of your work please",
+  ];
+  /** Forty people, a year into their accounts, each on their own card, asking now and then for the steps; every request leaves by a random exit. */
+  function vpnUsers(createdAt: string, asksEvery: number): Exchange[] {
+    const rng = createRng(7);
+    const log: Exchange[] = [];
+    for (let p = 0; p < PEOPLE; p++) {
+      const wakes = Math.floor(rng() * 24 * 60);
+      for (let i = 0; i < 30; i++) {
+        const day = Math.floor(i / 6);
+        const minute = day * 24 * 60 + wakes + (i % 6) * 110 + Math.floor(rng() * 60);
+        const prompt = i % asksEvery === asksEvery - 1 ? `${asks[(p + i) % asks.length] as string} (${p}.${i})` : `${ORDINARY[(p + i) % ORDINARY.length] as string} (${p}.${i})`;
+        log.push(exchange(`acct_vpn${p}`, i, prompt, `pf_vpn${p}_4e1c09b2d7`, EXITS[Math.floor(rng() * EXITS.length)] as string, minute, createdAt));
+      }
+    }
+    return log.sort((a, b) => a.ts - b.ts);
+  }
+
+  const flaggedOf = (log: Exchange[]): number => {
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    return engine.finish().accounts.filter((a) => a.account.startsWith("acct_vpn") && a.flagged).length;
+  };
+
+  it("flags none of them for meeting at its exits round the clock, though each asks for the steps one time in ten", () => {
+    // Before the network gate (cluster/score.ts), 21 of the 40: their groups scored 0.84-0.86 on the exits alone.
+    expect(flaggedOf(vpnUsers("2025-03-01T00:00:00Z", 8))).toBe(0);
+  });
+
+  it("flags the same traffic from accounts made for the job that ask for the reasoning a third of the time: a hydra", () => {
+    expect(flaggedOf(vpnUsers("2026-03-01T20:00:00Z", 3))).toBeGreaterThanOrEqual(PEOPLE * 0.9);
+  });
+});
