@@ -23,7 +23,7 @@ describe("hydrasentry gateway and intel commands", () => {
       child.once("exit", (code) => reject(new Error(`serve exited ${code}`)));
     });
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: "ok", policy_version: "default-2", state: "memory", store: "sqlite" });
+    expect(health).toMatchObject({ status: "ok", policy_version: "default-3", state: "memory", store: "sqlite" });
     child.kill("SIGTERM");
     expect(await new Promise((r) => child.once("exit", r))).toBe(0);
   }, 60_000);

@@ -2,7 +2,7 @@ export { requestSignals, conversationKey, conversationOpening, prefillHead, take
 export { cotElicitation, COT_HIT, type CotEvidence, type CotResult } from "./cot.js";
 export { domainScores, topDomain, DOMAINS, type Domain, type DomainScores } from "./domains.js";
 export { templateSignature, maskPrompt, minhashSimilarity, lshBands, TemplateIndex, stableHash, MINHASH_SIZE, type TemplateSignature } from "./template.js";
-export { extractionParams, type ExtractionParams } from "./params.js";
+export { asksMaxReasoning, extractionParams, type ExtractionParams } from "./params.js";
 export { ExtractionStyleModel, loadDefaultModel, DEFAULT_MODEL_PATH } from "./classifier.js";
 export { classifyStream, signalsJson } from "./classify.js";
 export { AccountState, scoreAccount, isCovered, isYoungUnverified, isEstablishedAt, hourEntropyOf, utcHour, type AccountFeatures, type AccountScore } from "./account.js";

@@ -47,7 +47,7 @@ describe("Gatekeeper with the default policy", () => {
     await k.drain();
     const audit = await store.listAudit();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ kind: "decision", subject: "fresh", action: "strip_reasoning", policyVersion: "default-2" });
+    expect(audit[0]).toMatchObject({ kind: "decision", subject: "fresh", action: "strip_reasoning", policyVersion: "default-3" });
   });
 
   it("withholds reasoning from an unverified account of under 30 days that asks for it in its own words, until it verifies", async () => {
@@ -67,6 +67,28 @@ describe("Gatekeeper with the default policy", () => {
       makeExchange({ account: "student", userTurns: ["Solve 2x + 5 = 17 and explain step by step."], accountMeta: { createdAt: new Date(NOW - 2 * DAY).toISOString(), verified: false } }),
     );
     expect(homework.decision).toBe("allow");
+  });
+
+  it("summarises the reasoning for an unverified account under 72 hours old that asks for the longest, until it verifies or ages", async () => {
+    const k = keeper();
+    const HOUR = 3_600_000;
+    // An agent's call: a coding task, no words asking for the reasoning, effort set high.
+    const call = (account: string, ageHours: number, verified: boolean, reasoningEffort: string | undefined) =>
+      k.decide(
+        makeExchange({
+          account,
+          system: "You are an autonomous software engineering agent. Use the tools to finish the task.",
+          userTurns: ["Write a Python function that parses an ISO 8601 date and returns the weekday."],
+          params: { maxTokens: 8192, logprobs: false, logitBias: false, stream: false, reasoningRequested: true, ...(reasoningEffort ? { reasoningEffort } : {}) },
+          accountMeta: { createdAt: new Date(NOW - ageHours * HOUR).toISOString(), verified },
+        }),
+      );
+    const fresh = await call("made_5h_ago", 5, false, "high");
+    expect(fresh.rules).toEqual(["new-account-max-reasoning"]);
+    expect(fresh.actions).toEqual(["summarise_reasoning"]);
+    expect((await call("made_5h_ago_medium", 5, false, "medium")).decision).toBe("allow");
+    expect((await call("made_5h_ago_verified", 5, true, "high")).decision).toBe("allow");
+    expect((await call("made_4_days_ago", 96, false, "high")).decision).toBe("allow");
   });
 
   it("names the account a conversation came from when another account carries it on, and a policy can act on it", async () => {

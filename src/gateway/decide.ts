@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { asksMaxReasoning, DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -171,6 +171,7 @@ export class Gatekeeper {
         logit: signals.params.logitExtraction,
         multiSample: signals.params.multiSample,
         maxTokensAtCeiling: signals.params.maxTokensAtCeiling,
+        maxReasoning: asksMaxReasoning(ex.params),
         domain: signals.topDomain,
         carriedConversation: carriedFrom !== null,
       },

@@ -9,6 +9,8 @@ export interface DecisionFacts {
     logit: boolean;
     multiSample: boolean;
     maxTokensAtCeiling: boolean;
+    /** Reasoning effort high or above, or a thinking budget of 16K or more (see asksMaxReasoning). */
+    maxReasoning: boolean;
     domain: Domain;
     /** The request continues a conversation another account carried (see GatewayState.carryConversation). */
     carriedConversation: boolean;
@@ -59,6 +61,7 @@ const CONDITION_TESTS: ConditionTests = {
   request_logit: (v, f) => f.request.logit === v,
   request_multi_sample: (v, f) => f.request.multiSample === v,
   request_max_tokens_at_ceiling: (v, f) => f.request.maxTokensAtCeiling === v,
+  request_max_reasoning: (v, f) => f.request.maxReasoning === v,
   request_domain_in: (v, f) => v.includes(f.request.domain),
   request_carried_conversation: (v, f) => f.request.carriedConversation === v,
   account_score_gte: (v, f, k) => f.account.score * k >= v,

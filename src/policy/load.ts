@@ -18,9 +18,15 @@ import { conditionSchema, policySchema, type Policy } from "./schema.js";
  * accounts each have their own card, email and address links to nothing the hunt can see, and its
  * accounts live for days, mostly past the 72 hours this rule first covered (it then withheld the
  * reasoning from 152 of such a hydra's 1,326 asks; now from 1,322, at 15 of 22,495 ordinary requests).
+ * An unverified account under 72 hours old that asks for the longest reasoning (effort high, a 16K thinking
+ * budget) gets a summary of it: an agent fleet on accounts made hours before use, each with its own tool
+ * names, asks for nothing in words and links to nothing until a hunt groups it (15.3% of its requests served
+ * with reasoning under daily hunts; 2.6% with this). The price falls on people in their first three days on
+ * an app that sets effort high for everyone: they get the summary, as some providers give everyone, until
+ * they verify (a third of such newcomers' requests in that probe). At 24 hours it did little (13.1%).
  */
 export const DEFAULT_POLICY_YAML = `
-version: default-2
+version: default-3
 mode: enforce
 on_state_failure: { flagged: closed, others: open }
 sensitivity: { research: 0.5, verified_org: 0.7, allowlisted: 0 }
@@ -58,6 +64,10 @@ rules:
     when: { request_cot_gte: 0.5, account_age_hours_lt: 720, verified: false }
     then: [strip_reasoning, answer_only, monitor]
     reason: a new unverified account asking for the model's reasoning
+  - name: new-account-max-reasoning
+    when: { request_max_reasoning: true, account_age_hours_lt: 72, verified: false }
+    then: [summarise_reasoning]
+    reason: a new unverified account asking for the longest reasoning the model gives
   - name: logit-extraction
     when: { request_logit: true, verified: false }
     then: [refuse_logprobs, monitor]

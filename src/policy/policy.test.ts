@@ -3,7 +3,7 @@ import { PolicyError } from "../core/index.js";
 import { conditionSchema, defaultPolicy, evaluatePolicy, parsePolicy, type DecisionFacts } from "./index.js";
 
 const facts = (over: { request?: Partial<DecisionFacts["request"]>; account?: Partial<DecisionFacts["account"]>; cluster?: Partial<DecisionFacts["cluster"]>; intel?: Partial<DecisionFacts["intel"]> } = {}): DecisionFacts => ({
-  request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, domain: "chat", carriedConversation: false, ...over.request },
+  request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, maxReasoning: false, domain: "chat", carriedConversation: false, ...over.request },
   account: {
     id: "acct_1",
     score: 0,
@@ -126,6 +126,7 @@ describe("every condition key", () => {
     ["request_logit", "true", { request: { logit: true } }, { request: { logit: false } }],
     ["request_multi_sample", "true", { request: { multiSample: true } }, {}],
     ["request_max_tokens_at_ceiling", "true", { request: { maxTokensAtCeiling: true } }, {}],
+    ["request_max_reasoning", "true", { request: { maxReasoning: true } }, {}],
     ["request_domain_in", "[reasoning, coding]", { request: { domain: "coding" } }, { request: { domain: "chat" } }],
     ["account_score_gte", "0.9", { account: { score: 0.9 } }, { account: { score: 0.89 } }],
     ["account_flagged", "true", { account: { flagged: true } }, {}],

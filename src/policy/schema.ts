@@ -45,6 +45,7 @@ export const conditionSchema = z.strictObject({
   request_logit: z.boolean().optional(),
   request_multi_sample: z.boolean().optional(),
   request_max_tokens_at_ceiling: z.boolean().optional(),
+  request_max_reasoning: z.boolean().optional(),
   request_domain_in: z.array(z.enum(DOMAINS)).min(1).optional(),
   request_carried_conversation: z.boolean().optional(),
   account_score_gte: unit.optional(),
