@@ -34,6 +34,7 @@ function linkedGroup(shape: GroupShape): { members: AccountState[]; links: LinkK
   const model = loadDefaultModel();
   const index = new LinkIndex();
   const members: AccountState[] = [];
+  const prompts = shape.prompts ?? PROMPTS;
   for (let p = 0; p < shape.size; p++) {
     const st = new AccountState();
     for (let i = 0; i < shape.requests; i++) {
@@ -44,7 +45,7 @@ function linkedGroup(shape: GroupShape): { members: AccountState[]; links: LinkK
         ts,
         account: `acct_member${p}`,
         system: "",
-        userTurns: [(shape.prompts ?? PROMPTS)[(i + p) % (shape.prompts ?? PROMPTS).length] as string],
+        userTurns: [prompts[(i + p) % prompts.length] as string],
         client: { ip, ...(shape.client ?? { asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" }) },
         ...(shape.accountMeta ? { accountMeta: shape.accountMeta } : {}),
       });
