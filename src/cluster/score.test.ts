@@ -285,6 +285,14 @@ describe("scoreCluster: a programme's own accounts", () => {
     }
   });
 
+  it("scores a group of verified organisations as usual once they leave through a new network with most requests", () => {
+    const pool = Array.from({ length: 40 }, (_, i) => `100.${64 + i}.${(i * 37) % 250}.9`);
+    const rotating = linkedGroup({ size: 8, requests: 30, ips: pool, at: (p, i) => START + i * 5 * HOUR + p * 7 * 60_000, accountMeta: { createdAt: CREATED, verified: true, org: "org_labelco" } });
+    const sc = scoreCluster(rotating.members, rotating.links);
+    expect(sc.score).toBeGreaterThan(0.5);
+    expect(sc.reasons.some((r) => r.includes("vetted programme"))).toBe(false);
+  });
+
   it("scores a group as usual once one member is outside the programme", () => {
     const covered = group({ createdAt: CREATED, verified: true, org: "org_labelco" });
     const stranger = group({ createdAt: CREATED, verified: false }).members[0] as AccountState;

@@ -1,5 +1,5 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import { isCovered, pooledAccountFeatures, scoreAccount, styleWeight, type AccountState } from "../detect/account.js";
+import { coverHolds, pooledAccountFeatures, ROTATION_MIN_REQUESTS, rotatesPerRequest, scoreAccount, styleWeight, type AccountState } from "../detect/account.js";
 import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
 import { MIN_SYNC_GROUP } from "./timing.js";
@@ -30,10 +30,6 @@ const MIN_HARVEST_EVIDENCE = 1.25;
 
 /** Unverified and first used within 72 hours of being created: an account made for the job. */
 export const isThrowaway = (m: AccountState): boolean => m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR;
-/** Requests an account needs before its addresses can show rotation. */
-const ROTATION_MIN_REQUESTS = 8;
-/** Leaves through a different network with most requests. */
-export const rotatesPerRequest = (m: AccountState): boolean => m.exchanges >= ROTATION_MIN_REQUESTS && m.slash24s.size / m.exchanges > 0.5;
 
 /** Share of a member's requests asking for the most reasoning past which it is a pipeline's setting, not a person's habit. */
 const FLEET_MAX_REASONING_SHARE = 0.9;
@@ -184,7 +180,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     for (const m of members) for (const h of facts.appPrompts) onOwnPrompts += m.onSystemPrompt.get(h)?.harness ?? 0;
     const one = scoreAccount({ ...pooled, harnessHits: Math.max(0, pooled.harnessHits - onOwnPrompts) });
     // A programme's accounts are not acted on for their behaviour, here as below.
-    const score = members.every((m) => isCovered(m.meta)) ? Math.min(one.score, PROGRAMME_GROUP_CAP) : one.score;
+    const score = members.every(coverHolds) ? Math.min(one.score, PROGRAMME_GROUP_CAP) : one.score;
     return { score, reasons: [`${members.length} accounts of one customer (one email, card or phone only they hold, or seats of one organisation; established, none rotating): judged as one account sending all of it`, ...one.reasons] };
   }
   const alreadyFlagged = facts.alreadyFlagged ?? 0;
@@ -204,7 +200,7 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
     if (rotatesPerRequest(m)) rotating++;
     if (isThrowaway(m)) young++;
     if (knownUnverified(m.meta)) unverified++;
-    if (isCovered(m.meta)) covered++;
+    if (coverHolds(m)) covered++;
   }
   const k = members.length;
   const evidence = new Evidence(-5.5, 0.4);
@@ -293,7 +289,8 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // A vetted programme's or a verified organisation's own accounts, linked by their own card: the
   // account level never flags such an account on its behaviour, so their pooled behaviour does not
   // either. A labelling company's four verified accounts grading with judge templates (explanation
-  // before score, a reasoning ask) were flagged as a ring. Any member outside the programme lifts this.
+  // before score, a reasoning ask) were flagged as a ring. Any member outside the programme lifts this,
+  // as does a verified organisation's member whose cover no longer holds (see coverHolds).
   if (k > 0 && covered === k) {
     return { score: Math.min(result.score, PROGRAMME_GROUP_CAP), reasons: [`all ${k} accounts in a vetted programme or verified organisation: pooled behaviour not acted on`, ...result.reasons] };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadCorpus } from "../corpus/index.js";
 import { makeExchange } from "../testing/exchanges.js";
-import { AccountState, greedyResendsOf, ownElicitation, scoreAccount, styleWeight, utcHour } from "./account.js";
+import { AccountState, coverHolds, greedyResendsOf, ownElicitation, scoreAccount, styleWeight, utcHour, type AccountFeatures } from "./account.js";
 import { loadDefaultModel } from "./classifier.js";
 import { requestSignals } from "./signals.js";
 
@@ -104,5 +104,27 @@ describe("greedy re-sends: an evaluation re-running its benchmark", () => {
   it("reads no re-sends into a handful of asks", () => {
     expect(evaluate(3, 0, benchmark.slice(0, 5)).greedyResends).toBe(0);
     expect(greedyResendsOf(19, null)).toBe(0);
+  });
+});
+
+describe("coverHolds", () => {
+  const seat = (meta: AccountFeatures["meta"], exchanges: number, distinctSlash24s: number, distinctCountries: number) => ({ meta, exchanges, distinctSlash24s, distinctCountries });
+  const ORG = { verified: true, org: "org_labelco" };
+
+  it("holds for a verified organisation's seat working from its own few addresses, and for a research programme wherever it works from", () => {
+    expect(coverHolds(seat(ORG, 400, 3, 1))).toBe(true);
+    expect(coverHolds(seat({ program: "research" }, 400, 380, 9))).toBe(true);
+  });
+
+  it("does not hold for a verified organisation's seat that leaves through a new network with most requests, or from more than two countries", () => {
+    expect(coverHolds(seat(ORG, 40, 31, 2))).toBe(false);
+    expect(coverHolds(seat(ORG, 40, 4, 3))).toBe(false);
+    // Too few requests to show rotation yet.
+    expect(coverHolds(seat(ORG, 6, 6, 1))).toBe(true);
+  });
+
+  it("needs both verification and an organisation", () => {
+    expect(coverHolds(seat({ verified: true }, 50, 2, 1))).toBe(false);
+    expect(coverHolds(seat({ verified: false, org: "org_labelco" }, 50, 2, 1))).toBe(false);
   });
 });

@@ -293,9 +293,33 @@ export function pooledAccountFeatures(members: readonly AccountState[]): Account
   };
 }
 
-/** Accounts whose behaviour a programme covers: vetted research, or verified organisations. */
+/** Accounts whose facts claim cover for their behaviour: vetted research, or a verified organisation's. */
 export function isCovered(meta: AccountMeta): boolean {
-  return meta.program === "research" || (meta.verified === true && typeof meta.org === "string" && meta.org.length > 0);
+  return meta.program === "research" || isVerifiedOrganisation(meta);
+}
+
+const isVerifiedOrganisation = (meta: AccountMeta): boolean => meta.verified === true && typeof meta.org === "string" && meta.org.length > 0;
+
+/** Requests an account needs before its addresses can show rotation. */
+export const ROTATION_MIN_REQUESTS = 8;
+/** Leaves through a different network with most requests. */
+export const rotatesPerRequest = (a: Pick<AccountFeatures, "exchanges" | "distinctSlash24s">): boolean =>
+  a.exchanges >= ROTATION_MIN_REQUESTS && a.distinctSlash24s / a.exchanges > 0.5;
+/** Working from its own few addresses: not rotating per request, not spread over more than two countries. */
+export const staysPut = (a: Pick<AccountFeatures, "exchanges" | "distinctSlash24s" | "distinctCountries">): boolean => !rotatesPerRequest(a) && a.distinctCountries <= 2;
+
+/**
+ * Whether an account's cover holds as of its traffic so far. A research programme is the provider's
+ * own vetting, and holds. A verified organisation's seat holds while it works as a seat does, from its
+ * own few addresses: identity and an organisation's name are facts a hydra can carry too, and with them
+ * on every head (verified, one organisation per card) all 257 of anthropic-2026 0.01 s13's attackers
+ * went unflagged, since covered accounts are never flagged on their behaviour. Leaving through a new
+ * network with most requests, or from more than two countries, is how a proxy pool works, not an
+ * office; a labelling company's seats grading with the public judge templates (the surgical ring's
+ * prompts) keep their cover, as they must.
+ */
+export function coverHolds(a: Pick<AccountFeatures, "meta" | "exchanges" | "distinctSlash24s" | "distinctCountries">): boolean {
+  return a.meta.program === "research" || (isVerifiedOrganisation(a.meta) && staysPut(a));
 }
 
 /**

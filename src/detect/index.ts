@@ -5,5 +5,5 @@ export { templateSignature, maskPrompt, minhashSimilarity, lshBands, TemplateInd
 export { asksMaxReasoning, extractionParams, type ExtractionParams } from "./params.js";
 export { ExtractionStyleModel, loadDefaultModel, DEFAULT_MODEL_PATH } from "./classifier.js";
 export { classifyStream, signalsJson } from "./classify.js";
-export { AccountState, scoreAccount, isCovered, isYoungUnverified, isEstablishedAt, hourEntropyOf, utcHour, type AccountFeatures, type AccountScore } from "./account.js";
+export { AccountState, scoreAccount, isCovered, coverHolds, isYoungUnverified, isEstablishedAt, hourEntropyOf, utcHour, type AccountFeatures, type AccountScore } from "./account.js";
 export { NO_INTEL, type IntelMatch, type IntelMatcher } from "./intel-match.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { asksMaxReasoning, DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { asksMaxReasoning, coverHolds, DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -161,7 +161,8 @@ export class Gatekeeper {
       clusterId && cluster?.flagged ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
       conversation ? onState(state.carryConversation(conversation, ex.account, ex.turnCount, now), null) : Promise.resolve(null),
     ]);
-    const onlineScore = online ? scoreAccount(featuresOf(online, meta)) : null;
+    const features = online ? featuresOf(online, meta) : null;
+    const onlineScore = features ? scoreAccount(features) : null;
     const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now);
 
     const facts: DecisionFacts = {
@@ -184,7 +185,8 @@ export class Gatekeeper {
         ageHours: Number.isNaN(ageMs) ? Infinity : ageMs / HOUR,
         verified: meta.verified === true,
         program: meta.program ?? null,
-        covered,
+        // What the facts claim, as long as the account's traffic so far keeps to a seat's addresses (see coverHolds).
+        covered: features ? coverHolds(features) : covered,
         allowlisted,
         suspended: view.sanctioned("account", ex.account, "suspend"),
       },

@@ -16,7 +16,7 @@ export interface HeadRequest {
   meta: AccountMeta;
   signals: RequestSignals;
   ip: string | undefined;
-  /** In a research programme or of a verified organisation (isCovered). */
+  /** In a research programme or of a verified organisation, as its facts claim (isCovered): a head is judged before its traffic is read. */
   covered: boolean;
   youngUnverified: boolean;
   /** Verified or a month old (isEstablishedAt). */

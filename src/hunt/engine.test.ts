@@ -1091,3 +1091,31 @@ describe("detection engine: strangers behind one VPN that hands out a new exit p
     expect(flaggedOf(vpnUsers("2026-03-01T20:00:00Z", 3))).toBeGreaterThanOrEqual(PEOPLE * 0.9);
   });
 });
+
+describe("detection engine: verified organisations", () => {
+  const COUNTRIES = ["US", "DE", "BR", "SG"];
+
+  it("flags a hydra whose heads are each a verified organisation once they leave through a rotating pool, and keeps a labelling company's seats covered", () => {
+    const log = ring();
+    // A labelling company: four long-standing seats on its card, at its office, grading with the ring's own harness.
+    for (let s = 0; s < 4; s++) {
+      for (let i = 0; i < 60; i++) {
+        const ex = exchange(`acct_seat${s}`, i, harness(3000 + s * 100 + i), "pf_labelco_7d21e9", "198.51.100.30", 20 + i * 41 + s * 9, "2025-02-01T00:00:00Z");
+        ex.accountMeta = { ...ex.accountMeta, verified: true, org: "org_labelco" };
+        log.push(ex);
+      }
+    }
+    // Eight heads, each verified under an organisation of its own name and card, every request through another residential /24.
+    for (let h = 0; h < 8; h++) {
+      for (let i = 0; i < 40; i++) {
+        const ex = exchange(`acct_verified_head${h}`, i, harness(5000 + h * 100 + i), `pf_vh${h}_3c9e71`, `100.${64 + ((h * 40 + i) % 60)}.${(h * 7 + i * 13) % 250}.${10 + h}`, 30 + i * 53 + h * 11, "2025-12-01T00:00:00Z");
+        ex.accountMeta = { ...ex.accountMeta, verified: true, org: `org_head${h}` };
+        ex.client = { ...ex.client, country: COUNTRIES[(h + i) % COUNTRIES.length] as string };
+        log.push(ex);
+      }
+    }
+    const byId = verdictsWithRingCaught(log);
+    for (let h = 0; h < 8; h++) expect(byId.get(`acct_verified_head${h}`)?.flagged, `head ${h}`).toBe(true);
+    for (let s = 0; s < 4; s++) expect(byId.get(`acct_seat${s}`)?.flagged, `seat ${s}`).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
-import { AccountState, establishedAtStart, isCovered, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
+import { AccountState, coverHolds, establishedAtStart, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { COT_HIT } from "../detect/cot.js";
@@ -218,7 +218,7 @@ export class DetectionEngine implements HuntEngine {
     const cot = ownElicitation(s, systemPrompt?.appPrompt === true);
     st.observe(ex, s, cot);
     if (st.meta.org) this.addSeat(st.meta.org, ex.account);
-    const covered = isCovered(st.meta);
+    const covered = coverHolds(st);
     // Scratch, reused: the keys this exchange touched are read only by checkTaint below.
     const touched = this.touched;
     touched.length = 0;
@@ -476,7 +476,7 @@ export class DetectionEngine implements HuntEngine {
       const st = this.accounts.get(id) as AccountState;
       const sc = scoreAccount(st);
       this.accountScores.set(id, sc);
-      if (!this.flags.has(id) && !isCovered(st.meta) && sc.score >= this.accountThreshold) {
+      if (!this.flags.has(id) && !coverHolds(st) && sc.score >= this.accountThreshold) {
         this.flags.set(id, { at: Math.min(now, st.lastTs), score: sc.score, reasons: sc.reasons, source: "account" });
       }
     }
@@ -771,7 +771,7 @@ export class DetectionEngine implements HuntEngine {
       checkedAt.set(m, st.exchanges);
       const hardLinked = this.tiedToEvidence(m, hard.get(m), memberLinks);
       // Programme accounts in a flagged cluster are flagged only through hard identifiers.
-      if (isCovered(st.meta) && !hardLinked) continue;
+      if (coverHolds(st) && !hardLinked) continue;
       // A member must carry some of the evidence itself: one shared prompt or address among a
       // person's ordinary traffic does not make them part of the ring. Shared addresses never
       // suffice alone (neighbours behind a carrier's NAT share them day after day too); payment or
