@@ -168,13 +168,18 @@ export function logTimeMs(s: string): number {
   const last = s.charAt(s.length - 1);
   const sign = s.charAt(s.length - 6);
   const hasZone = last === "Z" || last === "z" || (s.charAt(s.length - 3) === ":" && (sign === "+" || sign === "-"));
-  return Date.parse(hasZone || s.length === 10 ? s : `${s}Z`);
+  const zoned = hasZone || s.length === 10 ? s : `${s}Z`;
+  const ms = Date.parse(zoned);
+  // RFC 3339 allows a leap second (23:59:60), which Date.parse refuses: read as the minute's last millisecond.
+  if (Number.isNaN(ms) && zoned.slice(17, 19) === "60") return Date.parse(`${zoned.slice(0, 17)}59${zoned.slice(19).replace(/^\.\d+/, "")}`) + 999;
+  return ms;
 }
 
 /** Creation times parsed once each: an account's one string is read for every request it sends. Bounded. */
 const CREATED_AT_MS = new Map<string, number>();
 
-function createdAtMs(createdAt: string): number {
+/** An account's creation time in milliseconds (NaN for a string no calendar has), parsed once per distinct string. */
+export function createdAtMs(createdAt: string): number {
   let ms = CREATED_AT_MS.get(createdAt);
   if (ms === undefined) {
     if (CREATED_AT_MS.size >= 100_000) CREATED_AT_MS.clear();

@@ -1,5 +1,5 @@
 import type { AccountMeta } from "../core/index.js";
-import { readAccountMeta } from "./adapters.js";
+import { AdapterError, readAccountMeta } from "./adapters.js";
 import { accountLineSchema, describeIssue } from "./envelope.js";
 import { jsonLineBatches, reject } from "./jsonlines.js";
 import type { QuarantineWriter } from "./quarantine.js";
@@ -23,8 +23,16 @@ export async function readAccountsTable(
         reject(quarantine, counts, source, line, describeIssue(parsed.error));
         continue;
       }
+      let meta: AccountMeta;
+      try {
+        meta = readAccountMeta(parsed.data);
+      } catch (err) {
+        if (!(err instanceof AdapterError)) throw err;
+        reject(quarantine, counts, source, line, err.message);
+        continue;
+      }
       counts.exchanges++;
-      accounts.set(parsed.data.account, readAccountMeta(parsed.data));
+      accounts.set(parsed.data.account, meta);
     }
   }
   return { accounts, counts };

@@ -101,3 +101,17 @@ describe("wire-format adapters", () => {
     expect(bad({ input: 7 }, "openai.responses")).toEqual({ ok: false, reason: "request.input must be a string or an array of items" });
   });
 });
+
+describe("times the envelope's pattern admits", () => {
+  it("quarantines a time no calendar has, naming the field, and reads a leap second as its minute's last millisecond", () => {
+    for (const ts of ["2026-13-01T00:00:00Z", "2026-02-03T08:15:02+24:00", "2026-02-03T23:60:00Z"]) {
+      const v = parseExchangeValue({ ...openaiChatLine("ex_t"), ts });
+      expect(v.ok, ts).toBe(false);
+      if (!v.ok) expect(v.reason).toBe(`ts: ${JSON.stringify(ts)} is not a real date-time`);
+    }
+    const leap = parseExchangeValue({ ...openaiChatLine("ex_leap"), ts: "2016-12-31T23:59:60.5Z" });
+    expect(leap.ok && leap.exchange.ts).toBe(Date.parse("2016-12-31T23:59:59.999Z"));
+    const created = parseExchangeValue({ ...openaiChatLine("ex_c"), account_meta: { created_at: "2025-00-10" } });
+    expect(created.ok ? "" : created.reason).toBe('account_meta.created_at: "2025-00-10" is not a real date-time');
+  });
+});

@@ -1,4 +1,4 @@
-import { canonicalIp, canonicalJson, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
+import { canonicalIp, canonicalJson, createdAtMs, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
 import type { Envelope } from "./envelope.js";
 
 /** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
@@ -229,8 +229,19 @@ function readClient(c: Envelope["client"]): ClientInfo {
   return { ip: c.ip === undefined ? undefined : canonicalIp(c.ip), asn: c.asn, country: c.country, userAgent: c.user_agent, tlsFp: c.tls_fp, proxy: c.proxy };
 }
 
+/**
+ * A time the envelope's pattern admits but no calendar has (month 13, minute 60, an offset of +24:00):
+ * Date.parse reads NaN, and such an exchange was let in with no time at all, to be sorted and aged as
+ * nothing. Quarantined with the field named instead.
+ */
+function notARealTime(field: string, value: string): AdapterError {
+  return new AdapterError(`${field}: ${JSON.stringify(value.slice(0, 40))} is not a real date-time`);
+}
+
+/** Account facts as the exchange log or accounts table gives them. Throws AdapterError for a creation time no calendar has. */
 export function readAccountMeta(m: Envelope["account_meta"]): AccountMeta {
   if (!m) return {};
+  if (m.created_at !== undefined && Number.isNaN(createdAtMs(m.created_at))) throw notARealTime("account_meta.created_at", m.created_at);
   return {
     createdAt: m.created_at,
     emailHash: m.email_hash,
@@ -252,9 +263,11 @@ const ADAPTERS = {
 /** Envelope (already validated) → internal Exchange. Throws AdapterError when the body does not fit its `api`. */
 export function toExchange(env: Envelope): Exchange {
   const { conv, params, tools } = ADAPTERS[env.api](env.request);
+  const ts = logTimeMs(env.ts);
+  if (Number.isNaN(ts)) throw notARealTime("ts", env.ts);
   return {
     id: env.id,
-    ts: logTimeMs(env.ts),
+    ts,
     account: env.account,
     apiKey: env.api_key,
     api: env.api,
