@@ -1,7 +1,6 @@
 import { accountAgeAt } from "../core/index.js";
-import { pooledGreedyResends, type AccountState } from "../detect/account.js";
+import { pooledGreedyResends, rotatesPerRequest, type AccountState } from "../detect/account.js";
 import { CROWD_CAP, identifierBits, isFamily, MIN_HARD_ID_BITS, type LinkKey } from "./links.js";
-import { rotatesPerRequest, staysPut } from "../detect/account.js";
 import { isThrowaway } from "./score.js";
 import { IndexUnionFind } from "./union-find.js";
 
@@ -74,6 +73,8 @@ const ROTATION_KINDS: ReadonlySet<LinkKey["kind"]> = new Set(["conversation", "c
 
 /** Made at least a month before its first use; an account whose age the log does not state is not. */
 const isEstablished = (m: AccountState): boolean => accountAgeAt(m.meta, m.firstTs) >= ESTABLISHED_MS;
+/** Working from its own few addresses: not rotating per request, not spread over more than two countries. */
+const staysPut = (m: AccountState): boolean => !rotatesPerRequest(m) && m.countries.size <= 2;
 
 /** What a team in the open declares alike: the card it pays with (one long enough to be proof, see MIN_HARD_ID_BITS), the organisation it names. */
 function teamMarks(m: AccountState): string[] {

@@ -116,9 +116,11 @@ describe("coverHolds", () => {
     expect(coverHolds(seat({ program: "research" }, 400, 380, 9))).toBe(true);
   });
 
-  it("does not hold for a verified organisation's seat that leaves through a new network with most requests, or from more than two countries", () => {
+  it("does not hold for a verified organisation's seat that leaves through a new network with most requests, or from more than four countries", () => {
     expect(coverHolds(seat(ORG, 40, 31, 2))).toBe(false);
-    expect(coverHolds(seat(ORG, 40, 4, 3))).toBe(false);
+    expect(coverHolds(seat(ORG, 400, 12, 5))).toBe(false);
+    // An app deployed in three cloud regions.
+    expect(coverHolds(seat(ORG, 400, 6, 3))).toBe(true);
     // Too few requests to show rotation yet.
     expect(coverHolds(seat(ORG, 6, 6, 1))).toBe(true);
   });

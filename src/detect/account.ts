@@ -305,21 +305,26 @@ export const ROTATION_MIN_REQUESTS = 8;
 /** Leaves through a different network with most requests. */
 export const rotatesPerRequest = (a: Pick<AccountFeatures, "exchanges" | "distinctSlash24s">): boolean =>
   a.exchanges >= ROTATION_MIN_REQUESTS && a.distinctSlash24s / a.exchanges > 0.5;
-/** Working from its own few addresses: not rotating per request, not spread over more than two countries. */
-export const staysPut = (a: Pick<AccountFeatures, "exchanges" | "distinctSlash24s" | "distinctCountries">): boolean => !rotatesPerRequest(a) && a.distinctCountries <= 2;
+
+/**
+ * Countries a verified organisation's seat may work from and keep its cover: an app deployed in a few
+ * cloud regions leaves through that many; a proxy pool's exits span dozens (25–31 per account in the
+ * simulator's broad and agentic campaigns).
+ */
+const SEAT_MAX_COUNTRIES = 4;
 
 /**
  * Whether an account's cover holds as of its traffic so far. A research programme is the provider's
  * own vetting, and holds. A verified organisation's seat holds while it works as a seat does, from its
- * own few addresses: identity and an organisation's name are facts a hydra can carry too, and with them
- * on every head (verified, one organisation per card) all 257 of anthropic-2026 0.01 s13's attackers
- * went unflagged, since covered accounts are never flagged on their behaviour. Leaving through a new
- * network with most requests, or from more than two countries, is how a proxy pool works, not an
- * office; a labelling company's seats grading with the public judge templates (the surgical ring's
- * prompts) keep their cover, as they must.
+ * own networks: identity and an organisation's name are facts a hydra can carry too, and with them on
+ * every head (verified, one organisation per card) all 257 of anthropic-2026 0.01 s13's attackers went
+ * unflagged, since covered accounts are never flagged on their behaviour. Leaving through a new network
+ * with most requests, or from more than SEAT_MAX_COUNTRIES countries, is how a proxy pool works, not an
+ * office or a deployment; a labelling company's seats grading with the public judge templates (the
+ * surgical ring's prompts) keep their cover, as they must.
  */
 export function coverHolds(a: Pick<AccountFeatures, "meta" | "exchanges" | "distinctSlash24s" | "distinctCountries">): boolean {
-  return a.meta.program === "research" || (isVerifiedOrganisation(a.meta) && staysPut(a));
+  return a.meta.program === "research" || (isVerifiedOrganisation(a.meta) && !rotatesPerRequest(a) && a.distinctCountries <= SEAT_MAX_COUNTRIES);
 }
 
 /**
