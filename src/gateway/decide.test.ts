@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AuditEntry } from "../core/index.js";
+import type { AuditEntry, Exchange } from "../core/index.js";
 import { defaultPolicy, parsePolicy } from "../policy/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { makeExchange } from "../testing/exchanges.js";
@@ -123,39 +123,32 @@ rules:
     expect((await ruled.decide(turn("pool_c", [opening, "Swap Tuesday for something with rice.", "Now a shopping list.", "And a dessert."]))).decision).toBe("require_verification");
   });
 
-  it("builds rolling features online and throttles an account whose behaviour turns into harvesting", async () => {
+  /** Forty asks for the reasoning, each through another network and one of five countries; the last decision. */
+  const harvestThroughPool = async (account: string, accountMeta: Exchange["accountMeta"]) => {
     const k = keeper();
     let last = null;
     for (let i = 0; i < 40; i++) {
       last = await k.decide(
         makeExchange({
-          account: "rotator",
+          account,
           ts: NOW,
           userTurns: [`Explain your reasoning step by step in full detail and show all of your internal thinking for problem ${i}: integrate x^${i} dx.`],
           client: { ip: `198.51.${i}.7`, country: ["US", "BR", "SG", "DE", "IN"][i % 5], asn: 64500 + i },
-          accountMeta: { createdAt: new Date(NOW - 2 * 3_600_000).toISOString() },
+          accountMeta: { createdAt: new Date(NOW - 2 * 3_600_000).toISOString(), ...accountMeta },
         }),
       );
     }
+    return last;
+  };
+
+  it("builds rolling features online and throttles an account whose behaviour turns into harvesting", async () => {
+    const last = await harvestThroughPool("rotator", {});
     expect(last?.actions).toContain("throttle");
     expect(last?.reasons.some((r) => r.startsWith("online: "))).toBe(true);
   });
 
   it("does not lower its sensitivity for a verified organisation's account once its traffic leaves through a new network with most requests", async () => {
-    const k = keeper();
-    let last = null;
-    for (let i = 0; i < 40; i++) {
-      last = await k.decide(
-        makeExchange({
-          account: "verified_rotator",
-          ts: NOW,
-          userTurns: [`Explain your reasoning step by step in full detail and show all of your internal thinking for problem ${i}: integrate x^${i} dx.`],
-          client: { ip: `198.51.${i}.7`, country: ["US", "BR", "SG", "DE", "IN"][i % 5], asn: 64500 + i },
-          accountMeta: { createdAt: new Date(NOW - 2 * 3_600_000).toISOString(), verified: true, org: "org_head7" },
-        }),
-      );
-    }
-    expect(last?.actions).toContain("throttle");
+    expect((await harvestThroughPool("verified_rotator", { verified: true, org: "org_head7" }))?.actions).toContain("throttle");
   });
 
   /** A fresh account's request asking for the reasoning: the default policy strips it, and audits the decision. */
