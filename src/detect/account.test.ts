@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadCorpus } from "../corpus/index.js";
 import { makeExchange } from "../testing/exchanges.js";
-import { AccountState, coverHolds, greedyResendsOf, ownElicitation, scoreAccount, styleWeight, utcHour, type AccountFeatures } from "./account.js";
+import { AccountState, coverHolds, coverLapse, greedyResendsOf, ownElicitation, scoreAccount, styleWeight, utcHour, type AccountFeatures } from "./account.js";
 import { loadDefaultModel } from "./classifier.js";
 import { requestSignals } from "./signals.js";
 
@@ -123,6 +123,12 @@ describe("coverHolds", () => {
     expect(coverHolds(seat(ORG, 400, 6, 3))).toBe(true);
     // Too few requests to show rotation yet.
     expect(coverHolds(seat(ORG, 6, 6, 1))).toBe(true);
+  });
+
+  it("says why it lapsed, and nothing while it holds or where none is claimed", () => {
+    expect(coverLapse(seat(ORG, 40, 31, 2))).toBe("verified organisation org_labelco not covered: 31 networks in 40 requests from 2 countries");
+    expect(coverLapse(seat(ORG, 400, 3, 1))).toBeNull();
+    expect(coverLapse(seat({ verified: false }, 40, 31, 2))).toBeNull();
   });
 
   it("needs both verification and an organisation", () => {

@@ -327,6 +327,12 @@ export function coverHolds(a: Pick<AccountFeatures, "meta" | "exchanges" | "dist
   return a.meta.program === "research" || (isVerifiedOrganisation(a.meta) && !rotatesPerRequest(a) && a.distinctCountries <= SEAT_MAX_COUNTRIES);
 }
 
+/** Why a verified organisation's cover no longer holds, for the reasons of an account flagged despite it; null while it holds or where none is claimed. */
+export function coverLapse(a: Pick<AccountFeatures, "meta" | "exchanges" | "distinctSlash24s" | "distinctCountries">): string | null {
+  if (!isCovered(a.meta) || coverHolds(a)) return null;
+  return `verified organisation ${a.meta.org ?? ""} not covered: ${a.distinctSlash24s} networks in ${a.exchanges} requests from ${a.distinctCountries} countries`;
+}
+
 /**
  * A new account nobody has vouched for: unverified and under a week old at `at` (an account whose age
  * the log does not state is not new). Softer evidence (a shared prompt, an egress address) counts

@@ -1116,6 +1116,7 @@ describe("detection engine: verified organisations", () => {
     }
     const byId = verdictsWithRingCaught(log);
     for (let h = 0; h < 8; h++) expect(byId.get(`acct_verified_head${h}`)?.flagged, `head ${h}`).toBe(true);
+    expect(byId.get("acct_verified_head0")?.reasons.at(-1)).toMatch(/^verified organisation org_head0 not covered: \d+ networks in 40 requests from 4 countries$/);
     for (let s = 0; s < 4; s++) expect(byId.get(`acct_seat${s}`)?.flagged, `seat ${s}`).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
 import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
-import { AccountState, coverHolds, establishedAtStart, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
+import { AccountState, coverHolds, coverLapse, establishedAtStart, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
 import { COT_HIT } from "../detect/cot.js";
@@ -853,7 +853,7 @@ export class DetectionEngine implements HuntEngine {
           cluster: m ? (clusterIds.get(m.key) ?? null) : null,
           firstFlaggedAt: flag?.at ?? null,
           exchanges: st.exchanges,
-          reasons: flag ? flag.reasons : own.reasons.slice(0, 3),
+          reasons: flag ? withCoverLapse(flag.reasons, st) : own.reasons.slice(0, 3),
         };
       });
 
@@ -1022,6 +1022,12 @@ function weeklySeries(states: readonly AccountState[]): number[] {
 function dayKey(value: string): { head: string; on: string } {
   const at = value.lastIndexOf("@");
   return { head: value.slice(0, at), on: new Date(Number(value.slice(at + 1)) * DAY).toISOString().slice(0, 10) };
+}
+
+/** A flag's reasons, and why a verified organisation's cover did not keep it off (see coverHolds). */
+function withCoverLapse(reasons: string[], st: AccountState): string[] {
+  const lapse = coverLapse(st);
+  return lapse === null ? reasons : [...reasons, lapse];
 }
 
 /** Why a soft identifier marks this account as a new head: its stated age, or its first appearance (see newToLog). */
