@@ -25,7 +25,8 @@ interface GroupShape {
   /** When member `p` sends its `i`-th request. */
   at: (p: number, i: number) => number;
   accountMeta?: Exchange["accountMeta"];
-  client?: Omit<Exchange["client"], "ip">;
+  /** Every request's client facts but its address, or each one's (member `p`, request `i`). */
+  client?: Omit<Exchange["client"], "ip"> | ((p: number, i: number) => Omit<Exchange["client"], "ip">);
   prompts?: readonly string[];
 }
 
@@ -46,7 +47,7 @@ function linkedGroup(shape: GroupShape): { members: AccountState[]; links: LinkK
         account: `acct_member${p}`,
         system: "",
         userTurns: [prompts[(i + p) % prompts.length] as string],
-        client: { ip, ...(shape.client ?? { asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" }) },
+        client: { ip, ...(typeof shape.client === "function" ? shape.client(p, i) : (shape.client ?? { asn: 64500, country: "US", userAgent: "python-httpx/0.27.0" })) },
         ...(shape.accountMeta ? { accountMeta: shape.accountMeta } : {}),
       });
       st.observe(ex, requestSignals(ex, model));
@@ -287,7 +288,15 @@ describe("scoreCluster: a programme's own accounts", () => {
 
   it("scores a group of verified organisations as usual once they leave through a new network with most requests", () => {
     const pool = Array.from({ length: 40 }, (_, i) => `100.${64 + i}.${(i * 37) % 250}.9`);
-    const rotating = linkedGroup({ size: 8, requests: 30, ips: pool, at: (p, i) => START + i * 5 * HOUR + p * 7 * 60_000, accountMeta: { createdAt: CREATED, verified: true, org: "org_labelco" } });
+    const rotating = linkedGroup({
+      size: 8,
+      requests: 30,
+      ips: pool,
+      at: (p, i) => START + i * 5 * HOUR + p * 7 * 60_000,
+      accountMeta: { createdAt: CREATED, verified: true, org: "org_labelco" },
+      // Residential exits: each network another ISP's.
+      client: (p, i) => ({ asn: 7000 + ((p + i) % 40), country: "US", userAgent: "python-httpx/0.27.0" }),
+    });
     const sc = scoreCluster(rotating.members, rotating.links);
     expect(sc.score).toBeGreaterThan(0.5);
     expect(sc.reasons.some((r) => r.includes("vetted programme"))).toBe(false);

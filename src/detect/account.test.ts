@@ -108,7 +108,7 @@ describe("greedy re-sends: an evaluation re-running its benchmark", () => {
 });
 
 describe("coverHolds", () => {
-  const seat = (meta: AccountFeatures["meta"], exchanges: number, distinctSlash24s: number, distinctCountries: number) => ({ meta, exchanges, distinctSlash24s, distinctCountries });
+  const seat = (meta: AccountFeatures["meta"], exchanges: number, distinctSlash24s: number, distinctCountries: number, distinctAsns = distinctSlash24s) => ({ meta, exchanges, distinctSlash24s, distinctCountries, distinctAsns });
   const ORG = { verified: true, org: "org_labelco" };
 
   it("holds for a verified organisation's seat working from its own few addresses, and for a research programme wherever it works from", () => {
@@ -119,14 +119,17 @@ describe("coverHolds", () => {
   it("does not hold for a verified organisation's seat that leaves through a new network with most requests, or from more than four countries", () => {
     expect(coverHolds(seat(ORG, 40, 31, 2))).toBe(false);
     expect(coverHolds(seat(ORG, 400, 12, 5))).toBe(false);
-    // An app deployed in three cloud regions.
+    // An app deployed in three cloud regions, and one on serverless functions drawing a new address per call from its provider's pool.
     expect(coverHolds(seat(ORG, 400, 6, 3))).toBe(true);
+    expect(coverHolds(seat(ORG, 400, 380, 1, 1))).toBe(true);
+    // A residential pool in one country: its exits belong to many ISPs.
+    expect(coverHolds(seat(ORG, 400, 380, 1, 40))).toBe(false);
     // Too few requests to show rotation yet.
     expect(coverHolds(seat(ORG, 6, 6, 1))).toBe(true);
   });
 
   it("says why it lapsed, and nothing while it holds or where none is claimed", () => {
-    expect(coverLapse(seat(ORG, 40, 31, 2))).toBe("verified organisation org_labelco not covered: 31 networks in 40 requests from 2 countries");
+    expect(coverLapse(seat(ORG, 40, 31, 2, 12))).toBe("verified organisation org_labelco not covered: 31 networks of 12 ASNs in 40 requests from 2 countries");
     expect(coverLapse(seat(ORG, 400, 3, 1))).toBeNull();
     expect(coverLapse(seat({ verified: false }, 40, 31, 2))).toBeNull();
   });

@@ -312,25 +312,33 @@ export const rotatesPerRequest = (a: Pick<AccountFeatures, "exchanges" | "distin
  * simulator's broad and agentic campaigns).
  */
 const SEAT_MAX_COUNTRIES = 4;
+/**
+ * Networks' owners (ASNs) a seat that takes a new address with most requests may leave through and
+ * keep its cover: serverless functions draw a fresh address per call from one or two cloud providers'
+ * pools; a residential proxy pool's exits belong to dozens of ISPs (50–113 per rotating account in the
+ * simulator's campaigns). A log without `asn` shows none, and only the countries then count.
+ */
+const SEAT_MAX_ASNS = 3;
 
 /**
  * Whether an account's cover holds as of its traffic so far. A research programme is the provider's
  * own vetting, and holds. A verified organisation's seat holds while it works as a seat does, from its
  * own networks: identity and an organisation's name are facts a hydra can carry too, and with them on
  * every head (verified, one organisation per card) all 257 of anthropic-2026 0.01 s13's attackers went
- * unflagged, since covered accounts are never flagged on their behaviour. Leaving through a new network
- * with most requests, or from more than SEAT_MAX_COUNTRIES countries, is how a proxy pool works, not an
- * office or a deployment; a labelling company's seats grading with the public judge templates (the
- * surgical ring's prompts) keep their cover, as they must.
+ * unflagged, since covered accounts are never flagged on their behaviour. Working from more than
+ * SEAT_MAX_COUNTRIES countries, or taking a new network with most requests from more than SEAT_MAX_ASNS
+ * owners, is how a proxy pool works, not an office or a deployment; a labelling company's seats grading
+ * with the public judge templates (the surgical ring's prompts) keep their cover, as they must.
  */
-export function coverHolds(a: Pick<AccountFeatures, "meta" | "exchanges" | "distinctSlash24s" | "distinctCountries">): boolean {
-  return a.meta.program === "research" || (isVerifiedOrganisation(a.meta) && !rotatesPerRequest(a) && a.distinctCountries <= SEAT_MAX_COUNTRIES);
+export function coverHolds(a: Pick<AccountFeatures, "meta" | "exchanges" | "distinctSlash24s" | "distinctCountries" | "distinctAsns">): boolean {
+  if (a.meta.program === "research") return true;
+  return isVerifiedOrganisation(a.meta) && a.distinctCountries <= SEAT_MAX_COUNTRIES && !(rotatesPerRequest(a) && a.distinctAsns > SEAT_MAX_ASNS);
 }
 
 /** Why a verified organisation's cover no longer holds, for the reasons of an account flagged despite it; null while it holds or where none is claimed. */
-export function coverLapse(a: Pick<AccountFeatures, "meta" | "exchanges" | "distinctSlash24s" | "distinctCountries">): string | null {
+export function coverLapse(a: Pick<AccountFeatures, "meta" | "exchanges" | "distinctSlash24s" | "distinctCountries" | "distinctAsns">): string | null {
   if (!isCovered(a.meta) || coverHolds(a)) return null;
-  return `verified organisation ${a.meta.org ?? ""} not covered: ${a.distinctSlash24s} networks in ${a.exchanges} requests from ${a.distinctCountries} countries`;
+  return `verified organisation ${a.meta.org ?? ""} not covered: ${a.distinctSlash24s} networks of ${a.distinctAsns} ASNs in ${a.exchanges} requests from ${a.distinctCountries} countries`;
 }
 
 /**

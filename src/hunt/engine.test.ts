@@ -1105,18 +1105,18 @@ describe("detection engine: verified organisations", () => {
         log.push(ex);
       }
     }
-    // Eight heads, each verified under an organisation of its own name and card, every request through another residential /24.
+    // Eight heads, each verified under an organisation of its own name and card, every request through another residential /24 of another ISP.
     for (let h = 0; h < 8; h++) {
       for (let i = 0; i < 40; i++) {
         const ex = exchange(`acct_verified_head${h}`, i, harness(5000 + h * 100 + i), `pf_vh${h}_3c9e71`, `100.${64 + ((h * 40 + i) % 60)}.${(h * 7 + i * 13) % 250}.${10 + h}`, 30 + i * 53 + h * 11, "2025-12-01T00:00:00Z");
         ex.accountMeta = { ...ex.accountMeta, verified: true, org: `org_head${h}` };
-        ex.client = { ...ex.client, country: COUNTRIES[(h + i) % COUNTRIES.length] as string };
+        ex.client = { ...ex.client, asn: 7000 + ((h * 40 + i) % 60), country: COUNTRIES[(h + i) % COUNTRIES.length] as string };
         log.push(ex);
       }
     }
     const byId = verdictsWithRingCaught(log);
     for (let h = 0; h < 8; h++) expect(byId.get(`acct_verified_head${h}`)?.flagged, `head ${h}`).toBe(true);
-    expect(byId.get("acct_verified_head0")?.reasons.at(-1)).toMatch(/^verified organisation org_head0 not covered: \d+ networks in 40 requests from 4 countries$/);
+    expect(byId.get("acct_verified_head0")?.reasons.at(-1)).toMatch(/^verified organisation org_head0 not covered: \d+ networks of \d+ ASNs in 40 requests from 4 countries$/);
     for (let s = 0; s < 4; s++) expect(byId.get(`acct_seat${s}`)?.flagged, `seat ${s}`).toBe(false);
   });
 });
