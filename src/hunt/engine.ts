@@ -770,7 +770,7 @@ export class DetectionEngine implements HuntEngine {
       if (checkedAt.get(m) === st.exchanges) continue;
       checkedAt.set(m, st.exchanges);
       const hardLinked = this.tiedToEvidence(m, hard.get(m), memberLinks);
-      // Programme accounts in a flagged cluster are flagged only through hard identifiers.
+      // Accounts whose cover holds (a programme, a verified organisation's seat) are flagged in a flagged cluster only through hard identifiers.
       if (coverHolds(st) && !hardLinked) continue;
       // A member must carry some of the evidence itself: one shared prompt or address among a
       // person's ordinary traffic does not make them part of the ring. Shared addresses never
