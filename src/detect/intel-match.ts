@@ -17,7 +17,12 @@ export interface IntelMatch {
  * call it, so an indicator means the same thing offline and online.
  */
 export interface IntelMatcher {
-  match(ex: Exchange, signals: RequestSignals, now: number): IntelMatch;
+  /**
+   * `vetted`: the account's cover holds (a research programme, or a verified organisation working as a
+   * seat does: see coverHolds), which is what lets its matches contest an indicator. A verified
+   * organisation's head leaving through a proxy pool would otherwise contest the very indicator naming it.
+   */
+  match(ex: Exchange, signals: RequestSignals, now: number, vetted: boolean): IntelMatch;
 }
 
 export const NO_INTEL: IntelMatcher = { match: () => ({ matches: 0, sources: 0, maxConfidence: 0, reasons: [] }) };

@@ -163,7 +163,9 @@ export class Gatekeeper {
     ]);
     const features = online ? featuresOf(online, meta) : null;
     const onlineScore = features ? scoreAccount(features) : null;
-    const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now);
+    // What the facts claim, as long as the account's traffic so far keeps to a seat's networks (see coverHolds).
+    const vetted = features ? coverHolds(features) : covered;
+    const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now, vetted);
 
     const facts: DecisionFacts = {
       request: {
@@ -185,8 +187,7 @@ export class Gatekeeper {
         ageHours: Number.isNaN(ageMs) ? Infinity : ageMs / HOUR,
         verified: meta.verified === true,
         program: meta.program ?? null,
-        // What the facts claim, as long as the account's traffic so far keeps to a seat's addresses (see coverHolds).
-        covered: features ? coverHolds(features) : covered,
+        covered: vetted,
         allowlisted,
         suspended: view.sanctioned("account", ex.account, "suspend"),
       },

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng, type AccountVerdict, type ClusterVerdict, type Exchange } from "../core/index.js";
 import { loadCorpus } from "../corpus/index.js";
 import { loadDefaultModel } from "../detect/classifier.js";
+import type { IntelMatcher } from "../detect/intel-match.js";
 import { requestSignals } from "../detect/signals.js";
 import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { makeExchange } from "../testing/exchanges.js";
@@ -1118,5 +1119,30 @@ describe("detection engine: verified organisations", () => {
     for (let h = 0; h < 8; h++) expect(byId.get(`acct_verified_head${h}`)?.flagged, `head ${h}`).toBe(true);
     expect(byId.get("acct_verified_head0")?.reasons.at(-1)).toMatch(/^verified organisation org_head0 not covered: \d+ networks of \d+ ASNs in 40 requests from 4 countries$/);
     for (let s = 0; s < 4; s++) expect(byId.get(`acct_seat${s}`)?.flagged, `seat ${s}`).toBe(false);
+  });
+});
+
+describe("detection engine: who may contest shared intel", () => {
+  it("tells the intel matcher an account is vetted while its verified organisation's cover holds, and not once it leaves through a proxy pool", () => {
+    const seen = new Map<string, boolean>();
+    const intel: IntelMatcher = {
+      match: (ex, _s, _now, vetted) => {
+        seen.set(ex.account, vetted);
+        return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
+      },
+    };
+    const log: Exchange[] = [];
+    for (let i = 0; i < 30; i++) {
+      const seat = exchange("acct_seat", i, ORDINARY[i % ORDINARY.length] as string, "pf_labelco_7d21e9", "198.51.100.30", i * 30, "2025-02-01T00:00:00Z");
+      seat.accountMeta = { ...seat.accountMeta, verified: true, org: "org_labelco" };
+      const head = exchange("acct_head", i, ORDINARY[i % ORDINARY.length] as string, "pf_head_3c9e71", `100.${64 + i}.${i * 7}.9`, i * 30 + 1, "2025-02-01T00:00:00Z");
+      head.accountMeta = { ...head.accountMeta, verified: true, org: "org_head" };
+      head.client = { ...head.client, asn: 7000 + i, country: ["US", "DE", "BR", "SG", "IN"][i % 5] as string };
+      log.push(seat, head);
+    }
+    const engine = new DetectionEngine(new Map(), { intel, intelConfidence: 50 });
+    engine.observe(log);
+    expect(seen.get("acct_seat")).toBe(true);
+    expect(seen.get("acct_head")).toBe(false);
   });
 });

@@ -169,7 +169,7 @@ export class DetectionEngine implements HuntEngine {
   /** Flags on the first exchange that matches shared intel confidently enough. */
   private checkIntel(ex: Exchange, st: AccountState, s: RequestSignals): void {
     if (!this.intel) return;
-    const m = this.intel.match({ ...ex, accountMeta: st.meta }, s, ex.ts);
+    const m = this.intel.match({ ...ex, accountMeta: st.meta }, s, ex.ts, coverHolds(st));
     if (m.matches === 0 || m.maxConfidence < this.intelConfidence) return;
     this.flags.set(ex.account, { at: ex.ts, score: Math.min(1, 0.8 + m.maxConfidence / 500), reasons: m.reasons.slice(0, 3), source: "intel" });
   }

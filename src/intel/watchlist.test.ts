@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AccountMeta, Exchange } from "../core/index.js";
-import { loadDefaultModel, requestSignals, templateSignature } from "../detect/index.js";
+import { isCovered, loadDefaultModel, requestSignals, templateSignature } from "../detect/index.js";
 import { DetectionEngine } from "../hunt/engine.js";
 import { openStore } from "../store/index.js";
 import { makeExchange } from "../testing/exchanges.js";
@@ -47,21 +47,21 @@ describe("watchlist", () => {
     const { watchlist, store } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA]) });
     const model = loadDefaultModel();
     const near = makeExchange({ client: {}, accountMeta: {}, userTurns: [TEMPLATE("Prove that the square root of 2 is irrational.", "very carefully")] });
-    const m = watchlist.match(near, requestSignals(near, model), NOW);
+    const m = watchlist.match(near, requestSignals(near, model), NOW, false);
     expect(m.reasons.some((r) => r.startsWith("intel: template family matches"))).toBe(true);
     const other = makeExchange({ client: {}, accountMeta: {}, userTurns: ["Can you recommend a good book about the history of Rome for a teenager who likes adventure stories?"] });
-    expect(watchlist.match(other, requestSignals(other, model), NOW).matches).toBe(0);
+    expect(watchlist.match(other, requestSignals(other, model), NOW, false).matches).toBe(0);
     await store.close();
   });
 
   it("keeps matching indicators shared under a rotated-out key", async () => {
     const { watchlist, store } = await setup({ exportKeyring: new Keyring([keyA]), receiverKeyring: new Keyring([keyA, keyB], "k2026q4") });
     const ex = makeExchange({ client: {}, accountMeta: { paymentFp: "pf_9a1c" } });
-    const m = watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW);
+    const m = watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW, false);
     expect(m.reasons.some((r) => r.includes("payment_fp"))).toBe(true);
     const noKey = new Watchlist({ keyring: new Keyring([keyB]) });
     await noKey.refresh(store);
-    expect(noKey.match(ex, requestSignals(ex, loadDefaultModel()), NOW).matches).toBe(0);
+    expect(noKey.match(ex, requestSignals(ex, loadDefaultModel()), NOW, false).matches).toBe(0);
     await store.close();
   });
 
@@ -106,7 +106,7 @@ describe("watchlist", () => {
     const model = loadDefaultModel();
     const reasonsFor = (client: Exchange["client"]): string[] => {
       const ex = makeExchange({ client, accountMeta: {} });
-      return watchlist.match(ex, requestSignals(ex, model), NOW).reasons;
+      return watchlist.match(ex, requestSignals(ex, model), NOW, false).reasons;
     };
     expect(reasonsFor({ ip: "198.51.102.9" })).toEqual([expect.stringMatching(/^intel: address block 198\.51\.100\.0\/22 matches indicator--0+-0000-4000-8000-0+1 /)]);
     expect(reasonsFor({ ip: "198.51.104.1" })).toEqual([]);
@@ -127,9 +127,10 @@ describe("watchlist", () => {
     const watchlist = new Watchlist({ keyring: new Keyring([keyA]), selfId: b.identity.id, onContested: (c) => contested.push(`${c.label} ${c.accounts.join(",")}`) });
     await watchlist.refresh(store);
     const model = loadDefaultModel();
-    const request = (account: string, meta: AccountMeta, client: Exchange["client"]): ReturnType<Watchlist["match"]> => {
+    // `vetted`: whether the account's cover holds; these accounts have no traffic yet, so what their facts claim.
+    const request = (account: string, meta: AccountMeta, client: Exchange["client"], vetted = isCovered(meta)): ReturnType<Watchlist["match"]> => {
       const ex = makeExchange({ account, client, accountMeta: meta, userTurns: ["Summarise this abstract for our reading group."] });
-      return watchlist.match(ex, requestSignals(ex, model), NOW);
+      return watchlist.match(ex, requestSignals(ex, model), NOW, vetted);
     };
     const httpx = { userAgent: "python-httpx/0.27.0" };
     const ua = bundle.objects.find((o) => o.type === "indicator" && String(o.labels).includes("kind:user_agent")) as StixObject;
@@ -137,6 +138,8 @@ describe("watchlist", () => {
     const before = watchlist.confidenceOf(ua.id, NOW) as number;
     // Unvetted users, however many, contest nothing: a hydra larger here than at the member looks the same.
     for (let i = 0; i < 20; i++) request(`acct_new${i}`, {}, httpx);
+    // Nor do verified organisations whose cover lapsed (leaving through a proxy pool: see coverHolds).
+    for (let i = 0; i < 5; i++) request(`acct_verified_head${i}`, { verified: true, org: `org_head${i}` }, httpx, false);
     expect(watchlist.isContested(ua.id)).toBe(false);
     request("acct_lab1", { program: "research" }, httpx);
     request("acct_lab1", { program: "research" }, httpx);
@@ -164,7 +167,7 @@ describe("watchlist", () => {
     await watchlist.refresh(store);
     for (const lab of ["acct_lab1", "acct_lab2", "acct_lab3"]) {
       const ex = makeExchange({ account: lab, client: { tlsFp: "t13d1516h2_8daaf6152771" }, accountMeta: { program: "research" } });
-      watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW);
+      watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW, true);
     }
     await new Promise((r) => setTimeout(r, 50));
     const tls = bundle.objects.find((o) => o.type === "indicator" && String(o.labels).includes("kind:tls_fp")) as StixObject;
@@ -195,7 +198,7 @@ describe("watchlist", () => {
     const full = watchlist.confidenceOf(tls.id, NOW) as number;
     const lab = (account: string): void => {
       const ex = makeExchange({ account, client: { tlsFp: "t13d1516h2_8daaf6152771" }, accountMeta: { program: "research" } });
-      watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW);
+      watchlist.match(ex, requestSignals(ex, loadDefaultModel()), NOW, true);
     };
     for (const acct of ["acct_lab1", "acct_lab2", "acct_lab3"]) lab(acct);
     await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,5 @@
 import { blockKey, ipBytes, parseIpBlock, type Exchange, type IntelRecord } from "../core/index.js";
-import { isCovered, lshBands, minhashSimilarity, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
+import { lshBands, minhashSimilarity, type IntelMatch, type IntelMatcher, type RequestSignals } from "../detect/index.js";
 import type { IntelQuery, Store } from "../store/index.js";
 import { keyedHash, keyedMinhash, minhashFromHex, type Keyring } from "./keys.js";
 import { parsePattern } from "./stix.js";
@@ -37,7 +37,7 @@ export interface WatchlistOptions {
   /** Confidence halves every this many days: proxy IPs and bought accounts get recycled. */
   halfLifeDays?: number;
   /**
-   * Distinct vetted accounts (in a programme, or of a verified organisation) an indicator must match
+   * Distinct vetted accounts (in a programme, or a verified organisation's seat: see coverHolds) an indicator must match
    * before it is contested here (default 3; 0 turns the check off).
    */
   vettedQuorum?: number;
@@ -319,7 +319,7 @@ export class Watchlist implements IntelMatcher {
     return null;
   }
 
-  match(ex: Exchange, s: RequestSignals, now: number): IntelMatch {
+  match(ex: Exchange, s: RequestSignals, now: number, vetted: boolean): IntelMatch {
     const hits: Entry[] = [];
     if (this.#keyed.size > 0) {
       const values: Array<[string, string | null | undefined]> = [
@@ -373,7 +373,7 @@ export class Watchlist implements IntelMatcher {
     // Our own indicators are neither corroboration nor ours to contest.
     const theirs = hits.filter((e) => e.creator !== this.#opts.selfId);
     if (theirs.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
-    if (this.#opts.vettedQuorum > 0 && isCovered(ex.accountMeta)) for (const e of theirs) this.#vettedMatch(e, ex.account, now);
+    if (this.#opts.vettedQuorum > 0 && vetted) for (const e of theirs) this.#vettedMatch(e, ex.account, now);
     const live = theirs.map((e) => ({ e, c: this.effectiveConfidence(e, now) })).filter((h) => h.c > 0);
     if (live.length === 0) return { matches: 0, sources: 0, maxConfidence: 0, reasons: [] };
     const ids = new Set(live.map((h) => h.e.id));
