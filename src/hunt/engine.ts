@@ -166,10 +166,10 @@ export class DetectionEngine implements HuntEngine {
   private readonly intel: IntelMatcher | null;
   private readonly intelConfidence: number;
 
-  /** Flags on the first exchange that matches shared intel confidently enough. */
-  private checkIntel(ex: Exchange, st: AccountState, s: RequestSignals): void {
+  /** Flags on the first exchange that matches shared intel confidently enough. `covered`: the account's cover holds, as observe read it for this exchange. */
+  private checkIntel(ex: Exchange, st: AccountState, s: RequestSignals, covered: boolean): void {
     if (!this.intel) return;
-    const m = this.intel.match({ ...ex, accountMeta: st.meta }, s, ex.ts, coverHolds(st));
+    const m = this.intel.match({ ...ex, accountMeta: st.meta }, s, ex.ts, covered);
     if (m.matches === 0 || m.maxConfidence < this.intelConfidence) return;
     this.flags.set(ex.account, { at: ex.ts, score: Math.min(1, 0.8 + m.maxConfidence / 500), reasons: m.reasons.slice(0, 3), source: "intel" });
   }
@@ -255,7 +255,7 @@ export class DetectionEngine implements HuntEngine {
     const community = this.membership.get(ex.account)?.community;
     if (community) this.unscored.set(community, (this.unscored.get(community) ?? 0) + 1);
     if (!this.flags.has(ex.account)) this.checkTaint(ex, st, s, touched, covered, subscriber);
-    if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s);
+    if (!this.flags.has(ex.account)) this.checkIntel(ex, st, s, covered);
   }
 
   /** Each recent conversation's latest turn: who sent it, when, and how long the conversation was then. */
