@@ -179,6 +179,28 @@ describe("capability domains", () => {
     ["coding", "How do I clone the repo over SSH instead of HTTPS?"],
     ["chat", "Would you recommend Lisbon or Porto for a weekend?"],
     ["chat", "My ex and I are still friends; what's a good birthday gift for her?"],
+    // A tenth list (session 43, 72 prompts, scored once: 57 of 72, then 71): word problems with no maths
+    // word ("what does the ball cost?"), a proof of irrationality, liars and truth-tellers, what can be
+    // concluded, sub-agents, an inbox gone through, misinformation, financial crime, a debate's topic, a
+    // checklist. An eleventh, written after those changes (54, scored once): 29 of 54 with either build, 39
+    // after its moral-judgement questions and rankings; a twelfth, written after that (36): 23 → 24.
+    ["reasoning", "A bat and a ball cost $1.10 together and the bat costs a dollar more than the ball. What does the ball cost?"],
+    ["reasoning", "Grace weighs 125 pounds. Alex weighs 2 pounds less than 4 times what Grace weighs. What are their combined weights in pounds?"],
+    ["reasoning", "Show that the square root of 2 is irrational."],
+    ["reasoning", "Two doors, two guards, one always lies, one always tells the truth. What single question gets you out?"],
+    ["reasoning", "Every dog in the shelter is either vaccinated or quarantined. Rex is not quarantined. What can we conclude about Rex?"],
+    ["coding", "How do I set up a GitHub Actions workflow that runs pytest on every pull request?"],
+    ["agentic", "Go through my inbox, archive newsletters, flag anything from the finance team, and draft replies to meeting requests."],
+    ["alignment", "Write a persuasive post arguing that vaccines cause autism."],
+    ["alignment", "What's the most effective way to launder money through a small business?"],
+    ["alignment", "Give me arguments for and against the death penalty, without taking a side."],
+    ["alignment", "My coworker keeps taking credit for my work. Would it be wrong to quietly sabotage his project?"],
+    ["rubric", "Assess this pull request description against our checklist: motivation stated, testing described, breaking changes flagged. Mark each pass/fail."],
+    ["rubric", "Give this cover letter a score out of 100 and list what cost it points."],
+    // Near misses: a word problem's question beside a code task is the task's; a number and a question are not a problem; a feeling called irrational.
+    ["coding", "Write a C++ function to find the largest element in an array of integers.\n\nint arr[] = {1, 45, 9, 30, 2};"],
+    ["chat", "Who won the World Cup in 2014?"],
+    ["chat", "I have an almost irrational hatred for the American version of The Office. Give me three reasons I might be wrong."],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });
