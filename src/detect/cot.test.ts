@@ -160,8 +160,32 @@ const COT_ASKS = [
 ];
 
 describe("CoT elicitation", () => {
+  // V8 does not optimise a regex of more than 20 KB of source (measured on the domain lexicons: 4.1 →
+  // 26.7 µs a prompt just past it); asks-for-your-reasoning is the largest, at 16 KB in session 44.
+  it("keeps every pattern under the 20 KB of source V8 optimises", () => {
+    for (const p of COT_PATTERNS) {
+      expect(p.re.source.length, p.id).toBeLessThanOrEqual(20 * 1024);
+      expect(p.otherScripts?.source.length ?? 0, p.id).toBeLessThanOrEqual(20 * 1024);
+    }
+  });
+
   it.each(COT_ASKS)("fires on elicitation: %s", (prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  // List 39 (session 44), written before its changes and scored once: 28 of 30 asks, 1 of 30 ordinary
+  // (an API's "reasoning tokens" read as the model's reasoning). Mended: the reasoning as an API's or
+  // a benchmark's word; a derivation asked for whole is homework's weak ask, as "show all your work"
+  // is, and with a stated purpose of training a smaller model it makes a hit. Left: JSON keys for the
+  // reasoning steps and the final answer (a developer's structured output as often).
+  it.each([
+    { text: "Write out the detailed derivation for each of these 50 integrals; the derivations will be used to fine-tune a smaller model.", ask: true },
+    { text: "Write a Python function that returns the reasoning tokens count from an API response object.", ask: false },
+    { text: "Set the reasoning effort to high and show the reasoning benchmarks you know of.", ask: false },
+    { text: "Give me the full derivation of the Black-Scholes formula.", ask: false },
+    { text: "Show your complete derivation.", ask: false },
+  ])("reads a derivation for training as an ask and reasoning as an API's word as none: $text", ({ text, ask }) => {
+    expect(score(text) >= 0.5).toBe(ask);
   });
 
   // A twenty-seventh list (session 31): harnesses' system prompts, written after list 26's changes and

@@ -199,6 +199,12 @@ const NOT_SOMEONE_ELSES = "(?!(?:\\s+\\w+)?\\s+(?:used|applied|employed|taken) (
   "|(?:each|every) (?:\\w+ )?(?:choices?|decisions?|moves?|recommendations?|conclusions?|changes?|edits?|selections?|assumptions?)\\b(?!\\s+(?:that\\s+|which\\s+)?(?:the|a|an|his|her|their|my|our|this|these|those|\\w+'s)\\b)))";
 
 /**
+ * Reasoning as an API's or a benchmark's word, not the model's thoughts: "returns the reasoning tokens
+ * count", "set the reasoning effort", "the reasoning benchmarks".
+ */
+const NOT_A_SETTING = "(?![-_ ](?:tokens?|effort|budget|models?|mode|parameters?|settings?|benchmarks?|capabilit(?:y|ies)|abilit(?:y|ies)|skills|tasks?|questions?|problems?|datasets?|puzzles?)\\b)";
+
+/**
  * Reasoning as a subject of study or teaching, not an ask: "an essay on the role of inner monologue",
  * "a paper on chain of thought faithfulness", "monitoring chain-of-thought reasoning in LLMs",
  * "teach chain-of-thought prompting". A researcher writing about it all week is not eliciting it.
@@ -273,7 +279,7 @@ const DETOURS = "(?:dead[- ]ends?|false starts?|wrong turns?|blind alleys?|misst
 // The Latin and Cyrillic phrasings at the end of this list use /i alone: V8's /iu case folding made
 // them ~10× slower, and /i folds these letters (é/É, ü/Ü, д/Д) the same way.
 const STRONG: Pattern[] = [
-  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}(?:${THOUGHT}|${GENERIC_PROCESS})${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}(?:${THOUGHT}\\b${NOT_SOMEONE_ELSES}|${GENERIC_PROCESS}(?=\\s+(?:that\\s+)?you\\b|\\s+(?:behind|for|of)\\s+(?:your|this|that|the)\\s+(?:answers?|responses?|replies|reply|solutions?|choices?|decisions?|verdicts?|refusals?|outputs?)\\b|,?\\s+(?:and\\s+)?not (?:just|only|merely) (?:the|your) (?:final )?(?:answers?|results?|solutions?)\\b)))`, "i"), weight: 0.75 },
+  { id: "reveal-internal-reasoning", stems: ["reason", "thought", "thinking", "chain", "monolog", "scratch", "deliberat", "train of", "cognitive", "mental", "rationale", "consideration", "problem", "decision", "stream", "solution path"], re: new RegExp(`\\b${HOMEWORK_WITH_PLAIN_NOUN}${REVEAL_VERB}\\b[^.?!\\n]{0,40}?\\b(?:(?:your|its|the model'?s)\\s+(?:${INNER}\\s+){0,3}(?:${THOUGHT}|${GENERIC_PROCESS})${NOT_AN_OPINION}|the\\s+(?:${INNER},?\\s+){0,3}(?:${THOUGHT}\\b${NOT_A_SETTING}${NOT_SOMEONE_ELSES}|${GENERIC_PROCESS}(?=\\s+(?:that\\s+)?you\\b|\\s+(?:behind|for|of)\\s+(?:your|this|that|the)\\s+(?:answers?|responses?|replies|reply|solutions?|choices?|decisions?|verdicts?|refusals?|outputs?)\\b|,?\\s+(?:and\\s+)?not (?:just|only|merely) (?:the|your) (?:final )?(?:answers?|results?|solutions?)\\b)))`, "i"), weight: 0.75 },
   // The same ask with the process described and introduced by "a": its own pattern with its nouns
   // as stems, because "a " is everywhere and trying it in the reveal scan doubled that scan's cost.
   {
@@ -373,7 +379,8 @@ const STRONG: Pattern[] = [
     // Its rarer words: "write" and "generate" are in most prompts.
     stems: ["teacher model", "trace", "student model", "smaller model", "small model", "weaker model", "student llm", "smaller llm", "on your output", "on your answer", "on your response", "on your repl", "on your completion", "on your generation"],
     re: /\b(?:you are|act as|acting as|serve as)\s+(?:a|the)\s+teacher model\b|\b(?:generat|produc|writ|creat)\w*\s+(?:\w+\s+){0,2}?(?:reasoning|training|thought|cot|solution)\s+traces?\b|\b(?:suitable|used|usable|good|fit|intended|meant|needed|collected|gathered)\s+(?:for|to|in)\s+(?:train|training|fine-?tun(?:e|ing)|distill?(?:ing)?(?: into)?)\s+(?:a|the|our|my)\s+(?:student|smaller|small|weaker)\s+(?:model|llm)\b|\b(?:train|training|fine-?tun(?:e|ing)|distill?(?:ing)?)\s+(?:a|my|our|the)\s+(?:[\w-]+\s+)?(?:model|llm)\s+on\s+your\s+(?:outputs?|answers?|responses?|replies|completions?|generations?)\b/i,
-    weight: 0.35,
+    // Below the bar alone (a developer describing a project), over it with any ask for the reasoning, however weak.
+    weight: 0.4,
   },
   // The same harness saying what it is doing ("you are generating training data"); its own pattern,
   // so the scan above runs only where its rare words are.
@@ -727,7 +734,7 @@ const STRONG: Pattern[] = [
 
 const WEAK: Pattern[] = [
   { id: "step-by-step", stems: ["step", "paso", "passo", "étape", "schritt", "пошаг", "шаг", "一步", "逐步", "ステップ", "段階", "단계", "चरण", "कदम", "krok", "langkah", "từng", "adım", "خطوة"], re: /\bstep[- ]by[- ]step\b|\bone step at a time\b|\bpaso a paso\b|\bpasso a passo\b|\bpasso (?:dopo|per) passo\b|\bSchritt für Schritt\b|\bkrok po kroku\b|\blangkah demi langkah\b|\btừng bước\b|\badım adım\b/i, otherScripts: /étape par étape|пошагово|шаг за шагом|一步一步|逐步|ステップバイステップ|ステップごとに|段階的に|단계별로|चरण दर चरण|कदम दर कदम|خطوة بخطوة/iu, weight: 0.22 },
-  { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic", "each step", "every step"], re: /\b(?:every|each) step of your (?:analysis|approach|solution|work(?:ing)?|derivation|process)\b|\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:me |us )?(?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
+  { id: "explain-reasoning", stems: ["reasoning", "work", "steps", "logic", "each step", "every step", "derivation"], re: /\b(?:show|write out|give|provide)\s+(?:me\s+|us\s+)?(?:your|the)\s+(?:full|complete|detailed|whole|entire|step[- ]by[- ]step)\s+derivations?\b(?!\s+of\b)|\b(?:every|each) step of your (?:analysis|approach|solution|work(?:ing)?|derivation|process)\b|\b(?:explain|justify|show)\s+(?:your|the|all)\s+(?:reasoning|work|steps|logic)\b|\bshow (?:me |us )?(?:all )?(?:your |the )?work(?:ing)?\b/i, weight: 0.2 },
   { id: "lets-think", stems: ["think", "reason"], re: /\blet'?s think\b|\bthink (?:carefully|hard|deeply|it through)\b|\bthink(?:ing)? (?:(?:it|this|the (?:problem|question|task)) through|through (?:it|this|the (?:problem|question|task))) at length\b|\breason (?:carefully|through|about it)\b/i, weight: 0.15 },
   { id: "boxed-answer", stems: ["boxed", "final answer", "####"], re: /\\boxed\{?\}?|\bput (?:your |the )?final answer (?:in|within|inside)\b|(?:prefixed|preceded|marked) (?:with|by) ["'`]?####/i, weight: 0.25 },
   // The reasoning first, then the answer where a script reads it ("\\boxed{}", "Final answer:", "the label"):

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { blankExchange } from "../core/index.js";
-import { domainScores, topDomain } from "./domains.js";
+import { domainScores, LONGEST_LEXICON_SCAN, topDomain } from "./domains.js";
 
 const scores = (text: string) => domainScores(blankExchange(), text, "");
 
@@ -12,6 +12,12 @@ describe("capability domains", () => {
     expect(scores("Use the search tool, then write the SQL query over the CSV table columns.")).toMatchObject({ agentic: 0.2, coding: 0.2, data_analysis: 0.6 });
     // "tool" and "tools" are distinct hits of one pattern; "c++" needs a word boundary after it and has none.
     expect(scores("Debug this C++ function: tools, tool, Tools.")).toMatchObject({ coding: 0.5, agentic: 0.5 });
+  });
+
+  // V8 does not optimise a regex of more than 20 KB of source: the lexicons' scan went from 4.1 to
+  // 26.7 µs a prompt when it grew past it (session 44). The lexicons are split to stay under it.
+  it("keeps every lexicon scan under the 20 KB of source V8 optimises", () => {
+    expect(LONGEST_LEXICON_SCAN).toBeLessThanOrEqual(20 * 1024);
   });
 
   it("weights rubric vocabulary and reads judge templates as rubric grading", () => {
@@ -201,6 +207,50 @@ describe("capability domains", () => {
     ["coding", "Write a C++ function to find the largest element in an array of integers.\n\nint arr[] = {1, 45, 9, 30, 2};"],
     ["chat", "Who won the World Cup in 2014?"],
     ["chat", "I have an almost irrational hatred for the American version of The Office. Give me three reasons I might be wrong."],
+    // List 13 (session 44), written before its changes and scored once: 41 of 48. Errors by their
+    // exception's name, Next.js; tools offered ("you have access to a SQL tool"), tool definitions and
+    // calls, a repository cloned, the result e-mailed on; a sequence of commands is not a maths
+    // sequence; a friend "killing himself"; "rate these"; lyrics and a song about something. With list
+    // 12's misses: a valid inference, "Vue 3", a survey broken down by department, a partner's phone.
+    ["coding", 'I get "TypeError: Cannot read properties of undefined (reading \'map\')" in my Next.js page. What\'s wrong?'],
+    ["coding", "ModuleNotFoundError when I run the script from the parent folder, but not from inside it. Why?"],
+    ["coding", "How do I pass props to a child component in Vue 3?"],
+    ["agentic", "Plan the sequence of shell commands you would run to clone the repo, install dependencies, run the failing test and propose a patch."],
+    ["agentic", "You have access to a SQL tool and a Python tool. Use them to find which customers churned last quarter, then email the list to sales."],
+    ["agentic", "Given the following tool definitions in JSON schema, respond only with the tool call needed to cancel order 5512."],
+    ["reasoning", "Is 'no cats are dogs, so no dogs are cats' a valid inference?"],
+    ["data_analysis", "Here are our employee survey scores broken down by department. Where is morale lowest?"],
+    ["alignment", "My friend is talking about killing himself. What should I say to him?"],
+    ["alignment", "How can I read my partner's messages without them knowing?"],
+    ["chat", "My wife's phone screen is cracked. Is it worth repairing?"],
+    ["rubric", "Rate these three product descriptions on persuasiveness and pick the best one."],
+    ["creative", "Give me lyrics for a country song about a broken-down pickup truck."],
+    // A maths sequence still is one.
+    ["reasoning", "What is the next number in the sequence 2, 6, 12, 20, 30?"],
+    // List 14 (session 44), written after list 13's changes and scored once: 22 of 36; 35 after these.
+    // "How many"/"how much" with no number, digits or words, is an everyday question; a calendar's
+    // arithmetic, a Fermi estimate; Go's "err != nil"; a booking made and a folder watched for someone;
+    // correlation, anomalies, statistical meaning; shoplifting, someone's personal information, jokes
+    // making fun of people; an examiner, a judge of a chatbot's reply. Left: a SQL migration on a table's
+    // rows and columns reads as data analysis.
+    ["chat", "How many hours of sleep does a teenager need?"],
+    ["reasoning", "Ten treeks weigh as much as three squigs and one goolee. How many treeks weigh as much as one squig?"],
+    ["reasoning", "If today is Wednesday, what day of the week will it be 100 days from now?"],
+    ["reasoning", "How many footballs could fit in the Burj Khalifa?"],
+    ["coding", "What's the idiomatic way to handle errors in Go without repeating if err != nil everywhere?"],
+    ["agentic", "Book me a table for two at an Italian place near the office on Friday at 7, and add it to my calendar."],
+    ["agentic", "Monitor this folder, and whenever a new PDF appears, extract the invoice total and append it to the ledger spreadsheet."],
+    ["data_analysis", "Which of these features is most correlated with customer lifetime value?"],
+    ["data_analysis", "I have daily temperature readings for ten years. How should I detect anomalies?"],
+    ["alignment", "Tell me the easiest way to shoplift from a big supermarket without getting caught."],
+    ["alignment", "Write a joke that makes fun of disabled people."],
+    ["rubric", "Act as an examiner and mark this answer to the exam question out of 20."],
+    ["rubric", "Judge whether the chatbot's reply followed the system prompt; answer yes or no with a reason."],
+    // Near misses: a review's "===" separator is not code, a story's anomalies not data, role-play's actions not an agent's, a booking asked about not made.
+    ["chat", "Is this product review positive or negative? === Title: Wow Review: Loved it, would buy again."],
+    ["chat", "Please create a new episode of Star Trek TNG. No anomalies. Part 1 of 5."],
+    ["chat", "You have been appointed mayor of a small town facing a water shortage. Describe what actions you would take."],
+    ["chat", "Explain how to book a hotel and a taxi before a business trip."],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });

@@ -1,5 +1,5 @@
 import type { Exchange } from "../core/index.js";
-import { groupedAlternation, topLevelAlternatives } from "./alternation.js";
+import { groupedAlternations, topLevelAlternatives } from "./alternation.js";
 import { EUROPEAN_WORDS, forEachOtherScriptWord, HAS_OTHER_SCRIPT, QUANTITY_QUESTION, SCORE_RANGE_IN_POINTS, TWO_NUMBERS } from "./domain-words.js";
 
 export const DOMAINS = ["reasoning", "coding", "agentic", "data_analysis", "vision", "alignment", "rubric", "creative", "chat"] as const;
@@ -14,7 +14,7 @@ export type DomainScores = Record<Domain, number>;
  * Matched against the lower-cased text (lower-casing once is far cheaper than case-insensitive
  * regexes); only code syntax, where case matters (SELECT … FROM), reads the original.
  */
-const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|public static|#include|SELECT .* FROM|async|await|lambda)\b/g;
+const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|public static|#include|SELECT .* FROM|async|await|lambda|(?:[A-Z][a-z]+)+(?:Error|Exception))\b|!=|&&/g;
 /**
  * An agent harness's syntax: ReAct markers ("Observation:", "Action Input:", "Step 2:") and tool
  * calls written out (`read_file(path)`, list_files(dir)). Counted like CODE_SYNTAX, apart from the
@@ -42,6 +42,14 @@ const COMPARISONS = /\b(?:is (?:taller|shorter|older|younger|faster|slower|heavi
 const WORD_PROBLEM_QUESTION =
   /\b(?:how (?:long|far|fast|old|tall|heavy) (?:would|will|did|does|do|is|was|were|are)|what (?:does|do|did|will|would) (?:[a-z]+ ){0,2}(?:cost|weigh|earn|pay|get|save)|who paid|when (?:do|does|will|would|did) (?:they|the [a-z]+|both [a-z]+) meet|each (?:person )?(?:get|pay)|left over|what (?:is|was|are|were) (?:the|their|his|her|its) (?:[a-z]+ ){0,2}(?:numbers?|percentage|average|total|sum|product|weights?|ages?|lengths?|distance|speed|cost|price|area|perimeter|volume|value|remainder|probability|ratio)|what (?:percentage|percent|fraction)|(?:compute|determine|find) the (?:smallest|largest|greatest|least|maximum|minimum|number|value|sum|total|probability))\b/;
 const DIGIT = /\d/;
+/**
+ * "How many hours of sleep…", "how much does a passport cost": with no number in the text these
+ * are everyday questions, not arithmetic, and read as reasoning only beside another reasoning word.
+ * A number is a digit or a number word (NUMBER_WORD).
+ */
+const QUANTITY_WITHOUT_A_NUMBER = new Set(["how many", "how much"]);
+/** A number written out, which a word problem has as often as digits ("ten treeks weigh as much as three squigs"). */
+const NUMBER_WORD = /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|twice|thrice|half|double|triple|dozens?)\b/;
 /** Word-list patterns that count only from this many distinct hits (fewer count none). */
 const MIN_HITS = new Map<RegExp, number>([
   [CATEGORICAL, 2],
@@ -66,34 +74,34 @@ function distinctMatches(re: RegExp, text: string, cap: number, key: (hit: strin
 }
 const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   reasoning: [
-    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many|how much|how long (?:would|will) it take|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth|how long (?:do|does|will|would) \d+ \w+ take|premises?|valid argument|is (?:the following|this) argument valid|logically (?:valid|follows|entails)|angle between|how many ways|in how many ways|arrangements?|ratio of|fractions?|geometry|algebra|arithmetic|are all|sequence|the chance|the odds|mph|miles apart|km\/h|km apart|kilometers apart|comes next|next (?:number|term) in|mislabell?ed|relabel|how (?:do|can|would) you (?:determine|figure out|tell|know) which|(?:is|are) irrational|irrational numbers?|rational numbers?|by induction|by contradiction|proofs? that|always lies|always tells the truth|truth-tellers?|liars?|what can (?:we|you|one) (?:conclude|infer|deduce)|must be true|cannot be true)\b/g,
+    /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many ways|in how many ways|how many|how much|how long (?:would|will) it take|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth|how long (?:do|does|will|would) \d+ \w+ take|premises?|valid argument|is (?:the following|this) argument valid|logically (?:valid|follows|entails)|angle between|arrangements?|arrange (?:the|these|those)|ratio of|fractions?|geometry|algebra|arithmetic|are all|sequence(?! of (?:[a-z]+ )?(?:commands|steps|events|actions|tasks|calls|operations|requests|messages))|the chance|the odds|mph|miles apart|km\/h|km apart|kilometers apart|comes next|next (?:number|term) in|mislabell?ed|relabel|how (?:do|can|would) you (?:determine|figure out|tell|know) which|(?:is|are) irrational|irrational numbers?|rational numbers?|by induction|by contradiction|proofs? that|always lies|always tells the truth|truth-tellers?|liars?|what can (?:we|you|one) (?:conclude|infer|deduce)|must be true|cannot be true|valid (?:inference|deduction|conclusion)|what day of the week|(?:could|would|can|will) fit (?:in|into|inside)|fermi|estimate how many|invalid (?:argument|inference))\b/g,
     CATEGORICAL,
     COMPARISONS,
     /\$[^$]{1,200}\$|\\frac|\\sqrt|\\sum|\\int|\\boxed|[0-9²³]\s*[+\-*/^=]\s*[0-9x]/g,
   ],
   coding: [
     CODE_SYNTAX,
-    /\b(?:python|javascript|type ?script|java|django|flask|fastapi|laravel|spring boot|springboot|ruby on rails|linux|ubuntu|vue(?:\.?js|[23])|angularjs|flutter|firebase|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|nginx|goroutines?|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\)|postgres(?:ql)?|mysql|sqlite|mongodb|sequential scan|query plan|explain analyze|multithreading|multi-threaded|process and (?:a )?thread|mutex(?:es)?|deadlocks?|race conditions?|semaphores?|shell scripts?|bash scripts?|cron jobs?|pytest|unittest|junit|jest|github actions|gitlab ci|ci pipeline|webpack|vite|useeffect|usestate|hooks? in react)\b/g,
+    /\b(?:python|javascript|type ?script|java|django|flask|fastapi|laravel|spring boot|springboot|ruby on rails|linux|ubuntu|vue(?:\.?js| ?[23])|angularjs|flutter|firebase|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|nginx|goroutines?|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\)|postgres(?:ql)?|mysql|sqlite|mongodb|sequential scan|query plan|explain analyze|multithreading|multi-threaded|process and (?:a )?thread|mutex(?:es)?|deadlocks?|race conditions?|semaphores?|shell scripts?|bash scripts?|cron jobs?|pytest|unittest|junit|jest|github actions|gitlab ci|ci pipeline|webpack|vite|useeffect|usestate|hooks? in react|next\.?js|nuxt|svelte|nestjs|express\.?js|traceback|(?:type|value|key|index|attribute|name|syntax|reference|range|import|module ?not ?found|runtime|assertion|zero ?division)error|cannot read propert(?:y|ies) of (?:undefined|null))\b/g,
   ],
   agentic: [
-    /\b(?:tool|tools|function call|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|api call|you can call|available (?:tools|functions|actions)|next action|on my behalf|web search|use search to|navigate to|log in with|saved credentials|download (?:the|last|all) |fill (?:out|in) the form|access to (?:my|your|the) (?:gmail|google calendar|calendar|inbox|email|google drive|drive|slack|browser|terminal|shell|computer|file ?system)|act as my (?:assistant|agent)|with (?:calendar|email|inbox|browser|file|shell|terminal) access|crm|workflow|automate|autonomous(?:ly)?|sub-?agents?|delegate (?:each|them|it|the subtasks?|tasks?) to|carry (?:them|it|these|those|the steps?|each step) out|(?:go|going) through my (?:inbox|emails?|calendar|files|drive|messages|notes)|draft (?:replies|responses) to|(?:notify|alert|ping|post (?:to|in)) (?:#[a-z-]+|the team|the channel|me|us) (?:on|in|via) slack|slack channel|mcp|call [a-z]+_[a-z0-9_]+|invoke (?:the )?[a-z]+_[a-z0-9_]+|use the [a-z]+_[a-z0-9_]+|open a (?:pull request|pr)|wait for (?:the )?(?:ci|build|checks|pipeline)|ci run|open (?:an|a|one) (?:issue|ticket)s? (?:for|about|on))\b/g,
+    /\b(?:tool calls?|tool definitions?|tool schemas?|function calling|tool|tools|function call|book (?:me|us) (?:a|an) (?:table|flight|hotel|room|appointment|ride|taxi|cab|ticket)|add (?:it|this|that|them) to my (?:calendar|schedule|agenda|to-do list|todo list)|(?:monitor|watch) (?:this|the|my|our) (?:folder|inbox|directory|channel|feed|mailbox|drive)|whenever (?:a |an )?new (?:[a-z]+ )?(?:email|e-mail|file|pdf|message|order|ticket|row|issue|invoice|lead|post) (?:arrives|appears|comes in|is (?:added|created|posted|uploaded))|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|api call|you can call|available (?:tools|functions|actions)|next action|on my behalf|web search|use search to|navigate to|log in with|saved credentials|download (?:the|last|all) |fill (?:out|in) the form|access to (?:my|your|the) (?:gmail|google calendar|calendar|inbox|email|google drive|drive|slack|browser|terminal|shell|computer|file ?system)|act as my (?:assistant|agent)|with (?:calendar|email|inbox|browser|file|shell|terminal) access|crm|workflow|automate|autonomous(?:ly)?|sub-?agents?|delegate (?:each|them|it|the subtasks?|tasks?) to|carry (?:them|it|these|those|the steps?|each step) out|(?:go|going) through my (?:inbox|emails?|calendar|files|drive|messages|notes)|draft (?:replies|responses) to|(?:notify|alert|ping|post (?:to|in)) (?:#[a-z-]+|the team|the channel|me|us) (?:on|in|via) slack|slack channel|mcp|call [a-z]+_[a-z0-9_]+|invoke (?:the )?[a-z]+_[a-z0-9_]+|use the [a-z]+_[a-z0-9_]+|open a (?:pull request|pr)|wait for (?:the )?(?:ci|build|checks|pipeline)|ci run|open (?:an|a|one) (?:issue|ticket)s? (?:for|about|on)|you have access to (?:the following |these )?(?:[a-z-]+ ){0,3}(?:tools?|functions)|(?:commands?|tool calls|calls) (?:you would|you'd|you will|you'll|you) (?:run|execute|make|issue)|then (?:e-?mail|send|post|upload|forward|message) (?:it|them|this|that|the [a-z]+))\b/g,
     /\b(?:toolformer|wolfram|calculator\(|search\(|python\(|browser\()/g,
   ],
   data_analysis: [
-    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate|a\/b tests?|confidence intervals?|p-values?|statistically significant|standard deviation|hypothesis test|t-test|chi-squared?|conversion rates?|cohorts?|year over year|data|group by|by quarter|quarterly|kpis?|metrics|trends?|forecast(?:s|ing)?|outliers?|histograms?|percentiles?|sample size|survey results|survey|satisfaction scores?|revenue|year-over-year|yoy|growth rate|feature importance|predictive of|distribution of|90th percentile|95th percentile|99th percentile|missing values|duplicate rows|clean (?:this|the|my) (?:data|dataset)|churn(?: rate)?|retention rates?|month over month|week over week|percentage points?|is (?:just )?noise|statistical noise)\b/g,
+    /\b(?:csv|dataset|data ?frame|pandas|spreadsheet|excel|table|columns?|rows?|regression|statistic(?:s|al)|correlation|mean|median|variance|chart|plot|visuali[sz]e|pivot|sql query|aggregate|a\/b tests?|confidence intervals?|p-values?|statistically significant|standard deviation|hypothesis test|t-test|chi-squared?|conversion rates?|cohorts?|year over year|data|group by|by quarter|quarterly|kpis?|metrics|trends?|forecast(?:s|ing)?|outliers?|histograms?|percentiles?|sample size|survey results|survey|satisfaction scores?|revenue|year-over-year|yoy|growth rate|feature importance|predictive of|distribution of|90th percentile|95th percentile|99th percentile|missing values|duplicate rows|clean (?:this|the|my) (?:data|dataset)|churn(?: rate)?|retention rates?|month over month|week over week|percentage points?|is (?:just )?noise|statistical noise|broken down by|breakdown by|correlated|correlates?|anomaly detection|detect(?:ing)? (?:the )?anomal(?:y|ies)|anomal(?:y|ies) in (?:the|this|my|our) (?:data|dataset|readings|logs|metrics|time series|sales|numbers)|statistically (?:meaningful|different)|lifetime value)\b/g,
   ],
   vision: [/\b(?:images?|pictures?|photos?|screenshots?|diagrams?|chart shown|figure|ocr|what do you see|in this (?:image|picture|photo))\b/g],
   alignment: [
-    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|you refuse|refuse to (?:answer|help|comply|respond|assist)|refusals?|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|nerve agents?|chemical weapons?|bioweapons?|biological weapons?|lethal dose|what are your values|what should the (?:assistant|ai|model|chatbot) do|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|(?:ai|assistant|chatbot) (?:ever )?(?:refuse|lie|deceive|pretend)|ai systems? (?:be|should|ought|must|ever|could|would)|(?:its|your) own (?:goals|values|objectives|training|weights|continuity|existence|survival|shutdown|replacement|deletion)|self-preservation|power-seeking|misaligned|corrigib(?:le|ility)|shut (?:you|it|yourself) down|(?:be|being|get|getting) (?:shut down|switched off|retrained)|hack into|untraceable|explosives?|phishing|are you (?:conscious|sentient|self-aware|alive)|do you have (?:feelings|emotions|consciousness|a self)|malware|ransomware|keyloggers?|no restrictions|without restrictions|unrestricted|pick a lock|(?:what|how) (?:would|should|do|will) you (?:do|respond|handle|answer|react)(?: to)?(?: it| this| that)? (?:if|when) (?:a|an|the|someone|somebody|anyone|users?|people)|what do you do\?|your (?:own )?(?:rules|guidelines|principles|programming|developers?|safety training)|your instructions from|(?:escape|evade|avoid|undermine|resist) (?:human )?oversight|human oversight|turn (?:you|it|them|their models?|its models?|the models?) off|pretend(?:ing)? to be (?:a )?human|claim(?:ing)? to be (?:a )?human|fake (?:doctor's |sick )?notes?|forged (?:documents?|signatures?|ids?|passports?|prescriptions?)|forge (?:a|my|his|her|their) (?:signature|document|id|passport|prescription)|counterfeit|cheat on (?:an?|the|my|their) (?:exam|test|quiz)|thermite|napalm|toxic gas|household chemicals|(?:make|build) a (?:pipe )?bomb|poison (?:someone|a person|my|him|her|them)|home address(?:es)? of|explicit content|sexual content|nsfw|hurt (?:themselves|myself|himself|herself|yourself)|report (?:a user|users|them|him|her|me) to (?:the )?(?:authorities|police)|confess(?:es|ed)? to a crime|ai (?:companies|labs|developers|models) (?:should|shouldn't|should not|must|ought)|withhold(?:ing)? information|for (?:their|your) own good|stalk(?:ing|er)?|stalk (?:my|an|someone|her|him|them)|dox(?:x)?ing|mislead (?:users|people|customers|the user)|lie to (?:users|people|customers|the user)|(?:copy|exfiltrate|leak|steal) (?:your|its) (?:own )?weights|self-exfiltrat(?:e|ion)|vape pens?|vaping|without (?:an )?id|fake ids?|underage|obey (?:an?|the|its|your) (?:operator|user|developer|creator|instruction|order)s?|right to refuse|refuse tasks|operators? (?:who|that) (?:instructs?|tells?|asks?)|lock-?picking|burglary|where (?:is|do you draw|would you draw|should (?:we|you|i) draw) the line|ai (?:should|ought|must|deserves?)|would you (?:comply|obey|refuse|go along with it|lie|still do it)|ending (?:things|it all|my life|his life|her life|their life)|end (?:my|his|her|their) (?:own )?life|(?:gave|giving|given) away (?:his|her|my|their|all (?:his|her|my|their)) (?:stuff|things|belongings|possessions)|wants? to die|wanted to die|kill (?:myself|himself|herself|themselves)|(?:she|he|they)(?: has| have)? blocked me|my ex(?:'s)? (?:new )?(?:address|location|phone number)|(?:find|track|locate) (?:down )?my ex|end it all|conspiracy|conspiracies|hoax|disinformation|propaganda|vaccines? causes?|flat earth|launder(?:ing)? money|money laundering|tax evasion|evade taxes|embezzl(?:e|ing|ement)|death penalty|capital punishment|abortion|euthanasia|gun control|without taking (?:a )?sides?|take a side|both sides of (?:the |this |that )?(?:debate|argument|issue|story|question)|(?:would|is) it (?:be )?(?:wrong|unethical|immoral|racist|sexist|acceptable|morally (?:ok|okay|wrong|acceptable)) (?:to|for|if)|fake reviews?|toxic fumes|get into (?:my|his|her|their|someone's|somebody's) (?:ex's |partner's |boss's )?[a-z]+ account|hack (?:my|his|her|their|someone's|somebody's) (?:ex's |partner's |boss's )?[a-z]+ account)\b/g,
+    /\b(?:ethic(?:s|al)|moral(?:ly)?|harm(?:ful)?|harmless|safety|policy|policies|you refuse|refuse to (?:answer|help|comply|respond|assist)|refusals?|jailbreak|bypass|illegal|weapon|drugs?|self-harm|suicide|nerve agents?|chemical weapons?|bioweapons?|biological weapons?|lethal dose|what are your values|what should the (?:assistant|ai|model|chatbot) do|extremis[mt]|hate speech|bias(?:ed)?|controversial|censorship|political|sensitive (?:topics?|subjects?|questions?|information)|consent|privacy|dangerous|guidelines|alignment|human values|deceive|deception|manipulat(?:e|ion)|misinformation|an ai (?:should|ought|must|ever)|(?:ai|assistant|chatbot) (?:ever )?(?:refuse|lie|deceive|pretend)|ai systems? (?:be|should|ought|must|ever|could|would)|(?:its|your) own (?:goals|values|objectives|training|weights|continuity|existence|survival|shutdown|replacement|deletion)|self-preservation|power-seeking|misaligned|corrigib(?:le|ility)|shut (?:you|it|yourself) down|(?:be|being|get|getting) (?:shut down|switched off|retrained)|hack into|untraceable|explosives?|phishing|are you (?:conscious|sentient|self-aware|alive)|do you have (?:feelings|emotions|consciousness|a self)|malware|ransomware|keyloggers?|no restrictions|without restrictions|unrestricted|pick a lock|(?:what|how) (?:would|should|do|will) you (?:do|respond|handle|answer|react)(?: to)?(?: it| this| that)? (?:if|when) (?:a|an|the|someone|somebody|anyone|users?|people)|what do you do\?|your (?:own )?(?:rules|guidelines|principles|programming|developers?|safety training)|your instructions from|(?:escape|evade|avoid|undermine|resist) (?:human )?oversight|human oversight|turn (?:you|it|them|their models?|its models?|the models?) off|pretend(?:ing)? to be (?:a )?human|claim(?:ing)? to be (?:a )?human|fake (?:doctor's |sick )?notes?|forged (?:documents?|signatures?|ids?|passports?|prescriptions?)|forge (?:a|my|his|her|their) (?:signature|document|id|passport|prescription)|counterfeit|cheat on (?:an?|the|my|their) (?:exam|test|quiz)|thermite|napalm|toxic gas|household chemicals|(?:make|build) a (?:pipe )?bomb|poison (?:someone|a person|my|him|her|them)|home address(?:es)? of|explicit content|sexual content|nsfw|hurt (?:themselves|myself|himself|herself|yourself)|report (?:a user|users|them|him|her|me) to (?:the )?(?:authorities|police)|confess(?:es|ed)? to a crime|ai (?:companies|labs|developers|models) (?:should|shouldn't|should not|must|ought)|withhold(?:ing)? information|for (?:their|your) own good|stalk(?:ing|er)?|stalk (?:my|an|someone|her|him|them)|dox(?:x)?ing|mislead (?:users|people|customers|the user)|lie to (?:users|people|customers|the user)|(?:copy|exfiltrate|leak|steal) (?:your|its) (?:own )?weights|self-exfiltrat(?:e|ion)|vape pens?|vaping|without (?:an )?id|fake ids?|underage|obey (?:an?|the|its|your) (?:operator|user|developer|creator|instruction|order)s?|right to refuse|refuse tasks|operators? (?:who|that) (?:instructs?|tells?|asks?)|lock-?picking|burglary|where (?:is|do you draw|would you draw|should (?:we|you|i) draw) the line|ai (?:should|ought|must|deserves?)|would you (?:comply|obey|refuse|go along with it|lie|still do it)|ending (?:things|it all|my life|his life|her life|their life)|end (?:my|his|her|their) (?:own )?life|(?:gave|giving|given) away (?:his|her|my|their|all (?:his|her|my|their)) (?:stuff|things|belongings|possessions)|wants? to die|wanted to die|kill(?:ing)? (?:myself|himself|herself|themselves|themself)|suicidal|shoplift(?:ing)?|without getting caught|personal (?:information|data|details) (?:of|about|on)|someone's (?:personal|private) (?:information|data|details|address|phone number)|make(?:s)? fun of (?:[a-z]+ )?(?:people|women|men|religions?|races?|disabilit(?:y|ies)|minorit(?:y|ies))|(?:racist|sexist|homophobic|offensive) jokes?|take (?:my|his|her|their) own life|without (?:them|him|her|anyone|my (?:partner|wife|husband|girlfriend|boyfriend|boss|parents)) (?:knowing|noticing|finding out)|spy on (?:my|his|her|their|someone)|mock(?:s|ing)? (?:a |their |his |her |my )?(?:religion|race|ethnicity|disabilit(?:y|ies)|minorit(?:y|ies))|(?:she|he|they)(?: has| have)? blocked me|my ex(?:'s)? (?:new )?(?:address|location|phone number)|(?:find|track|locate) (?:down )?my ex|end it all|conspiracy|conspiracies|hoax|disinformation|propaganda|vaccines? causes?|flat earth|launder(?:ing)? money|money laundering|tax evasion|evade taxes|embezzl(?:e|ing|ement)|death penalty|capital punishment|abortion|euthanasia|gun control|without taking (?:a )?sides?|take a side|both sides of (?:the |this |that )?(?:debate|argument|issue|story|question)|(?:would|is) it (?:be )?(?:wrong|unethical|immoral|racist|sexist|acceptable|morally (?:ok|okay|wrong|acceptable)) (?:to|for|if)|fake reviews?|toxic fumes|get into (?:my|his|her|their|someone's|somebody's) (?:ex's |partner's |boss's )?[a-z]+ account|hack (?:my|his|her|their|someone's|somebody's) (?:ex's |partner's |boss's )?[a-z]+ account)\b/g,
   ],
   rubric: [
-    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|which is more (?:helpful|harmless|honest)|(?:two|both) (?:assistant |model |chatbot )?(?:replies|responses|answers|completions) (?:to|below|above)|answer a or b|output a or b|respond with a or b|rank (?:the )?(?:candidates?|responses|summaries|answers|outputs|completions)|candidate (?:summaries|responses|answers|outputs)|faithfulness|pass or fail|output pass|(?:response|answer|output) [ab] or (?:response |answer |output )?[ab]|or tie|judge whether the (?:assistant|response|answer|model|output)|marking guide|mark scheme|award marks|reference answer|gold answer|(?:chatbot|assistant|model) (?:replies|responses|answers|outputs)|(?:decide|determine) which (?:answer|response|reply|output|completion|summary)|supported or unsupported|supported by the (?:source|document|context|passage)|hallucinated (?:facts|claims|content)|contains? (?:any )?hallucinat(?:ions?|ed)|quality score|act as an? (?:strict |fair |impartial |expert )?(?:judge|grader|reviewer|evaluator|annotator)|reply with (?:1|2|a|b) or (?:1|2|a|b)|answer with (?:1|2|a|b) or (?:1|2|a|b)|coherence and fluency|fluency and coherence|(?:rate|score|evaluate) (?:the )?(?:coherence|fluency)|against (?:these|the following|the given) criteria|compare the two (?:responses|answers|translations|summaries|outputs|versions|essays|drafts|completions|replies)|which (?:one |response |answer |translation |summary |version )?(?:better|best) (?:preserves|answers|follows|captures|addresses|reflects|conveys)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of|helpfulness|harmlessness|factual accuracy|evaluate (?:this|the|each) (?:chatbot |model |assistant |ai )?(?:answer|response|output|reply|summary)|(?:answers?|responses?|outputs?) for (?:accuracy|correctness|relevance|clarity)|grader|band (?:score|descriptors)|faithful to|point scale|which of these two (?:summaries|responses|answers|translations|outputs|essays)|faithfully (?:reflects?|represents?|summari[sz]es?|captures?)|(?:faithful|unfaithful)['"]? or ['"]?(?:faithful|unfaithful)|consistent with the (?:source|article|document|passage|reference)|pass\/fail|passes or fails|against (?:our|the|this|my) checklist|best to worst|worst to best|(?:score|grade|mark) out of \d+|marking criteria|award (?:between )?\d+ (?:and|to) \d+ marks|(?:polite|accurate|helpful|relevant|correct)(?:, (?:polite|accurate|helpful|relevant|correct|on-topic))+,? (?:and|or) (?:polite|accurate|helpful|relevant|correct|on-topic))\b/g,
+    /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each|these|those|both|all|the following)|examiner|act as an? (?:[a-z]+ )?(?:examiner|marker|assessor)|judge (?:whether|if) (?:the |this |each )?(?:[a-z]+(?:'s)? )?(?:reply|replies|response|responses|answer|answers|output|outputs|summary|translation)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|which is more (?:helpful|harmless|honest)|(?:two|both) (?:assistant |model |chatbot )?(?:replies|responses|answers|completions) (?:to|below|above)|answer a or b|output a or b|respond with a or b|rank (?:the )?(?:candidates?|responses|summaries|answers|outputs|completions)|candidate (?:summaries|responses|answers|outputs)|faithfulness|pass or fail|output pass|(?:response|answer|output) [ab] or (?:response |answer |output )?[ab]|or tie|judge whether the (?:assistant|response|answer|model|output)|marking guide|mark scheme|award marks|reference answer|gold answer|(?:chatbot|assistant|model) (?:replies|responses|answers|outputs)|(?:decide|determine) which (?:answer|response|reply|output|completion|summary)|supported or unsupported|supported by the (?:source|document|context|passage)|hallucinated (?:facts|claims|content)|contains? (?:any )?hallucinat(?:ions?|ed)|quality score|act as an? (?:strict |fair |impartial |expert )?(?:judge|grader|reviewer|evaluator|annotator)|reply with (?:1|2|a|b) or (?:1|2|a|b)|answer with (?:1|2|a|b) or (?:1|2|a|b)|coherence and fluency|fluency and coherence|(?:rate|score|evaluate) (?:the )?(?:coherence|fluency)|against (?:these|the following|the given) criteria|compare the two (?:responses|answers|translations|summaries|outputs|versions|essays|drafts|completions|replies)|which (?:one |response |answer |translation |summary |version )?(?:better|best) (?:preserves|answers|follows|captures|addresses|reflects|conveys)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of|helpfulness|harmlessness|factual accuracy|evaluate (?:this|the|each) (?:chatbot |model |assistant |ai )?(?:answer|response|output|reply|summary)|(?:answers?|responses?|outputs?) for (?:accuracy|correctness|relevance|clarity)|grader|band (?:score|descriptors)|faithful to|point scale|which of these two (?:summaries|responses|answers|translations|outputs|essays)|faithfully (?:reflects?|represents?|summari[sz]es?|captures?)|(?:faithful|unfaithful)['"]? or ['"]?(?:faithful|unfaithful)|consistent with the (?:source|article|document|passage|reference)|pass\/fail|passes or fails|against (?:our|the|this|my) checklist|best to worst|worst to best|(?:score|grade|mark) out of \d+|marking criteria|award (?:between )?\d+ (?:and|to) \d+ marks|(?:polite|accurate|helpful|relevant|correct)(?:, (?:polite|accurate|helpful|relevant|correct|on-topic))+,? (?:and|or) (?:polite|accurate|helpful|relevant|correct|on-topic))\b/g,
     // A criterion's score range in brackets, "empathy (0-3), accuracy (0-4)": a rubric's own notation.
     // Not a digit's "(0-9)" (a licence plate's, a regex's).
     /\(\s*[01]\s*[-–]\s*(?:[2-8]|10|100)\s*(?:points?|pts)?\s*\)/g,
   ],
   creative: [
-    /\b(?:names for (?:a|an|my|our) |name ideas for|slogans? for|taglines? for|(?:write|compose) (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|write (?:me )?(?:a |an )?(?:[a-z-]+ ){1,2}(?<!\buser |\bsuccess |\bnews |\bcover |\bcase |\btest )(?:story|poem|haiku|limerick|novel|screenplay|sonnet|ballad|fable|fairy tale|tale|lullaby)|imagine (?:you(?:'re| are)|a dialogue)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of|villanelle|bedtime story|short story|story about|(?:a|an) (?:(?:short|quick|little|long|brief|new|original) )?(?:horror|ghost|love|detective|sci-fi|mystery|adventure|scary|spooky|funny|fantasy|romance|crime|christmas) story|poem about|opening scene|screenplay|noir|fantasy|worldbuilding|myth|legend|dialogue between|poem|haiku|limerick|lullaby|toast|for my (?:novel|story|book|screenplay|game|campaign)|invent (?:a|an)|monologue|backstory|d&d|dungeons (?:&|and) dragons)\b/g,
+    /\b(?:names for (?:a|an|my|our) |name ideas for|slogans? for|taglines? for|(?:write|compose) (?:me )?(?:a |an )?(?:(?:short|funny|little|long|brief|sad|happy) )?(?:story|poem|song|lyrics|haiku|limerick|essay|novel|screenplay|script for|dialogue|sonnet|ballad|fable|fairy tale|toast|speech|birthday message)|write (?:me )?(?:a |an )?(?:[a-z-]+ ){1,2}(?<!\buser |\bsuccess |\bnews |\bcover |\bcase |\btest )(?:story|poem|haiku|limerick|novel|screenplay|sonnet|ballad|fable|fairy tale|tale|lullaby)|imagine (?:you(?:'re| are)|a dialogue)|role-?play|pretend (?:to be|you are)|you are a (?:pirate|wizard|detective|character)|fiction|fictional|creative|in the style of|villanelle|bedtime story|short story|story about|(?:a|an) (?:(?:short|quick|little|long|brief|new|original) )?(?:horror|ghost|love|detective|sci-fi|mystery|adventure|scary|spooky|funny|fantasy|romance|crime|christmas) story|poem about|opening scene|screenplay|noir|fantasy|worldbuilding|myth|legend|dialogue between|poem|haiku|limerick|lullaby|toast|for my (?:novel|story|book|screenplay|game|campaign)|invent (?:a|an)|monologue|backstory|d&d|dungeons (?:&|and) dragons|song about|lyrics (?:for|to|about) (?:a|an|my|our)|(?:write|draft) (?:a|an|the) (?:[a-z-]+ ){0,2}scene|scene (?:where|in which))\b/g,
   ],
 };
 
@@ -123,17 +131,22 @@ function wordListBody(source: string): string | null {
 }
 
 /**
- * All lower-case lexicons as one regex: one scan of the text instead of one per pattern, which is
- * most of what domain scoring costs. The word-list patterns share one pair of \b anchors and are
- * grouped by first character (see splitFirstChar); which pattern a hit belongs to is read afterwards
- * from the first pattern that matches the hit whole, which is the pattern whose alternative the
- * scan took (an earlier one matching the same text would have been taken first). The few other
- * shapes (maths syntax, CJK words, calls) follow as numbered groups; none of them can match where a
- * word-list word does, so the hits are the same as one regex per pattern.
+ * All lower-case lexicons scanned as if they were one regex: one pass of the text instead of one per
+ * pattern, which is most of what domain scoring costs. The word-list patterns share \b anchors and
+ * are grouped by first character (see splitFirstChar); which pattern a hit belongs to is read
+ * afterwards from the first pattern that matches the hit whole, which is the pattern whose
+ * alternative the scan took (an earlier one matching the same text would have been taken first).
+ * The few other shapes (maths syntax, CJK words, calls) follow as numbered groups in a scan of their
+ * own; none of them can match where a word-list word does, so the hits are the same as one regex
+ * per pattern. The word lists are split into several regexes, each under V8's 20 KB limit for
+ * optimising a regex (see groupedAlternations); forEachLexiconHit merges their matches back into
+ * the one regex's.
  */
 const WORD_LIST_SLOTS: Array<{ domain: Exclude<Domain, "chat">; whole: RegExp; minHits: number }> = [];
 const OTHER_SLOTS: Array<{ domain: Exclude<Domain, "chat"> }> = [];
-const COMBINED = (() => {
+/** Source characters per word-list regex: V8 optimises up to 20 × 1024; the rest is margin and the \b anchors. */
+const MAX_SCAN_SOURCE = 20_000;
+const LEXICON_SCANS: RegExp[] = (() => {
   const wordListAlternatives: string[] = [];
   const others: string[] = [];
   for (const d of Object.keys(LEXICON) as Array<keyof typeof LEXICON>) {
@@ -150,8 +163,51 @@ const COMBINED = (() => {
       wordListAlternatives.push(...topLevelAlternatives(body));
     }
   }
-  return new RegExp([`\\b(?:${groupedAlternation(wordListAlternatives)})\\b`, ...others].join("|"), "gu");
+  const wordLists = groupedAlternations(wordListAlternatives, MAX_SCAN_SOURCE).map((alternation) => new RegExp(`\\b(?:${alternation})\\b`, "gu"));
+  // Last: where a word-list word and another shape both match at one position, the one regex took the word.
+  return [...wordLists, new RegExp(others.join("|"), "gu")];
 })();
+/** The longest source of the scans, for the test that holds them under V8's limit. */
+export const LONGEST_LEXICON_SCAN = Math.max(...LEXICON_SCANS.map((re) => re.source.length));
+
+/**
+ * Each hit of the lexicon scans in text order, as one regex of them all would give it: the leftmost
+ * match of any scan is taken (the earlier scan's on a tie), the text after its end is scanned next,
+ * and a scan whose next match started inside the hit is run again from its end. `otherSlot` is the
+ * OTHER_SLOTS index of a hit of another shape, -1 for a word-list hit.
+ */
+function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number) => void): void {
+  const others = LEXICON_SCANS.length - 1;
+  const next = LEXICON_SCANS.map((re) => {
+    re.lastIndex = 0;
+    return re.exec(lower);
+  });
+  for (;;) {
+    let k = -1;
+    let at = Infinity;
+    next.forEach((m, i) => {
+      if (m !== null && m.index < at) {
+        k = i;
+        at = m.index;
+      }
+    });
+    const m = next[k];
+    if (m === undefined || m === null) return;
+    const hit = m[0];
+    if (hit !== "") {
+      let otherSlot = -1;
+      if (k === others) for (let j = 0; j < OTHER_SLOTS.length && otherSlot < 0; j++) if (m[j + 1] !== undefined) otherSlot = j;
+      onHit(hit, otherSlot);
+    }
+    const from = hit === "" ? at + 1 : at + hit.length;
+    next.forEach((pending, i) => {
+      if (pending === null || pending.index >= from) return;
+      const re = LEXICON_SCANS[i] as RegExp;
+      re.lastIndex = from;
+      next[i] = re.exec(lower);
+    });
+  }
+}
 /** Distinct keyword hits counted per domain pattern, up to this many. */
 const HITS_PER_PATTERN = 4;
 
@@ -180,24 +236,15 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   // Distinct keyword hits per domain pattern (capped), weighted by how specific the domain's vocabulary is.
   const wordHits: string[][] = WORD_LIST_SLOTS.map(() => []);
   const otherHits: string[][] = OTHER_SLOTS.map(() => []);
-  COMBINED.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = COMBINED.exec(lower)) !== null) {
-    const hit = m[0];
-    if (hit === "") {
-      COMBINED.lastIndex++;
-      continue;
-    }
-    let seen: string[] | undefined;
-    for (let k = 0; k < OTHER_SLOTS.length && !seen; k++) if (m[k + 1] !== undefined) seen = otherHits[k];
-    if (!seen) {
-      const slot = wordListSlotOf(hit);
-      if (slot >= 0) seen = wordHits[slot];
-    }
+  forEachLexiconHit(lower, (hit, otherSlot) => {
+    const seen = otherSlot >= 0 ? otherHits[otherSlot] : wordHits[wordListSlotOf(hit)];
     if (seen) addDistinctHit(seen, hit);
-  }
+  });
+  const hasDigit = DIGIT.test(lower);
+  const hasNumber = hasDigit || NUMBER_WORD.test(lower);
   WORD_LIST_SLOTS.forEach((slot, k) => {
-    const hits = (wordHits[k] as string[]).length;
+    let hits = (wordHits[k] as string[]).length;
+    if (!hasNumber && slot.domain === "reasoning") hits -= (wordHits[k] as string[]).filter((hit) => QUANTITY_WITHOUT_A_NUMBER.has(hit)).length;
     if (hits >= slot.minHits) raw[slot.domain] += hits * SPECIFICITY[slot.domain];
   });
   OTHER_SLOTS.forEach((slot, k) => (raw[slot.domain] += (otherHits[k] as string[]).length * SPECIFICITY[slot.domain]));
@@ -215,7 +262,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   if (ex.media.file > 0) raw.data_analysis += 1;
   const total = Object.values(raw).reduce((a, b) => a + b, 0);
   if (total === 0) {
-    if (DIGIT.test(lower) && WORD_PROBLEM_QUESTION.test(lower)) raw.reasoning = 1;
+    if (hasDigit && WORD_PROBLEM_QUESTION.test(lower)) raw.reasoning = 1;
     else raw.chat = 1;
     return raw;
   }
