@@ -71,18 +71,14 @@ function expandLeadingGroup(alt: string): string[] {
   if (close < 0) throw new Error(`lexicon alternative has an unclosed group: ${alt}`);
   const rest = alt.slice(close + 1);
   if ("?*+{".includes(rest.charAt(0)) && rest !== "") throw new Error(`lexicon alternative must not start with an optional group: ${alt}`);
-  const byFirst = new Map<string, string[]>();
-  for (const inner of topLevelAlternatives(alt.slice(3, close)).flatMap(expandLeadingGroup)) {
-    const split = splitFirstChar(inner);
-    const group = byFirst.get(split.first) ?? [];
-    group.push(split.rest);
-    byFirst.set(split.first, group);
-  }
-  return [...byFirst].map(([first, rests]) => (rests.length === 1 ? `${first}${rests[0] ?? ""}${rest}` : `${first}(?:${rests.join("|")})${rest}`));
+  return groupsByFirstChar(topLevelAlternatives(alt.slice(3, close)), rest);
 }
 
-/** An alternation with its alternatives grouped by first character (see splitFirstChar). */
-export function groupedAlternation(alternatives: readonly string[]): string {
+/**
+ * Alternatives (leading groups expanded) as one alternative per first character, in order of first
+ * appearance, those sharing it kept in their order: `first(?:rest1|rest2)tail`, or `first rest tail` for one.
+ */
+function groupsByFirstChar(alternatives: readonly string[], tail: string): string[] {
   const byFirst = new Map<string, string[]>();
   for (const alt of alternatives.flatMap(expandLeadingGroup)) {
     const split = splitFirstChar(alt);
@@ -90,7 +86,12 @@ export function groupedAlternation(alternatives: readonly string[]): string {
     group.push(split.rest);
     byFirst.set(split.first, group);
   }
-  return [...byFirst].map(([first, rests]) => (rests.length === 1 ? `${first}${rests[0] ?? ""}` : `${first}(?:${rests.join("|")})`)).join("|");
+  return [...byFirst].map(([first, rests]) => (rests.length === 1 ? `${first}${rests[0] ?? ""}${tail}` : `${first}(?:${rests.join("|")})${tail}`));
+}
+
+/** An alternation with its alternatives grouped by first character (see splitFirstChar). */
+export function groupedAlternation(alternatives: readonly string[]): string {
+  return groupsByFirstChar(alternatives, "").join("|");
 }
 
 /**

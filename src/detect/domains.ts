@@ -185,12 +185,13 @@ function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number
   for (;;) {
     let k = -1;
     let at = Infinity;
-    next.forEach((m, i) => {
-      if (m !== null && m.index < at) {
+    for (let i = 0; i < next.length; i++) {
+      const m = next[i];
+      if (m && m.index < at) {
         k = i;
         at = m.index;
       }
-    });
+    }
     const m = next[k];
     if (m === undefined || m === null) return;
     const hit = m[0];
@@ -200,12 +201,13 @@ function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number
       onHit(hit, otherSlot);
     }
     const from = hit === "" ? at + 1 : at + hit.length;
-    next.forEach((pending, i) => {
-      if (pending === null || pending.index >= from) return;
+    for (let i = 0; i < next.length; i++) {
+      const pending = next[i];
+      if (!pending || pending.index >= from) continue;
       const re = LEXICON_SCANS[i] as RegExp;
       re.lastIndex = from;
       next[i] = re.exec(lower);
-    });
+    }
   }
 }
 /** Distinct keyword hits counted per domain pattern, up to this many. */
@@ -240,11 +242,13 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     const seen = otherSlot >= 0 ? otherHits[otherSlot] : wordHits[wordListSlotOf(hit)];
     if (seen) addDistinctHit(seen, hit);
   });
-  const hasDigit = DIGIT.test(lower);
-  const hasNumber = hasDigit || NUMBER_WORD.test(lower);
   WORD_LIST_SLOTS.forEach((slot, k) => {
-    let hits = (wordHits[k] as string[]).length;
-    if (!hasNumber && slot.domain === "reasoning") hits -= (wordHits[k] as string[]).filter((hit) => QUANTITY_WITHOUT_A_NUMBER.has(hit)).length;
+    const seen = wordHits[k] as string[];
+    let hits = seen.length;
+    // The number check only where a quantity question was read: it is a scan of the whole text.
+    if (slot.domain === "reasoning" && seen.some((hit) => QUANTITY_WITHOUT_A_NUMBER.has(hit)) && !DIGIT.test(lower) && !NUMBER_WORD.test(lower)) {
+      hits -= seen.filter((hit) => QUANTITY_WITHOUT_A_NUMBER.has(hit)).length;
+    }
     if (hits >= slot.minHits) raw[slot.domain] += hits * SPECIFICITY[slot.domain];
   });
   OTHER_SLOTS.forEach((slot, k) => (raw[slot.domain] += (otherHits[k] as string[]).length * SPECIFICITY[slot.domain]));
@@ -262,7 +266,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   if (ex.media.file > 0) raw.data_analysis += 1;
   const total = Object.values(raw).reduce((a, b) => a + b, 0);
   if (total === 0) {
-    if (hasDigit && WORD_PROBLEM_QUESTION.test(lower)) raw.reasoning = 1;
+    if (DIGIT.test(lower) && WORD_PROBLEM_QUESTION.test(lower)) raw.reasoning = 1;
     else raw.chat = 1;
     return raw;
   }
