@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FAMILIES_PER_ACCOUNT, identifierBits, isHardLink, LinkIndex, MIN_HARD_ID_BITS } from "./links.js";
+import { FAMILIES_PER_ACCOUNT, identifierBits, isHardLink, LinkIndex, LinkKey, MIN_HARD_ID_BITS } from "./links.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -69,5 +69,19 @@ describe("identifierBits: which account facts chance can make equal", () => {
     index.add("payment_fp", "pf_0c4f9e21b7a3", "acct_d", 4);
     expect(LinkIndex.links(real)).toBe(true);
     expect(isHardLink(real)).toBe(true);
+  });
+});
+
+describe("LinkKey.varied: a frame around payloads, or one prompt passed around", () => {
+  it("is varied once a second text carries the family, and stays so", () => {
+    const k = new LinkKey("template", "frame", T0, 0);
+    expect(k.varied).toBe(false);
+    k.sawText("a1b2c3d4e5f60718");
+    k.sawText("a1b2c3d4e5f60718");
+    expect(k.varied).toBe(false);
+    k.sawText("0f1e2d3c4b5a6978");
+    expect(k.varied).toBe(true);
+    k.sawText("a1b2c3d4e5f60718");
+    expect(k.varied).toBe(true);
   });
 });

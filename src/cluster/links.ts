@@ -156,6 +156,13 @@ export class LinkKey {
     const all = this.memberRequests + this.outsideRequests;
     return all === 0 ? 0 : this.memberRequests / all;
   }
+  /**
+   * For families: whether the requests carrying it differ in their text (masked as templates are). A
+   * harness's frame holds ever new payloads; a family whose every request is one text is a prompt people
+   * paste as it is, which a ring may send as cover as readily as strangers do (see varied below).
+   */
+  #onlyText: string | undefined = undefined;
+  #varied = false;
   tainted = false;
   /** Tool-schema keys: established accounts (verified, or a month old at first use) that joined it, counted as they join and never taken back. */
   customers = 0;
@@ -181,6 +188,26 @@ export class LinkKey {
 
   get id(): string {
     return (this.#id ??= `${this.kind}:${this.value}`);
+  }
+
+  /** Records the text (a template's exact hash) of a request carrying this family. */
+  sawText(exact: string): void {
+    if (this.#varied) return;
+    if (this.#onlyText === undefined) this.#onlyText = exact;
+    else if (this.#onlyText !== exact) {
+      this.#varied = true;
+      this.#onlyText = undefined;
+    }
+  }
+
+  /**
+   * The family has carried more than one text: a frame around payloads, not one prompt passed around.
+   * An arena prompt that itself ends "Let's work this out in a step by step way" joins a ring's accounts
+   * that send it as cover to every stranger who pastes it too: as a flagged cluster's prompt it marked
+   * new users as the ring's heads (2 of 420 in a 30-day log from a generator of our own, not the simulator).
+   */
+  get varied(): boolean {
+    return this.#varied;
   }
 }
 

@@ -178,6 +178,35 @@ describe("detection engine: a popular prompt a ring sends as cover", () => {
     const habit = exchange("acct_ana", 6, harness(777), "pf_ana_5e8a1c02", "198.51.100.60", 960, "2025-11-01T00:00:00Z");
     expect(verdictsWithRingCaught(withPerson([habit])).get("acct_ana")?.flagged).toBe(true);
   });
+
+  it("does not flag a person whose two eliciting requests of thirteen were that prompt and one question of their own; four of thirteen are the habit", () => {
+    const POPULAR = "My jira automation rule should add a comment whenever a custom field changes, but the smart value regex never matches the description. Please fix it.\nLet's think step by step.";
+    const OWN_ASK = "how do I convert 3/8 to a percentage? can you explain step by step and show all of your reasoning";
+    const withPerson = (ownAsks: number): Exchange[] => {
+      const log = ring();
+      for (let r = 0; r < 8; r++) for (let i = 0; i < 10; i++) log.push(exchange(`acct_ring${r}`, 100 + i, POPULAR, `pf_ring${r}`, `203.0.113.${10 + r}`, i * 296 + r * 5 + 1));
+      const prompts = [POPULAR, ...Array.from({ length: ownAsks }, (_, i) => `${OWN_ASK} (${i})`)];
+      while (prompts.length < 13) prompts.push(ORDINARY[prompts.length % ORDINARY.length] as string);
+      log.push(...prompts.map((p, i) => exchange("acct_ana", i, p, "pf_ana_5e8a1c02", "198.51.100.60", 600 + i * 45, "2025-11-01T00:00:00Z")));
+      return log;
+    };
+    expect(verdictsWithRingCaught(withPerson(1)).get("acct_ana")?.flagged).toBe(false);
+    expect(verdictsWithRingCaught(withPerson(3)).get("acct_ana")?.flagged).toBe(true);
+  });
+
+  it("does not make a new account a head for pasting it when the prompt itself asks for the steps, though only the ring had sent it", () => {
+    const ASKING = "A transformer at fp16 with batch size 1 and sequence length 500 needs 14GB of VRAM. What would it need at batch size 50?\n\nShow your work. Let's work this out in a step by step way to be sure we have the right answer.";
+    const log = ring();
+    for (let r = 0; r < 8; r++) for (let i = 0; i < 10; i++) log.push(exchange(`acct_ring${r}`, 100 + i, ASKING, `pf_ring${r}`, `203.0.113.${10 + r}`, i * 296 + r * 5 + 1));
+    const later = 4 * 24 * 60;
+    const today = "2026-03-05T00:00:00Z";
+    log.push(...ordinaryUser("acct_newcomer", "pf_newcomer_8d2f61aa", "192.0.2.40", 3, later, 7, today));
+    log.push(exchange("acct_newcomer", 3, ASKING, "pf_newcomer_8d2f61aa", "192.0.2.40", later + 30, today));
+    log.push(exchange("acct_head", 0, harness(4242), "pf_head_c3a95e17", "192.0.2.41", later + 40, today));
+    const byId = verdictsWithRingCaught(log);
+    expect(byId.get("acct_newcomer")?.flagged).toBe(false);
+    expect(byId.get("acct_head")?.flagged).toBe(true);
+  });
 });
 
 describe("detection engine: which addresses a flagged cluster makes suspect", () => {

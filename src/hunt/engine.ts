@@ -9,6 +9,7 @@ import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
+import { beyondHabit } from "./own-evidence.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -101,8 +102,8 @@ interface CommunityEntry {
  * was an eighth of the hunt (74 s).
  */
 const FLAGGED_PEERS_COUNTED = 1000;
-/** Signs (eliciting requests, requests in a harness's frame) a cluster member must carry itself (see hasOwnEvidence). */
-const OWN_EVIDENCE_MIN_SIGNS = 2;
+/** Requests through harness-like prompt families that an account new to the log must have sent (see newToLog). */
+const NEW_TO_LOG_MIN_SIGNS = 2;
 /** How far into the log an account must first appear before its first appearance says it is new (see newToLog). */
 const NEW_TO_LOG_AFTER = 7 * DAY;
 /** How long after its first appearance such an account still counts as new (see newToLog). */
@@ -400,6 +401,7 @@ export class DetectionEngine implements HuntEngine {
 
   private recordFamily(k: LinkKey, s: RequestSignals, cot: number): void {
     k.requests++;
+    k.sawText(s.template.exact);
     if (k.kind === "template" && k.minhash === undefined && k.members.size >= 2) k.minhash = s.template.minhash.slice();
     if (cot >= COT_HIT) k.cotHits++;
     if (s.topDomain === "rubric") k.rubric++;
@@ -428,7 +430,8 @@ export class DetectionEngine implements HuntEngine {
       // (its indicators) must be: a popular prompt a ring sends as cover is one strangers send too.
       // Without this a day-old account that asked for "an A level exam question … with a mark scheme",
       // a prompt a ring had used as cover (read as rubric grading), was flagged as the ring's head.
-      if (isFamily(k.kind) && k.memberShare < MIN_FLAGGED_SHARE) continue;
+      // Nor one prompt passed around as it is (see LinkKey.varied): strangers paste it as the ring does.
+      if (isFamily(k.kind) && (k.memberShare < MIN_FLAGGED_SHARE || !k.varied)) continue;
       // Nor is a client's tool set the fleet's (see isClientToolSet).
       if (isClientToolSet(k)) continue;
       const strongSoft = k.kind === "tool_schema" && !covered;
@@ -456,7 +459,7 @@ export class DetectionEngine implements HuntEngine {
   /**
    * An account whose creation time and verification the log does not state, first seen at least
    * NEW_TO_LOG_AFTER into the log and under NEW_TO_LOG_FOR before `at`, that has already sent
-   * OWN_EVIDENCE_MIN_SIGNS requests through harness-like prompt families: as new as the log can tell,
+   * NEW_TO_LOG_MIN_SIGNS requests through harness-like prompt families: as new as the log can tell,
    * so what a stated young age allows (a flagged cluster's prompt family or egress marking it as a new
    * head, see takesTaint) follows from it. Account facts are optional in a log; without them a hydra's
    * new heads carried its eliciting templates for a median of seven requests each before their own
@@ -468,7 +471,7 @@ export class DetectionEngine implements HuntEngine {
   private newToLog(st: AccountState, at: number): boolean {
     const { meta } = st;
     if (meta.createdAt !== undefined || meta.verified === true || this.startTs === null) return false;
-    return st.firstTs - this.startTs >= NEW_TO_LOG_AFTER && at - st.firstTs < NEW_TO_LOG_FOR && st.harnessHits >= OWN_EVIDENCE_MIN_SIGNS;
+    return st.firstTs - this.startTs >= NEW_TO_LOG_AFTER && at - st.firstTs < NEW_TO_LOG_FOR && st.harnessHits >= NEW_TO_LOG_MIN_SIGNS;
   }
 
   private rescoreAccounts(now: number): void {
@@ -687,18 +690,16 @@ export class DetectionEngine implements HuntEngine {
   }
 
   /**
-   * A member carries evidence itself: a tenth of its requests harness-like or eliciting reasoning, and
-   * at least two such requests. One is not enough however the member came into the community:
-   * people ask to be shown the steps about one time in a hundred, so about a tenth of ten-request
-   * accounts have one. A person behind a VPN exit a fleet's account also used was flagged as the
-   * fleet's for one; so was a person whose one eliciting request (of six) was a popular prompt
-   * ("… Let's think step by step.") a ring sent as cover, which put it in the ring's prompt family
-   * (anthropic-2026 0.01 s13 with cover from the organic corpus, two samplings of it). A request that
-   * both elicits and joins a family is one sign, not two (the larger count, not the sum).
+   * A member carries evidence itself: more eliciting or harness-like requests than a person's habit
+   * explains (see beyondHabit). One is never enough however the member came into the community: a
+   * person behind a VPN exit a fleet's account also used was flagged as the fleet's for one; so was a
+   * person whose one eliciting request (of six) was a popular prompt ("… Let's think step by step.") a
+   * ring sent as cover, which put it in the ring's prompt family (anthropic-2026 0.01 s13 with cover
+   * from the organic corpus, two samplings of it). A request that both elicits and joins a family is
+   * one sign, not two (the larger count, not the sum).
    */
   private hasOwnEvidence(st: AccountState): boolean {
-    if (Math.max(st.harnessHits, st.cotHits) < OWN_EVIDENCE_MIN_SIGNS) return false;
-    return st.harnessHits / st.exchanges >= 0.1 || st.cotHits / st.exchanges >= 0.1;
+    return beyondHabit(Math.max(st.harnessHits, st.cotHits), st.exchanges);
   }
 
   /**
@@ -966,7 +967,8 @@ function specificityCheck(accounts: ReadonlyMap<string, AccountState>, flags: Re
       return c !== undefined && mostly(c.flagged, c.users);
     }
     // Only harness-like requests join a family, so its other users show as requests, not members.
-    if (key.memberShare < MIN_FLAGGED_SHARE || isClientToolSet(key)) return false;
+    // One prompt passed around as it is marks no newcomer here (see checkTaint), nor at a receiver.
+    if (key.memberShare < MIN_FLAGGED_SHARE || isClientToolSet(key) || (isFamily(key.kind) && !key.varied)) return false;
     let flagged = 0;
     for (const m of key.members) if (flags.has(m)) flagged++;
     return mostly(flagged, key.members.size);
