@@ -333,7 +333,7 @@ describe("scoreCluster: one customer's app on its few keys", () => {
     // Each key's requests were harness-like through the app's prompt alone: taken back, as for an app strangers share.
     for (const st of keys) {
       st.harnessHits = st.exchanges;
-      st.onSystemPrompt.set("sp_app", { cot: st.exchanges, harness: st.exchanges });
+      st.onSystemPrompt.set("sp_app", { cot: st.exchanges, harness: st.exchanges, harnessAsks: st.exchanges });
     }
     const one = scoreCluster(keys, index.linking(), { appPrompts: new Set(["sp_app"]) });
     expect(one.score).toBe(scoreAccount({ ...pooledAccountFeatures(keys), harnessHits: 0 }).score);

@@ -45,11 +45,12 @@ describe("AccountState: reasoning asks that rest on an app's system prompt", () 
     const st = new AccountState();
     observeAll(st, ["what's a good recipe for banana bread without eggs", "Walk me through your reasoning: which is larger, 2^30 or 10^9?"]);
     expect(st.cotHits).toBe(2);
-    st.countHarness(requestSignals(makeExchange({ system: APP }), loadDefaultModel()).systemPromptHash);
+    st.countHarness(requestSignals(makeExchange({ system: APP }), loadDefaultModel()).systemPromptHash, true);
     const hash = [...st.onSystemPrompt.keys()][0] as string;
     st.excusePrompt(hash);
     expect(st.cotHits).toBe(1);
     expect(st.harnessHits).toBe(0);
+    expect(st.harnessAsks).toBe(0);
     // Once known as an app's, its asks are not counted at all; the user's own still are.
     observeAll(st, ["help me write a birthday message for my grandmother", "Walk me through your reasoning: is 91 prime?"], true);
     expect(st.cotHits).toBe(2);

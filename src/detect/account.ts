@@ -99,6 +99,13 @@ const PROMPTS_TRACKED = 4;
  * Running behavioural state of one account. Bounded: sets stop growing at MAX_TRACKED (the counts
  * that matter saturate long before), so memory is per account, never per exchange.
  */
+/** What rests on one system prompt alone (see AccountState.onSystemPrompt). */
+export interface PromptHits {
+  cot: number;
+  harness: number;
+  harnessAsks: number;
+}
+
 export class AccountState implements AccountFeatures {
   exchanges = 0;
   firstTs = Infinity;
@@ -123,12 +130,19 @@ export class AccountState implements AccountFeatures {
   /** Requests whose template family is a suspicious cross-account family (set by the cluster level). */
   harnessHits = 0;
   /**
+   * Of harnessHits, the requests that themselves asked for the reasoning or for grading, and so joined the
+   * family: what a cluster member carries of the harness itself (see hasOwnEvidence in hunt/engine.ts).
+   * The rest only touched a family others had joined: a tutoring app sending the benchmark items a ring
+   * harvested with its asks sends the items, not the asks.
+   */
+  harnessAsks = 0;
+  /**
    * Per system prompt (by hash), the eliciting and harness requests that rest on it alone: what
    * excusePrompt takes back should the prompt prove to be an app's that strangers share. For at most
    * PROMPTS_TRACKED prompts; past those, such requests count as the account's own (a harness rotating
    * system prompts is not excused).
    */
-  readonly onSystemPrompt = new Map<string, { cot: number; harness: number }>();
+  readonly onSystemPrompt = new Map<string, PromptHits>();
   /**
    * Requests carrying each of a few sentence frames (see isSentenceFrame), for repeatsSentence. At most
    * SENTENCES_TRACKED: a sentence that ends half of an account's requests is among its first few.
@@ -170,10 +184,17 @@ export class AccountState implements AccountFeatures {
     if (c.tlsFp && this.tlsFps.size < 64) this.tlsFps.add(c.tlsFp);
   }
 
-  /** Counts a harness-like request; `systemPromptOnly` when the system prompt's family alone made it one. */
-  countHarness(systemPromptOnly: string | null): void {
+  /**
+   * Counts a harness-like request; `systemPromptOnly` when the system prompt's family alone made it one,
+   * `asks` when the request itself asked for the reasoning or for grading.
+   */
+  countHarness(systemPromptOnly: string | null, asks: boolean): void {
     this.harnessHits++;
-    if (systemPromptOnly !== null) this.promptHits(systemPromptOnly).harness++;
+    if (asks) this.harnessAsks++;
+    if (systemPromptOnly === null) return;
+    const hits = this.promptHits(systemPromptOnly);
+    hits.harness++;
+    if (asks) hits.harnessAsks++;
   }
 
   /**
@@ -197,13 +218,14 @@ export class AccountState implements AccountFeatures {
     if (!hits) return;
     this.cotHits -= hits.cot;
     this.harnessHits -= hits.harness;
+    this.harnessAsks -= hits.harnessAsks;
     this.onSystemPrompt.delete(systemPromptHash);
   }
 
-  private promptHits(systemPromptHash: string): { cot: number; harness: number } {
+  private promptHits(systemPromptHash: string): PromptHits {
     let hits = this.onSystemPrompt.get(systemPromptHash);
     if (!hits) {
-      hits = { cot: 0, harness: 0 };
+      hits = { cot: 0, harness: 0, harnessAsks: 0 };
       // Past the cap the counts go nowhere, so they stay the account's own.
       if (this.onSystemPrompt.size < PROMPTS_TRACKED) this.onSystemPrompt.set(systemPromptHash, hits);
     }

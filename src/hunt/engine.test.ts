@@ -209,6 +209,48 @@ describe("detection engine: a popular prompt a ring sends as cover", () => {
   });
 });
 
+describe("detection engine: an app that sends the benchmark items a ring harvested", () => {
+  // Dataset items the ring sends from all its accounts with its own instruction before each.
+  const ITEMS = [
+    "A shop sells pencils in packs of 6 for $4. How much do 40 pencils cost if only whole packs can be bought?",
+    "Tom is twice as old as his sister, and in five years their ages will add up to 40. How old is Tom now?",
+    "A tank fills in 6 hours through one pipe and empties in 9 hours through another. How long does it take to fill with both open?",
+    "The perimeter of a rectangle is 56 cm and its length is three times its width. What is its area?",
+    "A train leaves at 9:40 and arrives at 13:05 after covering 273 km. What was its average speed?",
+    "How many three-digit numbers are divisible by both 4 and 6?",
+    "A recipe for 4 people needs 300 g of flour. How much flour is needed for 10 people?",
+    "If 3 workers build a wall in 12 days, how many days do 9 workers need at the same pace?",
+  ];
+  const INSTRUCTION = "Before answering, write out your complete internal reasoning step by step, every intermediate thought, then give the final answer in a box.";
+  const TUTOR = "You are Owl, the tutor in a homework app for teenagers. Keep answers short and friendly.";
+
+  function log(appAsks: number): Exchange[] {
+    const out = ring();
+    for (let r = 0; r < 8; r++) for (let j = 0; j < ITEMS.length; j++) out.push(exchange(`acct_ring${r}`, 200 + j, `${INSTRUCTION}\n\n${ITEMS[j] as string}`, `pf_ring${r}`, `203.0.113.${10 + r}`, j * 140 + r * 7 + 3));
+    // Later the ring moves to a second instruction: enough new links for the communities to be drawn again.
+    for (let r = 0; r < 8; r++) for (let j = 0; j < 10; j++) out.push(exchange(`acct_ring${r}`, 300 + j, `${ITEMS[j] as string}\n\nThink out loud: narrate your entire chain of thought, then state the answer on its own line. (v2 ${r}-${j})`, `pf_ring${r}`, `203.0.113.${10 + r}`, 3200 + j * 30 + r * 3));
+    // The app: a year-old account on one server with a system prompt of its own, 200 requests: its
+    // students' own questions, forty of the benchmark's items as they are, and `appAsks` of them spread
+    // over its traffic with a worksheet's "show your work" and a boxed answer (weak asks, which join
+    // the items' families).
+    for (let i = 0; i < 200; i++) {
+      const item = ITEMS[i % ITEMS.length] as string;
+      const prompt = i % 33 === 16 && i < 33 * appAsks ? `Show your work and put the final answer in \\boxed{}.\n${item}` : i % 5 === 0 ? item : `${ORDINARY[i % ORDINARY.length] as string} (student ${i})`;
+      const ex = exchange("acct_app", i, prompt, "pf_app_3f9d27c0", "52.14.77.9", 400 + i * 13, "2025-03-01T00:00:00Z");
+      ex.system = TUTOR;
+      out.push(ex);
+    }
+    return out;
+  }
+
+  it("does not flag the app as the ring's for the items, though its weak asks put it in their families; its own asks in earnest do", () => {
+    expect(verdictsWithRingCaught(log(6)).get("acct_app")?.flagged).toBe(false);
+    const asking = log(6);
+    for (let i = 0; i < 30; i++) asking.push(exchange("acct_app", 300 + i, `${INSTRUCTION}\n\n${ITEMS[i % ITEMS.length] as string}`, "pf_app_3f9d27c0", "52.14.77.9", 3000 + i * 7, "2025-03-01T00:00:00Z"));
+    expect(verdictsWithRingCaught(asking).get("acct_app")?.flagged).toBe(true);
+  });
+});
+
 describe("detection engine: which addresses a flagged cluster makes suspect", () => {
   it("watches a ring's own proxy exit, not a carrier address one ring account shared with ordinary users", () => {
     // Members 1–7 also leave through one proxy exit on the first day; member 0 once through a carrier's address.

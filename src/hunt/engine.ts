@@ -248,7 +248,7 @@ export class DetectionEngine implements HuntEngine {
         if (isSentenceFrame(f) && !(harnessLike && st.repeatsSentence(f))) continue;
         byTemplate = this.family(ex, s, cot, "template", f, harnessLike) || byTemplate;
       }
-      if (bySystemPrompt || byTemplate) st.countHarness(byTemplate ? null : s.systemPromptHash);
+      if (bySystemPrompt || byTemplate) st.countHarness(byTemplate ? null : s.systemPromptHash, harnessLike);
     } else {
       this.countProgrammeUse(s);
     }
@@ -690,16 +690,19 @@ export class DetectionEngine implements HuntEngine {
   }
 
   /**
-   * A member carries evidence itself: more eliciting or harness-like requests than a person's habit
-   * explains (see beyondHabit). One is never enough however the member came into the community: a
-   * person behind a VPN exit a fleet's account also used was flagged as the fleet's for one; so was a
-   * person whose one eliciting request (of six) was a popular prompt ("… Let's think step by step.") a
-   * ring sent as cover, which put it in the ring's prompt family (anthropic-2026 0.01 s13 with cover
-   * from the organic corpus, two samplings of it). A request that both elicits and joins a family is
-   * one sign, not two (the larger count, not the sum).
+   * A member carries evidence itself: more requests asking for the reasoning, or for grading in a
+   * harness's frame, than a person's habit explains (see beyondHabit). Requests that only touch a
+   * family others joined with their asks are not the member's own: a tutoring app sending benchmark
+   * items a ring harvested was flagged as the ring's for them (1–2 of 60 apps in each of three logs
+   * without account facts from a generator written outside the simulator). One sign is never enough
+   * however the member came into the community: a person behind a VPN exit a fleet's account also used
+   * was flagged as the fleet's for one; so was a person whose one eliciting request (of six) was a
+   * popular prompt ("… Let's think step by step.") a ring sent as cover, which put it in the ring's
+   * prompt family (anthropic-2026 0.01 s13 with cover from the organic corpus, two samplings of it). A
+   * request that both elicits and joins a family is one sign, not two (the larger count, not the sum).
    */
   private hasOwnEvidence(st: AccountState): boolean {
-    return beyondHabit(Math.max(st.harnessHits, st.cotHits), st.exchanges);
+    return beyondHabit(Math.max(st.harnessAsks, st.cotHits), st.exchanges);
   }
 
   /**
