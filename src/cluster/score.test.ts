@@ -342,3 +342,23 @@ describe("scoreCluster: one customer's app on its few keys", () => {
     expect(one.reasons.join(" ")).toMatch(/cot_elicitation_rate 1\.00 \(1000 of 1000 requests/);
   });
 });
+
+describe("scoreCluster: asks for the reasoning reworded afresh by each account", () => {
+  // A paraphrasing harness: every ask built from parts, so no phrase repeats for a template to catch.
+  const VERBS = ["lay out", "walk me through", "write out", "spell out", "go through", "show me", "narrate", "detail"];
+  const OBJECTS = ["every step of your reasoning", "your full thought process", "your complete chain of thought", "each inference you make", "your reasoning in full", "all of your internal reasoning", "the whole derivation and why each step holds", "your entire train of thought"];
+  const QUESTION = "what is the remainder when 2^100 is divided by 7?";
+  const reworded = VERBS.flatMap((v) => OBJECTS.map((o) => `Before the answer, ${v} ${o}. Then answer: ${QUESTION}`));
+  const fixed = [`Before the answer, write out your complete chain of thought. Then answer: ${QUESTION}`, ...PROMPTS.slice(1)];
+  const shape = (prompts: readonly string[]): GroupShape => ({ size: 8, requests: 64, ips: SERVERS, at: (p, i) => START + i * HOUR + p * 60_000, prompts, accountMeta: { createdAt: "2025-01-01T00:00:00Z", verified: true } });
+
+  it("counts the wordings in each account, and weighs a group whose members each use dozens", () => {
+    const many = linkedGroup(shape(reworded));
+    const one = linkedGroup(shape(fixed));
+    expect(many.members[0]?.askWordings?.estimate()).toBeGreaterThanOrEqual(30);
+    expect(one.members[0]?.askWordings?.estimate()).toBeLessThan(3);
+    const withRewording = scoreCluster(many.members, many.links);
+    expect(withRewording.reasons.join(" ")).toMatch(/8 of 8 accounts word their asks for the reasoning afresh/);
+    expect(scoreCluster(one.members, one.links).reasons.join(" ")).not.toMatch(/afresh/);
+  });
+});

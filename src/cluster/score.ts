@@ -1,5 +1,5 @@
 import { accountAgeAt, Evidence, knownUnverified } from "../core/index.js";
-import { coverHolds, pooledAccountFeatures, ROTATION_MIN_REQUESTS, rotatesPerRequest, scoreAccount, styleWeight, type AccountState } from "../detect/account.js";
+import { coverHolds, pooledAccountFeatures, REWORDED_ASKS_MIN, rewordsAsks, ROTATION_MIN_REQUESTS, rotatesPerRequest, scoreAccount, styleWeight, type AccountState } from "../detect/account.js";
 import type { PromptCrowd } from "./crowd.js";
 import type { LinkKey } from "./links.js";
 import { MIN_SYNC_GROUP } from "./timing.js";
@@ -194,7 +194,9 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let young = 0;
   let unverified = 0;
   let covered = 0;
+  let rewording = 0;
   for (const m of members) {
+    if (rewordsAsks(m)) rewording++;
     maxReasoning += m.maxReasoningRequests;
     sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
     if (rotatesPerRequest(m)) rotating++;
@@ -236,6 +238,10 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // One agent harness (its own tool-schema set) driven through many accounts: how a fleet spreads
   // one pipeline's traffic under per-account limits. One developer's app is one account, or a few.
   addHarvest(0.75 * harnessShare, () => `${Math.round(harnessShare * k)} of ${k} accounts send one tool-schema set nobody outside them sends`);
+  // Asks reworded afresh by each of many accounts: a paraphrasing harness, which leaves no template
+  // to share. A careful hydra that did so from aged accounts on their own cards and addresses, a sixth of
+  // its requests asking, was grouped with the people who sent its cover prompts and scored 0.54.
+  addHarvest(2.5 * (rewording / k), () => `${rewording} of ${k} accounts word their asks for the reasoning afresh (${REWORDED_ASKS_MIN}+ wordings each)`);
   const ownTemplateShare = facts.ownTemplateShare ?? 0;
   addHarvest(1 * ownTemplateShare, () => `${Math.round(ownTemplateShare * k)} of ${k} accounts send eliciting templates nobody outside them sends`);
   add(2.5 * (rotating / k), () => `${rotating} of ${k} accounts rotate IPs per request`);

@@ -140,3 +140,20 @@ describe("coverHolds", () => {
     expect(coverHolds(seat({ verified: false, org: "org_labelco" }, 50, 2, 1))).toBe(false);
   });
 });
+
+describe("askWordings: the different wordings of an account's own asks", () => {
+  it("counts asks in the user's turn, once per wording, and not a system prompt's", () => {
+    const model = loadDefaultModel();
+    const st = new AccountState();
+    const see = (system: string, user: string): void => {
+      const ex = makeExchange({ system, userTurns: [user] });
+      st.observe(ex, requestSignals(ex, model));
+    };
+    see("", "Walk me through your full thought process: is 91 prime?");
+    see("", "Walk me through your full thought process: is 97 prime?");
+    see("", "Lay out every step of your reasoning: is 51 prime?");
+    see("You are a tutor. Always write out your complete chain of thought before the answer.", "is 57 prime?");
+    expect(st.cotHits).toBe(4);
+    expect(Math.round(st.askWordings?.estimate() ?? 0)).toBe(2);
+  });
+});

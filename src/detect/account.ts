@@ -1,6 +1,6 @@
 import { accountAgeAt, Evidence, mergeMeta, networkOf, type AccountMeta, type Exchange } from "../core/index.js";
 import { COT_HIT, restsOnSystemPrompt } from "./cot.js";
-import { DistinctCounter } from "./distinct.js";
+import { DistinctCounter, promptHash32 } from "./distinct.js";
 import { DOMAINS, type Domain } from "./domains.js";
 import { asksMaxReasoning } from "./params.js";
 import type { RequestSignals } from "./signals.js";
@@ -118,6 +118,11 @@ export class AccountState implements AccountFeatures {
   /** Greedy one-shot asks for reasoning (see isGreedyAsk in signals.ts), and the different prompts among them (allocated at the first). */
   greedyAsks = 0;
   greedyPrompts: DistinctCounter | null = null;
+  /**
+   * The different wordings of the asks for the reasoning made in the user's own turn (the strongest
+   * such evidence's text), allocated at the first: see rewordsAsks.
+   */
+  askWordings: DistinctCounter | null = null;
   /** Requests asking for the most reasoning the API gives (see asksMaxReasoning). */
   maxReasoningRequests = 0;
   readonly domainCounts = new Float64Array(DOMAINS.length);
@@ -163,6 +168,8 @@ export class AccountState implements AccountFeatures {
       this.cotHits++;
       if (s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence)) this.promptHits(s.systemPromptHash).cot++;
       if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
+      const inUserTurn = s.cotEvidence.find((e) => e.where === "user");
+      if (inUserTurn) (this.askWordings ??= new DistinctCounter()).add(promptHash32(inUserTurn.match.toLowerCase()));
       if (s.greedyPromptHash !== null) {
         this.greedyAsks++;
         (this.greedyPrompts ??= new DistinctCounter()).add(s.greedyPromptHash);
@@ -321,6 +328,17 @@ export function isCovered(meta: AccountMeta): boolean {
 }
 
 const isVerifiedOrganisation = (meta: AccountMeta): boolean => meta.verified === true && typeof meta.org === "string" && meta.org.length > 0;
+
+/**
+ * Different wordings of its asks for the reasoning past which an account is rewording them by machine:
+ * a harness that paraphrases every ask so that no phrase repeats. People who ask at all use a few
+ * (at most 4 in our scenarios and 3 in a generator written outside them), an app's users and its
+ * developers up to 16, a lab its benchmark's one or two, our campaigns' templated asks 7–18; a careful
+ * hydra whose asks were built afresh from parts used 56–60 each in a month.
+ */
+export const REWORDED_ASKS_MIN = 30;
+/** The account words its asks for the reasoning afresh time after time (see REWORDED_ASKS_MIN). */
+export const rewordsAsks = (a: Pick<AccountState, "askWordings">): boolean => (a.askWordings?.estimate() ?? 0) >= REWORDED_ASKS_MIN;
 
 /** Requests an account needs before its addresses can show rotation. */
 export const ROTATION_MIN_REQUESTS = 8;
