@@ -4,7 +4,7 @@ import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { AccountState, pooledAccountFeatures, scoreAccount } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
-import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, scoreCluster } from "./score.js";
+import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, ownTemplatesWeight, scoreCluster } from "./score.js";
 
 const START = Date.parse("2026-03-02T00:00:00Z");
 const HOUR = 3_600_000;
@@ -126,20 +126,28 @@ describe("ownElicitingTemplates: a ring's own framing of its asks", () => {
   const ring = (n: number): string[] => [...members].slice(0, n);
 
   it("counts the members sending an eliciting template nobody outside the group sends", () => {
-    expect(ownElicitingTemplates(template(ring(8), 400, 300), members)).toBeCloseTo(0.8, 6);
+    expect(ownElicitingTemplates(template(ring(8), 400, 300), members)).toEqual({ share: 0.8, families: 1 });
   });
 
   it("does not count a public template that strangers outside the group send too (a benchmark's, a judge's)", () => {
     const strangers = Array.from({ length: 12 }, (_, i) => `stranger${i}`);
-    expect(ownElicitingTemplates(template([...ring(8), ...strangers], 400, 300), members)).toBe(0);
+    expect(ownElicitingTemplates(template([...ring(8), ...strangers], 400, 300), members).share).toBe(0);
     // Its senders all inside, but a fifth of its requests from people who never joined it.
-    expect(ownElicitingTemplates(template(ring(8), 400, 300, 80), members)).toBe(0);
+    expect(ownElicitingTemplates(template(ring(8), 400, 300, 80), members).share).toBe(0);
   });
 
   it("does not count a template that mostly asks for no reasoning, nor one a team's few accounts share", () => {
-    expect(ownElicitingTemplates(template(ring(8), 400, 100), members)).toBe(0);
-    expect(ownElicitingTemplates(template(ring(5), 400, 300), members)).toBe(0);
-    expect(ownElicitingTemplates(template(ring(6), 400, 300), new Set(ring(6)))).toBe(0);
+    expect(ownElicitingTemplates(template(ring(8), 400, 100), members).share).toBe(0);
+    expect(ownElicitingTemplates(template(ring(5), 400, 300), members).share).toBe(0);
+    expect(ownElicitingTemplates(template(ring(6), 400, 300), new Set(ring(6))).share).toBe(0);
+  });
+
+  it("weighs a score of them twice one: an app words one instruction its own way, a harness rotates ten", () => {
+    expect(ownTemplatesWeight(0)).toBe(1);
+    expect(ownTemplatesWeight(1)).toBe(1);
+    expect(ownTemplatesWeight(4)).toBe(1.5);
+    expect(ownTemplatesWeight(16)).toBe(2);
+    expect(ownTemplatesWeight(200)).toBe(2);
   });
 });
 

@@ -75,8 +75,8 @@ export interface GroupFacts {
   openTeams?: boolean;
   /** Members working in lockstep with at least two others of the group (see lockstepMembers). */
   lockstep?: number;
-  /** The share of the members sending an eliciting template nobody outside the group sends (see ownElicitingTemplates). */
-  ownTemplateShare?: number;
+  /** The group's own eliciting templates (see ownElicitingTemplates). */
+  ownTemplates?: OwnTemplates;
   /** The group is one customer's app on its few keys or its organisation's seats, its asks resting on these system prompts of its own (see customerKeys and ownAppPrompts): judged as one account. */
   appPrompts?: ReadonlySet<string> | null;
 }
@@ -84,26 +84,50 @@ export interface GroupFacts {
 /** More accounts than one team (see OPEN_TEAM_MAX in crowd.ts): a lab shares its own benchmark's format among its 2–6 students. */
 const OWN_TEMPLATE_MIN_SENDERS = 7;
 
+/** A group's own eliciting templates (see ownElicitingTemplates). */
+export interface OwnTemplates {
+  /** The share of the group's members that send one. */
+  share: number;
+  /** How many such template families the group has. */
+  families: number;
+}
+
+const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0 };
+
 /**
- * The share of a group's members that send one of its own eliciting templates: a template family sent by
- * at least OWN_TEMPLATE_MIN_SENDERS of them, by hardly anyone outside (≥ 90% of its senders and of its
- * requests theirs), most of whose requests ask for the reasoning. A ring's harness frames its items its own
- * way, and the frame stays in its requests however much ordinary traffic it mixes in beside them; a rate
- * does not (the careful ring with an ordinary prompt after each ask was flagged only after two thirds of
- * its asks). A public template (a benchmark's, a judge's) has senders outside any one group.
+ * A group's own eliciting templates: template families each sent by at least OWN_TEMPLATE_MIN_SENDERS
+ * of its members, by hardly anyone outside (≥ 90% of its senders and of its requests theirs), most of
+ * whose requests ask for the reasoning. A ring's harness frames its items its own way, and the frame
+ * stays in its requests however much ordinary traffic it mixes in beside them; a rate does not (the
+ * careful ring with an ordinary prompt after each ask was flagged only after two thirds of its asks).
+ * A public template (a benchmark's, a judge's) has senders outside any one group.
  */
-export function ownElicitingTemplates(links: readonly LinkKey[], members: ReadonlySet<string>): number {
-  if (members.size < OWN_TEMPLATE_MIN_SENDERS) return 0;
+export function ownElicitingTemplates(links: readonly LinkKey[], members: ReadonlySet<string>): OwnTemplates {
+  if (members.size < OWN_TEMPLATE_MIN_SENDERS) return NO_OWN_TEMPLATES;
   const senders = new Set<string>();
+  let families = 0;
   for (const l of links) {
     if (l.kind !== "template" || l.crowd || l.members.size < OWN_TEMPLATE_MIN_SENDERS) continue;
     if (l.cotHits < 0.5 * l.requests || l.memberShare < 0.9) continue;
     let inside = 0;
     for (const m of l.members) if (members.has(m)) inside++;
     if (inside < OWN_TEMPLATE_MIN_SENDERS || inside < 0.9 * l.members.size) continue;
+    families++;
     for (const m of l.members) if (members.has(m)) senders.add(m);
   }
-  return senders.size / members.size;
+  return { share: senders.size / members.size, families };
+}
+
+/**
+ * Log-odds per unit of share for a group's own eliciting templates: 1 for one, up to 2 for sixteen or
+ * more. An app that words one instruction its own way into its users' turns has one or two such
+ * families; a harness rotating ten asks of its own has a score of them. A careful hydra of 40 aged
+ * accounts on their own cards and home addresses, a sixth of whose requests carried one of ten such
+ * asks, was grouped with nine of the people who sent its cover prompts and scored 0.798 with the one
+ * weight for all.
+ */
+export function ownTemplatesWeight(families: number): number {
+  return Math.min(2, 1 + 0.25 * Math.log2(Math.max(1, families)));
 }
 
 /**
@@ -242,8 +266,8 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // to share. A careful hydra that did so from aged accounts on their own cards and addresses, a sixth of
   // its requests asking, was grouped with the people who sent its cover prompts and scored 0.54.
   addHarvest(2.5 * (rewording / k), () => `${rewording} of ${k} accounts word their asks for the reasoning afresh (${REWORDED_ASKS_MIN}+ wordings each)`);
-  const ownTemplateShare = facts.ownTemplateShare ?? 0;
-  addHarvest(1 * ownTemplateShare, () => `${Math.round(ownTemplateShare * k)} of ${k} accounts send eliciting templates nobody outside them sends`);
+  const own = facts.ownTemplates ?? NO_OWN_TEMPLATES;
+  addHarvest(ownTemplatesWeight(own.families) * own.share, () => `${Math.round(own.share * k)} of ${k} accounts send eliciting templates nobody outside them sends (${own.families} of them)`);
   add(2.5 * (rotating / k), () => `${rotating} of ${k} accounts rotate IPs per request`);
   // Pooled over members: a rotating pool's accounts are each small, but together never sleep.
   const entropy = pooled.hourEntropy();

@@ -599,7 +599,7 @@ export class DetectionEngine implements HuntEngine {
           openTeams: teams,
           appPrompts,
           lockstep: lockstep.size,
-          ownTemplateShare: ownElicitingTemplates(links, inCommunity),
+          ownTemplates: ownElicitingTemplates(links, inCommunity),
         });
         cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
