@@ -87,9 +87,9 @@ const OWN_TEMPLATE_MIN_SENDERS = 7;
 /** A group's own eliciting templates (see ownElicitingTemplates). */
 export interface OwnTemplates {
   /** The share of the group's members that send one. */
-  share: number;
+  readonly share: number;
   /** How many such template families the group has. */
-  families: number;
+  readonly families: number;
 }
 
 const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0 };

@@ -95,10 +95,6 @@ const SENTENCE_HABIT_REQUESTS = 5;
 /** System prompts per account whose hits excusePrompt can take back. */
 const PROMPTS_TRACKED = 4;
 
-/**
- * Running behavioural state of one account. Bounded: sets stop growing at MAX_TRACKED (the counts
- * that matter saturate long before), so memory is per account, never per exchange.
- */
 /** What rests on one system prompt alone (see AccountState.onSystemPrompt). */
 export interface PromptHits {
   cot: number;
@@ -106,6 +102,10 @@ export interface PromptHits {
   harnessAsks: number;
 }
 
+/**
+ * Running behavioural state of one account. Bounded: sets stop growing at MAX_TRACKED (the counts
+ * that matter saturate long before), so memory is per account, never per exchange.
+ */
 export class AccountState implements AccountFeatures {
   exchanges = 0;
   firstTs = Infinity;
