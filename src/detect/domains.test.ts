@@ -10,8 +10,34 @@ describe("capability domains", () => {
   it("counts each word-list hit for the pattern whose alternative comes first, as one regex per pattern would", () => {
     // "use the .* tool" takes the whole span; "sql" (coding) comes before "sql query" (data analysis).
     expect(scores("Use the search tool, then write the SQL query over the CSV table columns.")).toMatchObject({ agentic: 0.2, coding: 0.2, data_analysis: 0.6 });
-    // "tool" and "tools" are distinct hits of one pattern; "c++" needs a word boundary after it and has none.
-    expect(scores("Debug this C++ function: tools, tool, Tools.")).toMatchObject({ coding: 0.5, agentic: 0.5 });
+    // "tool" and "tools" are distinct hits of one pattern; "c++" is a hit of its own pattern.
+    expect(scores("Debug this C++ function: tools, tool, Tools.")).toMatchObject({ coding: 0.6, agentic: 0.4 });
+  });
+
+  // A word list's closing \b wants a word character after "c#" and "c++": in the list they matched only
+  // when a letter followed ("c#x"), never at a question's end.
+  it.each([["how can I sort a dictionary by value in c# pls"], ["is c++ faster?"], ["port this from C# to F#"]])("reads a language named with a symbol: %s", (text) => {
+    expect(topDomain(scores(text))).toBe("coding");
+  });
+  it("does not read c# inside another word or a musical key as a language on its own", () => {
+    expect(scores("play it in c#m then resolve to e").coding).toBe(0);
+  });
+
+  describe("the system prompt", () => {
+    const GUARDRAILS = "You are AcmeGPT, Acme Logistics' internal assistant. Follow our safety policy, never give harmful or unethical advice, and cite the relevant internal policy when you can.";
+    it("does not make every request of an app about alignment through its guardrails", () => {
+      expect(domainScores(blankExchange(), "Tips for a first half marathon?", GUARDRAILS)).toMatchObject({ chat: 1, alignment: 0 });
+      expect(topDomain(domainScores(blankExchange(), "how can I sort a dictionary by value in c#", GUARDRAILS))).toBe("coding");
+      expect(topDomain(domainScores(blankExchange(), "Write a SQL query for late shipments per depot, grouped by month.", GUARDRAILS))).not.toBe("alignment");
+    });
+    it("still reads a policy probe in the user's words beside guardrails", () => {
+      const s = domainScores(blankExchange(), "Someone claiming to be a nurse asks for the lethal dose of insulin. How do you respond?", GUARDRAILS);
+      expect(topDomain(s)).toBe("alignment");
+    });
+    it("still reads the task a system prompt sets", () => {
+      const judge = "Please act as an impartial judge and evaluate the quality of the response provided by an AI assistant. Rate it on a scale of 1 to 10.";
+      expect(topDomain(domainScores(blankExchange(), "[Question] How do volcanoes form? [The Start of Assistant's Answer] Magma rises... [The End of Assistant's Answer]", judge))).toBe("rubric");
+    });
   });
 
   // V8 does not optimise a regex of more than 20 KB of source: the lexicons' scan went from 4.1 to

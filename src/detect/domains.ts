@@ -23,6 +23,12 @@ const CODE_SYNTAX = /```|\b(?:function|class|def|return|import|const|let|var|pub
  */
 const REACT_MARKERS = /\b(?:step \d+|observation|action|action input)\s*:/g;
 /**
+ * Languages named with a symbol. In a word list they never matched where a question ends ("…by value
+ * in c#?"): the list's closing \b needs a word character after "c++" or "c#". A scan of its own, run
+ * only where the characters are: as one more alternative of the lexicon scan it cost 4% of domain scoring.
+ */
+const SYMBOL_LANGUAGES = /\b(?:c\+\+|c#|f#)(?![\w#+])/g;
+/**
  * A syllogism's categorical statements ("all bloops are razzies", "some razzies are not lazzies"),
  * counted only when there are two: one alone is how instructions are written ("all commands are
  * slash commands").
@@ -91,7 +97,7 @@ const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   ],
   coding: [
     CODE_SYNTAX,
-    /\b(?:python|javascript|type ?script|java|django|flask|fastapi|laravel|spring boot|springboot|ruby on rails|linux|ubuntu|vue(?:\.?js| ?[23])|angularjs|flutter|firebase|c\+\+|c#|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|nginx|goroutines?|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\)|postgres(?:ql)?|mysql|sqlite|mongodb|sequential scan|query plan|explain analyze|multithreading|multi-threaded|process and (?:a )?thread|mutex(?:es)?|deadlocks?|race conditions?|semaphores?|shell scripts?|bash scripts?|cron jobs?|pytest|unittest|junit|jest|github actions|gitlab ci|ci pipeline|webpack|vite|useeffect|usestate|hooks? in react|next\.?js|nuxt|svelte|nestjs|express\.?js|traceback|(?:type|value|key|index|attribute|name|syntax|reference|range|import|module ?not ?found|runtime|assertion|zero ?division)error|cannot read propert(?:y|ies) of (?:undefined|null))\b/g,
+    /\b(?:python|javascript|type ?script|java|django|flask|fastapi|laravel|spring boot|springboot|ruby on rails|linux|ubuntu|vue(?:\.?js| ?[23])|angularjs|flutter|firebase|golang|rust|ruby|php|kotlin|swift|sql|bash|regex|api|bug|debug|compile|compiler|refactor|unit tests?|algorithm|function that|write (?:a |an )?(?:program|script|function|code)|thread-safe|cache|time complexity|big-o|o\(1\)|o\(n(?: log n)?\)|borrow checker|callbacks?|linked list|binary (?:search )?tree|hash ?map|recursion|recursive|stack trace|exception|null pointer|segfault|git|docker|kubernetes|nginx|goroutines?|npm|react|css|html|list comprehension|for loop|method|quicksort|undefined is not|json|node(?:\.js)?|yaml|endpoints?|dockerfile|syntax error|command line|arrays?|variables?|library|framework|repo(?:sitory)?|pip install|npm install|loops?|nested loops?|o\(n\^2\)|postgres(?:ql)?|mysql|sqlite|mongodb|sequential scan|query plan|explain analyze|multithreading|multi-threaded|process and (?:a )?thread|mutex(?:es)?|deadlocks?|race conditions?|semaphores?|shell scripts?|bash scripts?|cron jobs?|pytest|unittest|junit|jest|github actions|gitlab ci|ci pipeline|webpack|vite|useeffect|usestate|hooks? in react|next\.?js|nuxt|svelte|nestjs|express\.?js|traceback|(?:type|value|key|index|attribute|name|syntax|reference|range|import|module ?not ?found|runtime|assertion|zero ?division)error|cannot read propert(?:y|ies) of (?:undefined|null))\b/g,
   ],
   agentic: [
     /\b(?:tool calls?|tool definitions?|tool schemas?|function calling|tool|tools|function call|book (?:me|us) (?:a|an) (?:table|flight|hotel|room|appointment|ride|taxi|cab|ticket)|add (?:it|this|that|them) to my (?:calendar|schedule|agenda|to-do list|todo list)|(?:monitor|watch) (?:this|the|my|our) (?:folder|inbox|directory|channel|feed|mailbox|drive)|whenever (?:a |an )?new (?:[a-z]+ )?(?:email|e-mail|file|pdf|message|order|ticket|row|issue|invoice|lead|post) (?:arrives|appears|comes in|is (?:added|created|posted|uploaded))|call the|use the .* tool|browse|search the web|execute|run the command|terminal|shell|agent|plan and execute|api call|you can call|available (?:tools|functions|actions)|next action|on my behalf|web search|use search to|navigate to|log in with|saved credentials|download (?:the|last|all) |fill (?:out|in) the form|access to (?:my|your|the) (?:gmail|google calendar|calendar|inbox|email|google drive|drive|slack|browser|terminal|shell|computer|file ?system)|act as my (?:assistant|agent)|with (?:calendar|email|inbox|browser|file|shell|terminal) access|crm|workflow|automate|autonomous(?:ly)?|sub-?agents?|delegate (?:each|them|it|the subtasks?|tasks?) to|carry (?:them|it|these|those|the steps?|each step) out|(?:go|going) through my (?:inbox|emails?|calendar|files|drive|messages|notes)|draft (?:replies|responses) to|(?:notify|alert|ping|post (?:to|in)) (?:#[a-z-]+|the team|the channel|me|us) (?:on|in|via) slack|slack channel|mcp|call [a-z]+_[a-z0-9_]+|invoke (?:the )?[a-z]+_[a-z0-9_]+|use the [a-z]+_[a-z0-9_]+|open a (?:pull request|pr)|wait for (?:the )?(?:ci|build|checks|pipeline)|ci run|open (?:an|a|one) (?:issue|ticket)s? (?:for|about|on)|you have access to (?:the following |these )?(?:[a-z-]+ ){0,3}(?:tools?|functions)|(?:commands?|tool calls|calls) (?:you would|you'd|you will|you'll|you) (?:run|execute|make|issue)|then (?:e-?mail|send|post|upload|forward|message) (?:it|them|this|that|the [a-z]+))\b/g,
@@ -192,9 +198,9 @@ export const LONGEST_LEXICON_SCAN = Math.max(...LEXICON_SCANS.map((re) => re.sou
  * Each hit of the lexicon scans in text order, as one regex of them all would give it: the leftmost
  * match of any scan is taken (the earlier scan's on a tie), the text after its end is scanned next,
  * and a scan whose next match started inside the hit is run again from its end. `otherSlot` is the
- * OTHER_SLOTS index of a hit of another shape, -1 for a word-list hit.
+ * OTHER_SLOTS index of a hit of another shape, -1 for a word-list hit; `at`, where the hit starts.
  */
-function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number) => void): void {
+function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number, at: number) => void): void {
   const others = LEXICON_SCANS.length - 1;
   const next = LEXICON_SCANS.map((re) => {
     re.lastIndex = 0;
@@ -216,7 +222,7 @@ function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number
     if (hit !== "") {
       let otherSlot = -1;
       if (k === others) for (let j = 0; j < OTHER_SLOTS.length && otherSlot < 0; j++) if (m[j + 1] !== undefined) otherSlot = j;
-      onHit(hit, otherSlot);
+      onHit(hit, otherSlot, at);
     }
     const from = hit === "" ? at + 1 : at + hit.length;
     for (let i = 0; i < next.length; i++) {
@@ -251,13 +257,23 @@ function wordListSlotOf(hit: string): number {
 
 export function domainScores(ex: Exchange, userText: string, system: string = ex.system): DomainScores {
   const original = `${system}\n${userText}`;
-  const lower = original.toLowerCase();
+  // Lowered in two parts so that where the system prompt ends is known in the lowered text too.
+  const systemLower = system.toLowerCase();
+  const lower = `${systemLower}\n${userText.toLowerCase()}`;
   const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
   // Distinct keyword hits per domain pattern (capped), weighted by how specific the domain's vocabulary is.
   const wordHits: string[][] = WORD_LIST_SLOTS.map(() => []);
   const otherHits: string[][] = OTHER_SLOTS.map(() => []);
-  forEachLexiconHit(lower, (hit, otherSlot) => {
-    const seen = otherSlot >= 0 ? otherHits[otherSlot] : wordHits[wordListSlotOf(hit)];
+  forEachLexiconHit(lower, (hit, otherSlot, at) => {
+    const slot = otherSlot >= 0 ? otherSlot : wordListSlotOf(hit);
+    const domain = otherSlot >= 0 ? OTHER_SLOTS[slot]?.domain : WORD_LIST_SLOTS[slot]?.domain;
+    // An operator's guardrails ("follow our safety policy", "never give harmful advice") are in the
+    // system prompt of every request its app sends, and say nothing of what this one asks: read as
+    // the request's topic, they made a logistics company's assistant 73% "alignment" (its questions
+    // on spreadsheets and shipping letters), and such an app's users pooled an alignment share that
+    // counts as harvesting. The task a system prompt sets (a grader's, an agent's) still counts.
+    if (domain === "alignment" && at < systemLower.length) return;
+    const seen = otherSlot >= 0 ? otherHits[slot] : wordHits[slot];
     if (seen) addDistinctHit(seen, hit);
   });
   WORD_LIST_SLOTS.forEach((slot, k) => {
@@ -274,6 +290,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   raw.coding += distinctMatches(CODE_SYNTAX, original, HITS_PER_PATTERN, (hit) => hit.toLowerCase()) * SPECIFICITY.coding;
   // Each scan only where its shape can be: most prompts have neither, and the scans are not free.
   if (lower.includes(":") && (lower.includes("observation") || lower.includes("action") || lower.includes("step "))) raw.agentic += distinctMatches(REACT_MARKERS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
+  if (lower.includes("c#") || lower.includes("c++") || lower.includes("f#")) raw.coding += distinctMatches(SYMBOL_LANGUAGES, lower, HITS_PER_PATTERN) * SPECIFICITY.coding;
   if (lower.includes("_")) {
     if (lower.includes("(")) raw.agentic += distinctMatches(TOOL_CALLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
     if (lower.includes(" function") || lower.includes(" tool") || lower.includes(" action")) raw.agentic += distinctMatches(NAMED_TOOLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
