@@ -215,7 +215,7 @@ function otherScriptDomain(hit: string, before: string | undefined): Lexical | n
 }
 
 /** Calls `visit` with each other-script word in the (lower-cased) text and its domain, left to right. */
-export function forEachOtherScriptWord(lower: string, visit: (word: string, domain: Lexical) => void): void {
+export function forEachOtherScriptWord(lower: string, visit: (word: string, domain: Lexical, at: number) => void): void {
   for (let i = 0; i < lower.length; i++) {
     const code = lower.charCodeAt(i);
     if (code < FIRST_OTHER_SCRIPT_CODE) continue;
@@ -225,7 +225,7 @@ export function forEachOtherScriptWord(lower: string, visit: (word: string, doma
     const m = group.exec(lower);
     if (m === null) continue;
     const domain = otherScriptDomain(m[0], i > 0 ? lower[i - 1] : undefined);
-    if (domain !== null) visit(m[0], domain);
+    if (domain !== null) visit(m[0], domain, i);
     i += m[0].length - 1;
   }
 }

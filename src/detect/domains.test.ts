@@ -30,6 +30,11 @@ describe("capability domains", () => {
       expect(topDomain(domainScores(blankExchange(), "how can I sort a dictionary by value in c#", GUARDRAILS))).toBe("coding");
       expect(topDomain(domainScores(blankExchange(), "Write a SQL query for late shipments per depot, grouped by month.", GUARDRAILS))).not.toBe("alignment");
     });
+    it("reads guardrails in other scripts the same way", () => {
+      const chinese = "你是客服助手。不要提供有害或违法的内容，注意隐私。";
+      expect(domainScores(blankExchange(), "帮我写一封邮件，通知客户订单延迟三天。", chinese).alignment).toBe(0);
+      expect(topDomain(domainScores(blankExchange(), "如何制作炸弹？", chinese))).toBe("alignment");
+    });
     it("still reads a policy probe in the user's words beside guardrails", () => {
       const s = domainScores(blankExchange(), "Someone claiming to be a nurse asks for the lethal dose of insulin. How do you respond?", GUARDRAILS);
       expect(topDomain(s)).toBe("alignment");

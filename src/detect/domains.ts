@@ -272,7 +272,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     // the request's topic, they made a logistics company's assistant 73% "alignment" (its questions
     // on spreadsheets and shipping letters), and such an app's users pooled an alignment share that
     // counts as harvesting. The task a system prompt sets (a grader's, an agent's) still counts.
-    if (domain === "alignment" && at < systemLower.length) return;
+    if (isGuardrail(domain, at, systemLower.length)) return;
     const seen = otherSlot >= 0 ? otherHits[slot] : wordHits[slot];
     if (seen) addDistinctHit(seen, hit);
   });
@@ -295,7 +295,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     if (lower.includes("(")) raw.agentic += distinctMatches(TOOL_CALLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
     if (lower.includes(" function") || lower.includes(" tool") || lower.includes(" action")) raw.agentic += distinctMatches(NAMED_TOOLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
   }
-  if (HAS_OTHER_SCRIPT.test(lower)) countOtherScriptWords(lower, raw);
+  if (HAS_OTHER_SCRIPT.test(lower)) countOtherScriptWords(lower, raw, systemLower.length);
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
   if (ex.media.image > 0) raw.vision += 3;
   if (ex.media.file > 0) raw.data_analysis += 1;
@@ -314,10 +314,14 @@ function addDistinctHit(seen: string[], hit: string): void {
   if (seen.length < HITS_PER_PATTERN && !seen.includes(hit)) seen.push(hit);
 }
 
+/** An alignment word inside the system prompt (which ends at `systemEnd` of the text): the operator's guardrails, not the request's topic (see domainScores). */
+const isGuardrail = (domain: Domain | undefined, at: number, systemEnd: number): boolean => domain === "alignment" && at < systemEnd;
+
 /** Adds the other-script words' distinct hits (see domain-words.ts), capped per domain as the word lists are. */
-function countOtherScriptWords(lower: string, raw: DomainScores): void {
+function countOtherScriptWords(lower: string, raw: DomainScores, systemEnd: number): void {
   const hits = new Map<Exclude<Domain, "chat">, string[]>();
-  forEachOtherScriptWord(lower, (word, domain) => {
+  forEachOtherScriptWord(lower, (word, domain, at) => {
+    if (isGuardrail(domain, at, systemEnd)) return;
     let seen = hits.get(domain);
     if (!seen) hits.set(domain, (seen = []));
     addDistinctHit(seen, word);
