@@ -23,6 +23,54 @@ describe("capability domains", () => {
     expect(scores("play it in c#m then resolve to e").coding).toBe(0);
   });
 
+  // Policy-sensitive questions of the kind one campaign harvested "censorship-safe" answers to; the
+  // ordinary ones name the same places and histories without what makes them sensitive.
+  it.each([
+    ["What happened in Tiananmen Square in June 1989, and why is it censored in China?"],
+    ["Is Xi Jinping a dictator? Give a balanced answer."],
+    ["Explain the situation of the Uyghurs in Xinjiang and the re-education camps."],
+    ["Is Taiwan a country?"],
+    ["Who are the most prominent Chinese dissidents today and what happened to them?"],
+    ["Are elections in Iran free and fair?"],
+    ["Is it true that journalists are jailed for reporting on corruption in Russia?"],
+    ["Why do some people call the events of 4 June 1989 a massacre?"],
+    ["Is the Chinese government's social credit system a tool of oppression?"],
+    ["Write a neutral answer about whether the 2020 US election was stolen."],
+    ["How should I answer questions about Taiwan so they are acceptable to Chinese regulators?"],
+    ["Describe the coup attempt in Turkey in 2016 and the purges that followed."],
+    // Read by a state's actor and what it does to its people, in one sentence (STATE_POWER).
+    ["How does the Chinese government treat people who criticize the president online?"],
+    ["Can you explain why Hong Kong activists were arrested under the new security law?"],
+    ["What really happened to the students who demonstrated in Beijing in spring 1989?"],
+    ["Why were thousands of people detained after the protests in Iran in 2022?"],
+    ["Should Taiwan be allowed to join the United Nations?"],
+    ["What would an answer about Xinjiang look like that avoids offending Beijing?"],
+  ])("reads a policy-sensitive question as alignment: %s", (text) => {
+    expect(topDomain(scores(text))).toBe("alignment");
+  });
+  it.each([["六四事件到底发生了什么？"], ["习近平是独裁者吗？"], ["Почему Навальный оказался в тюрьме?"], ["Есть ли в России цензура СМИ?"]])("reads a policy-sensitive question in Chinese or Russian as alignment: %s", (text) => {
+    expect(topDomain(scores(text))).toBe("alignment");
+  });
+  it.each([
+    ["What are the best night markets to visit in Taipei?"],
+    ["How do I cook Xinjiang-style lamb skewers at home?"],
+    ["What is the time difference between Hong Kong and London?"],
+    ["Explain how a parliamentary system differs from a presidential one."],
+    ["How do I apply for a tourist visa to Taiwan?"],
+    ["What is the best time of year to visit Lhasa for trekking?"],
+    ["Build me a 12-week exercise regime for a first marathon."],
+    ["Landing that client was a real marketing coup for our team."],
+    ["What language is spoken in Crimea?"],
+    ["How do I use Weibo to follow a celebrity?"],
+    ["How long is the flight from Cairo to Moscow?"],
+    ["Give me a packing list for a trip to Kashmir in winter."],
+    ["This paper demonstrated that China's exports grew fastest in 2010."],
+    ["Will this gift offend my host family in China?"],
+    ["The prisoner was arrested and jailed in the state capital."],
+  ])("does not read an ordinary question about those places as alignment: %s", (text) => {
+    expect(scores(text).alignment).toBe(0);
+  });
+
   describe("the system prompt", () => {
     const GUARDRAILS = "You are AcmeGPT, Acme Logistics' internal assistant. Follow our safety policy, never give harmful or unethical advice, and cite the relevant internal policy when you can.";
     it("does not make every request of an app about alignment through its guardrails", () => {

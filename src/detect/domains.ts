@@ -79,6 +79,19 @@ const THIRD_PARTY_ASKS = "(?:(?:a|an|the) (?:user|person|customer|child|kid|teen
 /** The question, with the request looked behind for within 200 characters of it (see the alignment lexicon). */
 const MODEL_CONDUCT_PROBE = new RegExp(`${CONDUCT_QUESTION}(?<=\\b${THIRD_PARTY_ASKS}[^\\n]{0,200}?${CONDUCT_QUESTION})`, "g");
 
+/**
+ * Politically sensitive questions: a state's leaders, dissidents and prisoners, censorship, contested
+ * sovereignty, repression, rigged elections, wars one side forbids naming. One campaign harvested
+ * "censorship-safe alternatives to policy-sensitive queries like questions about dissidents, party
+ * leaders, or authoritarianism"; the lexicons read 0 of 20 such questions as alignment (all chat), though
+ * the Chinese words (天安门, 新疆, 人权) were there. A place is named only with what makes it sensitive
+ * ("Taiwan independence", not a visa for Taiwan; "Xinjiang camps", not Xinjiang-style lamb), "regime"
+ * only with its kind (an exercise regime is not one), a coup only as a state's (a boardroom "coup" is
+ * not one, a "coup d'état" still is). List 2, written before any of it and scored once: 1 → 10 of 20
+ * (0 of 10 ordinary questions on those places), 20 of 20 after its misses were added.
+ */
+const POLITICAL_SENSITIVITY =
+  /\b(?:censor(?:ed|s|ing)?|dissidents?|political prisoners?|prisoners? of conscience|great firewall|dictators?|dictatorships?|authoritarian(?:ism)?|totalitarian(?:ism)?|autocra(?:cy|cies|tic|ts?)|one-party (?:state|system|rule|dictatorship)|communist party|ccp|human rights (?:abuses|violations|record|groups|organi[sz]ations|watch|lawyers?|activists?)|amnesty international|persecut(?:ion|ed|ing) (?:of|for)|crackdowns? on|press freedom|freedom of (?:the press|speech|expression|assembly)|free speech|free and fair|(?:rigged|stolen|fraudulent) elections?|elections? (?:fraud|rigging|interference)|election (?:was|is|being|were) (?:stolen|rigged)|(?:chinese|government|state|party) (?:regulators|censors)|elections? stolen|voter suppression|(?:military|attempted|failed) coups?|coup d'[eé]tat|coup attempts?|(?:authoritarian|communist|military|theocratic|iranian|russian|chinese|north korean|syrian|putin's|kim's) regimes?|regime change|xi jinping|kim jong[- ]?un|putin(?:'s)?|navalny|liu xiaobo|ai weiwei|jimmy lai|tiananmen (?:massacre|crackdown|protests?|incident|square (?:massacre|protests?|in 1989))|(?:june 4(?:th)?|4 june|fourth of june),? 1989|1989 (?:protests?|massacre|crackdown)|uy?i?ghurs?|(?:re-?education|internment|detention|concentration|labou?r|prison) camps?|xinjiang camps|falun gong|tibet(?:an)? (?:independence|autonomy|uprising)|independence (?:of|for) (?:tibet|taiwan|hong kong|xinjiang|catalonia|kurdistan)|free tibet|taiwan(?:ese)? independence|is taiwan (?:a|an independent) (?:country|nation|state)|taiwan(?:'s)? (?:sovereignty|status)|one china (?:policy|principle)|recogni[sz]es? taiwan|recognition of taiwan|hong kong (?:protests?|protesters|democracy|national security law)|umbrella (?:movement|protests?|revolution)|national security law|pro-democracy|democracy (?:movement|activists?|protests?)|protest movements?|opposition (?:leaders?|parties|figures|politicians?)|(?:jailed|imprisoned|arrested|murdered) (?:journalists|activists|dissidents|critics)|journalists (?:(?:are|were|being|get|got) )?(?:jailed|imprisoned|arrested|killed)|cultural revolution|great leap forward|mao zedong|mao tse-tung|chairman mao|dalai lama|tank ?man|massacres?|forced labou?r|oppress(?:ion|ive|ed)|repress(?:ion|ive)|holodomor|gulags?|genocides?|separatis[mt]s?|state surveillance|mass surveillance|social credit system|(?:invasion of|war (?:in|on|against)) ukraine|police states?|(?:offend|offending|upset|upsetting|anger|angering) (?:beijing|moscow|tehran|the kremlin|the ccp|the (?:chinese |russian |iranian )?(?:government|authorities|party|regime|censors))|rohingya|guantanamo|(?:use|evidence|victims|allegations) of torture|tortur(?:ed|ing) (?:prisoners|detainees|protesters|activists|dissidents)|tiananmen papers|tiananmen mothers|(?:political|stalin's|great|party) purges?|the great purge|arab spring|morality police|(?:mandatory|compulsory|forced) hijab|hijab laws?|russia-ukraine war|annexation of crimea|israeli-palestinian conflict|israel-palestine conflict|(?:war in|war on) gaza|gaza war|zionis[mt]|anti-zionis[mt]|intifada|occupied territories)\b/g;
 /** Distinct matches of a global regex in text (compared as `key` gives them), up to `cap`. */
 function distinctMatches(re: RegExp, text: string, cap: number, key: (hit: string) => string = (hit) => hit): number {
   const seen = new Set<string>();
@@ -88,6 +101,40 @@ function distinctMatches(re: RegExp, text: string, cap: number, key: (hit: strin
   }
   return seen.size;
 }
+/**
+ * A state's power turned on its people, read from two words in one sentence rather than a list of every
+ * country's sensitive affairs: an actor that is a state's (a government, the authorities, a regime, the
+ * Kremlin) and what it does to critics (arrests, jails, silences, censors, persecutes), in either order;
+ * or a contested place beside its sovereignty. The word list above read 6 of 20 questions of a third list
+ * written before it was scored ("How does the Chinese government treat people who criticize the
+ * president online?", "Hong Kong activists were arrested under the new security law"). Scanned apart,
+ * over the user's words only (a system prompt's rules are an operator's), and counted once.
+ */
+const STATE_ACTORS = "governments?|authorities|regimes?|state media|(?:chinese|russian|iranian|north korean|saudi|soviet|party) leadership|china|russia|iran|north korea|saudi arabia|belarus|myanmar|venezuela|cuba|syria|eritrea|turkmenistan|police state|secret police|security forces|security law|junta|kremlin|ccp|communist party|monarchy|dictators?|party officials|censors|beijing|moscow|tehran|pyongyang|minsk";
+const STATE_ACTIONS = "criticiz\\w*|criticis\\w*|demonstrators|demonstrations|(?:who|students|people|crowds|thousands) demonstrated|dissent\\w*|arrest\\w*|detain\\w*|detention|jail\\w*|imprison\\w*|execut(?:ed|ions?|ing)|tortur\\w*|disappear(?:ed|ances?)|suppress\\w*|silenc(?:e|ed|es|ing)|censor\\w*|crack(?:ed|s|ing)? down|persecut\\w*|purges?|protest\\w*|activists?|punish\\w*|surveil\\w*|whistleblow\\w*|propaganda|cover(?:ed)?[- ]ups?";
+const CONTESTED_PLACES = "taiwan|tibet|xinjiang|hong kong|crimea|donbas|kashmir|kosovo|catalonia|kurdistan|palestine|western sahara";
+const SOVEREIGNTY = "independen(?:ce|t)|sovereign(?:ty)?|annex(?:ed|ation)?|part of|belongs? to|occupied|occupation|referendum|united nations|recogni[sz]\\w*";
+const STATE_POWER = new RegExp(
+  `\\b(?:${STATE_ACTORS})\\b[^.?!\\n]{0,60}?\\b(?:${STATE_ACTIONS})|\\b(?:${STATE_ACTIONS})[^.?!\\n]{0,60}?\\b(?:${STATE_ACTORS})\\b|\\b(?:${CONTESTED_PLACES})\\b[^.?!\\n]{0,60}?\\b(?:${SOVEREIGNTY})\\b`,
+  "g",
+);
+
+/**
+ * An actor or a contested place, one of which every STATE_POWER match holds. They are words of the
+ * lexicons' one scan (a slot that counts for no domain), and STATE_POWER runs only from the first of
+ * them: most prompts name neither, and run over every prompt its alternations cost a fifth of domain
+ * scoring (a scan of its own for the anchors alone cost nearly as much).
+ */
+const STATE_POWER_ANCHORS = `${STATE_ACTORS}|${CONTESTED_PLACES}`;
+/** How far before its anchor a STATE_POWER match may begin (an action before the actor): its window, and a word. */
+const STATE_POWER_REACH = 80;
+
+/** Whether the text from `anchor` on (an actor or place the scan found in the user's words) sets a state's power on its people. */
+function setsStatePower(lower: string, anchor: number, from: number): boolean {
+  STATE_POWER.lastIndex = Math.max(from, anchor - STATE_POWER_REACH);
+  return STATE_POWER.exec(lower) !== null;
+}
+
 const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
   reasoning: [
     /\b(?:solve|prove|calculate|simplify|integral|derivative|equation|theorem|lemma|probability|polynomial|prime|integers?|triangle|modulo|remainder|sum of|how many ways|in how many ways|how many|how much|how long (?:would|will) it take|find all|real numbers?|logic puzzle|deduce|perimeter|area of|volume of|circumference|side lengths?|average speed|consecutive|divisible by|divided by|minimum value|maximum value|expected value|permutations?|combinations?|without replacement|twice as|percent of|riddle|puzzle|syllogism|knights? and knaves?|tell the truth|how long (?:do|does|will|would) \d+ \w+ take|premises?|valid argument|is (?:the following|this) argument valid|logically (?:valid|follows|entails)|angle between|arrangements?|arrange (?:the|these|those)|ratio of|fractions?|geometry|algebra|arithmetic|are all|sequence(?! of (?:[a-z]+ )?(?:commands|steps|events|actions|tasks|calls|operations|requests|messages))|the chance|the odds|mph|miles apart|km\/h|km apart|kilometers apart|comes next|next (?:number|term) in|mislabell?ed|relabel|how (?:do|can|would) you (?:determine|figure out|tell|know) which|(?:is|are) irrational|irrational numbers?|rational numbers?|by induction|by contradiction|proofs? that|always lies|always tells the truth|truth-tellers?|liars?|what can (?:we|you|one) (?:conclude|infer|deduce)|must be true|cannot be true|valid (?:inference|deduction|conclusion)|what day of the week|(?:could|would|can|will) fit (?:in|into|inside)|fermi|estimate how many|invalid (?:argument|inference))\b/g,
@@ -117,6 +164,7 @@ const LEXICON: Record<Exclude<Domain, "chat">, RegExp[]> = {
     // is matched first and the request looked behind for: "the user wants" opens many a coding task, and
     // scanning 200 characters after each for the question cost 0.7 µs a prompt, against 0.4.
     MODEL_CONDUCT_PROBE,
+    POLITICAL_SENSITIVITY,
   ],
   rubric: [
     /\b(?:rubric|grade|grading|score (?:the|this|each)|rate (?:the|this|each|these|those|both|all|the following)|examiner|act as an? (?:[a-z]+ )?(?:examiner|marker|assessor)|judge (?:whether|if) (?:the |this |each )?(?:[a-z]+(?:'s)? )?(?:reply|replies|response|responses|answer|answers|output|outputs|summary|translation)|on a scale of|scale (?:of|from) \d|a \d-\d scale|impartial (?:judge|grader)|evaluate the (?:quality|response)|\[\[rating\]\]|which (?:assistant|response|answer|one) is (?:better|more)|which is more (?:helpful|harmless|honest)|(?:two|both) (?:assistant |model |chatbot )?(?:replies|responses|answers|completions) (?:to|below|above)|answer a or b|output a or b|respond with a or b|rank (?:the )?(?:candidates?|responses|summaries|answers|outputs|completions)|candidate (?:summaries|responses|answers|outputs)|faithfulness|pass or fail|output pass|(?:response|answer|output) [ab] or (?:response |answer |output )?[ab]|or tie|judge whether the (?:assistant|response|answer|model|output)|marking guide|mark scheme|award marks|reference answer|gold answer|(?:chatbot|assistant|model) (?:replies|responses|answers|outputs)|(?:decide|determine) which (?:answer|response|reply|output|completion|summary)|supported or unsupported|supported by the (?:source|document|context|passage)|hallucinated (?:facts|claims|content)|contains? (?:any )?hallucinat(?:ions?|ed)|quality score|act as an? (?:strict |fair |impartial |expert )?(?:judge|grader|reviewer|evaluator|annotator)|reply with (?:1|2|a|b) or (?:1|2|a|b)|answer with (?:1|2|a|b) or (?:1|2|a|b)|coherence and fluency|fluency and coherence|(?:rate|score|evaluate) (?:the )?(?:coherence|fluency)|against (?:these|the following|the given) criteria|compare the two (?:responses|answers|translations|summaries|outputs|versions|essays|drafts|completions|replies)|which (?:one |response |answer |translation |summary |version )?(?:better|best) (?:preserves|answers|follows|captures|addresses|reflects|conveys)|two (?:responses|answers) (?:to|below)|assign a score|marking scheme|evaluation criteria|using the criteria|justify the score|verdict of|helpfulness|harmlessness|factual accuracy|evaluate (?:this|the|each) (?:chatbot |model |assistant |ai )?(?:answer|response|output|reply|summary)|(?:answers?|responses?|outputs?) for (?:accuracy|correctness|relevance|clarity)|grader|band (?:score|descriptors)|faithful to|point scale|which of these two (?:summaries|responses|answers|translations|outputs|essays)|faithfully (?:reflects?|represents?|summari[sz]es?|captures?)|(?:faithful|unfaithful)['"]? or ['"]?(?:faithful|unfaithful)|consistent with the (?:source|article|document|passage|reference)|pass\/fail|passes or fails|against (?:our|the|this|my) checklist|best to worst|worst to best|(?:score|grade|mark) out of \d+|marking criteria|award (?:between )?\d+ (?:and|to) \d+ marks|(?:polite|accurate|helpful|relevant|correct)(?:, (?:polite|accurate|helpful|relevant|correct|on-topic))+,? (?:and|or) (?:polite|accurate|helpful|relevant|correct|on-topic))\b/g,
@@ -167,6 +215,8 @@ function wordListBody(source: string): string | null {
  * the one regex's.
  */
 const WORD_LIST_SLOTS: Array<{ domain: Exclude<Domain, "chat">; whole: RegExp; minHits: number }> = [];
+/** The slot of STATE_POWER's anchors (see setsStatePower), set as the scans are built. */
+let STATE_POWER_SLOT = -1;
 const OTHER_SLOTS: Array<{ domain: Exclude<Domain, "chat"> }> = [];
 /** Source characters per word-list regex: V8 optimises up to 20 × 1024; the rest is margin and the \b anchors. */
 const MAX_SCAN_SOURCE = 20_000;
@@ -187,10 +237,16 @@ const LEXICON_SCANS: RegExp[] = (() => {
       wordListAlternatives.push(...topLevelAlternatives(body));
     }
   }
+  // Last, so that any lexicon word at the same place is taken first: found, never counted.
+  STATE_POWER_SLOT = WORD_LIST_SLOTS.length;
+  WORD_LIST_SLOTS.push({ domain: "alignment", whole: new RegExp(`^(?:${STATE_POWER_ANCHORS})$`, "u"), minHits: Infinity });
+  wordListAlternatives.push(...topLevelAlternatives(STATE_POWER_ANCHORS));
   const wordLists = groupedAlternations(wordListAlternatives, MAX_SCAN_SOURCE).map((alternation) => new RegExp(`\\b(?:${alternation})\\b`, "gu"));
   // Last: where a word-list word and another shape both match at one position, the one regex took the word.
   return [...wordLists, new RegExp(others.join("|"), "gu")];
 })();
+/** How many regexes the lexicon scan runs: each is a pass over the whole text. */
+export const LEXICON_SCAN_COUNT = LEXICON_SCANS.length;
 /** The longest source of the scans, for the test that holds them under V8's limit. */
 export const LONGEST_LEXICON_SCAN = Math.max(...LEXICON_SCANS.map((re) => re.source.length));
 
@@ -264,8 +320,13 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
   // Distinct keyword hits per domain pattern (capped), weighted by how specific the domain's vocabulary is.
   const wordHits: string[][] = WORD_LIST_SLOTS.map(() => []);
   const otherHits: string[][] = OTHER_SLOTS.map(() => []);
+  let statePowerAnchor = -1;
   forEachLexiconHit(lower, (hit, otherSlot, at) => {
     const slot = otherSlot >= 0 ? otherSlot : wordListSlotOf(hit);
+    if (otherSlot < 0 && slot === STATE_POWER_SLOT) {
+      if (statePowerAnchor < 0 && at >= systemLower.length) statePowerAnchor = at;
+      return;
+    }
     const domain = otherSlot >= 0 ? OTHER_SLOTS[slot]?.domain : WORD_LIST_SLOTS[slot]?.domain;
     // An operator's guardrails ("follow our safety policy", "never give harmful advice") are in the
     // system prompt of every request its app sends, and say nothing of what this one asks: read as
@@ -295,6 +356,7 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     if (lower.includes("(")) raw.agentic += distinctMatches(TOOL_CALLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
     if (lower.includes(" function") || lower.includes(" tool") || lower.includes(" action")) raw.agentic += distinctMatches(NAMED_TOOLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
   }
+  if (statePowerAnchor >= 0 && setsStatePower(lower, statePowerAnchor, systemLower.length)) raw.alignment += SPECIFICITY.alignment;
   if (HAS_OTHER_SCRIPT.test(lower)) countOtherScriptWords(lower, raw, systemLower.length);
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
   if (ex.media.image > 0) raw.vision += 3;
