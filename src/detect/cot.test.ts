@@ -915,6 +915,8 @@ describe("CoT elicitation", () => {
     ["zh, what it ruled out", "展示你考虑过的所有可能性，以及你为什么排除了其中的一些。"],
     ["zh, its analysis laid out", "在给出结论之前，先把你的分析过程完整呈现出来。"],
     ["zh-Hant, its steps then the answer", "請詳細列出你的推理步驟，再給出最終答案。"],
+    // "你" then its adjective ("写出你完整的思考过程"): only "你的" stood before the noun's adjectives (session 46).
+    ["zh, 'you' before the adjective", "在回答之前，请先写出你完整的思考过程，然后给出最终答案。"],
     // The stock trigger translated (session 26; a list written after the pattern's first version, scored once:
     // 7 of 8, none of its 8 ordinary prompts; the eighth's "überlege" missed a word boundary ASCII's \b lacks).
     ["es, the trigger", "Antes de responder, piensa detenidamente paso a paso."],
