@@ -105,6 +105,23 @@ describe("capability domains", () => {
     expect(topDomain(s)).toBe("rubric");
   });
 
+  // A grader's task named without "rubric" (session 46: 7 of 10 such before, and one of five near misses as
+  // rubric, a student's "what grade do I need"); "grade" counts only as a verb on what is graded.
+  it.each([
+    ["Evaluate the following chatbot reply for accuracy, tone and completeness. Return a JSON object with a score for each dimension."],
+    ["Rate how well the response follows the user's instructions on a 1-7 Likert scale."],
+    ["Act as a reviewer for a coding interview. Grade the candidate's solution for correctness, efficiency and readability."],
+  ])("reads a grader's task as rubric: %s", (text) => {
+    expect(topDomain(scores(text))).toBe("rubric");
+  });
+  it.each([
+    ["What grade do I need on the final to pass the class with a C?"],
+    ["Mr. Jackson's fourth-grade class has 27 students. He gives each 2 glue sticks; packs hold 8. How many packs?"],
+    ["How do I color grade a moody render in DaVinci Resolve?"],
+  ])("does not read a school grade or a colour grade as grading: %s", (text) => {
+    expect(scores(text).rubric).toBe(0);
+  });
+
   it("falls back to chat when nothing matches, and counts structure over words", () => {
     expect(scores("hello there, how was your weekend?")).toMatchObject({ chat: 1 });
     const withImage = domainScores(blankExchange({ media: { image: 1, audio: 0, file: 0 } }), "what is this?", "");
