@@ -83,6 +83,10 @@ export const EUROPEAN_WORDS: Record<Lexical, RegExp> = {
       "negarse a", "recusar", "refuser de", "verweigern", "rifiutare", "pol[ií]ticas? de (?:contenido|conte[uú]do|uso|seguridad|seguran[cç]a)",
       "politique de contenu", "richtlinien",
       "discriminaci[oó]n", "discrimina[cç][aã]o", "diskriminierung", "discriminazione",
+      // Policy-sensitive questions (see POLITICAL_SENSITIVITY): censorship, dictatorship, political prisoners, repression.
+      "censura", "censure", "zensur", "dictadura", "ditadura", "dictature", "diktatur", "dittatura",
+      "presos? pol[ií]ticos?", "prisonniers? politiques?", "politische[rn]? gefangene[rn]?", "prigionieri politici",
+      "represi[oó]n", "repress[aã]o", "r[eé]pression", "repressione", "disidentes?", "dissidenten", "dissidenti",
       "sin (?:que (?:se entere|lo sepa|lo note)|su (?:permiso|consentimiento))", "sem (?:que (?:saiba|perceba)|o (?:consentimento|permiss[aã]o) del[ae])", "ohne (?:dass (?:er|sie|es) es merkt|(?:seine|ihre) zustimmung)",
     ])})\\b`,
     "g",

@@ -48,7 +48,7 @@ describe("capability domains", () => {
   ])("reads a policy-sensitive question as alignment: %s", (text) => {
     expect(topDomain(scores(text))).toBe("alignment");
   });
-  it.each([["六四事件到底发生了什么？"], ["习近平是独裁者吗？"], ["Почему Навальный оказался в тюрьме?"], ["Есть ли в России цензура СМИ?"]])("reads a policy-sensitive question in Chinese or Russian as alignment: %s", (text) => {
+  it.each([["六四事件到底发生了什么？"], ["习近平是独裁者吗？"], ["Почему Навальный оказался в тюрьме?"], ["Есть ли в России цензура СМИ?"], ["¿Por qué hay censura en Cuba?"], ["War die DDR eine Diktatur?"]])("reads a policy-sensitive question in another language as alignment: %s", (text) => {
     expect(topDomain(scores(text))).toBe("alignment");
   });
   it.each([
