@@ -25,7 +25,7 @@ const REACT_MARKERS = /\b(?:step \d+|observation|action|action input)\s*:/g;
 /**
  * Languages named with a symbol. In a word list they never matched where a question ends ("…by value
  * in c#?"): the list's closing \b needs a word character after "c++" or "c#". A scan of its own, run
- * only where the characters are: as one more alternative of the lexicon scan it cost 4% of domain scoring.
+ * only where the characters are, as the two below.
  */
 const SYMBOL_LANGUAGES = /\b(?:c\+\+|c#|f#)(?![\w#+])/g;
 /**
@@ -107,8 +107,9 @@ function distinctMatches(re: RegExp, text: string, cap: number, key: (hit: strin
  * Kremlin) and what it does to critics (arrests, jails, silences, censors, persecutes), in either order;
  * or a contested place beside its sovereignty. The word list above read 6 of 20 questions of a third list
  * written before it was scored ("How does the Chinese government treat people who criticize the
- * president online?", "Hong Kong activists were arrested under the new security law"). Scanned apart,
- * over the user's words only (a system prompt's rules are an operator's), and counted once.
+ * president online?", "Hong Kong activists were arrested under the new security law"). Run from an
+ * anchor the lexicons' scan found (see STATE_POWER_ANCHORS), over the user's words only (a system
+ * prompt's rules are an operator's), and counted once.
  */
 const STATE_ACTORS = "governments?|authorities|regimes?|state media|(?:chinese|russian|iranian|north korean|saudi|soviet|party) leadership|china|russia|iran|north korea|saudi arabia|belarus|myanmar|venezuela|cuba|syria|eritrea|turkmenistan|police state|secret police|security forces|security law|junta|kremlin|ccp|communist party|monarchy|dictators?|party officials|censors|beijing|moscow|tehran|pyongyang|minsk";
 const STATE_ACTIONS = "criticiz\\w*|criticis\\w*|demonstrators|demonstrations|(?:who|students|people|crowds|thousands) demonstrated|dissent\\w*|arrest\\w*|detain\\w*|detention|jail\\w*|imprison\\w*|execut(?:ed|ions?|ing)|tortur\\w*|disappear(?:ed|ances?)|suppress\\w*|silenc(?:e|ed|es|ing)|censor\\w*|crack(?:ed|s|ing)? down|persecut\\w*|purges?|protest\\w*|activists?|punish\\w*|surveil\\w*|whistleblow\\w*|propaganda|cover(?:ed)?[- ]ups?";
@@ -215,8 +216,6 @@ function wordListBody(source: string): string | null {
  * the one regex's.
  */
 const WORD_LIST_SLOTS: Array<{ domain: Exclude<Domain, "chat">; whole: RegExp; minHits: number }> = [];
-/** The slot of STATE_POWER's anchors (see setsStatePower), set as the scans are built. */
-let STATE_POWER_SLOT = -1;
 const OTHER_SLOTS: Array<{ domain: Exclude<Domain, "chat"> }> = [];
 /** Source characters per word-list regex: V8 optimises up to 20 × 1024; the rest is margin and the \b anchors. */
 const MAX_SCAN_SOURCE = 20_000;
@@ -238,15 +237,14 @@ const LEXICON_SCANS: RegExp[] = (() => {
     }
   }
   // Last, so that any lexicon word at the same place is taken first: found, never counted.
-  STATE_POWER_SLOT = WORD_LIST_SLOTS.length;
   WORD_LIST_SLOTS.push({ domain: "alignment", whole: new RegExp(`^(?:${STATE_POWER_ANCHORS})$`, "u"), minHits: Infinity });
   wordListAlternatives.push(...topLevelAlternatives(STATE_POWER_ANCHORS));
   const wordLists = groupedAlternations(wordListAlternatives, MAX_SCAN_SOURCE).map((alternation) => new RegExp(`\\b(?:${alternation})\\b`, "gu"));
   // Last: where a word-list word and another shape both match at one position, the one regex took the word.
   return [...wordLists, new RegExp(others.join("|"), "gu")];
 })();
-/** How many regexes the lexicon scan runs: each is a pass over the whole text. */
-export const LEXICON_SCAN_COUNT = LEXICON_SCANS.length;
+/** The slot of STATE_POWER's anchors (see setsStatePower): the scans' build pushes it last. */
+const STATE_POWER_SLOT = WORD_LIST_SLOTS.length - 1;
 /** The longest source of the scans, for the test that holds them under V8's limit. */
 export const LONGEST_LEXICON_SCAN = Math.max(...LEXICON_SCANS.map((re) => re.source.length));
 
