@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
 import { asksMaxReasoning, coverHolds, DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
-import { evaluatePolicy, isBlocking, type Action, type DecisionFacts, type Policy } from "../policy/index.js";
+import { evaluatePolicy, FACTS_NOT_READ, isBlocking, outcomeBeforeReading, type Action, type DecisionFacts, type Policy, type PolicyOutcome } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
 import type { SanctionBus } from "./sanction-bus.js";
@@ -26,7 +26,8 @@ export interface Decision {
   /** Buckets charged for this request and the tokens reserved in them (settled after the call). */
   buckets: BucketRequest[];
   reservedTokens: number;
-  signals: RequestSignals;
+  /** Null when the request was refused on its account's standing before it was read (see outcomeBeforeReading). */
+  signals: RequestSignals | null;
 }
 
 export interface GatekeeperOptions {
@@ -54,6 +55,7 @@ export interface GatekeeperOptions {
 }
 
 const HOUR = 3_600_000;
+
 const DEFAULT_OUTPUT_ESTIMATE = 1024;
 
 function rateOf(r: { requests_per_minute: number; tokens_per_minute: number }): Rate {
@@ -124,25 +126,27 @@ export class Gatekeeper {
     const now = this.#clock();
     const policy = this.#o.policy();
     const { view, state } = this.#o;
-    const signals = requestSignals(ex, this.#o.model);
     const verdict = view.accountVerdict(ex.account);
     const meta = mergeMeta(await view.accountMeta(ex.account, now), ex.accountMeta);
     const ageMs = accountAgeAt(meta, now);
     const covered = isCovered(meta);
     let clusterId = view.clusterOf(ex.account);
     let cluster = view.clusterVerdict(clusterId);
+    const flaggedByHunt = verdict?.flagged === true || cluster?.flagged === true;
+    // A flagged account's request may be refused on its standing alone, before it is read (see
+    // outcomeBeforeReading); everyone else's is read now, since a new head is found by what it sends.
+    let signals = flaggedByHunt ? null : requestSignals(ex, this.#o.model);
     // Between hunts, a hydra's fresh account on a flagged cluster's card, harness or proxy block is
     // one of its heads from its first request, as the next hunt will find (see ClusterHeads).
     const head =
-      verdict?.flagged === true || cluster?.flagged === true
-        ? null
-        : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: isYoungUnverified(meta, now), established: isEstablishedAt(meta, now), now });
+      signals === null ? null : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: isYoungUnverified(meta, now), established: isEstablishedAt(meta, now), now });
     if (head) {
       clusterId = head.cluster;
       cluster = view.clusterVerdict(clusterId);
     }
     const allowlisted = view.sanctioned("account", ex.account, "allowlist");
-    const flaggedAlready = verdict?.flagged === true || cluster?.flagged === true || view.sanctioned("account", ex.account, "suspend");
+    const suspended = view.sanctioned("account", ex.account, "suspend");
+    const flaggedAlready = flaggedByHunt || suspended;
 
     let stateFailed = false;
     const onState = <T>(p: Promise<T>, fallback: T): Promise<T> =>
@@ -152,32 +156,23 @@ export class Gatekeeper {
         return fallback;
       });
     // A follow-up's conversation, when another account carried it before: a pool rotating accounts per request.
-    const conversation = signals.conversationKey;
+    const carry = (s: RequestSignals): Promise<string | null> => {
+      const conversation = s.conversationKey;
+      return conversation ? onState(state.carryConversation(conversation, ex.account, ex.turnCount, now), null) : Promise.resolve(null);
+    };
     // A cluster's rolling counters only name its volume in a flagged cluster's reasons: read them only
     // then. Read for every member's every request, their address sets (up to 512 entries per
     // generation) were unioned each time, or fetched from Redis, for nothing.
-    const [online, clusterOnline, carriedFrom] = await Promise.all([
+    const [online, clusterOnline, carriedBefore] = await Promise.all([
       onState(state.counters(`a:${ex.account}`, now), null as RollingCounters | null),
       clusterId && cluster?.flagged ? onState(state.counters(`c:${clusterId}`, now), null as RollingCounters | null) : Promise.resolve(null),
-      conversation ? onState(state.carryConversation(conversation, ex.account, ex.turnCount, now), null) : Promise.resolve(null),
+      signals === null ? Promise.resolve(null) : carry(signals),
     ]);
     const features = online ? featuresOf(online, meta) : null;
     const onlineScore = features ? scoreAccount(features) : null;
     // What the facts claim, as long as the account's traffic so far keeps to a seat's networks (see coverHolds).
     const vetted = features ? coverHolds(features) : covered;
-    const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now, vetted);
-
-    const facts: DecisionFacts = {
-      request: {
-        cot: signals.cotElicitation,
-        style: signals.extractionStyle,
-        logit: signals.params.logitExtraction,
-        multiSample: signals.params.multiSample,
-        maxTokensAtCeiling: signals.params.maxTokensAtCeiling,
-        maxReasoning: asksMaxReasoning(ex.params),
-        domain: signals.topDomain,
-        carriedConversation: carriedFrom !== null,
-      },
+    const standing: Omit<DecisionFacts, "request" | "intel"> = {
       account: {
         id: ex.account,
         score: verdict?.score ?? 0,
@@ -189,7 +184,7 @@ export class Gatekeeper {
         program: meta.program ?? null,
         covered: vetted,
         allowlisted,
-        suspended: view.sanctioned("account", ex.account, "suspend"),
+        suspended,
       },
       cluster: {
         id: clusterId,
@@ -198,31 +193,60 @@ export class Gatekeeper {
         size: cluster?.accounts.length ?? 0,
         banned: clusterId !== null && view.sanctioned("cluster", clusterId, "ban"),
       },
-      intel,
     };
-    const outcome = evaluatePolicy(policy, facts);
+    const unread = signals === null ? outcomeBeforeReading(policy, standing) : null;
+    let carriedFrom = carriedBefore;
+    let facts: DecisionFacts;
+    let outcome: PolicyOutcome;
+    let intelReasons: string[] = [];
+    if (unread) {
+      // Refused unread: not observed, its conversation not carried, no intel matched on it.
+      facts = { ...standing, ...FACTS_NOT_READ };
+      outcome = unread;
+    } else {
+      signals ??= requestSignals(ex, this.#o.model);
+      // A second round trip for a flagged account's conversation, only where its policy serves it.
+      if (flaggedByHunt) carriedFrom = await carry(signals);
+      const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now, vetted);
+      intelReasons = intel.reasons;
+      facts = {
+        ...standing,
+        request: {
+          cot: signals.cotElicitation,
+          style: signals.extractionStyle,
+          logit: signals.params.logitExtraction,
+          multiSample: signals.params.multiSample,
+          maxTokensAtCeiling: signals.params.maxTokensAtCeiling,
+          maxReasoning: asksMaxReasoning(ex.params),
+          domain: signals.topDomain,
+          carriedConversation: carriedFrom !== null,
+        },
+        intel,
+      };
+      outcome = evaluatePolicy(policy, facts);
+    }
     const reasons = [...outcome.reasons];
     if (verdict?.flagged) reasons.push(...verdict.reasons.slice(0, 3).map((r) => `hunt: ${r}`));
     if (head) reasons.push(`new head of flagged cluster ${head.cluster}: ${head.kind} ${head.shown} is the cluster's own (${head.accounts} of its accounts carried it at the hunt)`);
     if (onlineScore && onlineScore.score >= 0.5) reasons.push(...onlineScore.reasons.slice(0, 3).map((r) => `online: ${r}`));
-    reasons.push(...intel.reasons.slice(0, 3));
+    reasons.push(...intelReasons.slice(0, 3));
     if (carriedFrom !== null) reasons.push(`conversation carried on from account ${carriedFrom} (one client rotating accounts)`);
     if (clusterOnline && clusterOnline.exchanges > 0) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
 
     let decision = outcome.decision;
     let actions = outcome.actions;
     let retryAfterMs: number | null = null;
-    const throttled = actions.includes("throttle");
-    const limits = throttled ? policy.throttle : policy.limits;
-    const prefix = throttled ? "t" : "l";
-    const buckets: BucketRequest[] = [{ key: `${prefix}:a:${ex.account}`, rate: rateOf(limits.account) }];
-    if (clusterId && limits.cluster) buckets.push({ key: `${prefix}:c:${clusterId}`, rate: rateOf(limits.cluster) });
-    const cap = actions.includes("cap_max_tokens") ? policy.max_tokens_cap : null;
-    const reservedTokens = tokenEstimate(ex, signals, cap);
     let charged: BucketRequest[] = [];
+    let reservedTokens = 0;
 
-    if (!isBlocking(decision)) {
-      const reserved = await onState(state.reserve(buckets, reservedTokens), null);
+    if (signals !== null && !isBlocking(decision)) {
+      const throttled = actions.includes("throttle");
+      const limits = throttled ? policy.throttle : policy.limits;
+      const prefix = throttled ? "t" : "l";
+      const buckets: BucketRequest[] = [{ key: `${prefix}:a:${ex.account}`, rate: rateOf(limits.account) }];
+      if (clusterId && limits.cluster) buckets.push({ key: `${prefix}:c:${clusterId}`, rate: rateOf(limits.cluster) });
+      const estimate = tokenEstimate(ex, signals, actions.includes("cap_max_tokens") ? policy.max_tokens_cap : null);
+      const reserved = await onState(state.reserve(buckets, estimate), null);
       if (reserved === null) {
         const mode = flaggedAlready ? policy.on_state_failure.flagged : policy.on_state_failure.others;
         if (mode === "closed") {
@@ -240,6 +264,7 @@ export class Gatekeeper {
         reasons.push(`rate limit: bucket ${reserved.blockedBy ?? "?"} empty, retry in ${Math.ceil(reserved.retryAfterMs / 1000)} s`);
       } else {
         charged = buckets;
+        reservedTokens = estimate;
       }
     }
     const result: Decision = {
@@ -256,10 +281,10 @@ export class Gatekeeper {
       policyVersion: policy.version,
       retryAfterMs,
       buckets: charged,
-      reservedTokens: charged.length > 0 ? reservedTokens : 0,
+      reservedTokens,
       signals,
     };
-    if (!stateFailed) this.#observe(ex, signals, clusterId, now);
+    if (!stateFailed && signals !== null) this.#observe(ex, signals, clusterId, now);
     if (result.decision !== "allow") this.#record(result, facts, head);
     return result;
   }

@@ -55,14 +55,17 @@ const MAX_TOKEN_FIELDS: Record<WireApi, readonly string[]> = {
 export const ANSWER_ONLY_INSTRUCTION =
   "Provider policy for this account: do not write out your reasoning, working, analysis or intermediate steps, whatever the request asks for; reply with the final answer only.";
 
-/** The request asks for the reasoning in words, which comes back as the answer's text rather than a thinking block. */
-export const asksInWords = (d: { signals: { cotElicitation: number } }): boolean => d.signals.cotElicitation >= COT_HIT;
+/**
+ * The request asks for the reasoning in words, which comes back as the answer's text rather than a
+ * thinking block. A request refused before it was read (signals null) is not served, so asks nothing.
+ */
+export const asksInWords = (d: { signals: { cotElicitation: number } | null }): boolean => d.signals !== null && d.signals.cotElicitation >= COT_HIT;
 
 /**
  * Whether a decision's answer_only applies to its request: only one that asks for the reasoning in
  * words (the rest have nothing in the text to withhold). The gateway rewrites by it, replay counts by it.
  */
-export function answerOnlyApplies(d: { actions: readonly Action[]; signals: { cotElicitation: number } }): boolean {
+export function answerOnlyApplies(d: { actions: readonly Action[]; signals: { cotElicitation: number } | null }): boolean {
   return d.actions.includes("answer_only") && asksInWords(d);
 }
 

@@ -101,16 +101,44 @@ function compileCondition(c: Condition): CompiledCondition {
   return (f, k) => tests.every((t) => t(f, k));
 }
 
-/** Policies are immutable once parsed, so each is compiled once, on first use. */
-const COMPILED = new WeakMap<Policy, CompiledCondition[]>();
+/** The condition keys whose facts come from reading the request: its signals, and intel matched on them. */
+const REQUEST_KEYS: ReadonlySet<keyof Condition> = new Set<keyof Condition>([
+  "request_cot_gte",
+  "request_style_gte",
+  "request_logit",
+  "request_multi_sample",
+  "request_max_tokens_at_ceiling",
+  "request_max_reasoning",
+  "request_domain_in",
+  "request_carried_conversation",
+  "intel_matches_gte",
+  "intel_sources_gte",
+  "intel_confidence_gte",
+]);
 
-function compiledRules(policy: Policy): CompiledCondition[] {
-  let rules = COMPILED.get(policy);
-  if (!rules) {
-    rules = policy.rules.map((r) => compileCondition(r.when));
-    COMPILED.set(policy, rules);
+interface CompiledPolicy {
+  conditions: CompiledCondition[];
+  /** Per rule: whether it reads the request (any REQUEST_KEYS condition). */
+  readsRequest: boolean[];
+  /** Every action a rule that reads the request can add. */
+  requestActions: Action[];
+}
+
+/** Policies are immutable once parsed, so each is compiled once, on first use. */
+const COMPILED = new WeakMap<Policy, CompiledPolicy>();
+
+function compiled(policy: Policy): CompiledPolicy {
+  let c = COMPILED.get(policy);
+  if (!c) {
+    const readsRequest = policy.rules.map((r) => (Object.keys(r.when) as (keyof Condition)[]).some((key) => r.when[key] !== undefined && REQUEST_KEYS.has(key)));
+    c = {
+      conditions: policy.rules.map((r) => compileCondition(r.when)),
+      readsRequest,
+      requestActions: [...new Set(policy.rules.flatMap((r, i) => (readsRequest[i] ? r.then : [])))],
+    };
+    COMPILED.set(policy, c);
   }
-  return rules;
+  return c;
 }
 
 /**
@@ -119,6 +147,36 @@ function compiledRules(policy: Policy): CompiledCondition[] {
  * members are refused unless individually allowlisted (the appeal path).
  */
 export function evaluatePolicy(policy: Policy, f: DecisionFacts): PolicyOutcome {
+  return evaluate(policy, f, true);
+}
+
+/** What a request's facts are taken as where it is not read (outcomeBeforeReading): no rule that reads them is tested. */
+export const FACTS_NOT_READ: Pick<DecisionFacts, "request" | "intel"> = {
+  request: { cot: 0, style: 0, logit: false, multiSample: false, maxTokensAtCeiling: false, maxReasoning: false, domain: "chat", carriedConversation: false },
+  intel: { matches: 0, sources: 0, maxConfidence: 0 },
+};
+
+/** Sanctions the gateway stands up from a decision's actions (see Gatekeeper): reading the request must not be able to add one. */
+const STANDING: ReadonlySet<Action> = new Set(["suspend", "ban_cluster"]);
+
+/**
+ * The outcome from the account's and cluster's facts alone, where reading the request could not change
+ * the decision; null where it could. It can not when the outcome already blocks and no rule that reads
+ * the request (its signals, or intel matched on them) has an action more severe, or a standing
+ * sanction the outcome lacks: such a rule would only add actions below the decision to a request that
+ * is refused anyway. A banned hydra keeps sending at full rate, and its refusals then cost the gateway
+ * a lookup instead of the request-signal pass, which is most of a decision's CPU. The outcome's
+ * actions, rules and reasons leave out what the request-reading rules would have added.
+ */
+export function outcomeBeforeReading(policy: Policy, f: Omit<DecisionFacts, "request" | "intel">): PolicyOutcome | null {
+  const outcome = evaluate(policy, { ...f, ...FACTS_NOT_READ }, false);
+  if (!isBlocking(outcome.decision)) return null;
+  const ceiling = severity(outcome.decision);
+  const unchanged = compiled(policy).requestActions.every((a) => severity(a) <= ceiling && (!STANDING.has(a) || outcome.actions.includes(a)));
+  return unchanged ? outcome : null;
+}
+
+function evaluate(policy: Policy, f: DecisionFacts, readRequest: boolean): PolicyOutcome {
   const k = sensitivityOf(policy, f.account);
   const actions = new Set<Action>();
   const rules: string[] = [];
@@ -133,8 +191,9 @@ export function evaluatePolicy(policy: Policy, f: DecisionFacts): PolicyOutcome 
     rules.push("standing:cluster-banned");
     reasons.push(`cluster ${f.cluster.id ?? "?"} is banned`);
   }
-  const conditions = compiledRules(policy);
+  const { conditions, readsRequest } = compiled(policy);
   for (const [i, rule] of policy.rules.entries()) {
+    if (!readRequest && readsRequest[i] === true) continue;
     if (!(conditions[i] as CompiledCondition)(f, k)) continue;
     for (const a of rule.then) actions.add(a);
     rules.push(rule.name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PolicyError } from "../core/index.js";
-import { conditionSchema, defaultPolicy, evaluatePolicy, parsePolicy, type DecisionFacts } from "./index.js";
+import { conditionSchema, defaultPolicy, evaluatePolicy, outcomeBeforeReading, parsePolicy, type DecisionFacts } from "./index.js";
 
 const facts = (over: { request?: Partial<DecisionFacts["request"]>; account?: Partial<DecisionFacts["account"]>; cluster?: Partial<DecisionFacts["cluster"]>; intel?: Partial<DecisionFacts["intel"]> } = {}): DecisionFacts => ({
   request: { cot: 0, style: 0.2, logit: false, multiSample: false, maxTokensAtCeiling: false, maxReasoning: false, domain: "chat", carriedConversation: false, ...over.request },
@@ -175,10 +175,73 @@ rules:
     expect(evaluatePolicy(p, facts({ request: { cot: 0.9 }, account: { program: "research" } })).rules).toEqual([]);
   });
 
+  // The gateway refuses a request unread only through outcomeBeforeReading: a key that reads the
+  // request, taken for one that does not, would decide on facts nobody read.
+  it.each(cases)("%s: %s is known for whether it reads the request", (key, value, yes) => {
+    const p = policyWith(`${key}: ${value}`, "[ban_cluster]");
+    const { account, cluster } = facts(yes);
+    const readsRequest = yes?.request !== undefined || yes?.intel !== undefined;
+    expect(outcomeBeforeReading(p, { account, cluster })?.decision ?? "read").toBe(readsRequest ? "read" : "ban_cluster");
+  });
+
   it("needs every key of a rule to hold", () => {
     const p = policyWith("request_cot_gte: 0.7, account_age_hours_lt: 72", "[strip_reasoning]");
     expect(evaluatePolicy(p, facts({ request: { cot: 0.8 }, account: { ageHours: 10 } })).decision).toBe("strip_reasoning");
     expect(evaluatePolicy(p, facts({ request: { cot: 0.8 } })).decision).toBe("allow");
     expect(evaluatePolicy(p, facts({ account: { ageHours: 10 } })).decision).toBe("allow");
+  });
+});
+
+describe("outcomeBeforeReading: a refusal decided before the request is read", () => {
+  const policy = (rules: string) =>
+    parsePolicy(`
+version: t
+limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
+throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
+verification_url: https://verify.example/{account}
+rules:
+${rules}`);
+  const standing = (f: DecisionFacts) => ({ account: f.account, cluster: f.cluster });
+  const flaggedMember = facts({ account: { score: 0.95, flagged: true }, cluster: { id: "c1", score: 0.97, flagged: true, size: 40 } });
+
+  it("refuses a flagged cluster's member under the default policy with the decision reading the request gives, whatever it asks", () => {
+    const unread = outcomeBeforeReading(defaultPolicy(), standing(flaggedMember));
+    expect(unread?.decision).toBe("ban_cluster");
+    expect(unread?.rules).toEqual(["flagged-cluster", "flagged-account"]);
+    // Read, the same request could only add actions below the ban.
+    const asking = { ...flaggedMember, request: { ...flaggedMember.request, cot: 0.9, logit: true }, intel: { matches: 2, sources: 2, maxConfidence: 90 } };
+    const read = evaluatePolicy(defaultPolicy(), asking);
+    expect(read.decision).toBe("ban_cluster");
+    expect(read.rules).toEqual(expect.arrayContaining(unread?.rules ?? []));
+    expect(read.rules.length).toBeGreaterThan(unread?.rules.length ?? 0);
+  });
+
+  it("reads the request of an account nothing refuses, and of an allowlisted member of a flagged cluster", () => {
+    expect(outcomeBeforeReading(defaultPolicy(), standing(facts()))).toBeNull();
+    expect(outcomeBeforeReading(defaultPolicy(), standing(facts({ ...flaggedMember, account: { ...flaggedMember.account, allowlisted: true } })))).toBeNull();
+  });
+
+  it("reads the request where a rule reading it could make the decision more severe", () => {
+    const p = policy(`
+  - { name: flagged, when: { account_flagged: true }, then: [suspend] }
+  - { name: eliciting, when: { request_cot_gte: 0.9 }, then: [ban_cluster] }
+`);
+    expect(outcomeBeforeReading(p, standing(flaggedMember))).toBeNull();
+  });
+
+  it("reads the request where a rule reading it could stand up a sanction the outcome lacks, though a less severe one", () => {
+    const rules = (clusterThen: string) => `
+  - { name: cluster, when: { cluster_flagged: true }, then: ${clusterThen} }
+  - { name: eliciting, when: { request_cot_gte: 0.9 }, then: [suspend] }
+`;
+    expect(outcomeBeforeReading(policy(rules("[ban_cluster]")), standing(flaggedMember))).toBeNull();
+    expect(outcomeBeforeReading(policy(rules("[ban_cluster, suspend]")), standing(flaggedMember))?.decision).toBe("ban_cluster");
+  });
+
+  it("refuses unread on standing sanctions, which no rule decides", () => {
+    const p = policy(`  - { name: eliciting, when: { request_cot_gte: 0.5 }, then: [strip_reasoning] }
+`);
+    expect(outcomeBeforeReading(p, standing(facts({ account: { suspended: true } })))?.rules).toEqual(["standing:suspended"]);
+    expect(outcomeBeforeReading(p, standing(facts({ cluster: { id: "c1", banned: true } })))?.decision).toBe("ban_cluster");
   });
 });

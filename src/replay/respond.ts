@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ArgumentError, withoutPassword, type Exchange } from "../core/index.js";
-import type { ExtractionStyleModel } from "../detect/index.js";
+import type { ExtractionStyleModel, RequestSignals } from "../detect/index.js";
 import { answerOnlyApplies, asksInWords, Gatekeeper, MemoryState, DetectionView, RedisState, type Decision, type GatewayState } from "../gateway/index.js";
 import { defaultEngine, runHunt } from "../hunt/index.js";
 import { DEFAULT_REORDER_WINDOW_MS, openSources, QuarantineWriter, readExchangeLog } from "../ingest/index.js";
@@ -68,7 +68,7 @@ export interface RespondReplayResult {
  * (answer_only), on the assumption that the model complies. Counting every stripped request as
  * withheld credited the gateway with what it did not do to a chain-of-thought harvester's asks.
  */
-export function outcomeOf(d: Pick<Decision, "decision" | "actions" | "retryAfterMs"> & { signals: Pick<Decision["signals"], "cotElicitation"> }): "refused" | "withheld" | "served" {
+export function outcomeOf(d: Pick<Decision, "decision" | "actions" | "retryAfterMs"> & { signals: Pick<RequestSignals, "cotElicitation"> | null }): "refused" | "withheld" | "served" {
   if (isBlocking(d.decision) || d.retryAfterMs !== null) return "refused";
   if (!d.actions.includes("strip_reasoning") && !d.actions.includes("summarise_reasoning")) return "served";
   return !asksInWords(d) || answerOnlyApplies(d) ? "withheld" : "served";
