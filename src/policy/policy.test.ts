@@ -22,6 +22,16 @@ const facts = (over: { request?: Partial<DecisionFacts["request"]>; account?: Pa
   intel: { matches: 0, sources: 0, maxConfidence: 0, ...over.intel },
 });
 
+/** A policy whose rules are `rules` (YAML list items), with small limits. */
+const policyOfRules = (rules: string) =>
+  parsePolicy(`
+version: t
+limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
+throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
+verification_url: https://verify.example/{account}
+rules:
+${rules}`);
+
 describe("policy files", () => {
   it("reports every problem at once, saying where and how to fix it", () => {
     const bad = `
@@ -146,16 +156,7 @@ describe("every condition key", () => {
     ["request_carried_conversation", "true", { request: { carriedConversation: true } }, {}],
   ];
   /** A policy of one rule, "only", whose condition is `when` (YAML flow mapping body). */
-  const policyWith = (when: string, then = "[monitor]") =>
-    parsePolicy(`
-version: t
-limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
-throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
-verification_url: https://verify.example/{account}
-rules:
-  - name: only
-    when: { ${when} }
-    then: ${then}
+  const policyWith = (when: string, then = "[monitor]") => policyOfRules(`  - { name: only, when: { ${when} }, then: ${then} }
 `);
 
   it("has a case for each key the schema knows", () => {
@@ -193,14 +194,6 @@ rules:
 });
 
 describe("outcomeBeforeReading: a refusal decided before the request is read", () => {
-  const policy = (rules: string) =>
-    parsePolicy(`
-version: t
-limits: { account: { requests_per_minute: 10, tokens_per_minute: 1000 } }
-throttle: { account: { requests_per_minute: 1, tokens_per_minute: 10 } }
-verification_url: https://verify.example/{account}
-rules:
-${rules}`);
   const standing = (f: DecisionFacts) => ({ account: f.account, cluster: f.cluster });
   const flaggedMember = facts({ account: { score: 0.95, flagged: true }, cluster: { id: "c1", score: 0.97, flagged: true, size: 40 } });
 
@@ -222,7 +215,7 @@ ${rules}`);
   });
 
   it("reads the request where a rule reading it could make the decision more severe", () => {
-    const p = policy(`
+    const p = policyOfRules(`
   - { name: flagged, when: { account_flagged: true }, then: [suspend] }
   - { name: eliciting, when: { request_cot_gte: 0.9 }, then: [ban_cluster] }
 `);
@@ -234,12 +227,12 @@ ${rules}`);
   - { name: cluster, when: { cluster_flagged: true }, then: ${clusterThen} }
   - { name: eliciting, when: { request_cot_gte: 0.9 }, then: [suspend] }
 `;
-    expect(outcomeBeforeReading(policy(rules("[ban_cluster]")), standing(flaggedMember))).toBeNull();
-    expect(outcomeBeforeReading(policy(rules("[ban_cluster, suspend]")), standing(flaggedMember))?.decision).toBe("ban_cluster");
+    expect(outcomeBeforeReading(policyOfRules(rules("[ban_cluster]")), standing(flaggedMember))).toBeNull();
+    expect(outcomeBeforeReading(policyOfRules(rules("[ban_cluster, suspend]")), standing(flaggedMember))?.decision).toBe("ban_cluster");
   });
 
   it("refuses unread on standing sanctions, which no rule decides", () => {
-    const p = policy(`  - { name: eliciting, when: { request_cot_gte: 0.5 }, then: [strip_reasoning] }
+    const p = policyOfRules(`  - { name: eliciting, when: { request_cot_gte: 0.5 }, then: [strip_reasoning] }
 `);
     expect(outcomeBeforeReading(p, standing(facts({ account: { suspended: true } })))?.rules).toEqual(["standing:suspended"]);
     expect(outcomeBeforeReading(p, standing(facts({ cluster: { id: "c1", banned: true } })))?.decision).toBe("ban_cluster");
