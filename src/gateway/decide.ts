@@ -55,7 +55,6 @@ export interface GatekeeperOptions {
 }
 
 const HOUR = 3_600_000;
-
 const DEFAULT_OUTPUT_ESTIMATE = 1024;
 
 function rateOf(r: { requests_per_minute: number; tokens_per_minute: number }): Rate {
