@@ -101,24 +101,40 @@ function compileCondition(c: Condition): CompiledCondition {
   return (f, k) => tests.every((t) => t(f, k));
 }
 
-/** The condition keys whose facts come from reading the request: its signals, and intel matched on them. */
-const REQUEST_KEYS: ReadonlySet<keyof Condition> = new Set<keyof Condition>([
-  "request_cot_gte",
-  "request_style_gte",
-  "request_logit",
-  "request_multi_sample",
-  "request_max_tokens_at_ceiling",
-  "request_max_reasoning",
-  "request_domain_in",
-  "request_carried_conversation",
-  "intel_matches_gte",
-  "intel_sources_gte",
-  "intel_confidence_gte",
-]);
+/**
+ * Whether each condition key's fact comes from reading the request (its signals, and intel matched on
+ * them): outcomeBeforeReading leaves out the rules that name one. Typed as CONDITION_TESTS is, so a new
+ * key cannot go unclassified.
+ */
+const READS_REQUEST: { [K in keyof Condition]-?: boolean } = {
+  request_cot_gte: true,
+  request_style_gte: true,
+  request_logit: true,
+  request_multi_sample: true,
+  request_max_tokens_at_ceiling: true,
+  request_max_reasoning: true,
+  request_domain_in: true,
+  request_carried_conversation: true,
+  intel_matches_gte: true,
+  intel_sources_gte: true,
+  intel_confidence_gte: true,
+  account_score_gte: false,
+  account_flagged: false,
+  online_score_gte: false,
+  account_requests_gte: false,
+  account_age_hours_lt: false,
+  verified: false,
+  program_in: false,
+  covered: false,
+  allowlisted: false,
+  cluster_flagged: false,
+  cluster_score_gte: false,
+  cluster_size_gte: false,
+};
 
 interface CompiledPolicy {
   conditions: CompiledCondition[];
-  /** Per rule: whether it reads the request (any REQUEST_KEYS condition). */
+  /** Per rule: whether it reads the request (names a READS_REQUEST key). */
   readsRequest: boolean[];
   /** Every action a rule that reads the request can add. */
   requestActions: Action[];
@@ -130,7 +146,7 @@ const COMPILED = new WeakMap<Policy, CompiledPolicy>();
 function compiled(policy: Policy): CompiledPolicy {
   let c = COMPILED.get(policy);
   if (!c) {
-    const readsRequest = policy.rules.map((r) => (Object.keys(r.when) as (keyof Condition)[]).some((key) => r.when[key] !== undefined && REQUEST_KEYS.has(key)));
+    const readsRequest = policy.rules.map((r) => (Object.keys(r.when) as (keyof Condition)[]).some((key) => r.when[key] !== undefined && READS_REQUEST[key]));
     c = {
       conditions: policy.rules.map((r) => compileCondition(r.when)),
       readsRequest,
