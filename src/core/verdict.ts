@@ -9,6 +9,8 @@ export interface AccountVerdict {
   /** Epoch ms at which a time-ordered replay first flagged the account; null if never. */
   firstFlaggedAt: number | null;
   exchanges: number;
+  /** Epoch ms of the account's last exchange the hunt read. Absent from verdicts stored before it was kept. */
+  lastSeen?: number;
   reasons: string[];
 }
 
@@ -42,7 +44,8 @@ export interface ClusterVerdict {
   indicators?: ClusterIndicator[];
 }
 
-export type IndicatorKind = "payment_fp" | "email_hash" | "phone_hash" | "tool_schema" | "system_prompt" | "template" | "slash24" | "asn" | "tls_fp" | "user_agent";
+export const INDICATOR_KINDS = ["payment_fp", "email_hash", "phone_hash", "tool_schema", "system_prompt", "template", "slash24", "asn", "tls_fp", "user_agent"] as const;
+export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 
 export interface ClusterIndicator {
   kind: IndicatorKind;
@@ -111,6 +114,13 @@ export interface Sanction {
   ts: number;
   actor: string;
   policyVersion?: string;
+  /**
+   * On a suspension the gateway stood up for a new head of a flagged cluster: a guess made between
+   * hunts from one value the account shares with the cluster, which the next hunt that reads the
+   * account's traffic confirms (it flags the account) or lapses (see lapsedHeads). Kept on the lift,
+   * so that an account a hunt or an analyst cleared is not taken for a head again.
+   */
+  head?: { cluster: string; via: IndicatorKind };
 }
 
 export type AppealStatus = "open" | "lifted" | "upheld";

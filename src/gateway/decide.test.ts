@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AuditEntry, Exchange } from "../core/index.js";
+import { publishHuntResults } from "../hunt/index.js";
 import { defaultPolicy, parsePolicy } from "../policy/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { makeExchange } from "../testing/exchanges.js";
@@ -304,6 +305,59 @@ rules:
       "account:r9:suspend new head of banned cluster cl_ring (payment_fp pf_5c1e9a7d3b2f4e60)",
       "cluster:cl_ring:ban member of a flagged hydra cluster",
     ]);
+  });
+
+  // A person on a residential ISP whose /24 a hydra's proxies had used: taken for the cluster's new head
+  // at its first request, suspended; the next hunt reads what it sent, does not flag it, and the
+  // suspension lapses. It is not taken for a head again on the same /24.
+  it("lets a head's suspension lapse once a hunt that read the account's traffic does not flag it", async () => {
+    const DAY = 86_400_000;
+    const proxies = {
+      id: "cl_proxy",
+      accounts: ["h1", "h2", "h3"],
+      exchanges: 4200,
+      score: 0.95,
+      flagged: true,
+      firstSeen: NOW - 30 * DAY,
+      lastSeen: NOW - DAY,
+      firstFlaggedAt: NOW - 20 * DAY,
+      domains: {},
+      links: [{ kind: "ip_day", value: "17.224.151", accounts: 3 }],
+      reasons: ["shared proxy block"],
+      indicators: [{ kind: "slash24" as const, value: "17.224.151", accounts: 3 }],
+    };
+    await store.replaceClusters([proxies]);
+    await view.refresh();
+    let clock = NOW;
+    const k = new Gatekeeper({ store, state, view, model: testModel(), policy: defaultPolicy, clock: () => clock });
+    const casual = (ip: string, question: string) =>
+      k.decide(
+        makeExchange({
+          account: "casual",
+          userTurns: [question],
+          client: { ip, asn: 7922, country: "US", userAgent: "Mozilla/5.0" },
+          accountMeta: { createdAt: new Date(NOW - DAY).toISOString(), verified: false },
+        }),
+      );
+    expect(await casual("17.224.151.49", "What's a good substitute for buttermilk in pancakes?")).toMatchObject({ decision: "ban_cluster", cluster: "cl_proxy" });
+    clock = NOW + 3_600_000;
+    expect((await casual("17.224.9.3", "How long should I rest the batter?")).decision).toBe("suspend");
+    await k.drain();
+    const [suspension] = (await store.listSanctions({ activeOnly: true })).filter((s) => s.scope === "account");
+    expect(suspension).toMatchObject({ subject: "casual", actor: "gateway", head: { cluster: "cl_proxy", via: "slash24" } });
+
+    // The next hunt read both requests and scored the account far under the bar.
+    clock = NOW + 2 * DAY;
+    const read = { account: "casual", score: 0.0025, flagged: false, cluster: null, firstFlaggedAt: null, exchanges: 2, reasons: [] };
+    const lapsed = await publishHuntResults(store, { accounts: [{ ...read, lastSeen: NOW + 3_600_000 }], clusters: [proxies] }, clock);
+    expect(lapsed.map((s) => `${s.subject} ${s.actor} ${s.active}`)).toEqual(["casual hunt false"]);
+    await view.refresh();
+    expect(await casual("17.224.151.49", "Can I freeze leftover pancakes?")).toMatchObject({ decision: "allow", cluster: null });
+    await k.drain();
+    expect((await store.listAudit()).map((e) => `${e.actor} ${e.subject} ${e.action}`)).toEqual(["gateway casual ban_cluster", "gateway casual suspend", "hunt casual lapse.suspend"]);
+    expect((await store.listAudit())[2]?.reasons[0]).toBe(
+      "the hunt read 2 requests of the account up to 2026-11-22 13:00 and did not flag it (score 0.003): its suspension as a new head of cl_proxy (slash24) lapses",
+    );
   });
 
   it("refuses a flagged cluster's member without reading its request, and reads it where the policy serves flagged accounts", async () => {

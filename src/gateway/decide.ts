@@ -138,7 +138,9 @@ export class Gatekeeper {
     // Between hunts, a hydra's fresh account on a flagged cluster's card, harness or proxy block is
     // one of its heads from its first request, as the next hunt will find (see ClusterHeads).
     const head =
-      signals === null ? null : view.headOf({ meta, signals, ip: ex.client.ip, covered, youngUnverified: isYoungUnverified(meta, now), established: isEstablishedAt(meta, now), now });
+      signals === null
+        ? null
+        : view.headOf(ex.account, { meta, signals, ip: ex.client.ip, covered, youngUnverified: isYoungUnverified(meta, now), established: isEstablishedAt(meta, now), now });
     if (head) {
       clusterId = head.cluster;
       cluster = view.clusterVerdict(clusterId);
@@ -345,11 +347,22 @@ export class Gatekeeper {
     }
     // A new head is not in the cluster's member list until the next hunt, and a head that joined on a
     // prompt need not send it again: its place under the cluster's ban stands as its own suspension,
-    // on every replica, until an analyst lifts it (an appeal does) or the hunt takes over. In a weekly
-    // replay, 818 of the broad campaign's 919 requests served with reasoning came from heads already seen.
+    // on every replica, until the next hunt that reads its traffic flags it or lets it lapse
+    // (lapsedHeads), or an analyst lifts it (an appeal does). In a weekly replay, 818 of the broad
+    // campaign's 919 requests served with reasoning came from heads already seen.
     if (d.enforced && head && d.actions.includes("ban_cluster") && !f.account.suspended) {
       const reason = `new head of banned cluster ${head.cluster} (${head.kind} ${head.shown})`;
-      sanctions.push({ scope: "account", subject: d.account, action: "suspend", active: true, reason, ts: d.ts, actor: "gateway", policyVersion: d.policyVersion });
+      sanctions.push({
+        scope: "account",
+        subject: d.account,
+        action: "suspend",
+        active: true,
+        reason,
+        ts: d.ts,
+        actor: "gateway",
+        policyVersion: d.policyVersion,
+        head: { cluster: head.cluster, via: head.kind },
+      });
     }
     for (const s of sanctions) {
       this.#o.view.apply(s);

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { z } from "zod";
-import type { Sanction } from "../core/index.js";
+import { INDICATOR_KINDS, type Sanction } from "../core/index.js";
 
 /**
  * Standing sanctions (suspend, cluster ban, allowlist, and their lifting) pushed to every gateway
@@ -38,6 +38,10 @@ export const sanctionSchema = z
     ts: z.number().int().nonnegative(),
     actor: z.string().min(1).max(200),
     policyVersion: z.string().max(200).optional(),
+    head: z
+      .object({ cluster: z.string().min(1).max(200), via: z.enum(INDICATOR_KINDS) })
+      .strict()
+      .optional(),
   })
   .strict();
 

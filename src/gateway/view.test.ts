@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Sanction } from "../core/index.js";
+import { requestSignals } from "../detect/index.js";
 import { openStore, type Store } from "../store/index.js";
+import { makeExchange } from "../testing/exchanges.js";
+import type { HeadRequest } from "./heads.js";
+import { testModel } from "./testing/harness.js";
 import { DetectionView } from "./view.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,5 +82,69 @@ describe("DetectionView refresh", () => {
     view.stop();
     expect(refreshes).toBeGreaterThanOrEqual(3);
     expect(refreshes).toBeLessThan(20);
+  });
+});
+
+describe("DetectionView heads", () => {
+  const NOW = Date.UTC(2026, 10, 22, 12);
+  const DAY = 86_400_000;
+  const request = (ip: string): HeadRequest => ({
+    meta: { createdAt: new Date(NOW - DAY).toISOString(), verified: false },
+    signals: requestSignals(makeExchange({ userTurns: ["Is it safe to reheat rice twice?"] }), testModel()),
+    ip,
+    covered: false,
+    youngUnverified: true,
+    established: false,
+    now: NOW,
+  });
+  const headSuspension = (over: Partial<Sanction>): Sanction => ({
+    scope: "account",
+    subject: "acct_b28a",
+    action: "suspend",
+    active: true,
+    reason: "new head of banned cluster cl_proxy (slash24 17.224.151.x)",
+    ts: NOW,
+    actor: "gateway",
+    head: { cluster: "cl_proxy", via: "slash24" },
+    ...over,
+  });
+
+  it("takes nobody for a head whose suspension as one was lifted, whether read from the store or heard on the bus", async () => {
+    const store = await openStore(":memory:");
+    try {
+      await store.replaceClusters([
+        {
+          id: "cl_proxy",
+          accounts: ["h1", "h2", "h3"],
+          exchanges: 900,
+          score: 0.95,
+          flagged: true,
+          firstSeen: NOW - 9 * DAY,
+          lastSeen: NOW - DAY,
+          firstFlaggedAt: NOW - 5 * DAY,
+          domains: {},
+          links: [],
+          reasons: ["shared proxy block"],
+          indicators: [{ kind: "slash24", value: "17.224.151", accounts: 3 }],
+        },
+      ]);
+      await store.putSanction(headSuspension({}));
+      await store.putSanction(headSuspension({ subject: "acct_77e0" }));
+      const view = new DetectionView(store);
+      await view.refresh();
+      expect(view.headOf("acct_b28a", request("17.224.151.49"))?.cluster).toBe("cl_proxy");
+      // The hunt's lapse, written to the store; an analyst's lift of the other, heard on the bus.
+      await store.putSanction(headSuspension({ active: false, actor: "hunt", ts: NOW + 2 * DAY }));
+      await view.refresh();
+      view.apply(headSuspension({ subject: "acct_77e0", active: false, actor: "analyst@provider", ts: NOW + DAY }));
+      expect(view.headOf("acct_b28a", request("17.224.151.49"))).toBeNull();
+      expect(view.headOf("acct_77e0", request("17.224.151.49"))).toBeNull();
+      expect(view.headOf("acct_other", request("17.224.151.49"))?.cluster).toBe("cl_proxy");
+      // Suspended again later (by whoever), it is no longer cleared.
+      view.apply({ ...headSuspension({ subject: "acct_77e0", ts: NOW + 3 * DAY, actor: "analyst@provider" }), head: undefined });
+      expect(view.headOf("acct_77e0", request("17.224.151.49"))?.cluster).toBe("cl_proxy");
+    } finally {
+      await store.close();
+    }
   });
 });

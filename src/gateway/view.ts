@@ -25,6 +25,8 @@ export class DetectionView {
    * a store read that has not caught up with a lift, must not bring back what a newer change ended.
    */
   readonly #latest = new Map<string, number>();
+  /** Accounts whose suspension as a new head was lifted, by a hunt that did not flag them or an analyst (Sanction.head). */
+  #clearedHeads = new Set<string>();
   #clusterOf = new Map<string, string>();
   #heads = new ClusterHeads([]);
   /** The store's versions (Store.version) of what the maps above hold; undefined before the first read. */
@@ -77,10 +79,17 @@ export class DetectionView {
       if ((this.#latest.get(key) ?? -Infinity) > x.ts) continue;
       this.#latest.set(key, x.ts);
       if (x.active) loaded.set(key, x);
+      this.#noteHead(x);
     }
     // A change heard on the bus that the store does not show yet stays in force until it does.
     for (const [key, x] of this.#sanctions) if (!loaded.has(key) && this.#latest.get(key) === x.ts) loaded.set(key, x);
     this.#sanctions = loaded;
+  }
+
+  #noteHead(s: Sanction): void {
+    if (s.scope !== "account" || s.action !== "suspend") return;
+    if (!s.active && s.head) this.#clearedHeads.add(s.subject);
+    else this.#clearedHeads.delete(s.subject);
   }
 
   #loadResults(verdicts: AccountVerdict[], clusters: ClusterVerdict[]): void {
@@ -130,9 +139,15 @@ export class DetectionView {
     return id;
   }
 
-  /** The flagged cluster whose own value this request carries, making its account a new head (see ClusterHeads). */
-  headOf(r: HeadRequest): HeadMatch | null {
-    return this.#heads.find(r);
+  /**
+   * The flagged cluster whose own value this request carries, making its account a new head (see
+   * ClusterHeads); never an account whose suspension as a head a hunt or an analyst has lifted. A
+   * hunt that read its traffic and did not flag it judged on more than one shared value: a person on
+   * a residential ISP whose /24 a hydra's proxies had used was otherwise taken for a head again at
+   * its next request from there, suspended again, and lapsed again at the next hunt.
+   */
+  headOf(account: string, r: HeadRequest): HeadMatch | null {
+    return this.#clearedHeads.has(account) ? null : this.#heads.find(r);
   }
 
   clusterVerdict(id: string | null): ClusterVerdict | undefined {
@@ -154,6 +169,7 @@ export class DetectionView {
     this.#latest.set(key, s.ts);
     if (s.active) this.#sanctions.set(key, s);
     else this.#sanctions.delete(key);
+    this.#noteHead(s);
     return true;
   }
 

@@ -857,6 +857,7 @@ export class DetectionEngine implements HuntEngine {
           cluster: m ? (clusterIds.get(m.key) ?? null) : null,
           firstFlaggedAt: flag?.at ?? null,
           exchanges: st.exchanges,
+          lastSeen: st.lastTs,
           reasons: flag ? withCoverLapse(flag.reasons, st) : own.reasons.slice(0, 3),
         };
       });

@@ -22,6 +22,7 @@ import { HeapWatch, HUNT_SEMI_SPACE_MB } from "./heap-watch.js";
 import { unpackSignal } from "./signal-codec.js";
 import { SignalPool, type SignalJob } from "./signal-pool.js";
 import { TextlessExchanges } from "./textless.js";
+import { publishHuntResults } from "./publish.js";
 
 /** What the hunt's detection engine must offer: fed in time order, asked for verdicts at the end. */
 export interface HuntEngine {
@@ -199,8 +200,7 @@ async function huntOnce(opts: HuntOptions, order: LogOrder): Promise<HuntResult>
   writeFileSync(htmlPath, reportHtml(report));
   writeTextFile(join(opts.outDir, "accounts.csv"), accountsCsvLines(report));
   if (opts.store) {
-    await opts.store.putAccountVerdicts(accounts);
-    await opts.store.replaceClusters(clusters);
+    await publishHuntResults(opts.store, { accounts, clusters }, Date.now());
     await opts.store.appendAudit({
       ts: Date.now(),
       actor: "hunt",

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ArgumentError, withoutPassword, type Exchange } from "../core/index.js";
 import type { ExtractionStyleModel, RequestSignals } from "../detect/index.js";
 import { answerOnlyApplies, asksInWords, Gatekeeper, MemoryState, DetectionView, RedisState, type Decision, type GatewayState } from "../gateway/index.js";
-import { defaultEngine, runHunt } from "../hunt/index.js";
+import { defaultEngine, publishHuntResults, runHunt } from "../hunt/index.js";
 import { DEFAULT_REORDER_WINDOW_MS, openSources, QuarantineWriter, readExchangeLog } from "../ingest/index.js";
 import { isBlocking, type Policy } from "../policy/index.js";
 import { openStore, type Store } from "../store/index.js";
@@ -119,8 +119,7 @@ export async function replayRespondLoop(opts: RespondReplayOptions): Promise<Res
     unhunted = 0;
     await gatekeeper.drain();
     const result = await runHunt({ inputs: [soFar], outDir: join(opts.workDir, "hunt"), engine: defaultEngine });
-    await store.putAccountVerdicts(result.accounts);
-    await store.replaceClusters(result.clusters);
+    await publishHuntResults(store, result, clock);
     await view.refresh();
     runs++;
     opts.onRun?.(runs, exchanges);

@@ -44,9 +44,14 @@ export function sanctionBusContract(name: string, openPair: () => Promise<BusPai
     it("delivers what one replica publishes to the others, in order, unchanged", async () => {
       const got: Sanction[] = [];
       subs.push(await pair.b.subscribe((s) => got.push(s)));
-      const sent = [sanction(), sanction({ scope: "account", subject: "acct_81f2", action: "suspend" }), sanction({ active: false, actor: "analyst@provider" })];
+      const sent = [
+        sanction(),
+        sanction({ scope: "account", subject: "acct_81f2", action: "suspend" }),
+        sanction({ active: false, actor: "analyst@provider" }),
+        sanction({ scope: "account", subject: "acct_b28a", action: "suspend", head: { cluster: "cl_8620003b53", via: "slash24" } }),
+      ];
       for (const s of sent) await pair.a.publish(s);
-      await until(() => got.length >= 3, "three sanctions");
+      await until(() => got.length >= 4, "four sanctions");
       expect(got).toEqual(sent);
     });
 
