@@ -91,6 +91,16 @@ async function main(): Promise<void> {
     const sig = measure("signals", gz);
     line("request signals (one core)", sig, 0, `p50 ${sig.p50_us?.toString().slice(0, 5)} µs, p99 ${String(sig.p99_us).slice(0, 6)} µs, p99.9 ${String(sig.p999_us).slice(0, 6)} µs, mean prompt ${f0(Number(sig.mean_prompt_chars))} chars`);
   }
+  if (!only || only === "signals" || only === "gateway") {
+    const d = measure("decide", gz);
+    const us = (x: number | string | undefined): string => Number(x).toFixed(1);
+    line(
+      "decision function in process (one request at a time, caches swept between)",
+      d,
+      0,
+      `added before the upstream call: p50 ${us(d.p50_us)} µs, p90 ${us(d.p90_us)} µs, p99 ${us(d.p99_us)} µs; CPU ${us(d.cpu_us_per_request)} µs a request, the 4 MB sweep and the work deferred past the decision included`,
+    );
+  }
   if (!only || only === "hunt") {
     // HYDRASENTRY_BENCH_HUNT_FILE: hunt a different (e.g. smaller) log; the floor is measured on the same file.
     const huntFile = process.env.HYDRASENTRY_BENCH_HUNT_FILE ?? gz;

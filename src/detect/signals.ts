@@ -118,25 +118,30 @@ function toolSetHash(ex: Exchange): string | null {
   );
 }
 
-/**
- * RequestSignals whose template signature is computed on first read: the hunt always reads it, the
- * gateway only when intel holds template indicators, and it is a quarter of the signal cost. A
- * class rather than an object literal with a getter: V8 builds such literals on a slow path (0.6 µs
- * per object against 0.04 µs for a class instance of the same size, in a standalone test).
- */
 /** A prefill steers from its first words: its head is all that is read (and all the hunt sends its signal threads). */
 export const prefillHead = (ex: Exchange): string => ex.prefill.slice(0, 600);
 
+/**
+ * RequestSignals whose template signature is computed on first read: the hunt always reads it, the
+ * gateway only when intel holds template indicators, and it is a quarter of the signal cost. So are
+ * the capability domains and the style model: the hunt reads every request's, the gateway only where a
+ * policy rule does (`request_domain_in`, `request_style_gte`) or after the decision (its rolling
+ * counters, see Gatekeeper); they were about 40% of the signal cost in the request path. A class rather
+ * than an object literal with getters: V8 builds such literals on a slow path (0.6 µs per object
+ * against 0.04 µs for a class instance of the same size, in a standalone test).
+ */
 class SignalsOfRequest implements RequestSignals {
   #template: TemplateSignature | undefined = undefined;
   #conversationKey: string | null | undefined = undefined;
-  readonly #turns: Pick<Exchange, "userTurns" | "assistantTurns">;
+  #domains: DomainScores | undefined = undefined;
+  #topDomain: Domain | undefined = undefined;
+  #style: number | undefined = undefined;
+  readonly #ex: Exchange;
+  readonly #model: ExtractionStyleModel;
   readonly #prompt: string;
-  readonly extractionStyle: number;
+  readonly #system: string;
   readonly cotElicitation: number;
   readonly cotEvidence: CotEvidence[];
-  readonly domains: DomainScores;
-  readonly topDomain: Domain;
   readonly systemPromptHash: string | null;
   readonly toolSchemaHash: string | null;
   readonly params: ExtractionParams;
@@ -150,25 +155,20 @@ class SignalsOfRequest implements RequestSignals {
     const system = headTail(ex.system, 1000, 300);
     // With no system prompt the style model reads the user's words too: one pass over their features
     // serves both models, when the CoT scan asks for the learned reading at all.
-    let style: number | null = null;
     const readLearned = (): number => {
       const features = featuresInScratch(prompt);
-      if (!system) style = model.scoreFeatures(features);
+      if (!system) this.#style = roundStyle(model.scoreFeatures(features));
       return learnedAskProbability(features);
     };
     const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned);
-    this.domains = domainScores(ex, prompt, system);
-    // Style is judged on what the request asks now, plus a bounded slice of the system prompt:
-    // harnesses that move their template into the system prompt should not hide it.
-    const styleText = system ? `${system.slice(0, 600)}\n${prompt}` : prompt;
+    this.#ex = ex;
+    this.#model = model;
     this.#prompt = prompt;
-    this.extractionStyle = Math.round((style ?? model.score(styleText)) * 1000) / 1000;
+    this.#system = system;
     this.cotElicitation = cot.score;
     this.cotEvidence = cot.evidence;
-    this.topDomain = topDomain(this.domains);
     this.systemPromptHash = ex.system ? stableHash(ex.system) : null;
     this.toolSchemaHash = toolSetHash(ex);
-    this.#turns = ex;
     this.params = extractionParams(ex.params);
     this.followUp = ex.assistantTurns.length > 0;
     this.promptChars = full.length;
@@ -177,9 +177,25 @@ class SignalsOfRequest implements RequestSignals {
     this.greedyPromptHash = isGreedyAsk(ex, cot.score) ? promptHash32(`${ex.system}\u0000${full}`) : null;
   }
 
+  get domains(): DomainScores {
+    return (this.#domains ??= domainScores(this.#ex, this.#prompt, this.#system));
+  }
+
+  get topDomain(): Domain {
+    return (this.#topDomain ??= topDomain(this.domains));
+  }
+
+  /**
+   * Judged on what the request asks now, plus a bounded slice of the system prompt: harnesses that
+   * move their template into the system prompt should not hide it.
+   */
+  get extractionStyle(): number {
+    return (this.#style ??= roundStyle(this.#model.score(this.#system ? `${this.#system.slice(0, 600)}\n${this.#prompt}` : this.#prompt)));
+  }
+
   /** On first read, as the template: only follow-ups with a long opening answer pay for the hash. */
   get conversationKey(): string | null {
-    if (this.#conversationKey === undefined) this.#conversationKey = conversationKey(this.#turns);
+    if (this.#conversationKey === undefined) this.#conversationKey = conversationKey(this.#ex);
     return this.#conversationKey;
   }
 
@@ -187,6 +203,8 @@ class SignalsOfRequest implements RequestSignals {
     return (this.#template ??= templateSignature(this.#prompt));
   }
 }
+
+const roundStyle = (p: number): number => Math.round(p * 1000) / 1000;
 
 export function requestSignals(ex: Exchange, model: ExtractionStyleModel): RequestSignals {
   return new SignalsOfRequest(ex, model);

@@ -8,10 +8,20 @@ import { Gatekeeper } from "./decide.js";
 import { MemoryState } from "./memory-state.js";
 import { RedisState } from "./redis-state.js";
 import type { GatewayState } from "./state.js";
-import { testModel } from "./testing/harness.js";
+import { proxyBlockCluster, testModel } from "./testing/harness.js";
 import { DetectionView } from "./view.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
+
+/** A policy of the given rules (YAML list items) and nothing else, with room for a test's few requests. */
+const withRules = (version: string, rules: string) =>
+  parsePolicy(`
+version: ${version}
+limits: { account: { requests_per_minute: 60, tokens_per_minute: 100000 } }
+throttle: { account: { requests_per_minute: 1, tokens_per_minute: 1000 } }
+verification_url: https://verify.example/{account}
+rules:${rules}
+`);
 
 describe("Gatekeeper with the default policy", () => {
   let store: Store;
@@ -110,18 +120,41 @@ describe("Gatekeeper with the default policy", () => {
     const handed = await other.decide(turn("pool_b", [opening, "Swap Tuesday for something with rice.", "Now a shopping list."]));
     expect(handed.reasons).toContain("conversation carried on from account pool_a (one client rotating accounts)");
     expect(handed.decision).toBe("allow"); // the default policy only says so; an operator's rule acts on it:
-    const strict = parsePolicy(`
-version: strict-1
-limits: { account: { requests_per_minute: 60, tokens_per_minute: 100000 } }
-throttle: { account: { requests_per_minute: 1, tokens_per_minute: 1000 } }
-verification_url: https://verify.example/{account}
-rules:
+    const strict = withRules(
+      "strict-1",
+      `
   - name: rotating-pool
     when: { request_carried_conversation: true, verified: false }
-    then: [require_verification]
-`);
+    then: [require_verification]`,
+    );
     const ruled = new Gatekeeper({ store, state: fresh, view, model: testModel(), policy: () => strict, clock: () => NOW });
     expect((await ruled.decide(turn("pool_c", [opening, "Swap Tuesday for something with rice.", "Now a shopping list.", "And a dessert."]))).decision).toBe("require_verification");
+  });
+
+  // A request is added to the rolling counters after its decision is returned, yet the next request
+  // reads it, however soon it comes; and a rule on the request's domain still reads the domain.
+  it("counts each request before the next one's decision, and reads the domain where a rule names it", async () => {
+    const counting = withRules(
+      "counting-1",
+      `
+  - name: busy
+    when: { account_requests_gte: 2 }
+    then: [monitor]
+  - name: coding-help
+    when: { request_domain_in: [coding] }
+    then: [cap_max_tokens]`,
+    );
+    const k = new Gatekeeper({ store, state, view, model: testModel(), policy: () => counting, clock: () => NOW });
+    const ask = (account: string, question: string) => k.decide(makeExchange({ account, userTurns: [question], accountMeta: { createdAt: "2025-01-01T00:00:00Z" } }));
+    const first = await ask("writer", "Suggest a title for a short story about a lighthouse keeper.");
+    const second = await ask("writer", "Make it sound more hopeful.");
+    const third = await ask("writer", "One more, shorter.");
+    expect([first, second, third].map((d) => d.rules)).toEqual([[], [], ["busy"]]);
+    const coder = await ask("coder", "Why does this Python raise KeyError?\n\nfor k in d: del d[k]");
+    expect(coder.rules).toEqual(["coding-help"]);
+    // Counted without another decision to push it: by the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await state.counters("a:coder", NOW))?.exchanges).toBe(1);
   });
 
   /** Forty asks for the reasoning, each through another network and one of five countries; the last decision. */
@@ -312,20 +345,7 @@ rules:
   // suspension lapses. It is not taken for a head again on the same /24.
   it("lets a head's suspension lapse once a hunt that read the account's traffic does not flag it", async () => {
     const DAY = 86_400_000;
-    const proxies = {
-      id: "cl_proxy",
-      accounts: ["h1", "h2", "h3"],
-      exchanges: 4200,
-      score: 0.95,
-      flagged: true,
-      firstSeen: NOW - 30 * DAY,
-      lastSeen: NOW - DAY,
-      firstFlaggedAt: NOW - 20 * DAY,
-      domains: {},
-      links: [{ kind: "ip_day", value: "17.224.151", accounts: 3 }],
-      reasons: ["shared proxy block"],
-      indicators: [{ kind: "slash24" as const, value: "17.224.151", accounts: 3 }],
-    };
+    const proxies = proxyBlockCluster(NOW);
     await store.replaceClusters([proxies]);
     await view.refresh();
     let clock = NOW;
@@ -370,11 +390,15 @@ rules:
     // A policy that only watches flagged clusters serves them, so it reads what they send.
     const watching = defaultPolicy();
     watching.rules = watching.rules.map((r) => (r.name === "flagged-cluster" ? { ...r, then: ["monitor" as const] } : r));
-    const read = await new Gatekeeper({ store, state, view, model: testModel(), policy: () => watching, clock: () => NOW }).decide(asking("p2"));
+    const watcher = new Gatekeeper({ store, state, view, model: testModel(), policy: () => watching, clock: () => NOW });
+    const read = await watcher.decide(asking("p2"));
     expect(read.signals?.cotElicitation).toBeGreaterThanOrEqual(0.5);
     expect(read.rules).toEqual(["flagged-cluster", "logit-extraction"]);
+    await watcher.drain();
     expect((await state.counters("c:cl_pool", NOW))?.exchanges).toBe(1);
-    const refused = await keeper().decide(asking("p1"));
+    const k = keeper();
+    const refused = await k.decide(asking("p1"));
+    await k.drain();
     expect(refused).toMatchObject({ decision: "ban_cluster", rules: ["flagged-cluster"], signals: null, buckets: [], reservedTokens: 0 });
     // Refused unread, so not counted among the account's or the cluster's rolling requests.
     expect(await state.counters("a:p1", NOW)).toBeNull();

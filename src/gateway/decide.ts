@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { asksMaxReasoning, coverHolds, DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
-import { evaluatePolicy, FACTS_NOT_READ, isBlocking, outcomeBeforeReading, type Action, type DecisionFacts, type Policy, type PolicyOutcome } from "../policy/index.js";
+import { asksMaxReasoning, coverHolds, DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain } from "../detect/index.js";
+import { evaluatePolicy, FACTS_NOT_READ, isBlocking, outcomeBeforeReading, type Action, type DecisionFacts, type Policy, type PolicyOutcome, type RequestFacts } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
 import type { SanctionBus } from "./sanction-bus.js";
@@ -61,6 +61,35 @@ function rateOf(r: { requests_per_minute: number; tokens_per_minute: number }): 
   return { requestsPerMinute: r.requests_per_minute, tokensPerMinute: r.tokens_per_minute };
 }
 
+/** A request's facts for the policy; its style and domain are computed only if a rule reads them (see SignalsOfRequest). */
+class RequestFactsOf implements RequestFacts {
+  readonly cot: number;
+  readonly logit: boolean;
+  readonly multiSample: boolean;
+  readonly maxTokensAtCeiling: boolean;
+  readonly #signals: RequestSignals;
+
+  constructor(
+    signals: RequestSignals,
+    readonly maxReasoning: boolean,
+    readonly carriedConversation: boolean,
+  ) {
+    this.#signals = signals;
+    this.cot = signals.cotElicitation;
+    this.logit = signals.params.logitExtraction;
+    this.multiSample = signals.params.multiSample;
+    this.maxTokensAtCeiling = signals.params.maxTokensAtCeiling;
+  }
+
+  get style(): number {
+    return this.#signals.extractionStyle;
+  }
+
+  get domain(): Domain {
+    return this.#signals.topDomain;
+  }
+}
+
 /** Tokens to reserve before the call: the prompt's rough size plus the most it may generate. */
 export function tokenEstimate(ex: Exchange, signals: RequestSignals, cap: number | null): number {
   const out = ex.params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE;
@@ -114,6 +143,9 @@ export class Gatekeeper {
   #draining = false;
   /** Audit entries decided and not yet committed (queued, or being retried). */
   pendingAudits = 0;
+  /** Decided requests not yet added to the rolling counters (see #observeLater). */
+  #unobserved: Array<{ ex: Exchange; s: RequestSignals; clusterId: string | null; now: number }> = [];
+  #observeSoon: NodeJS.Immediate | null = null;
 
   constructor(opts: GatekeeperOptions) {
     this.#o = opts;
@@ -122,6 +154,9 @@ export class Gatekeeper {
   }
 
   async decide(ex: Exchange): Promise<Decision> {
+    // What the requests decided before this one add to the rolling counters goes to the state first,
+    // so that this one reads them, as if each had been observed as it was decided.
+    this.#observeNow();
     const now = this.#clock();
     const policy = this.#o.policy();
     const { view, state } = this.#o;
@@ -210,20 +245,7 @@ export class Gatekeeper {
       if (flaggedByHunt) carriedFrom = await carry(signals);
       const intel = this.#intel.match({ ...ex, accountMeta: meta }, signals, now, vetted);
       intelReasons = intel.reasons;
-      facts = {
-        ...standing,
-        request: {
-          cot: signals.cotElicitation,
-          style: signals.extractionStyle,
-          logit: signals.params.logitExtraction,
-          multiSample: signals.params.multiSample,
-          maxTokensAtCeiling: signals.params.maxTokensAtCeiling,
-          maxReasoning: asksMaxReasoning(ex.params),
-          domain: signals.topDomain,
-          carriedConversation: carriedFrom !== null,
-        },
-        intel,
-      };
+      facts = { ...standing, request: new RequestFactsOf(signals, asksMaxReasoning(ex.params), carriedFrom !== null), intel };
       outcome = evaluatePolicy(policy, facts);
     }
     const reasons = [...outcome.reasons];
@@ -285,7 +307,7 @@ export class Gatekeeper {
       reservedTokens,
       signals,
     };
-    if (!stateFailed && signals !== null) this.#observe(ex, signals, clusterId, now);
+    if (!stateFailed && signals !== null) this.#observeLater(ex, signals, clusterId, now);
     if (result.decision !== "allow") this.#record(result, facts, head);
     return result;
   }
@@ -302,6 +324,26 @@ export class Gatekeeper {
   async refund(d: Pick<Decision, "buckets" | "reservedTokens">): Promise<void> {
     if (d.buckets.length === 0) return;
     await this.#o.state.settle(d.buckets, d.reservedTokens).catch((err: unknown) => this.#o.onStateError?.(err));
+  }
+
+  /**
+   * The rolling counters need the request's capability domains and style, which no rule of the default
+   * policy reads: they are computed and handed to the state after the decision is returned (the
+   * proxy's upstream call on its way, the decision API's answer written), or at the start of the next
+   * decision, whichever comes first.
+   */
+  #observeLater(ex: Exchange, s: RequestSignals, clusterId: string | null, now: number): void {
+    this.#unobserved.push({ ex, s, clusterId, now });
+    this.#observeSoon ??= setImmediate(() => this.#observeNow());
+  }
+
+  #observeNow(): void {
+    if (this.#observeSoon) clearImmediate(this.#observeSoon);
+    this.#observeSoon = null;
+    if (this.#unobserved.length === 0) return;
+    const due = this.#unobserved;
+    this.#unobserved = [];
+    for (const o of due) this.#observe(o.ex, o.s, o.clusterId, o.now);
   }
 
   #observe(ex: Exchange, s: RequestSignals, clusterId: string | null, now: number): void {
@@ -446,6 +488,7 @@ export class Gatekeeper {
    * writes gets RETRIES_WHEN_DRAINING more tries; then what is queued is given up on and counted.
    */
   async drain(): Promise<void> {
+    this.#observeNow();
     this.#draining = true;
     try {
       while (this.#writer) {

@@ -4,7 +4,7 @@ import { requestSignals } from "../detect/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { makeExchange } from "../testing/exchanges.js";
 import type { HeadRequest } from "./heads.js";
-import { testModel } from "./testing/harness.js";
+import { proxyBlockCluster, testModel } from "./testing/harness.js";
 import { DetectionView } from "./view.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,22 +112,7 @@ describe("DetectionView heads", () => {
   it("takes nobody for a head whose suspension as one was lifted, whether read from the store or heard on the bus", async () => {
     const store = await openStore(":memory:");
     try {
-      await store.replaceClusters([
-        {
-          id: "cl_proxy",
-          accounts: ["h1", "h2", "h3"],
-          exchanges: 900,
-          score: 0.95,
-          flagged: true,
-          firstSeen: NOW - 9 * DAY,
-          lastSeen: NOW - DAY,
-          firstFlaggedAt: NOW - 5 * DAY,
-          domains: {},
-          links: [],
-          reasons: ["shared proxy block"],
-          indicators: [{ kind: "slash24", value: "17.224.151", accounts: 3 }],
-        },
-      ]);
+      await store.replaceClusters([proxyBlockCluster(NOW)]);
       await store.putSanction(headSuspension({}));
       await store.putSanction(headSuspension({ subject: "acct_77e0" }));
       const view = new DetectionView(store);

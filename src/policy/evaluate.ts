@@ -1,20 +1,23 @@
 import type { Domain } from "../detect/index.js";
 import { BLOCKING, severity, type Action, type Condition, type Policy } from "./schema.js";
 
-/** Everything a policy condition can look at for one request. Built by the gateway; pure data. */
+/** What the request itself shows. The gateway's computes style and domain only when a rule reads them. */
+export interface RequestFacts {
+  readonly cot: number;
+  readonly style: number;
+  readonly logit: boolean;
+  readonly multiSample: boolean;
+  readonly maxTokensAtCeiling: boolean;
+  /** Reasoning effort high or above, or a thinking budget of 16K or more (see asksMaxReasoning). */
+  readonly maxReasoning: boolean;
+  readonly domain: Domain;
+  /** The request continues a conversation another account carried (see GatewayState.carryConversation). */
+  readonly carriedConversation: boolean;
+}
+
+/** Everything a policy condition can look at for one request. Built by the gateway; read-only data. */
 export interface DecisionFacts {
-  request: {
-    cot: number;
-    style: number;
-    logit: boolean;
-    multiSample: boolean;
-    maxTokensAtCeiling: boolean;
-    /** Reasoning effort high or above, or a thinking budget of 16K or more (see asksMaxReasoning). */
-    maxReasoning: boolean;
-    domain: Domain;
-    /** The request continues a conversation another account carried (see GatewayState.carryConversation). */
-    carriedConversation: boolean;
-  };
+  request: RequestFacts;
   account: {
     id: string;
     /** Latest hunt score (0 when the hunt never scored it). */

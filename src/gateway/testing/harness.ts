@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ClusterVerdict } from "../../core/index.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../../detect/index.js";
 import { openStore, type Store } from "../../store/index.js";
 import type { IntelMatcher } from "../../detect/index.js";
@@ -8,6 +9,28 @@ import { MemoryState } from "../memory-state.js";
 import { createGateway, listen, type Gateway } from "../server.js";
 import type { SanctionBus } from "../sanction-bus.js";
 import type { GatewayState } from "../state.js";
+
+/**
+ * A flagged cluster known by its proxies' /24 alone (17.224.151.x, on a residential ISP's range): a
+ * person who happens to share the block is what a head check on it must not keep refusing.
+ */
+export function proxyBlockCluster(now: number): ClusterVerdict {
+  const day = 86_400_000;
+  return {
+    id: "cl_proxy",
+    accounts: ["h1", "h2", "h3"],
+    exchanges: 4200,
+    score: 0.95,
+    flagged: true,
+    firstSeen: now - 30 * day,
+    lastSeen: now - day,
+    firstFlaggedAt: now - 20 * day,
+    domains: {},
+    links: [{ kind: "ip_day", value: "17.224.151", accounts: 3 }],
+    reasons: ["shared proxy block"],
+    indicators: [{ kind: "slash24", value: "17.224.151", accounts: 3 }],
+  };
+}
 
 let model: ExtractionStyleModel | null = null;
 export const testModel = (): ExtractionStyleModel => (model ??= loadDefaultModel());
