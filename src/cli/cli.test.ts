@@ -57,6 +57,28 @@ describe("hydrasentry CLI", () => {
     expect(readFileSync(summary.quarantine, "utf8")).toContain('"line":2');
   });
 
+  it("hunt --db lets the gateway's head suspension of an account it read and did not flag lapse, and says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hs-cli-"));
+    const log = join(dir, "log.jsonl");
+    writeFileSync(log, `${JSON.stringify(openaiChatLine("ex_1", "2026-02-03T08:15:02.113Z"))}\n`);
+    const db = join(dir, "hs.db");
+    const store = new SqliteStore(db);
+    const suspendedAt = Date.parse("2026-02-03T08:15:00Z");
+    const head = { scope: "account", subject: "acct_4821", action: "suspend", active: true, reason: "new head of banned cluster cl_proxy (slash24 17.224.151.x)", ts: suspendedAt, actor: "gateway" } as const;
+    await store.putSanction({ ...head, head: { cluster: "cl_proxy", via: "slash24" } });
+    await store.close();
+    const r = runCli(["--json", "hunt", log, "--db", db, "--out", join(dir, "out")]);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { lapsed: string[] }).lapsed).toEqual(["acct_4821"]);
+    const after = new SqliteStore(db);
+    expect(await after.listSanctions({ activeOnly: true })).toEqual([]);
+    expect((await after.listAudit()).map((e) => `${e.actor} ${e.action} ${e.reasons.join("; ")}`)).toEqual([
+      expect.stringMatching(/^hunt lapse\.suspend the hunt read 1 request of the account up to 2026-02-03 08:15 and did not flag it/),
+      "hunt report 0 accounts flagged in 0 clusters; 1 head suspension lapsed",
+    ]);
+    await after.close();
+  }, 60_000);
+
   it("ingest survives kill -9 mid-way: a re-run loses and doubles nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-kill-"));
     const log = join(dir, "big.jsonl");

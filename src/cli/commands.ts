@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ArgumentError } from "../core/index.js";
+import { ArgumentError, type Sanction } from "../core/index.js";
 import { ingestIntoStore, openSources, QuarantineWriter, totalsOf } from "../ingest/index.js";
 import { defaultEngine, engineWithIntel, huntNodeFlags, runHunt } from "../hunt/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
@@ -29,6 +29,12 @@ export function action<A extends unknown[]>(program: Command, body: (...args: A)
       process.exitCode = reportFailure(err, (program.opts() as GlobalOpts).json === true);
     }
   };
+}
+
+/** Accounts named in a line an analyst reads: the first ten, then how many more. */
+function lapsedNames(lapsed: readonly Sanction[]): string {
+  const named = lapsed.slice(0, 10).map((x) => x.subject);
+  return lapsed.length > named.length ? `${named.join(", ")} and ${lapsed.length - named.length} more` : named.join(", ");
 }
 
 export function out(program: Command, human: string, machine: unknown): void {
@@ -127,11 +133,12 @@ export function registerCommands(program: Command): void {
             [
               `read ${s.lines} lines: ${s.exchanges} exchanges, ${s.duplicates} duplicates, ${s.quarantined} quarantined`,
               `${s.accounts} accounts, ${s.flagged_accounts} flagged, ${s.clusters} clusters`,
+              ...(result.lapsed.length > 0 ? [`${result.lapsed.length} of the gateway's head suspensions lapsed (the hunt read those accounts since and did not flag them): ${lapsedNames(result.lapsed)}`] : []),
               `report: ${result.reportPath}`,
               `campaign report: ${result.htmlPath}`,
               ...(result.quarantinePath ? [`quarantined lines: ${result.quarantinePath}`] : []),
             ].join("\n"),
-            { summary: s, report: result.reportPath, quarantine: result.quarantinePath },
+            { summary: s, report: result.reportPath, quarantine: result.quarantinePath, lapsed: result.lapsed.map((x) => x.subject) },
           );
         } finally {
           (progress as Progress | null)?.done();

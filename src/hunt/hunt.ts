@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
 import { getHeapStatistics } from "node:v8";
-import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange } from "../core/index.js";
+import type { AccountMeta, AccountVerdict, ClusterVerdict, Exchange, Sanction } from "../core/index.js";
 import {
   inTimeOrder,
   openSource,
@@ -63,6 +63,8 @@ export interface HuntResult {
    * it would otherwise have waited for a signal thread.
    */
   busy: { main: number; signals: number[]; signalsOnMain: number };
+  /** With a store: the gateway's head suspensions this hunt let lapse (see lapsedHeads). */
+  lapsed: Sanction[];
 }
 
 /**
@@ -199,16 +201,17 @@ async function huntOnce(opts: HuntOptions, order: LogOrder): Promise<HuntResult>
   const htmlPath = join(opts.outDir, "report.html");
   writeFileSync(htmlPath, reportHtml(report));
   writeTextFile(join(opts.outDir, "accounts.csv"), accountsCsvLines(report));
+  let lapsed: Sanction[] = [];
   if (opts.store) {
-    await publishHuntResults(opts.store, { accounts, clusters }, Date.now());
+    lapsed = await publishHuntResults(opts.store, { accounts, clusters }, Date.now());
     await opts.store.appendAudit({
       ts: Date.now(),
       actor: "hunt",
       kind: "hunt",
       subject: opts.inputs.join(","),
       action: "report",
-      reasons: [`${report.summary.flagged_accounts} accounts flagged in ${report.summary.clusters} clusters`],
+      reasons: [`${report.summary.flagged_accounts} accounts flagged in ${report.summary.clusters} clusters`, ...(lapsed.length > 0 ? [`${lapsed.length} head suspension${lapsed.length === 1 ? "" : "s"} lapsed`] : [])],
     });
   }
-  return { report, accounts, clusters, reportPath, htmlPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null, busy };
+  return { report, accounts, clusters, reportPath, htmlPath, quarantinePath: quarantine.count > 0 ? quarantine.path : null, busy, lapsed };
 }

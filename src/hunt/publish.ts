@@ -21,7 +21,7 @@ export function lapsedHeads(standing: readonly Sanction[], verdictOf: (account: 
     const v = verdictOf(s.subject);
     if (!v || v.flagged || v.lastSeen === undefined || v.lastSeen < s.ts) continue;
     const reason =
-      `the hunt read ${v.exchanges} requests of the account up to ${iso(v.lastSeen)} and did not flag it (score ${v.score.toFixed(3)}): ` +
+      `the hunt read ${v.exchanges} request${v.exchanges === 1 ? "" : "s"} of the account up to ${iso(v.lastSeen)} and did not flag it (score ${v.score.toFixed(3)}): ` +
       `its suspension as a new head of ${s.head.cluster} (${s.head.via}) lapses`;
     lapsed.push({ ...s, active: false, reason, ts: Math.max(now, s.ts), actor: "hunt" });
   }
