@@ -3,7 +3,7 @@ import { isCovered, isEstablishedAt, requestSignals } from "../detect/index.js";
 import type { AccountMeta, ClusterVerdict, Exchange } from "../core/index.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { ClusterHeads } from "./heads.js";
-import { testModel } from "./testing/harness.js";
+import { flaggedCluster, testModel } from "./testing/harness.js";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22, 12);
@@ -17,17 +17,10 @@ function ring(overrides: Partial<ClusterVerdict> = {}): ClusterVerdict {
   // The harness's frame that its requests share, whatever the task: what the hunt shares as the cluster's.
   const frames = (q: string): string[] => requestSignals(ringRequest(q), testModel()).template.frames;
   const shared = frames("What is 17 * 23?").find((f) => frames("Name the capital of Mongolia.").includes(f)) as string;
-  return {
+  return flaggedCluster(NOW, {
     id: "cl_ring",
     accounts: ["r1", "r2", "r3", "r4"],
-    exchanges: 4000,
     score: 0.97,
-    flagged: true,
-    firstSeen: NOW - 40 * DAY,
-    lastSeen: NOW - DAY,
-    firstFlaggedAt: NOW - 30 * DAY,
-    domains: {},
-    links: [],
     reasons: ["shared card and harness"],
     indicators: [
       { kind: "payment_fp", value: RING_CARD, accounts: 4 },
@@ -36,7 +29,7 @@ function ring(overrides: Partial<ClusterVerdict> = {}): ClusterVerdict {
       { kind: "asn", value: "64500", accounts: 4 },
     ],
     ...overrides,
-  };
+  });
 }
 
 const NEW_UNVERIFIED: AccountMeta = { createdAt: new Date(NOW - DAY).toISOString(), verified: false };

@@ -10,27 +10,25 @@ import { createGateway, listen, type Gateway } from "../server.js";
 import type { SanctionBus } from "../sanction-bus.js";
 import type { GatewayState } from "../state.js";
 
+const DAY = 86_400_000;
+
+/** A cluster the hunt flagged: first seen a month before `now`, last the day before; `over` gives its own values. */
+export function flaggedCluster(now: number, over: Partial<ClusterVerdict> & Pick<ClusterVerdict, "id" | "accounts">): ClusterVerdict {
+  return { exchanges: 4000, score: 0.95, flagged: true, firstSeen: now - 30 * DAY, lastSeen: now - DAY, firstFlaggedAt: now - 20 * DAY, domains: {}, links: [], reasons: [], ...over };
+}
+
 /**
  * A flagged cluster known by its proxies' /24 alone (17.224.151.x, on a residential ISP's range): a
  * person who happens to share the block is what a head check on it must not keep refusing.
  */
-export function proxyBlockCluster(now: number): ClusterVerdict {
-  const day = 86_400_000;
-  return {
+export const proxyBlockCluster = (now: number): ClusterVerdict =>
+  flaggedCluster(now, {
     id: "cl_proxy",
     accounts: ["h1", "h2", "h3"],
-    exchanges: 4200,
-    score: 0.95,
-    flagged: true,
-    firstSeen: now - 30 * day,
-    lastSeen: now - day,
-    firstFlaggedAt: now - 20 * day,
-    domains: {},
     links: [{ kind: "ip_day", value: "17.224.151", accounts: 3 }],
     reasons: ["shared proxy block"],
     indicators: [{ kind: "slash24", value: "17.224.151", accounts: 3 }],
-  };
-}
+  });
 
 let model: ExtractionStyleModel | null = null;
 export const testModel = (): ExtractionStyleModel => (model ??= loadDefaultModel());
