@@ -52,6 +52,11 @@ export interface GatekeeperOptions {
   onBusError?: (err: unknown) => void;
   /** How long queued audit entries may wait for more before they are committed (default AUDIT_FLUSH_MS). */
   auditFlushMs?: number;
+  /**
+   * Runs work deferred past a decision (see #observeLater); by default in the next turn of the event
+   * loop. The server runs it after the turn in which it sends its upstream calls and writes its answers.
+   */
+  deferAfterDecision?: (work: () => void) => void;
 }
 
 const HOUR = 3_600_000;
@@ -145,12 +150,14 @@ export class Gatekeeper {
   pendingAudits = 0;
   /** Decided requests not yet added to the rolling counters (see #observeLater). */
   #unobserved: Array<{ ex: Exchange; s: RequestSignals; clusterId: string | null; now: number }> = [];
-  #observeSoon: NodeJS.Immediate | null = null;
+  #observeScheduled = false;
+  readonly #defer: (work: () => void) => void;
 
   constructor(opts: GatekeeperOptions) {
     this.#o = opts;
     this.#clock = opts.clock ?? Date.now;
     this.#intel = opts.intel ?? NO_INTEL;
+    this.#defer = opts.deferAfterDecision ?? ((work) => setImmediate(work));
   }
 
   async decide(ex: Exchange): Promise<Decision> {
@@ -329,17 +336,19 @@ export class Gatekeeper {
   /**
    * The rolling counters need the request's capability domains and style, which no rule of the default
    * policy reads: they are computed and handed to the state after the decision is returned (the
-   * proxy's upstream call on its way, the decision API's answer written), or at the start of the next
-   * decision, whichever comes first.
+   * proxy's upstream call on its way, the decision API's answer written; see deferAfterDecision), or
+   * at the start of the next decision, whichever comes first.
    */
   #observeLater(ex: Exchange, s: RequestSignals, clusterId: string | null, now: number): void {
     this.#unobserved.push({ ex, s, clusterId, now });
-    this.#observeSoon ??= setImmediate(() => this.#observeNow());
+    if (this.#observeScheduled) return;
+    this.#observeScheduled = true;
+    // Flushing sooner than asked (a decision did it first) is harmless: the queue is then empty or newer.
+    this.#defer(() => this.#observeNow());
   }
 
   #observeNow(): void {
-    if (this.#observeSoon) clearImmediate(this.#observeSoon);
-    this.#observeSoon = null;
+    this.#observeScheduled = false;
     if (this.#unobserved.length === 0) return;
     const due = this.#unobserved;
     this.#unobserved = [];

@@ -183,6 +183,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     throw err;
   }
   policy.watch();
+  // One barrier for the whole server: decisions, answers, upstream calls and piped answers of one turn go together.
+  const turn = new TurnBarrier();
   const gatekeeper = new Gatekeeper({
     store,
     state: opts.state,
@@ -196,6 +198,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     onAuditDropped: (n) => metrics.auditDropped.inc(n),
     sanctionBus: opts.sanctionBus,
     onBusError: () => metrics.busErrors.inc(),
+    // Upstream calls and answers of a turn go out at its end (see coalescedAnswers); what a decision
+    // defers comes after them, in the turn that follows, not before them in the same one.
+    deferAfterDecision: (work) => void turn.endOfTurn().then(() => setImmediate(work)),
   });
   const upstream = opts.upstream ? new Upstream({ url: opts.upstream, timeoutMs: opts.upstreamTimeoutMs }) : null;
   const secret = opts.secret ?? randomBytes(32).toString("hex");
@@ -237,8 +242,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   // Not strict: TAXII clients and people alike add or drop trailing slashes.
   const app = new Hono<BodyEnv>({ strict: false });
-  // One barrier for the whole server: decisions, answers, upstream calls and piped answers of one turn go together.
-  const turn = new TurnBarrier();
   app.use(coalescedAnswers(turn));
   app.onError((err, c) => {
     log({ msg: "unhandled error", err: err.message });
