@@ -14,6 +14,7 @@ import { cpuBetween, readCpu, type CpuSpent } from "./cpu.js";
 import { parseBuckets, quantileBetween, type Buckets } from "./histogram.js";
 import { gzipLines } from "./lines.js";
 import { pacedLoad } from "./paced.js";
+import { percentile } from "./percentile.js";
 
 /**
  * Gateway bench: the upstream stub and the gateway each run in their own process (one core each
@@ -119,7 +120,6 @@ const statusList = (statuses: Record<number, number>): string => {
 };
 
 /** Percentile of sorted latencies (ms). */
-const pct = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function cannon(url: string, samples: Sample[] | null, decisionBodies: string[] | null, opts: { connections: number; seconds: number }): Promise<Run> {
   let i = 0;
@@ -154,9 +154,9 @@ async function cannon(url: string, samples: Sample[] | null, decisionBodies: str
   const sorted = Float64Array.from(times).sort();
   return {
     rps: result.requests.average,
-    p50: pct(sorted, 0.5),
-    p90: pct(sorted, 0.9),
-    p99: pct(sorted, 0.99),
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    p99: percentile(sorted, 0.99),
     non2xx: result.non2xx,
     statuses: non2xxOf((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}),
     errors: result.errors + result.timeouts,
@@ -175,7 +175,7 @@ async function paced(url: string, samples: Sample[], rate: number, seconds: numb
       return { path: s.path, headers: { "content-type": "application/json", "x-hydra-account": s.account }, body: s.body };
     },
   });
-  return { rps: r.rps, p50: pct(r.latencies, 0.5), p90: pct(r.latencies, 0.9), p99: pct(r.latencies, 0.99), non2xx: r.non2xx, statuses: r.statuses, errors: r.errors };
+  return { rps: r.rps, p50: percentile(r.latencies, 0.5), p90: percentile(r.latencies, 0.9), p99: percentile(r.latencies, 0.99), non2xx: r.non2xx, statuses: r.statuses, errors: r.errors };
 }
 
 /** "p50 0.64 ms, p99 5.12 ms": how much slower `slower` was than `base`. */

@@ -10,6 +10,7 @@ import { defaultPolicy } from "../policy/index.js";
 import { ingestIntoStore, openSources, parseExchangeLine, QuarantineWriter } from "../ingest/index.js";
 import { openStore, SqliteStore } from "../store/index.js";
 import { gzipLines } from "./lines.js";
+import { percentile } from "./percentile.js";
 
 async function firstExchanges(file: string, n: number): Promise<Exchange[]> {
   const exs: Exchange[] = [];
@@ -59,8 +60,7 @@ async function decideLatency(exs: Exchange[]): Promise<Record<string, number>> {
   await state.close();
   await store.close();
   lat.sort();
-  const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] as number;
-  return { p50_us: pct(0.5), p90_us: pct(0.9), p99_us: pct(0.99), cpu_us_per_request: (cpu.user + cpu.system) / exs.length };
+  return { p50_us: percentile(lat, 0.5), p90_us: percentile(lat, 0.9), p99_us: percentile(lat, 0.99), cpu_us_per_request: (cpu.user + cpu.system) / exs.length };
 }
 
 /** One measurement in its own process, so that peak RSS belongs to that run alone. Prints one JSON line. */
@@ -141,10 +141,9 @@ async function main(): Promise<void> {
     extra.checksum = Math.round(sink);
     const secs = Number(process.hrtime.bigint() - s0) / 1e9;
     lat.sort();
-    const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]!;
-    extra.p50_us = pct(0.5);
-    extra.p99_us = pct(0.99);
-    extra.p999_us = pct(0.999);
+    extra.p50_us = percentile(lat, 0.5);
+    extra.p99_us = percentile(lat, 0.99);
+    extra.p999_us = percentile(lat, 0.999);
     extra.mean_prompt_chars = exs.reduce((a, e) => a + lastUserText(e).length, 0) / exs.length;
     process.stdout.write(`${JSON.stringify({ mode, items: exs.length, seconds: secs, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);
     return;
