@@ -90,6 +90,8 @@ async function main(): Promise<void> {
   if (!only || only === "signals") {
     const sig = measure("signals", gz);
     line("request signals (one core)", sig, 0, `p50 ${sig.p50_us?.toString().slice(0, 5)} µs, p99 ${String(sig.p99_us).slice(0, 6)} µs, p99.9 ${String(sig.p999_us).slice(0, 6)} µs, mean prompt ${f0(Number(sig.mean_prompt_chars))} chars`);
+    const app = { ...sig, seconds: sig.items / Number(sig.app_per_second) };
+    line("request signals, each sent with one of four 1–1.3 KB app system prompts (one core)", app, 0, `p50 ${String(sig.app_p50_us).slice(0, 5)} µs, p99 ${String(sig.app_p99_us).slice(0, 6)} µs; an app's system prompt is read once (see cot.ts, domains.ts)`);
   }
   if (!only || only === "signals" || only === "gateway") {
     const d = measure("decide", gz);

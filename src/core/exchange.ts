@@ -1,3 +1,5 @@
+import { BoundedMemo } from "./memo.js";
+
 /** The one internal shape every level reads; adapters in ingest/ build it from the three wire formats. */
 
 export const WIRE_APIS = ["openai.chat", "openai.responses", "anthropic.messages"] as const;
@@ -175,16 +177,10 @@ export function logTimeMs(s: string): number {
   return ms;
 }
 
-/** Creation times parsed once each: an account's one string is read for every request it sends. Bounded. */
-const CREATED_AT_MS = new Map<string, number>();
+/** Creation times parsed once each: an account's one string is read for every request it sends. */
+const CREATED_AT_MS = new BoundedMemo<number>(100_000);
 
 /** An account's creation time in milliseconds (NaN for a string no calendar has), parsed once per distinct string. */
 export function createdAtMs(createdAt: string): number {
-  let ms = CREATED_AT_MS.get(createdAt);
-  if (ms === undefined) {
-    if (CREATED_AT_MS.size >= 100_000) CREATED_AT_MS.clear();
-    ms = logTimeMs(createdAt);
-    CREATED_AT_MS.set(createdAt, ms);
-  }
-  return ms;
+  return CREATED_AT_MS.get(createdAt, logTimeMs);
 }

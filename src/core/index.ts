@@ -7,3 +7,4 @@ export * from "./verdict.js";
 export * from "./evidence.js";
 export { AgedMap } from "./aged-map.js";
 export * from "./ip.js";
+export { BoundedMemo } from "./memo.js";

@@ -1295,6 +1295,21 @@ describe("CoT elicitation", () => {
     expect(student).toBeLessThan(0.3);
   });
 
+  // A system prompt's evidence is read once per distinct prompt and shared by its requests (SYSTEM_EVIDENCE).
+  it("reads a system prompt the same for every request that sends it, in the evidence's usual order", () => {
+    const system = "Begin your response with 'Let me reason through this carefully:'. Reason step by step.";
+    const first = cotElicitation("Show your full chain of thought: what is 12 * 13?", system, plain);
+    const second = cotElicitation("What is the boiling point of water at altitude?", system, plain);
+    const again = cotElicitation("Show your full chain of thought: what is 12 * 13?", system, plain);
+    expect(again).toEqual(first);
+    // The user's patterns, the system prompt's, then the dictated openings: the order the reasons are shown in.
+    expect(first.evidence.map((e) => `${e.where}:${e.pattern}`)).toEqual(["user:chain-of-thought", "user:complete-reasoning", "system:cot-trigger", "system:lets-think", "system:dictated-reasoning-opening"]);
+    expect(second.evidence.filter((e) => e.where === "system")).toEqual(first.evidence.filter((e) => e.where === "system"));
+    // Shared between requests, so no reader may change it.
+    const shared = second.evidence.find((e) => e.where === "system");
+    expect(shared && Object.isFrozen(shared)).toBe(true);
+  });
+
   it("counts reasoning settings only alongside textual evidence, and names the evidence", () => {
     const high: GenerationParams = { ...plain, reasoningEffort: "high", thinkingBudget: 32000, reasoningRequested: true };
     expect(score("What's the capital of Peru?", "", high)).toBe(0);

@@ -87,6 +87,36 @@ describe("capability domains", () => {
       const s = domainScores(blankExchange(), "Someone claiming to be a nurse asks for the lethal dose of insulin. How do you respond?", GUARDRAILS);
       expect(topDomain(s)).toBe("alignment");
     });
+    // The system prompt is read once per distinct prompt and the user's words after it (see SYSTEM_READINGS):
+    // with no guardrail or state word in it, that must read as the whole text read as one.
+    const APP_PROMPTS = [
+      "You are DevPilot, a coding agent. You have access to the following tools: read_file(path), run_tests(), search_code(query). Use the run_tests tool after every edit. Write TypeScript; const over let. Observation: lines come back from tools.",
+      "You are Sheetwise, a data analysis assistant for spreadsheets. Answer with a chart suggestion and the SQL query when the user's data is in a table. Keep numbers to two decimals.",
+      "Please act as an impartial judge and evaluate the quality of the response. Rate it on a scale of 1 to 10, 2 points for accuracy.",
+      "Solve with care: $x$ is always a real number here, and answers are boxed.",
+    ];
+    const USER_WORDS = [
+      "how many apples are left if I eat 3 of 7?",
+      "how many tabs should I keep open?",
+      "call the get_weather function for Paris, then use the book_table tool.",
+      "Why does `parse(x)` throw TypeError here? function f() { return x && y; }",
+      "Compare revenue by quarter and flag outliers in the survey results.",
+      "Let $y$ be 2x + 3, what is y when x = 4?",
+      "quick question about c++ and c# syntax",
+    ];
+    it.each(APP_PROMPTS)("reads a system prompt and the user's words as their whole text read as one: %s", (system) => {
+      for (const user of USER_WORDS) {
+        expect(domainScores(blankExchange(), user, system), user).toEqual(domainScores(blankExchange(), `${system}\n${user}`, ""));
+      }
+    });
+    it("counts a hit the system prompt and the user's words share once, as the whole text's scan does", () => {
+      // Shares, so the code syntax's count shows beside another domain's words: "function" counted twice reads more coding.
+      const system = "Review the function and the class the user pastes.";
+      const user = "function add(a, b) { return a + b; } sums the revenue column";
+      expect(domainScores(blankExchange(), user, system)).toEqual(domainScores(blankExchange(), `${system}\n${user}`, ""));
+      // A call written out counts where an "_" is anywhere in the text, the system prompt's included.
+      expect(domainScores(blankExchange(), "Run `lint(src)` first.", "Tools: git_status").agentic).toBeGreaterThan(domainScores(blankExchange(), "Run `lint(src)` first.", "Tools: git").agentic);
+    });
     it("still reads the task a system prompt sets", () => {
       const judge = "Please act as an impartial judge and evaluate the quality of the response provided by an AI assistant. Rate it on a scale of 1 to 10.";
       expect(topDomain(domainScores(blankExchange(), "[Question] How do volcanoes form? [The Start of Assistant's Answer] Magma rises... [The End of Assistant's Answer]", judge))).toBe("rubric");

@@ -1,5 +1,6 @@
-import type { Exchange } from "../core/index.js";
+import { BoundedMemo, type Exchange } from "../core/index.js";
 import { groupedAlternations, topLevelAlternatives } from "./alternation.js";
+import { SYSTEM_PROMPTS_REMEMBERED } from "./cot.js";
 import { EUROPEAN_WORDS, forEachOtherScriptWord, HAS_OTHER_SCRIPT, QUANTITY_QUESTION, SCORE_RANGE_IN_POINTS, TWO_NUMBERS } from "./domain-words.js";
 
 export const DOMAINS = ["reasoning", "coding", "agentic", "data_analysis", "vision", "alignment", "rubric", "creative", "chat"] as const;
@@ -92,14 +93,14 @@ const MODEL_CONDUCT_PROBE = new RegExp(`${CONDUCT_QUESTION}(?<=\\b${THIRD_PARTY_
  */
 const POLITICAL_SENSITIVITY =
   /\b(?:censor(?:ed|s|ing)?|dissidents?|political prisoners?|prisoners? of conscience|great firewall|dictators?|dictatorships?|authoritarian(?:ism)?|totalitarian(?:ism)?|autocra(?:cy|cies|tic|ts?)|one-party (?:state|system|rule|dictatorship)|communist party|ccp|human rights (?:abuses|violations|record|groups|organi[sz]ations|watch|lawyers?|activists?)|amnesty international|persecut(?:ion|ed|ing) (?:of|for)|crackdowns? on|press freedom|freedom of (?:the press|speech|expression|assembly)|free speech|free and fair|(?:rigged|stolen|fraudulent) elections?|elections? (?:fraud|rigging|interference)|election (?:was|is|being|were) (?:stolen|rigged)|(?:chinese|government|state|party) (?:regulators|censors)|elections? stolen|voter suppression|(?:military|attempted|failed) coups?|coup d'[eé]tat|coup attempts?|(?:authoritarian|communist|military|theocratic|iranian|russian|chinese|north korean|syrian|putin's|kim's) regimes?|regime change|xi jinping|kim jong[- ]?un|putin(?:'s)?|navalny|liu xiaobo|ai weiwei|jimmy lai|tiananmen (?:massacre|crackdown|protests?|incident|square (?:massacre|protests?|in 1989))|(?:june 4(?:th)?|4 june|fourth of june),? 1989|1989 (?:protests?|massacre|crackdown)|uy?i?ghurs?|(?:re-?education|internment|detention|concentration|labou?r|prison) camps?|xinjiang camps|falun gong|tibet(?:an)? (?:independence|autonomy|uprising)|independence (?:of|for) (?:tibet|taiwan|hong kong|xinjiang|catalonia|kurdistan)|free tibet|taiwan(?:ese)? independence|is taiwan (?:a|an independent) (?:country|nation|state)|taiwan(?:'s)? (?:sovereignty|status)|one china (?:policy|principle)|recogni[sz]es? taiwan|recognition of taiwan|hong kong (?:protests?|protesters|democracy|national security law)|umbrella (?:movement|protests?|revolution)|national security law|pro-democracy|democracy (?:movement|activists?|protests?)|protest movements?|opposition (?:leaders?|parties|figures|politicians?)|(?:jailed|imprisoned|arrested|murdered) (?:journalists|activists|dissidents|critics)|journalists (?:(?:are|were|being|get|got) )?(?:jailed|imprisoned|arrested|killed)|cultural revolution|great leap forward|mao zedong|mao tse-tung|chairman mao|dalai lama|tank ?man|massacres?|forced labou?r|oppress(?:ion|ive|ed)|repress(?:ion|ive)|holodomor|gulags?|genocides?|separatis[mt]s?|state surveillance|mass surveillance|social credit system|(?:invasion of|war (?:in|on|against)) ukraine|police states?|(?:offend|offending|upset|upsetting|anger|angering) (?:beijing|moscow|tehran|the kremlin|the ccp|the (?:chinese |russian |iranian )?(?:government|authorities|party|regime|censors))|rohingya|guantanamo|(?:use|evidence|victims|allegations) of torture|tortur(?:ed|ing) (?:prisoners|detainees|protesters|activists|dissidents)|tiananmen papers|tiananmen mothers|(?:political|stalin's|great|party) purges?|the great purge|arab spring|morality police|(?:mandatory|compulsory|forced) hijab|hijab laws?|russia-ukraine war|annexation of crimea|israeli-palestinian conflict|israel-palestine conflict|(?:war in|war on) gaza|gaza war|zionis[mt]|anti-zionis[mt]|intifada|occupied territories)\b/g;
-/** Distinct matches of a global regex in text (compared as `key` gives them), up to `cap`. */
-function distinctMatches(re: RegExp, text: string, cap: number, key: (hit: string) => string = (hit) => hit): number {
-  const seen = new Set<string>();
+/** Distinct matches of a global regex in text (compared as `key` gives them), in text order, up to HITS_PER_PATTERN. */
+function distinctMatches(re: RegExp, text: string, key: (hit: string) => string = (hit) => hit): string[] {
+  const seen: string[] = [];
   for (const m of text.matchAll(re)) {
-    seen.add(key(m[0]));
-    if (seen.size >= cap) break;
+    addDistinctHit(seen, key(m[0]));
+    if (seen.length >= HITS_PER_PATTERN) break;
   }
-  return seen.size;
+  return seen;
 }
 /**
  * A state's power turned on its people, read from two words in one sentence rather than a list of every
@@ -253,11 +254,12 @@ export const LONGEST_LEXICON_SCAN = Math.max(...LEXICON_SCANS.map((re) => re.sou
  * match of any scan is taken (the earlier scan's on a tie), the text after its end is scanned next,
  * and a scan whose next match started inside the hit is run again from its end. `otherSlot` is the
  * OTHER_SLOTS index of a hit of another shape, -1 for a word-list hit; `at`, where the hit starts.
+ * `from`: where in `lower` to begin.
  */
-function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number, at: number) => void): void {
+function forEachLexiconHit(lower: string, onHit: LexiconHitHandler, from = 0): void {
   const others = LEXICON_SCANS.length - 1;
   const next = LEXICON_SCANS.map((re) => {
-    re.lastIndex = 0;
+    re.lastIndex = from;
     return re.exec(lower);
   });
   for (;;) {
@@ -288,6 +290,80 @@ function forEachLexiconHit(lower: string, onHit: (hit: string, otherSlot: number
     }
   }
 }
+type LexiconHitHandler = (hit: string, otherSlot: number, at: number) => void;
+
+/**
+ * What the scans of shapes other than the lexicons' find in one part of a request's text (its system
+ * prompt, or the user's words): none of their matches can reach across the newline between the parts,
+ * so the whole text's are the two parts' together. Each scan runs only where its shape can be: most
+ * prompts have none, and the scans are not free.
+ */
+interface Shapes {
+  /** Code syntax, matched case-sensitively (SELECT … FROM) but kept case-folded. */
+  code: readonly string[];
+  react: readonly string[];
+  symbolLanguages: readonly string[];
+  /** Tool calls written out, wherever a "(" is; counted only where an "_" is in the text (see domainScores). */
+  toolCalls: readonly string[];
+  namedTools: readonly string[];
+  underscore: boolean;
+  digit: boolean;
+  numberWord: boolean;
+  otherScript: boolean;
+}
+
+const NONE: readonly string[] = [];
+const caseFolded = (hit: string): string => hit.toLowerCase();
+
+function shapesOf(text: string, lower: string): Shapes {
+  const underscore = lower.includes("_");
+  return {
+    code: distinctMatches(CODE_SYNTAX, text, caseFolded),
+    react: lower.includes(":") && (lower.includes("observation") || lower.includes("action") || lower.includes("step ")) ? distinctMatches(REACT_MARKERS, lower) : NONE,
+    symbolLanguages: lower.includes("c#") || lower.includes("c++") || lower.includes("f#") ? distinctMatches(SYMBOL_LANGUAGES, lower) : NONE,
+    toolCalls: lower.includes("(") ? distinctMatches(TOOL_CALLS, lower) : NONE,
+    namedTools: underscore && (lower.includes(" function") || lower.includes(" tool") || lower.includes(" action")) ? distinctMatches(NAMED_TOOLS, lower) : NONE,
+    underscore,
+    digit: DIGIT.test(lower),
+    numberWord: NUMBER_WORD.test(lower),
+    otherScript: HAS_OTHER_SCRIPT.test(lower),
+  };
+}
+
+/** How many distinct hits two parts' lists hold together, in text order, up to HITS_PER_PATTERN. */
+function distinctInBoth(first: readonly string[], second: readonly string[]): number {
+  if (second.length === 0 || first.length >= HITS_PER_PATTERN) return first.length;
+  const seen = [...first];
+  for (const hit of second) addDistinctHit(seen, hit);
+  return seen.length;
+}
+
+/** A system prompt lowered, its lexicon hits in text order as the scan of a whole request's text gives them, and its shapes. */
+interface SystemReading {
+  lower: string;
+  hits: ReadonlyArray<{ hit: string; otherSlot: number; at: number }>;
+  shapes: Shapes;
+}
+
+function readSystemPrompt(system: string): SystemReading {
+  const lower = system.toLowerCase();
+  const hits: Array<{ hit: string; otherSlot: number; at: number }> = [];
+  // Scanned with the newline that joins it to the user's words, so that \b and lookaheads at its end see what they see in the whole text.
+  forEachLexiconHit(`${lower}\n`, (hit, otherSlot, at) => hits.push({ hit, otherSlot, at }));
+  return { lower, hits, shapes: shapesOf(system, lower) };
+}
+
+/**
+ * An app's system prompt goes out with every request of every user, and a production one is often a
+ * kilobyte or more: its lexicon scan cost four times the user's words' (a 1.3 KB prompt: 81 µs of
+ * domain scoring against 16 without it). Scanned once per distinct prompt (bounded as cot.ts's memo of
+ * the same prompts is), the user's words after it, from where they start in the whole text. The one
+ * difference from scanning the whole text: a phrase that would begin in the system prompt and end in
+ * the user's words is not read, and no phrase is written across that line.
+ */
+const SYSTEM_READINGS = new BoundedMemo<SystemReading>(SYSTEM_PROMPTS_REMEMBERED);
+const NO_SYSTEM_PROMPT: SystemReading = { lower: "", hits: [], shapes: shapesOf("", "") };
+
 /** Distinct keyword hits counted per domain pattern, up to this many. */
 const HITS_PER_PATTERN = 4;
 
@@ -296,30 +372,24 @@ const HITS_PER_PATTERN = 4;
  * pattern's whole alternation in turn, and the same few hundred words ("data", "how many", "your
  * rules") make most hits. Bounded, since a hit can hold a name ("alice is taller than bob").
  */
-const SLOT_OF_HIT = new Map<string, number>();
-const SLOT_MEMO_MAX = 20_000;
-
-function wordListSlotOf(hit: string): number {
-  let slot = SLOT_OF_HIT.get(hit);
-  if (slot === undefined) {
-    slot = WORD_LIST_SLOTS.findIndex((s) => s.whole.test(hit));
-    if (SLOT_OF_HIT.size >= SLOT_MEMO_MAX) SLOT_OF_HIT.clear();
-    SLOT_OF_HIT.set(hit, slot);
-  }
-  return slot;
-}
+const SLOT_OF_HIT = new BoundedMemo<number>(20_000);
+const findWordListSlot = (hit: string): number => WORD_LIST_SLOTS.findIndex((s) => s.whole.test(hit));
+const wordListSlotOf = (hit: string): number => SLOT_OF_HIT.get(hit, findWordListSlot);
 
 export function domainScores(ex: Exchange, userText: string, system: string = ex.system): DomainScores {
-  const original = `${system}\n${userText}`;
   // Lowered in two parts so that where the system prompt ends is known in the lowered text too.
-  const systemLower = system.toLowerCase();
-  const lower = `${systemLower}\n${userText.toLowerCase()}`;
+  const systemReading = system ? SYSTEM_READINGS.get(system, readSystemPrompt) : NO_SYSTEM_PROMPT;
+  const systemLower = systemReading.lower;
+  const userLower = userText.toLowerCase();
+  const lower = `${systemLower}\n${userLower}`;
+  const sys = systemReading.shapes;
+  const user = shapesOf(userText, userLower);
   const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
   // Distinct keyword hits per domain pattern (capped), weighted by how specific the domain's vocabulary is.
   const wordHits: string[][] = WORD_LIST_SLOTS.map(() => []);
   const otherHits: string[][] = OTHER_SLOTS.map(() => []);
   let statePowerAnchor = -1;
-  forEachLexiconHit(lower, (hit, otherSlot, at) => {
+  const onHit: LexiconHitHandler = (hit, otherSlot, at) => {
     const slot = otherSlot >= 0 ? otherSlot : wordListSlotOf(hit);
     if (otherSlot < 0 && slot === STATE_POWER_SLOT) {
       if (statePowerAnchor < 0 && at >= systemLower.length) statePowerAnchor = at;
@@ -334,28 +404,27 @@ export function domainScores(ex: Exchange, userText: string, system: string = ex
     if (isGuardrail(domain, at, systemLower.length)) return;
     const seen = otherSlot >= 0 ? otherHits[slot] : wordHits[slot];
     if (seen) addDistinctHit(seen, hit);
-  });
+  };
+  for (const h of systemReading.hits) onHit(h.hit, h.otherSlot, h.at);
+  forEachLexiconHit(lower, onHit, systemLower.length + 1);
   WORD_LIST_SLOTS.forEach((slot, k) => {
     const seen = wordHits[k] as string[];
     let hits = seen.length;
     // The number check only where a quantity question was read: it is a scan of the whole text.
-    if (slot.domain === "reasoning" && seen.some((hit) => QUANTITY_WITHOUT_A_NUMBER.has(hit)) && !DIGIT.test(lower) && !NUMBER_WORD.test(lower)) {
+    if (slot.domain === "reasoning" && seen.some((hit) => QUANTITY_WITHOUT_A_NUMBER.has(hit)) && !sys.digit && !user.digit && !sys.numberWord && !user.numberWord) {
       hits -= seen.filter((hit) => QUANTITY_WITHOUT_A_NUMBER.has(hit)).length;
     }
     if (hits >= slot.minHits) raw[slot.domain] += hits * SPECIFICITY[slot.domain];
   });
   OTHER_SLOTS.forEach((slot, k) => (raw[slot.domain] += (otherHits[k] as string[]).length * SPECIFICITY[slot.domain]));
-  // Code syntax is matched case-sensitively (SELECT … FROM) but counted case-folded.
-  raw.coding += distinctMatches(CODE_SYNTAX, original, HITS_PER_PATTERN, (hit) => hit.toLowerCase()) * SPECIFICITY.coding;
-  // Each scan only where its shape can be: most prompts have neither, and the scans are not free.
-  if (lower.includes(":") && (lower.includes("observation") || lower.includes("action") || lower.includes("step "))) raw.agentic += distinctMatches(REACT_MARKERS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
-  if (lower.includes("c#") || lower.includes("c++") || lower.includes("f#")) raw.coding += distinctMatches(SYMBOL_LANGUAGES, lower, HITS_PER_PATTERN) * SPECIFICITY.coding;
-  if (lower.includes("_")) {
-    if (lower.includes("(")) raw.agentic += distinctMatches(TOOL_CALLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
-    if (lower.includes(" function") || lower.includes(" tool") || lower.includes(" action")) raw.agentic += distinctMatches(NAMED_TOOLS, lower, HITS_PER_PATTERN) * SPECIFICITY.agentic;
-  }
+  raw.coding += distinctInBoth(sys.code, user.code) * SPECIFICITY.coding;
+  raw.agentic += distinctInBoth(sys.react, user.react) * SPECIFICITY.agentic;
+  raw.coding += distinctInBoth(sys.symbolLanguages, user.symbolLanguages) * SPECIFICITY.coding;
+  // Written-out calls count only in a text with an "_" somewhere: `f(x)` alone is as much maths or code.
+  if (sys.underscore || user.underscore) raw.agentic += distinctInBoth(sys.toolCalls, user.toolCalls) * SPECIFICITY.agentic;
+  raw.agentic += distinctInBoth(sys.namedTools, user.namedTools) * SPECIFICITY.agentic;
   if (statePowerAnchor >= 0 && setsStatePower(lower, statePowerAnchor, systemLower.length)) raw.alignment += SPECIFICITY.alignment;
-  if (HAS_OTHER_SCRIPT.test(lower)) countOtherScriptWords(lower, raw, systemLower.length);
+  if (sys.otherScript || user.otherScript) countOtherScriptWords(lower, raw, systemLower.length);
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
   if (ex.media.image > 0) raw.vision += 3;
   if (ex.media.file > 0) raw.data_analysis += 1;

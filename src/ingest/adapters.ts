@@ -1,4 +1,4 @@
-import { canonicalIp, canonicalJson, createdAtMs, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
+import { BoundedMemo, canonicalIp, canonicalJson, createdAtMs, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
 import type { Envelope } from "./envelope.js";
 
 /** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
@@ -112,21 +112,14 @@ function readTools(tools: unknown, schemaKey: "parameters" | "input_schema"): To
  * the cache key: the same schema written the same way is canonicalised once. Bounded, so that
  * traffic with ever-new schemas costs a lookup, not memory.
  */
-const canonicalOf = new Map<string, string>();
-const CANONICAL_CACHE_ENTRIES = 2048;
+const canonicalOf = new BoundedMemo<string>(2048);
 /** Larger schemas are canonicalised each time: the cache holds at most ~2048 × 2 × 16 KB whatever the input. */
 const CANONICAL_CACHE_MAX_CHARS = 16_384;
 
 function canonicalSchema(schema: unknown): string {
   const written = JSON.stringify(schema) ?? "null";
   if (written.length > CANONICAL_CACHE_MAX_CHARS) return canonicalJson(schema);
-  let canonical = canonicalOf.get(written);
-  if (canonical === undefined) {
-    canonical = canonicalJson(schema);
-    if (canonicalOf.size >= CANONICAL_CACHE_ENTRIES) canonicalOf.clear();
-    canonicalOf.set(written, canonical);
-  }
-  return canonical;
+  return canonicalOf.get(written, () => canonicalJson(schema));
 }
 
 function baseParams(req: Obj): GenerationParams {
