@@ -49,3 +49,25 @@ For comparisons between groups, say whether the difference could be noise: give 
 Never invent data. If a column the question needs is missing, say which one and ask for it.
 Keep explanations short: a sentence of findings, the table or chart, then caveats.`,
 ];
+
+/** A tool with a JSON schema of string parameters, as an agent app declares it (OpenAI's function shape). */
+function tool(name: string, description: string, params: Record<string, string>, required: string[]): { name: string; schema: string } {
+  const properties = Object.fromEntries(Object.entries(params).map(([p, d]) => [p, { type: "string", description: d }]));
+  return { name, schema: JSON.stringify({ type: "object", description, properties, required, additionalProperties: false }) };
+}
+
+/** An agent app's tool set (12 tools, ~4.5 KB of schemas), sent with each request beside its system prompt. */
+export const APP_TOOLS: ReadonlyArray<{ name: string; schema: string }> = [
+  tool("read_file", "Read a file from the repository. Returns the contents with line numbers; large files are truncated to the first 2,000 lines.", { path: "Path relative to the repository root.", start_line: "First line to return (1-based), optional.", end_line: "Last line to return, optional." }, ["path"]),
+  tool("list_dir", "List the files and folders in a directory, one level deep, with sizes.", { path: "Directory relative to the repository root; '.' for the root." }, ["path"]),
+  tool("grep", "Search file contents with a regular expression (ripgrep syntax). Returns matching lines with file paths and line numbers.", { pattern: "The regular expression.", path: "Limit the search to this folder, optional.", glob: "Only files matching this glob, e.g. '*.ts', optional." }, ["pattern"]),
+  tool("apply_patch", "Apply a unified diff to the working tree. Fails without changing anything if a hunk's context does not match.", { diff: "The unified diff, with a/ and b/ prefixes." }, ["diff"]),
+  tool("run_command", "Run a shell command in the sandbox and return stdout, stderr and the exit code. Network access is disabled.", { cmd: "The command line to run with bash -lc.", timeout_s: "Seconds before the command is killed; default 120." }, ["cmd"]),
+  tool("run_tests", "Run the project's test suite, or the tests matching a filter, and return a summary of failures.", { filter: "A test name or file pattern, optional." }, []),
+  tool("search_docs", "Search the documentation of the project's dependencies for an API or error message.", { query: "What to look for.", package: "Limit to one package, optional." }, ["query"]),
+  tool("open_ticket", "Open a ticket in the team's tracker when the task needs a human decision.", { title: "A one-line summary.", body: "What was found and what decision is needed.", priority: "low, normal or high." }, ["title", "body"]),
+  tool("get_invoice", "Look up an invoice by its number and return the amounts, dates and payment status.", { invoice_id: "The invoice number, e.g. INV-2024-0193." }, ["invoice_id"]),
+  tool("search_kb", "Search the help-centre articles and return the five best matches with their titles and URLs.", { query: "The customer's question or keywords." }, ["query"]),
+  tool("escalate", "Hand the conversation to a human agent with a reason; the customer is told someone will reply within a day.", { reason: "Why a human is needed.", summary: "What has been tried so far." }, ["reason"]),
+  tool("send_email", "Send an email from the support address. Only to the customer in this conversation.", { subject: "The subject line.", body: "Plain-text body; no attachments." }, ["subject", "body"]),
+];

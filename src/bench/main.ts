@@ -94,14 +94,13 @@ async function main(): Promise<void> {
     line("request signals, each sent with one of four 1–1.3 KB app system prompts (one core)", app, 0, `p50 ${String(sig.app_p50_us).slice(0, 5)} µs, p99 ${String(sig.app_p99_us).slice(0, 6)} µs; an app's system prompt is read once (see cot.ts, domains.ts)`);
   }
   if (!only || only === "signals" || only === "gateway") {
-    const d = measure("decide", gz);
     const us = (x: number | string | undefined): string => Number(x).toFixed(1);
-    line(
-      "decision function in process (one request at a time, caches swept between)",
-      d,
-      0,
-      `added before the upstream call: p50 ${us(d.p50_us)} µs, p90 ${us(d.p90_us)} µs, p99 ${us(d.p99_us)} µs; CPU ${us(d.cpu_us_per_request)} µs a request, the 4 MB sweep and the work deferred past the decision included`,
-    );
+    const decided = (m: Measure): string =>
+      `added before the upstream call: p50 ${us(m.p50_us)} µs, p90 ${us(m.p90_us)} µs, p99 ${us(m.p99_us)} µs; CPU ${us(m.cpu_us_per_request)} µs a request, the 4 MB sweep and the work deferred past the decision included`;
+    const d = measure("decide", gz);
+    line("decision function in process (one request at a time, caches swept between)", d, 0, decided(d));
+    const app = measure("decide-app", gz);
+    line("decision function, the same requests sent as an agent app's: one of four 1–1.3 KB system prompts and 12 tool schemas", app, 0, decided(app));
   }
   if (!only || only === "hunt") {
     // HYDRASENTRY_BENCH_HUNT_FILE: hunt a different (e.g. smaller) log; the floor is measured on the same file.

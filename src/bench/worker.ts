@@ -9,7 +9,7 @@ import { DetectionView, Gatekeeper, MemoryState } from "../gateway/index.js";
 import { defaultPolicy } from "../policy/index.js";
 import { ingestIntoStore, openSources, parseExchangeLine, QuarantineWriter } from "../ingest/index.js";
 import { openStore, SqliteStore } from "../store/index.js";
-import { APP_SYSTEM_PROMPTS } from "./app-prompts.js";
+import { APP_SYSTEM_PROMPTS, APP_TOOLS } from "./app-prompts.js";
 import { gzipLines } from "./lines.js";
 import { percentile } from "./percentile.js";
 
@@ -141,8 +141,9 @@ async function main(): Promise<void> {
     items = r.report.summary.exchanges;
     extra.heap = checkpoints.join("; ");
     extra.busy = `main thread ${(r.busy.main * 100).toFixed(0)}%, signal threads ${r.busy.signals.map((u) => `${(u * 100).toFixed(0)}%`).join(", ") || "none"}; main thread computed the signals of ${(r.busy.signalsOnMain * 100).toFixed(0)}% of batches`;
-  } else if (mode === "decide") {
-    Object.assign(extra, await decideLatency(await firstExchanges(file, DECIDE_WARMUP + DECIDE_TIMED)));
+  } else if (mode === "decide" || mode === "decide-app") {
+    const exs = await firstExchanges(file, DECIDE_WARMUP + DECIDE_TIMED);
+    Object.assign(extra, await decideLatency(mode === "decide" ? exs : exs.map((e, i) => ({ ...e, system: APP_SYSTEM_PROMPTS[i % APP_SYSTEM_PROMPTS.length] as string, tools: [...APP_TOOLS] }))));
     items = DECIDE_TIMED;
   } else if (mode === "signals") {
     // Parse first (not timed), then time requestSignals alone, per request, on one core.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeExchange } from "../testing/exchanges.js";
 import { loadDefaultModel } from "./classifier.js";
 import { conversationKey, requestSignals } from "./signals.js";
-import { templateSignature } from "./template.js";
+import { stableHash, templateSignature } from "./template.js";
 
 const model = loadDefaultModel();
 const ask = (prompt: string, extra: Parameters<typeof makeExchange>[0] = {}) =>
@@ -42,6 +42,22 @@ describe("request signals", () => {
     const s = ask("hello", { params: { logprobs: true, topLogprobs: 20, logitBias: true, n: 4, maxTokens: 64000, stream: false, reasoningRequested: false } });
     expect(s.params).toMatchObject({ logitExtraction: true, multiSample: true, maxTokensAtCeiling: true });
     expect(s.params.reasons).toEqual(["logprobs top_logprobs=20", "logit_bias", "n=4", "max_tokens=64000"]);
+  });
+
+  // Stored verdicts and shared indicators carry these hashes: remembering them (hashOfSentAgain) must not change one.
+  it("hashes a long system prompt and a large tool set as every earlier build did, the first time and again", () => {
+    const system = `You are Forge, a coding agent. ${"Read the files before you change them and run the tests after. ".repeat(30)}`;
+    const tools = Array.from({ length: 12 }, (_, k) => ({ name: `tool_${k}`, schema: JSON.stringify({ type: "object", description: "Runs one step of the build. ".repeat(6), properties: { path: { type: "string" } } }) }));
+    const joined = tools
+      .map((t) => `${t.name}:${t.schema}`)
+      .sort()
+      .join("\n");
+    for (let i = 0; i < 2; i++) {
+      const s = ask(`step ${i}`, { system, tools });
+      expect(s.systemPromptHash).toBe(stableHash(system));
+      expect(s.toolSchemaHash).toBe(stableHash(joined));
+    }
+    expect(ask("short", { system: "Be brief." }).systemPromptHash).toBe(stableHash("Be brief."));
   });
 
   it("scores a generated task list above casual typed chat on average", () => {
