@@ -1,18 +1,21 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, runCli } from "./testing/cli.js";
+import { startUpstreamStub } from "../gateway/upstream-stub.js";
 import { schemaFor, sampleCluster, stixValidator } from "../intel/testing/fixtures.js";
 import { contestRecord } from "../intel/watchlist.js";
 import { buildReportJson } from "../report/index.js";
 import { openStore } from "../store/index.js";
 
 describe("hydrasentry gateway and intel commands", () => {
-  it("serve answers /healthz with the policy in force and stops cleanly on SIGTERM", async () => {
+  it("serve answers /healthz with the policy in force, captures what it proxies, and stops cleanly on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hs-serve-"));
-    const child = spawn(process.execPath, [CLI, "--json", "serve", "--port", "0", "--db", join(dir, "db.sqlite")], { stdio: ["ignore", "pipe", "pipe"] });
+    const upstream = await startUpstreamStub();
+    const args = ["--json", "serve", "--port", "0", "--db", join(dir, "db.sqlite"), "--upstream", upstream.url, "--capture", join(dir, "capture")];
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     const port = await new Promise<number>((resolve, reject) => {
       let buf = "";
       child.stdout.on("data", (d: Buffer) => {
@@ -24,8 +27,17 @@ describe("hydrasentry gateway and intel commands", () => {
     });
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: "ok", policy_version: "default-3", state: "memory", store: "sqlite" });
+    const body = { model: "stub", messages: [{ role: "user", content: "What is 17 times 23?" }] };
+    const served = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-hydra-account": "acct_cli" }, body: JSON.stringify(body) });
+    expect(served.status).toBe(200);
+    await served.text();
     child.kill("SIGTERM");
     expect(await new Promise((r) => child.once("exit", r))).toBe(0);
+    await upstream.close();
+    const [file, ...more] = readdirSync(join(dir, "capture"));
+    expect(more).toEqual([]);
+    const lines = readFileSync(join(dir, "capture", file as string), "utf8").trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l) as { account: string; request: unknown })).toMatchObject([{ account: "acct_cli", request: body }]);
   }, 60_000);
 
   it("rejects a policy file with a clear list of problems", () => {

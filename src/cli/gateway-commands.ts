@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { z } from "zod";
 import { ArgumentError } from "../core/index.js";
 import { loadDefaultModel } from "../detect/index.js";
-import { createGateway, DEFAULT_MAX_BODY_BYTES, GATEWAY_NODE_FLAGS, listen, MemoryState, NatsSanctionBus, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
+import { createGateway, DailyCaptureFiles, DEFAULT_MAX_BODY_BYTES, GATEWAY_NODE_FLAGS, listen, MemoryState, NatsSanctionBus, RedisState, resolveAppeal, setAllowlisted, sha256Hex, type GatewayState } from "../gateway/index.js";
 import type { Sanction } from "../core/index.js";
 import { IntelNode, loadIntelConfig } from "../intel/index.js";
 import { openStore, DEFAULT_DB_PATH } from "../store/index.js";
@@ -60,6 +60,7 @@ interface ServeOpts {
   upstreamTimeout: number;
   intel?: string;
   nats?: string;
+  capture?: string;
 }
 
 /** Announces sanctions changed outside a gateway (appeals, allowlist) to the replicas listening on NATS. */
@@ -90,6 +91,7 @@ export function registerGatewayCommands(program: Command): void {
     .option("--upstream-timeout <ms>", "whole-call upstream timeout", int("--upstream-timeout"), 600_000)
     .option("--intel <file>", "intel config (YAML): serve TAXII at /taxii2, sync peers, match requests against shared indicators")
     .option("--nats <url>", "announce and hear standing sanctions on NATS JetStream (nats://host:4222), so replicas apply them at once")
+    .option("--capture <dir>", "write every proxied request decided, refused ones included, to DIR/exchanges-YYYY-MM-DD.jsonl (the exchange-log format `hunt` reads)")
     .action(
       action(program, async (o: ServeOpts) => {
         if (await relaunched(GATEWAY_NODE_FLAGS)) return;
@@ -107,6 +109,8 @@ export function registerGatewayCommands(program: Command): void {
           opened.push(() => intel?.stop());
           const sanctionBus = o.nats ? await NatsSanctionBus.connect({ url: o.nats }) : undefined;
           opened.push(() => sanctionBus?.close());
+          const capture = o.capture ? new DailyCaptureFiles({ dir: o.capture, onError: (err) => logger.error({ err: err.message }, "capture write failed") }) : undefined;
+          opened.push(() => capture?.close());
           const gateway = await createGateway({
             store,
             state,
@@ -124,6 +128,7 @@ export function registerGatewayCommands(program: Command): void {
             intel: intel?.watchlist,
             extend: intel ? (app) => intel.mount(app) : undefined,
             sanctionBus,
+            capture,
           });
           opened.push(() => gateway.close());
           const server = await listen(gateway.app, o.port, { host: o.host });

@@ -1,15 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AccountVerdict, ClusterVerdict } from "../core/index.js";
+import { defaultEngine, runHunt } from "../hunt/index.js";
+import { parseExchangeLine } from "../ingest/index.js";
 import { openStore } from "../store/index.js";
 import { TEST_REDIS_URL } from "../testing/services.js";
 import { resolveAppeal } from "./appeals.js";
 import { RedisState } from "./redis-state.js";
-import { LADDER_POLICY, post, startTestGateway, type TestGateway } from "./testing/harness.js";
+import { DailyCaptureFiles } from "./capture.js";
+import { LADDER_POLICY, post, proxyBlockCluster, startTestGateway, type TestGateway } from "./testing/harness.js";
 import { ANSWER_ONLY_INSTRUCTION } from "./request.js";
 import { INLINE_THINKING_ANSWER, PREFILLED_THINKING_ANSWER, REASONING, startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
 
@@ -308,6 +311,43 @@ describe("gateway end to end (loopback upstream stub)", () => {
     expect(await refused.json()).toMatchObject({ error: { code: "logprobs_refused", type: "invalid_request_error" } });
     expect(upstream.received.length).toBe(before);
     expect((await post(`${gw.url}/v1/chat/completions`, chat({ logprobs: false }), as("acct_lp"))).status).toBe(200);
+  });
+
+  // The provider's own log may leave refused requests out; the capture keeps them, so the next hunt
+  // reads a head the gateway suspended on a shared /24 sending again, does not flag it, and lifts it.
+  it("captures what it decided, refusals included, as an exchange log whose hunt lifts a wrongly suspended head", async () => {
+    const now = Date.now();
+    const dir = mkdtempSync(join(tmpdir(), "hs-capture-gw-"));
+    const capture = new DailyCaptureFiles({ dir });
+    const store = await openStore(":memory:");
+    await store.replaceClusters([proxyBlockCluster(now)]);
+    await store.putAccountMeta([{ account: "casual", meta: { createdAt: new Date(now - 86_400_000).toISOString(), verified: false } }]);
+    await start({ capture, store, trustedHops: 1 });
+    const from = (ip: string): Record<string, string> => ({ ...as("casual"), "x-forwarded-for": ip, "user-agent": "Mozilla/5.0" });
+    // A pretty-printed body (line breaks between tokens) is still one line of the log.
+    const served = await post(`${gw.url}/v1/chat/completions`, JSON.stringify(chat(), null, 2), as("acct_cap"));
+    expect(served.status).toBe(200);
+    await served.text();
+    const banned = await post(`${gw.url}/v1/chat/completions`, chat({ messages: [{ role: "user", content: "What's a good substitute for buttermilk in pancakes?" }] }), from("17.224.151.49"));
+    expect(banned.status).toBe(403);
+    const suspended = await post(`${gw.url}/v1/messages`, messages({ messages: [{ role: "user", content: "How long should I rest the batter?" }] }), from("17.224.9.3"));
+    expect(await suspended.json()).toMatchObject({ error: { code: "account_suspended" } });
+    await gw.gateway.gatekeeper.drain();
+    await capture.close();
+
+    const file = join(dir, `exchanges-${new Date(now).toISOString().slice(0, 10)}.jsonl`);
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines.map((l) => parseExchangeLine(l).ok)).toEqual([true, true, true]);
+    const logged = lines.map((l) => JSON.parse(l) as { id: string; account: string; response?: { usage: unknown }; client: { ip?: string }; gateway: { decision: string; status: number } });
+    expect(logged.map((l) => `${l.account} ${l.gateway.decision} ${l.gateway.status} ${l.response ? "usage" : "-"}`)).toEqual(["acct_cap allow 200 usage", "casual ban_cluster 403 -", "casual suspend 403 -"]);
+    expect(logged[2]?.id).toBe(suspended.headers.get("hydrasentry-decision-id"));
+    expect(logged[1]?.client.ip).toBe("17.224.151.49");
+
+    const hunt = await runHunt({ inputs: [file], outDir: join(dir, "hunt"), engine: defaultEngine, store });
+    expect(hunt.report.summary).toMatchObject({ exchanges: 3, quarantined: 0 });
+    expect(hunt.lapsed.map((s) => `${s.subject} ${s.active}`)).toEqual(["casual false"]);
+    await gw.gateway.view.refresh();
+    expect((await post(`${gw.url}/v1/chat/completions`, chat(), from("17.224.151.49"))).status).toBe(200);
   });
 
   it("requires verification with a machine-readable code and URL; throttles with Retry-After", async () => {

@@ -12,6 +12,8 @@ import { answerOnlyApplies, asksForLogits, clientIp, exchangeFromRequest, rewrit
 export interface GuardedRequest {
   decision: Decision;
   api: WireApi;
+  /** Who called, as resolved from the headers and the socket. */
+  caller: Omit<CallerContext, "api">;
   /** The body after the policy's request changes (capped tokens, n dropped); the original when none. */
   body: Record<string, unknown>;
   /**
@@ -70,7 +72,7 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
   deps.metrics?.decisions.inc({ decision: decision.decision, enforced: String(decision.enforced) });
   for (const a of decision.actions) deps.metrics?.actions.inc({ action: a });
 
-  const passthrough: GuardedRequest = { decision, api, body, bodyChanged: false, reasoning: null, reasoningOpenedByPrefill: null, summaryChars: policy.reasoning_summary_chars };
+  const passthrough: GuardedRequest = { decision, api, caller: input.caller, body, bodyChanged: false, reasoning: null, reasoningOpenedByPrefill: null, summaryChars: policy.reasoning_summary_chars };
   if (!decision.enforced) return { ok: true, guarded: passthrough };
   const reasons = decision.reasons.slice(0, 3).join("; ");
   switch (decision.decision) {
@@ -131,6 +133,8 @@ export interface HonoGuardOptions extends GuardDeps, CallerResolverOptions {
   digest: (key: string) => string;
   /** Socket address of the caller (node-server exposes it through c.env.incoming). */
   socketAddress?: (c: Context) => string | undefined;
+  /** Told of each request refused on a decision (not of malformed or anonymous ones), after the answer is chosen. */
+  onRefused?: (refused: { decision: Decision; caller: Omit<CallerContext, "api">; status: number; rawBody: string }) => void;
 }
 
 /**
@@ -139,9 +143,10 @@ export interface HonoGuardOptions extends GuardDeps, CallerResolverOptions {
  */
 export function hydrasentryGuard(opts: HonoGuardOptions): MiddlewareHandler<GuardEnv> {
   return async function hydrasentryGuardMiddleware(c, next) {
+    const rawBody = c.get("rawBody") ?? (await c.req.text());
     let body: unknown;
     try {
-      body = JSON.parse(c.get("rawBody") ?? (await c.req.text()));
+      body = JSON.parse(rawBody);
     } catch {
       opts.metrics?.badRequests.inc({ code: "invalid_json" });
       const e = errorBody(opts.api, "invalid_json", "request body is not valid JSON");
@@ -149,7 +154,10 @@ export function hydrasentryGuard(opts: HonoGuardOptions): MiddlewareHandler<Guar
     }
     const caller = resolveCaller(opts, (n) => c.req.header(n), opts.socketAddress?.(c), opts.digest);
     const outcome = await guardRequest(opts, { api: opts.api, body, caller });
-    if (!outcome.ok) return c.json(outcome.error.body, outcome.error.status as 400, outcome.headers);
+    if (!outcome.ok) {
+      if (outcome.decision && caller) opts.onRefused?.({ decision: outcome.decision, caller, status: outcome.error.status, rawBody });
+      return c.json(outcome.error.body, outcome.error.status as 400, outcome.headers);
+    }
     c.set("hydrasentry", outcome.guarded);
     await next();
   };

@@ -13,3 +13,4 @@ export type { GatewayState, BucketRequest, Rate, RollingCounters, Observation } 
 export { cappedBody, type BodyEnv } from "./body.js";
 export { MemorySanctionBus, type SanctionBus, type Subscription } from "./sanction-bus.js";
 export { NatsSanctionBus, type NatsSanctionBusOptions } from "./nats-sanction-bus.js";
+export { captureLine, DailyCaptureFiles, DEFAULT_CAPTURE_MAX_BODY_BYTES, DEFAULT_CAPTURE_PENDING_BYTES, type CapturedExchange, type CaptureCounts, type ExchangeCapture } from "./capture.js";

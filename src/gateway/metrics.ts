@@ -47,6 +47,12 @@ export class GatewayMetrics {
     help: "SQLite WAL frames not yet checkpointed into the database file (absent without a background checkpointer)",
     registers: [this.registry],
   });
+  readonly captureLines = new Gauge({
+    name: "hydrasentry_capture_lines",
+    help: "Exchanges the capture wrote, dropped (disk behind or body over the cap) or failed to write, since start",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({ name: "hydrasentry_requests_in_flight", help: "Proxied requests in flight", registers: [this.registry] });
   readonly policyVersion = new Gauge({ name: "hydrasentry_policy_info", help: "Policy in force (value 1)", labelNames: ["version", "mode"], registers: [this.registry] });
 }

@@ -13,6 +13,7 @@ import { PolicySource, type Policy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { fileAppeal } from "./appeals.js";
 import { cappedBody, type BodyEnv } from "./body.js";
+import type { ExchangeCapture } from "./capture.js";
 import { coalescedAnswers, decidedByTurn, TurnBarrier } from "./coalesce.js";
 import type { IntelMatcher } from "../detect/index.js";
 import { Gatekeeper, type Decision } from "./decide.js";
@@ -21,6 +22,7 @@ import { hydrasentryGuard, resolveCaller, type GuardEnv } from "./guard.js";
 import { GatewayMetrics } from "./metrics.js";
 import type { SanctionBus } from "./sanction-bus.js";
 import { sseReasoningTransform, transformReasoning } from "./reasoning.js";
+import type { CallerContext } from "./request.js";
 import type { BucketRequest, GatewayState } from "./state.js";
 import { forwardableHeaders, passedResponseHeaders, responseHeaders, Upstream, UpstreamError, watchAnswer, watchSignal } from "./upstream.js";
 import { DetectionView } from "./view.js";
@@ -50,6 +52,8 @@ export interface GatewayOptions {
   log?: (line: Record<string, unknown>) => void;
   /** Mounts more routes (e.g. the TAXII server) on the same app. */
   extend?: (app: Hono<BodyEnv>) => void;
+  /** Writes every proxied request it decided, refused ones included, as an exchange log for `hunt` (see DailyCaptureFiles). */
+  capture?: ExchangeCapture;
 }
 
 /** The proxied API routes and the wire format each speaks. */
@@ -254,6 +258,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   );
   app.get("/metrics", async (c) => {
     metrics.auditQueue.set(gatekeeper.pendingAudits);
+    if (opts.capture) {
+      const counts = opts.capture.counts();
+      metrics.captureLines.set({ outcome: "written" }, counts.written);
+      metrics.captureLines.set({ outcome: "dropped" }, counts.dropped);
+      metrics.captureLines.set({ outcome: "error" }, counts.errors);
+    }
     const backlog = store.writeBacklog?.();
     if (backlog) {
       metrics.storeQueue.set(backlog.queuedWrites);
@@ -267,6 +277,26 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     c.set("arrivedAt", performance.now());
     await next();
   };
+  /** The exchange as the client sent it and how it was answered, for the capture. */
+  const capture = opts.capture;
+  const captured = capture
+    ? (rawBody: string, api: WireApi, decision: Decision, caller: Omit<CallerContext, "api">, status: number, usage: Record<string, unknown> | null): void =>
+        capture.write({
+          id: decision.id,
+          arrivedAtMs: decision.ts,
+          account: decision.account,
+          apiKeyId: caller.apiKeyId,
+          api,
+          rawBody,
+          ip: caller.ip,
+          userAgent: caller.userAgent,
+          usage,
+          status,
+          decision: decision.decision,
+          actions: decision.actions,
+          policyVersion: decision.policyVersion,
+        })
+    : null;
   for (const route of PROXY_ROUTES) {
     const guarded = new Hono<GuardEnv & BodyEnv & ArrivalEnv>();
     guarded.post(
@@ -274,7 +304,17 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       stampArrival,
       limit(route.api),
       decidedByTurn(turn),
-      hydrasentryGuard({ ...resolver, api: route.api, gatekeeper, policy: current, metrics, clock, digest: sha256Hex, socketAddress }),
+      hydrasentryGuard({
+        ...resolver,
+        api: route.api,
+        gatekeeper,
+        policy: current,
+        metrics,
+        clock,
+        digest: sha256Hex,
+        socketAddress,
+        onRefused: captured ? (r) => captured(r.rawBody, route.api, r.decision, r.caller, r.status, null) : undefined,
+      }),
       async (c) => {
         const g = c.var.hydrasentry;
         if (!upstream) return fail(c, route.api, "upstream_not_configured", "this gateway has no upstream; use /v1/decisions");
@@ -293,16 +333,20 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           const kind = err instanceof UpstreamError ? err.kind : "unreachable";
           metrics.upstreamErrors.inc({ kind });
           void gatekeeper.refund(g.decision);
-          return fail(c, route.api, kind === "timeout" ? "upstream_timeout" : "upstream_unreachable", err instanceof Error ? err.message : String(err));
+          const failed = fail(c, route.api, kind === "timeout" ? "upstream_timeout" : "upstream_unreachable", err instanceof Error ? err.message : String(err));
+          captured?.(c.get("rawBody"), route.api, g.decision, g.caller, failed.status, null);
+          return failed;
         }
         res.once("close", () => metrics.inFlight.dec());
         metrics.upstreamSeconds.observe({ api: route.api }, (performance.now() - started) / 1000);
         const status = res.statusCode ?? 502;
         const type = String(res.headers["content-type"] ?? "");
         const sse = type.includes("text/event-stream");
+        // At the answer's end: its usage settles the reservation, and the exchange is captured with it.
         const settle = (tail: string): void => {
           const usage = usageInTail(tail);
           if (usage) void gatekeeper.settle(g.decision, readUsage(route.api, { usage }));
+          captured?.(c.get("rawBody"), route.api, g.decision, g.caller, status, usage);
         };
         const decisionHeader = g.decision.decision !== "allow" ? { "hydrasentry-decision-id": g.decision.id } : {};
         const transformJson = g.reasoning !== null && !sse && status < 300 && type.includes("json");

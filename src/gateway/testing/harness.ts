@@ -7,6 +7,7 @@ import { openStore, type Store } from "../../store/index.js";
 import type { IntelMatcher } from "../../detect/index.js";
 import { MemoryState } from "../memory-state.js";
 import { createGateway, listen, type Gateway } from "../server.js";
+import type { ExchangeCapture } from "../capture.js";
 import type { SanctionBus } from "../sanction-bus.js";
 import type { GatewayState } from "../state.js";
 
@@ -81,6 +82,7 @@ export async function startTestGateway(opts: {
   headersTimeoutMs?: number;
   viewRefreshMs?: number;
   sanctionBus?: SanctionBus;
+  capture?: ExchangeCapture;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), "hs-gw-"));
   const policyPath = join(dir, "policy.yaml");
@@ -101,6 +103,7 @@ export async function startTestGateway(opts: {
     trustedHops: opts.trustedHops,
     viewRefreshMs: opts.viewRefreshMs ?? 200,
     sanctionBus: opts.sanctionBus,
+    capture: opts.capture,
     secret: "test-secret",
   });
   const server = await listen(gateway.app, 0, { headersTimeoutMs: opts.headersTimeoutMs });
