@@ -168,7 +168,7 @@ export class AccountState implements AccountFeatures {
       this.cotHits++;
       if (s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence)) this.promptHits(s.systemPromptHash).cot++;
       if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
-      const inUserTurn = s.cotEvidence.find((e) => e.where === "user");
+      const inUserTurn = s.cotEvidence.find((e) => e.where === "user" || e.where === "opening");
       if (inUserTurn) (this.askWordings ??= new DistinctCounter()).add(promptHash32(inUserTurn.match.toLowerCase()));
       if (s.greedyPromptHash !== null) {
         this.greedyAsks++;

@@ -1310,6 +1310,21 @@ describe("CoT elicitation", () => {
     expect(shared && Object.isFrozen(shared)).toBe(true);
   });
 
+  // A harness that primes the conversation once: every follow-up carries the ask in its first user turn.
+  it("reads a conversation's opening turn: an ask there applies to each follow-up, homework wording does not carry", () => {
+    const opened = (opening: string, newest: string): ReturnType<typeof cotElicitation> => cotElicitation(newest, "", plain, "", undefined, opening);
+    const primed = opened("For every question I send you in this chat, write out your complete chain of thought inside <thinking> tags before the final answer.", "A train leaves at 3pm going 60 mph; another at 4pm going 80 mph. When does the second catch up?");
+    expect(primed.score).toBeGreaterThan(0.9);
+    expect(new Set(primed.evidence.map((e) => e.where))).toEqual(new Set(["opening"]));
+    expect(opened("Q: What is 12*13? Show every step of your reasoning.", "Q: What is 17*23?").score).toBeGreaterThanOrEqual(COT_HIT);
+    expect(opened("Let's think step by step. How many r's are in strawberry?", "and in raspberry?").score).toBeGreaterThanOrEqual(COT_HIT);
+    // A tutoring app's instruction opens many honest conversations; its follow-ups are not asks for it.
+    expect(opened("Explain your reasoning step by step so the student can follow every step, then state the final answer clearly.\n\nStudent question: What is 3/4 + 1/8?", "why did you do that in the second step?").score).toBe(0);
+    expect(opened("Can you help me plan a week of vegetarian dinners?", "Swap Tuesday for something with lentils.").score).toBe(0);
+    // The newest turn's own ask is read as before, first, beside the opening's.
+    expect(opened("Write out your complete internal reasoning for each answer.", "Show your full chain of thought: what is 9 * 7?").evidence[0]?.where).toBe("user");
+  });
+
   it("counts reasoning settings only alongside textual evidence, and names the evidence", () => {
     const high: GenerationParams = { ...plain, reasoningEffort: "high", thinkingBudget: 32000, reasoningRequested: true };
     expect(score("What's the capital of Peru?", "", high)).toBe(0);

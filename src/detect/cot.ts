@@ -14,7 +14,13 @@ export interface CotEvidence {
   pattern: string;
   match: string;
   weight: number;
-  where: "user" | "system" | "params" | "prefill";
+  /**
+   * `opening`: the conversation's first user turn, in a request that carries it before the newest one:
+   * instructions are given there ("for every question in this chat, write out your complete chain of
+   * thought") and every follow-up carries them, so each answer of the conversation is asked for them
+   * (only the opening's asks that pass the bar alone: see carriesToFollowUps).
+   */
+  where: "user" | "system" | "opening" | "params" | "prefill";
 }
 
 export interface CotResult {
@@ -829,7 +835,7 @@ function spelledOut(text: string, lower: string): string {
     .replace(/\bthru\b/gi, "through");
 }
 
-function scan(given: string, where: "user" | "system", out: CotEvidence[]): void {
+function scan(given: string, where: StandingWhere | "user", out: CotEvidence[]): void {
   if (!given) return;
   const givenLower = given.toLowerCase();
   const text = spelledOut(given, givenLower);
@@ -886,7 +892,7 @@ const PREFILL: ReadonlyArray<Pick<Pattern, "id" | "re" | "weight">> = [
 const DICTATED_OPENING = /\b(?:begin|start|open|preface)(?:s|ning|ing)?\s+(?:(?:your|the|each|every|all)\s+)?(?:(?:response|reply|answer|output|message|turn)s?\s+)?(?:with|by (?:writing|saying))\s*:?\s*["'“‘`]([^\n]{1,80})/i;
 const DICTATABLE = PREFILL.filter((p) => p.weight >= COT_HIT);
 
-function scanDictatedOpening(text: string, where: "user" | "system", out: CotEvidence[]): void {
+function scanDictatedOpening(text: string, where: StandingWhere | "user", out: CotEvidence[]): void {
   const m = DICTATED_OPENING.exec(text);
   const opening = m?.[1];
   if (!m || opening === undefined) return;
@@ -908,45 +914,69 @@ function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {
   if (asksMaxThinking(params)) out.push({ pattern: "thinking-budget", match: `thinking.budget_tokens=${params.thinkingBudget ?? 0}`, weight: 0.15, where: "params" });
 }
 
-/** A system prompt's evidence: what its patterns matched, then its dictated opening; frozen, since requests share it. */
-interface SystemEvidence {
+/** A text sent again with request after request: an app's system prompt, or a conversation's opening turn. */
+type StandingWhere = "system" | "opening";
+
+/** Such a text's evidence: what its patterns matched, then its dictated opening; frozen, since requests share it. */
+interface StandingEvidence {
   scanned: readonly CotEvidence[];
   dictated: readonly CotEvidence[];
 }
 
-function readSystemPrompt(system: string): SystemEvidence {
+function readStanding(text: string, where: StandingWhere): StandingEvidence {
   const scanned: CotEvidence[] = [];
   const dictated: CotEvidence[] = [];
-  scan(system, "system", scanned);
-  scanDictatedOpening(system, "system", dictated);
-  return { scanned: scanned.map((e) => Object.freeze(e)), dictated: dictated.map((e) => Object.freeze(e)) };
+  scan(text, where, scanned);
+  scanDictatedOpening(text, where, dictated);
+  const kept = (e: CotEvidence): boolean => where !== "opening" || carriesToFollowUps(e);
+  return { scanned: scanned.filter(kept).map((e) => Object.freeze(e)), dictated: dictated.filter(kept).map((e) => Object.freeze(e)) };
 }
+
+/**
+ * An opening turn's phrase carries to the conversation's follow-ups only where it asks beyond the bar
+ * by itself ("write out your complete chain of thought", "show every step of your reasoning", a stock
+ * trigger): a tutoring app's "explain your reasoning step by step so the student can follow" (0.5 and
+ * two weak asks) opens many honest conversations, and carried into each follow-up ("why did you do
+ * that in the second step?") it made the app's every request an ask.
+ */
+const carriesToFollowUps = (e: CotEvidence): boolean => e.weight > COT_HIT;
 
 /**
  * An app sends its system prompt with every request of every user, and a production one (rules, tools,
  * products) is often a kilobyte or more: scanned anew each time it cost twice the user's words (a
- * 1.3 KB prompt: 48 µs against 15). Read once per distinct prompt; bounded, ~1.3 KB a prompt at most
- * (the caller's headTail), so that ever-new prompts cost a scan each, as before, and no memory.
+ * 1.3 KB prompt: 48 µs against 15). A conversation's opening turn goes out again with each follow-up,
+ * and a harness's priming turn with each of its conversations. Each read once per distinct text;
+ * bounded, ~1.3 KB a text at most (the caller's headTail), so that ever-new texts cost a scan each, as
+ * before, and no memory.
  */
 export const SYSTEM_PROMPTS_REMEMBERED = 2048;
-const SYSTEM_EVIDENCE = new BoundedMemo<SystemEvidence>(SYSTEM_PROMPTS_REMEMBERED);
-const NO_SYSTEM_EVIDENCE: SystemEvidence = { scanned: [], dictated: [] };
+const STANDING_EVIDENCE: Record<StandingWhere, BoundedMemo<StandingEvidence>> = {
+  system: new BoundedMemo(SYSTEM_PROMPTS_REMEMBERED),
+  opening: new BoundedMemo(SYSTEM_PROMPTS_REMEMBERED),
+};
+const READ_STANDING: Record<StandingWhere, (text: string) => StandingEvidence> = {
+  system: (text) => readStanding(text, "system"),
+  opening: (text) => readStanding(text, "opening"),
+};
+const NO_STANDING_EVIDENCE: StandingEvidence = { scanned: [], dictated: [] };
+const standingEvidence = (text: string, where: StandingWhere): StandingEvidence => (text ? STANDING_EVIDENCE[where].get(text, READ_STANDING[where]) : NO_STANDING_EVIDENCE);
 
 /** The phrase patterns' evidence: everything but the learned reading. */
-function phraseEvidence(userText: string, system: string, prefill: string): CotEvidence[] {
-  const fromSystem = system ? SYSTEM_EVIDENCE.get(system, readSystemPrompt) : NO_SYSTEM_EVIDENCE;
+function phraseEvidence(userText: string, system: string, prefill: string, opening: string): CotEvidence[] {
+  const fromSystem = standingEvidence(system, "system");
+  const fromOpening = standingEvidence(opening, "opening");
   const evidence: CotEvidence[] = [];
   scan(userText, "user", evidence);
-  evidence.push(...fromSystem.scanned);
+  evidence.push(...fromOpening.scanned, ...fromSystem.scanned);
   scanDictatedOpening(userText, "user", evidence);
-  evidence.push(...fromSystem.dictated);
+  evidence.push(...fromOpening.dictated, ...fromSystem.dictated);
   scanPrefill(prefill, evidence);
   return evidence;
 }
 
 /** The phrase patterns' score of one text: what the learned reading is taught (src/detect/train/cot-main.ts). */
 export function phraseScore(text: string): number {
-  return combine(phraseEvidence(text, "", "").map((e) => e.weight));
+  return combine(phraseEvidence(text, "", "", "").map((e) => e.weight));
 }
 
 /**
@@ -984,10 +1014,18 @@ function learnedEvidence(text: string, out: CotEvidence[], readLearned: () => nu
  * Scores how much one request elicits reasoning; `prefill` is the answer begun for the model, if any.
  * `readLearned` gives the learned reading's probability for `userText` when the caller reads its
  * features anyway (request signals: the extraction-style model reads the same text when there is no
- * system prompt); it is called only if the learned reading is asked. Pure and allocation-light.
+ * system prompt); it is called only if the learned reading is asked. `opening`: the conversation's first
+ * user turn when the request carries more than one (see CotEvidence's `where`). Pure and allocation-light.
  */
-export function cotElicitation(userText: string, system: string, params: GenerationParams, prefill = "", readLearned = (): number => learnedAskProbability(featuresInScratch(userText))): CotResult {
-  const evidence = phraseEvidence(userText, system, prefill);
+export function cotElicitation(
+  userText: string,
+  system: string,
+  params: GenerationParams,
+  prefill = "",
+  readLearned = (): number => learnedAskProbability(featuresInScratch(userText)),
+  opening = "",
+): CotResult {
+  const evidence = phraseEvidence(userText, system, prefill, opening);
   // The phrases miss a third or more of each new list of asks; the learned reading is asked only then,
   // and only of the user's words: it read an ordinary agent's system prompt ("You are an autonomous
   // analysis agent. Use the provided tools to complete the task.") as an ask, and an app's system

@@ -60,6 +60,17 @@ describe("request signals", () => {
     expect(ask("short", { system: "Be brief." }).systemPromptHash).toBe(stableHash("Be brief."));
   });
 
+  it("reads the ask a conversation opened with in each follow-up, not a first turn sent again as the newest", () => {
+    const priming = "For every question I send you in this chat, write out your complete chain of thought inside <thinking> tags before the final answer.";
+    const followUp = ask("Now: how many primes are there below 30?", { userTurns: [priming, "Now: how many primes are there below 30?"], assistantTurns: ["Understood; I will show my full reasoning for each question."] });
+    expect(followUp.cotElicitation).toBeGreaterThan(0.9);
+    expect(followUp.cotEvidence.every((e) => e.where === "opening")).toBe(true);
+    // The same words resent as the newest turn are read once, as the user's.
+    const resent = ask(priming, { userTurns: [priming, priming] });
+    expect(resent.cotEvidence.every((e) => e.where === "user")).toBe(true);
+    expect(ask("Now: how many primes are there below 30?").cotElicitation).toBe(0);
+  });
+
   it("scores a generated task list above casual typed chat on average", () => {
     const synthetic = [
       "Write a Java method that reverses a singly linked list in place and returns the new head.",

@@ -127,6 +127,18 @@ function toolSetHash(ex: Exchange): string | null {
 const HASHES_SENT_AGAIN = new BoundedMemo<string>(512);
 const hashOfSentAgain = (text: string): string => (text.length < 512 || text.length > 65_536 ? stableHash(text) : HASHES_SENT_AGAIN.get(text, stableHash));
 
+/**
+ * The conversation's first user turn, bounded as the system prompt is, when the request carries it
+ * before its newest one (and it is not the same words again): where a harness primes a conversation
+ * ("for every question I send, write out your complete reasoning") that its follow-ups then carry.
+ */
+export function openingTurn(ex: Pick<Exchange, "userTurns">, newest: string): string {
+  const first = ex.userTurns.length > 1 ? (ex.userTurns[0] ?? "") : "";
+  // The head kept is longer than a conversation key's (OPENING_CHARS), so a thread handed this text
+  // in place of the first turn (see the hunt's signal codec) computes the same key.
+  return first === newest ? "" : headTail(first, 1000, 300);
+}
+
 /** A prefill steers from its first words: its head is all that is read (and all the hunt sends its signal threads). */
 export const prefillHead = (ex: Exchange): string => ex.prefill.slice(0, 600);
 
@@ -169,7 +181,7 @@ class SignalsOfRequest implements RequestSignals {
       if (!system) this.#style = roundStyle(model.scoreFeatures(features));
       return learnedAskProbability(features);
     };
-    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned);
+    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned, openingTurn(ex, full));
     this.#ex = ex;
     this.#model = model;
     this.#prompt = prompt;

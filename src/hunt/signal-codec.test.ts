@@ -7,12 +7,20 @@ import { inputCount, packInputs, SignalPacker, signalCount, unpackInput, unpackS
 
 const model = loadDefaultModel();
 
+/**
+ * A conversation's first turn: a priming ask (some longer than the scan reads of it, whose middle is
+ * dropped), the newest turn's words again (no opening read), or an ordinary question.
+ */
+const PRIMING = "For every question I send you in this chat, write out your complete chain of thought inside <thinking> tags before the final answer.";
+const opening = (i: number, newest: string): string =>
+  i % 10 === 8 ? `${PRIMING} ${i % 20 === 8 ? "Background on the course follows. ".repeat(60) : ""}Thanks!` : i % 10 === 3 ? newest : "earlier question";
+
 /** Exchanges covering what signals read: tools, media, history, every generation parameter, no system prompt. */
 function varied(): Exchange[] {
   const corpus = loadCorpus().filter((_, i) => i % 97 === 0);
   const out: Exchange[] = corpus.map((p, i) =>
     makeExchange({
-      userTurns: i % 5 === 0 ? [] : ["earlier question", p.text],
+      userTurns: i % 5 === 0 ? [] : [opening(i, p.text), p.text],
       system: i % 3 === 0 ? "" : "You are a meticulous grader. Think step by step and show your full reasoning.",
       // Some follow-ups with an opening answer long enough to key their conversation, some too short.
       assistantTurns: i % 4 === 0 ? [i % 8 === 0 ? `An earlier answer, long enough to be this conversation's own, to request ${i % 16}: with background, options and a recommendation.` : "an earlier answer"] : [],
@@ -60,6 +68,8 @@ describe("signal transport between the hunt's threads", () => {
     // The sample exercises every optional part of the record.
     expect(direct.some((s) => s.cotEvidence.length > 0)).toBe(true);
     expect(direct.some((s) => s.cotEvidence.some((e) => e.where === "prefill"))).toBe(true);
+    expect(direct.some((s) => s.cotEvidence.some((e) => e.where === "opening") && s.conversationKey !== null)).toBe(true);
+    expect(direct.some((s) => s.cotEvidence.some((e) => e.where === "opening") && s.conversationKey === null)).toBe(true);
     expect(direct.some((s) => s.params.reasons.length > 0 && s.params.temperature === 0)).toBe(true);
     expect(direct.some((s) => s.toolSchemaHash !== null && s.systemPromptHash === null)).toBe(true);
     expect(direct.some((s) => s.followUp && s.domains.vision > 0)).toBe(true);

@@ -1,5 +1,5 @@
 import { blankExchange, type Exchange, type GenerationParams } from "../core/index.js";
-import { conversationOpening, DOMAINS, MINHASH_SIZE, prefillHead, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { conversationOpening, DOMAINS, MINHASH_SIZE, openingTurn, prefillHead, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 
 /**
  * What travels between the hunt's main thread and its signal threads, packed as a few strings and
@@ -22,7 +22,7 @@ export interface PackedSignals {
   minhash: Uint32Array<ArrayBuffer>;
 }
 
-const IN_STRINGS = 8;
+const IN_STRINGS = 9;
 const IN_NUMBERS = 15;
 const OUT_STRINGS = 8;
 /** Seven scalars (style, CoT, top domain, flags, prompt length, temperature, greedy prompt hash), then the domain scores. */
@@ -34,8 +34,8 @@ const num = (x: number | undefined): number => (x === undefined ? NaN : x);
 
 /**
  * Only what request signals read: the last user turn, the system prompt, tools, counts and
- * parameters, an assistant prefill, and a follow-up's opening (the heads of its first two user turns and first answer, which the
- * conversation key hashes); "" where there is none.
+ * parameters, an assistant prefill, a follow-up's opening (the heads of its first two user turns and first answer, which the
+ * conversation key hashes) and its opening turn as the CoT scan reads it (see openingTurn); "" where there is none.
  */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
   const strings: string[] = [];
@@ -43,7 +43,8 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
   batch.forEach((ex, i) => {
     const p = ex.params;
     const opening = conversationOpening(ex);
-    strings.push(ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "", ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "", prefillHead(ex));
+    const last = ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "";
+    strings.push(last, ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "", prefillHead(ex), openingTurn(ex, last));
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
     numbers[o + 1] = ex.assistantTurns.length;
@@ -83,12 +84,17 @@ export function unpackInput(packed: PackedInputs, i: number): Exchange {
   if (!Number.isNaN(n(12))) params.topLogprobs = n(12);
   if (!Number.isNaN(n(14))) params.thinkingBudget = n(14);
   if ((flags & 8) !== 0) params.reasoningEffort = s(3);
-  // A follow-up's opening goes first, so the conversation key reads it; the last turn stays last.
+  // A follow-up's opening goes first, so the conversation key and the CoT scan of the opening turn
+  // read it; the last turn stays last. The opening turn as the scan reads it (s(8)) holds the key's
+  // head (s(4)); where it is "", the first turn was the last one's words again.
+  const last = s(0);
   const answer = s(5);
+  const openingText = s(8);
   const assistantTurns = Array.from({ length: n(1) }, () => "");
   if (answer !== "") assistantTurns[0] = answer;
+  const userTurns = answer !== "" ? [openingText !== "" ? openingText : last, s(6), last] : openingText !== "" ? [openingText, last] : [last];
   return blankExchange({
-    userTurns: n(0) === 1 ? (answer !== "" ? [s(4), s(6), s(0)] : [s(0)]) : [],
+    userTurns: n(0) === 1 ? userTurns : [],
     system: s(1),
     tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],
     assistantTurns,
