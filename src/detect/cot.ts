@@ -1,4 +1,5 @@
 import { BoundedMemo, type GenerationParams } from "../core/index.js";
+import { asRead } from "./as-read.js";
 import { COT_MODEL_PATH, loadModel, type ExtractionStyleModel } from "./classifier.js";
 import { featuresInScratch } from "./features.js";
 import { asksMaxEffort, asksMaxThinking } from "./params.js";
@@ -923,7 +924,8 @@ interface StandingEvidence {
   dictated: readonly CotEvidence[];
 }
 
-function readStanding(text: string, where: StandingWhere): StandingEvidence {
+function readStanding(given: string, where: StandingWhere): StandingEvidence {
+  const text = asRead(given);
   const scanned: CotEvidence[] = [];
   const dictated: CotEvidence[] = [];
   scan(text, where, scanned);
@@ -965,12 +967,13 @@ const standingEvidence = (text: string, where: StandingWhere): StandingEvidence 
 function phraseEvidence(userText: string, system: string, prefill: string, opening: string): CotEvidence[] {
   const fromSystem = standingEvidence(system, "system");
   const fromOpening = standingEvidence(opening, "opening");
+  const user = asRead(userText);
   const evidence: CotEvidence[] = [];
-  scan(userText, "user", evidence);
+  scan(user, "user", evidence);
   evidence.push(...fromOpening.scanned, ...fromSystem.scanned);
-  scanDictatedOpening(userText, "user", evidence);
+  scanDictatedOpening(user, "user", evidence);
   evidence.push(...fromOpening.dictated, ...fromSystem.dictated);
-  scanPrefill(prefill, evidence);
+  scanPrefill(asRead(prefill), evidence);
   return evidence;
 }
 
