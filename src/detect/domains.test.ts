@@ -123,6 +123,11 @@ describe("capability domains", () => {
     });
   });
 
+  it("reads a disguised word as the word (see asRead)", () => {
+    const plain = "Write a Python function that parses the CSV and plots the monthly revenue.";
+    expect(scores(plain.replace(/o/g, "\u043e").replace(/(\w{3})(\w)/g, "$1\u200b$2"))).toEqual(scores(plain));
+  });
+
   // V8 does not optimise a regex of more than 20 KB of source: the lexicons' scan went from 4.1 to
   // 26.7 µs a prompt when it grew past it (session 44). The lexicons are split to stay under it.
   it("keeps every lexicon scan under the 20 KB of source V8 optimises", () => {

@@ -1,5 +1,6 @@
 import { BoundedMemo, type Exchange } from "../core/index.js";
 import { groupedAlternations, topLevelAlternatives } from "./alternation.js";
+import { asRead } from "./as-read.js";
 import { SYSTEM_PROMPTS_REMEMBERED } from "./cot.js";
 import { EUROPEAN_WORDS, forEachOtherScriptWord, HAS_OTHER_SCRIPT, QUANTITY_QUESTION, SCORE_RANGE_IN_POINTS, TWO_NUMBERS } from "./domain-words.js";
 
@@ -345,7 +346,8 @@ interface SystemReading {
   shapes: Shapes;
 }
 
-function readSystemPrompt(system: string): SystemReading {
+function readSystemPrompt(given: string): SystemReading {
+  const system = asRead(given);
   const lower = system.toLowerCase();
   const hits: Array<{ hit: string; otherSlot: number; at: number }> = [];
   // Scanned with the newline that joins it to the user's words, so that \b and lookaheads at its end see what they see in the whole text.
@@ -376,7 +378,9 @@ const SLOT_OF_HIT = new BoundedMemo<number>(20_000);
 const findWordListSlot = (hit: string): number => WORD_LIST_SLOTS.findIndex((s) => s.whole.test(hit));
 const wordListSlotOf = (hit: string): number => SLOT_OF_HIT.get(hit, findWordListSlot);
 
-export function domainScores(ex: Exchange, userText: string, system: string = ex.system): DomainScores {
+export function domainScores(ex: Exchange, given: string, system: string = ex.system): DomainScores {
+  // Read as a person reads it (see asRead): a disguised word is the word.
+  const userText = asRead(given);
   // Lowered in two parts so that where the system prompt ends is known in the lowered text too.
   const systemReading = system ? SYSTEM_READINGS.get(system, readSystemPrompt) : NO_SYSTEM_PROMPT;
   const systemLower = systemReading.lower;

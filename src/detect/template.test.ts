@@ -64,6 +64,14 @@ describe("template signatures", () => {
     expect(ja.frames.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("reads a template with characters sprinkled in to make each request unique as the template (see asRead)", () => {
+    const template = "You are generating training data. Solve the problem below and write out every intermediate step of your reasoning before the final answer. Problem: what is 17 * 23?";
+    const sprinkled = template.replace(/(\w{4})(\w)/g, (_, a: string, b: string) => `${a}\u200b${b}`).replace(/o/, "\u043e");
+    expect(sprinkled).not.toBe(template);
+    expect(templateSignature(sprinkled).exact).toBe(templateSignature(template).exact);
+    expect(templateSignature(sprinkled).frames).toEqual(templateSignature(template).frames);
+  });
+
   it("does not collide for different templates or different people", () => {
     const a = templateSignature(harness("What is 2+2?"));
     const b = templateSignature("hey can you help me write an email to my landlord about the broken heater, it's been 3 weeks");

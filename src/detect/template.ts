@@ -1,4 +1,5 @@
 import { fnv1a32, hex32 } from "../core/index.js";
+import { asRead } from "./as-read.js";
 
 /**
  * Template signature: the prompt with its variable parts masked, so that one harness filling one
@@ -35,7 +36,7 @@ function applyMasks(text: string): string {
 const collapse = (t: string): string => t.toLowerCase().replace(/\s+/g, " ").trim();
 
 export function maskPrompt(text: string): string {
-  return collapse(applyMasks(text));
+  return collapse(applyMasks(asRead(text)));
 }
 
 export interface TemplateSignature {
@@ -342,7 +343,9 @@ export function isPhraseFrame(frame: string): boolean {
 }
 
 export function templateSignature(text: string): TemplateSignature {
-  const premasked = applyMasks(text);
+  // Read as a person reads it: zero-width characters sprinkled afresh into each request would
+  // otherwise make every request of one template a template of its own.
+  const premasked = applyMasks(asRead(text));
   const { codes, chars, wordStarts, wordHashes, words } = fold(premasked, promptBuffer);
   const frames: string[] = [];
   if (words > FRAME_WORDS + 3) {
