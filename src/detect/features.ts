@@ -1,4 +1,5 @@
 import { fnv1a32 } from "../core/index.js";
+import { asRead } from "./as-read.js";
 
 /** Hashed feature space for the extraction-style model. 2^18 buckets keeps collisions rare for ~200K distinct n-grams. */
 export const FEATURE_BITS = 18;
@@ -73,7 +74,8 @@ export function promptFeatures(rawText: string): Uint32Array {
  * and keeps nothing, so the copy promptFeatures makes is skipped on the hot path.
  */
 export function featuresInScratch(rawText: string): Uint32Array {
-  const text = clip(rawText);
+  // Read as a person reads it (see asRead): zero-width characters would split the words the models weigh.
+  const text = clip(asRead(rawText));
   const lower = text.toLowerCase();
   for (let k = 0; k < previousCount; k++) seen[(scratch[k] as number) >>> 5] = 0;
   // No closures over mutable locals here: V8 moves such locals into a heap context, and every
