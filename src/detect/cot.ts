@@ -951,10 +951,10 @@ const carriesToFollowUps = (e: CotEvidence): boolean => e.weight > COT_HIT;
  * bounded, ~1.3 KB a text at most (the caller's headTail), so that ever-new texts cost a scan each, as
  * before, and no memory.
  */
-export const SYSTEM_PROMPTS_REMEMBERED = 2048;
+export const STANDING_TEXTS_REMEMBERED = 2048;
 const STANDING_EVIDENCE: Record<StandingWhere, BoundedMemo<StandingEvidence>> = {
-  system: new BoundedMemo(SYSTEM_PROMPTS_REMEMBERED),
-  opening: new BoundedMemo(SYSTEM_PROMPTS_REMEMBERED),
+  system: new BoundedMemo(STANDING_TEXTS_REMEMBERED),
+  opening: new BoundedMemo(STANDING_TEXTS_REMEMBERED),
 };
 const READ_STANDING: Record<StandingWhere, (text: string) => StandingEvidence> = {
   system: (text) => readStanding(text, "system"),

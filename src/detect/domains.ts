@@ -1,7 +1,7 @@
 import { BoundedMemo, type Exchange } from "../core/index.js";
 import { groupedAlternations, topLevelAlternatives } from "./alternation.js";
 import { asRead } from "./as-read.js";
-import { SYSTEM_PROMPTS_REMEMBERED } from "./cot.js";
+import { STANDING_TEXTS_REMEMBERED } from "./cot.js";
 import { EUROPEAN_WORDS, forEachOtherScriptWord, HAS_OTHER_SCRIPT, QUANTITY_QUESTION, SCORE_RANGE_IN_POINTS, TWO_NUMBERS } from "./domain-words.js";
 
 export const DOMAINS = ["reasoning", "coding", "agentic", "data_analysis", "vision", "alignment", "rubric", "creative", "chat"] as const;
@@ -363,7 +363,7 @@ function readSystemPrompt(given: string): SystemReading {
  * difference from scanning the whole text: a phrase that would begin in the system prompt and end in
  * the user's words is not read, and no phrase is written across that line.
  */
-const SYSTEM_READINGS = new BoundedMemo<SystemReading>(SYSTEM_PROMPTS_REMEMBERED);
+const SYSTEM_READINGS = new BoundedMemo<SystemReading>(STANDING_TEXTS_REMEMBERED);
 const NO_SYSTEM_PROMPT: SystemReading = { lower: "", hits: [], shapes: shapesOf("", "") };
 
 /** Distinct keyword hits counted per domain pattern, up to this many. */
