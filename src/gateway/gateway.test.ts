@@ -328,6 +328,11 @@ describe("gateway end to end (loopback upstream stub)", () => {
     const served = await post(`${gw.url}/v1/chat/completions`, JSON.stringify(chat(), null, 2), as("acct_cap"));
     expect(served.status).toBe(200);
     await served.text();
+    // Streamed, with its reasoning stripped on the way (the web-stream path): captured at the stream's end, usage read from its tail.
+    await program("acct_strip", "strip");
+    const streamed = await post(`${gw.url}/v1/messages`, messages({ stream: true }), as("acct_strip"));
+    expect(streamed.headers.get("content-type")).toContain("text/event-stream");
+    await streamed.text();
     const banned = await post(`${gw.url}/v1/chat/completions`, chat({ messages: [{ role: "user", content: "What's a good substitute for buttermilk in pancakes?" }] }), from("17.224.151.49"));
     expect(banned.status).toBe(403);
     const suspended = await post(`${gw.url}/v1/messages`, messages({ messages: [{ role: "user", content: "How long should I rest the batter?" }] }), from("17.224.9.3"));
@@ -337,14 +342,19 @@ describe("gateway end to end (loopback upstream stub)", () => {
 
     const file = join(dir, `exchanges-${new Date(now).toISOString().slice(0, 10)}.jsonl`);
     const lines = readFileSync(file, "utf8").trim().split("\n");
-    expect(lines.map((l) => parseExchangeLine(l).ok)).toEqual([true, true, true]);
+    expect(lines.map((l) => parseExchangeLine(l).ok)).toEqual([true, true, true, true]);
     const logged = lines.map((l) => JSON.parse(l) as { id: string; account: string; response?: { usage: unknown }; client: { ip?: string }; gateway: { decision: string; status: number } });
-    expect(logged.map((l) => `${l.account} ${l.gateway.decision} ${l.gateway.status} ${l.response ? "usage" : "-"}`)).toEqual(["acct_cap allow 200 usage", "casual ban_cluster 403 -", "casual suspend 403 -"]);
-    expect(logged[2]?.id).toBe(suspended.headers.get("hydrasentry-decision-id"));
-    expect(logged[1]?.client.ip).toBe("17.224.151.49");
+    expect(logged.map((l) => `${l.account} ${l.gateway.decision} ${l.gateway.status} ${l.response ? "usage" : "-"}`)).toEqual([
+      "acct_cap allow 200 usage",
+      "acct_strip strip_reasoning 200 usage",
+      "casual ban_cluster 403 -",
+      "casual suspend 403 -",
+    ]);
+    expect(logged[3]?.id).toBe(suspended.headers.get("hydrasentry-decision-id"));
+    expect(logged[2]?.client.ip).toBe("17.224.151.49");
 
     const hunt = await runHunt({ inputs: [file], outDir: join(dir, "hunt"), engine: defaultEngine, store });
-    expect(hunt.report.summary).toMatchObject({ exchanges: 3, quarantined: 0 });
+    expect(hunt.report.summary).toMatchObject({ exchanges: 4, quarantined: 0 });
     expect(hunt.lapsed.map((s) => `${s.subject} ${s.active}`)).toEqual(["casual false"]);
     await gw.gateway.view.refresh();
     expect((await post(`${gw.url}/v1/chat/completions`, chat(), from("17.224.151.49"))).status).toBe(200);
