@@ -304,7 +304,7 @@ interface Shapes {
   code: readonly string[];
   react: readonly string[];
   symbolLanguages: readonly string[];
-  /** Tool calls written out, wherever a "(" is; counted only where an "_" is in the text (see domainScores). */
+  /** Tool calls written out; counted only where an "_" is in the request's text (see domainScores). */
   toolCalls: readonly string[];
   namedTools: readonly string[];
   underscore: boolean;
@@ -316,13 +316,14 @@ interface Shapes {
 const NONE: readonly string[] = [];
 const caseFolded = (hit: string): string => hit.toLowerCase();
 
-function shapesOf(text: string, lower: string): Shapes {
+/** `callsCount`: whether an "_" elsewhere in the request makes this part's written-out calls count, so they are worth scanning. */
+function shapesOf(text: string, lower: string, callsCount: boolean): Shapes {
   const underscore = lower.includes("_");
   return {
     code: distinctMatches(CODE_SYNTAX, text, caseFolded),
     react: lower.includes(":") && (lower.includes("observation") || lower.includes("action") || lower.includes("step ")) ? distinctMatches(REACT_MARKERS, lower) : NONE,
     symbolLanguages: lower.includes("c#") || lower.includes("c++") || lower.includes("f#") ? distinctMatches(SYMBOL_LANGUAGES, lower) : NONE,
-    toolCalls: lower.includes("(") ? distinctMatches(TOOL_CALLS, lower) : NONE,
+    toolCalls: (callsCount || underscore) && lower.includes("(") ? distinctMatches(TOOL_CALLS, lower) : NONE,
     namedTools: underscore && (lower.includes(" function") || lower.includes(" tool") || lower.includes(" action")) ? distinctMatches(NAMED_TOOLS, lower) : NONE,
     underscore,
     digit: DIGIT.test(lower),
@@ -352,7 +353,8 @@ function readSystemPrompt(given: string): SystemReading {
   const hits: Array<{ hit: string; otherSlot: number; at: number }> = [];
   // Scanned with the newline that joins it to the user's words, so that \b and lookaheads at its end see what they see in the whole text.
   forEachLexiconHit(`${lower}\n`, (hit, otherSlot, at) => hits.push({ hit, otherSlot, at }));
-  return { lower, hits, shapes: shapesOf(system, lower) };
+  // Its calls read whatever it holds: read once, and the user's words may hold the "_" that makes them count.
+  return { lower, hits, shapes: shapesOf(system, lower, true) };
 }
 
 /**
@@ -364,7 +366,7 @@ function readSystemPrompt(given: string): SystemReading {
  * the user's words is not read, and no phrase is written across that line.
  */
 const SYSTEM_READINGS = new BoundedMemo<SystemReading>(STANDING_TEXTS_REMEMBERED);
-const NO_SYSTEM_PROMPT: SystemReading = { lower: "", hits: [], shapes: shapesOf("", "") };
+const NO_SYSTEM_PROMPT: SystemReading = { lower: "", hits: [], shapes: shapesOf("", "", false) };
 
 /** Distinct keyword hits counted per domain pattern, up to this many. */
 const HITS_PER_PATTERN = 4;
@@ -387,7 +389,7 @@ export function domainScores(ex: Exchange, given: string, system: string = ex.sy
   const userLower = userText.toLowerCase();
   const lower = `${systemLower}\n${userLower}`;
   const sys = systemReading.shapes;
-  const user = shapesOf(userText, userLower);
+  const user = shapesOf(userText, userLower, sys.underscore);
   const raw: DomainScores = { reasoning: 0, coding: 0, agentic: 0, data_analysis: 0, vision: 0, alignment: 0, rubric: 0, creative: 0, chat: 0 };
   // Distinct keyword hits per domain pattern (capped), weighted by how specific the domain's vocabulary is.
   const wordHits: string[][] = WORD_LIST_SLOTS.map(() => []);

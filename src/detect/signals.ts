@@ -136,8 +136,11 @@ export function openingTurn(ex: Pick<Exchange, "userTurns">, newest: string): st
   const first = ex.userTurns.length > 1 ? (ex.userTurns[0] ?? "") : "";
   // The head kept is longer than a conversation key's (OPENING_CHARS), so a thread handed this text
   // in place of the first turn (see the hunt's signal codec) computes the same key.
-  return first === newest ? "" : headTail(first, 1000, 300);
+  return first === newest ? "" : standingHeadTail(first);
 }
+
+/** What is read of a text sent again with request after request (a system prompt, an opening turn): its instructions' head and tail. */
+const standingHeadTail = (text: string): string => headTail(text, 1000, 300);
 
 /** A prefill steers from its first words: its head is all that is read (and all the hunt sends its signal threads). */
 export const prefillHead = (ex: Exchange): string => ex.prefill.slice(0, 600);
@@ -173,7 +176,7 @@ class SignalsOfRequest implements RequestSignals {
   constructor(ex: Exchange, model: ExtractionStyleModel) {
     const full = lastUserText(ex);
     const prompt = headTail(full);
-    const system = headTail(ex.system, 1000, 300);
+    const system = standingHeadTail(ex.system);
     // With no system prompt the style model reads the user's words too: one pass over their features
     // serves both models, when the CoT scan asks for the learned reading at all.
     const readLearned = (): number => {

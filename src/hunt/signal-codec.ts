@@ -22,7 +22,7 @@ export interface PackedSignals {
   minhash: Uint32Array<ArrayBuffer>;
 }
 
-const IN_STRINGS = 9;
+const IN_STRINGS = 8;
 const IN_NUMBERS = 15;
 const OUT_STRINGS = 8;
 /** Seven scalars (style, CoT, top domain, flags, prompt length, temperature, greedy prompt hash), then the domain scores. */
@@ -34,8 +34,8 @@ const num = (x: number | undefined): number => (x === undefined ? NaN : x);
 
 /**
  * Only what request signals read: the last user turn, the system prompt, tools, counts and
- * parameters, an assistant prefill, a follow-up's opening (the heads of its first two user turns and first answer, which the
- * conversation key hashes) and its opening turn as the CoT scan reads it (see openingTurn); "" where there is none.
+ * parameters, an assistant prefill, a follow-up's opening (the heads of its second user turn and first answer, which the
+ * conversation key hashes with the first turn's) and its opening turn as the CoT scan reads it (see openingTurn); "" where there is none.
  */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
   const strings: string[] = [];
@@ -44,7 +44,8 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
     const p = ex.params;
     const opening = conversationOpening(ex);
     const last = ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "";
-    strings.push(last, ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.user ?? "", opening?.answer ?? "", opening?.next ?? "", prefillHead(ex), openingTurn(ex, last));
+    // The opening's user head is not sent: the opening turn holds it (or, where that is "", the last turn does).
+    strings.push(last, ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.answer ?? "", opening?.next ?? "", prefillHead(ex), openingTurn(ex, last));
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
     numbers[o + 1] = ex.assistantTurns.length;
@@ -85,20 +86,20 @@ export function unpackInput(packed: PackedInputs, i: number): Exchange {
   if (!Number.isNaN(n(14))) params.thinkingBudget = n(14);
   if ((flags & 8) !== 0) params.reasoningEffort = s(3);
   // A follow-up's opening goes first, so the conversation key and the CoT scan of the opening turn
-  // read it; the last turn stays last. The opening turn as the scan reads it (s(8)) holds the key's
-  // head (s(4)); where it is "", the first turn was the last one's words again.
+  // read it; the last turn stays last. The opening turn as the scan reads it (s(7)) holds the key's
+  // head (its first OPENING_CHARS); where it is "", the first turn was the last one's words again.
   const last = s(0);
-  const answer = s(5);
-  const openingText = s(8);
+  const answer = s(4);
+  const openingText = s(7);
   const assistantTurns = Array.from({ length: n(1) }, () => "");
   if (answer !== "") assistantTurns[0] = answer;
-  const userTurns = answer !== "" ? [openingText !== "" ? openingText : last, s(6), last] : openingText !== "" ? [openingText, last] : [last];
+  const userTurns = answer !== "" ? [openingText !== "" ? openingText : last, s(5), last] : openingText !== "" ? [openingText, last] : [last];
   return blankExchange({
     userTurns: n(0) === 1 ? userTurns : [],
     system: s(1),
     tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],
     assistantTurns,
-    prefill: s(7),
+    prefill: s(6),
     toolCalls: Array.from({ length: n(2) }, () => ""),
     toolResults: n(3),
     media: { image: n(4), audio: n(5), file: n(6) },
