@@ -88,7 +88,27 @@ export interface Exchange {
   usage: Usage;
   client: ClientInfo;
   accountMeta: AccountMeta;
+  /**
+   * The conversation the provider holds for this request, which it continues without sending it again
+   * (Responses API): `response:<previous_response_id>` or `conversation:<id>`; absent when the request
+   * carries its own history or none.
+   */
+  continues?: string;
+  /** The answer's id where later requests can continue it (a stored Responses API answer whose id the log gives). */
+  responseId?: string;
+  /**
+   * The opening a held conversation's earlier request handed on (see openingToHandOn), recalled by
+   * whoever follows such conversations (the hunt in log order, the gateway from its state) before the
+   * request is read: the one part of the conversation the request itself never shows.
+   */
+  heldOpening?: string;
 }
+
+/**
+ * A request that is one turn on its own: no earlier turns sent with it and none held for it by the
+ * provider. A chained follow-up (`previous_response_id`) sends one message but is a conversation's turn.
+ */
+export const standsAlone = (ex: Pick<Exchange, "turnCount" | "continues">): boolean => ex.turnCount <= 1 && ex.continues === undefined;
 
 /** The prompt a request is about: the newest user turn. */
 export function lastUserText(ex: Exchange): string {

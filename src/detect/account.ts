@@ -1,4 +1,4 @@
-import { accountAgeAt, Evidence, mergeMeta, networkOf, type AccountMeta, type Exchange } from "../core/index.js";
+import { accountAgeAt, Evidence, mergeMeta, networkOf, standsAlone, type AccountMeta, type Exchange } from "../core/index.js";
 import { COT_HIT, restsOnSystemPrompt } from "./cot.js";
 import { DistinctCounter, promptHash32 } from "./distinct.js";
 import { DOMAINS, type Domain } from "./domains.js";
@@ -176,7 +176,7 @@ export class AccountState implements AccountFeatures {
       }
     }
     this.styleSum += s.extractionStyle;
-    if (ex.turnCount <= 1) this.singleTurn++;
+    if (standsAlone(ex)) this.singleTurn++;
     if (s.params.logitExtraction || s.params.multiSample) this.logitRequests++;
     if (asksMaxReasoning(ex.params)) this.maxReasoningRequests++;
     DOMAINS.forEach((d, i) => (this.domainCounts[i] = (this.domainCounts[i] as number) + s.domains[d]));

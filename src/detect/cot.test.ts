@@ -1380,6 +1380,19 @@ describe("CoT elicitation", () => {
     }
     expect(checked).toBeGreaterThan(200);
   });
+
+  it("reads an opening for the asks that carry to follow-ups, and finds exactly those a full read of it finds", () => {
+    // The opening's scan tries only the patterns whose match alone carries; the user's words are read in full.
+    const texts = [...loadCorpus().filter((_, i) => i % 3 === 0).map((p) => p.text), ...COT_ASKS].filter((t) => t.length <= 1300);
+    let carried = 0;
+    for (const text of texts) {
+      const full = cotElicitation(text, "", plain, "", () => 0).evidence.filter((e) => e.where === "user" && e.weight > COT_HIT);
+      const opening = cotElicitation("and the next one?", "", plain, "", () => 0, text).evidence.filter((e) => e.where === "opening");
+      expect(opening.map(({ pattern, match, weight }) => ({ pattern, match, weight })), text.slice(0, 80)).toEqual(full.map(({ pattern, match, weight }) => ({ pattern, match, weight })));
+      if (opening.length > 0) carried++;
+    }
+    expect(carried).toBeGreaterThan(50);
+  });
 });
 
 describe("the learned reading of asks (models/cot-ask.json)", () => {

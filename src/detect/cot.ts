@@ -789,36 +789,56 @@ export function restsOnSystemPrompt(evidence: readonly CotEvidence[]): boolean {
 const ALL_PATTERNS = [...STRONG, ...WEAK];
 /** Every pattern, for tests that check the stem scan never hides a match. */
 export const COT_PATTERNS: ReadonlyArray<Readonly<Pattern>> = ALL_PATTERNS;
-const STEMS = [...new Set(ALL_PATTERNS.flatMap((p) => p.stems))].sort((a, b) => b.length - a.length);
-/** For each stem, the patterns it lets through: those with a stem it starts with (longer stems hide their prefixes). */
-const PATTERNS_OF_STEM = new Map<string, Pattern[]>(STEMS.map((s) => [s, ALL_PATTERNS.filter((p) => p.stems.some((t) => s.startsWith(t)))]));
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const startsLatin = (stem: string): boolean => /^[a-z]/.test(stem);
-/**
- * The stems in two native scans, each one alternation, longest first, instead of ~100 `includes`
- * calls. Stems that start with a Latin letter are tried only where a word starts: every pattern's
- * expression puts its stem at a word start (a test holds the scans to hiding no match of any
- * pattern), and V8 then tries the alternation at word starts only, half the cost of trying it at
- * every position. The rest (other scripts, "<") are tried everywhere: `\b` does not see their words.
- */
-const STEM_SCANS = [
-  new RegExp(`\\b(?:${STEMS.filter(startsLatin).map(escapeRegExp).join("|")})`, "g"),
-  new RegExp(STEMS.filter((stem) => !startsLatin(stem)).map(escapeRegExp).join("|"), "g"),
-];
 
-function applicablePatterns(lower: string): Set<Pattern> {
-  const found = new Set<Pattern>();
-  for (const scan of STEM_SCANS) {
-    scan.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = scan.exec(lower)) !== null) {
-      for (const p of PATTERNS_OF_STEM.get(m[0]) ?? []) found.add(p);
-      // Restart one past the match's start: a stem beginning inside a longer match is still seen.
-      scan.lastIndex = m.index + 1;
-    }
+/**
+ * Which of a set of patterns can match a text, found from their stems. The stems in two native scans,
+ * each one alternation, longest first, instead of ~100 `includes` calls. Stems that start with a Latin
+ * letter are tried only where a word starts: every pattern's expression puts its stem at a word start
+ * (a test holds the scans to hiding no match of any pattern), and V8 then tries the alternation at word
+ * starts only, half the cost of trying it at every position. The rest (other scripts, "<") are tried
+ * everywhere: `\b` does not see their words.
+ */
+class StemIndex {
+  readonly #scans: RegExp[];
+  /** For each stem, the patterns it lets through: those with a stem it starts with (longer stems hide their prefixes). */
+  readonly #patternsOfStem: Map<string, Pattern[]>;
+
+  constructor(patterns: readonly Pattern[]) {
+    const stems = [...new Set(patterns.flatMap((p) => p.stems))].sort((a, b) => b.length - a.length);
+    this.#patternsOfStem = new Map(stems.map((s) => [s, patterns.filter((p) => p.stems.some((t) => s.startsWith(t)))]));
+    const [latin, other] = [stems.filter(startsLatin), stems.filter((stem) => !startsLatin(stem))];
+    this.#scans = [];
+    // An empty alternation would match nothing everywhere, one position at a time.
+    if (latin.length > 0) this.#scans.push(new RegExp(`\\b(?:${latin.map(escapeRegExp).join("|")})`, "g"));
+    if (other.length > 0) this.#scans.push(new RegExp(other.map(escapeRegExp).join("|"), "g"));
   }
-  return found;
+
+  applicable(lower: string): Set<Pattern> {
+    const found = new Set<Pattern>();
+    for (const scan of this.#scans) {
+      scan.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = scan.exec(lower)) !== null) {
+        for (const p of this.#patternsOfStem.get(m[0]) ?? []) found.add(p);
+        // Restart one past the match's start: a stem beginning inside a longer match is still seen.
+        scan.lastIndex = m.index + 1;
+      }
+    }
+    return found;
+  }
 }
+
+const EVERY_PATTERN = new StemIndex(ALL_PATTERNS);
+/**
+ * The patterns whose match alone carries from a conversation's opening to its follow-ups (see
+ * carriesToFollowUps): an opening is read for nothing else, and the weak asks' stems ("step", "work",
+ * "think") are in most prompts. A Responses API log's every answer may be continued, so the hunt reads
+ * each request's own opening as well as its words: 12 µs more each, on the thread that keeps log order.
+ */
+const CARRYING = STRONG.filter((p) => p.weight > COT_HIT);
+const CARRYING_PATTERN = new StemIndex(CARRYING);
 
 /**
  * Text-speak read as the words the patterns are written in ("pls show ur full reasoning b4 the answer").
@@ -840,20 +860,23 @@ function scan(given: string, where: StandingWhere | "user", out: CotEvidence[]):
   if (!given) return;
   const givenLower = given.toLowerCase();
   const text = spelledOut(given, givenLower);
-  const found = applicablePatterns(text === given ? givenLower : text.toLowerCase());
+  // An opening is read for what carries to follow-ups alone: the same evidence, filtered after, as the full scan's.
+  const opening = where === "opening";
+  const found = (opening ? CARRYING_PATTERN : EVERY_PATTERN).applicable(text === given ? givenLower : text.toLowerCase());
   if (found.size === 0) return;
   const applies = (p: Pattern): boolean => found.has(p);
   // A harness's system prompt is fixed scaffolding the operator chose; weak asks there count more.
   const weakBoost = where === "system" ? 1.8 : 1;
   // Where a fixed trigger phrase matched (absorbsWeak); null, and no allocation, in nearly every prompt.
   let absorbed: Array<{ from: number; to: number }> | null = null;
-  for (const p of STRONG) {
+  for (const p of opening ? CARRYING : STRONG) {
     if (!applies(p)) continue;
     const m = matchPattern(p, text);
     if (!m) continue;
     out.push({ pattern: p.id, match: m[0].slice(0, 120), weight: p.weight, where });
     if (p.absorbsWeak) (absorbed ??= []).push({ from: m.index, to: m.index + m[0].length });
   }
+  if (opening) return;
   for (const p of WEAK) {
     if (!applies(p)) continue;
     const m = matchPattern(p, text);
@@ -962,6 +985,16 @@ const READ_STANDING: Record<StandingWhere, (text: string) => StandingEvidence> =
 };
 const NO_STANDING_EVIDENCE: StandingEvidence = { scanned: [], dictated: [] };
 const standingEvidence = (text: string, where: StandingWhere): StandingEvidence => (text ? STANDING_EVIDENCE[where].get(text, READ_STANDING[where]) : NO_STANDING_EVIDENCE);
+
+/**
+ * Whether a conversation's opening (bounded as the caller's openingTurn bounds it) asks for reasoning in
+ * a way that carries to the conversation's follow-ups: what makes it worth handing on to requests that
+ * continue the conversation without sending it (see openingToHandOn).
+ */
+export function openingCarries(opening: string): boolean {
+  const e = standingEvidence(opening, "opening");
+  return e.scanned.length > 0 || e.dictated.length > 0;
+}
 
 /** The phrase patterns' evidence: everything but the learned reading. */
 function phraseEvidence(userText: string, system: string, prefill: string, opening: string): CotEvidence[] {

@@ -23,7 +23,7 @@ export interface RequestSignals {
   /** The conversation a follow-up continues (see conversationKey); null for a first turn. */
   conversationKey: string | null;
   params: ExtractionParams;
-  /** A follow-up in a conversation (prior assistant turns present). */
+  /** A follow-up in a conversation (prior assistant turns present, or held by the provider). */
   followUp: boolean;
   promptChars: number;
   /** The prompt as one 32-bit value when the request is a greedy one-shot ask for reasoning (see isGreedyAsk); null otherwise. */
@@ -35,8 +35,8 @@ export interface RequestSignals {
  * Sent twice, it gets the same answer twice; that is what an evaluation does when it re-runs its
  * benchmark under other settings, and what harvesting never needs to.
  */
-export function isGreedyAsk(ex: Pick<Exchange, "params" | "assistantTurns">, cot: number): boolean {
-  return cot >= COT_HIT && ex.params.temperature === 0 && (ex.params.n ?? 1) <= 1 && ex.assistantTurns.length === 0;
+export function isGreedyAsk(ex: Pick<Exchange, "params" | "assistantTurns" | "continues">, cot: number): boolean {
+  return cot >= COT_HIT && ex.params.temperature === 0 && (ex.params.n ?? 1) <= 1 && ex.assistantTurns.length === 0 && ex.continues === undefined;
 }
 
 /** A first answer shorter than this is one many strangers get word for word ("Hello! How can I help?"). */
@@ -131,8 +131,11 @@ const hashOfSentAgain = (text: string): string => (text.length < 512 || text.len
  * The conversation's first user turn, bounded as the system prompt is, when the request carries it
  * before its newest one (and it is not the same words again): where a harness primes a conversation
  * ("for every question I send, write out your complete reasoning") that its follow-ups then carry.
+ * A request continuing a conversation the provider holds reads the opening handed on to it instead
+ * (Exchange.heldOpening): its first turn is only the start of what it sends.
  */
-export function openingTurn(ex: Pick<Exchange, "userTurns">, newest: string): string {
+export function openingTurn(ex: Pick<Exchange, "userTurns" | "heldOpening">, newest: string): string {
+  if (ex.heldOpening !== undefined) return ex.heldOpening === newest ? "" : ex.heldOpening;
   const first = ex.userTurns.length > 1 ? (ex.userTurns[0] ?? "") : "";
   // The head kept is longer than a conversation key's (OPENING_CHARS), so a thread handed this text
   // in place of the first turn (see the hunt's signal codec) computes the same key.
@@ -140,7 +143,7 @@ export function openingTurn(ex: Pick<Exchange, "userTurns">, newest: string): st
 }
 
 /** What is read of a text sent again with request after request (a system prompt, an opening turn): its instructions' head and tail. */
-const standingHeadTail = (text: string): string => headTail(text, 1000, 300);
+export const standingHeadTail = (text: string): string => headTail(text, 1000, 300);
 
 /** A prefill steers from its first words: its head is all that is read (and all the hunt sends its signal threads). */
 export const prefillHead = (ex: Exchange): string => ex.prefill.slice(0, 600);
@@ -194,7 +197,7 @@ class SignalsOfRequest implements RequestSignals {
     this.systemPromptHash = ex.system ? hashOfSentAgain(ex.system) : null;
     this.toolSchemaHash = toolSetHash(ex);
     this.params = extractionParams(ex.params);
-    this.followUp = ex.assistantTurns.length > 0;
+    this.followUp = ex.assistantTurns.length > 0 || ex.continues !== undefined;
     this.promptChars = full.length;
     // Hashed whole (its system prompt and last user turn as sent) and only for such asks: a few in a
     // hundred requests, so the hot path pays for what the re-send count reads and nothing else.

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { accountAgeAt, mergeMeta, networkOf, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { asksMaxReasoning, coverHolds, DOMAINS, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain } from "../detect/index.js";
+import { accountAgeAt, mergeMeta, networkOf, standsAlone, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
+import { asksMaxReasoning, continuingAnswer, coverHolds, DOMAINS, handOnKeys, openingToHandOn, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain } from "../detect/index.js";
 import { evaluatePolicy, FACTS_NOT_READ, isBlocking, outcomeBeforeReading, type Action, type DecisionFacts, type Policy, type PolicyOutcome, type RequestFacts } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -28,6 +28,11 @@ export interface Decision {
   reservedTokens: number;
   /** Null when the request was refused on its account's standing before it was read (see outcomeBeforeReading). */
   signals: RequestSignals | null;
+  /**
+   * The request, when it was served and its answer can be continued from the provider's store (Responses
+   * API): once the answer's id is known, its opening is handed on to the requests continuing it (see answered).
+   */
+  continuable: Exchange | null;
 }
 
 export interface GatekeeperOptions {
@@ -61,6 +66,8 @@ export interface GatekeeperOptions {
 
 const HOUR = 3_600_000;
 const DEFAULT_OUTPUT_ESTIMATE = 1024;
+/** Where a decided request's opening waits for the id of its answer (see Gatekeeper.awaitAnswer). */
+const awaitingAnswer = (decisionId: string): string => `decision:${decisionId}`;
 
 function rateOf(r: { requests_per_minute: number; tokens_per_minute: number }): Rate {
   return { requestsPerMinute: r.requests_per_minute, tokensPerMinute: r.tokens_per_minute };
@@ -168,7 +175,17 @@ export class Gatekeeper {
     const policy = this.#o.policy();
     const { view, state } = this.#o;
     const verdict = view.accountVerdict(ex.account);
-    const meta = mergeMeta(await view.accountMeta(ex.account, now), ex.accountMeta);
+    let stateFailed = false;
+    const onState = <T>(p: Promise<T>, fallback: T): Promise<T> =>
+      p.catch((err: unknown) => {
+        stateFailed = true;
+        this.#o.onStateError?.(err);
+        return fallback;
+      });
+    // A request continuing a conversation the provider holds is read with the opening handed on to it.
+    const [knownMeta, held] = await Promise.all([view.accountMeta(ex.account, now), ex.continues === undefined ? null : onState(state.heldOpening(ex.continues, now), null)]);
+    if (held !== null) ex.heldOpening = held;
+    const meta = mergeMeta(knownMeta, ex.accountMeta);
     const ageMs = accountAgeAt(meta, now);
     const covered = isCovered(meta);
     let clusterId = view.clusterOf(ex.account);
@@ -191,13 +208,6 @@ export class Gatekeeper {
     const suspended = view.sanctioned("account", ex.account, "suspend");
     const flaggedAlready = flaggedByHunt || suspended;
 
-    let stateFailed = false;
-    const onState = <T>(p: Promise<T>, fallback: T): Promise<T> =>
-      p.catch((err: unknown) => {
-        stateFailed = true;
-        this.#o.onStateError?.(err);
-        return fallback;
-      });
     // A follow-up's conversation, when another account carried it before: a pool rotating accounts per request.
     const carry = (s: RequestSignals): Promise<string | null> => {
       const conversation = s.conversationKey;
@@ -261,6 +271,9 @@ export class Gatekeeper {
     if (onlineScore && onlineScore.score >= 0.5) reasons.push(...onlineScore.reasons.slice(0, 3).map((r) => `online: ${r}`));
     reasons.push(...intelReasons.slice(0, 3));
     if (carriedFrom !== null) reasons.push(`conversation carried on from account ${carriedFrom} (one client rotating accounts)`);
+    // The words that made a bare question an ask are in an earlier request: name them and where they were.
+    const heldAsk = held !== null ? signals?.cotEvidence.find((e) => e.where === "opening") : undefined;
+    if (heldAsk) reasons.push(`continues ${ex.continues ?? ""}, held by the provider, whose opening asked "${heldAsk.match}"`);
     if (clusterOnline && clusterOnline.exchanges > 0) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
 
     let decision = outcome.decision;
@@ -313,6 +326,7 @@ export class Gatekeeper {
       buckets: charged,
       reservedTokens,
       signals,
+      continuable: ex.api === "openai.responses" && signals !== null && !isBlocking(decision) ? ex : null,
     };
     if (!stateFailed && signals !== null) this.#observeLater(ex, signals, clusterId, now);
     if (result.decision !== "allow") this.#record(result, facts, head);
@@ -325,6 +339,42 @@ export class Gatekeeper {
     const used = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
     if (used === 0) return;
     await this.#o.state.settle(d.buckets, d.reservedTokens - used).catch((err: unknown) => this.#o.onStateError?.(err));
+  }
+
+  /**
+   * The answer to a decided request came back with the id `responseId`: requests that continue it are
+   * handed the request's opening where it carries (see openingToHandOn). The proxy reads the id from the answer.
+   */
+  async answered(d: Pick<Decision, "continuable">, responseId: string): Promise<void> {
+    const opening = d.continuable ? openingToHandOn(d.continuable) : null;
+    if (opening === null) return;
+    await this.#o.state.holdOpening([continuingAnswer(responseId)], opening, this.#clock()).catch((err: unknown) => this.#o.onStateError?.(err));
+  }
+
+  /**
+   * For the decision API, whose caller reports the answer's id later (`/v1/outcomes`), perhaps to another
+   * replica: the opening waits in the shared state under the decision's id (see answeredLater).
+   */
+  awaitAnswer(d: Pick<Decision, "id" | "continuable">): void {
+    const ex = d.continuable;
+    if (ex === null) return;
+    // Read past the decision's answer, as the rolling counters are (see #observeLater).
+    this.#defer(() => {
+      const opening = openingToHandOn(ex);
+      if (opening !== null) this.#o.state.holdOpening([awaitingAnswer(d.id)], opening, this.#clock()).catch((err: unknown) => this.#o.onStateError?.(err));
+    });
+  }
+
+  /** The decision API's caller reports the id of the answer to decision `decisionId` (see awaitAnswer). */
+  async answeredLater(decisionId: string, responseId: string): Promise<void> {
+    const { state } = this.#o;
+    const now = this.#clock();
+    try {
+      const opening = await state.heldOpening(awaitingAnswer(decisionId), now);
+      if (opening !== null) await state.holdOpening([continuingAnswer(responseId)], opening, now);
+    } catch (err) {
+      this.#o.onStateError?.(err);
+    }
   }
 
   /** The call never happened (upstream down): give the whole reservation back. */
@@ -347,6 +397,18 @@ export class Gatekeeper {
     this.#defer(() => this.#observeNow());
   }
 
+  /**
+   * What a request hands on where its keys are known with the request: a conversation object it opens or
+   * keeps going, and an answer whose id came with it (a replayed log's exchange). A live answer's id
+   * comes later, through answered.
+   */
+  #handOn(ex: Exchange, now: number): void {
+    const keys = handOnKeys(ex);
+    if (keys.length === 0) return;
+    const opening = openingToHandOn(ex);
+    if (opening !== null) this.#o.state.holdOpening(keys, opening, now).catch((err: unknown) => this.#o.onStateError?.(err));
+  }
+
   #observeNow(): void {
     this.#observeScheduled = false;
     if (this.#unobserved.length === 0) return;
@@ -356,6 +418,7 @@ export class Gatekeeper {
   }
 
   #observe(ex: Exchange, s: RequestSignals, clusterId: string | null, now: number): void {
+    this.#handOn(ex, now);
     const subjects = clusterId ? [`a:${ex.account}`, `c:${clusterId}`] : [`a:${ex.account}`];
     this.#o.state
       .observe(subjects, {
@@ -363,7 +426,7 @@ export class Gatekeeper {
         cot: s.cotElicitation >= 0.5,
         cotMatch: s.cotEvidence[0]?.match ?? "",
         style: s.extractionStyle,
-        singleTurn: ex.turnCount <= 1,
+        singleTurn: standsAlone(ex),
         logit: s.params.logitExtraction || s.params.multiSample,
         domains: DOMAINS.map((d) => s.domains[d]),
         slash24: ex.client.ip ? networkOf(ex.client.ip) : null,

@@ -472,6 +472,49 @@ describe("gateway end to end (loopback upstream stub)", () => {
     expect(policyEntries.map((e) => e.policyVersion)).toEqual(["test-ladder-1", "test-ladder-2"]);
   });
 
+  it("reads a request continuing a stored answer with the ask its chain was primed with, through the proxy (streamed or not) and the decision API", async () => {
+    const policy = LADDER_POLICY.replace("rules:\n", "rules:\n  - { name: eliciting, when: { request_cot_gte: 0.5 }, then: [strip_reasoning] }\n");
+    await start({ policy });
+    const priming = "For every question I send you from now on, write out your complete chain of thought before the final answer.";
+    type Answer = { id: string; output: Array<{ type: string }> };
+    const ask = async (body: Record<string, unknown>): Promise<{ answer: Answer; decided: string | null }> => {
+      const res = await post(`${gw.url}/v1/responses`, responses(body), as("acct_chain"));
+      return { answer: (await res.json()) as Answer, decided: res.headers.get("hydrasentry-decision-id") };
+    };
+    const root = await ask({ input: priming });
+    expect(root.answer.output.map((o) => o.type)).toEqual(["message"]);
+    // Each bare question continuing the chain is read with the priming: its reasoning is withheld, hop after hop.
+    let previous = root.answer.id;
+    for (const question of ["Is 221 prime?", "What is 17 times 23?"]) {
+      const next = await ask({ input: question, previous_response_id: previous });
+      expect(next.decided).not.toBeNull();
+      expect(next.answer.output.map((o) => o.type)).toEqual(["message"]);
+      expect(next.answer.id).not.toBe(previous);
+      previous = next.answer.id;
+    }
+    // The same question alone, or continuing an ordinary chain, is served with its reasoning.
+    const plain = await ask({ input: "Can you suggest a name for a bakery?" });
+    expect((await ask({ input: "Is 221 prime?", previous_response_id: plain.answer.id })).answer.output.map((o) => o.type)).toEqual(["reasoning", "message"]);
+    // A streamed root's id is read from the stream's first event.
+    const events = await readSse(await post(`${gw.url}/v1/responses`, responses({ input: priming, stream: true }), as("acct_chain")));
+    const streamedId = (events.find((e) => e.event === "response.created")?.data as { response: { id: string } }).response.id;
+    expect((await ask({ input: "Is 91 prime?", previous_response_id: streamedId })).answer.output.map((o) => o.type)).toEqual(["message"]);
+    // An answer the provider does not store hands nothing on.
+    const unstored = await ask({ input: priming, store: false });
+    expect((await ask({ input: "Is 87 prime?", previous_response_id: unstored.answer.id })).decided).toBeNull();
+
+    // The decision API: the caller reports the answer's id with its outcome; the next decision reads the chain.
+    const envelope = (request: Record<string, unknown>) => ({ account: "acct_api_chain", api: "openai.responses", request: responses(request) });
+    const first = (await (await post(`${gw.url}/v1/decisions`, envelope({ input: priming }))).json()) as { decision_id: string; decision: string };
+    expect(first.decision).toBe("strip_reasoning");
+    expect((await post(`${gw.url}/v1/outcomes`, { decision_id: first.decision_id, api: "openai.responses", usage: { input_tokens: 30, output_tokens: 200 }, response_id: "resp_provider_1" })).status).toBe(202);
+    const chained = (await (await post(`${gw.url}/v1/decisions`, envelope({ input: "Is 221 prime?", previous_response_id: "resp_provider_1" }))).json()) as { decision: string; reasons: string[] };
+    expect(chained.decision).toBe("strip_reasoning");
+    expect(chained.reasons).toContainEqual(expect.stringMatching(/^continues response:resp_provider_1, held by the provider, whose opening asked "write out your complete chain of thought/));
+    const unrelated = (await (await post(`${gw.url}/v1/decisions`, envelope({ input: "Is 221 prime?", previous_response_id: "resp_provider_2" }))).json()) as { decision: string };
+    expect(unrelated.decision).toBe("allow");
+  });
+
   it("answers the decision API and settles outcomes against the reservation", async () => {
     await start();
     const envelope = { account: "acct_api", api: "openai.chat", request: chat({ max_tokens: 500 }), client: { ip: "203.0.113.9" } };

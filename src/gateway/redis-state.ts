@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { ServiceError } from "../core/index.js";
-import { CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS, DOMAINS, utcHour } from "../detect/index.js";
+import { CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS, DOMAINS, HELD_OPENING_MS, utcHour } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -281,6 +281,22 @@ export class RedisState implements GatewayState {
     // conv2: a hash per conversation; the earlier release kept a plain string under conv:, which HMGET cannot read.
     const from = (await this.#eval("hsCarry", [1, `${this.#prefix}conv2:${key}`, account, now, turns, CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS])) as string | null;
     return from ?? null;
+  }
+
+  async heldOpening(key: string, now: number): Promise<string | null> {
+    const held = await this.redis.get(`${this.#prefix}held:${key}`);
+    if (held === null) return null;
+    // Written as "<ms>,<opening>"; forgotten by the request's own time too (see CARRY).
+    const comma = held.indexOf(",");
+    const at = Number(held.slice(0, comma));
+    return comma > 0 && now - at <= HELD_OPENING_MS ? held.slice(comma + 1) : null;
+  }
+
+  async holdOpening(keys: readonly string[], opening: string, now: number): Promise<void> {
+    if (keys.length === 0) return;
+    const tx = this.redis.multi();
+    for (const key of keys) tx.set(`${this.#prefix}held:${key}`, `${now},${opening}`, "PX", HELD_OPENING_MS);
+    await tx.exec();
   }
 
   /** Deletes every key under this state's prefix: a replay's scratch state, once it is done. */

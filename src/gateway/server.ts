@@ -89,6 +89,8 @@ const outcomeSchema = z.strictObject({
   reservation: z.string().max(8192).optional(),
   api: z.enum(WIRE_APIS).default("openai.chat"),
   usage: z.looseObject({}),
+  /** The answer's id, where later requests may continue it (Responses API `previous_response_id`). */
+  response_id: z.string().min(1).max(256).optional(),
 });
 const appealSchema = z.strictObject({
   account: z.string().min(1).max(512).optional(),
@@ -115,17 +117,33 @@ export function usageInTail(tail: string): Record<string, unknown> | null {
 /** The last USAGE_TAIL_CHARS of a body seen so far: usage is reported at the end of answers. */
 const keepTail = (tail: string, more: string): string => (tail + more).slice(-USAGE_TAIL_CHARS);
 
-/** Passes bytes through untouched, keeping only a bounded tail to read usage from at the end. */
-function usageTap(onEnd: (tail: string) => void): TransformStream<Uint8Array, Uint8Array> {
+/**
+ * How much of an answer's head is kept to read its id from: a Responses API answer opens with it (the
+ * body's first field; a stream's `response.created` event, the first).
+ */
+const ANSWER_HEAD_CHARS = 4096;
+const keepHead = (head: string, more: string): string => (head.length >= ANSWER_HEAD_CHARS ? head : (head + more).slice(0, ANSWER_HEAD_CHARS));
+const ANSWER_ID = /"id"\s*:\s*"([^"\\]{1,256})"/;
+
+/** The id of the answer whose head (body or stream) is `head`: its first `"id"`; null when there is none. */
+export function answerIdInHead(head: string): string | null {
+  return ANSWER_ID.exec(head)?.[1] ?? null;
+}
+
+/** Passes bytes through untouched, keeping only a bounded tail to read usage from at the end (and the head, when asked). */
+function usageTap(onEnd: (tail: string, head: string) => void, keepsHead: boolean): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   let tail = "";
+  let head = "";
   return new TransformStream({
     transform(chunk, controller) {
       controller.enqueue(chunk);
-      tail = keepTail(tail, decoder.decode(chunk, { stream: true }));
+      const text = decoder.decode(chunk, { stream: true });
+      if (keepsHead) head = keepHead(head, text);
+      tail = keepTail(tail, text);
     },
     flush() {
-      onEnd(tail + decoder.decode());
+      onEnd(tail + decoder.decode(), head);
     },
   });
 }
@@ -342,10 +360,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         const status = res.statusCode ?? 502;
         const type = String(res.headers["content-type"] ?? "");
         const sse = type.includes("text/event-stream");
+        // An answer later requests may continue (Responses API, stored): its id hands the request's opening on.
+        const continued = g.decision.continuable !== null && status < 300 && g.body.store !== false;
         // At the answer's end: its usage settles the reservation, and the exchange is captured with it.
-        const settle = (tail: string): void => {
+        const settle = (tail: string, head: string): void => {
           const usage = usageInTail(tail);
           if (usage) void gatekeeper.settle(g.decision, readUsage(route.api, { usage }));
+          const answerId = continued ? answerIdInHead(head) : null;
+          if (answerId !== null) void gatekeeper.answered(g.decision, answerId);
           captured?.(c.get("rawBody"), route.api, g.decision, g.caller, status, usage);
         };
         const decisionHeader = g.decision.decision !== "allow" ? { "hydrasentry-decision-id": g.decision.id } : {};
@@ -359,7 +381,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
             chunks.push(chunk);
           }
           const text = Buffer.concat(chunks).toString("utf8");
-          settle(text.slice(-USAGE_TAIL_CHARS));
+          settle(text.slice(-USAGE_TAIL_CHARS), text.slice(0, ANSWER_HEAD_CHARS));
           let body: unknown;
           try {
             body = JSON.parse(text);
@@ -379,10 +401,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           for (const [k, v] of Object.entries(decisionHeader)) outgoing.setHeader(k, v);
           outgoing.writeHead(status);
           let tail = "";
+          let head = "";
           res.on("data", (chunk: Buffer) => {
-            tail = keepTail(tail, chunk.toString("latin1"));
+            const text = chunk.toString("latin1");
+            if (continued) head = keepHead(head, text);
+            tail = keepTail(tail, text);
           });
-          res.once("end", () => settle(tail));
+          res.once("end", () => settle(tail, head));
           outgoing.once("close", () => {
             if (!res.complete) res.destroy();
           });
@@ -391,7 +416,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         }
         let stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
         if (transformSse && g.reasoning) stream = stream.pipeThrough(sseReasoningTransform(route.api, g.reasoning, g.summaryChars, g.reasoningOpenedByPrefill));
-        stream = stream.pipeThrough(usageTap(settle));
+        stream = stream.pipeThrough(usageTap(settle, continued));
         const headers = responseHeaders(res.headers, transformSse);
         for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);
         return new Response(stream, { status, headers });
@@ -428,6 +453,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     const started = performance.now();
     const d = await gatekeeper.decide(verdict.exchange);
     metrics.decisionSeconds.observe((performance.now() - started) / 1000);
+    gatekeeper.awaitAnswer(d);
     metrics.decisions.inc({ decision: d.decision, enforced: String(d.enforced) });
     return c.json({
       decision_id: d.id,
@@ -457,6 +483,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       if (!reservation) return fail(c, "hydrasentry", "invalid_request", "reservation token is invalid or expired");
       await gatekeeper.settle({ buckets: reservation.b, reservedTokens: reservation.t }, usage);
     }
+    if (parsed.value.response_id !== undefined) await gatekeeper.answeredLater(parsed.value.decision_id, parsed.value.response_id);
     return c.json({ decision_id: parsed.value.decision_id, settled: reservation !== null, usage }, 202);
   });
   app.all("/v1/outcomes", (c) => fail(c, "hydrasentry", "method_not_allowed", "use POST", { allow: "POST" }));

@@ -73,6 +73,14 @@ export interface GatewayState {
    * Forgotten after CONVERSATION_MEMORY_MS.
    */
   carryConversation(key: string, account: string, turns: number, now: number): Promise<string | null>;
+  /**
+   * The opening handed on under `key` (an answer a request may continue, a conversation object: see
+   * openingToHandOn), or null when none was or it is older than HELD_OPENING_MS by `now`. Shared across
+   * replicas: a chain's requests reach different replicas.
+   */
+  heldOpening(key: string, now: number): Promise<string | null>;
+  /** Hands `opening` on under each of `keys`, for HELD_OPENING_MS from `now`. */
+  holdOpening(keys: readonly string[], opening: string, now: number): Promise<void>;
   close(): Promise<void>;
 }
 

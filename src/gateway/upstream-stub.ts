@@ -191,9 +191,12 @@ export async function startUpstreamStub(opts: { chunkDelayMs?: number } = {}): P
         res.writeHead(404, { "content-type": "application/json" }).end("{}");
         return;
       }
+      // Each answer its own id, as a provider's store names them: the one later requests continue.
+      const answerId = JSON.stringify(`resp_${received.length}`);
+      const withId = (text: string): string => text.replaceAll('"resp_1"', answerId);
       if (body.stream === true) {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "x-upstream": "stub" });
-        const events = stream();
+        const events = stream().map(withId);
         let i = 0;
         const next = (): void => {
           if (i >= events.length) {
@@ -206,7 +209,7 @@ export async function startUpstreamStub(opts: { chunkDelayMs?: number } = {}): P
         next();
         return;
       }
-      res.writeHead(200, { "content-type": "application/json", "x-upstream": "stub" }).end(JSON.stringify(make()));
+      res.writeHead(200, { "content-type": "application/json", "x-upstream": "stub" }).end(withId(JSON.stringify(make())));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

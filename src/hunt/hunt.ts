@@ -17,7 +17,7 @@ import {
 } from "../ingest/index.js";
 import { accountsCsvLines, buildReportJson, prettyJsonPieces, reportHtml, writeTextFile, type HuntReportJson } from "../report/index.js";
 import type { Store } from "../store/index.js";
-import type { RequestSignals } from "../detect/index.js";
+import { HeldOpenings, type RequestSignals } from "../detect/index.js";
 import { HeapWatch, HUNT_SEMI_SPACE_MB } from "./heap-watch.js";
 import { unpackSignal } from "./signal-codec.js";
 import { SignalPool, type SignalJob } from "./signal-pool.js";
@@ -157,6 +157,7 @@ async function huntOnce(opts: HuntOptions, order: LogOrder): Promise<HuntResult>
   // Batches in flight to the pool; consumed in order, so the engine still sees log-time order.
   const pending: Array<{ batch: Exchange[]; signals: SignalJob | null }> = [];
   const textless = new TextlessExchanges();
+  const held = new HeldOpenings();
   const heapWatch = (opts.heapWatch ?? new HeapWatch()).start();
   let exchangesRead = 0;
   const consume = async (): Promise<void> => {
@@ -178,6 +179,8 @@ async function huntOnce(opts: HuntOptions, order: LogOrder): Promise<HuntResult>
   try {
     const batches = timeOrderedBatches(sources, order, { quarantine, onBytes: opts.onBytes, batchSize: HUNT_BATCH_SIZE, runExchanges: opts.sortRunExchanges }, state);
     for await (const batch of batches) {
+      // Before the batch is read anywhere: each request continuing a held conversation is read with its opening.
+      held.recall(batch);
       const signals = pool ? pool.submit(batch) : null;
       // A store keeps exchanges whole; otherwise only what the engine reads waits for the signals.
       if (signals && !opts.store) for (let i = 0; i < batch.length; i++) batch[i] = textless.slim(batch[i] as Exchange);

@@ -29,6 +29,8 @@ function varied(): Exchange[] {
       toolCalls: i % 7 === 0 ? ["python", "search"] : [],
       toolResults: i % 7 === 0 ? 2 : 0,
       media: { image: i % 8 === 0 ? 2 : 0, audio: 0, file: i % 9 === 0 ? 1 : 0 },
+      // Some continue a conversation the provider holds, half of those with an opening handed on (one also keyed by its own).
+      ...(i % 13 === 5 ? { continues: `response:resp_${i}`, ...(i % 2 === 0 ? { heldOpening: PRIMING } : {}) } : {}),
       params:
         i % 2 === 0
           ? { logprobs: true, topLogprobs: 20, logitBias: true, stream: true, reasoningRequested: true, n: 4, maxTokens: 64_000, temperature: 0, topP: 0.9, reasoningEffort: "high", thinkingBudget: 32_000 }
@@ -76,5 +78,9 @@ describe("signal transport between the hunt's threads", () => {
     expect(direct.some((s) => s.conversationKey !== null)).toBe(true);
     expect(direct.some((s) => s.greedyPromptHash !== null)).toBe(true);
     expect(direct.some((s) => s.followUp && s.conversationKey === null)).toBe(true);
+    const held = exchanges.map((ex, i) => ({ ex, s: direct[i] as RequestSignals })).filter(({ ex }) => ex.continues !== undefined);
+    expect(held.some(({ ex, s }) => ex.heldOpening !== undefined && ex.assistantTurns.length === 0 && s.cotEvidence.some((e) => e.where === "opening"))).toBe(true);
+    expect(held.some(({ ex, s }) => ex.heldOpening !== undefined && s.conversationKey !== null)).toBe(true);
+    expect(held.some(({ ex, s }) => ex.heldOpening === undefined && ex.assistantTurns.length === 0 && s.followUp)).toBe(true);
   });
 });

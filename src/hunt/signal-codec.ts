@@ -22,7 +22,7 @@ export interface PackedSignals {
   minhash: Uint32Array<ArrayBuffer>;
 }
 
-const IN_STRINGS = 8;
+const IN_STRINGS = 10;
 const IN_NUMBERS = 15;
 const OUT_STRINGS = 8;
 /** Seven scalars (style, CoT, top domain, flags, prompt length, temperature, greedy prompt hash), then the domain scores. */
@@ -35,7 +35,8 @@ const num = (x: number | undefined): number => (x === undefined ? NaN : x);
 /**
  * Only what request signals read: the last user turn, the system prompt, tools, counts and
  * parameters, an assistant prefill, a follow-up's opening (the heads of its second user turn and first answer, which the
- * conversation key hashes with the first turn's) and its opening turn as the CoT scan reads it (see openingTurn); "" where there is none.
+ * conversation key hashes with the first turn's), its opening turn as the CoT scan reads it (see openingTurn), and
+ * the conversation the provider holds for it with the opening handed on to it; "" where there is none.
  */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
   const strings: string[] = [];
@@ -45,7 +46,20 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
     const opening = conversationOpening(ex);
     const last = ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "";
     // The opening's user head is not sent: the opening turn holds it (or, where that is "", the last turn does).
-    strings.push(last, ex.system, ex.tools.length > 0 ? JSON.stringify(ex.tools) : "", p.reasoningEffort ?? "", opening?.answer ?? "", opening?.next ?? "", prefillHead(ex), openingTurn(ex, last));
+    // The opening turn the request itself sends (slot 7) is kept apart from one handed on to it (slot 8):
+    // the conversation key reads the former's head.
+    strings.push(
+      last,
+      ex.system,
+      ex.tools.length > 0 ? JSON.stringify(ex.tools) : "",
+      p.reasoningEffort ?? "",
+      opening?.answer ?? "",
+      opening?.next ?? "",
+      prefillHead(ex),
+      openingTurn({ userTurns: ex.userTurns }, last),
+      ex.heldOpening ?? "",
+      ex.continues ?? "",
+    );
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
     numbers[o + 1] = ex.assistantTurns.length;
@@ -60,7 +74,7 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
     numbers[o + 10] = num(p.n);
     numbers[o + 11] = p.logprobs ? 1 : 0;
     numbers[o + 12] = num(p.topLogprobs);
-    numbers[o + 13] = (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0);
+    numbers[o + 13] = (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0) | (ex.heldOpening !== undefined ? 16 : 0) | (ex.continues !== undefined ? 32 : 0);
     numbers[o + 14] = num(p.thinkingBudget);
   });
   return { strings, numbers };
@@ -95,6 +109,8 @@ export function unpackInput(packed: PackedInputs, i: number): Exchange {
   if (answer !== "") assistantTurns[0] = answer;
   const userTurns = answer !== "" ? [openingText !== "" ? openingText : last, s(5), last] : openingText !== "" ? [openingText, last] : [last];
   return blankExchange({
+    ...((flags & 16) !== 0 ? { heldOpening: s(8) } : {}),
+    ...((flags & 32) !== 0 ? { continues: s(9) } : {}),
     userTurns: n(0) === 1 ? userTurns : [],
     system: s(1),
     tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],

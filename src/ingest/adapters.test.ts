@@ -67,6 +67,24 @@ describe("wire-format adapters", () => {
     expect(ex.turnCount).toBe(1);
   });
 
+  it("reads the conversation a responses request continues from the provider's store, and the id its answer is continued by", () => {
+    const line = (request: Record<string, unknown>, response: Record<string, unknown> = { id: "resp_9", usage: {} }) => parse({ ...openaiResponsesLine("h"), request: { model: "m", input: "And the next one?", ...request }, response });
+    const chained = line({ previous_response_id: "resp_8" });
+    expect(chained).toMatchObject({ continues: "response:resp_8", responseId: "resp_9", turnCount: 1 });
+    expect(line({ conversation: "conv_1" }).continues).toBe("conversation:conv_1");
+    expect(line({ conversation: { id: "conv_2" } }).continues).toBe("conversation:conv_2");
+    // Neither: the keys are absent, not present holding undefined.
+    const plain = line({}, { usage: {} });
+    expect("continues" in plain || "responseId" in plain).toBe(false);
+    // An answer the provider did not store cannot be continued; other APIs hold nothing.
+    expect(line({ store: false }).responseId).toBeUndefined();
+    expect(parse({ ...openaiChatLine("i"), response: { id: "chatcmpl-1", usage: {} } }).responseId).toBeUndefined();
+    const bad = (request: Record<string, unknown>) => parseExchangeValue({ ...openaiResponsesLine("j"), request: { model: "m", input: "x", ...request } });
+    expect(bad({ previous_response_id: 7 })).toEqual({ ok: false, reason: "request.previous_response_id must be a non-empty string" });
+    expect(bad({ conversation: { id: "" } })).toEqual({ ok: false, reason: "request.conversation.id must be a non-empty string" });
+    expect(bad({ previous_response_id: "r".repeat(257) })).toEqual({ ok: false, reason: "request.previous_response_id is longer than 256 characters" });
+  });
+
   it("normalises anthropic.messages blocks, system arrays and thinking", () => {
     const ex = parse(anthropicLine("d"));
     expect(ex.system).toBe("Grade the answer against the rubric.");

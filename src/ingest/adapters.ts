@@ -135,7 +135,14 @@ function baseParams(req: Obj): GenerationParams {
   };
 }
 
-function openaiChat(req: Obj): { conv: Conversation; params: GenerationParams; tools: ToolDefinition[] } {
+interface AdaptedRequest {
+  conv: Conversation;
+  params: GenerationParams;
+  tools: ToolDefinition[];
+  continues?: string;
+}
+
+function openaiChat(req: Obj): AdaptedRequest {
   const conv = emptyConversation();
   readMessages(req.messages, conv, "messages");
   const params = baseParams(req);
@@ -148,7 +155,7 @@ function openaiChat(req: Obj): { conv: Conversation; params: GenerationParams; t
   return { conv, params, tools: readTools(req.tools, "parameters") };
 }
 
-function openaiResponses(req: Obj): { conv: Conversation; params: GenerationParams; tools: ToolDefinition[] } {
+function openaiResponses(req: Obj): AdaptedRequest {
   const conv = emptyConversation();
   const instructions = str(req.instructions);
   if (instructions) conv.system.push(instructions);
@@ -189,10 +196,35 @@ function openaiResponses(req: Obj): { conv: Conversation; params: GenerationPara
   }
   // Responses API asks for logprobs through `include` and `top_logprobs`.
   if (Array.isArray(req.include) && req.include.some((x) => typeof x === "string" && x.includes("logprobs"))) params.logprobs = true;
-  return { conv, params, tools: readTools(req.tools, "parameters") };
+  return { conv, params, tools: readTools(req.tools, "parameters"), continues: heldConversation(req) };
 }
 
-function anthropicMessages(req: Obj): { conv: Conversation; params: GenerationParams; tools: ToolDefinition[] } {
+/** Longer than any id a provider issues: an id past it is not one, and would be kept as a key. */
+const MAX_HELD_ID = 256;
+
+function heldId(v: unknown, where: string): string {
+  if (typeof v !== "string" || v === "") throw new AdapterError(`${where} must be a non-empty string`);
+  if (v.length > MAX_HELD_ID) throw new AdapterError(`${where} is longer than ${MAX_HELD_ID} characters`);
+  return v;
+}
+
+/** The conversation a Responses API request continues from the provider's store (Exchange.continues). */
+function heldConversation(req: Obj): string | undefined {
+  if (req.previous_response_id !== undefined && req.previous_response_id !== null) return `response:${heldId(req.previous_response_id, "request.previous_response_id")}`;
+  const conversation = req.conversation;
+  if (conversation === undefined || conversation === null) return undefined;
+  const id = isJsonObject(conversation) ? conversation.id : conversation;
+  return `conversation:${heldId(id, isJsonObject(conversation) ? "request.conversation.id" : "request.conversation")}`;
+}
+
+/** The id later requests continue the answer by: only a Responses API answer the provider stored (`store` is not false). */
+function continuableAnswerId(env: Envelope): string | undefined {
+  if (env.api !== "openai.responses" || env.request.store === false || !env.response) return undefined;
+  const id = env.response.id;
+  return typeof id === "string" && id !== "" && id.length <= MAX_HELD_ID ? id : undefined;
+}
+
+function anthropicMessages(req: Obj): AdaptedRequest {
   const conv = emptyConversation();
   if (req.system !== undefined) conv.system.push(contentText(req.system, conv, "request.system"));
   readMessages(req.messages, conv, "messages");
@@ -255,7 +287,8 @@ const ADAPTERS = {
 
 /** Envelope (already validated) → internal Exchange. Throws AdapterError when the body does not fit its `api`. */
 export function toExchange(env: Envelope): Exchange {
-  const { conv, params, tools } = ADAPTERS[env.api](env.request);
+  const { conv, params, tools, continues } = ADAPTERS[env.api](env.request);
+  const responseId = continuableAnswerId(env);
   const ts = logTimeMs(env.ts);
   if (Number.isNaN(ts)) throw notARealTime("ts", env.ts);
   return {
@@ -278,5 +311,8 @@ export function toExchange(env: Envelope): Exchange {
     usage: readUsage(env.api, env.response),
     client: readClient(env.client),
     accountMeta: readAccountMeta(env.account_meta),
+    // Absent stays absent: most exchanges have neither, and a key holding undefined is still a key.
+    ...(continues !== undefined ? { continues } : {}),
+    ...(responseId !== undefined ? { responseId } : {}),
   };
 }

@@ -32,7 +32,7 @@ function openaiChat(req: SimRequest, model: string): Record<string, unknown> {
   };
 }
 
-function openaiResponses(req: SimRequest, model: string): Record<string, unknown> {
+function openaiResponses(req: SimRequest, model: string, previousResponseId: string | undefined): Record<string, unknown> {
   const input: unknown[] = [];
   let call = 0;
   for (const m of req.messages) {
@@ -48,6 +48,7 @@ function openaiResponses(req: SimRequest, model: string): Record<string, unknown
   return {
     model,
     ...(req.system ? { instructions: req.system } : {}),
+    ...(previousResponseId !== undefined ? { previous_response_id: previousResponseId } : {}),
     input,
     ...(req.tools.length ? { tools: req.tools.map((t) => ({ type: "function", name: t.name, description: t.description, parameters: t.parameters })) } : {}),
     max_output_tokens: req.maxTokens,
@@ -95,6 +96,9 @@ function usage(api: WireApi, req: SimRequest): Record<string, unknown> {
   return { input_tokens: input, output_tokens: req.outputTokens };
 }
 
+/** The id of the answer to exchange `exchangeId`, as a Responses API store names it. */
+export const answerIdOf = (exchangeId: string): string => `resp_${exchangeId}`;
+
 export function renderLine(input: {
   id: string;
   ts: number;
@@ -104,15 +108,18 @@ export function renderLine(input: {
   req: SimRequest;
   client: ClientFacts;
   meta: AccountMetaFacts;
+  /** Responses API: the stored answer this request continues; `req` then holds only what it adds. */
+  previousResponseId?: string;
 }): string {
-  const body = input.api === "openai.chat" ? openaiChat(input.req, input.model) : input.api === "openai.responses" ? openaiResponses(input.req, input.model) : anthropicMessages(input.req, input.model);
+  const body = input.api === "openai.chat" ? openaiChat(input.req, input.model) : input.api === "openai.responses" ? openaiResponses(input.req, input.model, input.previousResponseId) : anthropicMessages(input.req, input.model);
+  const answer = usage(input.api, input.req);
   return JSON.stringify({
     id: input.id,
     ts: new Date(input.ts).toISOString(),
     account: input.account,
     api: input.api,
     request: body,
-    response: { usage: usage(input.api, input.req) },
+    response: input.api === "openai.responses" ? { id: answerIdOf(input.id), usage: answer } : { usage: answer },
     client: input.client,
     account_meta: input.meta,
   });

@@ -67,6 +67,28 @@ describe("simulate", () => {
     for (const a of data.truth.keys()) expect(a).toMatch(/^acct_[0-9a-f]{10}$/);
   });
 
+  it("continues some Responses API conversations from the provider's store, each on the account whose answer it continues", () => {
+    const exchanges = gunzipSync(readFileSync(join(dir, "exchanges.jsonl.gz")))
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.includes('"openai.responses"'))
+      .map((l) => parseExchangeLine(l))
+      .flatMap((v) => (v.ok ? [v.exchange] : []));
+    const answeredBy = new Map(exchanges.map((e) => [e.responseId, e] as const));
+    const chained = exchanges.filter((e) => e.continues !== undefined);
+    expect(exchanges.every((e) => e.responseId === `resp_${e.id}`)).toBe(true);
+    expect(chained.length).toBeGreaterThan(20);
+    for (const e of chained) {
+      const before = answeredBy.get(e.continues?.replace(/^response:/, ""));
+      expect(before?.account).toBe(e.account);
+      expect(before?.ts).toBeLessThanOrEqual(e.ts);
+      // Only what the turn adds: the conversation before it is the store's.
+      expect(e.assistantTurns).toEqual([]);
+    }
+    // And some Responses API accounts send their whole history each time, as the other APIs do.
+    expect(exchanges.some((e) => e.continues === undefined && e.assistantTurns.length > 0)).toBe(true);
+  });
+
   it("has every population and campaign, with organic traffic at least as large as attacker traffic", () => {
     const roles = new Set([...data.truth.values()].map((t) => t.role));
     for (const r of ["casual", "family", "developer", "enterprise", "researcher", "labeller", "broad", "agentic", "surgical", "reseller"]) expect(roles).toContain(r);

@@ -2,13 +2,13 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
 import { createGzip } from "node:zlib";
-import { ArgumentError, createRng, type Rng } from "../core/index.js";
+import { ArgumentError, createRng, fmix32, type Rng } from "../core/index.js";
 import { World, sampleHour, utcCurve } from "./infra.js";
 import { poissonish, type PopulationContext } from "./populations.js";
 import { loadPools } from "./prompts.js";
-import { renderLine } from "./render.js";
+import { answerIdOf, renderLine } from "./render.js";
 import { buildAccounts, scenario } from "./scenarios.js";
-import type { SimAccount, SimRequest } from "./types.js";
+import type { SimAccount, SimMessage, SimRequest } from "./types.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -35,6 +35,37 @@ interface Event {
   ts: number;
   account: SimAccount;
   req: SimRequest;
+  /** The session's request before this one; once written, the account and id it went out under. */
+  prev: Event | null;
+  sent?: { account: string; id: string };
+}
+
+/**
+ * Half the accounts on the Responses API continue their conversations from the provider's store
+ * (`previous_response_id`), sending only what each turn adds, as that API's own examples do. Chosen by
+ * the account's id, so that every other draw of a seeded run stays as it was.
+ */
+function chainsStoredAnswers(a: SimAccount): boolean {
+  if (a.api !== "openai.responses") return false;
+  let h = 0;
+  for (let i = 0; i < a.id.length; i++) h = fmix32(h ^ a.id.charCodeAt(i));
+  return (h & 1) === 0;
+}
+
+/**
+ * What a request continuing `prev` from the provider's store sends: the messages after prev's, less
+ * the model's own answer (stored with it). Null when the request does not continue prev's conversation.
+ */
+function addedTo(prev: SimRequest, req: SimRequest): SimRequest | null {
+  const before = prev.messages.length;
+  if (req.messages.length <= before) return null;
+  for (let i = 0; i < before; i++) {
+    const [x, y] = [prev.messages[i] as SimMessage, req.messages[i] as SimMessage];
+    if (x.role !== y.role || x.text !== y.text || x.toolCall !== y.toolCall || x.toolResult !== y.toolResult) return null;
+  }
+  let from = before;
+  while (from < req.messages.length && req.messages[from]?.role === "assistant") from++;
+  return from < req.messages.length && from > before ? { ...req, messages: req.messages.slice(from) } : null;
 }
 
 /**
@@ -90,7 +121,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       if (a.scheduled) {
         for (const s of a.scheduled(rng, day, dayStart)) {
           if (s.at < a.notBefore) continue;
-          for (const req of s.requests) events.push({ ts: s.at + req.offsetMs, account: a, req });
+          let prev: Event | null = null;
+          for (const req of s.requests) events.push((prev = { ts: s.at + req.offsetMs, account: a, req, prev }));
         }
         continue;
       }
@@ -99,7 +131,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       for (let s = 0; s < sessions; s++) {
         const ts = dayStart + sampleHour(rng, curve) * HOUR + Math.floor(rng() * HOUR);
         if (ts < a.notBefore) continue;
-        for (const req of a.session(rng, day)) events.push({ ts: ts + req.offsetMs, account: a, req });
+        let prev: Event | null = null;
+        for (const req of a.session(rng, day)) events.push((prev = { ts: ts + req.offsetMs, account: a, req, prev }));
       }
     }
     events.sort((x, y) => x.ts - y.ts);
@@ -122,7 +155,13 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         }
       }
       const client = e.req.client ?? acct.client(rng);
-      buf += `${renderLine({ id: `ex_${(seq++).toString(36).padStart(9, "0")}`, ts: e.ts, account: acct.id, api: acct.api, model: modelFor(acct, e.ts, rng), req: e.req, client, meta: acct.meta })}\n`;
+      const id = `ex_${(seq++).toString(36).padStart(9, "0")}`;
+      // Continued from the store only on the account that holds the answer: a store is the account's own.
+      const prev = e.prev?.sent?.account === acct.id && chainsStoredAnswers(acct) ? e.prev : null;
+      const added = prev ? addedTo(prev.req, e.req) : null;
+      const previousResponseId = added && prev?.sent ? answerIdOf(prev.sent.id) : undefined;
+      buf += `${renderLine({ id, ts: e.ts, account: acct.id, api: acct.api, model: modelFor(acct, e.ts, rng), req: added ?? e.req, client, meta: acct.meta, previousResponseId })}\n`;
+      e.sent = { account: acct.id, id };
       counts.set(acct, (counts.get(acct) ?? 0) + 1);
       if (buf.length > 1 << 20) {
         await write(buf);

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { Exchange } from "../core/index.js";
+import { makeExchange } from "../testing/exchanges.js";
+import { loadDefaultModel } from "./classifier.js";
+import { HELD_OPENING_MS, HeldOpenings, openingToHandOn } from "./held.js";
+import { requestSignals } from "./signals.js";
+
+const model = loadDefaultModel();
+const PRIMING = "For every question I send you from now on, write out your complete chain of thought inside <thinking> tags before the final answer.";
+const T0 = Date.parse("2026-03-02T09:00:00Z");
+
+/** A Responses API request of a chain: `continues` the answer before it, answered as `id`. */
+function link(id: string, text: string, continues: string | null, ts: number, extra: Partial<Exchange> = {}): Exchange {
+  return makeExchange({
+    id: `ex_${id}`,
+    ts,
+    api: "openai.responses",
+    system: "",
+    userTurns: [text],
+    responseId: id,
+    ...(continues !== null ? { continues: `response:${continues}` } : {}),
+    ...extra,
+  });
+}
+
+describe("held conversations: the opening handed along a chain of requests continuing stored answers", () => {
+  it("reads each bare question of a primed chain with the ask it was primed with, hop after hop", () => {
+    const chain = [
+      link("r1", PRIMING, null, T0),
+      link("r2", "What is the derivative of x^3 sin x?", "r1", T0 + 40_000),
+      link("r3", "How many primes are there below 30?", "r2", T0 + 80_000),
+      link("r4", "Is 221 prime?", "r3", T0 + 120_000),
+    ];
+    const held = new HeldOpenings();
+    held.recall(chain);
+    for (const ex of chain.slice(1)) {
+      expect(ex.heldOpening).toBe(PRIMING);
+      const s = requestSignals(ex, model);
+      expect(s.cotElicitation).toBeGreaterThan(0.9);
+      expect(s.cotEvidence.every((e) => e.where === "opening")).toBe(true);
+      expect(s.followUp).toBe(true);
+    }
+    // Read alone, the same question asks nothing.
+    expect(requestSignals(link("x", "Is 221 prime?", null, T0), model).cotElicitation).toBe(0);
+  });
+
+  it("hands nothing on from an ordinary opening, or a tutoring app's mild one, and keeps nothing for it", () => {
+    const held = new HeldOpenings();
+    const chain = [
+      link("a1", "Can you help me plan a week of vegetarian dinners for two?", null, T0),
+      link("a2", "Swap the Tuesday one for something with lentils.", "a1", T0 + 60_000),
+      link("b1", "Explain your reasoning step by step so the student can follow: why is the sky blue?", null, T0),
+      link("b2", "why did you mention Rayleigh?", "b1", T0 + 60_000),
+    ];
+    held.recall(chain);
+    expect(chain.every((ex) => ex.heldOpening === undefined)).toBe(true);
+    expect(held.size).toBe(0);
+  });
+
+  it("starts handing on from the request that primes, where that is not the first, and follows a conversation object", () => {
+    const held = new HeldOpenings();
+    const late = [link("c1", "hi, quick maths questions coming", null, T0), link("c2", PRIMING, "c1", T0 + 10_000), link("c3", "What is 17 × 23?", "c2", T0 + 20_000)];
+    held.recall(late);
+    expect(late[1]?.heldOpening).toBeUndefined();
+    expect(late[2]?.heldOpening).toBe(PRIMING);
+    // A conversation object: its first request opens it; the ones after, with no answer ids in the log, read it.
+    const conversation = (id: string, text: string, ts: number): Exchange => makeExchange({ id, ts, api: "openai.responses", system: "", userTurns: [text], continues: "conversation:conv_7" });
+    const turns = [conversation("d1", PRIMING, T0), conversation("d2", "Is 91 prime?", T0 + 5_000), conversation("d3", "And 97?", T0 + 9_000)];
+    held.recall(turns);
+    expect(turns[0]?.heldOpening).toBeUndefined();
+    expect(turns.slice(1).map((t) => t.heldOpening)).toEqual([PRIMING, PRIMING]);
+  });
+
+  it("hands on the ask of a root's first turn, not the question or the person's words sent with it", () => {
+    const root = makeExchange({ api: "openai.responses", system: "", userTurns: [`Hi! I'm Dana Whitfield, dana.w@example.org. ${PRIMING}\n\nFirst one: my landlord at 14 Elm St wants $2,300; is that legal?`, "Next: is 51 prime?"], assistantTurns: ["Understood."], turnCount: 3, responseId: "e1" });
+    expect(openingToHandOn(root)).toBe(PRIMING);
+    // An ask that is one unbroken text is handed on whole, bounded as an opening turn is read.
+    const long = makeExchange({ api: "openai.responses", system: "", userTurns: [`${PRIMING.slice(0, -1)} ${"and more context ".repeat(200)}`], responseId: "e2" });
+    const opening = openingToHandOn(long);
+    expect(opening?.startsWith(PRIMING.slice(0, -1))).toBe(true);
+    expect(opening?.length).toBeLessThanOrEqual(1301);
+  });
+
+  it("forgets a chain after the provider would have (two spans of log time at most), and stays bounded", () => {
+    const held = new HeldOpenings();
+    held.recall([link("f1", PRIMING, null, T0)]);
+    const soon = link("f2", "Is 57 prime?", "f1", T0 + HELD_OPENING_MS / 2);
+    const stale = link("f3", "Is 87 prime?", "f1", T0 + 2 * HELD_OPENING_MS + 1);
+    held.recall([soon]);
+    held.recall([link("g1", PRIMING, null, T0 + 2 * HELD_OPENING_MS)]);
+    held.recall([stale]);
+    expect(soon.heldOpening).toBe(PRIMING);
+    expect(stale.heldOpening).toBeUndefined();
+  });
+});
