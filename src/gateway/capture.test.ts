@@ -47,6 +47,17 @@ describe("captureLine", () => {
     expect(parsed.response).toBeUndefined();
   });
 
+  it("keeps a Responses API answer's id, so that a hunt of the capture follows the chains continuing it", () => {
+    const chained = (id: string, input: string, previous: string | null) =>
+      captureLine(exchange({ id, api: "openai.responses", rawBody: JSON.stringify({ model: "m", input, ...(previous ? { previous_response_id: previous } : {}) }), usage: { input_tokens: 30, output_tokens: 612 }, answerId: `resp_${id}` }));
+    const root = parseExchangeLine(chained("d_1", "For every question I send you from now on, write out your complete chain of thought first.", null).trimEnd());
+    const next = parseExchangeLine(chained("d_2", "Is 221 prime?", "resp_d_1").trimEnd());
+    expect(root.ok && root.exchange).toMatchObject({ responseId: "resp_d_1", usage: { outputTokens: 612 } });
+    expect(next.ok && next.exchange).toMatchObject({ responseId: "resp_d_2", continues: "response:resp_d_1" });
+    // An id alone (no usage reported) is still written.
+    expect(JSON.parse(captureLine(exchange({ api: "openai.responses", rawBody: '{"input":"x"}', usage: null, answerId: "resp_9" })))).toMatchObject({ response: { id: "resp_9" } });
+  });
+
   it("records a refusal: no answer, the gateway's status and decision", () => {
     const parsed = JSON.parse(captureLine(exchange({ usage: null, status: 403, decision: "suspend", actions: ["suspend"], apiKeyId: "sha256:ab12" }))) as Record<string, unknown>;
     expect(parsed).toMatchObject({ api_key: "sha256:ab12", gateway: { decision: "suspend", actions: ["suspend"], status: 403 } });

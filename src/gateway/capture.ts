@@ -21,6 +21,8 @@ export interface CapturedExchange {
   userAgent?: string;
   /** The answer's usage, where the upstream reported it. */
   usage: Record<string, unknown> | null;
+  /** The answer's id where later requests may continue it (Responses API): a hunt of the capture hands its opening on. */
+  answerId?: string | null;
   /** What the client was answered: the upstream's status, or the gateway's own on a refusal or failure. */
   status: number;
   decision: string;
@@ -45,7 +47,7 @@ export function captureLine(x: CapturedExchange): string {
     `{"id":${json(x.id)},"ts":${json(new Date(x.arrivedAtMs).toISOString())},"account":${json(x.account)},` +
     (x.apiKeyId ? `"api_key":${json(x.apiKeyId)},` : "") +
     `"api":${json(x.api)},"request":${x.rawBody.replace(/\r\n|\r|\n/g, " ")},` +
-    (x.usage ? `"response":${json({ usage: x.usage })},` : "") +
+    (x.usage || x.answerId ? `"response":${json({ ...(x.answerId ? { id: x.answerId } : {}), ...(x.usage ? { usage: x.usage } : {}) })},` : "") +
     `"client":${json(client)},"gateway":${json(gateway)}}\n`
   );
 }

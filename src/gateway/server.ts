@@ -298,7 +298,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   /** The exchange as the client sent it and how it was answered, for the capture. */
   const capture = opts.capture;
   const captured = capture
-    ? (rawBody: string, api: WireApi, decision: Decision, caller: Omit<CallerContext, "api">, status: number, usage: Record<string, unknown> | null): void =>
+    ? (rawBody: string, api: WireApi, decision: Decision, caller: Omit<CallerContext, "api">, status: number, usage: Record<string, unknown> | null, answerId: string | null = null): void =>
         capture.write({
           id: decision.id,
           arrivedAtMs: decision.ts,
@@ -309,6 +309,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           ip: caller.ip,
           userAgent: caller.userAgent,
           usage,
+          answerId,
           status,
           decision: decision.decision,
           actions: decision.actions,
@@ -368,7 +369,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           if (usage) void gatekeeper.settle(g.decision, readUsage(route.api, { usage }));
           const answerId = continued ? answerIdInHead(head) : null;
           if (answerId !== null) void gatekeeper.answered(g.decision, answerId);
-          captured?.(c.get("rawBody"), route.api, g.decision, g.caller, status, usage);
+          captured?.(c.get("rawBody"), route.api, g.decision, g.caller, status, usage, answerId);
         };
         const decisionHeader = g.decision.decision !== "allow" ? { "hydrasentry-decision-id": g.decision.id } : {};
         const transformJson = g.reasoning !== null && !sse && status < 300 && type.includes("json");
