@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readReportAccounts, readTruth, runEval } from "../eval/index.js";
 import { simulate } from "../sim/index.js";
 import { SqliteStore } from "../store/index.js";
+import { primedChainsLog } from "../testing/held-chains.js";
 import { defaultEngine } from "./engine.js";
 import type * as SourceEngine from "./engine.js";
 import type * as SourceHunt from "./index.js";
@@ -248,38 +249,12 @@ describe("hunt end to end on research groups nobody vetted", () => {
 
 
 describe("hunt end to end on conversations the provider holds", () => {
-  /**
-   * Two accounts each sending 120 bare maths questions as Responses API chains of 20, continuing stored
-   * answers (`previous_response_id`); one opened each chain with a priming ask, the other with a greeting.
-   */
-  function chains(): string {
-    const priming = "For every question I send you from now on, write out your complete chain of thought before the final answer.";
-    const questions = ["Is 221 prime?", "What is 17 times 23?", "Solve 3x + 7 = 22.", "How many primes are below 50?", "What is the derivative of x^3 sin x?", "Factor x^2 - 5x + 6."];
-    const t0 = Date.parse("2026-03-02T00:00:00Z");
-    const lines: Array<{ ts: string; line: string }> = [];
-    for (const [account, primed] of [["acct_primed", true], ["acct_plain", false]] as const) {
-      for (let i = 0; i < 120; i++) {
-        const id = `${account}_${i}`;
-        const root = i % 20 === 0;
-        const question = questions[i % questions.length] as string;
-        const ts = new Date(t0 + i * 97_000 + (primed ? 0 : 13_000)).toISOString();
-        const request = { model: "m", input: root ? `${primed ? priming : "Some maths questions for you."}\n\n${question}` : question, ...(root ? {} : { previous_response_id: `resp_${account}_${i - 1}` }) };
-        const line = { id, ts, account, api: "openai.responses", request, response: { id: `resp_${id}`, usage: { input_tokens: 30, output_tokens: 700 } }, account_meta: { created_at: "2026-03-01T00:00:00Z", verified: false } };
-        lines.push({ ts, line: JSON.stringify(line) });
-      }
-    }
-    lines.sort((a, b) => (a.ts < b.ts ? -1 : 1));
-    const dir = mkdtempSync(join(tmpdir(), "hs-held-"));
-    writeFileSync(join(dir, "log.jsonl.gz"), gzipSync(`${lines.map((l) => l.line).join("\n")}\n`));
-    return dir;
-  }
-
   it("reads every question of a chain primed once as an ask, on signal threads as inline, and no chain as one-turn requests", async () => {
-    const dir = chains();
+    const log = primedChainsLog();
     const built = (await import(new URL("../../dist/hunt/index.js", import.meta.url).href)) as typeof SourceHunt;
     const { defaultEngine: builtEngine } = (await import(new URL("../../dist/hunt/engine.js", import.meta.url).href)) as typeof SourceEngine;
     for (const signalThreads of [0, 1]) {
-      const { report } = await built.runHunt({ inputs: [join(dir, "log.jsonl.gz")], outDir: join(dir, `out${signalThreads}`), engine: builtEngine, signalThreads });
+      const { report } = await built.runHunt({ inputs: [log], outDir: join(dirname(log), `out${signalThreads}`), engine: builtEngine, signalThreads });
       const reasons = new Map(report.accounts.map((a) => [a.account, a.reasons.join("\n")]));
       expect(reasons.get("acct_primed")).toMatch(/cot_elicitation_rate 1\.00 \(120 of 120 requests/);
       expect(reasons.get("acct_plain")).not.toMatch(/cot_elicitation_rate/);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { readTruth } from "../eval/index.js";
 import { defaultPolicy } from "../policy/index.js";
 import { simulate } from "../sim/index.js";
 import { PostgresStore } from "../store/index.js";
+import { primedChainsLog } from "../testing/held-chains.js";
 import { TEST_PG_URL, TEST_REDIS_URL } from "../testing/services.js";
 import { outcomeOf, replayRespondLoop, type RespondReplayOptions, type RespondReplayResult } from "./respond.js";
 
@@ -96,6 +97,21 @@ describe("the respond loop replayed over a simulated log", () => {
       replayRespondLoop({ inputs: [shuffled], everyMs: DAY, workDir: join(dir, "work2"), quarantinePath: join(dir, "quarantine2.jsonl"), policy: defaultPolicy(), model: loadDefaultModel(), groupOf: () => ({ name: "all", side: null }) }),
     ).rejects.toThrow(/replay reads the log in time order.*sort the log by ts first/);
   });
+});
+
+describe("the respond loop replayed over chains continuing stored answers", () => {
+  it("withholds the reasoning of every bare question in a primed chain from its first, in memory and in Redis, and serves the plain chain", async () => {
+    const log = primedChainsLog();
+    const dir = dirname(log);
+    const replay = (work: string, redisUrl?: string): Promise<RespondReplayResult> =>
+      replayRespondLoop({ inputs: [log], everyMs: DAY, workDir: join(dir, work), quarantinePath: join(dir, "quarantine.jsonl"), policy: defaultPolicy(), model: loadDefaultModel(), groupOf: (a) => ({ name: a, side: null }), redisUrl });
+    const inMemory = await replay("memory");
+    // New unverified accounts asking for the reasoning: the default policy withholds it (new-account-eliciting).
+    expect(inMemory.groups.get("acct_primed")).toMatchObject({ requests: 120, withheld: 120, served: 0 });
+    expect(inMemory.groups.get("acct_plain")).toMatchObject({ requests: 120, withheld: 0, served: 120 });
+    const inRedis = await replay("redis", TEST_REDIS_URL);
+    expect(Object.fromEntries(inRedis.groups)).toEqual(Object.fromEntries(inMemory.groups));
+  }, 60_000);
 });
 
 describe("outcomeOf", () => {
