@@ -155,6 +155,8 @@ export class Gatekeeper {
   #draining = false;
   /** Audit entries decided and not yet committed (queued, or being retried). */
   pendingAudits = 0;
+  /** Openings handed on to requests that continue a held conversation, and requests read with one (for /metrics). */
+  readonly heldOpenings = { handedOn: 0, readWith: 0 };
   /** Decided requests not yet added to the rolling counters (see #observeLater). */
   #unobserved: Array<{ ex: Exchange; s: RequestSignals; clusterId: string | null; now: number }> = [];
   #observeScheduled = false;
@@ -184,7 +186,10 @@ export class Gatekeeper {
       });
     // A request continuing a conversation the provider holds is read with the opening handed on to it.
     const [knownMeta, held] = await Promise.all([view.accountMeta(ex.account, now), ex.continues === undefined ? null : onState(state.heldOpening(ex.continues, now), null)]);
-    if (held !== null) ex.heldOpening = held;
+    if (held !== null) {
+      ex.heldOpening = held;
+      this.heldOpenings.readWith++;
+    }
     const meta = mergeMeta(knownMeta, ex.accountMeta);
     const ageMs = accountAgeAt(meta, now);
     const covered = isCovered(meta);
@@ -347,8 +352,13 @@ export class Gatekeeper {
    */
   async answered(d: Pick<Decision, "continuable">, responseId: string): Promise<void> {
     const opening = d.continuable ? openingToHandOn(d.continuable) : null;
-    if (opening === null) return;
-    await this.#o.state.holdOpening([continuingAnswer(responseId)], opening, this.#clock()).catch((err: unknown) => this.#o.onStateError?.(err));
+    if (opening !== null) await this.#hold([continuingAnswer(responseId)], opening, this.#clock());
+  }
+
+  /** Hands `opening` on under `keys`; a state failure is reported, never thrown (nothing waits on it). */
+  async #hold(keys: readonly string[], opening: string, now: number): Promise<void> {
+    this.heldOpenings.handedOn++;
+    await this.#o.state.holdOpening(keys, opening, now).catch((err: unknown) => this.#o.onStateError?.(err));
   }
 
   /**
@@ -361,6 +371,7 @@ export class Gatekeeper {
     // Read past the decision's answer, as the rolling counters are (see #observeLater).
     this.#defer(() => {
       const opening = openingToHandOn(ex);
+      // Not counted as handed on: it waits for its answer's id (see answeredLater).
       if (opening !== null) this.#o.state.holdOpening([awaitingAnswer(d.id)], opening, this.#clock()).catch((err: unknown) => this.#o.onStateError?.(err));
     });
   }
@@ -369,12 +380,11 @@ export class Gatekeeper {
   async answeredLater(decisionId: string, responseId: string): Promise<void> {
     const { state } = this.#o;
     const now = this.#clock();
-    try {
-      const opening = await state.heldOpening(awaitingAnswer(decisionId), now);
-      if (opening !== null) await state.holdOpening([continuingAnswer(responseId)], opening, now);
-    } catch (err) {
+    const opening = await state.heldOpening(awaitingAnswer(decisionId), now).catch((err: unknown) => {
       this.#o.onStateError?.(err);
-    }
+      return null;
+    });
+    if (opening !== null) await this.#hold([continuingAnswer(responseId)], opening, now);
   }
 
   /** The call never happened (upstream down): give the whole reservation back. */
@@ -406,7 +416,7 @@ export class Gatekeeper {
     const keys = handOnKeys(ex);
     if (keys.length === 0) return;
     const opening = openingToHandOn(ex);
-    if (opening !== null) this.#o.state.holdOpening(keys, opening, now).catch((err: unknown) => this.#o.onStateError?.(err));
+    if (opening !== null) void this.#hold(keys, opening, now);
   }
 
   #observeNow(): void {

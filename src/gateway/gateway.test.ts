@@ -516,6 +516,13 @@ describe("gateway end to end (loopback upstream stub)", () => {
     const unrelated = (await (await post(`${gw.url}/v1/decisions`, envelope({ input: "Is 221 prime?", previous_response_id: "resp_provider_2" }))).json()) as { decision: string };
     expect(unrelated.decision).toBe("allow");
 
+    // Operators see it working: 6 openings handed on (the two primed roots' answers, and each of the
+    // three proxied questions' that continued them, passing their chain's on; one through /v1/outcomes),
+    // 4 requests read with one (three proxied, one decided).
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toContain('hydrasentry_held_openings{event="handed_on"} 6');
+    expect(metrics).toContain('hydrasentry_held_openings{event="read_with"} 4');
+
     // The capture keeps each answer's id: a hunt of it follows the chains as the gateway did.
     await gw.gateway.gatekeeper.drain();
     await capture.close();

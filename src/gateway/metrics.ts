@@ -53,6 +53,12 @@ export class GatewayMetrics {
     labelNames: ["outcome"],
     registers: [this.registry],
   });
+  readonly heldOpenings = new Gauge({
+    name: "hydrasentry_held_openings",
+    help: "Conversations the provider holds (Responses API): openings handed on to requests that continue them, and requests read with one, since start",
+    labelNames: ["event"],
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({ name: "hydrasentry_requests_in_flight", help: "Proxied requests in flight", registers: [this.registry] });
   readonly policyVersion = new Gauge({ name: "hydrasentry_policy_info", help: "Policy in force (value 1)", labelNames: ["version", "mode"], registers: [this.registry] });
 }
