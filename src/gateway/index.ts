@@ -1,4 +1,4 @@
-export { createGateway, listen, GATEWAY_NODE_FLAGS, PROXY_ROUTES, sha256Hex, DEFAULT_MAX_BODY_BYTES, usageInTail, type Gateway, type GatewayOptions, type Listening } from "./server.js";
+export { createGateway, listen, GATEWAY_NODE_FLAGS, PROXY_ROUTES, sha256Hex, DEFAULT_MAX_BODY_BYTES, usageInTail, answerIdInHead, type Gateway, type GatewayOptions, type Listening } from "./server.js";
 export { Gatekeeper, tokenEstimate, type Decision, type GatekeeperOptions } from "./decide.js";
 export { NO_INTEL, type IntelMatch, type IntelMatcher } from "../detect/index.js";
 export { hydrasentryGuard, nodeGuard, guardRequest, resolveCaller, type GuardedRequest, type GuardOutcome, type GuardEnv } from "./guard.js";
