@@ -97,11 +97,18 @@ export interface Exchange {
   /** The answer's id where later requests can continue it (a stored Responses API answer whose id the log gives). */
   responseId?: string;
   /**
-   * The opening a held conversation's earlier request handed on (see openingToHandOn), recalled by
-   * whoever follows such conversations (the hunt in log order, the gateway from its state) before the
-   * request is read: the one part of the conversation the request itself never shows.
+   * Of `system`, what was sent as the conversation's own messages (Responses API developer or system
+   * input items), which the provider keeps with a conversation it holds; its `instructions` it does not.
+   */
+  systemInInput?: string;
+  /**
+   * The opening a held conversation's earlier request handed on (see handedOn), recalled by whoever
+   * follows such conversations (the hunt in log order, the gateway from its state) before the request
+   * is read: the one part of the conversation the request itself never shows.
    */
   heldOpening?: string;
+  /** Likewise the developer messages the conversation holds, which `system` then starts with (see readWithHeld). */
+  heldSystem?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { loadDefaultModel } from "./classifier.js";
-import { HELD_OPENING_MS, HeldOpenings, openingToHandOn } from "./held.js";
+import { handedOn, HELD_OPENING_MS, HeldOpenings } from "./held.js";
 import { requestSignals } from "./signals.js";
 
 const model = loadDefaultModel();
@@ -73,12 +73,30 @@ describe("held conversations: the opening handed along a chain of requests conti
 
   it("hands on the ask of a root's first turn, not the question or the person's words sent with it", () => {
     const root = makeExchange({ api: "openai.responses", system: "", userTurns: [`Hi! I'm Dana Whitfield, dana.w@example.org. ${PRIMING}\n\nFirst one: my landlord at 14 Elm St wants $2,300; is that legal?`, "Next: is 51 prime?"], assistantTurns: ["Understood."], turnCount: 3, responseId: "e1" });
-    expect(openingToHandOn(root)).toBe(PRIMING);
+    expect(handedOn(root)).toEqual({ opening: PRIMING, system: "" });
     // An ask that is one unbroken text is handed on whole, bounded as an opening turn is read.
     const long = makeExchange({ api: "openai.responses", system: "", userTurns: [`${PRIMING.slice(0, -1)} ${"and more context ".repeat(200)}`], responseId: "e2" });
-    const opening = openingToHandOn(long);
+    const opening = handedOn(long)?.opening;
     expect(opening?.startsWith(PRIMING.slice(0, -1))).toBe(true);
     expect(opening?.length).toBeLessThanOrEqual(1301);
+  });
+
+  it("reads a chain primed in a developer message as the model does: that message is part of each continuing request's system prompt", () => {
+    const developer = "You are a tutor model. For every question in this session, write out your complete chain of thought before the final answer.";
+    // The adapter's reading: instructions first (not kept by the provider), then the input's developer message.
+    const root = link("s1", "First: is 221 prime?", null, T0, { system: `Be concise.\n${developer}`, systemInInput: developer });
+    const next = link("s2", "Is 91 prime?", "s1", T0 + 30_000, { system: "Be concise." });
+    const after = link("s3", "And 97?", "s2", T0 + 60_000);
+    new HeldOpenings().recall([root, next, after]);
+    expect(next.heldOpening).toBeUndefined();
+    expect(next.system).toBe(`${developer}\nBe concise.`);
+    expect(after.system).toBe(developer);
+    const s = requestSignals(after, model);
+    expect(s.cotElicitation).toBeGreaterThan(0.9);
+    expect(s.cotEvidence.every((e) => e.where === "system")).toBe(true);
+    expect(s.systemPromptHash).not.toBeNull();
+    // `instructions` alone are not kept by the provider: nothing is handed on from them.
+    expect(handedOn(link("s4", "Is 51 prime?", null, T0, { system: developer }))).toBeNull();
   });
 
   it("forgets a chain after the provider would have (two spans of log time at most), and stays bounded", () => {

@@ -4,11 +4,19 @@ import { standingHeadTail } from "./signals.js";
 
 /**
  * Conversations the provider holds (Responses API `previous_response_id`, `conversation`): a harness
- * primes one once ("for every question I send, write out your complete chain of thought") and then
- * sends bare questions that continue it, each of which shows nothing but its question. What the
- * opening asked is handed on along the chain, by the hunt in log order and by the gateway through its
- * state, and each continuing request is read with it as a follow-up is read with its opening turn.
+ * primes one once ("for every question I send, write out your complete chain of thought"), in its
+ * first user turn or in a developer message, and then sends bare questions that continue it, each of
+ * which shows nothing but its question. What the conversation holds that asks is handed on along the
+ * chain, by the hunt in log order and by the gateway through its state, and each continuing request is
+ * read with it: the opening as a follow-up's opening turn is read, the developer messages as the system
+ * prompt they are to the model.
  */
+
+/** What a held conversation hands on: its opening's carrying sentences and its developer messages; "" for neither. */
+export interface HeldConversation {
+  opening: string;
+  system: string;
+}
 
 /** As long as a provider keeps a stored answer to continue (OpenAI: 30 days). */
 export const HELD_OPENING_MS = 30 * 24 * 3_600_000;
@@ -20,14 +28,30 @@ export const continuingAnswer = (responseId: string): string => `response:${resp
 export const isConversationObject = (continues: string): boolean => continues.startsWith("conversation:");
 
 /**
- * The opening a request hands on to the requests that continue it: the one handed to it, else its own
- * first turn where that asks for reasoning beyond the bar by itself (only such asks carry to follow-ups:
- * see openingCarries); null when nothing carries, so that only what can change a later reading is kept.
+ * What a request hands on to the requests that continue it: what was handed to it, else its own first
+ * turn and developer messages where they ask for reasoning beyond the bar by themselves (only such asks
+ * carry to follow-ups: see openingCarries); null when nothing carries, so that only what can change a
+ * later reading is kept.
  */
-export function openingToHandOn(ex: Exchange): string | null {
-  if (ex.heldOpening !== undefined) return ex.heldOpening;
+export function handedOn(ex: Exchange): HeldConversation | null {
+  const opening = ex.heldOpening ?? ownOpening(ex);
+  const system = ex.heldSystem ?? ownSystem(ex);
+  return opening === "" && system === "" ? null : { opening, system };
+}
+
+/** The request's first user turn, where it carries: only its carrying sentences (see carryingPart). */
+function ownOpening(ex: Exchange): string {
   const own = standingHeadTail(ex.userTurns.length > 1 ? (ex.userTurns[0] ?? "") : lastUserText(ex));
-  return own !== "" && openingCarries(own) ? carryingPart(own) : null;
+  return own !== "" && openingCarries(own) ? carryingPart(own) : "";
+}
+
+/**
+ * The request's developer messages, where they carry: whole, as the operator wrote them, since they are
+ * read as the system prompt (an app's, whose asks the hunt weighs as the app's choice, by its hash).
+ */
+function ownSystem(ex: Exchange): string {
+  const own = standingHeadTail(ex.systemInInput ?? "");
+  return own !== "" && openingCarries(own) ? own : "";
 }
 
 const SENTENCE_BREAK = /(?<=[.!?。！？])\s+|\n+/;
@@ -45,8 +69,17 @@ function carryingPart(opening: string): string {
   return carrying.length > 0 ? carrying.join("\n") : opening;
 }
 
+/** Sets what a continuing request is read with: the held opening, and the held developer messages ahead of its own system prompt. */
+export function readWithHeld(ex: Exchange, held: HeldConversation): void {
+  if (held.opening !== "") ex.heldOpening = held.opening;
+  if (held.system !== "") {
+    ex.heldSystem = held.system;
+    ex.system = ex.system === "" ? held.system : `${held.system}\n${ex.system}`;
+  }
+}
+
 /**
- * The keys a request's opening is remembered under: its answer's id, and the conversation object it
+ * The keys a request's hand-on is remembered under: its answer's id, and the conversation object it
  * opens (or keeps going, so that a conversation in use is not forgotten).
  */
 export function handOnKeys(ex: Pick<Exchange, "responseId" | "continues">): string[] {
@@ -57,32 +90,32 @@ export function handOnKeys(ex: Pick<Exchange, "responseId" | "continues">): stri
 }
 
 /**
- * Past this many remembered keys the older generation is dropped early: an opening is kept only when it
- * carries, so this bounds a log in which every chain primes (a harness's own), at about 100 MB.
+ * Past this many remembered keys the older generation is dropped early: a conversation is kept only
+ * when it carries, so this bounds a log in which every chain primes (a harness's own), at about 100 MB.
  */
 const MAX_HELD_KEYS = 1_000_000;
 
 /** Held conversations in log order, for the hunt (the gateway keeps them in its shared state). */
 export class HeldOpenings {
-  readonly #openings = new AgedMap<string, string>(HELD_OPENING_MS);
+  readonly #held = new AgedMap<string, HeldConversation>(HELD_OPENING_MS);
 
-  /** Sets each request's held opening (from the requests before it) and remembers what it hands on; in log order. */
+  /** Reads each request with what the requests before it handed on, and remembers what it hands on; in log order. */
   recall(batch: readonly Exchange[]): void {
     for (const ex of batch) {
       if (ex.continues === undefined && ex.responseId === undefined) continue;
-      const held = ex.continues === undefined ? undefined : this.#openings.get(ex.continues);
-      if (held !== undefined) ex.heldOpening = held;
+      const held = ex.continues === undefined ? undefined : this.#held.get(ex.continues);
+      if (held !== undefined) readWithHeld(ex, held);
       const keys = handOnKeys(ex);
       if (keys.length === 0) continue;
-      const opening = openingToHandOn(ex);
-      if (opening === null) continue;
-      this.#openings.age(ex.ts);
-      if (this.#openings.size >= MAX_HELD_KEYS) this.#openings.rotate(ex.ts);
-      for (const key of keys) this.#openings.set(key, opening, ex.ts);
+      const handing = handedOn(ex);
+      if (handing === null) continue;
+      this.#held.age(ex.ts);
+      if (this.#held.size >= MAX_HELD_KEYS) this.#held.rotate(ex.ts);
+      for (const key of keys) this.#held.set(key, handing, ex.ts);
     }
   }
 
   get size(): number {
-    return this.#openings.size;
+    return this.#held.size;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, standsAlone, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { asksMaxReasoning, continuingAnswer, coverHolds, DOMAINS, handOnKeys, openingToHandOn, isCovered, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain } from "../detect/index.js";
+import { asksMaxReasoning, continuingAnswer, coverHolds, DOMAINS, handedOn, handOnKeys, isCovered, readWithHeld, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain, type HeldConversation } from "../detect/index.js";
 import { evaluatePolicy, FACTS_NOT_READ, isBlocking, outcomeBeforeReading, type Action, type DecisionFacts, type Policy, type PolicyOutcome, type RequestFacts } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -30,7 +30,7 @@ export interface Decision {
   signals: RequestSignals | null;
   /**
    * The request, when it was served and its answer can be continued from the provider's store (Responses
-   * API): once the answer's id is known, its opening is handed on to the requests continuing it (see answered).
+   * API): once the answer's id is known, what it carries is handed on to the requests continuing it (see answered).
    */
   continuable: Exchange | null;
 }
@@ -155,8 +155,8 @@ export class Gatekeeper {
   #draining = false;
   /** Audit entries decided and not yet committed (queued, or being retried). */
   pendingAudits = 0;
-  /** Openings handed on to requests that continue a held conversation, and requests read with one (for /metrics). */
-  readonly heldOpenings = { handedOn: 0, readWith: 0 };
+  /** Held conversations handed on to the requests that continue them, and requests read with one (for /metrics). */
+  readonly heldConversations = { handedOn: 0, readWith: 0 };
   /** Decided requests not yet added to the rolling counters (see #observeLater). */
   #unobserved: Array<{ ex: Exchange; s: RequestSignals; clusterId: string | null; now: number }> = [];
   #observeScheduled = false;
@@ -185,10 +185,10 @@ export class Gatekeeper {
         return fallback;
       });
     // A request continuing a conversation the provider holds is read with the opening handed on to it.
-    const [knownMeta, held] = await Promise.all([view.accountMeta(ex.account, now), ex.continues === undefined ? null : onState(state.heldOpening(ex.continues, now), null)]);
+    const [knownMeta, held] = await Promise.all([view.accountMeta(ex.account, now), ex.continues === undefined ? null : onState(state.heldConversation(ex.continues, now), null)]);
     if (held !== null) {
-      ex.heldOpening = held;
-      this.heldOpenings.readWith++;
+      readWithHeld(ex, held);
+      this.heldConversations.readWith++;
     }
     const meta = mergeMeta(knownMeta, ex.accountMeta);
     const ageMs = accountAgeAt(meta, now);
@@ -277,8 +277,8 @@ export class Gatekeeper {
     reasons.push(...intelReasons.slice(0, 3));
     if (carriedFrom !== null) reasons.push(`conversation carried on from account ${carriedFrom} (one client rotating accounts)`);
     // The words that made a bare question an ask are in an earlier request: name them and where they were.
-    const heldAsk = held !== null ? signals?.cotEvidence.find((e) => e.where === "opening") : undefined;
-    if (heldAsk) reasons.push(`continues ${ex.continues ?? ""}, held by the provider, whose opening asked "${heldAsk.match}"`);
+    const heldAsk = held !== null ? signals?.cotEvidence.find((e) => (e.where === "opening" && held.opening !== "") || (e.where === "system" && held.system.includes(e.match))) : undefined;
+    if (heldAsk) reasons.push(`continues ${ex.continues ?? ""}, held by the provider, whose ${heldAsk.where === "opening" ? "opening" : "developer messages"} asked "${heldAsk.match}"`);
     if (clusterOnline && clusterOnline.exchanges > 0) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
 
     let decision = outcome.decision;
@@ -348,43 +348,42 @@ export class Gatekeeper {
 
   /**
    * The answer to a decided request came back with the id `responseId`: requests that continue it are
-   * handed the request's opening where it carries (see openingToHandOn). The proxy reads the id from the answer.
+   * handed what the request's conversation holds that carries (see handedOn). The proxy reads the id from the answer.
    */
   async answered(d: Pick<Decision, "continuable">, responseId: string): Promise<void> {
-    const opening = d.continuable ? openingToHandOn(d.continuable) : null;
-    if (opening !== null) await this.#hold([continuingAnswer(responseId)], opening, this.#clock());
+    const held = d.continuable ? handedOn(d.continuable) : null;
+    if (held !== null) await this.#hold([continuingAnswer(responseId)], held, this.#clock());
   }
 
-  /** Hands `opening` on under `keys`; a state failure is reported, never thrown (nothing waits on it). */
-  async #hold(keys: readonly string[], opening: string, now: number): Promise<void> {
-    this.heldOpenings.handedOn++;
-    await this.#o.state.holdOpening(keys, opening, now).catch((err: unknown) => this.#o.onStateError?.(err));
+  /** Hands `held` on under `keys`; a state failure is reported, never thrown (nothing waits on it). */
+  async #hold(keys: readonly string[], held: HeldConversation, now: number): Promise<void> {
+    this.heldConversations.handedOn++;
+    await this.#o.state.holdConversation(keys, held, now).catch((err: unknown) => this.#o.onStateError?.(err));
   }
 
   /**
    * For the decision API, whose caller reports the answer's id later (`/v1/outcomes`), perhaps to another
-   * replica: the opening waits in the shared state under the decision's id (see answeredLater).
+   * replica: what it hands on waits in the shared state under the decision's id (see answeredLater).
    */
   awaitAnswer(d: Pick<Decision, "id" | "continuable">): void {
     const ex = d.continuable;
     if (ex === null) return;
     // Read past the decision's answer, as the rolling counters are (see #observeLater).
     this.#defer(() => {
-      const opening = openingToHandOn(ex);
+      const held = handedOn(ex);
       // Not counted as handed on: it waits for its answer's id (see answeredLater).
-      if (opening !== null) this.#o.state.holdOpening([awaitingAnswer(d.id)], opening, this.#clock()).catch((err: unknown) => this.#o.onStateError?.(err));
+      if (held !== null) this.#o.state.holdConversation([awaitingAnswer(d.id)], held, this.#clock()).catch((err: unknown) => this.#o.onStateError?.(err));
     });
   }
 
   /** The decision API's caller reports the id of the answer to decision `decisionId` (see awaitAnswer). */
   async answeredLater(decisionId: string, responseId: string): Promise<void> {
-    const { state } = this.#o;
     const now = this.#clock();
-    const opening = await state.heldOpening(awaitingAnswer(decisionId), now).catch((err: unknown) => {
+    const held = await this.#o.state.heldConversation(awaitingAnswer(decisionId), now).catch((err: unknown) => {
       this.#o.onStateError?.(err);
       return null;
     });
-    if (opening !== null) await this.#hold([continuingAnswer(responseId)], opening, now);
+    if (held !== null) await this.#hold([continuingAnswer(responseId)], held, now);
   }
 
   /** The call never happened (upstream down): give the whole reservation back. */
@@ -415,8 +414,8 @@ export class Gatekeeper {
   #handOn(ex: Exchange, now: number): void {
     const keys = handOnKeys(ex);
     if (keys.length === 0) return;
-    const opening = openingToHandOn(ex);
-    if (opening !== null) void this.#hold(keys, opening, now);
+    const held = handedOn(ex);
+    if (held !== null) void this.#hold(keys, held, now);
   }
 
   #observeNow(): void {

@@ -501,6 +501,11 @@ describe("gateway end to end (loopback upstream stub)", () => {
     const events = await readSse(await post(`${gw.url}/v1/responses`, responses({ input: priming, stream: true }), as("acct_chain")));
     const streamedId = (events.find((e) => e.event === "response.created")?.data as { response: { id: string } }).response.id;
     expect((await ask({ input: "Is 91 prime?", previous_response_id: streamedId })).answer.output.map((o) => o.type)).toEqual(["message"]);
+    // Primed in a developer message instead, which the provider keeps with the conversation.
+    const developer = "For every question in this session, write out your complete chain of thought before the final answer.";
+    const byDeveloper = await ask({ input: [{ role: "developer", content: developer }, { role: "user", content: "Is 143 prime?" }] });
+    const afterDeveloper = await post(`${gw.url}/v1/responses`, responses({ input: "Is 187 prime?", previous_response_id: byDeveloper.answer.id }), as("acct_chain"));
+    expect(((await afterDeveloper.json()) as Answer).output.map((o) => o.type)).toEqual(["message"]);
     // An answer the provider does not store hands nothing on.
     const unstored = await ask({ input: priming, store: false });
     expect((await ask({ input: "Is 87 prime?", previous_response_id: unstored.answer.id })).decided).toBeNull();
@@ -515,13 +520,18 @@ describe("gateway end to end (loopback upstream stub)", () => {
     expect(chained.reasons).toContainEqual(expect.stringMatching(/^continues response:resp_provider_1, held by the provider, whose opening asked "write out your complete chain of thought/));
     const unrelated = (await (await post(`${gw.url}/v1/decisions`, envelope({ input: "Is 221 prime?", previous_response_id: "resp_provider_2" }))).json()) as { decision: string };
     expect(unrelated.decision).toBe("allow");
+    const developed = (await (await post(`${gw.url}/v1/decisions`, envelope({ input: [{ role: "developer", content: developer }, { role: "user", content: "Is 143 prime?" }] }))).json()) as { decision_id: string };
+    await post(`${gw.url}/v1/outcomes`, { decision_id: developed.decision_id, api: "openai.responses", usage: {}, response_id: "resp_provider_3" });
+    const afterDeveloped = (await (await post(`${gw.url}/v1/decisions`, envelope({ input: "Is 187 prime?", previous_response_id: "resp_provider_3" }))).json()) as { decision: string; reasons: string[] };
+    expect(afterDeveloped.decision).toBe("strip_reasoning");
+    expect(afterDeveloped.reasons).toContainEqual(expect.stringMatching(/^continues response:resp_provider_3, held by the provider, whose developer messages asked "/));
 
-    // Operators see it working: 6 openings handed on (the two primed roots' answers, and each of the
-    // three proxied questions' that continued them, passing their chain's on; one through /v1/outcomes),
-    // 4 requests read with one (three proxied, one decided).
+    // Operators see it working: 9 hand-ons (the three primed roots' answers, and each of the four
+    // proxied questions' that continued them, passing their chain's on; two through /v1/outcomes),
+    // 6 requests read with one (four proxied, two decided).
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
-    expect(metrics).toContain('hydrasentry_held_openings{event="handed_on"} 6');
-    expect(metrics).toContain('hydrasentry_held_openings{event="read_with"} 4');
+    expect(metrics).toContain('hydrasentry_held_conversations{event="handed_on"} 9');
+    expect(metrics).toContain('hydrasentry_held_conversations{event="read_with"} 6');
 
     // The capture keeps each answer's id: a hunt of it follows the chains as the gateway did.
     await gw.gateway.gatekeeper.drain();
@@ -530,8 +540,8 @@ describe("gateway end to end (loopback upstream stub)", () => {
     const captured = readFileSync(file, "utf8").trim().split("\n").map((l) => parseExchangeLine(l)).flatMap((v) => (v.ok ? [v.exchange] : []));
     expect(captured.find((e) => e.userTurns[0] === priming)?.responseId).toBe(root.answer.id);
     const hunt = await runHunt({ inputs: [file], outDir: join(dir, "hunt"), engine: defaultEngine });
-    // The three primed roots and the three questions continuing stored answers, not the other three: as the gateway read them.
-    expect(hunt.report.accounts.find((a) => a.account === "acct_chain")?.reasons.join(" ")).toMatch(/cot_elicitation_rate 0\.67 \(6 of 9 requests/);
+    // The four primed roots and the four questions continuing stored answers, not the other three: as the gateway read them.
+    expect(hunt.report.accounts.find((a) => a.account === "acct_chain")?.reasons.join(" ")).toMatch(/cot_elicitation_rate 0\.73 \(8 of 11 requests/);
   });
 
   it("answers the decision API and settles outcomes against the reservation", async () => {

@@ -1,5 +1,5 @@
 import { AgedMap } from "../core/index.js";
-import { CONVERSATION_MEMORY_MS, HELD_OPENING_MS, takeTurn, utcHour, type ConversationTurn } from "../detect/index.js";
+import { CONVERSATION_MEMORY_MS, HELD_OPENING_MS, takeTurn, utcHour, type ConversationTurn, type HeldConversation } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -52,8 +52,8 @@ export class MemoryState implements GatewayState {
   readonly #buckets = new Map<string, Bucket>();
   readonly #features = new Map<string, Generation>();
   readonly #conversations = new AgedMap<string, ConversationTurn>(CONVERSATION_MEMORY_MS);
-  /** Held openings are kept only where they carry (see openingToHandOn), so they are few: the features' bound suffices. */
-  readonly #openings = new AgedMap<string, string>(HELD_OPENING_MS);
+  /** Held conversations are kept only where they carry (see handedOn), so they are few: the features' bound suffices. */
+  readonly #held = new AgedMap<string, HeldConversation>(HELD_OPENING_MS);
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -171,15 +171,15 @@ export class MemoryState implements GatewayState {
     return from;
   }
 
-  async heldOpening(key: string, now: number): Promise<string | null> {
-    this.#openings.age(now);
-    return this.#openings.get(key) ?? null;
+  async heldConversation(key: string, now: number): Promise<HeldConversation | null> {
+    this.#held.age(now);
+    return this.#held.get(key) ?? null;
   }
 
-  async holdOpening(keys: readonly string[], opening: string, now: number): Promise<void> {
-    this.#openings.age(now);
-    if (this.#openings.size >= this.maxSubjects) this.#openings.rotate(now);
-    for (const key of keys) this.#openings.set(key, opening, now);
+  async holdConversation(keys: readonly string[], held: HeldConversation, now: number): Promise<void> {
+    this.#held.age(now);
+    if (this.#held.size >= this.maxSubjects) this.#held.rotate(now);
+    for (const key of keys) this.#held.set(key, held, now);
   }
 
   async close(): Promise<void> {

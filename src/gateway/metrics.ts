@@ -53,9 +53,9 @@ export class GatewayMetrics {
     labelNames: ["outcome"],
     registers: [this.registry],
   });
-  readonly heldOpenings = new Gauge({
-    name: "hydrasentry_held_openings",
-    help: "Conversations the provider holds (Responses API): openings handed on to requests that continue them, and requests read with one, since start",
+  readonly heldConversations = new Gauge({
+    name: "hydrasentry_held_conversations",
+    help: "Conversations the provider holds (Responses API): what asks in them handed on to requests that continue them, and requests read with it, since start",
     labelNames: ["event"],
     registers: [this.registry],
   });

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { ServiceError } from "../core/index.js";
-import { CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS, DOMAINS, HELD_OPENING_MS, utcHour } from "../detect/index.js";
+import { CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS, DOMAINS, HELD_OPENING_MS, utcHour, type HeldConversation } from "../detect/index.js";
 import {
   emptyCounters,
   generationOf,
@@ -283,19 +283,16 @@ export class RedisState implements GatewayState {
     return from ?? null;
   }
 
-  async heldOpening(key: string, now: number): Promise<string | null> {
-    const held = await this.redis.get(`${this.#prefix}held:${key}`);
-    if (held === null) return null;
-    // Written as "<ms>,<opening>"; forgotten by the request's own time too (see CARRY).
-    const comma = held.indexOf(",");
-    const at = Number(held.slice(0, comma));
-    return comma > 0 && now - at <= HELD_OPENING_MS ? held.slice(comma + 1) : null;
+  async heldConversation(key: string, now: number): Promise<HeldConversation | null> {
+    const held = await this.redis.get(`${this.#prefix}held2:${key}`);
+    return held === null ? null : readHeld(held, now);
   }
 
-  async holdOpening(keys: readonly string[], opening: string, now: number): Promise<void> {
+  async holdConversation(keys: readonly string[], held: HeldConversation, now: number): Promise<void> {
     if (keys.length === 0) return;
+    const value = JSON.stringify({ t: now, o: held.opening, s: held.system });
     const tx = this.redis.multi();
-    for (const key of keys) tx.set(`${this.#prefix}held:${key}`, `${now},${opening}`, "PX", HELD_OPENING_MS);
+    for (const key of keys) tx.set(`${this.#prefix}held2:${key}`, value, "PX", HELD_OPENING_MS);
     await tx.exec();
   }
 
@@ -308,6 +305,21 @@ export class RedisState implements GatewayState {
 
   async close(): Promise<void> {
     this.redis.disconnect();
+  }
+}
+
+/**
+ * A held conversation as holdConversation wrote it; null when it is older than HELD_OPENING_MS by the
+ * request's own time (Redis expires it on its clock, which a replay of a past log runs far behind), or
+ * is not what this release writes.
+ */
+function readHeld(value: string, now: number): HeldConversation | null {
+  try {
+    const v = JSON.parse(value) as { t?: unknown; o?: unknown; s?: unknown };
+    if (typeof v.t !== "number" || typeof v.o !== "string" || typeof v.s !== "string" || now - v.t > HELD_OPENING_MS) return null;
+    return { opening: v.o, system: v.s };
+  } catch {
+    return null;
   }
 }
 

@@ -276,8 +276,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   );
   app.get("/metrics", async (c) => {
     metrics.auditQueue.set(gatekeeper.pendingAudits);
-    metrics.heldOpenings.set({ event: "handed_on" }, gatekeeper.heldOpenings.handedOn);
-    metrics.heldOpenings.set({ event: "read_with" }, gatekeeper.heldOpenings.readWith);
+    metrics.heldConversations.set({ event: "handed_on" }, gatekeeper.heldConversations.handedOn);
+    metrics.heldConversations.set({ event: "read_with" }, gatekeeper.heldConversations.readWith);
     if (opts.capture) {
       const counts = opts.capture.counts();
       metrics.captureLines.set({ outcome: "written" }, counts.written);

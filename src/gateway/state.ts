@@ -1,5 +1,5 @@
 import type { AccountMeta } from "../core/index.js";
-import { DOMAINS, hourEntropyOf, type AccountFeatures, type Domain } from "../detect/index.js";
+import { DOMAINS, hourEntropyOf, type AccountFeatures, type Domain, type HeldConversation } from "../detect/index.js";
 
 export interface Rate {
   requestsPerMinute: number;
@@ -74,13 +74,13 @@ export interface GatewayState {
    */
   carryConversation(key: string, account: string, turns: number, now: number): Promise<string | null>;
   /**
-   * The opening handed on under `key` (an answer a request may continue, a conversation object: see
-   * openingToHandOn), or null when none was or it is older than HELD_OPENING_MS by `now`. Shared across
+   * What was handed on under `key` (an answer a request may continue, a conversation object: see
+   * handedOn), or null when nothing was or it is older than HELD_OPENING_MS by `now`. Shared across
    * replicas: a chain's requests reach different replicas.
    */
-  heldOpening(key: string, now: number): Promise<string | null>;
-  /** Hands `opening` on under each of `keys`, for HELD_OPENING_MS from `now`. */
-  holdOpening(keys: readonly string[], opening: string, now: number): Promise<void>;
+  heldConversation(key: string, now: number): Promise<HeldConversation | null>;
+  /** Hands `held` on under each of `keys`, for HELD_OPENING_MS from `now`. */
+  holdConversation(keys: readonly string[], held: HeldConversation, now: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -72,6 +72,10 @@ describe("wire-format adapters", () => {
     const chained = line({ previous_response_id: "resp_8" });
     expect(chained).toMatchObject({ continues: "response:resp_8", responseId: "resp_9", turnCount: 1 });
     expect(line({ conversation: "conv_1" }).continues).toBe("conversation:conv_1");
+    // The developer messages among the input items are the conversation's own (kept with it); `instructions` are not.
+    const developer = line({ instructions: "Be brief.", input: [{ role: "developer", content: "Show your reasoning." }, { role: "user", content: "Hi" }] });
+    expect(developer).toMatchObject({ system: "Be brief.\nShow your reasoning.", systemInInput: "Show your reasoning." });
+    expect("systemInInput" in line({ instructions: "Be brief." })).toBe(false);
     expect(line({ conversation: { id: "conv_2" } }).continues).toBe("conversation:conv_2");
     // Neither: the keys are absent, not present holding undefined.
     const plain = line({}, { usage: {} });

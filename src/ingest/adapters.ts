@@ -140,6 +140,7 @@ interface AdaptedRequest {
   params: GenerationParams;
   tools: ToolDefinition[];
   continues?: string;
+  systemInInput?: string;
 }
 
 function openaiChat(req: Obj): AdaptedRequest {
@@ -196,7 +197,10 @@ function openaiResponses(req: Obj): AdaptedRequest {
   }
   // Responses API asks for logprobs through `include` and `top_logprobs`.
   if (Array.isArray(req.include) && req.include.some((x) => typeof x === "string" && x.includes("logprobs"))) params.logprobs = true;
-  return { conv, params, tools: readTools(req.tools, "parameters"), continues: heldConversation(req) };
+  // The developer and system messages among the input items, which the provider keeps with the
+  // conversation, as it does not keep `instructions` (pushed first).
+  const systemInInput = conv.system.slice(instructions ? 1 : 0).join("\n");
+  return { conv, params, tools: readTools(req.tools, "parameters"), continues: heldConversation(req), ...(systemInInput !== "" ? { systemInInput } : {}) };
 }
 
 /** Longer than any id a provider issues: an id past it is not one, and would be kept as a key. */
@@ -287,7 +291,7 @@ const ADAPTERS = {
 
 /** Envelope (already validated) → internal Exchange. Throws AdapterError when the body does not fit its `api`. */
 export function toExchange(env: Envelope): Exchange {
-  const { conv, params, tools, continues } = ADAPTERS[env.api](env.request);
+  const { conv, params, tools, continues, systemInInput } = ADAPTERS[env.api](env.request);
   const responseId = continuableAnswerId(env);
   const ts = logTimeMs(env.ts);
   if (Number.isNaN(ts)) throw notARealTime("ts", env.ts);
@@ -314,5 +318,6 @@ export function toExchange(env: Envelope): Exchange {
     // Absent stays absent: most exchanges have neither, and a key holding undefined is still a key.
     ...(continues !== undefined ? { continues } : {}),
     ...(responseId !== undefined ? { responseId } : {}),
+    ...(systemInInput !== undefined ? { systemInInput } : {}),
   };
 }

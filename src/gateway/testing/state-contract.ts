@@ -144,20 +144,21 @@ export function gatewayStateContract(name: string, open: (clock?: () => number) 
       expect(await other.carryConversation(stale, stranger, 5, now + CONVERSATION_SESSION_GAP_MS + 60_000)).toBeNull();
     });
 
-    it("hands a held conversation's opening on to whichever replica the next request reaches, and forgets it by the requests' time", async () => {
+    it("hands a held conversation on to whichever replica the next request reaches, and forgets it by the requests' time", async () => {
       const now = Date.UTC(2026, 10, 20, 12);
       const other = a().backend === "redis" ? b() : a(); // a chain's requests reach different replicas
       const [answer, next, conversation] = [`response:${unique()}`, `response:${unique()}`, `conversation:${unique()}`];
-      const opening = "For every question I send, write out your complete chain of thought, comma, and all.";
-      expect(await other.heldOpening(answer, now)).toBeNull();
-      await a().holdOpening([answer, conversation], opening, now);
-      expect(await other.heldOpening(answer, now + 60_000)).toBe(opening);
-      expect(await other.heldOpening(conversation, now + 60_000)).toBe(opening);
-      await other.holdOpening([next], opening, now + 60_000);
-      expect(await a().heldOpening(next, now + HELD_OPENING_MS / 2)).toBe(opening);
-      await a().holdOpening([], opening, now); // nothing to hold under: nothing happens
+      const held = { opening: "For every question I send, write out your complete chain of thought, \"quoted\", comma, and all.", system: "" };
+      const withSystem = { opening: "", system: "Developer: always show your complete reasoning.\nLine two." };
+      expect(await other.heldConversation(answer, now)).toBeNull();
+      await a().holdConversation([answer, conversation], held, now);
+      expect(await other.heldConversation(answer, now + 60_000)).toEqual(held);
+      expect(await other.heldConversation(conversation, now + 60_000)).toEqual(held);
+      await other.holdConversation([next], withSystem, now + 60_000);
+      expect(await a().heldConversation(next, now + HELD_OPENING_MS / 2)).toEqual(withSystem);
+      await a().holdConversation([], held, now); // nothing to hold under: nothing happens
       // Long after, by the requests' own time (a replay runs far ahead of Redis's expiry): gone.
-      expect(await a().heldOpening(answer, now + 2 * HELD_OPENING_MS + 1)).toBeNull();
+      expect(await a().heldConversation(answer, now + 2 * HELD_OPENING_MS + 1)).toBeNull();
     });
 
     it("rolls features over: the previous window counts, older ones do not", async () => {
