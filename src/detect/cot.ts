@@ -989,7 +989,7 @@ const standingEvidence = (text: string, where: StandingWhere): StandingEvidence 
 /**
  * Whether a conversation's opening (bounded as the caller's openingTurn bounds it) asks for reasoning in
  * a way that carries to the conversation's follow-ups: what makes it worth handing on to requests that
- * continue the conversation without sending it (see openingToHandOn).
+ * continue the conversation without sending it (see handedOn).
  */
 export function openingCarries(opening: string): boolean {
   const e = standingEvidence(opening, "opening");

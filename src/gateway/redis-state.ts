@@ -284,7 +284,7 @@ export class RedisState implements GatewayState {
   }
 
   async heldConversation(key: string, now: number): Promise<HeldConversation | null> {
-    const held = await this.redis.get(`${this.#prefix}held2:${key}`);
+    const held = await this.redis.get(`${this.#prefix}held:${key}`);
     return held === null ? null : readHeld(held, now);
   }
 
@@ -292,7 +292,7 @@ export class RedisState implements GatewayState {
     if (keys.length === 0) return;
     const value = JSON.stringify({ t: now, o: held.opening, s: held.system });
     const tx = this.redis.multi();
-    for (const key of keys) tx.set(`${this.#prefix}held2:${key}`, value, "PX", HELD_OPENING_MS);
+    for (const key of keys) tx.set(`${this.#prefix}held:${key}`, value, "PX", HELD_OPENING_MS);
     await tx.exec();
   }
 
