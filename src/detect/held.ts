@@ -25,7 +25,7 @@ export const HELD_OPENING_MS = 30 * 24 * 3_600_000;
 export const continuingAnswer = (responseId: string): string => `response:${responseId}`;
 
 /** Whether `continues` names a conversation object (whose first request opens it) rather than an answer. */
-export const isConversationObject = (continues: string): boolean => continues.startsWith("conversation:");
+const isConversationObject = (continues: string): boolean => continues.startsWith("conversation:");
 
 /**
  * What a request hands on to the requests that continue it: what was handed to it, else its own first
@@ -78,11 +78,15 @@ export function readWithHeld(ex: Exchange, held: HeldConversation): void {
   }
 }
 
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 /**
  * The keys a request's hand-on is remembered under: its answer's id, and the conversation object it
- * opens (or keeps going, so that a conversation in use is not forgotten).
+ * opens (or keeps going, so that a conversation in use is not forgotten). The gateway asks this of every
+ * request it observes, nearly all of which continue nothing: those allocate nothing.
  */
-export function handOnKeys(ex: Pick<Exchange, "responseId" | "continues">): string[] {
+export function handOnKeys(ex: Pick<Exchange, "responseId" | "continues">): readonly string[] {
+  if (ex.responseId === undefined && ex.continues === undefined) return NO_KEYS;
   const keys: string[] = [];
   if (ex.responseId !== undefined) keys.push(continuingAnswer(ex.responseId));
   if (ex.continues !== undefined && isConversationObject(ex.continues)) keys.push(ex.continues);
@@ -102,7 +106,6 @@ export class HeldOpenings {
   /** Reads each request with what the requests before it handed on, and remembers what it hands on; in log order. */
   recall(batch: readonly Exchange[]): void {
     for (const ex of batch) {
-      if (ex.continues === undefined && ex.responseId === undefined) continue;
       const held = ex.continues === undefined ? undefined : this.#held.get(ex.continues);
       if (held !== undefined) readWithHeld(ex, held);
       const keys = handOnKeys(ex);

@@ -184,8 +184,11 @@ export class Gatekeeper {
         this.#o.onStateError?.(err);
         return fallback;
       });
-    // A request continuing a conversation the provider holds is read with the opening handed on to it.
-    const [knownMeta, held] = await Promise.all([view.accountMeta(ex.account, now), ex.continues === undefined ? null : onState(state.heldConversation(ex.continues, now), null)]);
+    // A request continuing a conversation the provider holds is read with what was handed on to it,
+    // fetched alongside the account's facts; every other request awaits the facts alone, as before.
+    const holding = ex.continues === undefined ? null : onState(state.heldConversation(ex.continues, now), null);
+    const knownMeta = await view.accountMeta(ex.account, now);
+    const held = holding === null ? null : await holding;
     if (held !== null) {
       readWithHeld(ex, held);
       this.heldConversations.readWith++;
