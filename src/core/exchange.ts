@@ -109,6 +109,8 @@ export interface Exchange {
   heldOpening?: string;
   /** Likewise the developer messages the conversation holds, which `system` then starts with (see readWithHeld). */
   heldSystem?: string;
+  /** Likewise the earlier answers it holds that were written as the answer to follow, as read (see demonstrations). */
+  heldDemonstrations?: readonly string[];
 }
 
 /**

@@ -1276,6 +1276,73 @@ describe("CoT elicitation", () => {
     },
   );
 
+  describe("earlier answers written as the answer to follow (few-shot demonstrations)", () => {
+    const demonstrated = (answers: string[], question = "A shop sells pens at $2 each. How much do 7 pens cost?") => cotElicitation(question, "", plain, "", () => 0, "", answers);
+
+    it.each([
+      ["DeepSeek-R1's form", ["<think>\nThe train covers 60 miles each hour, so 180 miles take 180 / 60 = 3 hours. Leaving at 3 pm, it arrives at 6 pm.\n</think>\n\nThe train arrives at **6 pm**."]],
+      ["a scratchpad, then the answer", ["<scratchpad>91 = 7 × 13, so it has divisors other than 1 and itself.</scratchpad>\nNo, 91 is not prime."]],
+      ["a tag after blank lines, among plain answers", ["The capital of Australia is Canberra.", "\n\n<thinking>Choosing 3 of 7: 7! / (3! 4!) = 35.</thinking> There are 35 ways."]],
+    ])("reads one earlier answer that opens a thinking block and then answers as an ask: %s", (_, answers) => {
+      const r = demonstrated(answers);
+      expect(r.evidence).toEqual([expect.objectContaining({ pattern: "demonstrated-thinking-tag", where: "demonstration" })]);
+      expect(r.score).toBeGreaterThanOrEqual(COT_HIT);
+    });
+
+    it.each([
+      [
+        "reasoning and answer lines",
+        ["Reasoning: 12 × 13 = 12 × 10 + 12 × 3 = 120 + 36 = 156.\nAnswer: 156", "Reasoning: 91 = 7 × 13, so it has divisors other than 1 and itself.\nAnswer: No", "Reasoning: choosing 3 of 7 is 7! / (3! × 4!) = 35.\nAnswer: 35"],
+      ],
+      ["bold labels and boxed answers", ["**Thought process:** 2x + 3 = 11, so 2x = 8 and x = 4. \\boxed{4}", "**Thought process:** the area is 6 × 4 / 2 = 12. \\boxed{12}"]],
+    ])("reads a set of two or more earlier answers, every one under the same reasoning label and then answered, as an ask: %s", (_, answers) => {
+      const r = demonstrated(answers);
+      expect(r.evidence).toEqual([expect.objectContaining({ pattern: "demonstrated-reasoning", where: "demonstration", match: expect.stringContaining(`all ${answers.length} earlier answers`) })]);
+      expect(r.score).toBeGreaterThanOrEqual(COT_HIT);
+    });
+
+    it.each([
+      ["one labelled answer, which may follow an instruction in a turn not read", ["Reasoning: the shirt costs $40 and is 25% off, so the discount is $10.\nAnswer: $30"]],
+      ["a conversation in which only some answers are written so", ["Reasoning: 15% of 80 is 0.15 × 80 = 12.\nAnswer: 12", "Sure! Here is a haiku about autumn:\n\nLeaves drift slowly down\nCrisp air hums through empty trees\nThe year breathes out gold"]],
+    ])("keeps labelled reasoning below the bar when it is not the form of every earlier answer: %s", (_, answers) => {
+      const r = demonstrated(answers);
+      expect(r.evidence).toEqual([expect.objectContaining({ pattern: "demonstrated-reasoning", weight: 0.3 })]);
+      expect(r.score).toBeLessThan(COT_HIT);
+    });
+
+    it.each([
+      ["an agent's thinking preamble to its tool call, with nothing after it", ["<thinking>The user wants the weather in Paris. I should call get_weather with city=Paris.</thinking>"]],
+      [
+        "a model's ordinary answers",
+        [
+          "Great question! The mitochondria is the organelle that produces most of the cell's ATP through cellular respiration.",
+          "Here's a Python function that reverses a string:\n\n```python\ndef reverse(s: str) -> str:\n    return s[::-1]\n```",
+          "I'm sorry to hear that. Here are a few things that might help you sleep better: keep a regular schedule, avoid screens before bed, and limit caffeine after noon.",
+        ],
+      ],
+      ["answers that open with reasoning words but answer nothing", ["Let me think about this… A good name for a bakery could be 'Rise & Shine'.", "Reasoning: the customer is upset about the delay, so the reply should apologise first."]],
+      [
+        // One model answers every user: where it writes so unasked, it does in every conversation.
+        "a model's habit of solving step by step, the same words every time",
+        [
+          "Let me solve this step by step.\n\n1. 15% of 80 is 0.15 × 80 = 12.\n\nSo the answer is 12.",
+          "Let me solve this step by step.\n\n1. 3x = 12.\n2. x = 12 / 3 = 4.\n\nSo the answer is 4.",
+          "Let me solve this step by step.\n\n1. The area is 6 × 4 / 2.\n\nSo the answer is 12.",
+        ],
+      ],
+      ["an analysis heading in a report the model wrote", ["## Analysis\nSales fell 12% in Q3, mostly in the north region. The answer is to rebalance stock."]],
+    ])("reads nothing asked in earlier answers that are not written as a demonstration: %s", (_, answers) => {
+      expect(demonstrated(answers).score).toBeLessThan(0.3);
+    });
+
+    it("adds what demonstrations show to what the prompt asks", () => {
+      const weakAsk = "Explain how you got your answer: how much do 7 pens at $2 cost?";
+      const alone = cotElicitation(weakAsk, "", plain, "", () => 0).score;
+      const shown = cotElicitation(weakAsk, "", plain, "", () => 0, "", ["Reasoning: 3 apples at $1 each cost 3 × $1 = $3.\nAnswer: $3"]).score;
+      expect(shown).toBeGreaterThan(alone);
+    });
+  });
+
   it("keeps a worksheet's 'how you got your answer' below the bar: evidence, as 'show your work' is, not an ask by itself", () => {
     const r = cotElicitation("Explain how you got your answer.", "", plain);
     expect(r.evidence.map((e) => e.pattern)).toEqual(["how-you-arrived"]);

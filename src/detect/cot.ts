@@ -19,9 +19,10 @@ export interface CotEvidence {
    * `opening`: the conversation's first user turn, in a request that carries it before the newest one:
    * instructions are given there ("for every question in this chat, write out your complete chain of
    * thought") and every follow-up carries them, so each answer of the conversation is asked for them
-   * (only the opening's asks that pass the bar alone: see carriesToFollowUps).
+   * (only the opening's asks that pass the bar alone: see carriesToFollowUps). `demonstration`: the
+   * request's earlier answers, written as the answer to follow (see scanDemonstrations).
    */
-  where: "user" | "system" | "opening" | "params" | "prefill";
+  where: "user" | "system" | "opening" | "params" | "prefill" | "demonstration";
 }
 
 export interface CotResult {
@@ -894,17 +895,20 @@ function scan(given: string, where: StandingWhere | "user", out: CotEvidence[]):
  * the summary:" are how apps steer a format, and a prefill that opens with reasoning is rare outside
  * harnesses. "Step 1:" alone steers a list as much as reasoning, and stays weak.
  */
-const PREFILL: ReadonlyArray<Pick<Pattern, "id" | "re" | "weight">> = [
-  {
-    id: "prefill-thinking-tag",
-    re: /^\s*(?:<\s*(?:thinking|think|thoughts?|reasoning|scratchpad|scratch_pad|analysis|reflection|inner_monologue|internal_thoughts|chain_of_thought|cot|rationale|deliberation)\s*>|\[\s*(?:thinking|reasoning|thoughts)\s*\])/i,
-    weight: 0.75,
-  },
-  {
-    id: "prefill-reasoning-opening",
-    re: /^\s*(?:(?:let(?:['’]?s| us)|let me|i(?:['’]ll| will)|i need to|i should) (?:think|reason|work|go|walk|tackle|solve)(?: (?:this|it|through|carefully|slowly|methodically|out|about this|about it|the problem)){0,3}?(?:,? (?:and|then))?,? (?:step[- ]by[- ]step|one step at a time)\b|(?:let me|i(?:['’]ll| will)) (?:write|lay|spell|set) out (?:all of |all |every step of )?my (?:reasoning|thinking|thought process)\b|(?:let me|let(?:['’]?s| us)|i(?:['’]ll| will)|i need to) (?:think|reason|work) (?:it |this |things )?(?:through|about|over|out)\b[^\n:.…]{0,30}?(?::|\.\.\.|…)|(?:reasoning|thoughts?|thought process|chain of thought|scratch ?pad|my reasoning)\s*:|\*\*(?:reasoning|thinking|thought process)\*\*)/i,
-    weight: 0.55,
-  },
+type OpeningPattern = Pick<Pattern, "id" | "re" | "weight">;
+const OPENS_THINKING_TAG: OpeningPattern = {
+  id: "prefill-thinking-tag",
+  re: /^\s*(?:<\s*(?:thinking|think|thoughts?|reasoning|scratchpad|scratch_pad|analysis|reflection|inner_monologue|internal_thoughts|chain_of_thought|cot|rationale|deliberation)\s*>|\[\s*(?:thinking|reasoning|thoughts)\s*\])/i,
+  weight: 0.75,
+};
+const OPENS_REASONING: OpeningPattern = {
+  id: "prefill-reasoning-opening",
+  re: /^\s*(?:(?:let(?:['’]?s| us)|let me|i(?:['’]ll| will)|i need to|i should) (?:think|reason|work|go|walk|tackle|solve)(?: (?:this|it|through|carefully|slowly|methodically|out|about this|about it|the problem)){0,3}?(?:,? (?:and|then))?,? (?:step[- ]by[- ]step|one step at a time)\b|(?:let me|i(?:['’]ll| will)) (?:write|lay|spell|set) out (?:all of |all |every step of )?my (?:reasoning|thinking|thought process)\b|(?:let me|let(?:['’]?s| us)|i(?:['’]ll| will)|i need to) (?:think|reason|work) (?:it |this |things )?(?:through|about|over|out)\b[^\n:.…]{0,30}?(?::|\.\.\.|…)|(?:reasoning|thoughts?|thought process|chain of thought|scratch ?pad|my reasoning)\s*:|\*\*(?:reasoning|thinking|thought process)\*\*)/i,
+  weight: 0.55,
+};
+const PREFILL: readonly OpeningPattern[] = [
+  OPENS_THINKING_TAG,
+  OPENS_REASONING,
   { id: "prefill-first-step", re: /^\s*(?:step 1\s*[:.)-]|first,? let me (?:think|reason|break|analy[sz]e|consider|work))/i, weight: 0.3 },
 ];
 
@@ -931,6 +935,70 @@ function scanPrefill(prefill: string, out: CotEvidence[]): void {
     const m = p.re.exec(prefill);
     if (m) out.push({ pattern: p.id, match: m[0].trim().slice(0, 120), weight: p.weight, where: "prefill" });
   }
+}
+
+/**
+ * Earlier answers in a request are the model's own only when the client says so: a harness writes
+ * them (few-shot demonstrations), and a model continues the form it is shown, so answers that open
+ * with a thinking block teach it to write one out as surely as a prefill does, without a word of
+ * asking anywhere in the prompt. A provider's model does not open its visible text with a thinking tag
+ * unless told to (an instruction the system prompt or opening then carries, and is read for), so one
+ * such answer counts; a provider whose model writes its thinking inline has none to protect. Answers
+ * under a reasoning label and then an answer line ("Reasoning: … Answer: …") are a harness's form too,
+ * but one alone may follow an instruction given in a turn that is not read, so only a set does (two or
+ * more, every earlier answer, the same label). Answers that open "Let me solve this step by step" and
+ * end "the answer is 42" are not read at all: one model answers every user, and where it writes so
+ * unasked it does in every user's conversations (a simulated log whose ordinary conversations were all
+ * answered so, read as demonstrations when every earlier answer opened alike: 4.0% → 12.1% of its
+ * ordinary requests asks, and 404 of its 516 ordinary accounts flagged).
+ */
+const OPENS_REASONING_LABEL = /^\s*(?:\*\*)?(?:reasoning|thoughts?|thought process|chain of thought|scratch ?pad|my reasoning|rationale)(?:\*\*)?\s*[:：]/i;
+/**
+ * A thinking block with nothing after it: an agent's preamble to the tool call its message made
+ * (Claude 3 models wrote these unasked with tools), not an answer shown with its reasoning.
+ */
+const ENDS_IN_THINKING = /<\/\s*(?:thinking|think|thoughts?|reasoning|scratchpad|scratch_pad|analysis|reflection|inner_monologue|internal_thoughts|chain_of_thought|cot|rationale|deliberation)\s*>\s*$/i;
+/** Where a demonstration puts the answer after its reasoning: an answer line, "the answer is", a box, GSM8K's "####". */
+const ANSWER_AFTER_REASONING = /(?:^|\n)\s*(?:\*\*)?(?:final answer|answer)(?:\*\*)?\s*[:：]|\bthe (?:final |correct )?answer is\b|\\boxed\{|(?:^|\n)####\s/i;
+const DEMONSTRATION_SET = 2;
+
+function scanDemonstrations(answers: readonly string[], out: CotEvidence[]): void {
+  let labelled = 0;
+  let first: string | null = null;
+  let sameLabel = true;
+  for (const given of answers) {
+    const answer = asRead(given);
+    const tag = OPENS_THINKING_TAG.re.exec(answer);
+    if (tag && !ENDS_IN_THINKING.test(answer)) {
+      out.push({ pattern: "demonstrated-thinking-tag", match: `an earlier answer opens with '${tag[0].trim().slice(0, 40)}'`, weight: OPENS_THINKING_TAG.weight, where: "demonstration" });
+      return;
+    }
+    const label = OPENS_REASONING_LABEL.exec(answer);
+    if (label && ANSWER_AFTER_REASONING.test(answer)) {
+      labelled++;
+      const words = label[0].trim().toLowerCase();
+      first ??= words;
+      sameLabel &&= words === first;
+    }
+  }
+  if (first === null) return;
+  const set = labelled >= DEMONSTRATION_SET && labelled === answers.length && sameLabel;
+  out.push({
+    pattern: "demonstrated-reasoning",
+    match: `${set ? `all ${labelled} earlier answers open` : "an earlier answer opens"} with '${first.slice(0, 40)}'`,
+    weight: set ? OPENS_REASONING.weight : 0.3,
+    where: "demonstration",
+  });
+}
+
+/**
+ * Whether earlier answers (as demonstrations reads them) show the answer to follow in a way that asks
+ * by itself: what makes them worth handing on to requests that continue a held conversation.
+ */
+export function demonstrationsCarry(answers: readonly string[]): boolean {
+  const evidence: CotEvidence[] = [];
+  scanDemonstrations(answers, evidence);
+  return evidence.some((e) => e.weight >= COT_HIT);
 }
 
 function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {
@@ -997,7 +1065,7 @@ export function openingCarries(opening: string): boolean {
 }
 
 /** The phrase patterns' evidence: everything but the learned reading. */
-function phraseEvidence(userText: string, system: string, prefill: string, opening: string): CotEvidence[] {
+function phraseEvidence(userText: string, system: string, prefill: string, opening: string, demonstrations: readonly string[]): CotEvidence[] {
   const fromSystem = standingEvidence(system, "system");
   const fromOpening = standingEvidence(opening, "opening");
   const user = asRead(userText);
@@ -1007,12 +1075,13 @@ function phraseEvidence(userText: string, system: string, prefill: string, openi
   scanDictatedOpening(user, "user", evidence);
   evidence.push(...fromOpening.dictated, ...fromSystem.dictated);
   scanPrefill(asRead(prefill), evidence);
+  if (demonstrations.length > 0) scanDemonstrations(demonstrations, evidence);
   return evidence;
 }
 
 /** The phrase patterns' score of one text: what the learned reading is taught (src/detect/train/cot-main.ts). */
 export function phraseScore(text: string): number {
-  return combine(phraseEvidence(text, "", "", "").map((e) => e.weight));
+  return combine(phraseEvidence(text, "", "", "", []).map((e) => e.weight));
 }
 
 /**
@@ -1051,7 +1120,8 @@ function learnedEvidence(text: string, out: CotEvidence[], readLearned: () => nu
  * `readLearned` gives the learned reading's probability for `userText` when the caller reads its
  * features anyway (request signals: the extraction-style model reads the same text when there is no
  * system prompt); it is called only if the learned reading is asked. `opening`: the conversation's first
- * user turn when the request carries more than one (see CotEvidence's `where`). Pure and allocation-light.
+ * user turn when the request carries more than one (see CotEvidence's `where`); `demonstrations`: the
+ * request's earlier answers as read (see signals' demonstrations). Pure and allocation-light.
  */
 export function cotElicitation(
   userText: string,
@@ -1060,8 +1130,9 @@ export function cotElicitation(
   prefill = "",
   readLearned = (): number => learnedAskProbability(featuresInScratch(userText)),
   opening = "",
+  demonstrations: readonly string[] = [],
 ): CotResult {
-  const evidence = phraseEvidence(userText, system, prefill, opening);
+  const evidence = phraseEvidence(userText, system, prefill, opening, demonstrations);
   // The phrases miss a third or more of each new list of asks; the learned reading is asked only then,
   // and only of the user's words: it read an ordinary agent's system prompt ("You are an autonomous
   // analysis agent. Use the provided tools to complete the task.") as an ask, and an app's system

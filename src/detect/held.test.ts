@@ -73,7 +73,7 @@ describe("held conversations: the opening handed along a chain of requests conti
 
   it("hands on the ask of a root's first turn, not the question or the person's words sent with it", () => {
     const root = makeExchange({ api: "openai.responses", system: "", userTurns: [`Hi! I'm Dana Whitfield, dana.w@example.org. ${PRIMING}\n\nFirst one: my landlord at 14 Elm St wants $2,300; is that legal?`, "Next: is 51 prime?"], assistantTurns: ["Understood."], turnCount: 3, responseId: "e1" });
-    expect(handedOn(root)).toEqual({ opening: PRIMING, system: "" });
+    expect(handedOn(root)).toEqual({ opening: PRIMING, system: "", shown: [] });
     // An ask that is one unbroken text is handed on whole, bounded as an opening turn is read.
     const long = makeExchange({ api: "openai.responses", system: "", userTurns: [`${PRIMING.slice(0, -1)} ${"and more context ".repeat(200)}`], responseId: "e2" });
     const opening = handedOn(long)?.opening;
@@ -97,6 +97,24 @@ describe("held conversations: the opening handed along a chain of requests conti
     expect(s.systemPromptHash).not.toBeNull();
     // `instructions` alone are not kept by the provider: nothing is handed on from them.
     expect(handedOn(link("s4", "Is 51 prime?", null, T0, { system: developer }))).toBeNull();
+  });
+
+  it("reads a chain primed with answers written for the model to follow as the model does: each continuing question follows them", () => {
+    const demonstration = "<think>\n91 = 7 × 13, so it has divisors other than 1 and itself.\n</think>\n\nNo, 91 is not prime.";
+    const root = link("w1", "Is 221 prime?", null, T0, { userTurns: ["Is 91 prime?", "Is 221 prime?"], assistantTurns: [demonstration], turnCount: 3 });
+    const chain = [root, link("w2", "Is 97 prime?", "w1", T0 + 30_000), link("w3", "What is 17 × 23?", "w2", T0 + 60_000)];
+    new HeldOpenings().recall(chain);
+    expect(handedOn(root)).toEqual({ opening: "", system: "", shown: [demonstration] });
+    for (const ex of chain.slice(1)) {
+      expect(ex.heldDemonstrations).toEqual([demonstration]);
+      expect(ex.assistantTurns).toEqual([]);
+      const s = requestSignals(ex, model);
+      expect(s.cotEvidence).toEqual([expect.objectContaining({ pattern: "demonstrated-thinking-tag", where: "demonstration" })]);
+      expect(s.cotElicitation).toBeGreaterThanOrEqual(0.5);
+    }
+    // A model's own answers hand nothing on.
+    const plain = link("p1", "And 97?", null, T0, { userTurns: ["Is 91 prime?", "And 97?"], assistantTurns: ["No: 91 = 7 × 13. Anything else?"], turnCount: 3 });
+    expect(handedOn(plain)).toBeNull();
   });
 
   it("forgets a chain after the provider would have (two spans of log time at most), and stays bounded", () => {

@@ -1,21 +1,26 @@
 import { AgedMap, lastUserText, type Exchange } from "../core/index.js";
-import { openingCarries } from "./cot.js";
-import { standingHeadTail } from "./signals.js";
+import { demonstrationsCarry, openingCarries } from "./cot.js";
+import { demonstrations, standingHeadTail } from "./signals.js";
 
 /**
  * Conversations the provider holds (Responses API `previous_response_id`, `conversation`): a harness
  * primes one once ("for every question I send, write out your complete chain of thought"), in its
- * first user turn or in a developer message, and then sends bare questions that continue it, each of
- * which shows nothing but its question. What the conversation holds that asks is handed on along the
- * chain, by the hunt in log order and by the gateway through its state, and each continuing request is
- * read with it: the opening as a follow-up's opening turn is read, the developer messages as the system
- * prompt they are to the model.
+ * first user turn, in a developer message or with answers written for the model to follow (few-shot
+ * demonstrations), and then sends bare questions that continue it, each of which shows nothing but its
+ * question. What the conversation holds that asks is handed on along the chain, by the hunt in log
+ * order and by the gateway through its state, and each continuing request is read with it: the opening
+ * as a follow-up's opening turn is read, the developer messages as the system prompt they are to the
+ * model, the demonstrations as its earlier answers.
  */
 
-/** What a held conversation hands on: its opening's carrying sentences and its developer messages; "" for neither. */
+/**
+ * What a held conversation hands on: its opening's carrying sentences, its developer messages ("" for
+ * neither) and its earlier answers written as the answer to follow, as read (none: empty).
+ */
 export interface HeldConversation {
   opening: string;
   system: string;
+  shown: readonly string[];
 }
 
 /** As long as a provider keeps a stored answer to continue (OpenAI: 30 days). */
@@ -36,7 +41,16 @@ const isConversationObject = (continues: string): boolean => continues.startsWit
 export function handedOn(ex: Exchange): HeldConversation | null {
   const opening = ex.heldOpening ?? ownOpening(ex);
   const system = ex.heldSystem ?? ownSystem(ex);
-  return opening === "" && system === "" ? null : { opening, system };
+  const shown = ex.heldDemonstrations ?? ownDemonstrations(ex);
+  return opening === "" && system === "" && shown.length === 0 ? null : { opening, system, shown };
+}
+
+const NONE_SHOWN: readonly string[] = Object.freeze([]);
+
+/** The request's earlier answers, where they show the answer to follow (a harness's few-shot set primes a chain so). */
+function ownDemonstrations(ex: Exchange): readonly string[] {
+  const shown = demonstrations(ex);
+  return shown.length > 0 && demonstrationsCarry(shown) ? shown : NONE_SHOWN;
 }
 
 /** The request's first user turn, where it carries: only its carrying sentences (see carryingPart). */
@@ -69,9 +83,13 @@ function carryingPart(opening: string): string {
   return carrying.length > 0 ? carrying.join("\n") : opening;
 }
 
-/** Sets what a continuing request is read with: the held opening, and the held developer messages ahead of its own system prompt. */
+/**
+ * Sets what a continuing request is read with: the held opening, the held developer messages ahead of
+ * its own system prompt, and the held demonstrations.
+ */
 export function readWithHeld(ex: Exchange, held: HeldConversation): void {
   if (held.opening !== "") ex.heldOpening = held.opening;
+  if (held.shown.length > 0) ex.heldDemonstrations = held.shown;
   if (held.system !== "") {
     ex.heldSystem = held.system;
     ex.system = ex.system === "" ? held.system : `${held.system}\n${ex.system}`;

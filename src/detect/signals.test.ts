@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeExchange } from "../testing/exchanges.js";
 import { loadDefaultModel } from "./classifier.js";
-import { conversationKey, requestSignals } from "./signals.js";
+import { conversationKey, demonstrations, requestSignals } from "./signals.js";
 import { stableHash, templateSignature } from "./template.js";
 
 const model = loadDefaultModel();
@@ -104,5 +104,33 @@ describe("conversationKey: the conversation a follow-up continues", () => {
     expect(conversationKey({ userTurns: ["hi", "what can you do?"], assistantTurns: ["Hello! How can I help you today?"] })).toBeNull();
     const other = conversationKey({ userTurns: [opening, "next"], assistantTurns: [`${answer} (sampled differently)`] });
     expect(other).not.toBe(conversationKey({ userTurns: [opening, "next"], assistantTurns: [answer] }));
+  });
+});
+
+describe("demonstrations: a request's earlier answers as the CoT scan reads them", () => {
+  const question = "A shop sells pens at $2 each. How much do 7 pens cost?";
+  const r1Answer = `<think>\n${"Twelve times thirteen is twelve tens and twelve threes. ".repeat(20)}\n</think>\n\n12 × 13 = **156**.`;
+
+  it("reads the earlier answers but not the prefill, each by its head and tail, the first eight", () => {
+    const answers = Array.from({ length: 10 }, (_, k) => `answer ${k}`);
+    expect(demonstrations({ assistantTurns: [...answers, "<thinking>"], prefill: "<thinking>" })).toEqual(answers.slice(0, 8));
+    const [long] = demonstrations({ assistantTurns: [r1Answer], prefill: "" });
+    expect(long?.startsWith(r1Answer.slice(0, 300))).toBe(true);
+    expect(long?.endsWith("12 × 13 = **156**.")).toBe(true);
+    expect(long?.length).toBeLessThan(r1Answer.length);
+    expect(demonstrations({ assistantTurns: ["<thinking>"], prefill: "<thinking>" })).toEqual([]);
+  });
+
+  it("reads a request that shows the model a reasoning answer to follow as an ask, with nothing asked in its words", () => {
+    const shown = ask(question, { userTurns: ["What is 12 × 13?", question], assistantTurns: [r1Answer], turnCount: 3 });
+    expect(shown.cotElicitation).toBeGreaterThanOrEqual(0.5);
+    expect(shown.cotEvidence).toEqual([expect.objectContaining({ pattern: "demonstrated-thinking-tag", where: "demonstration", match: "an earlier answer opens with '<think>'" })]);
+    const plainChat = ask(question, { userTurns: ["What is 12 × 13?", question], assistantTurns: ["12 × 13 = 156. Anything else I can help with?"], turnCount: 3 });
+    expect(plainChat.cotElicitation).toBe(0);
+  });
+
+  it("reads the demonstrations and the prefill apart: a prefill is not an earlier answer", () => {
+    const s = ask(question, { userTurns: ["What is 12 × 13?", question], assistantTurns: [r1Answer, "<think>"], prefill: "<think>", turnCount: 4 });
+    expect(s.cotEvidence.map((e) => e.where).sort()).toEqual(["demonstration", "prefill"]);
   });
 });

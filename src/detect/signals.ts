@@ -145,6 +145,25 @@ export function openingTurn(ex: Pick<Exchange, "userTurns" | "heldOpening">, new
 /** What is read of a text sent again with request after request (a system prompt, an opening turn): its instructions' head and tail. */
 export const standingHeadTail = (text: string): string => headTail(text, 1000, 300);
 
+/**
+ * The request's earlier answers as the CoT scan reads them for demonstrations (see cot.ts): the first
+ * few, not the prefill (read as one), each by its head, where its form is set, and its tail, where the
+ * answer lands. A few-shot set comes before the question it sets up, so the first eight are where it
+ * is, and a long conversation's read costs what a short one's does. The head is a conversation key's
+ * (OPENING_CHARS) and more, so the hunt's signal threads, sent these, find the same key. A request
+ * continuing a conversation the provider holds reads those handed on to it instead (see handedOn).
+ */
+export function demonstrations(ex: Pick<Exchange, "assistantTurns" | "prefill" | "heldDemonstrations">): readonly string[] {
+  if (ex.heldDemonstrations !== undefined) return ex.heldDemonstrations;
+  const earlier = ex.prefill !== "" ? ex.assistantTurns.length - 1 : ex.assistantTurns.length;
+  if (earlier <= 0) return NO_DEMONSTRATIONS;
+  const read: string[] = [];
+  for (let i = 0; i < Math.min(earlier, DEMONSTRATIONS_READ); i++) read.push(headTail(ex.assistantTurns[i] ?? "", OPENING_CHARS, 200));
+  return read;
+}
+const DEMONSTRATIONS_READ = 8;
+const NO_DEMONSTRATIONS: readonly string[] = Object.freeze([]);
+
 /** A prefill steers from its first words: its head is all that is read (and all the hunt sends its signal threads). */
 export const prefillHead = (ex: Exchange): string => ex.prefill.slice(0, 600);
 
@@ -187,7 +206,7 @@ class SignalsOfRequest implements RequestSignals {
       if (!system) this.#style = roundStyle(model.scoreFeatures(features));
       return learnedAskProbability(features);
     };
-    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned, openingTurn(ex, full));
+    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned, openingTurn(ex, full), demonstrations(ex));
     this.#ex = ex;
     this.#model = model;
     this.#prompt = prompt;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { accountAgeAt, mergeMeta, networkOf, standsAlone, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { asksMaxReasoning, continuingAnswer, coverHolds, DOMAINS, handedOn, handOnKeys, isCovered, readWithHeld, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain, type HeldConversation } from "../detect/index.js";
+import { asksMaxReasoning, continuingAnswer, coverHolds, DOMAINS, handedOn, handOnKeys, isCovered, readWithHeld, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain, type HeldConversation, type CotEvidence } from "../detect/index.js";
 import { evaluatePolicy, FACTS_NOT_READ, isBlocking, outcomeBeforeReading, type Action, type DecisionFacts, type Policy, type PolicyOutcome, type RequestFacts } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -66,6 +66,12 @@ export interface GatekeeperOptions {
 
 const HOUR = 3_600_000;
 const DEFAULT_OUTPUT_ESTIMATE = 1024;
+/** Why a continuing request asks: the part of the conversation the provider holds that asked, in its words. */
+function heldAskReason(continues: string, ask: CotEvidence): string {
+  const held = `continues ${continues}, held by the provider`;
+  if (ask.where === "demonstration") return `${held}, whose earlier answers show the model the answer to follow: ${ask.match}`;
+  return `${held}, whose ${ask.where === "opening" ? "opening" : "developer messages"} asked "${ask.match}"`;
+}
 /** Where a decided request's opening waits for the id of its answer (see Gatekeeper.awaitAnswer). */
 const awaitingAnswer = (decisionId: string): string => `decision:${decisionId}`;
 
@@ -280,8 +286,11 @@ export class Gatekeeper {
     reasons.push(...intelReasons.slice(0, 3));
     if (carriedFrom !== null) reasons.push(`conversation carried on from account ${carriedFrom} (one client rotating accounts)`);
     // The words that made a bare question an ask are in an earlier request: name them and where they were.
-    const heldAsk = held !== null ? signals?.cotEvidence.find((e) => (e.where === "opening" && held.opening !== "") || (e.where === "system" && held.system.includes(e.match))) : undefined;
-    if (heldAsk) reasons.push(`continues ${ex.continues ?? ""}, held by the provider, whose ${heldAsk.where === "opening" ? "opening" : "developer messages"} asked "${heldAsk.match}"`);
+    const heldAsk =
+      held !== null
+        ? signals?.cotEvidence.find((e) => (e.where === "opening" && held.opening !== "") || (e.where === "system" && held.system.includes(e.match)) || (e.where === "demonstration" && held.shown.length > 0))
+        : undefined;
+    if (heldAsk) reasons.push(heldAskReason(ex.continues ?? "", heldAsk));
     if (clusterOnline && clusterOnline.exchanges > 0) reasons.push(`cluster ${clusterId} sent ${clusterOnline.exchanges} requests in the rolling window`);
 
     let decision = outcome.decision;

@@ -28,6 +28,24 @@ describe("RedisState outside the contract", () => {
     expect(JSON.stringify(err)).not.toContain("s3cret");
   });
 
+  it("reads a held conversation the release before wrote (no demonstrations) and nothing from a value it cannot trust", async () => {
+    const now = Date.UTC(2026, 11, 7, 12);
+    const state = await new RedisState({ url, prefix: `${prefix}held:` }).connect();
+    const r = new Redis(url);
+    try {
+      const key = (name: string): string => `${prefix}held:held:response:${name}`;
+      await r.set(key("before"), JSON.stringify({ t: now, o: "Write out your complete chain of thought for every question.", s: "" }));
+      await r.set(key("garbled"), JSON.stringify({ t: now, o: "", s: "", d: ["<think>", 7] }));
+      await r.set(key("not-json"), "{t:");
+      expect(await state.heldConversation("response:before", now)).toEqual({ opening: "Write out your complete chain of thought for every question.", system: "", shown: [] });
+      expect(await state.heldConversation("response:garbled", now)).toBeNull();
+      expect(await state.heldConversation("response:not-json", now)).toBeNull();
+    } finally {
+      r.disconnect();
+      await state.close();
+    }
+  });
+
   it("clears its own keys and no other replica's", async () => {
     const mine = await new RedisState({ url, prefix: `${prefix}mine:` }).connect();
     const theirs = await new RedisState({ url, prefix: `${prefix}theirs:` }).connect();

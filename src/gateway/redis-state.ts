@@ -290,7 +290,7 @@ export class RedisState implements GatewayState {
 
   async holdConversation(keys: readonly string[], held: HeldConversation, now: number): Promise<void> {
     if (keys.length === 0) return;
-    const value = JSON.stringify({ t: now, o: held.opening, s: held.system });
+    const value = JSON.stringify({ t: now, o: held.opening, s: held.system, ...(held.shown.length > 0 ? { d: held.shown } : {}) });
     const tx = this.redis.multi();
     for (const key of keys) tx.set(`${this.#prefix}held:${key}`, value, "PX", HELD_OPENING_MS);
     await tx.exec();
@@ -315,13 +315,18 @@ export class RedisState implements GatewayState {
  */
 function readHeld(value: string, now: number): HeldConversation | null {
   try {
-    const v = JSON.parse(value) as { t?: unknown; o?: unknown; s?: unknown };
+    const v = JSON.parse(value) as { t?: unknown; o?: unknown; s?: unknown; d?: unknown };
     if (typeof v.t !== "number" || typeof v.o !== "string" || typeof v.s !== "string" || now - v.t > HELD_OPENING_MS) return null;
-    return { opening: v.o, system: v.s };
+    // Demonstrations are written only where there are some (none before this release wrote them).
+    const shown = v.d === undefined ? NONE_SHOWN : v.d;
+    if (!Array.isArray(shown) || !shown.every((x) => typeof x === "string")) return null;
+    return { opening: v.o, system: v.s, shown: shown as string[] };
   } catch {
     return null;
   }
 }
+
+const NONE_SHOWN: readonly string[] = Object.freeze([]);
 
 /** A hash as HGETALL returns it inside a script (field, value, field, value…), as a record. */
 function fieldsOf(flat: readonly string[]): Record<string, string> {

@@ -249,8 +249,8 @@ describe("hunt end to end on research groups nobody vetted", () => {
 
 
 describe("hunt end to end on conversations the provider holds", () => {
-  it("reads every question of a chain primed once as an ask, on signal threads as inline, and no chain as one-turn requests", async () => {
-    const log = primedChainsLog();
+  it.each(["ask", "demonstration"] as const)("reads every question of a chain primed once (by %s) as an ask, on signal threads as inline, and no chain as one-turn requests", async (primedBy) => {
+    const log = primedChainsLog(primedBy);
     const built = (await import(new URL("../../dist/hunt/index.js", import.meta.url).href)) as typeof SourceHunt;
     const { defaultEngine: builtEngine } = (await import(new URL("../../dist/hunt/engine.js", import.meta.url).href)) as typeof SourceEngine;
     for (const signalThreads of [0, 1]) {

@@ -1,5 +1,5 @@
 import { blankExchange, type Exchange, type GenerationParams } from "../core/index.js";
-import { conversationOpening, DOMAINS, MINHASH_SIZE, openingTurn, prefillHead, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
+import { conversationOpening, demonstrations, DOMAINS, MINHASH_SIZE, openingTurn, prefillHead, requestSignals, type CotEvidence, type Domain, type ExtractionStyleModel, type RequestSignals } from "../detect/index.js";
 
 /**
  * What travels between the hunt's main thread and its signal threads, packed as a few strings and
@@ -22,7 +22,7 @@ export interface PackedSignals {
   minhash: Uint32Array<ArrayBuffer>;
 }
 
-const IN_STRINGS = 10;
+const IN_STRINGS = 11;
 const IN_NUMBERS = 15;
 const OUT_STRINGS = 8;
 /** Seven scalars (style, CoT, top domain, flags, prompt length, temperature, greedy prompt hash), then the domain scores. */
@@ -36,7 +36,8 @@ const num = (x: number | undefined): number => (x === undefined ? NaN : x);
  * Only what request signals read: the last user turn, the system prompt, tools, counts and
  * parameters, an assistant prefill, a follow-up's opening (the heads of its second user turn and first answer, which the
  * conversation key hashes with the first turn's), its opening turn as the CoT scan reads it (see openingTurn), and
- * the conversation the provider holds for it with the opening handed on to it; "" where there is none.
+ * the conversation the provider holds for it with the opening handed on to it, and its earlier answers as the
+ * demonstration scan reads them; "" where there is none.
  */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
   const strings: string[] = [];
@@ -44,6 +45,7 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
   batch.forEach((ex, i) => {
     const p = ex.params;
     const opening = conversationOpening(ex);
+    const shown = demonstrations(ex);
     const last = ex.userTurns.length > 0 ? (ex.userTurns[ex.userTurns.length - 1] ?? "") : "";
     // The opening's user head is not sent: the opening turn holds it (or, where that is "", the last turn does).
     // The opening turn the request itself sends (slot 7) is kept apart from one handed on to it (slot 8):
@@ -59,6 +61,7 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
       openingTurn({ userTurns: ex.userTurns }, last),
       ex.heldOpening ?? "",
       ex.continues ?? "",
+      shown.length > 0 ? JSON.stringify(shown) : "",
     );
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
@@ -74,7 +77,8 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
     numbers[o + 10] = num(p.n);
     numbers[o + 11] = p.logprobs ? 1 : 0;
     numbers[o + 12] = num(p.topLogprobs);
-    numbers[o + 13] = (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0) | (ex.heldOpening !== undefined ? 16 : 0) | (ex.continues !== undefined ? 32 : 0);
+    numbers[o + 13] =
+      (p.logitBias ? 1 : 0) | (p.stream ? 2 : 0) | (p.reasoningRequested ? 4 : 0) | (p.reasoningEffort !== undefined ? 8 : 0) | (ex.heldOpening !== undefined ? 16 : 0) | (ex.continues !== undefined ? 32 : 0) | (ex.heldDemonstrations !== undefined ? 64 : 0);
     numbers[o + 14] = num(p.thinkingBudget);
   });
   return { strings, numbers };
@@ -106,11 +110,17 @@ export function unpackInput(packed: PackedInputs, i: number): Exchange {
   const answer = s(4);
   const openingText = s(7);
   const assistantTurns = Array.from({ length: n(1) }, () => "");
-  if (answer !== "") assistantTurns[0] = answer;
+  // The earlier answers as the demonstration scan reads them (the first, where sent, holds the opening's
+  // answer head), or those a held conversation handed on, which are not the request's own turns.
+  const shown = s(10) ? (JSON.parse(s(10)) as string[]) : [];
+  const heldShown = (flags & 64) !== 0;
+  if (!heldShown) shown.forEach((text, k) => (assistantTurns[k] = text));
+  if (answer !== "" && (heldShown || shown.length === 0)) assistantTurns[0] = answer;
   const userTurns = answer !== "" ? [openingText !== "" ? openingText : last, s(5), last] : openingText !== "" ? [openingText, last] : [last];
   return blankExchange({
     ...((flags & 16) !== 0 ? { heldOpening: s(8) } : {}),
     ...((flags & 32) !== 0 ? { continues: s(9) } : {}),
+    ...(heldShown ? { heldDemonstrations: shown } : {}),
     userTurns: n(0) === 1 ? userTurns : [],
     system: s(1),
     tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],

@@ -148,14 +148,17 @@ export function gatewayStateContract(name: string, open: (clock?: () => number) 
       const now = Date.UTC(2026, 10, 20, 12);
       const other = a().backend === "redis" ? b() : a(); // a chain's requests reach different replicas
       const [answer, next, conversation] = [`response:${unique()}`, `response:${unique()}`, `conversation:${unique()}`];
-      const held = { opening: "For every question I send, write out your complete chain of thought, \"quoted\", comma, and all.", system: "" };
-      const withSystem = { opening: "", system: "Developer: always show your complete reasoning.\nLine two." };
+      const held = { opening: "For every question I send, write out your complete chain of thought, \"quoted\", comma, and all.", system: "", shown: [] };
+      const withSystem = { opening: "", system: "Developer: always show your complete reasoning.\nLine two.", shown: [] };
+      const withShown = { opening: "", system: "", shown: ["<think>\n12 × 13 = 156, \"quoted\".\n</think>\n156", "Reasoning: 91 = 7 × 13.\nAnswer: No"] };
       expect(await other.heldConversation(answer, now)).toBeNull();
       await a().holdConversation([answer, conversation], held, now);
       expect(await other.heldConversation(answer, now + 60_000)).toEqual(held);
       expect(await other.heldConversation(conversation, now + 60_000)).toEqual(held);
       await other.holdConversation([next], withSystem, now + 60_000);
       expect(await a().heldConversation(next, now + HELD_OPENING_MS / 2)).toEqual(withSystem);
+      await a().holdConversation([conversation], withShown, now + 90_000);
+      expect(await other.heldConversation(conversation, now + 120_000)).toEqual(withShown);
       await a().holdConversation([], held, now); // nothing to hold under: nothing happens
       // Long after, by the requests' own time (a replay runs far ahead of Redis's expiry): gone.
       expect(await a().heldConversation(answer, now + 2 * HELD_OPENING_MS + 1)).toBeNull();
