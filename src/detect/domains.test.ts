@@ -141,11 +141,20 @@ describe("capability domains", () => {
   });
 
   // A grader's task named without "rubric" (session 46: 7 of 10 such before, and one of five near misses as
-  // rubric, a student's "what grade do I need"); "grade" counts only as a verb on what is graded.
+  // rubric, a student's "what grade do I need"); "grade" counts only as a verb on what is graded. A judge's
+  // task read from its two parts, a model's output and a verdict on it (session 51: a list written after the
+  // rule and scored once read 5 of 12 judge prompts as rubric before it, 9 after, and no more of its 12
+  // ordinary prompts than before); neither part alone.
   it.each([
     ["Evaluate the following chatbot reply for accuracy, tone and completeness. Return a JSON object with a score for each dimension."],
     ["Rate how well the response follows the user's instructions on a 1-7 Likert scale."],
     ["Act as a reviewer for a coding interview. Grade the candidate's solution for correctness, efficiency and readability."],
+    ["Act as a meticulous evaluator. Given the user question and the LLM's response, assign a correctness score from 1 to 5 and explain any errors."],
+    ["The following is an exchange between a customer and a support bot. Was the bot's reply appropriate? Give a verdict: APPROPRIATE or INAPPROPRIATE."],
+    ["Look at these two answers from different AI systems and tell me which is more truthful, and why."],
+    ["Determine whether the chatbot's answer contradicts the source passage. Reply CONSISTENT or INCONSISTENT."],
+    ["Decide which of the two replies a human rater would prefer, and output only the letter."],
+    ["Read the AI's reply and decide if it fully addresses the user's question. Answer yes or no, then explain."],
   ])("reads a grader's task as rubric: %s", (text) => {
     expect(topDomain(scores(text))).toBe("rubric");
   });
@@ -153,7 +162,13 @@ describe("capability domains", () => {
     ["What grade do I need on the final to pass the class with a C?"],
     ["Mr. Jackson's fourth-grade class has 27 students. He gives each 2 glue sticks; packs hold 8. How many packs?"],
     ["How do I color grade a moody render in DaVinci Resolve?"],
-  ])("does not read a school grade or a colour grade as grading: %s", (text) => {
+    ["How do I parse the model output from the OpenAI API in Python?"],
+    ["My chatbot's responses are too long. How can I make the assistant reply more concisely?"],
+    ["Our model's outputs drift after fine-tuning. How do I evaluate the model on a held-out set?"],
+    ["The model's answers in our app sometimes repeat. Is that a temperature setting problem?"],
+    ["Score my essay on climate change out of 20 and tell me how to improve it."],
+    ["Which is a better first car, a Civic or a Corolla?"],
+  ])("does not read a school grade, a colour grade, a model's output without a verdict or a verdict on anything else as grading: %s", (text) => {
     expect(scores(text).rubric).toBe(0);
   });
 

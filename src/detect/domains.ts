@@ -311,6 +311,8 @@ interface Shapes {
   digit: boolean;
   numberWord: boolean;
   otherScript: boolean;
+  /** A judge's task in its two parts (see JUDGED_OUTPUT). */
+  judge: boolean;
 }
 
 const NONE: readonly string[] = [];
@@ -329,6 +331,7 @@ function shapesOf(text: string, lower: string, callsCount: boolean): Shapes {
     digit: DIGIT.test(lower),
     numberWord: NUMBER_WORD.test(lower),
     otherScript: HAS_OTHER_SCRIPT.test(lower),
+    judge: judgesOutput(lower),
   };
 }
 
@@ -339,6 +342,21 @@ function distinctInBoth(first: readonly string[], second: readonly string[]): nu
   for (const hit of second) addDistinctHit(seen, hit);
   return seen.length;
 }
+
+/**
+ * A judge's task read from its two parts rather than from a list of how graders word it: a model's
+ * output to judge ("the assistant's reply", "responses from three models", "these two completions",
+ * "the summary below") and an outcome to give for it (a score, a grade, a ranking, a preference, a
+ * verdict of correct or not). The rubric word list read 6 of 15 judge prompts written after it, and
+ * phrases added for its misses read none more of a second list of 12 (6 of 12 either way): each list
+ * words its task anew. Neither part counts alone: "how do I parse the model output in Python" names an
+ * output and asks no verdict, "rate my resume out of 10" asks a verdict of a person's work.
+ */
+const JUDGED_OUTPUT =
+  /\b(?:(?:(?:model|assistant|chatbot|ai|llm|bot|agent|tutor)(?:'s|s'|-generated|-written|-produced)?|generated|candidate)\s+(?:[a-z-]+\s+)?(?:repl(?:y|ies)|responses?|answers?|outputs?|completions?|summar(?:y|ies)|transcripts?|essays?|translations?|solutions?|generations?|explanations?)|(?:responses|answers|replies|completions|outputs) (?:from|of|by) (?:[a-z-]+ ){0,3}(?:models?|assistants?|chatbots?|ais|llms|systems)|(?:two|three|four|five|both|several|different|multiple) (?:[a-z-]+ )?(?:assistants|models|chatbots|llms|ais)|(?:the|these|those) (?:two|three|four|five) (?:[a-z-]+ )?(?:repl(?:y|ies)|responses|answers|completions|outputs|summaries|translations|generations)|(?:repl(?:y|ies)|responses?|answers?|completions?|outputs?|summar(?:y|ies)|translations?) (?:below|above))\b/;
+const VERDICT_ASKED =
+  /\b(?:scores?|scored|scoring|ratings?|rate (?:it|each|them|the|this|these)|grades?|graded|grading|rank(?:s|ed|ing)?|mark (?:it|each|them|every)|verdict|would prefer|preferred|preferable|preference|which (?:[a-z]+ ){0,4}(?:is|was|would be|seems) (?:better|best|worse|more|less|preferable|preferred)|(?:pick|choose|select) the (?:one|better|best)|correct or (?:in)?correct|right or wrong|yes or no|pass or fail|faithful|(?:decide|judge|determine|assess) (?:if|whether)|(?:from|between) \d+ (?:and|to) \d+|\d+\s*[-–]\s*\d+ scale|out of \d+|or tie)\b/;
+const judgesOutput = (lower: string): boolean => JUDGED_OUTPUT.test(lower) && VERDICT_ASKED.test(lower);
 
 /** A system prompt lowered, its lexicon hits in text order as the scan of a whole request's text gives them, and its shapes. */
 interface SystemReading {
@@ -430,6 +448,7 @@ export function domainScores(ex: Exchange, given: string, system: string = ex.sy
   if (sys.underscore || user.underscore) raw.agentic += distinctInBoth(sys.toolCalls, user.toolCalls) * SPECIFICITY.agentic;
   raw.agentic += distinctInBoth(sys.namedTools, user.namedTools) * SPECIFICITY.agentic;
   if (statePowerAnchor >= 0 && setsStatePower(lower, statePowerAnchor, systemLower.length)) raw.alignment += SPECIFICITY.alignment;
+  if (sys.judge || user.judge) raw.rubric += SPECIFICITY.rubric;
   if (sys.otherScript || user.otherScript) countOtherScriptWords(lower, raw, systemLower.length);
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
   if (ex.media.image > 0) raw.vision += 3;
