@@ -992,13 +992,21 @@ function scanDemonstrations(answers: readonly string[], out: CotEvidence[]): voi
 }
 
 /**
- * Whether earlier answers (as demonstrations reads them) show the answer to follow in a way that asks
- * by itself: what makes them worth handing on to requests that continue a held conversation.
+ * Of earlier answers (as demonstrations reads them), those that show the answer to follow in a way that
+ * asks by itself: the one that opens a thinking block, or a whole labelled set; none where they do not.
+ * What is worth handing on to requests that continue a held conversation.
  */
-export function demonstrationsCarry(answers: readonly string[]): boolean {
+export function carryingDemonstrations(answers: readonly string[]): readonly string[] {
   const evidence: CotEvidence[] = [];
   scanDemonstrations(answers, evidence);
-  return evidence.some((e) => e.weight >= COT_HIT);
+  const found = evidence[0];
+  if (found === undefined || found.weight < COT_HIT) return [];
+  if (found.pattern !== "demonstrated-thinking-tag") return answers;
+  const tagged = answers.find((answer) => {
+    const read = asRead(answer);
+    return OPENS_THINKING_TAG.re.test(read) && !ENDS_IN_THINKING.test(read);
+  });
+  return tagged === undefined ? [] : [tagged];
 }
 
 function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {

@@ -112,6 +112,13 @@ describe("held conversations: the opening handed along a chain of requests conti
       expect(s.cotEvidence).toEqual([expect.objectContaining({ pattern: "demonstrated-thinking-tag", where: "demonstration" })]);
       expect(s.cotElicitation).toBeGreaterThanOrEqual(0.5);
     }
+    // Of the answers only the one that carries is remembered, and of it only its ends, which read the same.
+    const long = `<think>\n${"The patient's history and the dosage chart both matter here. ".repeat(20)}\n</think>\n\nThe answer is 20 mg.`;
+    const kept = handedOn(link("w4", "Is 221 prime?", null, T0, { userTurns: ["Hi", "Dose?", "Is 221 prime?"], assistantTurns: ["Hello! How can I help?", long], turnCount: 5 }))?.shown;
+    expect(kept).toHaveLength(1);
+    expect(kept?.[0]?.length).toBeLessThanOrEqual(121);
+    expect(kept?.[0]?.startsWith("<think>")).toBe(true);
+    expect(kept?.[0]?.endsWith("The answer is 20 mg.")).toBe(true);
     // A model's own answers hand nothing on.
     const plain = link("p1", "And 97?", null, T0, { userTurns: ["Is 91 prime?", "And 97?"], assistantTurns: ["No: 91 = 7 × 13. Anything else?"], turnCount: 3 });
     expect(handedOn(plain)).toBeNull();

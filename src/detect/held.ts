@@ -1,5 +1,5 @@
-import { AgedMap, lastUserText, type Exchange } from "../core/index.js";
-import { demonstrationsCarry, openingCarries } from "./cot.js";
+import { AgedMap, BoundedMemo, headTail, lastUserText, type Exchange } from "../core/index.js";
+import { carryingDemonstrations, openingCarries } from "./cot.js";
 import { demonstrations, standingHeadTail } from "./signals.js";
 
 /**
@@ -47,11 +47,22 @@ export function handedOn(ex: Exchange): HeldConversation | null {
 
 const NONE_SHOWN: readonly string[] = Object.freeze([]);
 
-/** The request's earlier answers, where they show the answer to follow (a harness's few-shot set primes a chain so). */
+/**
+ * The request's earlier answers, where they show the answer to follow (a harness's few-shot set primes a
+ * chain so): only those that carry (the answer that opens a thinking block, or a whole labelled set),
+ * each by its first and last words, where the form and the answer are, which is all the scan needs and
+ * all that is remembered for a month (in the gateway's shared state too), not the exemplar's content;
+ * whole, as read, in the rare set whose answers only carry with their middles.
+ */
 function ownDemonstrations(ex: Exchange): readonly string[] {
   const shown = demonstrations(ex);
-  return shown.length > 0 && demonstrationsCarry(shown) ? shown : NONE_SHOWN;
+  if (shown.length === 0) return NONE_SHOWN;
+  const carrying = carryingDemonstrations(shown);
+  if (carrying.length === 0) return NONE_SHOWN;
+  const ends = carryingDemonstrations(carrying.map((answer) => headTail(answer, DEMONSTRATION_END_CHARS, DEMONSTRATION_END_CHARS)));
+  return ends.length > 0 ? ends : carrying;
 }
+const DEMONSTRATION_END_CHARS = 60;
 
 /** The request's first user turn, where it carries: only its carrying sentences (see carryingPart). */
 function ownOpening(ex: Exchange): string {
@@ -117,9 +128,18 @@ export function handOnKeys(ex: Pick<Exchange, "responseId" | "continues">): read
  */
 const MAX_HELD_KEYS = 1_000_000;
 
+/**
+ * Distinct hand-ons kept as one copy each: a harness primes its chains with the same few asks and
+ * exemplars, and each chain's root read them as a string of its own (a log of few-shot chains kept a
+ * copy per chain, up to a kilobyte each for a labelled set). Bounded as a memo: past it, copies again.
+ */
+const DISTINCT_HAND_ONS = 4096;
+const handOnKey = (h: HeldConversation): string => `${h.opening}\u0000${h.system}\u0000${h.shown.join("\u0000")}`;
+
 /** Held conversations in log order, for the hunt (the gateway keeps them in its shared state). */
 export class HeldOpenings {
   readonly #held = new AgedMap<string, HeldConversation>(HELD_OPENING_MS);
+  readonly #distinct = new BoundedMemo<HeldConversation>(DISTINCT_HAND_ONS);
 
   /** Reads each request with what the requests before it handed on, and remembers what it hands on; in log order. */
   recall(batch: readonly Exchange[]): void {
@@ -128,8 +148,9 @@ export class HeldOpenings {
       if (held !== undefined) readWithHeld(ex, held);
       const keys = handOnKeys(ex);
       if (keys.length === 0) continue;
-      const handing = handedOn(ex);
-      if (handing === null) continue;
+      const handed = handedOn(ex);
+      if (handed === null) continue;
+      const handing = this.#distinct.get(handOnKey(handed), () => handed);
       this.#held.age(ex.ts);
       if (this.#held.size >= MAX_HELD_KEYS) this.#held.rotate(ex.ts);
       for (const key of keys) this.#held.set(key, handing, ex.ts);
