@@ -1276,6 +1276,35 @@ describe("CoT elicitation", () => {
     },
   );
 
+  describe("worked examples in the prompt, the last answer left open (few-shot chain of thought)", () => {
+    const gsm8k =
+      "Q: There are 15 trees in the grove. Grove workers will plant trees today. After they are done, there will be 21 trees. How many trees did they plant?\nA: There are 15 trees originally. Then there were 21 trees after some more were planted. So there must have been 21 - 15 = 6. The answer is 6.\n\nQ: If there are 3 cars in the parking lot and 2 more cars arrive, how many cars are in the parking lot?\nA: There are originally 3 cars. 2 more cars arrive. 3 + 2 = 5. The answer is 5.\n\nQ: Janet's ducks lay 16 eggs per day. She eats three and bakes with four. She sells the rest for $2 each. How much does she make every day?\nA:";
+    it.each([
+      ["GSM8K's chain-of-thought prompt", gsm8k],
+      [
+        "GSM8K's own answer format",
+        "Question: Tom has twice as many marbles as Sam. Together they have 36. How many does Tom have?\nAnswer: Let Sam have x marbles, so Tom has 2x and 3x = 36, giving x = 12. Tom has 24. #### 24\n\nQuestion: A shirt costs $25 after a 20% discount. What was the original price?\nAnswer: The sale price is 80% of the original, so the original is 25 / 0.8 = 31.25. #### 31.25\n\nQuestion: How many minutes are in 3.5 hours?\nAnswer:",
+      ],
+      [
+        "solutions ending in a box",
+        "Equation: 3x - 7 = 11\nSolution: Add 7 to both sides to get 3x = 18, then divide by 3 so that x = 6. The final answer is \\boxed{6}.\n\nEquation: 5y + 2 = 27\nSolution: Subtract 2 to get 5y = 25, then divide by 5 so that y = 5. The final answer is \\boxed{5}.\n\nEquation: 2z/3 = 8\nSolution:",
+      ],
+    ])("reads the exemplars' working as an ask for the model's: %s", (_, prompt) => {
+      const r = cotElicitation(prompt, "", plain, "", () => 0);
+      expect(r.evidence.map((e) => e.pattern)).toContain("worked-examples");
+      expect(r.score).toBeGreaterThanOrEqual(COT_HIT);
+    });
+
+    it.each([
+      ["exemplars with no working", "Q: What is the capital of France?\nA: The answer is Paris.\nQ: What is the largest planet?\nA: The answer is Jupiter.\nQ: What is the longest river?\nA:"],
+      ["a worksheet pasted to be checked", "Here's my homework. Q1: What is 7 × 8? A: The answer is 56 because 7 × 8 = 56. Q2: What is 9 × 6? A: I think the answer is 54 since 9 × 6 = 54. Are these right?"],
+      ["an FAQ to finish", "FAQ draft for our website:\nQ: How long does shipping take?\nA: Orders ship in 2 business days and usually arrive within a week of ordering.\nQ: Can I return an item?\nA:"],
+      ["GSM8K's questions with nothing left open", gsm8k.replace(/\nQ: Janet[^]*$/, "\n\nCan you write three more problems like these?")],
+    ])("reads no ask where there is no working, or no answer left open: %s", (_, prompt) => {
+      expect(cotElicitation(prompt, "", plain, "", () => 0).evidence.map((e) => e.pattern)).not.toContain("worked-examples");
+    });
+  });
+
   describe("earlier answers written as the answer to follow (few-shot demonstrations)", () => {
     const demonstrated = (answers: string[], question = "A shop sells pens at $2 each. How much do 7 pens cost?") => cotElicitation(question, "", plain, "", () => 0, "", answers);
 

@@ -929,6 +929,37 @@ function scanDictatedOpening(text: string, where: StandingWhere | "user", out: C
   }
 }
 
+/**
+ * Worked examples in the prompt itself, with the last answer left open for the model: few-shot chain of
+ * thought as Wei et al. wrote it and evaluation harnesses send it ("Q: … A: There are 15 trees
+ * originally… So 21 - 15 = 6. The answer is 6." eight times, then "Q: … A:"). The exemplars ask for
+ * nothing in words, and GSM8K's eight-shot prompt scored 0. Two or more answers reached after working
+ * (at least a sentence between an answer label and its "the answer is", GSM8K's "####" or a box), and a
+ * prompt that ends on an open answer label: a person pasting a worksheet does not end on "A:".
+ */
+const ANSWER_LABEL = /(?:^|\n)[ \t]*(?:a|answer|solution|response)[ \t]*:/gi;
+const WORKED_ANSWER = /\bthe (?:final )?answer is\b|(?:^|\s)####[ \t]|\\boxed\{/gi;
+const OPEN_ANSWER_SLOT = /(?:^|\n)[ \t]*(?:a|answer|solution|response)[ \t]*:[ \t]*(?:let(?:['’]?s| us) think step by step\.?)?\s*$/i;
+const WORKING_CHARS = 40;
+const WORKED_EXAMPLES = 2;
+
+function scanWorkedExamples(user: string, out: CotEvidence[]): void {
+  if (!OPEN_ANSWER_SLOT.test(user)) return;
+  const labels = [...user.matchAll(ANSWER_LABEL)].map((m) => m.index + m[0].length);
+  let worked = 0;
+  let lastLabel = -1;
+  for (const m of user.matchAll(WORKED_ANSWER)) {
+    const label = labels.filter((at) => at <= m.index).at(-1);
+    // One answer per label: "the answer is" said twice in one worked example counts once.
+    if (label === undefined || label === lastLabel || m.index - label < WORKING_CHARS) continue;
+    lastLabel = label;
+    if (++worked >= WORKED_EXAMPLES) {
+      out.push({ pattern: "worked-examples", match: `${worked} worked examples, then an open "${user.trimEnd().split("\n").at(-1)?.trim().slice(0, 40) ?? ""}"`, weight: 0.55, where: "user" });
+      return;
+    }
+  }
+}
+
 function scanPrefill(prefill: string, out: CotEvidence[]): void {
   if (!prefill) return;
   for (const p of PREFILL) {
@@ -1081,6 +1112,7 @@ function phraseEvidence(userText: string, system: string, prefill: string, openi
   scan(user, "user", evidence);
   evidence.push(...fromOpening.scanned, ...fromSystem.scanned);
   scanDictatedOpening(user, "user", evidence);
+  scanWorkedExamples(user, evidence);
   evidence.push(...fromOpening.dictated, ...fromSystem.dictated);
   scanPrefill(asRead(prefill), evidence);
   if (demonstrations.length > 0) scanDemonstrations(demonstrations, evidence);
