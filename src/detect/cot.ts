@@ -993,7 +993,30 @@ const ENDS_IN_THINKING = /<\/\s*(?:thinking|think|thoughts?|reasoning|scratchpad
 const ANSWER_AFTER_REASONING = /(?:^|\n)\s*(?:\*\*)?(?:final answer|answer)(?:\*\*)?\s*[:：]|\bthe (?:final |correct )?answer is\b|\\boxed\{|(?:^|\n)####\s/i;
 const DEMONSTRATION_SET = 2;
 
-function scanDemonstrations(answers: readonly string[], out: CotEvidence[]): void {
+/**
+ * Worked examples sent as the conversation's own turns (evaluation harnesses' few-shot as multi-turn):
+ * each question a user turn ending on an open answer label, each worked answer an assistant turn. Read
+ * only where the newest question ends on that label too, which a client writes, not the model: a
+ * model's own answers reach "the answer is" after working as often as not.
+ */
+function workedAnswersShown(answers: readonly string[]): number {
+  let worked = 0;
+  for (const answer of answers) {
+    WORKED_ANSWER.lastIndex = 0;
+    const m = WORKED_ANSWER.exec(answer);
+    if (m && m.index >= WORKING_CHARS) worked++;
+  }
+  return worked;
+}
+
+function scanDemonstrations(answers: readonly string[], out: CotEvidence[], openSlot = false): void {
+  if (openSlot) {
+    const worked = workedAnswersShown(answers);
+    if (worked >= WORKED_EXAMPLES) {
+      out.push({ pattern: "demonstrated-worked-examples", match: `${worked} earlier answers worked to "the answer", then an open answer label`, weight: 0.55, where: "demonstration" });
+      return;
+    }
+  }
   let labelled = 0;
   let first: string | null = null;
   let sameLabel = true;
@@ -1115,7 +1138,7 @@ function phraseEvidence(userText: string, system: string, prefill: string, openi
   scanWorkedExamples(user, evidence);
   evidence.push(...fromOpening.dictated, ...fromSystem.dictated);
   scanPrefill(asRead(prefill), evidence);
-  if (demonstrations.length > 0) scanDemonstrations(demonstrations, evidence);
+  if (demonstrations.length > 0) scanDemonstrations(demonstrations, evidence, OPEN_ANSWER_SLOT.test(user));
   return evidence;
 }
 

@@ -129,6 +129,21 @@ describe("demonstrations: a request's earlier answers as the CoT scan reads them
     expect(plainChat.cotElicitation).toBe(0);
   });
 
+  it("reads worked examples sent as turns, the newest question left on an open answer label, as an ask; a model's own worked answers not", () => {
+    const question = (q: string): string => `Question: ${q}\nAnswer:`;
+    const worked = [
+      " There are 15 trees originally. Then there were 21 trees after some more were planted. So there must have been 21 - 15 = 6. The answer is 6.",
+      " There are originally 3 cars. 2 more cars arrive, and 3 + 2 = 5 cars are in the parking lot. The answer is 5.",
+    ];
+    const userTurns = [question("There are 15 trees in the grove; after planting there are 21. How many were planted?"), question("3 cars are in the lot and 2 more arrive. How many cars?"), question("Janet's ducks lay 16 eggs a day; she uses 7 and sells the rest at $2. How much does she make?")];
+    const shown = ask(userTurns[2] ?? "", { userTurns, assistantTurns: worked, turnCount: 5 });
+    expect(shown.cotEvidence).toEqual([expect.objectContaining({ pattern: "demonstrated-worked-examples", where: "demonstration" })]);
+    expect(shown.cotElicitation).toBeGreaterThanOrEqual(0.5);
+    // The same answers in a chat whose questions end as people write them: the model's own working.
+    const chat = ask("How much does Janet make at $2 an egg?", { userTurns: ["How many trees were planted?", "And the cars?", "How much does Janet make at $2 an egg?"], assistantTurns: worked, turnCount: 5 });
+    expect(chat.cotElicitation).toBe(0);
+  });
+
   it("reads the demonstrations and the prefill apart: a prefill is not an earlier answer", () => {
     const s = ask(question, { userTurns: ["What is 12 × 13?", question], assistantTurns: [r1Answer, "<think>"], prefill: "<think>", turnCount: 4 });
     expect(s.cotEvidence.map((e) => e.where).sort()).toEqual(["demonstration", "prefill"]);
