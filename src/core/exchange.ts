@@ -113,6 +113,14 @@ export interface Exchange {
   heldDemonstrations?: readonly string[];
 }
 
+const CONVERSATION_OBJECT = "conversation:";
+/** What a request continuing the stored answer `responseId` names in Exchange.continues. */
+export const continuingAnswer = (responseId: string): string => `response:${responseId}`;
+/** What a request continuing the conversation object `conversationId` names in Exchange.continues. */
+export const continuingConversation = (conversationId: string): string => `${CONVERSATION_OBJECT}${conversationId}`;
+/** Whether `continues` names a conversation object (whose first request opens it) rather than an answer. */
+export const isConversationObject = (continues: string): boolean => continues.startsWith(CONVERSATION_OBJECT);
+
 /**
  * A request that is one turn on its own: no earlier turns sent with it and none held for it by the
  * provider. A chained follow-up (`previous_response_id`) sends one message but is a conversation's turn.

@@ -943,8 +943,9 @@ const OPEN_ANSWER_SLOT = /(?:^|\n)[ \t]*(?:a|answer|solution|response)[ \t]*:[ \
 const WORKING_CHARS = 40;
 const WORKED_EXAMPLES = 2;
 
-function scanWorkedExamples(user: string, out: CotEvidence[]): void {
-  if (!OPEN_ANSWER_SLOT.test(user)) return;
+/** `openSlot`: whether the user's words end on an open answer label (OPEN_ANSWER_SLOT), read once for this scan and the demonstrations'. */
+function scanWorkedExamples(user: string, openSlot: boolean, out: CotEvidence[]): void {
+  if (!openSlot) return;
   const labels = [...user.matchAll(ANSWER_LABEL)].map((m) => m.index + m[0].length);
   let worked = 0;
   let lastLabel = -1;
@@ -989,6 +990,11 @@ const OPENS_REASONING_LABEL = /^\s*(?:\*\*)?(?:reasoning|thoughts?|thought proce
  * (Claude 3 models wrote these unasked with tools), not an answer shown with its reasoning.
  */
 const ENDS_IN_THINKING = /<\/\s*(?:thinking|think|thoughts?|reasoning|scratchpad|scratch_pad|analysis|reflection|inner_monologue|internal_thoughts|chain_of_thought|cot|rationale|deliberation)\s*>\s*$/i;
+/** The thinking tag an earlier answer (as read) opens with before answering; null for any other answer. */
+function opensThinkingBlock(answer: string): RegExpExecArray | null {
+  const tag = OPENS_THINKING_TAG.re.exec(answer);
+  return tag && !ENDS_IN_THINKING.test(answer) ? tag : null;
+}
 /** Where a demonstration puts the answer after its reasoning: an answer line, "the answer is", a box, GSM8K's "####". */
 const ANSWER_AFTER_REASONING = /(?:^|\n)\s*(?:\*\*)?(?:final answer|answer)(?:\*\*)?\s*[:：]|\bthe (?:final |correct )?answer is\b|\\boxed\{|(?:^|\n)####\s/i;
 const DEMONSTRATION_SET = 2;
@@ -1022,8 +1028,8 @@ function scanDemonstrations(answers: readonly string[], out: CotEvidence[], open
   let sameLabel = true;
   for (const given of answers) {
     const answer = asRead(given);
-    const tag = OPENS_THINKING_TAG.re.exec(answer);
-    if (tag && !ENDS_IN_THINKING.test(answer)) {
+    const tag = opensThinkingBlock(answer);
+    if (tag) {
       out.push({ pattern: "demonstrated-thinking-tag", match: `an earlier answer opens with '${tag[0].trim().slice(0, 40)}'`, weight: OPENS_THINKING_TAG.weight, where: "demonstration" });
       return;
     }
@@ -1056,10 +1062,7 @@ export function carryingDemonstrations(answers: readonly string[]): readonly str
   const found = evidence[0];
   if (found === undefined || found.weight < COT_HIT) return [];
   if (found.pattern !== "demonstrated-thinking-tag") return answers;
-  const tagged = answers.find((answer) => {
-    const read = asRead(answer);
-    return OPENS_THINKING_TAG.re.test(read) && !ENDS_IN_THINKING.test(read);
-  });
+  const tagged = answers.find((answer) => opensThinkingBlock(asRead(answer)) !== null);
   return tagged === undefined ? [] : [tagged];
 }
 
@@ -1135,10 +1138,11 @@ function phraseEvidence(userText: string, system: string, prefill: string, openi
   scan(user, "user", evidence);
   evidence.push(...fromOpening.scanned, ...fromSystem.scanned);
   scanDictatedOpening(user, "user", evidence);
-  scanWorkedExamples(user, evidence);
+  const openSlot = OPEN_ANSWER_SLOT.test(user);
+  scanWorkedExamples(user, openSlot, evidence);
   evidence.push(...fromOpening.dictated, ...fromSystem.dictated);
   scanPrefill(asRead(prefill), evidence);
-  if (demonstrations.length > 0) scanDemonstrations(demonstrations, evidence, OPEN_ANSWER_SLOT.test(user));
+  if (demonstrations.length > 0) scanDemonstrations(demonstrations, evidence, openSlot);
   return evidence;
 }
 

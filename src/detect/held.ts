@@ -1,4 +1,4 @@
-import { AgedMap, BoundedMemo, headTail, lastUserText, type Exchange } from "../core/index.js";
+import { AgedMap, BoundedMemo, continuingAnswer, headTail, isConversationObject, lastUserText, type Exchange } from "../core/index.js";
 import { carryingDemonstrations, openingCarries } from "./cot.js";
 import { demonstrations, standingHeadTail } from "./signals.js";
 
@@ -25,12 +25,6 @@ export interface HeldConversation {
 
 /** As long as a provider keeps a stored answer to continue (OpenAI: 30 days). */
 export const HELD_OPENING_MS = 30 * 24 * 3_600_000;
-
-/** What a request continuing the answer `responseId` names in Exchange.continues. */
-export const continuingAnswer = (responseId: string): string => `response:${responseId}`;
-
-/** Whether `continues` names a conversation object (whose first request opens it) rather than an answer. */
-const isConversationObject = (continues: string): boolean => continues.startsWith("conversation:");
 
 /**
  * What a request hands on to the requests that continue it: what was handed to it, else its own first

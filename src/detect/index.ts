@@ -7,4 +7,4 @@ export { ExtractionStyleModel, loadDefaultModel, DEFAULT_MODEL_PATH } from "./cl
 export { classifyStream, signalsJson } from "./classify.js";
 export { AccountState, scoreAccount, isCovered, coverHolds, isYoungUnverified, isEstablishedAt, hourEntropyOf, utcHour, type AccountFeatures, type AccountScore } from "./account.js";
 export { NO_INTEL, type IntelMatch, type IntelMatcher } from "./intel-match.js";
-export { HeldOpenings, HELD_OPENING_MS, continuingAnswer, handedOn, handOnKeys, readWithHeld, type HeldConversation } from "./held.js";
+export { HeldOpenings, HELD_OPENING_MS, handedOn, handOnKeys, readWithHeld, type HeldConversation } from "./held.js";

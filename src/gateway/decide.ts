@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { accountAgeAt, mergeMeta, networkOf, standsAlone, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
-import { asksMaxReasoning, continuingAnswer, coverHolds, DOMAINS, handedOn, handOnKeys, isCovered, readWithHeld, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain, type HeldConversation, type CotEvidence } from "../detect/index.js";
+import { accountAgeAt, continuingAnswer, mergeMeta, networkOf, standsAlone, type AuditEntry, type Exchange, type Sanction, type Usage } from "../core/index.js";
+import { asksMaxReasoning, coverHolds, DOMAINS, handedOn, handOnKeys, isCovered, readWithHeld, isEstablishedAt, isYoungUnverified, NO_INTEL, requestSignals, type IntelMatcher, scoreAccount, type ExtractionStyleModel, type RequestSignals, type Domain, type HeldConversation, type CotEvidence } from "../detect/index.js";
 import { evaluatePolicy, FACTS_NOT_READ, isBlocking, outcomeBeforeReading, type Action, type DecisionFacts, type Policy, type PolicyOutcome, type RequestFacts } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { featuresOf, type BucketRequest, type GatewayState, type Rate, type RollingCounters } from "./state.js";
@@ -355,7 +355,7 @@ export class Gatekeeper {
     if (d.buckets.length === 0) return;
     const used = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
     if (used === 0) return;
-    await this.#o.state.settle(d.buckets, d.reservedTokens - used).catch((err: unknown) => this.#o.onStateError?.(err));
+    await this.#stateOr(this.#o.state.settle(d.buckets, d.reservedTokens - used), undefined);
   }
 
   /**
@@ -370,7 +370,7 @@ export class Gatekeeper {
   /** Hands `held` on under `keys`; a state failure is reported, never thrown (nothing waits on it). */
   async #hold(keys: readonly string[], held: HeldConversation, now: number): Promise<void> {
     this.heldConversations.handedOn++;
-    await this.#o.state.holdConversation(keys, held, now).catch((err: unknown) => this.#o.onStateError?.(err));
+    await this.#stateOr(this.#o.state.holdConversation(keys, held, now), undefined);
   }
 
   /**
@@ -384,24 +384,29 @@ export class Gatekeeper {
     this.#defer(() => {
       const held = handedOn(ex);
       // Not counted as handed on: it waits for its answer's id (see answeredLater).
-      if (held !== null) this.#o.state.holdConversation([awaitingAnswer(d.id)], held, this.#clock()).catch((err: unknown) => this.#o.onStateError?.(err));
+      if (held !== null) void this.#stateOr(this.#o.state.holdConversation([awaitingAnswer(d.id)], held, this.#clock()), undefined);
     });
   }
 
   /** The decision API's caller reports the id of the answer to decision `decisionId` (see awaitAnswer). */
   async answeredLater(decisionId: string, responseId: string): Promise<void> {
     const now = this.#clock();
-    const held = await this.#o.state.heldConversation(awaitingAnswer(decisionId), now).catch((err: unknown) => {
-      this.#o.onStateError?.(err);
-      return null;
-    });
+    const held = await this.#stateOr(this.#o.state.heldConversation(awaitingAnswer(decisionId), now), null);
     if (held !== null) await this.#hold([continuingAnswer(responseId)], held, now);
+  }
+
+  /** A state call whose failure is reported, never thrown: `fallback` in its place. */
+  #stateOr<T>(call: Promise<T>, fallback: T): Promise<T> {
+    return call.catch((err: unknown) => {
+      this.#o.onStateError?.(err);
+      return fallback;
+    });
   }
 
   /** The call never happened (upstream down): give the whole reservation back. */
   async refund(d: Pick<Decision, "buckets" | "reservedTokens">): Promise<void> {
     if (d.buckets.length === 0) return;
-    await this.#o.state.settle(d.buckets, d.reservedTokens).catch((err: unknown) => this.#o.onStateError?.(err));
+    await this.#stateOr(this.#o.state.settle(d.buckets, d.reservedTokens), undefined);
   }
 
   /**
@@ -441,8 +446,8 @@ export class Gatekeeper {
   #observe(ex: Exchange, s: RequestSignals, clusterId: string | null, now: number): void {
     this.#handOn(ex, now);
     const subjects = clusterId ? [`a:${ex.account}`, `c:${clusterId}`] : [`a:${ex.account}`];
-    this.#o.state
-      .observe(subjects, {
+    void this.#stateOr(
+      this.#o.state.observe(subjects, {
         ts: now,
         cot: s.cotElicitation >= 0.5,
         cotMatch: s.cotEvidence[0]?.match ?? "",
@@ -453,8 +458,9 @@ export class Gatekeeper {
         slash24: ex.client.ip ? networkOf(ex.client.ip) : null,
         country: ex.client.country ?? null,
         asn: ex.client.asn ?? null,
-      })
-      .catch((err: unknown) => this.#o.onStateError?.(err));
+      }),
+      undefined,
+    );
   }
 
   /** Audit and, for standing actions, the sanction; written in order, never blocking the request. */

@@ -1,4 +1,4 @@
-import { BoundedMemo, canonicalIp, canonicalJson, createdAtMs, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
+import { BoundedMemo, canonicalIp, canonicalJson, continuingAnswer, continuingConversation, createdAtMs, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
 import type { Envelope } from "./envelope.js";
 
 /** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
@@ -214,11 +214,11 @@ function heldId(v: unknown, where: string): string {
 
 /** The conversation a Responses API request continues from the provider's store (Exchange.continues). */
 function heldConversation(req: Obj): string | undefined {
-  if (req.previous_response_id !== undefined && req.previous_response_id !== null) return `response:${heldId(req.previous_response_id, "request.previous_response_id")}`;
+  if (req.previous_response_id !== undefined && req.previous_response_id !== null) return continuingAnswer(heldId(req.previous_response_id, "request.previous_response_id"));
   const conversation = req.conversation;
   if (conversation === undefined || conversation === null) return undefined;
   const id = isJsonObject(conversation) ? conversation.id : conversation;
-  return `conversation:${heldId(id, isJsonObject(conversation) ? "request.conversation.id" : "request.conversation")}`;
+  return continuingConversation(heldId(id, isJsonObject(conversation) ? "request.conversation.id" : "request.conversation"));
 }
 
 /** The id later requests continue the answer by: only a Responses API answer the provider stored (`store` is not false). */
