@@ -87,6 +87,17 @@ describe("DailyCaptureFiles", () => {
     expect(capture.counts()).toEqual({ written: 3, dropped: 0, errors: 0 });
   });
 
+  it("keeps each day's lines in order when requests in flight at midnight finish on either side of it", async () => {
+    const d = dir();
+    const capture = new DailyCaptureFiles({ dir: d });
+    const ids = Array.from({ length: 200 }, (_, i) => `x${i}`);
+    ids.forEach((id, i) => capture.write(exchange({ id, arrivedAtMs: i % 2 === 0 ? T0 : T0 + DAY })));
+    await capture.close();
+    const read = (file: string): string[] => readFileSync(join(d, file), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(read("exchanges-2026-12-07.jsonl")).toEqual(ids.filter((_, i) => i % 2 === 0));
+    expect(read("exchanges-2026-12-08.jsonl")).toEqual(ids.filter((_, i) => i % 2 === 1));
+  });
+
   it("drops and counts what the disk has not taken beyond its bound, and bodies over the cap", async () => {
     const d = dir();
     const capture = new DailyCaptureFiles({ dir: d, maxPendingBytes: 1_000, maxBodyBytes: 2_000 });

@@ -87,8 +87,13 @@ export class DailyCaptureFiles implements ExchangeCapture {
   readonly #maxPending: number;
   readonly #maxBody: number;
   readonly #onError: (err: Error) => void;
-  #day = "";
-  #stream: WriteStream | null = null;
+  /**
+   * One stream per day still written to. A request that arrived before midnight may finish after one
+   * that arrived after it: with a single stream, switching back reopened the earlier day's file while
+   * its first stream was still writing, and the two appended in either order (a capture test caught
+   * lines of one day out of arrival order).
+   */
+  readonly #streams = new Map<string, WriteStream>();
   #closing: Array<Promise<void>> = [];
   readonly #counts: CaptureCounts = { written: 0, dropped: 0, errors: 0 };
 
@@ -119,24 +124,33 @@ export class DailyCaptureFiles implements ExchangeCapture {
   }
 
   async close(): Promise<void> {
-    if (this.#stream) this.#closing.push(ended(this.#stream));
-    this.#stream = null;
+    for (const stream of this.#streams.values()) this.#closing.push(ended(stream));
+    this.#streams.clear();
     await Promise.all(this.#closing);
   }
 
   #streamFor(day: string): WriteStream {
-    if (this.#stream && day === this.#day) return this.#stream;
-    if (this.#stream) this.#closing.push(ended(this.#stream));
-    this.#day = day;
+    const open = this.#streams.get(day);
+    if (open) return open;
+    // Days arrive in order but for the requests in flight at midnight: the day before stays open beside
+    // the new one, and the oldest is ended when a third opens.
+    if (this.#streams.size >= OPEN_DAYS) {
+      const oldest = [...this.#streams.keys()].sort()[0] as string;
+      this.#closing.push(ended(this.#streams.get(oldest) as WriteStream));
+      this.#streams.delete(oldest);
+    }
     const stream = createWriteStream(join(this.#dir, `exchanges-${day}.jsonl`), { flags: "a" });
     stream.on("error", (err) => {
       this.#counts.errors++;
       this.#onError(err);
     });
-    this.#stream = stream;
+    this.#streams.set(day, stream);
     return stream;
   }
 }
+
+/** Days whose capture files are open at once (see DailyCaptureFiles.#streams). */
+const OPEN_DAYS = 2;
 
 /** Ends a stream and resolves once its lines are on disk, or it failed (already counted by its error handler). */
 function ended(stream: WriteStream): Promise<void> {
