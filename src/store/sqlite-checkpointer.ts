@@ -16,9 +16,12 @@ const db = new Database(path);
 db.pragma("busy_timeout = 1000");
 const timer = setInterval(() => {
   try {
+    // When the pass began, in wall-clock time every thread shares: it saw the WAL as it was then, so a
+    // pass that began before a commit reports that commit neither written nor behind.
+    const startedAt = Date.now();
     // What it did goes back to the store, which shows how far the WAL is behind.
     const [result] = db.pragma("wal_checkpoint(PASSIVE)") as Array<{ busy: number; log: number; checkpointed: number }>;
-    if (result) port.postMessage({ walFrames: result.log, checkpointedFrames: result.checkpointed });
+    if (result) port.postMessage({ walFrames: result.log, checkpointedFrames: result.checkpointed, startedAt });
   } catch {
     // Busy or briefly locked: the next tick tries again, and the WAL only grows until it does.
   }

@@ -33,11 +33,13 @@ const CHECKPOINT_INTERVAL_MS = 1000;
 /** SQLite's own default for wal_autocheckpoint, restored if the background checkpointer dies. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
-/** One pass of the background checkpointer: the WAL's frames, how many are in the database file, and the pass's number. */
+/** One pass of the background checkpointer: the WAL's frames, how many are in the database file, the pass's number, and when it began. */
 export interface WalCheckpoint {
   readonly walFrames: number;
   readonly checkpointedFrames: number;
   readonly seq: number;
+  /** Epoch ms at the pass's start: the WAL it read is as of then, so commits after it are not counted in either figure. */
+  readonly startedAt: number;
 }
 
 /**
