@@ -126,7 +126,8 @@ describe("ownElicitingTemplates: a ring's own framing of its asks", () => {
   const ring = (n: number): string[] => [...members].slice(0, n);
 
   it("counts the members sending an eliciting template nobody outside the group sends", () => {
-    expect(ownElicitingTemplates(template(ring(8), 400, 300), members)).toEqual({ share: 0.8, families: 1 });
+    const families = template(ring(8), 400, 300);
+    expect(ownElicitingTemplates(families, members)).toEqual({ share: 0.8, families: 1, keys: families });
   });
 
   it("does not count a public template that strangers outside the group send too (a benchmark's, a judge's)", () => {

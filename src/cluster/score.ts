@@ -90,9 +90,11 @@ export interface OwnTemplates {
   readonly share: number;
   /** How many such template families the group has. */
   readonly families: number;
+  /** The families themselves, whose members sent the group's own asks. */
+  readonly keys: readonly LinkKey[];
 }
 
-const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0 };
+const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0, keys: [] };
 
 /**
  * A group's own eliciting templates: template families each sent by at least OWN_TEMPLATE_MIN_SENDERS
@@ -105,17 +107,17 @@ const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0 };
 export function ownElicitingTemplates(links: readonly LinkKey[], members: ReadonlySet<string>): OwnTemplates {
   if (members.size < OWN_TEMPLATE_MIN_SENDERS) return NO_OWN_TEMPLATES;
   const senders = new Set<string>();
-  let families = 0;
+  const keys: LinkKey[] = [];
   for (const l of links) {
     if (l.kind !== "template" || l.crowd || l.members.size < OWN_TEMPLATE_MIN_SENDERS) continue;
     if (l.cotHits < 0.5 * l.requests || l.memberShare < 0.9) continue;
     let inside = 0;
     for (const m of l.members) if (members.has(m)) inside++;
     if (inside < OWN_TEMPLATE_MIN_SENDERS || inside < 0.9 * l.members.size) continue;
-    families++;
+    keys.push(l);
     for (const m of l.members) if (members.has(m)) senders.add(m);
   }
-  return { share: senders.size / members.size, families };
+  return { share: senders.size / members.size, families: keys.length, keys };
 }
 
 /**

@@ -9,7 +9,7 @@ import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
 import type { HuntEngine } from "./hunt.js";
-import { beyondHabit } from "./own-evidence.js";
+import { beyondHabit, beyondHabitInOwnFrames, OWN_FRAMES_MIN_FAMILIES } from "./own-evidence.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -142,7 +142,7 @@ export class DetectionEngine implements HuntEngine {
   /** Communities with a member that sent something since they were last scored → how many exchanges. */
   private readonly unscored = new Map<Community, number>();
   private readonly communityMemberLinks = new WeakMap<Community, MemberLinks>();
-  private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; tainted: boolean; settled: boolean }>();
+  private communityScores = new WeakMap<Community, { exchanges: number; score: number; reasons: string[]; ownFamilies: readonly LinkKey[]; tainted: boolean; settled: boolean }>();
   private pendingChanges = 0;
   private lastMemberships = 0;
   private lastLouvainAt = -Infinity;
@@ -592,6 +592,7 @@ export class DetectionEngine implements HuntEngine {
         const states = members.map((m) => this.accounts.get(m) as AccountState);
         // Whether the asks rest on the app's own prompts changes as they come, so it is read at each score.
         const appPrompts = customer && ownAppPrompts(customer, states, this.familiesOfAll(members), (hash) => this.links.get("system_prompt", hash));
+        const ownTemplates = ownElicitingTemplates(links, inCommunity);
         const sc = scoreCluster(states, links, {
           alreadyFlagged: this.flaggedOnOtherEvidence(members),
           harnessShare,
@@ -599,9 +600,9 @@ export class DetectionEngine implements HuntEngine {
           openTeams: teams,
           appPrompts,
           lockstep: lockstep.size,
-          ownTemplates: ownElicitingTemplates(links, inCommunity),
+          ownTemplates,
         });
-        cached = { exchanges, score: sc.score, reasons: sc.reasons, tainted: cached?.tainted ?? false, settled: false };
+        cached = { exchanges, score: sc.score, reasons: sc.reasons, ownFamilies: ownTemplates.keys, tainted: cached?.tainted ?? false, settled: false };
         this.communityScores.set(community, cached);
         this.unscored.delete(community);
       }
@@ -614,7 +615,7 @@ export class DetectionEngine implements HuntEngine {
       entry.reasons = cached.reasons;
       if (rebuildMap) for (const m of members) this.membership.set(m, entry);
       if (cached.score < this.clusterThreshold || cached.settled) continue;
-      const newlyFlagged = this.flagMembers(community, cached.score, cached.reasons, now);
+      const newlyFlagged = this.flagMembers(community, cached.score, cached.reasons, cached.ownFamilies, now);
       if (newlyFlagged > 0 || !cached.tainted) {
         this.taintFlaggedLinks(links, now);
         cached.tainted = true;
@@ -706,6 +707,19 @@ export class DetectionEngine implements HuntEngine {
   }
 
   /**
+   * A member sends the community's own asks: it is in OWN_FRAMES_MIN_FAMILIES or more of the eliciting
+   * template families nobody outside the community sends (see ownElicitingTemplates), and its signs pass
+   * the habit's lower bar for such frames (see beyondHabitInOwnFrames). A ring's harness words its asks its
+   * own way; a member mixing one ask into ten ordinary requests still sends them in the ring's words.
+   */
+  private sendsOwnAsks(m: string, st: AccountState, ownFamilies: readonly LinkKey[]): boolean {
+    if (ownFamilies.length < OWN_FRAMES_MIN_FAMILIES) return false;
+    let sent = 0;
+    for (const k of ownFamilies) if (k.members.has(m) && ++sent >= OWN_FRAMES_MIN_FAMILIES) break;
+    return sent >= OWN_FRAMES_MIN_FAMILIES && beyondHabitInOwnFrames(Math.max(st.harnessAsks, st.cotHits), st.exchanges);
+  }
+
+  /**
    * Whether one of `keys` ties `m` to another member of the community that is flagged or carries
    * evidence itself. A card or tool-schema set shared only within a group that shows nothing (a
    * family plan, an office app) ties that group to itself, not to the ring Louvain grouped it with:
@@ -760,7 +774,7 @@ export class DetectionEngine implements HuntEngine {
   }
 
   /** Flags the members the cluster's evidence covers; returns how many it flagged. */
-  private flagMembers(community: Community, score: number, reasons: string[], now: number): number {
+  private flagMembers(community: Community, score: number, reasons: string[], ownFamilies: readonly LinkKey[], now: number): number {
     let flagged = 0;
     const { accounts: members, links } = community;
     const memberLinks = this.memberLinks(community);
@@ -798,7 +812,7 @@ export class DetectionEngine implements HuntEngine {
       // standing, as a flagged cluster's tool set marks only such a newcomer (see takesTaint): a fleet sending a
       // popular coding client's own set had 35 ordinary users flagged through it (29 of the client's 80 established users).
       const toolTied = !establishedAtStart(st) && this.tiedToEvidence(m, toolSchema.get(m)?.filter((k) => !isClientToolSet(k)), memberLinks);
-      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !fleetMember && !this.hasOwnEvidence(st) && !toolTied) continue;
+      if (!hardLinked && !runsGroupHarness && !rotatesConversations && !inLockstep && !fleetMember && !this.hasOwnEvidence(st) && !toolTied && !this.sendsOwnAsks(m, st, ownFamilies)) continue;
       linkSummary ??= summariseLinks(links, 3, inCommunity)
         .map((l) => `${l.kind} ${l.value}${l.accounts > 2 ? ` ×${l.accounts}` : ""}`)
         .join(", ");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { beyondHabit, binomialTailAtLeast, HABIT_CHANCE, ORGANIC_SIGN_RATE, OWN_EVIDENCE_MIN_SHARE } from "./own-evidence.js";
+import { beyondHabit, beyondHabitInOwnFrames, binomialTailAtLeast, HABIT_CHANCE, ORGANIC_SIGN_RATE, OWN_EVIDENCE_MIN_SHARE, OWN_FRAMES_MIN_SHARE } from "./own-evidence.js";
 
 describe("binomialTailAtLeast", () => {
   it("matches the tail summed term by term", () => {
@@ -34,6 +34,30 @@ describe("beyondHabit: a cluster member's own signs against a person's habit", (
       const tenth = Math.ceil(OWN_EVIDENCE_MIN_SHARE * n);
       expect(binomialTailAtLeast(tenth, n, ORGANIC_SIGN_RATE), `n = ${n}`).toBeLessThan(HABIT_CHANCE);
       expect(beyondHabit(tenth, n)).toBe(true);
+    }
+  });
+});
+
+describe("beyondHabitInOwnFrames: signs sent in the ring's own words", () => {
+  it("takes a careful ring member's one ask in ten (24 of 240) that the tenth left out", () => {
+    expect(beyondHabit(22, 240)).toBe(false);
+    expect(beyondHabitInOwnFrames(22, 240)).toBe(true);
+  });
+
+  it("still asks for a twentieth of the requests, at least two signs, and a count beyond the habit", () => {
+    expect(beyondHabitInOwnFrames(1, 2)).toBe(false);
+    expect(beyondHabitInOwnFrames(2, 2)).toBe(true);
+    expect(beyondHabitInOwnFrames(11, 240)).toBe(false); // under the twentieth
+    expect(beyondHabitInOwnFrames(3, 40)).toBe(false); // a twentieth, and what the habit reaches one time in twenty
+    expect(beyondHabitInOwnFrames(0, 0)).toBe(false);
+  });
+
+  it("leaves the twentieth as the only bar from 300 requests on, where it is the stricter one", () => {
+    for (const n of [300, 301, 500, 2_000, 20_000]) {
+      const twentieth = Math.ceil(OWN_FRAMES_MIN_SHARE * n);
+      expect(binomialTailAtLeast(twentieth, n, ORGANIC_SIGN_RATE), `n = ${n}`).toBeLessThan(HABIT_CHANCE);
+      expect(beyondHabitInOwnFrames(twentieth, n)).toBe(true);
+      expect(beyondHabitInOwnFrames(twentieth - 1, n)).toBe(false);
     }
   });
 });

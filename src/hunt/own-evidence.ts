@@ -41,3 +41,22 @@ export function beyondHabit(signs: number, requests: number): boolean {
   if (requests <= 0 || signs < OWN_EVIDENCE_MIN_SHARE * requests) return false;
   return requests >= TABLE_REQUESTS || signs >= (minSigns[requests] as number);
 }
+
+/**
+ * The share of a member's requests its signs must reach when it sends its community's own eliciting
+ * templates (see ownElicitingTemplates): frames nobody outside the ring sends, which a person does not
+ * pick up by habit. A careful ring mixing one ask into every ten ordinary requests left half of its
+ * members under the tenth (13 of 20 aged accounts on their own cards and addresses, in a 30-day log from
+ * a generator written outside the simulator, each a member of the flagged ring with 8–10% asks).
+ */
+export const OWN_FRAMES_MIN_SHARE = 0.05;
+/** The fewest of the community's own eliciting families a member must send: a harness rotates its asks; a stranger may echo one. */
+export const OWN_FRAMES_MIN_FAMILIES = 2;
+/** From this many requests on, the twentieth is beyond the habit by itself (checked by the test). */
+const OWN_FRAMES_TAIL_UNTIL = 300;
+
+/** Whether signs sent in the community's own frames are more than a person's habit explains: a twentieth of the requests, and a count the habit reaches with a chance under HABIT_CHANCE. */
+export function beyondHabitInOwnFrames(signs: number, requests: number): boolean {
+  if (requests <= 0 || signs < 2 || signs < OWN_FRAMES_MIN_SHARE * requests) return false;
+  return requests >= OWN_FRAMES_TAIL_UNTIL || binomialTailAtLeast(signs, requests, ORGANIC_SIGN_RATE) < HABIT_CHANCE;
+}
