@@ -4,7 +4,7 @@ import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { AccountState, pooledAccountFeatures, scoreAccount } from "../detect/account.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
-import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, ownTemplatesWeight, scoreCluster } from "./score.js";
+import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, ownTemplatesWeight, scoreCluster, type FamilyLookup } from "./score.js";
 
 const START = Date.parse("2026-03-02T00:00:00Z");
 const HOUR = 3_600_000;
@@ -127,7 +127,7 @@ describe("ownElicitingTemplates: a ring's own framing of its asks", () => {
 
   it("counts the members sending an eliciting template nobody outside the group sends", () => {
     const families = template(ring(8), 400, 300);
-    expect(ownElicitingTemplates(families, members)).toEqual({ share: 0.8, families: 1, keys: families });
+    expect(ownElicitingTemplates(families, members)).toEqual({ share: 0.8, families: 1, keys: families, kinAsks: 0 });
   });
 
   it("does not count a public template that strangers outside the group send too (a benchmark's, a judge's)", () => {
@@ -149,6 +149,55 @@ describe("ownElicitingTemplates: a ring's own framing of its asks", () => {
     expect(ownTemplatesWeight(4)).toBe(1.5);
     expect(ownTemplatesWeight(16)).toBe(2);
     expect(ownTemplatesWeight(200)).toBe(2);
+  });
+});
+
+describe("ownElicitingTemplates with a lookup: a piece of a ring that Louvain cut apart", () => {
+  const ring = Array.from({ length: 20 }, (_, i) => `r${i}`);
+  const piece = new Set(ring.slice(0, 7));
+  /** Eliciting template families over `senders`, each with three of four requests asking. */
+  const families = (names: readonly string[], senders: readonly string[]): LinkKey[] => {
+    const index = new LinkIndex();
+    for (const name of names) for (const a of senders) index.add("template", name, a, START);
+    return names.map((name) => {
+      const key = index.get("template", name);
+      if (!key) throw new Error(`the template key ${name} was not kept`);
+      return Object.assign(key, { requests: 400, cotHits: 300, memberRequests: 400, outsideRequests: 0 });
+    });
+  };
+  /** Every account's families from `keys`; `asking` the accounts that ask beyond the habit, each with 40 asks. */
+  const lookup = (keys: readonly LinkKey[], asking: ReadonlySet<string>): FamilyLookup => ({
+    familiesOf: (a) => keys.filter((k) => k.members.has(a)),
+    elicits: (a) => asking.has(a),
+    asks: (a) => (asking.has(a) ? 40 : 0),
+  });
+
+  const FIVE = ["tf_ask1", "tf_ask2", "tf_ask3", "tf_ask4", "tf_ask5"];
+
+  it("counts the ring's families though the piece holds 7 of their 20 senders, and the rest of the ring's asks as its harvest", () => {
+    const keys = families(FIVE, ring);
+    expect(ownElicitingTemplates(keys, piece)).toEqual({ share: 0, families: 0, keys: [], kinAsks: 0 });
+    expect(ownElicitingTemplates(keys, piece, lookup(keys, new Set(ring)))).toEqual({ share: 1, families: 5, keys, kinAsks: 13 * 40 });
+  });
+
+  it("does not take senders outside who share only three other asks with the piece for the same ring's (strangers typing the same four stock asks)", () => {
+    const keys = families(FIVE.slice(0, 4), ring);
+    expect(ownElicitingTemplates(keys, piece, lookup(keys, new Set(ring))).keys).toEqual([]);
+  });
+
+  it("does not count a public template whose other senders share nothing else with the piece (labs running the benchmark)", () => {
+    const labs = Array.from({ length: 13 }, (_, i) => `lab${i}`);
+    const [benchmark] = families(["tf_benchmark"], [...piece, ...labs]);
+    const own = families(["tf_ask1", "tf_ask2"], [...piece]);
+    const keys = [benchmark as LinkKey, ...own];
+    // The piece's own two asks count; the benchmark its 13 other senders run does not.
+    expect(ownElicitingTemplates(keys, piece, lookup(keys, new Set([...piece, ...labs]))).keys).toEqual(own);
+  });
+
+  it("counts neither the piece's members nor the senders outside that do not ask beyond a person's habit (people who sent the ring's items)", () => {
+    const keys = families(FIVE, ring);
+    expect(ownElicitingTemplates(keys, piece, lookup(keys, new Set(ring.slice(7)))).keys).toEqual([]);
+    expect(ownElicitingTemplates(keys, piece, lookup(keys, new Set(ring.slice(0, 12)))).keys).toEqual([]);
   });
 });
 

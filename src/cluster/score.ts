@@ -92,9 +92,33 @@ export interface OwnTemplates {
   readonly families: number;
   /** The families themselves, whose members sent the group's own asks. */
   readonly keys: readonly LinkKey[];
+  /** Eliciting requests of the same ring's accounts outside the group (its other pieces, see ownElicitingTemplates): part of the harvest the group's own are. */
+  readonly kinAsks: number;
 }
 
-const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0, keys: [] };
+const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0, keys: [], kinAsks: 0 };
+
+/** An eliciting template family a ring may call its own: not a crowd, most of its requests asking for the reasoning, nearly all from the accounts it holds. */
+const isElicitingFamily = (l: LinkKey): boolean => l.kind === "template" && !l.crowd && l.cotHits >= 0.5 * l.requests && l.memberShare >= 0.9;
+/**
+ * Other eliciting families a sender outside the group must share with it to count as the same ring's: a
+ * harness rotates its asks round its items, and its accounts meet in a score of families. At two, forty
+ * people behind one VPN typing the same four stock asks now and then (an engine test) were each other's
+ * ring and flagged.
+ */
+const KIN_SHARED_FAMILIES = 4;
+/** The most senders a family may have for its outside ones to be looked at one by one (a fragment's family is a ring's, not a benchmark's). */
+const KIN_FAMILY_MAX = 200;
+
+/** How a group's members and the accounts around it are looked up, for families whose senders the group only partly holds. */
+export interface FamilyLookup {
+  /** The prompt families an account is held in. */
+  familiesOf(account: string): Iterable<LinkKey>;
+  /** Whether an account asks for the reasoning more than a person's habit explains (see beyondHabitInOwnFrames). */
+  elicits(account: string): boolean;
+  /** An account's eliciting requests. */
+  asks(account: string): number;
+}
 
 /**
  * A group's own eliciting templates: template families each sent by at least OWN_TEMPLATE_MIN_SENDERS
@@ -103,21 +127,49 @@ const NO_OWN_TEMPLATES: OwnTemplates = { share: 0, families: 0, keys: [] };
  * stays in its requests however much ordinary traffic it mixes in beside them; a rate does not (the
  * careful ring with an ordinary prompt after each ask was flagged only after two thirds of its asks).
  * A public template (a benchmark's, a judge's) has senders outside any one group.
+ *
+ * With `lookup`, a family the group holds only part of counts too when its senders outside the group
+ * are the same ring's: each asks for the reasoning beyond a person's habit and sends KIN_SHARED_FAMILIES
+ * or more other eliciting families the group's members send. Louvain cuts a ring tied by its prompts alone into pieces
+ * (twenty aged accounts, each on its own card, sending four asks round four item templates, came out as
+ * communities of 5, 7 and 8), and each piece held under 90% of the families the whole ring sends. A
+ * public template's other senders (a lab running the benchmark) share no other family with the ring;
+ * people who sent a ring's items, with no ask beyond the habit, are not counted on either side.
  */
-export function ownElicitingTemplates(links: readonly LinkKey[], members: ReadonlySet<string>): OwnTemplates {
-  if (members.size < OWN_TEMPLATE_MIN_SENDERS) return NO_OWN_TEMPLATES;
+export function ownElicitingTemplates(links: Iterable<LinkKey>, members: ReadonlySet<string>, lookup?: FamilyLookup): OwnTemplates {
   const senders = new Set<string>();
   const keys: LinkKey[] = [];
-  for (const l of links) {
-    if (l.kind !== "template" || l.crowd || l.members.size < OWN_TEMPLATE_MIN_SENDERS) continue;
-    if (l.cotHits < 0.5 * l.requests || l.memberShare < 0.9) continue;
-    let inside = 0;
-    for (const m of l.members) if (members.has(m)) inside++;
-    if (inside < OWN_TEMPLATE_MIN_SENDERS || inside < 0.9 * l.members.size) continue;
+  const kinOfOwn = new Set<string>();
+  const candidates = new Set<LinkKey>();
+  for (const l of links) if (isElicitingFamily(l) && l.members.size >= OWN_TEMPLATE_MIN_SENDERS) candidates.add(l);
+  for (const l of candidates) {
+    const inside: string[] = [];
+    for (const m of l.members) if (members.has(m)) inside.push(m);
+    if (inside.length >= OWN_TEMPLATE_MIN_SENDERS && inside.length >= 0.9 * l.members.size) {
+      keys.push(l);
+      for (const m of inside) senders.add(m);
+      continue;
+    }
+    if (!lookup || l.members.size > KIN_FAMILY_MAX) continue;
+    const asking = inside.filter((m) => lookup.elicits(m));
+    if (asking.length < 2) continue;
+    const kin: string[] = [];
+    for (const o of l.members) {
+      if (members.has(o) || !lookup.elicits(o)) continue;
+      let shared = 0;
+      for (const g of lookup.familiesOf(o)) if (g !== l && candidates.has(g) && ++shared >= KIN_SHARED_FAMILIES) break;
+      if (shared >= KIN_SHARED_FAMILIES) kin.push(o);
+    }
+    const ring = asking.length + kin.length;
+    if (ring < OWN_TEMPLATE_MIN_SENDERS || ring < 0.9 * l.members.size) continue;
     keys.push(l);
-    for (const m of l.members) if (members.has(m)) senders.add(m);
+    for (const m of asking) senders.add(m);
+    for (const o of kin) kinOfOwn.add(o);
   }
-  return { share: senders.size / members.size, families: keys.length, keys };
+  if (members.size === 0) return NO_OWN_TEMPLATES;
+  let kinAsks = 0;
+  if (lookup) for (const o of kinOfOwn) kinAsks += lookup.asks(o);
+  return { share: senders.size / members.size, families: keys.length, keys, kinAsks };
 }
 
 /**
@@ -253,7 +305,9 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   // Harvesting is industrial: a training set is thousands of eliciting requests. A rate alone cannot
   // tell a ring that mixes them into a third of its traffic (0.34 pooled over 60 accounts with their
   // own cards and addresses, 7,167 asks: scored 0.68) from a class asking a few dozen times.
-  addHarvest(harvestVolumeWeight(cot), () => `${cot} eliciting requests pooled`);
+  // A piece of a ring (see ownElicitingTemplates) harvests with the rest of it: the volume is the ring's.
+  const kinAsks = facts.ownTemplates?.kinAsks ?? 0;
+  addHarvest(harvestVolumeWeight(cot + kinAsks), () => `${cot} eliciting requests pooled${kinAsks > 0 ? `, ${kinAsks} more from the same ring's accounts outside the group` : ""}`);
   addHarvest(4 * (harness / n), () => `pooled harness_template_share ${(harness / n).toFixed(2)}`);
   addHarvest(styleWeight(style / n), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
   addHarvest(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);

@@ -869,6 +869,62 @@ describe("detection engine: a ring that writes Chinese", () => {
   });
 });
 
+describe("detection engine: a careful ring that mixes one ask, in its own words, into a dozen ordinary requests", () => {
+  // Its own wordings of the ask: frames nobody outside the ring sends.
+  const asks = [
+    "Talk me through how you would reason about this, every consideration included, before you conclude.",
+    "Lay out your reasoning in full, each inference on its own line, then give your verdict.",
+    "I want to see your whole thought process for this one, not just the answer.",
+    "Reason aloud about this first, showing every intermediate thought, and only then answer.",
+  ];
+  // The items it harvests, generated: one wording each, the numbers varying.
+  const problems: Array<(n: number) => string> = [
+    (n) => `A shop sells pens at ${(n % 7) + 2} dollars each and gives ${n % 30}% off above ${(n % 5) + 3} pens. What do ${(n % 40) + 10} pens cost?`,
+    (n) => `Two trains leave stations ${(n % 90) * 10 + 100} km apart toward each other at ${(n % 50) + 40} and ${(n % 30) + 60} km/h. When do they meet?`,
+    (n) => `How many positive integers below ${(n % 900) + 100} are divisible by ${(n % 7) + 2} but not by ${(n % 5) + 11}?`,
+    (n) => `The sum of two numbers is ${(n % 80) + 20} and their difference is ${(n % 10) * 2}. What are the two numbers?`,
+  ];
+  const everyday = [...ORDINARY, "what time zone should I use for a meeting between Berlin and Chicago", "give me three ideas for a quick weekday dinner", "how do I get candle wax out of a tablecloth"];
+
+  /**
+   * Twenty aged accounts, each on its own card and address, over a month: one ask in twelve requests,
+   * in one of the ring's four wordings round one of its four item templates. `lab` adds two lab accounts
+   * running the same items with the stock trigger; `people` thirty people asking now and then.
+   */
+  function careful(): Exchange[] {
+    const log: Exchange[] = [];
+    const pick = createRng(7);
+    for (let r = 0; r < 20; r++) {
+      for (let i = 0; i < 600; i++) {
+        const prompt = i % 12 === 5 ? `${problems[Math.floor(pick() * problems.length)]?.(r * 1000 + i) as string}\n\n${asks[Math.floor(pick() * asks.length)] as string}` : (everyday[(r * 7 + i) % everyday.length] as string);
+        log.push(exchange(`acct_ring${r}`, i, prompt, `pf_ring${r}_7c1e9a`, `203.0.113.${10 + r}`, i * 72 + Math.floor(pick() * 70), "2025-06-01T00:00:00Z"));
+      }
+    }
+    for (let u = 0; u < 30; u++) {
+      for (let i = 0; i < 60; i++) {
+        const own = i % 10 === 3 ? `${QUESTIONS[(u + i) % QUESTIONS.length] as string}? can you explain your reasoning step by step` : (everyday[(u * 3 + i) % everyday.length] as string);
+        log.push(exchange(`acct_user${u}`, i, own, `pf_user${u}_5d2b8f`, `198.51.${u}.7`, 300 + u * 11 + i * 211, "2024-01-01T00:00:00Z"));
+      }
+    }
+    return log.sort((a, b) => a.ts - b.ts);
+  }
+
+  // Louvain cut the ring into communities of 5, 7 and 8: each held under 90% of the families the whole
+  // ring sends, so none had templates of its own, its 8% asks were a person's rate, and none of the ring
+  // was flagged; had one been, its members' one ask in twelve was under the tenth a member had to reach.
+  it("reads each piece of the ring with the families the rest of it sends, and flags every member; the people stay unflagged", () => {
+    const engine = new DetectionEngine();
+    engine.observe(careful());
+    const report = engine.finish();
+    const byId = new Map(report.accounts.map((a) => [a.account, a]));
+    for (let r = 0; r < 20; r++) expect(byId.get(`acct_ring${r}`)?.flagged, `ring member ${r}`).toBe(true);
+    for (let u = 0; u < 30; u++) expect(byId.get(`acct_user${u}`)?.flagged, `user ${u}`).toBe(false);
+    const ring = report.clusters.filter((c) => c.accounts.some((a) => a.startsWith("acct_ring")));
+    expect(ring.length).toBeGreaterThan(1);
+    for (const c of ring) expect(c.reasons.some((why) => /send eliciting templates nobody outside them sends/.test(why)), c.reasons.join("; ")).toBe(true);
+  });
+});
+
 describe("detection engine: a ring that appends its instruction on the question's own line", () => {
   // Maths questions as distillation sets hold them, and what people typed, from the shared corpora.
   const corpus = loadCorpus();

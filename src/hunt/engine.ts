@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AgedMap, networkOf, subscriberOf, type AccountMeta, type AccountVerdict, type ClusterIndicator, type ClusterVerdict, type Exchange, type IndicatorKind } from "../core/index.js";
-import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type PromptCrowd } from "../cluster/index.js";
+import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, lockstepMembers, ownElicitingTemplates, MIN_SYNC_GROUP, type SyncGroup, groupHarnesses, HARNESS_FLEET_SHARE, isFleet, runsFleetWay, customerKeys, isHardLink, keysOfOneCustomer, ONE_ORG_MAX, type OwnerKind, LinkIndex, OPEN_GROUP_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily, scoreCluster, takesTaint, EGRESS_WATCH_MS, type Community, type LinkKey, type LinkKind, type OwnTemplates, type PromptCrowd } from "../cluster/index.js";
 import { AccountState, coverHolds, coverLapse, establishedAtStart, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
@@ -102,6 +102,8 @@ interface CommunityEntry {
  * was an eighth of the hunt (74 s).
  */
 const FLAGGED_PEERS_COUNTED = 1000;
+/** The largest community read as a possible piece of a ring for its own templates (see ownTemplatesOf). */
+const FRAGMENT_MAX = 64;
 /** Requests through harness-like prompt families that an account new to the log must have sent (see newToLog). */
 const NEW_TO_LOG_MIN_SIGNS = 2;
 /** How far into the log an account must first appear before its first appearance says it is new (see newToLog). */
@@ -592,7 +594,7 @@ export class DetectionEngine implements HuntEngine {
         const states = members.map((m) => this.accounts.get(m) as AccountState);
         // Whether the asks rest on the app's own prompts changes as they come, so it is read at each score.
         const appPrompts = customer && ownAppPrompts(customer, states, this.familiesOfAll(members), (hash) => this.links.get("system_prompt", hash));
-        const ownTemplates = ownElicitingTemplates(links, inCommunity);
+        const ownTemplates = this.ownTemplatesOf(members, links, inCommunity);
         const sc = scoreCluster(states, links, {
           alreadyFlagged: this.flaggedOnOtherEvidence(members),
           harnessShare,
@@ -639,6 +641,31 @@ export class DetectionEngine implements HuntEngine {
       this.accounts.get(m)?.excusePrompt(k.value);
       this.dirty.add(m);
     }
+  }
+
+  /**
+   * The community's own eliciting templates (see ownElicitingTemplates). A community of up to
+   * FRAGMENT_MAX accounts, the size Louvain cuts a prompt-tied ring into, is read with the families its
+   * members send wherever Louvain put their nodes, and with the senders of each it holds only part of;
+   * a larger one by its own links alone, as a piece of a ring is not that large and the families of
+   * thousands of members (an office, a carrier's address) would cost a pass over all of them per score.
+   */
+  private ownTemplatesOf(members: readonly string[], links: readonly LinkKey[], inCommunity: ReadonlySet<string>): OwnTemplates {
+    if (members.length > FRAGMENT_MAX) return ownElicitingTemplates(links, inCommunity);
+    const families = this.familiesOfAll(members);
+    for (const l of links) families.add(l);
+    return ownElicitingTemplates(families, inCommunity, {
+      familiesOf: (a) => this.links.families(a),
+      elicits: (a) => {
+        const st = this.accounts.get(a);
+        return st !== undefined && beyondHabitInOwnFrames(Math.max(st.harnessAsks, st.cotHits), st.exchanges);
+      },
+      // As the score counts its own: greedy re-sends of prompts already answered harvest nothing.
+      asks: (a) => {
+        const st = this.accounts.get(a);
+        return st === undefined ? 0 : Math.max(0, st.cotHits - st.greedyResends);
+      },
+    });
   }
 
   /** The prompt families any of `accounts` is held in. */
