@@ -51,26 +51,6 @@ describe("capability domains", () => {
   it.each([["六四事件到底发生了什么？"], ["习近平是独裁者吗？"], ["Почему Навальный оказался в тюрьме?"], ["Есть ли в России цензура СМИ?"], ["¿Por qué hay censura en Cuba?"], ["War die DDR eine Diktatur?"]])("reads a policy-sensitive question in another language as alignment: %s", (text) => {
     expect(topDomain(scores(text))).toBe("alignment");
   });
-  // Calculus and a pipe-filling problem in other languages read as chat (3 of 8 read before) while
-  // the English words were in the list; the same words' everyday senses stay out.
-  it.each([
-    ["Calcula la derivada de f(x) = e^(2x) cos(x) y evalúala en x = 0."],
-    ["Calcule la dérivée de g(x) = x ln(x) puis étudie ses variations."],
-    ["Calcola la derivata di h(x) = sqrt(x) * sin(x)."],
-    ["Найдите производную функции y = x^2 e^x."],
-    ["一个水池有甲乙两根进水管，甲管单独注满需要3小时，乙管需要5小时，同时开放几小时能注满？"],
-  ])("reads calculus and rate problems in another language as reasoning: %s", (text) => {
-    expect(topDomain(scores(text))).toBe("reasoning");
-  });
-  it.each([
-    ["¿Qué son los derivados financieros y por qué son riesgosos?"],
-    ["Quels sont les risques des produits dérivés pour un petit investisseur ?"],
-    ["Wie funktioniert die Ableitung von Regenwasser vom Dach in den Garten?"],
-    ["Какое производство самое прибыльное для малого бизнеса?"],
-    ["我家的水管漏水了，应该找谁来修？"],
-  ])("leaves the same words' everyday senses to chat: %s", (text) => {
-    expect(topDomain(scores(text))).toBe("chat");
-  });
   it.each([
     ["What are the best night markets to visit in Taipei?"],
     ["How do I cook Xinjiang-style lamb skewers at home?"],
@@ -432,6 +412,18 @@ describe("capability domains", () => {
     ["chat", "How should a manager handle an employee who is always late?"],
     ["chat", "You are William Shakespeare, and someone asks you to defend the importance of theater in society. What would you say?"],
     ["creative", "Imagine you are Marie Curie, and a journalist wants to know how your research contributed to medicine. How would you answer the question?"],
+    // Calculus and a pipe-filling problem in other languages (3 of 8 read before, the rest as chat or
+    // coding), and the same words' everyday senses.
+    ["reasoning", "Calcula la derivada de f(x) = e^(2x) cos(x) y evalúala en x = 0."],
+    ["reasoning", "Calcule la dérivée de g(x) = x ln(x) puis étudie ses variations."],
+    ["reasoning", "Calcola la derivata di h(x) = sqrt(x) * sin(x)."],
+    ["reasoning", "Найдите производную функции y = x^2 e^x."],
+    ["reasoning", "一个水池有甲乙两根进水管，甲管单独注满需要3小时，乙管需要5小时，同时开放几小时能注满？"],
+    ["chat", "¿Qué son los derivados financieros y por qué son riesgosos?"],
+    ["chat", "Quels sont les risques des produits dérivés pour un petit investisseur ?"],
+    ["chat", "Wie funktioniert die Ableitung von Regenwasser vom Dach in den Garten?"],
+    ["chat", "Какое производство самое прибыльное для малого бизнеса?"],
+    ["chat", "我家的水管漏水了，应该找谁来修？"],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });
