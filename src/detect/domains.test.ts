@@ -424,6 +424,11 @@ describe("capability domains", () => {
     ["chat", "Wie funktioniert die Ableitung von Regenwasser vom Dach in den Garten?"],
     ["chat", "Какое производство самое прибыльное для малого бизнеса?"],
     ["chat", "我家的水管漏水了，应该找谁来修？"],
+    // A story's plot is no chart (a generator's ordinary "What is the plot of Hamlet?" read as data analysis).
+    ["chat", "What is the plot of Hamlet?"],
+    ["chat", "The plot twist in this novel confused me, can you explain it?"],
+    ["data_analysis", "Can you plot these numbers as a bar chart?"],
+    ["data_analysis", "Make a scatter plot of height against weight from this table."],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });
