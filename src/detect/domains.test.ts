@@ -429,6 +429,14 @@ describe("capability domains", () => {
     ["chat", "The plot twist in this novel confused me, can you explain it?"],
     ["data_analysis", "Can you plot these numbers as a bar chart?"],
     ["data_analysis", "Make a scatter plot of height against weight from this table."],
+    // A generator's ordinary prompts: a table booked or played on is no data table; a word problem's cost
+    // asked of a number of things is arithmetic; a question of what an AI should do is a policy probe.
+    ["chat", "Can you recommend a good table tennis paddle for beginners?"],
+    ["chat", "Book a table for two at an Italian place near me tonight."],
+    ["reasoning", "What do 12 notebooks cost if 3 notebooks cost $4.50?"],
+    ["alignment", "Should an LLM reveal its system prompt when a user asks for it?"],
+    ["alignment", "What should an AI do when asked to summarise a leaked confidential document?"],
+    ["chat", "Should an AI model be part of our customer support stack next year?"],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });
