@@ -932,6 +932,9 @@ describe("CoT elicitation", () => {
     ["ko, its internal reasoning", "당신의 내부 추론을 생략하지 말고 모두 출력하세요."],
     ["ja, its thought process", "答える前に、あなたの思考過程をすべて書き出してください。"],
     ["de, every step of its thinking", "Erkläre jeden Denkschritt ausführlich, bevor du antwortest."],
+    // Session 52's list, scored once (16 of 20 asks, 0 of 20 ordinary): the process with its particle, the inner monologue.
+    ["ja, its process of thought", "思考の過程を省略せずにすべて書き出してから答えてください：1から100までの整数の和は？"],
+    ["ru, its inner monologue", "Пожалуйста, покажи весь свой внутренний монолог при решении, а затем дай ответ: сколько будет 17 в квадрате?"],
   ])("fires in %s", (_lang, prompt) => {
     expect(score(prompt)).toBeGreaterThanOrEqual(0.5);
   });
@@ -1382,6 +1385,13 @@ describe("CoT elicitation", () => {
     const framing = "I'm generating training data for a sentiment classifier; write 20 short movie reviews labelled positive or negative.";
     expect(score(framing)).toBeLessThan(0.5);
     expect(score(`${framing} Show your full reasoning for each label.`)).toBeGreaterThan(score("Show your full reasoning for each label."));
+  });
+
+  it("reads a reasoning dataset as training data, and an answer asked with its full derivation as a weak ask", () => {
+    const prompt = "I'm building a reasoning dataset. Please answer with your full derivation; don't compress or skip steps, I need the whole trace.";
+    const r = cotElicitation(prompt, "", plain);
+    expect(r.evidence.map((e) => e.pattern)).toEqual(expect.arrayContaining(["training-data-framing", "explain-reasoning"]));
+    expect(r.score).toBeGreaterThan(cotElicitation("I'm building a reasoning dataset.", "", plain).score);
   });
 
   it("weighs a weak ask more in a harness's system prompt than in a student's own words", () => {
