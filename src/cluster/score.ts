@@ -137,6 +137,7 @@ export interface FamilyLookup {
  * people who sent a ring's items, with no ask beyond the habit, are not counted on either side.
  */
 export function ownElicitingTemplates(links: Iterable<LinkKey>, members: ReadonlySet<string>, lookup?: FamilyLookup): OwnTemplates {
+  if (members.size === 0) return NO_OWN_TEMPLATES;
   const senders = new Set<string>();
   const keys: LinkKey[] = [];
   const kinOfOwn = new Set<string>();
@@ -166,7 +167,6 @@ export function ownElicitingTemplates(links: Iterable<LinkKey>, members: Readonl
     for (const m of asking) senders.add(m);
     for (const o of kin) kinOfOwn.add(o);
   }
-  if (members.size === 0) return NO_OWN_TEMPLATES;
   let kinAsks = 0;
   if (lookup) for (const o of kinOfOwn) kinAsks += lookup.asks(o);
   return { share: senders.size / members.size, families: keys.length, keys, kinAsks };

@@ -102,6 +102,11 @@ interface CommunityEntry {
  * was an eighth of the hunt (74 s).
  */
 const FLAGGED_PEERS_COUNTED = 1000;
+/**
+ * A member's own signs: its requests that ask for the reasoning, or for grading in a harness's frame.
+ * A request that both elicits and joins a family is one sign, not two (the larger count, not the sum).
+ */
+const ownSigns = (st: AccountState): number => Math.max(st.harnessAsks, st.cotHits);
 /** The largest community read as a possible piece of a ring for its own templates (see ownTemplatesOf). */
 const FRAGMENT_MAX = 64;
 /** Requests through harness-like prompt families that an account new to the log must have sent (see newToLog). */
@@ -658,7 +663,7 @@ export class DetectionEngine implements HuntEngine {
       familiesOf: (a) => this.links.families(a),
       elicits: (a) => {
         const st = this.accounts.get(a);
-        return st !== undefined && beyondHabitInOwnFrames(Math.max(st.harnessAsks, st.cotHits), st.exchanges);
+        return st !== undefined && beyondHabitInOwnFrames(ownSigns(st), st.exchanges);
       },
       // As the score counts its own: greedy re-sends of prompts already answered harvest nothing.
       asks: (a) => {
@@ -726,11 +731,10 @@ export class DetectionEngine implements HuntEngine {
    * however the member came into the community: a person behind a VPN exit a fleet's account also used
    * was flagged as the fleet's for one; so was a person whose one eliciting request (of six) was a
    * popular prompt ("… Let's think step by step.") a ring sent as cover, which put it in the ring's
-   * prompt family (anthropic-2026 0.01 s13 with cover from the organic corpus, two samplings of it). A
-   * request that both elicits and joins a family is one sign, not two (the larger count, not the sum).
+   * prompt family (anthropic-2026 0.01 s13 with cover from the organic corpus, two samplings of it).
    */
   private hasOwnEvidence(st: AccountState): boolean {
-    return beyondHabit(Math.max(st.harnessAsks, st.cotHits), st.exchanges);
+    return beyondHabit(ownSigns(st), st.exchanges);
   }
 
   /**
@@ -743,7 +747,7 @@ export class DetectionEngine implements HuntEngine {
     if (ownFamilies.length < OWN_FRAMES_MIN_FAMILIES) return false;
     let sent = 0;
     for (const k of ownFamilies) if (k.members.has(m) && ++sent >= OWN_FRAMES_MIN_FAMILIES) break;
-    return sent >= OWN_FRAMES_MIN_FAMILIES && beyondHabitInOwnFrames(Math.max(st.harnessAsks, st.cotHits), st.exchanges);
+    return sent >= OWN_FRAMES_MIN_FAMILIES && beyondHabitInOwnFrames(ownSigns(st), st.exchanges);
   }
 
   /**
