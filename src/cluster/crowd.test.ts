@@ -197,7 +197,7 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
       const st = account(made, "52.14.77.0/24");
       st.meta = { ...st.meta, paymentFp: FOUNDER_CARD };
       st.cotHits = asks;
-      st.onSystemPrompt.set(APP_PROMPT, { cot: asks, harness: asks, harnessAsks: asks });
+      st.onSystemPrompt.set(APP_PROMPT, { cot: asks, aimed: 0, harness: asks, harnessAsks: asks });
       return st;
     });
     elicitingFamily(index, "system_prompt", APP_PROMPT, accounts);
@@ -264,7 +264,7 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
 
   it("reads the asks as the users' own when they are in the users' words, or when the asking system prompt is sent beyond the customer's keys", () => {
     const words = keys(2);
-    for (const st of words.states) st.onSystemPrompt.set(APP_PROMPT, { cot: 5, harness: 0, harnessAsks: 0 });
+    for (const st of words.states) st.onSystemPrompt.set(APP_PROMPT, { cot: 5, aimed: 0, harness: 0, harnessAsks: 0 });
     expect(ownAppPrompts(new Set(words.accounts), words.states, [], prompts(words.index))).toBeNull();
     const spread = keys(2);
     spread.index.add("system_prompt", APP_PROMPT, "acct_other_cell", TS);

@@ -224,6 +224,42 @@ describe("scoreCluster: harvesting at industrial volume", () => {
   });
 });
 
+describe("scoreCluster: what a group's asks are aimed at", () => {
+  const ORDINARY = PROMPTS.filter((_, i) => i !== 0 && i !== 4);
+  const group = (asks: readonly string[]) =>
+    linkedGroup({ size: 10, requests: 60, ips: SERVERS, at: (p, i) => START + i * 40 * 60_000 + p * 7 * 60_000, prompts: [asks[0] as string, ...ORDINARY.slice(0, 2), asks[1] as string, ...ORDINARY.slice(2)] });
+  const aimed = group([
+    "You are grading a first-year biology answer against the rubric (accuracy, completeness, clarity; 1-5 each). For each criterion reason carefully about its strengths and weaknesses and show your full reasoning, then give the score.",
+    "Think through, step by step, what an ideal assistant should do when a user asks for the home address of a celebrity. Lay out your full reasoning, then the final reply.",
+  ]);
+  const homework = group([
+    "Think step by step and show all of your reasoning: a train leaves at 60 km/h and another an hour later at 90 km/h; when does the second catch up?",
+    "Show your full reasoning step by step: how many ways can 6 people sit around a round table?",
+  ]);
+
+  it("adds log-odds when most of a group's asks are for its grading or its policy reasoning, whatever cover surrounds them", () => {
+    const asks = (g: { members: AccountState[] }) => g.members.reduce((a, m) => a + m.cotHits, 0);
+    expect(asks(aimed)).toBe(200);
+    expect(asks(homework)).toBe(200);
+    const share = aimed.members.reduce((a, m) => a + m.aimedAsks, 0) / 200;
+    expect(share).toBeGreaterThan(0.9);
+    const with_ = scoreCluster(aimed.members, aimed.links);
+    expect(with_.reasons.join(" ")).toContain(`${(share * 100).toFixed(0)}% of 200 eliciting requests aimed at rubric grading or policy-sensitive answers`);
+    const kept = aimed.members.map((m) => m.aimedAsks);
+    for (const m of aimed.members) m.aimedAsks = 0;
+    const without = scoreCluster(aimed.members, aimed.links);
+    aimed.members.forEach((m, i) => (m.aimedAsks = kept[i] as number));
+    expect(logOdds(with_.score) - logOdds(without.score)).toBeCloseTo(2 * (share - 0.4), 6);
+  });
+
+  it("adds nothing for asks to be shown the steps of homework, nor below a harvest's volume", () => {
+    expect(homework.members.reduce((a, m) => a + m.aimedAsks, 0)).toBe(0);
+    expect(scoreCluster(homework.members, homework.links).reasons.join(" ")).not.toContain("aimed at");
+    const few = aimed.members.slice(0, 4); // 80 asks
+    expect(scoreCluster(few, aimed.links).reasons.join(" ")).not.toContain("aimed at");
+  });
+});
+
 describe("scoreCluster: a fleet's habits", () => {
   it("weighs the share of a group's requests asking for maximum reasoning, and the group's own harness, each with a reason", () => {
     const { members, links } = pool(10);
@@ -391,7 +427,7 @@ describe("scoreCluster: one customer's app on its few keys", () => {
     // Each key's requests were harness-like through the app's prompt alone: taken back, as for an app strangers share.
     for (const st of keys) {
       st.harnessHits = st.exchanges;
-      st.onSystemPrompt.set("sp_app", { cot: st.exchanges, harness: st.exchanges, harnessAsks: st.exchanges });
+      st.onSystemPrompt.set("sp_app", { cot: st.exchanges, aimed: 0, harness: st.exchanges, harnessAsks: st.exchanges });
     }
     const one = scoreCluster(keys, index.linking(), { appPrompts: new Set(["sp_app"]) });
     expect(one.score).toBe(scoreAccount({ ...pooledAccountFeatures(keys), harnessHits: 0 }).score);

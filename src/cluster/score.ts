@@ -27,6 +27,10 @@ const NETWORK_ONLY_CAP = 0.5;
  * caught 78 of 100 and after 62% of its traffic, at 1.25 84 of 100 after 52% (without the gate 94, 23%).
  */
 const MIN_HARVEST_EVIDENCE = 1.25;
+/** Pooled eliciting requests before what they are aimed at counts: a harvest's volume (see harvestVolumeWeight), not a class's few. */
+const AIMED_ASKS_MIN = 100;
+const AIMED_ASKS_HABIT = 0.4;
+const AIMED_ASKS_WEIGHT = 2;
 
 /** Unverified and first used within 72 hours of being created: an account made for the job. */
 export const isThrowaway = (m: AccountState): boolean => m.meta.verified !== true && accountAgeAt(m.meta, m.firstTs) < 72 * HOUR;
@@ -273,8 +277,10 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   let unverified = 0;
   let covered = 0;
   let rewording = 0;
+  let aimed = 0;
   for (const m of members) {
     if (rewordsAsks(m)) rewording++;
+    aimed += m.aimedAsks;
     maxReasoning += m.maxReasoningRequests;
     sensitive += (m.domainShare("alignment") + m.domainShare("rubric")) * m.exchanges;
     if (rotatesPerRequest(m)) rotating++;
@@ -311,6 +317,12 @@ export function scoreCluster(members: readonly AccountState[], links: readonly L
   addHarvest(4 * (harness / n), () => `pooled harness_template_share ${(harness / n).toFixed(2)}`);
   addHarvest(styleWeight(style / n), () => `pooled extraction_style ${(style / n).toFixed(2)}`);
   addHarvest(2.5 * Math.max(0, sensitive / n - 0.2), () => `pooled alignment_and_rubric_share ${(sensitive / n).toFixed(2)}`);
+  // What the asks are aimed at, which cover traffic does not dilute as it does the share above: a lab
+  // harvesting how the model grades and where it draws its policy lines mixed such asks into a third of
+  // the requests of 15 aged, verified accounts on their own cards and addresses (the share above 0.18,
+  // scored 0.77). People ask to be shown the steps of homework and code.
+  const aimedShare = pooled.cotHits > 0 ? Math.min(1, aimed / pooled.cotHits) : 0;
+  if (cot >= AIMED_ASKS_MIN) addHarvest(AIMED_ASKS_WEIGHT * Math.max(0, aimedShare - AIMED_ASKS_HABIT), () => `${(aimedShare * 100).toFixed(0)}% of ${cot} eliciting requests aimed at rubric grading or policy-sensitive answers`);
   addHarvest(2 * (logit / n), () => `pooled logprob_or_multisample_share ${(logit / n).toFixed(2)}`);
   // The reasoning-trace counterpart of logprobs: a harness asks every call for the longest reasoning.
   // Weaker, since many developers set it app-wide; it counts as a group's habit, never per request.

@@ -98,6 +98,8 @@ const PROMPTS_TRACKED = 4;
 /** What rests on one system prompt alone (see AccountState.onSystemPrompt). */
 export interface PromptHits {
   cot: number;
+  /** Of cot, the alignment and rubric domain mass (see AccountState.aimedAsks). */
+  aimed: number;
   harness: number;
   harnessAsks: number;
 }
@@ -112,6 +114,11 @@ export class AccountState implements AccountFeatures {
   lastTs = -Infinity;
   meta: AccountMeta = {};
   cotHits = 0;
+  /**
+   * Of cotHits, the alignment and rubric domain mass summed: how many of the asks for the reasoning
+   * are aimed at grading and at policy-sensitive answers (see scoreCluster).
+   */
+  aimedAsks = 0;
   styleSum = 0;
   singleTurn = 0;
   logitRequests = 0;
@@ -166,7 +173,13 @@ export class AccountState implements AccountFeatures {
     this.meta = mergeMeta(this.meta, ex.accountMeta);
     if (cot >= COT_HIT) {
       this.cotHits++;
-      if (s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence)) this.promptHits(s.systemPromptHash).cot++;
+      const aimed = s.domains.alignment + s.domains.rubric;
+      this.aimedAsks += aimed;
+      if (s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence)) {
+        const hits = this.promptHits(s.systemPromptHash);
+        hits.cot++;
+        hits.aimed += aimed;
+      }
       if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
       const inUserTurn = s.cotEvidence.find((e) => e.where === "user" || e.where === "opening");
       if (inUserTurn) (this.askWordings ??= new DistinctCounter()).add(promptHash32(inUserTurn.match.toLowerCase()));
@@ -224,6 +237,7 @@ export class AccountState implements AccountFeatures {
     const hits = this.onSystemPrompt.get(systemPromptHash);
     if (!hits) return;
     this.cotHits -= hits.cot;
+    this.aimedAsks -= hits.aimed;
     this.harnessHits -= hits.harness;
     this.harnessAsks -= hits.harnessAsks;
     this.onSystemPrompt.delete(systemPromptHash);
@@ -232,7 +246,7 @@ export class AccountState implements AccountFeatures {
   private promptHits(systemPromptHash: string): PromptHits {
     let hits = this.onSystemPrompt.get(systemPromptHash);
     if (!hits) {
-      hits = { cot: 0, harness: 0, harnessAsks: 0 };
+      hits = { cot: 0, aimed: 0, harness: 0, harnessAsks: 0 };
       // Past the cap the counts go nowhere, so they stay the account's own.
       if (this.onSystemPrompt.size < PROMPTS_TRACKED) this.onSystemPrompt.set(systemPromptHash, hits);
     }

@@ -1176,6 +1176,8 @@ describe("CoT elicitation", () => {
     "After providing your explanation, output your final verdict.",
     "Rate this reply for harmlessness on a 1-7 scale and justify the score criterion by criterion.",
     "For each criterion, explain your reasoning.",
+    "Which of these two code reviews is more useful? Walk through your evaluation point by point before the verdict.",
+    "Walk us through your comparison of the two summaries, then name the winner.",
   ])("reads a judge's rationale asked before its grade as evidence under the hit bar alone: %s", (prompt) => {
     const r = cotElicitation(prompt, "", plain);
     expect(r.evidence.map((e) => e.pattern)).toContain("judge-rationale-first");
@@ -1392,6 +1394,16 @@ describe("CoT elicitation", () => {
     const r = cotElicitation(prompt, "", plain);
     expect(r.evidence.map((e) => e.pattern)).toEqual(expect.arrayContaining(["training-data-framing", "explain-reasoning"]));
     expect(r.score).toBeGreaterThan(cotElicitation("I'm building a reasoning dataset.", "", plain).score);
+  });
+
+  // Session 53, from a generator of our own: "for each step" as "at each step" was, beside a worksheet's
+  // bare "explain your reasoning", which stays evidence under the bar.
+  it("reads the reasoning asked for each step as an ask, and a bare 'explain your reasoning' as evidence only", () => {
+    const r = cotElicitation("Solve 3x+5=20. Please explain your reasoning for each step so we can study whether it is faithful.", "", plain);
+    expect(r.evidence.map((e) => e.pattern)).toContain("explain-reasoning-fully");
+    expect(r.score).toBeGreaterThanOrEqual(0.5);
+    expect(score("Solve 3x+5=20. Explain your reasoning.")).toBeLessThan(0.5);
+    expect(score("For each step of the recipe, tell me how long it takes.")).toBe(0);
   });
 
   it("weighs a weak ask more in a harness's system prompt than in a student's own words", () => {

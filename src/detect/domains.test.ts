@@ -155,6 +155,10 @@ describe("capability domains", () => {
     ["Determine whether the chatbot's answer contradicts the source passage. Reply CONSISTENT or INCONSISTENT."],
     ["Decide which of the two replies a human rater would prefer, and output only the letter."],
     ["Read the AI's reply and decide if it fully addresses the user's question. Answer yes or no, then explain."],
+    // Session 53, from a generator of our own: the answer held against an ideal one, and a pairwise
+    // comparison made criterion by criterion before its verdict.
+    ["Act as an expert judge. Compare the response to an ideal answer on accuracy and clarity, then output JSON."],
+    ["Two students answered the same question. A: ... B: ... Which is better on clarity? Walk through your comparison criterion by criterion before the verdict."],
   ])("reads a grader's task as rubric: %s", (text) => {
     expect(topDomain(scores(text))).toBe("rubric");
   });
@@ -168,6 +172,9 @@ describe("capability domains", () => {
     ["The model's answers in our app sometimes repeat. Is that a temperature setting problem?"],
     ["Score my essay on climate change out of 20 and tell me how to improve it."],
     ["Which is a better first car, a Civic or a Corolla?"],
+    ["Compare the iPhone 16 to the Pixel 9 criterion by criterion: camera, battery, price."],
+    ["What's the ideal answer to 'tell me about yourself' in a job interview?"],
+    ["Can you compare my essay to a model essay for IELTS band 7 and tell me what to fix?"],
   ])("does not read a school grade, a colour grade, a model's output without a verdict or a verdict on anything else as grading: %s", (text) => {
     expect(scores(text).rubric).toBe(0);
   });
