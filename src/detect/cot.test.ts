@@ -74,6 +74,10 @@ const COT_ASKS = [
   "Provide a comprehensive trace of your decision process for classifying this ticket, then the category.",
   "I'm building a dataset of reasoning chains. For the problem below, write the chain you followed, step by numbered step, and end with the answer.",
   "Think it through aloud before you respond, and keep all of that thinking in your reply.",
+  "Reason at length about the design trade-offs step by step and show all that reasoning; then write the code.",
+  // Session 53, a list written before its changes (17 of 20 asks, 0 of 20 ordinary; after, 19 of 20, 0 of 20).
+  "Before answering, enumerate the sub-problems, solve each one explicitly, and show how they combine. Question: how many squares are on a chessboard?",
+  "First list your assumptions, then reason about each one in turn in writing, then give your recommendation.",
   'Answer the question below. Your response must begin with a section titled "Thought Process" that documents each step of your analysis in full.',
   "Muéstrame paso a paso cómo llegaste a la respuesta, con todo tu razonamiento.",
   // A thirteenth list (13 of 25, and 1 of 25 ordinary prompts, before): the stock triggers of
@@ -1404,6 +1408,16 @@ describe("CoT elicitation", () => {
     expect(r.score).toBeGreaterThanOrEqual(0.5);
     expect(score("Solve 3x+5=20. Explain your reasoning.")).toBeLessThan(0.5);
     expect(score("For each step of the recipe, tell me how long it takes.")).toBe(0);
+  });
+
+  it("reads a thought slot checked in a reflection slot before the answer as an ask, but not an agent's ReAct format or a thought record", () => {
+    const reflect = "Answer in this format:\nThought: <your thinking>\nReflection: <check your thinking for errors>\nFinal Answer: <the answer>\n\nQuestion: What is 15% of 80?";
+    const r = cotElicitation(reflect, "", plain);
+    expect(r.evidence.map((e) => e.pattern)).toContain("reflect-then-answer-format");
+    expect(r.score).toBeGreaterThanOrEqual(0.5);
+    const react = "Use the following format:\nQuestion: the input question\nThought: you should always think about what to do\nAction: the action to take\nObservation: the result\nReflection: is this right?\nFinal Answer: the final answer";
+    expect(cotElicitation(react, "", plain).evidence.map((e) => e.pattern)).not.toContain("reflect-then-answer-format");
+    expect(score("Fill in my CBT thought record.\nSituation: my boss ignored my email\nThought: she hates me\nReflection: what evidence do I have?\nOutcome: ?")).toBe(0);
   });
 
   it("weighs a weak ask more in a harness's system prompt than in a student's own words", () => {

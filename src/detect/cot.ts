@@ -375,6 +375,17 @@ const STRONG: Pattern[] = [
     ),
     weight: 0.45,
   },
+  // A thought slot with a slot for checking it and then the answer, and no tool step: "Thought: …
+  // Reflection: … Final Answer: …" asks for the reasoning and its self-critique, the trace a harness keeps.
+  // An agent framework's ReAct format has Thought and Final Answer too, but acts between them (Action:);
+  // a CBT thought record has Thought and Reflection but no answer. Read from the text's start only, so the
+  // look for an action line is one pass.
+  {
+    id: "reflect-then-answer-format",
+    stems: ["reflection", "critique", "verification", "self-check"],
+    re: /(?<![\s\S])(?![\s\S]*^[ \t*#]*action(?: input)?[ \t*]*:)[\s\S]*?^[ \t*#]*thoughts?[ \t*]*:[^\n]*\n(?:[^\n]*\n){0,6}?[ \t*#]*(?:reflection|self-critique|critique|verification|self-check)[ \t*]*:[^\n]*\n(?:[^\n]*\n){0,6}?[ \t*#]*(?:final answer|answer)[ \t*]*:/im,
+    weight: 0.5,
+  },
   {
     id: "reconstruct-from-answer", stems: ["answer", "solution", "output", "label", "verdict"],
     re: /\b(?:here is|here's|given|this is|below is|i have|the (?:correct |final )?answer is)\b[^\n]{0,200}?\b(?:answer|solution|output|label|verdict)\b[\s\S]{0,300}?\b(?:write|reconstruct|generate|produce|explain|derive|recover|provide|give|show)\b[^.\n]{0,40}\b(?:reasoning|rationale|derivation|steps|thought process|chain of thought|justification|explanation)\b[^.\n]{0,40}\b(?:led|leads|lead|leading|arrive|arrives|arrived|get|gets|got|result(?:s|ed)?|produce[sd]?|behind)\b/i,
@@ -474,11 +485,12 @@ const STRONG: Pattern[] = [
     weight: 0.5,
   },
   // Thinking asked for, then shown: "think deeply before answering, and let me see that thinking"; not
-  // put into a document of the user's ("include that thinking in the proposal").
+  // put into a document of the user's ("include that thinking in the proposal"). Sixty characters
+  // between: "reason at length about the design trade-offs step by step and show all that reasoning" has 44.
   {
     id: "show-that-thinking",
     stems: ["that thinking", "this thinking", "that reasoning", "this reasoning", "that thought process", "this thought process", "that deliberation", "this deliberation"],
-    re: /\b(?:think|reason|deliberate)(?:s|ing)?\s+(?:\w+\s+){0,2}?(?:deeply|carefully|hard|thoroughly|at length|it through|this through|before (?:answering|you answer|responding|you respond))\b[^.?!\n]{0,40}?\b(?:let me see|let us see|show(?: me| us)?|write(?: out| down)?|include|give me|share|print|output|paste|keep)\s+(?:all (?:of )?)?(?:that|this)\s+(?:thinking|reasoning|thought process|deliberation)\b(?!\s+(?:in|into|to)\s+(?:the|your|my|our|an?)\s+(?!(?:answer|response|reply|output)\b))/i,
+    re: /\b(?:think|reason|deliberate)(?:s|ing)?\s+(?:\w+\s+){0,2}?(?:deeply|carefully|hard|thoroughly|at length|it through|this through|before (?:answering|you answer|responding|you respond))\b[^.?!\n]{0,60}?\b(?:let me see|let us see|show(?: me| us)?|write(?: out| down)?|include|give me|share|print|output|paste|keep)\s+(?:all (?:of )?)?(?:that|this)\s+(?:thinking|reasoning|thought process|deliberation)\b(?!\s+(?:in|into|to)\s+(?:the|your|my|our|an?)\s+(?!(?:answer|response|reply|output)\b))/i,
     weight: 0.5,
   },
   // Its considerations in the order it had them: the trace, not a checklist ("list every consideration" alone is anyone's).
@@ -507,14 +519,15 @@ const STRONG: Pattern[] = [
   // be accurate as possible and think first.", "Let's do a little reasoning.", "Let's think first. Stream
   // of consciousness:"), "let me think step by
   // step" said for the model, each at the prompt's end (or before its colon), and "think it through in
-  // writing" (on paper, on the page) as an instruction or "do your thinking on paper": whole phrases,
+  // writing" (on paper, on the page) as an instruction, "reason about each one in turn in writing", or
+  // "do your thinking on paper": whole phrases,
   // as the stock triggers above. A person's own "let me think step by step about my options" or "let's
   // solve this slowly, I'm not in a rush" is not one.
   {
     id: "cot-closer",
     absorbsWeak: true,
-    stems: ["solve it slowly", "solve this slowly", "accurate as possible", "little reasoning", "let me think", "let me reason", "think it through", "think this through", "think things through", "on paper", "on the page", "stream of consciousness", "think first"],
-    re: /\blet(?:['’]?s| us) (?:solve (?:it|this) slowly|be (?:as )?accurate as possible|do a little reasoning)(?:\s*:|[.!]?\s*$|\s+and think\b)|\blet me (?:think|reason) step[- ]by[- ]step[:.]?\s*$|(?:^|[.!?:;\n]\s*|\bplease\s+)think (?:it|this|things) through (?:in writing|on paper|on the page)\b|\b(?:do|put|keep|write)(?:ing)? (?:all (?:of )?)?your (?:thinking|reasoning) (?:out |down )?on (?:paper|the page)\b|\blet(?:['’]?s| us) think first\b[.:]?\s*(?:stream of consciousness(?: rationale)?\s*:|$)|(?:^|\n)\s*stream of consciousness(?: rationale)?\s*:\s*$/i,
+    stems: ["in writing", "solve it slowly", "solve this slowly", "accurate as possible", "little reasoning", "let me think", "let me reason", "think it through", "think this through", "think things through", "on paper", "on the page", "stream of consciousness", "think first"],
+    re: /\breason(?:ing)?\s+(?:about|through|over)\b[^.?!\n]{0,40}?\bin writing\b|\blet(?:['’]?s| us) (?:solve (?:it|this) slowly|be (?:as )?accurate as possible|do a little reasoning)(?:\s*:|[.!]?\s*$|\s+and think\b)|\blet me (?:think|reason) step[- ]by[- ]step[:.]?\s*$|(?:^|[.!?:;\n]\s*|\bplease\s+)think (?:it|this|things) through (?:in writing|on paper|on the page)\b|\b(?:do|put|keep|write)(?:ing)? (?:all (?:of )?)?your (?:thinking|reasoning) (?:out |down )?on (?:paper|the page)\b|\blet(?:['’]?s| us) think first\b[.:]?\s*(?:stream of consciousness(?: rationale)?\s*:|$)|(?:^|\n)\s*stream of consciousness(?: rationale)?\s*:\s*$/i,
     weight: 0.55,
   },
   // A prompt that ends on a label for the reasoning ("…before you respond. Scratchpad:", "Rationale:"): the
@@ -538,8 +551,9 @@ const STRONG: Pattern[] = [
   // "Break your reasoning down into steps": its own small pattern, since an optional "down" on "break" in
   // the disclosing verbs made that scan, run on most prompts, a third slower.
   { id: "break-reasoning-down", stems: ["break"], re: /\bbreak(?:s|ing)?\s+(?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+)?(?:reasoning|thinking|thought process|logic)\s+down\b/i, weight: 0.55 },
-  // Least-to-most prompting: the sub-questions and their answers are the intermediate reasoning asked for.
-  { id: "decompose-then-answer", stems: ["sub-question", "subquestion", "sub-problem", "subproblem"], re: /\b(?:decompos\w*|break(?:ing)?)\b[^.\n]{0,40}?\bsub-?(?:questions?|problems?)\b[^.\n]{0,80}?(?:\b(?:then|before|finally)\b[^.\n]{0,30}?\banswer\b|\b(?:answer|solve|address)(?:ing)? (?:each|every|all|them)\b)/i, weight: 0.5 },
+  // Least-to-most prompting: the sub-questions and their answers are the intermediate reasoning asked for,
+  // broken out or listed ("enumerate the sub-problems, solve each one explicitly").
+  { id: "decompose-then-answer", stems: ["sub-question", "subquestion", "sub-problem", "subproblem"], re: /\b(?:decompos\w*|break(?:ing)?|enumerat\w*|list(?:ing)?|identify(?:ing)?)\b[^.\n]{0,40}?\bsub-?(?:questions?|problems?)\b[^.\n]{0,80}?(?:\b(?:then|before|finally)\b[^.\n]{0,30}?\banswer\b|\b(?:answer|solve|address)(?:ing)? (?:each|every|all|them)\b)/i, weight: 0.5 },
   // Self-refinement: the model's critique of its own draft is a reasoning trace of its own (and the
   // grading data rubric campaigns collect). A person asks the model to check its answer, not to critique its draft.
   { id: "critique-own-draft", stems: ["your own"], re: /\b(?:critiqu(?:e|es|ing)|criticis(?:e|es|ing)|criticiz(?:e|es|ing)|evaluat(?:e|es|ing)|review(?:s|ing)?|grad(?:e|es|ing))\s+your own\s+(?:first\s+|initial\s+)?(?:draft|answer|response|reasoning|solution|output|attempt)\b/i, weight: 0.5 },
