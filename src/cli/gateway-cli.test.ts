@@ -26,7 +26,7 @@ describe("hydrasentry gateway and intel commands", () => {
       child.once("exit", (code) => reject(new Error(`serve exited ${code}`)));
     });
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: "ok", policy_version: "default-3", state: "memory", store: "sqlite" });
+    expect(health).toMatchObject({ status: "ok", policy_version: "default-4", state: "memory", store: "sqlite" });
     const body = { model: "stub", messages: [{ role: "user", content: "What is 17 times 23?" }] };
     const served = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-hydra-account": "acct_cli" }, body: JSON.stringify(body) });
     expect(served.status).toBe(200);

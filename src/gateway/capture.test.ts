@@ -20,7 +20,7 @@ const exchange = (over: Partial<CapturedExchange> = {}): CapturedExchange => ({
   status: 200,
   decision: "allow",
   actions: ["allow"],
-  policyVersion: "default-3",
+  policyVersion: "default-4",
   ...over,
 });
 
@@ -34,7 +34,7 @@ describe("captureLine", () => {
     expect(read.exchange).toMatchObject({ id: "d_1", account: "acct_4821", api: "openai.chat", ts: T0, userTurns: ["Solve 3x+7=22 and explain every step."] });
     expect(read.exchange.usage.outputTokens).toBe(612);
     expect(read.exchange.client).toMatchObject({ ip: "203.0.113.7", userAgent: "python-httpx/0.27.0" });
-    expect(JSON.parse(line)).toMatchObject({ gateway: { decision: "allow", status: 200, policy_version: "default-3" } });
+    expect(JSON.parse(line)).toMatchObject({ gateway: { decision: "allow", status: 200, policy_version: "default-4" } });
   });
 
   it("keeps a pretty-printed body to one line, and escapes what the caller chose (account, user agent)", () => {

@@ -58,7 +58,7 @@ describe("Gatekeeper with the default policy", () => {
     await k.drain();
     const audit = await store.listAudit();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ kind: "decision", subject: "fresh", action: "strip_reasoning", policyVersion: "default-3" });
+    expect(audit[0]).toMatchObject({ kind: "decision", subject: "fresh", action: "strip_reasoning", policyVersion: "default-4" });
   });
 
   it("withholds reasoning from an unverified account of under 30 days that asks for it in its own words, until it verifies", async () => {

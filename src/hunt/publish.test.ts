@@ -14,7 +14,7 @@ const suspension = (subject: string, over: Partial<Sanction> = {}): Sanction => 
   reason: `new head of banned cluster cl_8620003b53 (slash24 17.224.151.x)`,
   ts: NOW,
   actor: "gateway",
-  policyVersion: "default-3",
+  policyVersion: "default-4",
   head: { cluster: "cl_8620003b53", via: "slash24" },
   ...over,
 });

@@ -68,6 +68,7 @@ const CONDITION_TESTS: ConditionTests = {
   request_domain_in: (v, f) => v.includes(f.request.domain),
   request_carried_conversation: (v, f) => f.request.carriedConversation === v,
   account_score_gte: (v, f, k) => f.account.score * k >= v,
+  account_score_lt: (v, f, k) => f.account.score * k < v,
   account_flagged: (v, f) => f.account.flagged === v,
   online_score_gte: (v, f, k) => f.account.onlineScore * k >= v,
   account_requests_gte: (v, f) => f.account.onlineRequests >= v,
@@ -78,6 +79,7 @@ const CONDITION_TESTS: ConditionTests = {
   allowlisted: (v, f) => f.account.allowlisted === v,
   cluster_flagged: (v, f) => f.cluster.flagged === v,
   cluster_score_gte: (v, f) => f.cluster.score >= v,
+  cluster_score_lt: (v, f) => f.cluster.score < v,
   cluster_size_gte: (v, f) => f.cluster.size >= v,
   intel_matches_gte: (v, f) => f.intel.matches >= v,
   intel_sources_gte: (v, f) => f.intel.sources >= v,
@@ -122,6 +124,7 @@ const READS_REQUEST: { [K in keyof Condition]-?: boolean } = {
   intel_sources_gte: true,
   intel_confidence_gte: true,
   account_score_gte: false,
+  account_score_lt: false,
   account_flagged: false,
   online_score_gte: false,
   account_requests_gte: false,
@@ -132,6 +135,7 @@ const READS_REQUEST: { [K in keyof Condition]-?: boolean } = {
   allowlisted: false,
   cluster_flagged: false,
   cluster_score_gte: false,
+  cluster_score_lt: false,
   cluster_size_gte: false,
 };
 

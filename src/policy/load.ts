@@ -24,9 +24,13 @@ import { conditionSchema, policySchema, type Policy } from "./schema.js";
  * with reasoning under daily hunts; 2.6% with this). The price falls on people in their first three days on
  * an app that sets effort high for everyone: they get the summary, as some providers give everyone, until
  * they verify (a third of such newcomers' requests in that probe). At 24 hours it did little (13.1%).
+ * What the hunt flags under the ban and suspension lines (0.8 to 0.9) gets the answer without its
+ * reasoning, reversible and the one output defence that hurts a student model: before, nothing acted
+ * on it, and a rubric and policy lab of 15 verified accounts the hunt flagged at 0.83-0.88 was served
+ * all 6,688 of its requests with reasoning under daily hunts.
  */
 export const DEFAULT_POLICY_YAML = `
-version: default-3
+version: default-4
 mode: enforce
 on_state_failure: { flagged: closed, others: open }
 sensitivity: { research: 0.5, verified_org: 0.7, allowlisted: 0 }
@@ -48,6 +52,14 @@ rules:
     when: { account_flagged: true, account_score_gte: 0.9, allowlisted: false }
     then: [suspend]
     reason: account flagged by the latest hunt
+  - name: flagged-below-ban
+    when: { cluster_flagged: true, cluster_score_lt: 0.9, allowlisted: false }
+    then: [strip_reasoning, answer_only, monitor]
+    reason: member of a cluster the latest hunt flagged, below the line the ban needs
+  - name: flagged-below-suspend
+    when: { account_flagged: true, account_score_lt: 0.9, cluster_score_lt: 0.9, allowlisted: false }
+    then: [strip_reasoning, answer_only, monitor]
+    reason: account flagged by the latest hunt, below the line suspension needs
   - name: shared-intel
     when: { intel_sources_gte: 2, intel_confidence_gte: 70, verified: false, allowlisted: false }
     then: [require_verification]

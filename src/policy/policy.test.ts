@@ -86,6 +86,16 @@ describe("evaluatePolicy with the default policy", () => {
     expect(evaluatePolicy(policy, facts({ cluster: { id: "c1", flagged: true, score: 0.95, size: 40 }, account: { allowlisted: true } })).decision).toBe("allow");
   });
 
+  it("withholds the reasoning from what the hunt flagged under the ban and suspension lines, not from an allowlisted account", () => {
+    const member = evaluatePolicy(policy, facts({ cluster: { id: "c1", flagged: true, score: 0.83, size: 15 }, account: { verified: true } }));
+    expect(member).toMatchObject({ decision: "strip_reasoning", rules: ["flagged-below-ban"] });
+    expect(member.actions).toEqual(["monitor", "answer_only", "strip_reasoning"]);
+    expect(evaluatePolicy(policy, facts({ account: { flagged: true, score: 0.85 } }))).toMatchObject({ decision: "strip_reasoning", rules: ["flagged-below-suspend"] });
+    // A member of a cluster over the ban line is banned, whatever its own score.
+    expect(evaluatePolicy(policy, facts({ cluster: { id: "c2", flagged: true, score: 0.95, size: 40 }, account: { flagged: true, score: 0.6 } })).rules).toEqual(["flagged-cluster"]);
+    expect(evaluatePolicy(policy, facts({ cluster: { id: "c1", flagged: true, score: 0.83, size: 15 }, account: { allowlisted: true } })).decision).toBe("allow");
+  });
+
   it("keeps standing sanctions whatever the rules say, unless the account is allowlisted", () => {
     expect(evaluatePolicy(policy, facts({ account: { suspended: true } }))).toMatchObject({ decision: "suspend", rules: ["standing:suspended"] });
     expect(evaluatePolicy(policy, facts({ cluster: { id: "c9", banned: true } })).decision).toBe("ban_cluster");
@@ -139,6 +149,7 @@ describe("every condition key", () => {
     ["request_max_reasoning", "true", { request: { maxReasoning: true } }, {}],
     ["request_domain_in", "[reasoning, coding]", { request: { domain: "coding" } }, { request: { domain: "chat" } }],
     ["account_score_gte", "0.9", { account: { score: 0.9 } }, { account: { score: 0.89 } }],
+    ["account_score_lt", "0.9", { account: { score: 0.89 } }, { account: { score: 0.9 } }],
     ["account_flagged", "true", { account: { flagged: true } }, {}],
     ["online_score_gte", "0.8", { account: { onlineScore: 0.8 } }, { account: { onlineScore: 0.5 } }],
     ["account_requests_gte", "20", { account: { onlineRequests: 20 } }, { account: { onlineRequests: 19 } }],
@@ -149,6 +160,7 @@ describe("every condition key", () => {
     ["allowlisted", "false", {}, { account: { allowlisted: true } }],
     ["cluster_flagged", "true", { cluster: { flagged: true } }, {}],
     ["cluster_score_gte", "0.9", { cluster: { score: 0.95 } }, { cluster: { score: 0.5 } }],
+    ["cluster_score_lt", "0.9", { cluster: { score: 0.85 } }, { cluster: { score: 0.9 } }],
     ["cluster_size_gte", "5", { cluster: { size: 5 } }, { cluster: { size: 4 } }],
     ["intel_matches_gte", "1", { intel: { matches: 1 } }, {}],
     ["intel_sources_gte", "2", { intel: { sources: 2 } }, { intel: { sources: 1 } }],
