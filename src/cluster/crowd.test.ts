@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AccountState } from "../detect/account.js";
 import { DistinctCounter, promptHash32 } from "../detect/distinct.js";
+import { DOMAINS } from "../detect/domains.js";
 import { customerKeys, type HoldersLookup, keysOfOneCustomer, ONE_CUSTOMER_MAX, ONE_ORG_MAX, OPEN_GROUP_MAX, OPEN_TEAM_MAX, openTeams, ownAppPrompts, promptCrowd, teamsFamily } from "./crowd.js";
 import { LinkIndex, type LinkKey } from "./links.js";
 
@@ -197,7 +198,7 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
       const st = account(made, "52.14.77.0/24");
       st.meta = { ...st.meta, paymentFp: FOUNDER_CARD };
       st.cotHits = asks;
-      st.onSystemPrompt.set(APP_PROMPT, { cot: asks, aimed: 0, harness: asks, harnessAsks: asks });
+      st.onSystemPrompt.set(APP_PROMPT, { cot: asks, askDomains: new Float64Array(DOMAINS.length), harness: asks, harnessAsks: asks });
       return st;
     });
     elicitingFamily(index, "system_prompt", APP_PROMPT, accounts);
@@ -264,7 +265,7 @@ describe("customerKeys and ownAppPrompts: one customer's app on its few keys", (
 
   it("reads the asks as the users' own when they are in the users' words, or when the asking system prompt is sent beyond the customer's keys", () => {
     const words = keys(2);
-    for (const st of words.states) st.onSystemPrompt.set(APP_PROMPT, { cot: 5, aimed: 0, harness: 0, harnessAsks: 0 });
+    for (const st of words.states) st.onSystemPrompt.set(APP_PROMPT, { cot: 5, askDomains: new Float64Array(DOMAINS.length), harness: 0, harnessAsks: 0 });
     expect(ownAppPrompts(new Set(words.accounts), words.states, [], prompts(words.index))).toBeNull();
     const spread = keys(2);
     spread.index.add("system_prompt", APP_PROMPT, "acct_other_cell", TS);

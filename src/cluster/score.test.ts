@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Exchange } from "../core/index.js";
 import { loadDefaultModel, requestSignals } from "../detect/index.js";
 import { AccountState, pooledAccountFeatures, scoreAccount } from "../detect/account.js";
+import { DOMAINS } from "../detect/domains.js";
 import { makeExchange } from "../testing/exchanges.js";
 import { LinkIndex, type LinkKey } from "./links.js";
 import { groupHarnesses, harvestVolumeWeight, ownElicitingTemplates, ownTemplatesWeight, scoreCluster, type FamilyLookup } from "./score.js";
@@ -242,13 +243,13 @@ describe("scoreCluster: what a group's asks are aimed at", () => {
     expect(asks(aimed)).toBe(200);
     expect(asks(homework)).toBe(200);
     const share = aimed.members.reduce((a, m) => a + m.aimedAsks, 0) / 200;
-    expect(share).toBeGreaterThan(0.9);
+    expect(share).toBeGreaterThanOrEqual(0.89);
     const with_ = scoreCluster(aimed.members, aimed.links);
     expect(with_.reasons.join(" ")).toContain(`${(share * 100).toFixed(0)}% of 200 eliciting requests aimed at rubric grading or policy-sensitive answers`);
-    const kept = aimed.members.map((m) => m.aimedAsks);
-    for (const m of aimed.members) m.aimedAsks = 0;
+    const kept = aimed.members.map((m) => m.askDomainCounts.slice());
+    for (const m of aimed.members) m.askDomainCounts.fill(0);
     const without = scoreCluster(aimed.members, aimed.links);
-    aimed.members.forEach((m, i) => (m.aimedAsks = kept[i] as number));
+    aimed.members.forEach((m, i) => m.askDomainCounts.set(kept[i] as Float64Array));
     expect(logOdds(with_.score) - logOdds(without.score)).toBeCloseTo(2 * (share - 0.4), 6);
   });
 
@@ -427,7 +428,7 @@ describe("scoreCluster: one customer's app on its few keys", () => {
     // Each key's requests were harness-like through the app's prompt alone: taken back, as for an app strangers share.
     for (const st of keys) {
       st.harnessHits = st.exchanges;
-      st.onSystemPrompt.set("sp_app", { cot: st.exchanges, aimed: 0, harness: st.exchanges, harnessAsks: st.exchanges });
+      st.onSystemPrompt.set("sp_app", { cot: st.exchanges, askDomains: new Float64Array(DOMAINS.length), harness: st.exchanges, harnessAsks: st.exchanges });
     }
     const one = scoreCluster(keys, index.linking(), { appPrompts: new Set(["sp_app"]) });
     expect(one.score).toBe(scoreAccount({ ...pooledAccountFeatures(keys), harnessHits: 0 }).score);

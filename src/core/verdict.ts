@@ -30,6 +30,12 @@ export interface ClusterVerdict {
   lastSeen: number;
   firstFlaggedAt: number | null;
   domains: Record<string, number>;
+  /**
+   * The members' requests asking for the reasoning, and their capability domains (shares of those asks):
+   * what a harvest targeted, which its cover traffic dilutes in `domains`.
+   */
+  asks?: number;
+  askDomains?: Record<string, number>;
   links: ClusterLink[];
   reasons: string[];
   /** Where the cluster's traffic came from (distinct values over members, each capped at 512 per account). */

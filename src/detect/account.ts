@@ -57,6 +57,14 @@ export function ownElicitation(s: Pick<RequestSignals, "cotElicitation" | "cotEv
   return appPrompt && restsOnSystemPrompt(s.cotEvidence) ? 0 : s.cotElicitation;
 }
 
+const ALIGNMENT = DOMAINS.indexOf("alignment");
+const RUBRIC = DOMAINS.indexOf("rubric");
+
+/** Adds one request's domain scores to counts kept in DOMAINS order. */
+function addDomains(counts: Float64Array, domains: RequestSignals["domains"]): void {
+  for (let d = 0; d < DOMAINS.length; d++) counts[d] = (counts[d] as number) + domains[DOMAINS[d] as Domain];
+}
+
 /** Greedy eliciting requests an account must send before their re-sends are counted. */
 const GREEDY_MIN_REQUESTS = 20;
 /**
@@ -98,8 +106,8 @@ const PROMPTS_TRACKED = 4;
 /** What rests on one system prompt alone (see AccountState.onSystemPrompt). */
 export interface PromptHits {
   cot: number;
-  /** Of cot, the alignment and rubric domain mass (see AccountState.aimedAsks). */
-  aimed: number;
+  /** Of cot, the domain mass per domain (DOMAINS order; see AccountState.askDomainCounts). */
+  askDomains: Float64Array;
   harness: number;
   harnessAsks: number;
 }
@@ -115,10 +123,11 @@ export class AccountState implements AccountFeatures {
   meta: AccountMeta = {};
   cotHits = 0;
   /**
-   * Of cotHits, the alignment and rubric domain mass summed: how many of the asks for the reasoning
-   * are aimed at grading and at policy-sensitive answers (see scoreCluster).
+   * Of cotHits, the capability domain mass per domain (DOMAINS order): what the asks for the reasoning
+   * were about, which cover traffic beside them does not dilute (see aimedAsks, and a campaign report's
+   * domains its asks targeted).
    */
-  aimedAsks = 0;
+  readonly askDomainCounts = new Float64Array(DOMAINS.length);
   styleSum = 0;
   singleTurn = 0;
   logitRequests = 0;
@@ -173,12 +182,11 @@ export class AccountState implements AccountFeatures {
     this.meta = mergeMeta(this.meta, ex.accountMeta);
     if (cot >= COT_HIT) {
       this.cotHits++;
-      const aimed = s.domains.alignment + s.domains.rubric;
-      this.aimedAsks += aimed;
+      addDomains(this.askDomainCounts, s.domains);
       if (s.systemPromptHash !== null && restsOnSystemPrompt(s.cotEvidence)) {
         const hits = this.promptHits(s.systemPromptHash);
         hits.cot++;
-        hits.aimed += aimed;
+        addDomains(hits.askDomains, s.domains);
       }
       if (!this.topCotMatch && s.cotEvidence[0]) this.topCotMatch = s.cotEvidence[0].match;
       const inUserTurn = s.cotEvidence.find((e) => e.where === "user" || e.where === "opening");
@@ -192,7 +200,7 @@ export class AccountState implements AccountFeatures {
     if (standsAlone(ex)) this.singleTurn++;
     if (s.params.logitExtraction || s.params.multiSample) this.logitRequests++;
     if (asksMaxReasoning(ex.params)) this.maxReasoningRequests++;
-    DOMAINS.forEach((d, i) => (this.domainCounts[i] = (this.domainCounts[i] as number) + s.domains[d]));
+    addDomains(this.domainCounts, s.domains);
     this.hours[utcHour(ex.ts)]! += 1;
     const c = ex.client;
     if (c.ip) {
@@ -237,7 +245,7 @@ export class AccountState implements AccountFeatures {
     const hits = this.onSystemPrompt.get(systemPromptHash);
     if (!hits) return;
     this.cotHits -= hits.cot;
-    this.aimedAsks -= hits.aimed;
+    for (let d = 0; d < DOMAINS.length; d++) this.askDomainCounts[d] = (this.askDomainCounts[d] as number) - (hits.askDomains[d] as number);
     this.harnessHits -= hits.harness;
     this.harnessAsks -= hits.harnessAsks;
     this.onSystemPrompt.delete(systemPromptHash);
@@ -246,11 +254,16 @@ export class AccountState implements AccountFeatures {
   private promptHits(systemPromptHash: string): PromptHits {
     let hits = this.onSystemPrompt.get(systemPromptHash);
     if (!hits) {
-      hits = { cot: 0, aimed: 0, harness: 0, harnessAsks: 0 };
+      hits = { cot: 0, askDomains: new Float64Array(DOMAINS.length), harness: 0, harnessAsks: 0 };
       // Past the cap the counts go nowhere, so they stay the account's own.
       if (this.onSystemPrompt.size < PROMPTS_TRACKED) this.onSystemPrompt.set(systemPromptHash, hits);
     }
     return hits;
+  }
+
+  /** Of cotHits, the alignment and rubric domain mass: asks aimed at grading and at policy-sensitive answers (see scoreCluster). */
+  get aimedAsks(): number {
+    return (this.askDomainCounts[ALIGNMENT] as number) + (this.askDomainCounts[RUBRIC] as number);
   }
 
   get greedyResends(): number {

@@ -914,6 +914,9 @@ export class DetectionEngine implements HuntEngine {
       const exchanges = states.reduce((a, s) => a + s.exchanges, 0);
       const domains: Record<string, number> = {};
       for (const d of DOMAINS) domains[d] = states.reduce((a, s) => a + s.domainShare(d) * s.exchanges, 0) / Math.max(1, exchanges);
+      const asks = states.reduce((a, s) => a + s.cotHits, 0);
+      const askDomains: Record<string, number> = {};
+      DOMAINS.forEach((d, i) => (askDomains[d] = states.reduce((a, s) => a + (s.askDomainCounts[i] as number), 0) / Math.max(1, asks)));
       const flaggedAts = g.members.map((m) => this.flags.get(m)?.at).filter((x): x is number => x !== undefined);
       return {
         id: clusterIds.get(g.key) as string,
@@ -925,6 +928,8 @@ export class DetectionEngine implements HuntEngine {
         lastSeen: Math.max(...states.map((s) => s.lastTs)),
         firstFlaggedAt: flaggedAts.length > 0 ? Math.min(...flaggedAts) : null,
         domains,
+        asks,
+        askDomains,
         links: [...summariseLinks(g.links, 12, new Set(g.members)), ...[...crowd].map(([k, n]) => ({ kind: k.kind, value: displayValue(k), accounts: n }))]
           .sort((a, b) => b.accounts - a.accounts)
           .slice(0, 12),

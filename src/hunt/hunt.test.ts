@@ -41,8 +41,14 @@ describe("hunt end to end on simulated traffic", () => {
     for (const c of r.clusters) {
       expect(c.accounts.length).toBeGreaterThanOrEqual(2);
       expect(Object.values(c.domains).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+      // What its asks for the reasoning were about: shares of those asks, where it sent any.
+      if ((c.asks ?? 0) > 0) expect(Object.values(c.ask_domains ?? {}).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
     }
-    expect(readFileSync(join(dir, "out", "report.html"), "utf8")).toContain("<svg");
+    const asking = r.clusters.filter((c) => c.flagged && (c.asks ?? 0) > 0);
+    expect(asking.length).toBeGreaterThan(0);
+    const html = readFileSync(join(dir, "out", "report.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(html).toContain(`its ${(asking[0]?.asks ?? 0).toLocaleString("en-US")} asks for the reasoning: `);
     expect(readFileSync(join(dir, "out", "accounts.csv"), "utf8").split("\n")[0]).toBe("account,score,flagged,cluster,first_flagged_at,exchanges,reasons");
   });
 

@@ -13,6 +13,13 @@ function domainsTargeted(d: Record<string, number>): string {
     .join(", ");
 }
 
+/** All its traffic's domains, and under them those of its asks for the reasoning, which cover traffic does not dilute. */
+function domainsCell(c: HuntReportJson["clusters"][number]): string {
+  const all = esc(domainsTargeted(c.domains));
+  if (!c.ask_domains || !c.asks) return all;
+  return `${all}<br><small>its ${n(c.asks)} asks for the reasoning: ${esc(domainsTargeted(c.ask_domains))}</small>`;
+}
+
 /** Node-link picture of the largest flagged clusters: member dots around the identifiers that link them. */
 function clusterGraph(clusters: HuntReportJson["clusters"]): string {
   const shown = clusters.slice(0, 6);
@@ -67,7 +74,7 @@ export function reportHtml(r: HuntReportJson): string {
   const s = r.summary;
   const rows = flagged
     .map(
-      (c) => `<tr><td>${esc(c.id)}</td><td>${n(c.accounts.length)}</td><td>${n(c.exchanges)}</td><td>${day(c.first_seen)} → ${day(c.last_seen)}</td><td>${day(c.first_flagged_at)}</td><td>${esc(domainsTargeted(c.domains))}</td><td>${c.score.toFixed(2)}</td>
+      (c) => `<tr><td>${esc(c.id)}</td><td>${n(c.accounts.length)}</td><td>${n(c.exchanges)}</td><td>${day(c.first_seen)} → ${day(c.last_seen)}</td><td>${day(c.first_flagged_at)}</td><td>${domainsCell(c)}</td><td>${c.score.toFixed(2)}</td>
 <td>${c.infrastructure ? `${n(c.infrastructure.countries)} countries, ${n(c.infrastructure.asns)} ASNs, ${n(c.infrastructure.slash24s)} /24s` : ""}</td><td>${esc(c.links.slice(0, 3).map((l) => `${l.kind} ${l.value} (${l.accounts})`).join("; "))}</td></tr>`,
     )
     .join("");

@@ -34,6 +34,9 @@ export interface HuntReportJson {
     last_seen: string;
     first_flagged_at: string | null;
     domains: Record<string, number>;
+    /** Requests asking for the reasoning and their domains (see ClusterVerdict.askDomains). */
+    asks?: number;
+    ask_domains?: Record<string, number>;
     links: Array<{ kind: string; value: string; accounts: number }>;
     reasons: string[];
     infrastructure?: { countries: number; asns: number; slash24s: number; userAgents: string[] };
@@ -90,6 +93,8 @@ export function buildReportJson(input: {
       last_seen: iso(c.lastSeen) ?? "",
       first_flagged_at: iso(c.firstFlaggedAt),
       domains: Object.fromEntries(Object.entries(c.domains).map(([k, v]) => [k, round(v, 3)])),
+      asks: c.asks,
+      ask_domains: c.askDomains && Object.fromEntries(Object.entries(c.askDomains).map(([k, v]) => [k, round(v, 3)])),
       links: c.links,
       reasons: c.reasons,
       infrastructure: c.infrastructure,
