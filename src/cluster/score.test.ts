@@ -243,7 +243,7 @@ describe("scoreCluster: what a group's asks are aimed at", () => {
     expect(asks(aimed)).toBe(200);
     expect(asks(homework)).toBe(200);
     const share = aimed.members.reduce((a, m) => a + m.aimedAsks, 0) / 200;
-    expect(share).toBeGreaterThanOrEqual(0.89);
+    expect(share).toBeCloseTo(0.9, 6); // the rubric ask reads rubric 0.8, the policy ask alignment 1
     const with_ = scoreCluster(aimed.members, aimed.links);
     expect(with_.reasons.join(" ")).toContain(`${(share * 100).toFixed(0)}% of 200 eliciting requests aimed at rubric grading or policy-sensitive answers`);
     const kept = aimed.members.map((m) => m.askDomainCounts.slice());

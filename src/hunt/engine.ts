@@ -597,9 +597,13 @@ export class DetectionEngine implements HuntEngine {
         const { inCommunity, harnessShare, promptCrowd: crowd, openTeams: teams, customerKeys: customer, lockstep } = this.memberLinks(community);
         if (crowd?.family.kind === "system_prompt") this.excuseAppPrompt(crowd.family);
         const states = members.map((m) => this.accounts.get(m) as AccountState);
+        // The prompt families its members send, gathered once for the two readings that take them: one
+        // customer's own app prompts, and a community small enough to be a piece of a ring (ownTemplatesOf).
+        const fragment = members.length <= FRAGMENT_MAX;
+        const families = customer || fragment ? this.familiesOfAll(members) : null;
         // Whether the asks rest on the app's own prompts changes as they come, so it is read at each score.
-        const appPrompts = customer && ownAppPrompts(customer, states, this.familiesOfAll(members), (hash) => this.links.get("system_prompt", hash));
-        const ownTemplates = this.ownTemplatesOf(members, links, inCommunity);
+        const appPrompts = customer && families && ownAppPrompts(customer, states, families, (hash) => this.links.get("system_prompt", hash));
+        const ownTemplates = this.ownTemplatesOf(fragment ? families : null, links, inCommunity);
         const sc = scoreCluster(states, links, {
           alreadyFlagged: this.flaggedOnOtherEvidence(members),
           harnessShare,
@@ -651,15 +655,15 @@ export class DetectionEngine implements HuntEngine {
   /**
    * The community's own eliciting templates (see ownElicitingTemplates). A community of up to
    * FRAGMENT_MAX accounts, the size Louvain cuts a prompt-tied ring into, is read with the families its
-   * members send wherever Louvain put their nodes, and with the senders of each it holds only part of;
-   * a larger one by its own links alone, as a piece of a ring is not that large and the families of
-   * thousands of members (an office, a carrier's address) would cost a pass over all of them per score.
+   * members send wherever Louvain put their nodes (`memberFamilies`), and with the senders of each it
+   * holds only part of; a larger one (`memberFamilies` null) by its own links alone, as a piece of a ring
+   * is not that large and the families of thousands of members (an office, a carrier's address) would
+   * cost a pass over all of them per score.
    */
-  private ownTemplatesOf(members: readonly string[], links: readonly LinkKey[], inCommunity: ReadonlySet<string>): OwnTemplates {
-    if (members.length > FRAGMENT_MAX) return ownElicitingTemplates(links, inCommunity);
-    const families = this.familiesOfAll(members);
-    for (const l of links) families.add(l);
-    return ownElicitingTemplates(families, inCommunity, {
+  private ownTemplatesOf(memberFamilies: ReadonlySet<LinkKey> | null, links: readonly LinkKey[], inCommunity: ReadonlySet<string>): OwnTemplates {
+    if (memberFamilies === null) return ownElicitingTemplates(links, inCommunity);
+    // ownElicitingTemplates reads each family once, so one held both ways is not counted twice.
+    return ownElicitingTemplates([...memberFamilies, ...links], inCommunity, {
       familiesOf: (a) => this.links.families(a),
       elicits: (a) => {
         const st = this.accounts.get(a);
@@ -912,11 +916,9 @@ export class DetectionEngine implements HuntEngine {
       const states = g.members.map((m) => this.accounts.get(m) as AccountState);
       const crowd = this.crowdFacts(states);
       const exchanges = states.reduce((a, s) => a + s.exchanges, 0);
-      const domains: Record<string, number> = {};
-      for (const d of DOMAINS) domains[d] = states.reduce((a, s) => a + s.domainShare(d) * s.exchanges, 0) / Math.max(1, exchanges);
       const asks = states.reduce((a, s) => a + s.cotHits, 0);
-      const askDomains: Record<string, number> = {};
-      DOMAINS.forEach((d, i) => (askDomains[d] = states.reduce((a, s) => a + (s.askDomainCounts[i] as number), 0) / Math.max(1, asks)));
+      const domains = pooledDomainShares(states, (s) => s.domainCounts, exchanges);
+      const askDomains = pooledDomainShares(states, (s) => s.askDomainCounts, asks);
       const flaggedAts = g.members.map((m) => this.flags.get(m)?.at).filter((x): x is number => x !== undefined);
       return {
         id: clusterIds.get(g.key) as string,
@@ -946,6 +948,13 @@ export class DetectionEngine implements HuntEngine {
     });
     return { accounts, clusters };
   }
+}
+
+/** Members' per-domain counts (kept in DOMAINS order) summed, as shares of `total`: of all a cluster sent, or of its asks. */
+function pooledDomainShares(states: readonly AccountState[], countsOf: (s: AccountState) => Float64Array, total: number): Record<string, number> {
+  const shares: Record<string, number> = {};
+  DOMAINS.forEach((d, i) => (shares[d] = states.reduce((a, s) => a + (countsOf(s)[i] as number), 0) / Math.max(1, total)));
+  return shares;
 }
 
 /**
