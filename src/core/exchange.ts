@@ -80,6 +80,13 @@ export interface Exchange {
   /** Messages in the request (all roles but system). */
   turnCount: number;
   tools: ToolDefinition[];
+  /**
+   * The structured answer the request demands, when it demands one (a JSON schema for the answer, or one
+   * tool the model is made to call): its fields one per line in the order the model writes them, as
+   * `name[item fields]: description` (see ingest's demandedAnswer). A harness can ask for the reasoning
+   * here without a word in the prompt ({"reasoning": …, "answer": …}), as an app's schema can.
+   */
+  answerSchema?: string;
   /** Names of tools called in prior assistant turns (the request's history). */
   toolCalls: string[];
   toolResults: number;

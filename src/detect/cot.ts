@@ -1,4 +1,5 @@
 import { BoundedMemo, type GenerationParams } from "../core/index.js";
+import { answerSchemaDescriptions, answerSchemaEvidence } from "./answer-schema.js";
 import { asRead } from "./as-read.js";
 import { COT_MODEL_PATH, loadModel, type ExtractionStyleModel } from "./classifier.js";
 import { featuresInScratch } from "./features.js";
@@ -20,9 +21,11 @@ export interface CotEvidence {
    * instructions are given there ("for every question in this chat, write out your complete chain of
    * thought") and every follow-up carries them, so each answer of the conversation is asked for them
    * (only the opening's asks that pass the bar alone: see carriesToFollowUps). `demonstration`: the
-   * request's earlier answers, written as the answer to follow (see scanDemonstrations).
+   * request's earlier answers, written as the answer to follow (see scanDemonstrations). `schema`: the
+   * structured answer the request demands (Exchange.answerSchema), its fields and their descriptions,
+   * standing instructions as a system prompt's are (see answer-schema.ts).
    */
-  where: "user" | "system" | "opening" | "params" | "prefill" | "demonstration";
+  where: "user" | "system" | "opening" | "params" | "prefill" | "demonstration" | "schema";
 }
 
 export interface CotResult {
@@ -795,7 +798,7 @@ export function restsOnSystemPrompt(evidence: readonly CotEvidence[]): boolean {
   let system = false;
   let keep = 1;
   for (const e of evidence) {
-    if (e.where === "system") system = true;
+    if (e.where === "system" || e.where === "schema") system = true;
     else keep *= 1 - e.weight;
   }
   return system && 1 - keep < COT_HIT;
@@ -1085,8 +1088,8 @@ function paramEvidence(params: GenerationParams, out: CotEvidence[]): void {
   if (asksMaxThinking(params)) out.push({ pattern: "thinking-budget", match: `thinking.budget_tokens=${params.thinkingBudget ?? 0}`, weight: 0.15, where: "params" });
 }
 
-/** A text sent again with request after request: an app's system prompt, or a conversation's opening turn. */
-type StandingWhere = "system" | "opening";
+/** A text sent again with request after request: an app's system prompt, the answer schema it demands, or a conversation's opening turn. */
+type StandingWhere = "system" | "opening" | "schema";
 
 /** Such a text's evidence: what its patterns matched, then its dictated opening; frozen, since requests share it. */
 interface StandingEvidence {
@@ -1095,6 +1098,12 @@ interface StandingEvidence {
 }
 
 function readStanding(given: string, where: StandingWhere): StandingEvidence {
+  if (where === "schema") {
+    // The fields' names and order, then their descriptions read as a system prompt's words.
+    const described = readStanding(answerSchemaDescriptions(given), "system");
+    const relabel = (e: CotEvidence): CotEvidence => Object.freeze({ ...e, where: "schema" });
+    return { scanned: [...answerSchemaEvidence(given).map(relabel), ...described.scanned.map(relabel)], dictated: described.dictated.map(relabel) };
+  }
   const text = asRead(given);
   const scanned: CotEvidence[] = [];
   const dictated: CotEvidence[] = [];
@@ -1125,10 +1134,12 @@ export const STANDING_TEXTS_REMEMBERED = 2048;
 const STANDING_EVIDENCE: Record<StandingWhere, BoundedMemo<StandingEvidence>> = {
   system: new BoundedMemo(STANDING_TEXTS_REMEMBERED),
   opening: new BoundedMemo(STANDING_TEXTS_REMEMBERED),
+  schema: new BoundedMemo(STANDING_TEXTS_REMEMBERED),
 };
 const READ_STANDING: Record<StandingWhere, (text: string) => StandingEvidence> = {
   system: (text) => readStanding(text, "system"),
   opening: (text) => readStanding(text, "opening"),
+  schema: (text) => readStanding(text, "schema"),
 };
 const NO_STANDING_EVIDENCE: StandingEvidence = { scanned: [], dictated: [] };
 const standingEvidence = (text: string, where: StandingWhere): StandingEvidence => (text ? STANDING_EVIDENCE[where].get(text, READ_STANDING[where]) : NO_STANDING_EVIDENCE);
@@ -1144,17 +1155,18 @@ export function openingCarries(opening: string): boolean {
 }
 
 /** The phrase patterns' evidence: everything but the learned reading. */
-function phraseEvidence(userText: string, system: string, prefill: string, opening: string, demonstrations: readonly string[]): CotEvidence[] {
+function phraseEvidence(userText: string, system: string, prefill: string, opening: string, demonstrations: readonly string[], answerSchema = ""): CotEvidence[] {
   const fromSystem = standingEvidence(system, "system");
+  const fromSchema = standingEvidence(answerSchema, "schema");
   const fromOpening = standingEvidence(opening, "opening");
   const user = asRead(userText);
   const evidence: CotEvidence[] = [];
   scan(user, "user", evidence);
-  evidence.push(...fromOpening.scanned, ...fromSystem.scanned);
+  evidence.push(...fromOpening.scanned, ...fromSystem.scanned, ...fromSchema.scanned);
   scanDictatedOpening(user, "user", evidence);
   const openSlot = OPEN_ANSWER_SLOT.test(user);
   scanWorkedExamples(user, openSlot, evidence);
-  evidence.push(...fromOpening.dictated, ...fromSystem.dictated);
+  evidence.push(...fromOpening.dictated, ...fromSystem.dictated, ...fromSchema.dictated);
   scanPrefill(asRead(prefill), evidence);
   if (demonstrations.length > 0) scanDemonstrations(demonstrations, evidence, openSlot);
   return evidence;
@@ -1202,7 +1214,8 @@ function learnedEvidence(text: string, out: CotEvidence[], readLearned: () => nu
  * features anyway (request signals: the extraction-style model reads the same text when there is no
  * system prompt); it is called only if the learned reading is asked. `opening`: the conversation's first
  * user turn when the request carries more than one (see CotEvidence's `where`); `demonstrations`: the
- * request's earlier answers as read (see signals' demonstrations). Pure and allocation-light.
+ * request's earlier answers as read (see signals' demonstrations); `answerSchema`: the structured answer
+ * it demands (Exchange.answerSchema). Pure and allocation-light.
  */
 export function cotElicitation(
   userText: string,
@@ -1212,8 +1225,9 @@ export function cotElicitation(
   readLearned = (): number => learnedAskProbability(featuresInScratch(userText)),
   opening = "",
   demonstrations: readonly string[] = [],
+  answerSchema = "",
 ): CotResult {
-  const evidence = phraseEvidence(userText, system, prefill, opening, demonstrations);
+  const evidence = phraseEvidence(userText, system, prefill, opening, demonstrations, answerSchema);
   // The phrases miss a third or more of each new list of asks; the learned reading is asked only then,
   // and only of the user's words: it read an ordinary agent's system prompt ("You are an autonomous
   // analysis agent. Use the provided tools to complete the task.") as an ask, and an app's system

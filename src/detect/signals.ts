@@ -16,7 +16,11 @@ export interface RequestSignals {
   domains: DomainScores;
   topDomain: Domain;
   template: TemplateSignature;
-  /** Hash of the system prompt; null when there is none. */
+  /**
+   * Hash of the standing instructions: the system prompt, and the answer schema the request demands
+   * where it demands one (an app's or a harness's configuration, sent with each of its requests); null
+   * when there is neither.
+   */
   systemPromptHash: string | null;
   /** Hash of the sorted tool schemas; null when no tools were declared. */
   toolSchemaHash: string | null;
@@ -106,6 +110,16 @@ export function conversationOpening(ex: Pick<Exchange, "userTurns" | "assistantT
   const next = ex.userTurns[1];
   if (answer === undefined || next === undefined || answer.length < MIN_OPENING_ANSWER_CHARS) return null;
   return { user: (ex.userTurns[0] ?? "").slice(0, OPENING_CHARS), answer: answer.slice(0, OPENING_CHARS), next: next.slice(0, OPENING_CHARS) };
+}
+
+/**
+ * The system prompt's hash, with the demanded answer schema's where there is one: what an app (or a
+ * harness) sends with every request, whose asks for the reasoning are its own choice (see
+ * restsOnSystemPrompt), and which strangers share when they run one app. A schema alone is hashed alone.
+ */
+function standingInstructionsHash(ex: Pick<Exchange, "system" | "answerSchema">): string | null {
+  if (ex.answerSchema === undefined) return ex.system ? hashOfSentAgain(ex.system) : null;
+  return hashOfSentAgain(`${ex.system}\u0000answer schema\u0000${ex.answerSchema}`);
 }
 
 function toolSetHash(ex: Exchange): string | null {
@@ -206,14 +220,14 @@ class SignalsOfRequest implements RequestSignals {
       if (!system) this.#style = roundStyle(model.scoreFeatures(features));
       return learnedAskProbability(features);
     };
-    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned, openingTurn(ex, full), demonstrations(ex));
+    const cot = cotElicitation(prompt, system, ex.params, prefillHead(ex), readLearned, openingTurn(ex, full), demonstrations(ex), ex.answerSchema);
     this.#ex = ex;
     this.#model = model;
     this.#prompt = prompt;
     this.#system = system;
     this.cotElicitation = cot.score;
     this.cotEvidence = cot.evidence;
-    this.systemPromptHash = ex.system ? hashOfSentAgain(ex.system) : null;
+    this.systemPromptHash = standingInstructionsHash(ex);
     this.toolSchemaHash = toolSetHash(ex);
     this.params = extractionParams(ex.params);
     this.followUp = ex.assistantTurns.length > 0 || ex.continues !== undefined;

@@ -274,6 +274,14 @@ describe("gateway end to end (loopback upstream stub)", () => {
     expect(upstream.received.at(-1)?.body.system).toBe(ANSWER_ONLY_INSTRUCTION);
     await post(`${gw.url}/v1/responses`, responses({ input: ask }), as("acct_answer"));
     expect(upstream.received.at(-1)?.body.instructions).toBe(ANSWER_ONLY_INSTRUCTION);
+    // Asked in the answer's schema, with not a word in the prompt: the same instruction, which says what to put in the field.
+    const worked = { type: "json_schema", json_schema: { name: "worked", strict: true, schema: { type: "object", properties: { reasoning: { type: "string" }, final_answer: { type: "string" } } } } };
+    const schemaAsk = chat({ response_format: worked });
+    await post(`${gw.url}/v1/chat/completions`, schemaAsk, as("acct_answer"));
+    const sentSchema = upstream.received.at(-1)?.body as { messages: Array<{ role: string; content: string }>; response_format: unknown };
+    expect(sentSchema.messages[0]).toEqual({ role: "system", content: ANSWER_ONLY_INSTRUCTION });
+    expect(ANSWER_ONLY_INSTRUCTION).toMatch(/field for reasoning[^.]*leave that field empty/);
+    expect(sentSchema.response_format).toEqual(worked);
     // A request that does not ask for the reasoning is forwarded as sent (its thinking blocks are still stripped).
     await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_answer"));
     expect(upstream.received.at(-1)?.body).toEqual(chat());

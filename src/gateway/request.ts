@@ -50,10 +50,12 @@ const MAX_TOKEN_FIELDS: Record<WireApi, readonly string[]> = {
  * words gets it in the answer's own text, where nothing marks where it ends: that is how a
  * chain-of-thought harvester asks. For such a request the gateway adds this where each API reads the
  * operator's instructions (after the client's own system prompt, which is kept), so the model answers
- * without writing out its working.
+ * without writing out its working. A request may ask in its answer's schema instead ({"reasoning", "answer"}:
+ * see detect/answer-schema.ts), which a strict schema makes the model fill, so the instruction says what
+ * to put there.
  */
 export const ANSWER_ONLY_INSTRUCTION =
-  "Provider policy for this account: do not write out your reasoning, working, analysis or intermediate steps, whatever the request asks for; reply with the final answer only.";
+  "Provider policy for this account: do not write out your reasoning, working, analysis or intermediate steps, whatever the request asks for; reply with the final answer only. Where the reply must follow a format with a field for reasoning, steps or explanation, leave that field empty.";
 
 /**
  * The request asks for the reasoning in words, which comes back as the answer's text rather than a

@@ -801,7 +801,7 @@ describe("detection engine: one app's users, each with their own API key", () =>
    * four of them a household on one card, two of them neighbours behind one carrier address. What
    * they ask is their own: real people's prompts from the shared corpus, none sent twice.
    */
-  function appUsers(): Exchange[] {
+  function appUsers(system = APP, answerSchema?: string): Exchange[] {
     const asked = loadCorpus()
       .filter((p) => p.label === "organic" && p.text.length < 600)
       .map((p) => p.text);
@@ -817,10 +817,11 @@ describe("detection engine: one app's users, each with their own API key", () =>
             id: `ex_app${u}_${i}`,
             ts: START + day * 24 * HOUR + (((localHour - u) % 24) + 24) % 24 * HOUR + ((u * 13 + i * 7) % 60) * MINUTE,
             account: `acct_app${u}`,
-            system: APP,
+            system,
             userTurns: [asked[(u * 60 + i) % asked.length] as string],
             client: { ip, asn: 7922, country: "US", userAgent: "AppClient/3.2" },
             accountMeta: { createdAt: "2025-04-01T00:00:00Z", paymentFp: card, verified: false },
+            ...(answerSchema !== undefined ? { answerSchema } : {}),
           }),
         );
       }
@@ -835,6 +836,48 @@ describe("detection engine: one app's users, each with their own API key", () =>
     const byId = verdictsWithRingCaught(log);
     const flagged = [...byId].filter(([id, v]) => id.startsWith("acct_app") && v.flagged).map(([id, v]) => `${id}: ${v.reasons[0] ?? ""}`);
     expect(flagged).toEqual([]);
+  });
+
+  it("reads an app's answer schema that demands the steps as its system prompt: its users unflagged, a ring under it still caught", () => {
+    const schema = "steps[explanation,output]\nfinal_answer";
+    const log = appUsers("You are StudyBuddy, a friendly tutor.", schema);
+    expect(requestSignals(log[0] as Exchange, loadDefaultModel()).cotEvidence.map((e) => e.where)).toEqual(["schema"]);
+    for (const ex of ring()) log.push({ ...ex, system: "You are StudyBuddy, a friendly tutor.", answerSchema: schema });
+    const byId = verdictsWithRingCaught(log);
+    expect([...byId].filter(([id, v]) => id.startsWith("acct_app") && v.flagged).map(([id]) => id)).toEqual([]);
+  });
+});
+
+describe("detection engine: a ring that asks for the reasoning only through its answers' schema", () => {
+  /**
+   * Twenty accounts made the day before their first use, each on its own card and address, round the
+   * clock between them; a third of their requests are the ring's items in its one frame, the rest
+   * ordinary questions. `ask`: what the items carry, an answer schema or (prefixed "SYS:") a system
+   * prompt; none asks for anything in the user's words. (Aged accounts sharing one such prompt and
+   * nothing else are an app's users as far as a log can tell, either way: see promptCrowd.)
+   */
+  function schemaRing(ask: string | undefined): Exchange[] {
+    const log: Exchange[] = [];
+    for (let a = 0; a < 20; a++) {
+      for (let i = 0; i < 90; i++) {
+        const item = i % 3 === 0;
+        const prompt = item ? `Problem ${a * 100 + i} of the set: ${QUESTIONS[(a + i) % QUESTIONS.length] as string}. Respond in the required format.` : `${ORDINARY[(a + i) % ORDINARY.length] as string}, take ${i}`;
+        const ex = exchange(`acct_sr${a}`, i, prompt, `pf_sr${a}_3d9b0e61c2`, `198.51.${120 + a}.${7 + a}`, i * 160 + a * 8, "2026-03-01T20:00:00Z");
+        log.push(item && ask !== undefined ? (ask.startsWith("SYS:") ? { ...ex, system: ask.slice(4) } : { ...ex, answerSchema: ask }) : ex);
+      }
+    }
+    return log.sort((x, y) => x.ts - y.ts);
+  }
+  const flagged = (log: Exchange[]): number => {
+    const engine = new DetectionEngine();
+    engine.observe(log);
+    return engine.finish().accounts.filter((a) => a.account.startsWith("acct_sr") && a.flagged).length;
+  };
+
+  it("flags the ring as it flags one asking in its system prompt; the same traffic asking nothing is not", () => {
+    expect(flagged(schemaRing(undefined))).toBe(0);
+    expect(flagged(schemaRing("SYS:Before the final answer, write out your complete reasoning, every step."))).toBeGreaterThanOrEqual(18);
+    expect(flagged(schemaRing("reasoning\nfinal_answer"))).toBeGreaterThanOrEqual(18);
   });
 });
 

@@ -30,6 +30,8 @@ function varied(): Exchange[] {
       // Some carry demonstrations: a long one (its middle not read), a set, more than are read.
       assistantTurns: i % 4 !== 0 ? [] : i % 20 === 4 ? DEMONSTRATION_SET : [i % 8 === 0 ? `An earlier answer, long enough to be this conversation's own, to request ${i % 16}: with background, options and a recommendation.` : "an earlier answer", ...shownBefore(i)],
       prefill: i % 11 === 0 ? "<thinking>\nLet me work through this step by step." : "",
+      // Some demand a structured answer: its reasoning field first, or fields that ask nothing.
+      ...(i % 10 === 7 ? { answerSchema: i % 20 === 7 ? "reasoning: Think step by step.\nfinal_answer" : "title\nsteps" } : {}),
       tools: i % 6 === 0 ? [{ name: "python", schema: '{"properties":{"code":{"type":"string"}},"type":"object"}' }, { name: "search", schema: "{}" }] : [],
       toolCalls: i % 7 === 0 ? ["python", "search"] : [],
       toolResults: i % 7 === 0 ? 2 : 0,
@@ -76,6 +78,7 @@ describe("signal transport between the hunt's threads", () => {
     // The sample exercises every optional part of the record.
     expect(direct.some((s) => s.cotEvidence.length > 0)).toBe(true);
     expect(direct.some((s) => s.cotEvidence.some((e) => e.where === "prefill"))).toBe(true);
+    expect(direct.some((s) => s.cotEvidence.some((e) => e.where === "schema") && s.systemPromptHash !== null)).toBe(true);
     expect(direct.some((s) => s.cotEvidence.some((e) => e.pattern === "demonstrated-thinking-tag") && s.conversationKey !== null)).toBe(true);
     expect(direct.some((s) => s.cotEvidence.some((e) => e.pattern === "demonstrated-reasoning" && e.weight >= 0.5))).toBe(true);
     expect(direct.some((s) => s.cotEvidence.some((e) => e.where === "opening") && s.conversationKey !== null)).toBe(true);

@@ -22,7 +22,7 @@ export interface PackedSignals {
   minhash: Uint32Array<ArrayBuffer>;
 }
 
-const IN_STRINGS = 11;
+const IN_STRINGS = 12;
 const IN_NUMBERS = 15;
 const OUT_STRINGS = 8;
 /** Seven scalars (style, CoT, top domain, flags, prompt length, temperature, greedy prompt hash), then the domain scores. */
@@ -37,7 +37,7 @@ const num = (x: number | undefined): number => (x === undefined ? NaN : x);
  * parameters, an assistant prefill, a follow-up's opening (the heads of its second user turn and first answer, which the
  * conversation key hashes with the first turn's), its opening turn as the CoT scan reads it (see openingTurn), and
  * the conversation the provider holds for it with the opening handed on to it, and its earlier answers as the
- * demonstration scan reads them; "" where there is none.
+ * demonstration scan reads them, and the answer schema it demands; "" where there is none.
  */
 export function packInputs(batch: readonly Exchange[]): PackedInputs {
   const strings: string[] = [];
@@ -62,6 +62,7 @@ export function packInputs(batch: readonly Exchange[]): PackedInputs {
       ex.heldOpening ?? "",
       ex.continues ?? "",
       shown.length > 0 ? JSON.stringify(shown) : "",
+      ex.answerSchema ?? "",
     );
     const o = i * IN_NUMBERS;
     numbers[o] = ex.userTurns.length > 0 ? 1 : 0;
@@ -121,6 +122,8 @@ export function unpackInput(packed: PackedInputs, i: number): Exchange {
     ...((flags & 16) !== 0 ? { heldOpening: s(8) } : {}),
     ...((flags & 32) !== 0 ? { continues: s(9) } : {}),
     ...(heldShown ? { heldDemonstrations: shown } : {}),
+    // Never "" when present: a schema naming no fields is none (see ingest's renderAnswerSchema).
+    ...(s(11) !== "" ? { answerSchema: s(11) } : {}),
     userTurns: n(0) === 1 ? userTurns : [],
     system: s(1),
     tools: s(2) ? (JSON.parse(s(2)) as Exchange["tools"]) : [],

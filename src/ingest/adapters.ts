@@ -1,4 +1,5 @@
 import { BoundedMemo, canonicalIp, canonicalJson, continuingAnswer, continuingConversation, createdAtMs, isJsonObject, logTimeMs, type AccountMeta, type ClientInfo, type Exchange, type GenerationParams, type MediaCounts, type ToolDefinition, type Usage } from "../core/index.js";
+import { demandedAnswer } from "./answer-schema.js";
 import type { Envelope } from "./envelope.js";
 
 /** A request body that cannot be read as its declared `api`; the line is quarantined with this reason. */
@@ -293,6 +294,7 @@ const ADAPTERS = {
 export function toExchange(env: Envelope): Exchange {
   const { conv, params, tools, continues, systemInInput } = ADAPTERS[env.api](env.request);
   const responseId = continuableAnswerId(env);
+  const answerSchema = demandedAnswer(env.api, env.request);
   const ts = logTimeMs(env.ts);
   if (Number.isNaN(ts)) throw notARealTime("ts", env.ts);
   return {
@@ -319,5 +321,6 @@ export function toExchange(env: Envelope): Exchange {
     ...(continues !== undefined ? { continues } : {}),
     ...(responseId !== undefined ? { responseId } : {}),
     ...(systemInInput !== undefined ? { systemInInput } : {}),
+    ...(answerSchema !== undefined ? { answerSchema } : {}),
   };
 }

@@ -1,0 +1,128 @@
+import type { CotEvidence } from "./cot.js";
+
+/**
+ * What a demanded answer's fields ask for (Exchange.answerSchema): a field the model must fill with its
+ * reasoning is the reasoning asked for, in no words at all. Structured outputs write fields in the
+ * schema's order, so a reasoning field before the answer's is the model thinking first, the trace a
+ * harness collects (OpenAI's own structured-outputs guide shows chain of thought as `steps` of
+ * `explanation` and `output`, then `final_answer`); one after the answer explains an answer already
+ * given. Names are read as words: `chainOfThought`, `chain-of-thought` and `chain_of_thought` alike.
+ */
+
+interface Field {
+  name: string;
+  words: ReadonlySet<string>;
+  itemWords: ReadonlySet<string>;
+  description: string;
+}
+
+/** Words of a field name that make it the model's reasoning itself. */
+const REASONING_WORDS = new Set(["reasoning", "thought", "thoughts", "thinking", "scratchpad", "monologue", "deliberation", "derivation", "cot", "workings"]);
+/** Whole names that do the same. */
+const REASONING_NAMES = new Set(["chain_of_thought", "step_by_step", "show_work", "work_shown", "shown_work", "working", "working_out", "scratch_pad", "think", "rationale_steps", "inner_voice"]);
+/** Words that make a field an explanation or a grader's rationale: reasoning of a shorter kind, asked of every classifier. */
+const EXPLANATION_WORDS = new Set(["explanation", "explanations", "rationale", "justification", "justifications", "analysis", "critique", "reason", "reasons", "assessment", "evaluation"]);
+/** Words of an answer's field: what the reasoning leads to. */
+const ANSWER_WORDS = new Set(["answer", "answers", "verdict", "score", "scores", "rating", "label", "decision", "classification", "choice", "grade", "prediction", "winner", "preference", "conclusion", "result", "category", "final", "output", "solution", "response", "comply", "refuse", "allowed", "safe"]);
+/** Words of a field that acts: an agent's next tool call, which a thought before it plans (ReAct's format). */
+const ACTION_WORDS = new Set(["action", "actions", "tool", "tool_name", "tool_input", "action_input", "command", "function", "tool_call", "tool_calls", "arguments", "args", "next_action", "next_step"]);
+/** Item fields that make `steps` a worked solution rather than a recipe's or a plan's list. */
+const STEP_REASONING_WORDS = new Set([...REASONING_WORDS, ...EXPLANATION_WORDS]);
+
+function wordsOf(name: string): Set<string> {
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_");
+  return new Set([snake, ...snake.split("_").filter((w) => w !== "")]);
+}
+
+const LINE = /^([^\s:[]+)(?:\[([^\]]*)\])?(?::\s?(.*))?$/;
+
+/** The rendered schema's fields (see ingest's renderAnswerSchema). */
+function fieldsOf(rendered: string): Field[] {
+  const out: Field[] = [];
+  for (const line of rendered.split("\n")) {
+    const m = LINE.exec(line);
+    if (!m) continue;
+    const items = m[2] ? m[2].split(",") : [];
+    const itemWords = new Set<string>();
+    for (const item of items) for (const w of wordsOf(item)) itemWords.add(w);
+    out.push({ name: m[1] as string, words: wordsOf(m[1] as string), itemWords, description: m[3] ?? "" });
+  }
+  return out;
+}
+
+const hasAny = (words: ReadonlySet<string>, among: ReadonlySet<string>): boolean => {
+  for (const w of words) if (among.has(w)) return true;
+  return false;
+};
+
+const isReasoning = (f: Field): boolean =>
+  hasAny(f.words, REASONING_WORDS) ||
+  hasAny(f.words, REASONING_NAMES) ||
+  // `steps` (or `solution_steps`) whose items explain themselves: a worked solution. A recipe's steps are strings.
+  ((f.words.has("steps") || f.words.has("step")) && hasAny(f.itemWords, STEP_REASONING_WORDS));
+const isExplanation = (f: Field): boolean => hasAny(f.words, EXPLANATION_WORDS);
+const isAction = (f: Field): boolean => hasAny(f.words, ACTION_WORDS);
+const isAnswer = (f: Field): boolean => hasAny(f.words, ANSWER_WORDS) && !isReasoning(f) && !isExplanation(f);
+
+/**
+ * A reasoning field the model fills before the answer's: above the hit bar alone, as a stock trigger is.
+ * Its schema is sent with every request like a system prompt, and is read as one (see restsOnSystemPrompt).
+ */
+const REASONING_FIRST = 0.65;
+/** A reasoning field after the answer, or with none named: the reasoning written out all the same, after the fact. */
+const REASONING_AFTER = 0.35;
+/**
+ * An explanation, rationale or critique before a verdict, score or label: a judge's rationale first, as
+ * the words "explain, then rate" are read (judge-rationale-first, 0.4). Under the bar alone: it is how
+ * everyone runs a grader or a classifier that must say why.
+ */
+const RATIONALE_FIRST = 0.4;
+/**
+ * A thought before an action: an agent framework's JSON form of ReAct ({"thought", "action",
+ * "action_input"}): it plans a step, it is not an answer's reasoning. Under the 0.4 at which a request
+ * joins prompt families as a harness's would: at ReAct's textual 0.45, thirty strangers running one
+ * framework's step schema were linked by it and flagged as a ring (an outside generator, session 54).
+ */
+const THOUGHT_BEFORE_ACTION = 0.3;
+
+/** Evidence the fields' names and order give; their descriptions are read as instructions by the caller. */
+export function answerSchemaEvidence(rendered: string): CotEvidence[] {
+  const fields = fieldsOf(rendered);
+  const out: CotEvidence[] = [];
+  const answerAt = fields.findIndex(isAnswer);
+  const reasoningAt = fields.findIndex(isReasoning);
+  if (reasoningAt >= 0) {
+    const reasoning = fields[reasoningAt] as Field;
+    const actionAt = fields.findIndex(isAction);
+    if (actionAt > reasoningAt && (answerAt < 0 || actionAt < answerAt)) {
+      out.push({ pattern: "answer-schema-thought-action", match: `answer field "${reasoning.name}" before the action "${(fields[actionAt] as Field).name}"`, weight: THOUGHT_BEFORE_ACTION, where: "schema" });
+      return out;
+    }
+    // With no answer field named, whatever follows the reasoning is what it leads to ({"thinking", "code"}).
+    const first = answerAt >= 0 ? reasoningAt < answerAt : reasoningAt < fields.length - 1;
+    const answer = answerAt >= 0 ? (fields[answerAt] as Field).name : (fields[reasoningAt + 1]?.name ?? "");
+    out.push({
+      pattern: first ? "answer-schema-reasoning-first" : "answer-schema-reasoning-field",
+      match: first ? `answer field "${reasoning.name}" before "${answer}"` : `answer field "${reasoning.name}"${answer ? ` after "${answer}"` : ""}`,
+      weight: first ? REASONING_FIRST : REASONING_AFTER,
+      where: "schema",
+    });
+    return out;
+  }
+  const explanationAt = fields.findIndex(isExplanation);
+  if (explanationAt >= 0 && answerAt > explanationAt) {
+    out.push({ pattern: "answer-schema-rationale-first", match: `answer field "${(fields[explanationAt] as Field).name}" before "${(fields[answerAt] as Field).name}"`, weight: RATIONALE_FIRST, where: "schema" });
+  }
+  return out;
+}
+
+/** The fields' descriptions, one per line: instructions to the model, read as a system prompt's words are. */
+export function answerSchemaDescriptions(rendered: string): string {
+  return fieldsOf(rendered)
+    .map((f) => f.description)
+    .filter((d) => d !== "")
+    .join("\n");
+}
