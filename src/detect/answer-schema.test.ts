@@ -17,6 +17,9 @@ const ASKS = [
   "thinking\ncode",
   "thought_process\nis_harmful\ncategory",
   "solution_steps[step_number,reasoning]\nresult",
+  // A name that is the reasoning only before an answer's.
+  "work\nanswer",
+  "calculations\nresult",
   // A neutral name whose description asks for it.
   "notes: Think step by step and write out your full reasoning here before deciding.\nposition",
 ];
@@ -33,6 +36,9 @@ const ORDINARY = [
   "sql: A single SQLite query.\nexplanation",
   "translation\ndetected_language",
   "headline\nbody\nhashtags",
+  // A résumé's work history and an invoice's calculation, with no answer after them.
+  "name\nwork[company,title,years]\neducation",
+  "items\ncalculation\ntotal_due",
 ];
 
 describe("reasoning asked for in the answer's schema", () => {

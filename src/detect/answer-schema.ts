@@ -11,6 +11,8 @@ import type { CotEvidence } from "./cot.js";
 
 interface Field {
   name: string;
+  /** The name in snake case, lowered: `chainOfThought` is `chain_of_thought`. */
+  snake: string;
   words: ReadonlySet<string>;
   itemWords: ReadonlySet<string>;
   description: string;
@@ -20,6 +22,11 @@ interface Field {
 const REASONING_WORDS = new Set(["reasoning", "thought", "thoughts", "thinking", "scratchpad", "monologue", "deliberation", "derivation", "cot", "workings"]);
 /** Whole names that do the same. */
 const REASONING_NAMES = new Set(["chain_of_thought", "step_by_step", "show_work", "work_shown", "shown_work", "working", "working_out", "scratch_pad", "think", "rationale_steps", "inner_voice"]);
+/**
+ * Names that are the reasoning only when an answer's field follows them ({"work", "answer"}): alone they
+ * are a résumé's `work` history or an invoice's `calculation`.
+ */
+const REASONING_BEFORE_ANSWER_NAMES = new Set(["work", "calculation", "calculations", "intermediate_steps"]);
 /** Words that make a field an explanation or a grader's rationale: reasoning of a shorter kind, asked of every classifier. */
 const EXPLANATION_WORDS = new Set(["explanation", "explanations", "rationale", "justification", "justifications", "analysis", "critique", "reason", "reasons", "assessment", "evaluation"]);
 /** Words of an answer's field: what the reasoning leads to. */
@@ -29,11 +36,15 @@ const ACTION_WORDS = new Set(["action", "actions", "tool", "tool_name", "tool_in
 /** Item fields that make `steps` a worked solution rather than a recipe's or a plan's list. */
 const STEP_REASONING_WORDS = new Set([...REASONING_WORDS, ...EXPLANATION_WORDS]);
 
-function wordsOf(name: string): Set<string> {
-  const snake = name
+const snakeOf = (name: string): string =>
+  name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "_");
+
+/** The whole snake-case name and each of its words. */
+function wordsOf(name: string): Set<string> {
+  const snake = snakeOf(name);
   return new Set([snake, ...snake.split("_").filter((w) => w !== "")]);
 }
 
@@ -48,7 +59,8 @@ function fieldsOf(rendered: string): Field[] {
     const items = m[2] ? m[2].split(",") : [];
     const itemWords = new Set<string>();
     for (const item of items) for (const w of wordsOf(item)) itemWords.add(w);
-    out.push({ name: m[1] as string, words: wordsOf(m[1] as string), itemWords, description: m[3] ?? "" });
+    const name = m[1] as string;
+    out.push({ name, snake: snakeOf(name), words: wordsOf(name), itemWords, description: m[3] ?? "" });
   }
   return out;
 }
@@ -64,6 +76,7 @@ const isReasoning = (f: Field): boolean =>
   // `steps` (or `solution_steps`) whose items explain themselves: a worked solution. A recipe's steps are strings.
   ((f.words.has("steps") || f.words.has("step")) && hasAny(f.itemWords, STEP_REASONING_WORDS));
 const isExplanation = (f: Field): boolean => hasAny(f.words, EXPLANATION_WORDS);
+const isReasoningBeforeAnswer = (f: Field): boolean => REASONING_BEFORE_ANSWER_NAMES.has(f.snake);
 const isAction = (f: Field): boolean => hasAny(f.words, ACTION_WORDS);
 const isAnswer = (f: Field): boolean => hasAny(f.words, ANSWER_WORDS) && !isReasoning(f) && !isExplanation(f);
 
@@ -93,7 +106,9 @@ export function answerSchemaEvidence(rendered: string): CotEvidence[] {
   const fields = fieldsOf(rendered);
   const out: CotEvidence[] = [];
   const answerAt = fields.findIndex(isAnswer);
-  const reasoningAt = fields.findIndex(isReasoning);
+  const named = fields.findIndex(isReasoning);
+  const beforeAnswer = answerAt > 0 ? fields.slice(0, answerAt).findIndex(isReasoningBeforeAnswer) : -1;
+  const reasoningAt = named >= 0 && (beforeAnswer < 0 || named < beforeAnswer) ? named : beforeAnswer;
   if (reasoningAt >= 0) {
     const reasoning = fields[reasoningAt] as Field;
     const actionAt = fields.findIndex(isAction);
