@@ -804,6 +804,18 @@ export function restsOnSystemPrompt(evidence: readonly CotEvidence[]): boolean {
   return system && 1 - keep < COT_HIT;
 }
 
+/**
+ * What a request asks beside its standing instructions (the system prompt and the answer schema): the
+ * user's words, the opening, a prefill, demonstrations, the reasoning settings. What the user sent is
+ * theirs to share with strangers (a textbook's problem, a popular prompt); an app's instructions asking
+ * for the reasoning do not make it a harness's item.
+ */
+export function askBesideStanding(evidence: readonly CotEvidence[]): number {
+  let keep = 1;
+  for (const e of evidence) if (e.where !== "system" && e.where !== "schema") keep *= 1 - e.weight;
+  return 1 - keep;
+}
+
 const ALL_PATTERNS = [...STRONG, ...WEAK];
 /** Every pattern, for tests that check the stem scan never hides a match. */
 export const COT_PATTERNS: ReadonlyArray<Readonly<Pattern>> = ALL_PATTERNS;

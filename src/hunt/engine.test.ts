@@ -680,6 +680,43 @@ describe("detection engine: apps that ask for the model's reasoning on every cal
     expect(byId.get("acct_tutor_proxied")?.reasons.join(" ")).toMatch(/ip_rotation/);
   });
 
+  it("does not tie six tutoring apps into a ring by the textbook problems their students all send", () => {
+    const textbook = [
+      "A train leaves at 3pm going 60 mph and another at 4pm going 80 mph; when does the second catch up?",
+      "The sum of three consecutive odd numbers is 207. What are the numbers?",
+      "A tank fills at 28 litres per minute and drains at 16 litres per minute. How long until it holds 600 litres?",
+      "If 35% of a number is 84, what is 60% of the number?",
+      "A shop sells pens at 3 for $2. How much do 27 pens cost?",
+      "Two dice are rolled. What is the probability that the sum is 8?",
+    ];
+    const log: Exchange[] = [];
+    for (let app = 0; app < 6; app++) {
+      for (let i = 0; i < 400; i++) {
+        // Each student's numbers are their own; the problem's form is the book's.
+        const problem = (textbook[(i + app) % textbook.length] as string).replace(/\d+/g, (n) => String(Number(n) + ((i * 7 + app) % 13)));
+        log.push(
+          makeExchange({
+            id: `ex_app${app}_${i}`,
+            ts: START + i * 21 * MINUTE + app * 3 * MINUTE,
+            account: `acct_tutorapp${app}`,
+            // Each app its own instructions: two by the system prompt, the rest by the answer's schema.
+            system: app < 2 ? `You are ${["Mathy", "Quanta"][app] as string}, a maths tutor. Always write out your full reasoning, every step, before the final answer.` : `You are tutor app number ${app}.`,
+            ...(app < 2 ? {} : { answerSchema: `steps[explanation,output]\nfinal_answer: app ${app}` }),
+            userTurns: [problem],
+            client: { ip: `52.14.${70 + app}.9`, asn: 16509, country: "US", userAgent: "python-requests/2.31.0" },
+            accountMeta: { createdAt: "2025-06-12T15:22:10Z", paymentFp: `pf_tutorapp${app}_8d1e60c2b7`, verified: false },
+          }),
+        );
+      }
+    }
+    const engine = new DetectionEngine();
+    engine.observe(log.sort((x, y) => x.ts - y.ts));
+    const verdicts = engine.finish().accounts;
+    // Each asks in every request, which alone flags no app; tied by the problems they were a ring (6 of 6).
+    expect(verdicts.every((a) => a.reasons.some((r) => r.startsWith("cot_elicitation_rate 1.00")))).toBe(true);
+    expect(verdicts.filter((a) => a.flagged).map((a) => `${a.account}: ${a.reasons[0] ?? ""}`)).toEqual([]);
+  });
+
   it("judges the app's production, staging and development keys on one card as one account; the same keys sending a harness's asks are still a cluster", () => {
     const keysOfOneCustomer = (log: Exchange[]): Exchange[] =>
       log.map((ex) => ({ ...ex, accountMeta: { ...ex.accountMeta, paymentFp: "pf_mathy_founder_8c1e2f", emailHash: "eh_mathy_founder_77a1c0" } }));

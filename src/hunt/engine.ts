@@ -4,7 +4,7 @@ import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, 
 import { AccountState, coverHolds, coverLapse, establishedAtStart, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
-import { COT_HIT } from "../detect/cot.js";
+import { askBesideStanding, COT_HIT } from "../detect/cot.js";
 import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
 import type { IntelMatcher } from "../detect/intel-match.js";
@@ -246,14 +246,20 @@ export class DetectionEngine implements HuntEngine {
       // (cover traffic) is not linked to the harness by it.
       const harnessLike = cot >= 0.4 || s.topDomain === "rubric";
       const bySystemPrompt = this.family(ex, s, cot, "system_prompt", s.systemPromptHash, harnessLike);
+      // A template family (what the user's turn says) is joined, and its asks counted, by what the user's
+      // side asks: where only the app's instructions ask, the question is the student's, and students of
+      // six tutoring apps sending one textbook's problems were tied by them into a flagged ring (an outside
+      // generator, session 54), as a harness's items would tie its accounts.
+      const itemCot = Math.min(cot, askBesideStanding(s.cotEvidence));
+      const itemLike = itemCot >= 0.4 || s.topDomain === "rubric";
       let byTemplate = false;
-      if (s.template.templated) byTemplate = this.family(ex, s, cot, "template", s.template.exact, harnessLike) || byTemplate;
+      if (s.template.templated) byTemplate = this.family(ex, s, itemCot, "template", s.template.exact, itemLike) || byTemplate;
       for (const f of s.template.frames) {
         // A sentence's family is the account's only as its habit (see sentenceFrames in detect/template.ts),
         // and is not touched otherwise: most sentences (a question's first) are one request's own, and a
         // key made for each would only be one more for the sweep to drop.
-        if (isSentenceFrame(f) && !(harnessLike && st.repeatsSentence(f))) continue;
-        byTemplate = this.family(ex, s, cot, "template", f, harnessLike) || byTemplate;
+        if (isSentenceFrame(f) && !(itemLike && st.repeatsSentence(f))) continue;
+        byTemplate = this.family(ex, s, itemCot, "template", f, itemLike) || byTemplate;
       }
       if (bySystemPrompt || byTemplate) st.countHarness(byTemplate ? null : s.systemPromptHash, harnessLike);
     } else {
