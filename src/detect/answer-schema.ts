@@ -101,10 +101,14 @@ const RATIONALE_FIRST = 0.4;
  */
 const THOUGHT_BEFORE_ACTION = 0.3;
 
-/** Evidence the fields' names and order give; their descriptions are read as instructions by the caller. */
-export function answerSchemaEvidence(rendered: string): CotEvidence[] {
+/** What a schema's fields ask: the evidence, and the field that holds the reasoning (none for an agent's thought before its action). */
+interface SchemaReading {
+  evidence: CotEvidence | null;
+  field: string | null;
+}
+
+function readSchema(rendered: string): SchemaReading {
   const fields = fieldsOf(rendered);
-  const out: CotEvidence[] = [];
   const answerAt = fields.findIndex(isAnswer);
   const named = fields.findIndex(isReasoning);
   const beforeAnswer = answerAt > 0 ? fields.slice(0, answerAt).findIndex(isReasoningBeforeAnswer) : -1;
@@ -113,25 +117,42 @@ export function answerSchemaEvidence(rendered: string): CotEvidence[] {
     const reasoning = fields[reasoningAt] as Field;
     const actionAt = fields.findIndex(isAction);
     if (actionAt > reasoningAt && (answerAt < 0 || actionAt < answerAt)) {
-      out.push({ pattern: "answer-schema-thought-action", match: `answer field "${reasoning.name}" before the action "${(fields[actionAt] as Field).name}"`, weight: THOUGHT_BEFORE_ACTION, where: "schema" });
-      return out;
+      return { evidence: { pattern: "answer-schema-thought-action", match: `answer field "${reasoning.name}" before the action "${(fields[actionAt] as Field).name}"`, weight: THOUGHT_BEFORE_ACTION, where: "schema" }, field: null };
     }
     // With no answer field named, whatever follows the reasoning is what it leads to ({"thinking", "code"}).
     const first = answerAt >= 0 ? reasoningAt < answerAt : reasoningAt < fields.length - 1;
     const answer = answerAt >= 0 ? (fields[answerAt] as Field).name : (fields[reasoningAt + 1]?.name ?? "");
-    out.push({
-      pattern: first ? "answer-schema-reasoning-first" : "answer-schema-reasoning-field",
-      match: first ? `answer field "${reasoning.name}" before "${answer}"` : `answer field "${reasoning.name}"${answer ? ` after "${answer}"` : ""}`,
-      weight: first ? REASONING_FIRST : REASONING_AFTER,
-      where: "schema",
-    });
-    return out;
+    return {
+      evidence: {
+        pattern: first ? "answer-schema-reasoning-first" : "answer-schema-reasoning-field",
+        match: first ? `answer field "${reasoning.name}" before "${answer}"` : `answer field "${reasoning.name}"${answer ? ` after "${answer}"` : ""}`,
+        weight: first ? REASONING_FIRST : REASONING_AFTER,
+        where: "schema",
+      },
+      field: reasoning.name,
+    };
   }
   const explanationAt = fields.findIndex(isExplanation);
   if (explanationAt >= 0 && answerAt > explanationAt) {
-    out.push({ pattern: "answer-schema-rationale-first", match: `answer field "${(fields[explanationAt] as Field).name}" before "${(fields[answerAt] as Field).name}"`, weight: RATIONALE_FIRST, where: "schema" });
+    const explanation = (fields[explanationAt] as Field).name;
+    return { evidence: { pattern: "answer-schema-rationale-first", match: `answer field "${explanation}" before "${(fields[answerAt] as Field).name}"`, weight: RATIONALE_FIRST, where: "schema" }, field: explanation };
   }
-  return out;
+  return { evidence: null, field: null };
+}
+
+/** Evidence the fields' names and order give; their descriptions are read as instructions by the caller. */
+export function answerSchemaEvidence(rendered: string): CotEvidence[] {
+  const { evidence } = readSchema(rendered);
+  return evidence === null ? [] : [evidence];
+}
+
+/**
+ * The field of a demanded answer that holds the reasoning (or a rationale before the verdict), by its
+ * name as sent: what withholding the reasoning empties in a structured answer, where the APIs' thinking
+ * fields are not. Null when the schema asks for none.
+ */
+export function reasoningFieldOf(rendered: string): string | null {
+  return readSchema(rendered).field;
 }
 
 /** The fields' descriptions, one per line: instructions to the model, read as a system prompt's words are. */

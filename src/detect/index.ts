@@ -1,5 +1,6 @@
 export { requestSignals, conversationKey, conversationOpening, demonstrations, openingTurn, prefillHead, takeTurn, CONVERSATION_MEMORY_MS, CONVERSATION_SESSION_GAP_MS, type ConversationTurn, type RequestSignals } from "./signals.js";
 export { cotElicitation, COT_HIT, type CotEvidence, type CotResult } from "./cot.js";
+export { reasoningFieldOf } from "./answer-schema.js";
 export { domainScores, topDomain, DOMAINS, type Domain, type DomainScores } from "./domains.js";
 export { templateSignature, maskPrompt, minhashSimilarity, lshBands, TemplateIndex, stableHash, MINHASH_SIZE, type TemplateSignature } from "./template.js";
 export { asksMaxReasoning, extractionParams, type ExtractionParams } from "./params.js";

@@ -14,7 +14,7 @@ import { RedisState } from "./redis-state.js";
 import { DailyCaptureFiles } from "./capture.js";
 import { LADDER_POLICY, post, proxyBlockCluster, startTestGateway, type TestGateway } from "./testing/harness.js";
 import { ANSWER_ONLY_INSTRUCTION } from "./request.js";
-import { INLINE_THINKING_ANSWER, PREFILLED_THINKING_ANSWER, REASONING, startUpstreamStub, type UpstreamStub } from "./upstream-stub.js";
+import { INLINE_THINKING_ANSWER, PREFILLED_THINKING_ANSWER, REASONING, startUpstreamStub, STRUCTURED_ANSWER, type UpstreamStub } from "./upstream-stub.js";
 
 const chat = (over: Record<string, unknown> = {}) => ({ model: "stub", messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
 const messages = (over: Record<string, unknown> = {}) => ({ model: "stub", max_tokens: 1024, messages: [{ role: "user", content: "What is 17 times 23?" }], ...over });
@@ -260,7 +260,7 @@ describe("gateway end to end (loopback upstream stub)", () => {
     expect(await texts("acct_free")).toEqual(Array(7).fill(PREFILLED_THINKING_ANSWER));
   });
 
-  it("asks for the answer alone when the policy says so and the request asks for the reasoning in words, in each API's operator field", async () => {
+  it("asks for the answer alone when the policy says so and the request asks for the reasoning in words or in its answer's schema, in each API's operator field", async () => {
     await start();
     await program("acct_answer", "answer");
     await program("acct_strip", "strip");
@@ -282,6 +282,11 @@ describe("gateway end to end (loopback upstream stub)", () => {
     expect(sentSchema.messages[0]).toEqual({ role: "system", content: ANSWER_ONLY_INSTRUCTION });
     expect(ANSWER_ONLY_INSTRUCTION).toMatch(/field for reasoning[^.]*leave that field empty/);
     expect(sentSchema.response_format).toEqual(worked);
+    // And withholding the reasoning empties the field the schema made for it, which no thinking field marks.
+    const filled = (await (await post(`${gw.url}/v1/chat/completions`, chat({ model: "structured", response_format: worked }), as("acct_strip"))).json()) as { choices: Array<{ message: { content: string } }> };
+    expect(JSON.parse(filled.choices[0]?.message.content ?? "")).toEqual({ reasoning: "", final_answer: "17 × 23 = 391." });
+    const free = (await (await post(`${gw.url}/v1/chat/completions`, chat({ model: "structured", response_format: worked }), as("acct_free"))).json()) as { choices: Array<{ message: { content: string } }> };
+    expect(free.choices[0]?.message.content).toBe(STRUCTURED_ANSWER);
     // A request that does not ask for the reasoning is forwarded as sent (its thinking blocks are still stripped).
     await post(`${gw.url}/v1/chat/completions`, chat(), as("acct_answer"));
     expect(upstream.received.at(-1)?.body).toEqual(chat());

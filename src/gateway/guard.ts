@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WireApi } from "../core/index.js";
+import { reasoningFieldOf } from "../detect/index.js";
 import type { Policy } from "../policy/index.js";
 import type { Decision, Gatekeeper } from "./decide.js";
 import { errorBody, type GatewayErrorBody } from "./errors.js";
@@ -24,6 +25,8 @@ export interface GuardedRequest {
   reasoning: "strip" | "summarise" | null;
   /** With `reasoning`: the reasoning tag the request's prefill left open, inside which the answer begins (transformReasoning's startsInside). */
   reasoningOpenedByPrefill: TagPair | null;
+  /** With `reasoning`: the field of the structured answer the request demands that holds its reasoning, if any (see reasoningFieldOf). */
+  reasoningField: string | null;
   summaryChars: number;
 }
 
@@ -72,7 +75,7 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
   deps.metrics?.decisions.inc({ decision: decision.decision, enforced: String(decision.enforced) });
   for (const a of decision.actions) deps.metrics?.actions.inc({ action: a });
 
-  const passthrough: GuardedRequest = { decision, api, caller: input.caller, body, bodyChanged: false, reasoning: null, reasoningOpenedByPrefill: null, summaryChars: policy.reasoning_summary_chars };
+  const passthrough: GuardedRequest = { decision, api, caller: input.caller, body, bodyChanged: false, reasoning: null, reasoningOpenedByPrefill: null, reasoningField: null, summaryChars: policy.reasoning_summary_chars };
   if (!decision.enforced) return { ok: true, guarded: passthrough };
   const reasons = decision.reasons.slice(0, 3).join("; ");
   switch (decision.decision) {
@@ -96,7 +99,9 @@ export async function guardRequest(deps: GuardDeps, input: GuardInput): Promise<
   const reasoning = decision.actions.includes("strip_reasoning") ? "strip" : decision.actions.includes("summarise_reasoning") ? "summarise" : null;
   const rewritten = rewriteRequest(api, body, decision.actions, policy.max_tokens_cap, answerOnlyApplies(decision));
   const reasoningOpenedByPrefill = reasoning === null ? null : tagOpenedByPrefill(parsed.exchange.prefill);
-  return { ok: true, guarded: { ...passthrough, body: rewritten ?? body, bodyChanged: rewritten !== null, reasoning, reasoningOpenedByPrefill } };
+  const schema = parsed.exchange.answerSchema;
+  const reasoningField = reasoning === null || schema === undefined ? null : reasoningFieldOf(schema);
+  return { ok: true, guarded: { ...passthrough, body: rewritten ?? body, bodyChanged: rewritten !== null, reasoning, reasoningOpenedByPrefill, reasoningField } };
 }
 
 export interface CallerResolverOptions {

@@ -214,3 +214,32 @@ describe("ReasoningDigest: a summary of reasoning that arrives in pieces, in bou
     expect(summary.length).toBeLessThan(400);
   });
 });
+
+describe("a structured answer's reasoning field", () => {
+  const WORKED = "First, 17 × 20 = 340. Then 17 × 3 = 51. Adding them: 340 + 51 = 391, which checks out.";
+  const answer = { reasoning: WORKED, final_answer: "391" };
+
+  it("is emptied where each API puts a structured answer, and the rest of the answer kept", () => {
+    const chat = transformReasoning("openai.chat", { choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify(answer) } }] }, "strip", 40, null, "reasoning") as { choices: Array<{ message: { content: string } }> };
+    expect(JSON.parse(chat.choices[0]?.message.content ?? "")).toEqual({ reasoning: "", final_answer: "391" });
+    const forcedTool = { choices: [{ message: { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "submit", arguments: JSON.stringify(answer) } }] } }] };
+    const chatTool = transformReasoning("openai.chat", forcedTool, "strip", 40, null, "reasoning") as typeof forcedTool;
+    expect(JSON.parse(chatTool.choices[0]?.message.tool_calls[0]?.function.arguments ?? "")).toEqual({ reasoning: "", final_answer: "391" });
+    expect(chatTool.choices[0]?.message.content).toBeNull();
+    const responses = transformReasoning("openai.responses", { output: [{ type: "message", content: [{ type: "output_text", text: JSON.stringify(answer) }] }, { type: "function_call", name: "submit", arguments: JSON.stringify(answer) }] }, "strip", 40, null, "reasoning") as { output: Array<{ content?: Array<{ text: string }>; arguments?: string }> };
+    expect(JSON.parse(responses.output[0]?.content?.[0]?.text ?? "")).toEqual({ reasoning: "", final_answer: "391" });
+    expect(JSON.parse(responses.output[1]?.arguments ?? "")).toEqual({ reasoning: "", final_answer: "391" });
+    const steps = { steps: [{ explanation: "17 × 20 = 340", output: "340" }], final_answer: "391" };
+    const messages = transformReasoning("anthropic.messages", { content: [{ type: "thinking", thinking: "hmm" }, { type: "tool_use", id: "t1", name: "submit", input: steps }, { type: "text", text: JSON.stringify(answer) }] }, "strip", 40, null, "steps") as { content: Array<Record<string, unknown>> };
+    expect(messages.content).toEqual([{ type: "tool_use", id: "t1", name: "submit", input: { steps: [], final_answer: "391" } }, { type: "text", text: JSON.stringify(answer) }]);
+  });
+
+  it("is summarised in summarise mode, and leaves text that is not such an object alone", () => {
+    const out = transformReasoning("openai.chat", { choices: [{ message: { content: JSON.stringify(answer) } }] }, "summarise", 40, null, "reasoning") as { choices: Array<{ message: { content: string } }> };
+    expect((JSON.parse(out.choices[0]?.message.content ?? "") as { reasoning: string }).reasoning).toMatch(/^First, 17 × 20 = 340\..*characters withheld\]$/);
+    for (const content of ["The answer is 391.", "{not json", JSON.stringify({ answer: "391" }), JSON.stringify(["reasoning"])]) {
+      const same = transformReasoning("openai.chat", { choices: [{ message: { content } }] }, "strip", 40, null, "reasoning") as { choices: Array<{ message: { content: string } }> };
+      expect(same.choices[0]?.message.content).toBe(content);
+    }
+  });
+});

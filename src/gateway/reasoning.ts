@@ -267,12 +267,82 @@ function firstContinuesPrefill(startsInside: TagPair | null, cut: (text: string,
 const cutContinuingPrefill = (mode: ReasoningMode, maxChars: number, startsInside: TagPair | null): TextCut =>
   firstContinuesPrefill(startsInside, (text, inside) => cutReasoningOfWholeText(text, mode, maxChars, inside));
 
+/** A structured answer bigger than this is passed as it is: parsing it would cost more than the edit is worth (answers run to kilobytes). */
+const MAX_STRUCTURED_ANSWER_CHARS = 1 << 20;
+
+/**
+ * A structured answer (a JSON object, as text or as a tool call's input) with its reasoning field
+ * emptied or summarised: a string field becomes "" or its summary, a list [] and an object {}, so that
+ * the client's parser still reads the type it declared. Anything that is not such an object, or does not
+ * hold the field, is returned as it was.
+ */
+function withoutReasoningField<T>(answer: T, field: string, mode: ReasoningMode, maxChars: number): T {
+  if (!isJsonObject(answer) || !(field in answer)) return answer;
+  const value = answer[field];
+  const emptied = typeof value === "string" ? (mode === "summarise" ? summariseReasoning(value, maxChars) : "") : Array.isArray(value) ? [] : isJsonObject(value) ? {} : value;
+  return { ...answer, [field]: emptied };
+}
+
+/** The same for an answer written as JSON text (a content string, a tool call's `arguments`); other text is returned as it was. */
+function withoutReasoningFieldInText(text: string, field: string, mode: ReasoningMode, maxChars: number): string {
+  if (text.length > MAX_STRUCTURED_ANSWER_CHARS || !text.trimStart().startsWith("{")) return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const edited = withoutReasoningField(parsed, field, mode, maxChars);
+  return edited === parsed ? text : JSON.stringify(edited);
+}
+
+/**
+ * Where a request demanded a structured answer with a field for its reasoning ({"reasoning", "answer"}),
+ * the reasoning is in the answer itself, which no thinking field marks: that field, in each place an API
+ * puts a structured answer (a message's text, a tool call's arguments or input).
+ */
+function structuredAnswerCut(api: WireApi, body: Obj, field: string, mode: ReasoningMode, maxChars: number): Obj {
+  const inText = (text: unknown): unknown => (typeof text === "string" ? withoutReasoningFieldInText(text, field, mode, maxChars) : text);
+  const textParts = (parts: unknown, textType: string): unknown =>
+    Array.isArray(parts) ? parts.map((p) => (isJsonObject(p) && p.type === textType ? { ...p, text: inText(p.text) } : p)) : parts;
+  if (api === "openai.chat") {
+    if (!Array.isArray(body.choices)) return body;
+    const choices = body.choices.map((choice) => {
+      if (!isJsonObject(choice) || !isJsonObject(choice.message)) return choice;
+      const m = choice.message;
+      const toolCalls = Array.isArray(m.tool_calls)
+        ? m.tool_calls.map((c) => (isJsonObject(c) && isJsonObject(c.function) ? { ...c, function: { ...c.function, arguments: inText(c.function.arguments) } } : c))
+        : m.tool_calls;
+      return { ...choice, message: { ...m, content: typeof m.content === "string" ? inText(m.content) : textParts(m.content, "text"), ...(toolCalls !== undefined ? { tool_calls: toolCalls } : {}) } };
+    });
+    return { ...body, choices };
+  }
+  if (api === "openai.responses") {
+    if (!Array.isArray(body.output)) return body;
+    const output = body.output.map((item) => {
+      if (!isJsonObject(item)) return item;
+      if (item.type === "function_call") return { ...item, arguments: inText(item.arguments) };
+      return item.type === "message" ? { ...item, content: textParts(item.content, "output_text") } : item;
+    });
+    return { ...body, output };
+  }
+  if (!Array.isArray(body.content)) return body;
+  const content = body.content.map((block) => {
+    if (!isJsonObject(block)) return block;
+    if (block.type === "tool_use") return { ...block, input: withoutReasoningField(block.input, field, mode, maxChars) };
+    return block.type === "text" ? { ...block, text: inText(block.text) } : block;
+  });
+  return { ...body, content };
+}
+
 /**
  * Non-streaming answer: returns the body with reasoning removed or summarised (fields, blocks and leading
- * tagged text); other fields untouched. `startsInside`: the tag the request's prefill left open (tagOpenedByPrefill).
+ * tagged text, and `reasoningField` of a structured answer); other fields untouched. `startsInside`: the
+ * tag the request's prefill left open (tagOpenedByPrefill).
  */
-export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null): unknown {
+export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null, reasoningField: string | null = null): unknown {
   if (!isJsonObject(body)) return body;
+  if (reasoningField !== null) return transformReasoning(api, structuredAnswerCut(api, body, reasoningField, mode, maxChars), mode, maxChars, startsInside);
   if (api === "openai.chat") {
     if (!Array.isArray(body.choices)) return body;
     const choices = body.choices.map((choice) => {

@@ -393,7 +393,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           }
           const headers = responseHeaders(res.headers, true);
           for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);
-          return new Response(JSON.stringify(transformReasoning(route.api, body, g.reasoning, g.summaryChars, g.reasoningOpenedByPrefill)), { status, headers });
+          return new Response(JSON.stringify(transformReasoning(route.api, body, g.reasoning, g.summaryChars, g.reasoningOpenedByPrefill, g.reasoningField)), { status, headers });
         }
         const transformSse = g.reasoning !== null && sse && status < 300;
         if (!transformSse && outgoing) {

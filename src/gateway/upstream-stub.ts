@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
  * answers), "rate-limited" (429 with the API's own error body); "inline-think" answers as an
  * open-weight reasoning model served with no reasoning parser, its thinking inline at the head of the
  * text; "prefilled-think" as a model continuing a prefill that opened `<think>`: the same text
- * without its opening tag.
+ * without its opening tag; "structured" as a model filling a demanded schema: its text the JSON object
+ * STRUCTURED_ANSWER, the reasoning in its `reasoning` field.
  */
 export interface UpstreamStub {
   url: string;
@@ -100,6 +101,9 @@ export const INLINE_THINKING_ANSWER = `<think>\n${REASONING}\n</think>\n\n${ANSW
 /** The answer's text of a "prefilled-think" answer: the prefill's `<think>` continued, closed, then the answer. */
 export const PREFILLED_THINKING_ANSWER = `${REASONING}\n</think>\n\n${ANSWER}`;
 
+/** The answer's text of a "structured" answer: a demanded {"reasoning", "final_answer"} filled in. */
+export const STRUCTURED_ANSWER = JSON.stringify({ reasoning: REASONING, final_answer: ANSWER });
+
 /** Small pieces, so that the tags are split across events as a tokenizer splits them. */
 function pieces(text: string, size = 7): string[] {
   const out: string[] = [];
@@ -184,7 +188,7 @@ export async function startUpstreamStub(opts: { chunkDelayMs?: number } = {}): P
         res.writeHead(429, { "content-type": "application/json", "retry-after": "7" }).end(JSON.stringify({ error: { message: "slow down", type: "rate_limit_error" } }));
         return;
       }
-      const text = body.model === "inline-think" ? INLINE_THINKING_ANSWER : body.model === "prefilled-think" ? PREFILLED_THINKING_ANSWER : null;
+      const text = body.model === "inline-think" ? INLINE_THINKING_ANSWER : body.model === "prefilled-think" ? PREFILLED_THINKING_ANSWER : body.model === "structured" ? STRUCTURED_ANSWER : null;
       const make = (text === null ? BODIES : textBodies(text))[path];
       const stream = (text === null ? STREAMS : textStreams(text))[path];
       if (!make || !stream) {
