@@ -25,6 +25,8 @@ describe("the structured answer a request demands", () => {
   it("renders a schema's fields in its order, an array's item fields through $defs, descriptions on one line", () => {
     expect(renderAnswerSchema(MATH_REASONING)).toBe("steps[explanation,output]\nfinal_answer");
     expect(renderAnswerSchema(GRADE)).toBe("rationale: Why the essay earns its grade, criterion by criterion.\ngrade");
+    // Pydantic titles every field with its name again: not an instruction, not read.
+    expect(renderAnswerSchema({ properties: { chain_of_thought: { title: "Chain Of Thought", type: "string" }, answer: { title: "Answer", type: "string" } } })).toBe("chain_of_thought\nanswer");
   });
 
   it("reads the response format of each API, and the schema of a tool the model is made to call", () => {

@@ -37,7 +37,8 @@ export function renderAnswerSchema(schema: unknown): string | undefined {
     const field = resolved(raw, root) ?? {};
     const items = resolved(field.items, root);
     const itemFields = items && isJsonObject(items.properties) ? Object.keys(items.properties).slice(0, MAX_ITEM_FIELDS).map(fieldName) : [];
-    const description = (str(field.description) ?? str(field.title) ?? "").replace(/\s+/g, " ").trim().slice(0, MAX_DESCRIPTION_CHARS);
+    // Its description only: a title is the name again as a library writes it (Pydantic's "Chain Of Thought"), no instruction.
+    const description = (str(field.description) ?? "").replace(/\s+/g, " ").trim().slice(0, MAX_DESCRIPTION_CHARS);
     lines.push(`${fieldName(name)}${itemFields.length > 0 ? `[${itemFields.join(",")}]` : ""}${description ? `: ${description}` : ""}`);
   }
   return lines.length > 0 ? lines.join("\n") : undefined;
