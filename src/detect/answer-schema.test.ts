@@ -17,6 +17,11 @@ const ASKS = [
   "thinking\ncode",
   "thought_process\nis_harmful\ncategory",
   "solution_steps[step_number,reasoning]\nresult",
+  // Written after the reader, scored once (session 54: 8 of 12 before these): a whole name inside a longer
+  // one, a list of thoughts, a field described as the reasoning.
+  "step_by_step_solution\nanswer",
+  "chain[thought,observation]\nfinal_answer",
+  "scratch: scratch space for your reasoning\noutput",
   // A name that is the reasoning only before an answer's.
   "work\nanswer",
   "calculations\nresult",
@@ -39,6 +44,8 @@ const ORDINARY = [
   // A résumé's work history and an invoice's calculation, with no answer after them.
   "name\nwork[company,title,years]\neducation",
   "items\ncalculation\ntotal_due",
+  "meal_plan[day,meals]\nshopping_list",
+  "intent\nentities[type,value]",
 ];
 
 describe("reasoning asked for in the answer's schema", () => {
@@ -53,6 +60,8 @@ describe("reasoning asked for in the answer's schema", () => {
 
   it("weighs reasoning after the answer, a rationale before a grade and an agent's thought before its action under the bar alone", () => {
     expect(scoreOf("answer\nreasoning")).toBeCloseTo(0.35, 6);
+    // A newsletter's "thoughts" after its headline: the same, under the bar.
+    expect(scoreOf("headline\nthoughts_on_market: Analyst commentary for the newsletter.")).toBeCloseTo(0.35, 6);
     expect(scoreOf("rationale\nwinner")).toBeCloseTo(0.4, 6);
     expect(scoreOf("thought\naction\naction_input")).toBeCloseTo(0.3, 6);
     // With a weak ask in the user's words beside it, a grader's rationale first passes the bar, as "explain, then rate" does.

@@ -70,11 +70,18 @@ const hasAny = (words: ReadonlySet<string>, among: ReadonlySet<string>): boolean
   return false;
 };
 
+/** A description that says the field holds the reasoning ("scratch space for your reasoning", "think it through step by step here"). */
+const DESCRIBED_AS_REASONING = /\b(?:reasoning|chain[- ]of[- ]thought|thought process|step[- ]by[- ]step|think(?:ing)? (?:it |this |the problem )?(?:through|out loud|aloud)|scratch ?pad|show (?:your|all) work)\b/i;
+
 const isReasoning = (f: Field): boolean =>
   hasAny(f.words, REASONING_WORDS) ||
-  hasAny(f.words, REASONING_NAMES) ||
-  // `steps` (or `solution_steps`) whose items explain themselves: a worked solution. A recipe's steps are strings.
-  ((f.words.has("steps") || f.words.has("step")) && hasAny(f.itemWords, STEP_REASONING_WORDS));
+  // Whole names anywhere in the name: `step_by_step_solution`, `my_chain_of_thought`.
+  [...REASONING_NAMES].some((n) => f.snake === n || f.snake.includes(`${n}_`) || f.snake.endsWith(`_${n}`)) ||
+  // A list whose items are thoughts ({"chain": [{"thought", "observation"}]}), or `steps` whose items
+  // explain themselves: a worked solution. A recipe's steps are strings.
+  hasAny(f.itemWords, REASONING_WORDS) ||
+  ((f.words.has("steps") || f.words.has("step")) && hasAny(f.itemWords, STEP_REASONING_WORDS)) ||
+  DESCRIBED_AS_REASONING.test(f.description);
 const isExplanation = (f: Field): boolean => hasAny(f.words, EXPLANATION_WORDS);
 const isReasoningBeforeAnswer = (f: Field): boolean => REASONING_BEFORE_ANSWER_NAMES.has(f.snake);
 const isAction = (f: Field): boolean => hasAny(f.words, ACTION_WORDS);
