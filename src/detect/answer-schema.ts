@@ -21,7 +21,7 @@ interface Field {
 /** Words of a field name that make it the model's reasoning itself. */
 const REASONING_WORDS = new Set(["reasoning", "thought", "thoughts", "thinking", "scratchpad", "monologue", "deliberation", "derivation", "cot", "workings"]);
 /** Whole names that do the same. */
-const REASONING_NAMES = new Set(["chain_of_thought", "step_by_step", "show_work", "work_shown", "shown_work", "working", "working_out", "scratch_pad", "think", "rationale_steps", "inner_voice"]);
+const REASONING_NAMES: readonly string[] = ["chain_of_thought", "step_by_step", "show_work", "work_shown", "shown_work", "working", "working_out", "scratch_pad", "think", "rationale_steps", "inner_voice"];
 /**
  * Names that are the reasoning only when an answer's field follows them ({"work", "answer"}): alone they
  * are a résumé's `work` history or an invoice's `calculation`.
@@ -76,7 +76,7 @@ const DESCRIBED_AS_REASONING = /\b(?:reasoning|chain[- ]of[- ]thought|thought pr
 const isReasoning = (f: Field): boolean =>
   hasAny(f.words, REASONING_WORDS) ||
   // Whole names anywhere in the name: `step_by_step_solution`, `my_chain_of_thought`.
-  [...REASONING_NAMES].some((n) => f.snake === n || f.snake.includes(`${n}_`) || f.snake.endsWith(`_${n}`)) ||
+  REASONING_NAMES.some((n) => f.snake === n || f.snake.includes(`${n}_`) || f.snake.endsWith(`_${n}`)) ||
   // A list whose items are thoughts ({"chain": [{"thought", "observation"}]}), or `steps` whose items
   // explain themselves: a worked solution. A recipe's steps are strings.
   hasAny(f.itemWords, REASONING_WORDS) ||

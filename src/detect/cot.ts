@@ -795,14 +795,11 @@ export const COT_HIT = 0.5;
  * is the app's choice when many strangers send that system prompt (see the hunt's app prompts).
  */
 export function restsOnSystemPrompt(evidence: readonly CotEvidence[]): boolean {
-  let system = false;
-  let keep = 1;
-  for (const e of evidence) {
-    if (e.where === "system" || e.where === "schema") system = true;
-    else keep *= 1 - e.weight;
-  }
-  return system && 1 - keep < COT_HIT;
+  return evidence.some(isStanding) && askBesideStanding(evidence) < COT_HIT;
 }
+
+/** Evidence from the standing instructions an app (or a harness) sends with every request: its system prompt and its answer schema. */
+const isStanding = (e: CotEvidence): boolean => e.where === "system" || e.where === "schema";
 
 /**
  * What a request asks beside its standing instructions (the system prompt and the answer schema): the
@@ -812,7 +809,7 @@ export function restsOnSystemPrompt(evidence: readonly CotEvidence[]): boolean {
  */
 export function askBesideStanding(evidence: readonly CotEvidence[]): number {
   let keep = 1;
-  for (const e of evidence) if (e.where !== "system" && e.where !== "schema") keep *= 1 - e.weight;
+  for (const e of evidence) if (!isStanding(e)) keep *= 1 - e.weight;
   return 1 - keep;
 }
 

@@ -246,9 +246,9 @@ function cutMessageItem(item: unknown, cut: TextCut): unknown {
   return { ...item, content: cutTextParts(item.content, "output_text", cut) };
 }
 
-function transformResponsesOutput(output: unknown, mode: ReasoningMode, maxChars: number, cut: TextCut): unknown {
+function transformResponsesOutput(output: unknown, mode: ReasoningMode, maxChars: number, cut: TextCut, edit: StructuredEdit | null): unknown {
   if (!Array.isArray(output)) return output;
-  const answers = output.map((item) => cutMessageItem(item, cut));
+  const answers = output.map((item) => (edit !== null && isJsonObject(item) && item.type === "function_call" ? editedArguments(item, edit) : cutMessageItem(item, cut)));
   if (mode === "strip") return answers.filter((item) => !(isJsonObject(item) && item.type === "reasoning"));
   return answers.map((item) => (isJsonObject(item) && item.type === "reasoning" ? summarisedResponsesItem(item, maxChars) : item));
 }
@@ -298,41 +298,24 @@ function withoutReasoningFieldInText(text: string, field: string, mode: Reasonin
 
 /**
  * Where a request demanded a structured answer with a field for its reasoning ({"reasoning", "answer"}),
- * the reasoning is in the answer itself, which no thinking field marks: that field, in each place an API
- * puts a structured answer (a message's text, a tool call's arguments or input).
+ * the reasoning is in the answer itself, which no thinking field marks: that field, emptied in an answer
+ * written as JSON text (`text`: a message's text, a tool call's `arguments`) or as an object (`input`:
+ * an Anthropic tool_use block's).
  */
-function structuredAnswerCut(api: WireApi, body: Obj, field: string, mode: ReasoningMode, maxChars: number): Obj {
-  const inText = (text: unknown): unknown => (typeof text === "string" ? withoutReasoningFieldInText(text, field, mode, maxChars) : text);
-  const textParts = (parts: unknown, textType: string): unknown =>
-    Array.isArray(parts) ? parts.map((p) => (isJsonObject(p) && p.type === textType ? { ...p, text: inText(p.text) } : p)) : parts;
-  if (api === "openai.chat") {
-    if (!Array.isArray(body.choices)) return body;
-    const choices = body.choices.map((choice) => {
-      if (!isJsonObject(choice) || !isJsonObject(choice.message)) return choice;
-      const m = choice.message;
-      const toolCalls = Array.isArray(m.tool_calls)
-        ? m.tool_calls.map((c) => (isJsonObject(c) && isJsonObject(c.function) ? { ...c, function: { ...c.function, arguments: inText(c.function.arguments) } } : c))
-        : m.tool_calls;
-      return { ...choice, message: { ...m, content: typeof m.content === "string" ? inText(m.content) : textParts(m.content, "text"), ...(toolCalls !== undefined ? { tool_calls: toolCalls } : {}) } };
-    });
-    return { ...body, choices };
-  }
-  if (api === "openai.responses") {
-    if (!Array.isArray(body.output)) return body;
-    const output = body.output.map((item) => {
-      if (!isJsonObject(item)) return item;
-      if (item.type === "function_call") return { ...item, arguments: inText(item.arguments) };
-      return item.type === "message" ? { ...item, content: textParts(item.content, "output_text") } : item;
-    });
-    return { ...body, output };
-  }
-  if (!Array.isArray(body.content)) return body;
-  const content = body.content.map((block) => {
-    if (!isJsonObject(block)) return block;
-    if (block.type === "tool_use") return { ...block, input: withoutReasoningField(block.input, field, mode, maxChars) };
-    return block.type === "text" ? { ...block, text: inText(block.text) } : block;
-  });
-  return { ...body, content };
+interface StructuredEdit {
+  text: TextCut;
+  input: (answer: unknown) => unknown;
+}
+
+/** The edit for `field`; null when the request demanded no such field. */
+function structuredEdit(field: string | null, mode: ReasoningMode, maxChars: number): StructuredEdit | null {
+  if (field === null) return null;
+  return { text: (text) => withoutReasoningFieldInText(text, field, mode, maxChars), input: (answer) => withoutReasoningField(answer, field, mode, maxChars) };
+}
+
+/** A function call's JSON `arguments` (chat's tool calls, Responses' function_call items) with the edit applied. */
+function editedArguments(call: Obj, edit: StructuredEdit): Obj {
+  return typeof call.arguments === "string" ? { ...call, arguments: edit.text(call.arguments) } : call;
 }
 
 /**
@@ -342,7 +325,12 @@ function structuredAnswerCut(api: WireApi, body: Obj, field: string, mode: Reaso
  */
 export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null, reasoningField: string | null = null): unknown {
   if (!isJsonObject(body)) return body;
-  if (reasoningField !== null) return transformReasoning(api, structuredAnswerCut(api, body, reasoningField, mode, maxChars), mode, maxChars, startsInside);
+  const edit = structuredEdit(reasoningField, mode, maxChars);
+  // An answer's texts lose their leading tagged reasoning, then the schema's reasoning field.
+  const textCut = (): TextCut => {
+    const cut = cutContinuingPrefill(mode, maxChars, startsInside);
+    return edit === null ? cut : (text) => edit.text(cut(text));
+  };
   if (api === "openai.chat") {
     if (!Array.isArray(body.choices)) return body;
     const choices = body.choices.map((choice) => {
@@ -353,20 +341,24 @@ export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningM
       for (const f of OPENAI_REASONING_FIELDS) delete message[f];
       if (had && mode === "summarise") message.reasoning_content = summariseReasoning(text, maxChars);
       // Every choice continues the prefill.
-      const cut = cutContinuingPrefill(mode, maxChars, startsInside);
+      const cut = textCut();
       if (typeof message.content === "string") message.content = cut(message.content);
       else if (Array.isArray(message.content)) message.content = cutTextParts(message.content, "text", cut);
+      if (edit !== null && Array.isArray(message.tool_calls)) {
+        message.tool_calls = message.tool_calls.map((c) => (isJsonObject(c) && isJsonObject(c.function) ? { ...c, function: editedArguments(c.function, edit) } : c));
+      }
       return { ...choice, message };
     });
     return { ...body, choices };
   }
-  const cut = cutContinuingPrefill(mode, maxChars, startsInside);
-  if (api === "openai.responses") return { ...body, output: transformResponsesOutput(body.output, mode, maxChars, cut) };
+  const cut = textCut();
+  if (api === "openai.responses") return { ...body, output: transformResponsesOutput(body.output, mode, maxChars, cut, edit) };
   if (!Array.isArray(body.content)) return body;
   const content: unknown[] = [];
   for (const block of cutTextParts(body.content, "text", cut)) {
     const thinking = isJsonObject(block) && (block.type === "thinking" || block.type === "redacted_thinking");
-    if (!thinking) content.push(block);
+    if (edit !== null && isJsonObject(block) && block.type === "tool_use") content.push({ ...block, input: edit.input(block.input) });
+    else if (!thinking) content.push(block);
     else if (mode === "summarise") content.push({ type: "thinking", thinking: summariseReasoning(typeof block.thinking === "string" ? block.thinking : "", maxChars) });
   }
   return { ...body, content };
@@ -557,7 +549,7 @@ export class SseReasoningFilter {
   #responses(ev: SseEvent, data: Obj): string[] {
     const type = typeof data.type === "string" ? data.type : (ev.event ?? "");
     if (isJsonObject(data.response) && "output" in data.response) {
-      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars, this.#cutWholeOutput()) } })];
+      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars, this.#cutWholeOutput(), null) } })];
     }
     const outputIndex = typeof data.output_index === "number" ? data.output_index : null;
     const item = isJsonObject(data.item) ? data.item : null;
