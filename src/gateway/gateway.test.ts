@@ -33,6 +33,17 @@ async function readSse(res: Response): Promise<Array<{ event: string | null; dat
     });
 }
 
+/** The events of a streamed answer, and its text as each API's deltas carry it. */
+type Sse = Array<{ event: string | null; data: unknown }>;
+const field = (e: { data: unknown }, key: string): string => {
+  const value = (e.data as Record<string, unknown>)[key];
+  return typeof value === "string" ? value : "";
+};
+const chatText = (events: Sse): string =>
+  events.map((e) => ((e.data as { choices?: Array<{ delta?: { content?: string } }> }).choices ?? []).map((c) => c.delta?.content ?? "").join("")).join("");
+const messagesText = (events: Sse): string => events.filter((e) => e.event === "content_block_delta").map((e) => field({ data: (e.data as { delta: unknown }).delta }, "text")).join("");
+const responsesText = (events: Sse): string => events.filter((e) => e.event === "response.output_text.delta").map((e) => field(e, "delta")).join("");
+
 const verdict = (account: string, over: Partial<AccountVerdict> = {}): AccountVerdict => ({
   account,
   score: 0.97,
@@ -184,15 +195,6 @@ describe("gateway end to end (loopback upstream stub)", () => {
     await start();
     await program("acct_strip", "strip");
     const inline = { model: "inline-think" };
-    type Sse = Array<{ event: string | null; data: unknown }>;
-    const field = (e: { data: unknown }, key: string): string => {
-      const value = (e.data as Record<string, unknown>)[key];
-      return typeof value === "string" ? value : "";
-    };
-    const chatText = (events: Sse): string =>
-      events.map((e) => ((e.data as { choices?: Array<{ delta?: { content?: string } }> }).choices ?? []).map((c) => c.delta?.content ?? "").join("")).join("");
-    const messagesText = (events: Sse): string => events.filter((e) => e.event === "content_block_delta").map((e) => field({ data: (e.data as { delta: unknown }).delta }, "text")).join("");
-    const responsesText = (events: Sse): string => events.filter((e) => e.event === "response.output_text.delta").map((e) => field(e, "delta")).join("");
     for (const account of ["acct_strip", "acct_free"]) {
       const expected = account === "acct_strip" ? "17 × 23 = 391." : INLINE_THINKING_ANSWER;
       const c = (await (await post(`${gw.url}/v1/chat/completions`, chat(inline), as(account))).json()) as { choices: Array<{ message: { content: string } }> };
@@ -210,6 +212,33 @@ describe("gateway end to end (loopback upstream stub)", () => {
       expect(field(rs.find((e) => e.event === "response.output_text.done") ?? { data: {} }, "text")).toBe(expected);
       expect(JSON.stringify(rs.find((e) => e.event === "response.completed")?.data)).toContain(JSON.stringify(expected));
       if (account === "acct_strip") expect(JSON.stringify(rs)).not.toContain("multiply 17 by 23");
+    }
+  });
+
+  it("empties a streamed structured answer's reasoning field in each API's format, and the events that repeat the whole answer", async () => {
+    await start();
+    await program("acct_strip", "strip");
+    const schema = { type: "object", properties: { reasoning: { type: "string" }, final_answer: { type: "string" } } };
+    const model = "structured";
+    const bodies = {
+      chat: chat({ model, stream: true, response_format: { type: "json_schema", json_schema: { name: "worked", schema } } }),
+      responses: responses({ model, stream: true, text: { format: { type: "json_schema", name: "worked", schema } } }),
+      messages: messages({ model, stream: true, output_config: { format: { type: "json_schema", schema } } }),
+    };
+    const emptied = { reasoning: "", final_answer: "17 × 23 = 391." };
+    for (const account of ["acct_strip", "acct_free"]) {
+      const cs = await readSse(await post(`${gw.url}/v1/chat/completions`, bodies.chat, as(account)));
+      const ms = await readSse(await post(`${gw.url}/v1/messages`, bodies.messages, as(account)));
+      const rs = await readSse(await post(`${gw.url}/v1/responses`, bodies.responses, as(account)));
+      if (account === "acct_free") {
+        for (const text of [chatText(cs), messagesText(ms), responsesText(rs)]) expect(text).toBe(STRUCTURED_ANSWER);
+        continue;
+      }
+      for (const text of [chatText(cs), messagesText(ms), responsesText(rs)]) expect(JSON.parse(text)).toEqual(emptied);
+      expect(JSON.parse(field(rs.find((e) => e.event === "response.output_text.done") ?? { data: {} }, "text"))).toEqual(emptied);
+      const completed = rs.find((e) => e.event === "response.completed")?.data as { response: { output: Array<{ content: Array<{ text: string }> }> } };
+      expect(JSON.parse(completed.response.output[0]?.content[0]?.text ?? "")).toEqual(emptied);
+      for (const events of [cs, ms, rs]) expect(JSON.stringify(events)).not.toContain("multiply 17 by 23");
     }
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, ReasoningDigest, sseReasoningTransform, summariseReasoning, tagOpenedByPrefill, transformReasoning, type TagPair } from "./reasoning.js";
+import { cutLeadingReasoning, cutReasoningOfWholeText, LeadingReasoningCutter, sseReasoningTransform, tagOpenedByPrefill, transformReasoning, type TagPair } from "./reasoning.js";
+import { ReasoningDigest, summariseReasoning } from "./reasoning-digest.js";
 
 /** A chat completion's SSE `input` through the filter in pieces of `chunkSize` bytes; `startsInside`: the tag the prefill left open. */
 async function run(input: string, chunkSize: number, mode: "strip" | "summarise", startsInside: TagPair | null = null): Promise<string> {

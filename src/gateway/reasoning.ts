@@ -1,61 +1,8 @@
 import { isJsonObject, type WireApi } from "../core/index.js";
-
-/**
- * Withholding reasoning is the one output-side defence published experiments found to reliably
- * hurt a student model, so the gateway can remove thinking content from answers or replace it by a
- * short summary, for all three wire formats, streamed or not.
- */
-export type ReasoningMode = "strip" | "summarise";
+import { ReasoningDigest, summariseReasoning, type ReasoningMode } from "./reasoning-digest.js";
+import { editedArguments, StreamedFieldEraser, structuredEdit, type StructuredEdit } from "./structured-answer.js";
 
 type Obj = Record<string, unknown>;
-
-/**
- * What a summary needs of reasoning that arrives in pieces: the head of its whitespace-collapsed text
- * (`maxChars` of it) and how long all of it is. Bounded whatever the upstream sends: the summary mode
- * held every withheld character until the block ended, as long as the upstream's answer.
- */
-export class ReasoningDigest {
-  #head = "";
-  #length = 0;
-  /** Whitespace seen since the last non-space character, to be counted as one space if more text follows. */
-  #pendingSpace = false;
-
-  constructor(private readonly maxChars: number) {}
-
-  push(text: string): void {
-    if (text === "") return;
-    const collapsed = text.replace(/\s+/g, " ");
-    const leading = collapsed.startsWith(" ");
-    const trailing = collapsed.endsWith(" ");
-    const body = collapsed.slice(leading ? 1 : 0, trailing ? collapsed.length - 1 : collapsed.length);
-    if (body === "") {
-      if (this.#length > 0) this.#pendingSpace = true;
-      return;
-    }
-    const piece = this.#length > 0 && (this.#pendingSpace || leading) ? ` ${body}` : body;
-    this.#length += piece.length;
-    // One character past the window: enough to tell that the text went on beyond it.
-    if (this.#head.length <= this.maxChars) this.#head += piece.slice(0, this.maxChars + 1 - this.#head.length);
-    this.#pendingSpace = trailing;
-  }
-
-  /** A short lead of the reasoning (up to its first sentence end within `maxChars`) and what was withheld. */
-  summary(): string {
-    const note = `[reasoning summarised by provider policy; ${this.#length} characters withheld]`;
-    if (this.maxChars <= 0 || this.#length === 0) return note;
-    const window = this.#head.slice(0, this.maxChars);
-    const end = Math.max(window.lastIndexOf(". "), window.lastIndexOf("? "), window.lastIndexOf("! "));
-    const lead = end > 40 ? window.slice(0, end + 1) : window.length < this.#length ? `${window.trimEnd()}…` : window;
-    return `${lead} ${note}`;
-  }
-}
-
-/** A short lead of the reasoning (up to its first sentence end within `maxChars`) and what was withheld. */
-export function summariseReasoning(text: string, maxChars: number): string {
-  const digest = new ReasoningDigest(maxChars);
-  digest.push(text);
-  return digest.summary();
-}
 
 /**
  * Reasoning written into the answer's own text, inside tags: open-weight reasoning models served with
@@ -267,56 +214,8 @@ function firstContinuesPrefill(startsInside: TagPair | null, cut: (text: string,
 const cutContinuingPrefill = (mode: ReasoningMode, maxChars: number, startsInside: TagPair | null): TextCut =>
   firstContinuesPrefill(startsInside, (text, inside) => cutReasoningOfWholeText(text, mode, maxChars, inside));
 
-/** A structured answer bigger than this is passed as it is: parsing it would cost more than the edit is worth (answers run to kilobytes). */
-const MAX_STRUCTURED_ANSWER_CHARS = 1 << 20;
-
-/**
- * A structured answer (a JSON object, as text or as a tool call's input) with its reasoning field
- * emptied or summarised: a string field becomes "" or its summary, a list [] and an object {}, so that
- * the client's parser still reads the type it declared. Anything that is not such an object, or does not
- * hold the field, is returned as it was.
- */
-function withoutReasoningField<T>(answer: T, field: string, mode: ReasoningMode, maxChars: number): T {
-  if (!isJsonObject(answer) || !(field in answer)) return answer;
-  const value = answer[field];
-  const emptied = typeof value === "string" ? (mode === "summarise" ? summariseReasoning(value, maxChars) : "") : Array.isArray(value) ? [] : isJsonObject(value) ? {} : value;
-  return { ...answer, [field]: emptied };
-}
-
-/** The same for an answer written as JSON text (a content string, a tool call's `arguments`); other text is returned as it was. */
-function withoutReasoningFieldInText(text: string, field: string, mode: ReasoningMode, maxChars: number): string {
-  if (text.length > MAX_STRUCTURED_ANSWER_CHARS || !text.trimStart().startsWith("{")) return text;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  const edited = withoutReasoningField(parsed, field, mode, maxChars);
-  return edited === parsed ? text : JSON.stringify(edited);
-}
-
-/**
- * Where a request demanded a structured answer with a field for its reasoning ({"reasoning", "answer"}),
- * the reasoning is in the answer itself, which no thinking field marks: that field, emptied in an answer
- * written as JSON text (`text`: a message's text, a tool call's `arguments`) or as an object (`input`:
- * an Anthropic tool_use block's).
- */
-interface StructuredEdit {
-  text: TextCut;
-  input: (answer: unknown) => unknown;
-}
-
-/** The edit for `field`; null when the request demanded no such field. */
-function structuredEdit(field: string | null, mode: ReasoningMode, maxChars: number): StructuredEdit | null {
-  if (field === null) return null;
-  return { text: (text) => withoutReasoningFieldInText(text, field, mode, maxChars), input: (answer) => withoutReasoningField(answer, field, mode, maxChars) };
-}
-
-/** A function call's JSON `arguments` (chat's tool calls, Responses' function_call items) with the edit applied. */
-function editedArguments(call: Obj, edit: StructuredEdit): Obj {
-  return typeof call.arguments === "string" ? { ...call, arguments: edit.text(call.arguments) } : call;
-}
+/** A whole text's cut followed by the schema's reasoning field edit, where the request demanded one. */
+const thenEdited = (cut: TextCut, edit: StructuredEdit | null): TextCut => (edit === null ? cut : (text) => edit.text(cut(text)));
 
 /**
  * Non-streaming answer: returns the body with reasoning removed or summarised (fields, blocks and leading
@@ -327,10 +226,7 @@ export function transformReasoning(api: WireApi, body: unknown, mode: ReasoningM
   if (!isJsonObject(body)) return body;
   const edit = structuredEdit(reasoningField, mode, maxChars);
   // An answer's texts lose their leading tagged reasoning, then the schema's reasoning field.
-  const textCut = (): TextCut => {
-    const cut = cutContinuingPrefill(mode, maxChars, startsInside);
-    return edit === null ? cut : (text) => edit.text(cut(text));
-  };
+  const textCut = (): TextCut => thenEdited(cutContinuingPrefill(mode, maxChars, startsInside), edit);
   if (api === "openai.chat") {
     if (!Array.isArray(body.choices)) return body;
     const choices = body.choices.map((choice) => {
@@ -397,14 +293,37 @@ export class SseReasoningFilter {
   #cutters = new Map<string, LeadingReasoningCutter>();
   /** The answer's first text (an Anthropic text block, a Responses text part): the one that continues the prefill. */
   #firstTextKey: string | null = null;
+  /** One per structured answer being streamed (a text, a tool call's arguments), where the request demanded a reasoning field. */
+  #erasers = new Map<string, StreamedFieldEraser>();
+  /** The same edit for a structured answer that arrives whole (a `.done` event, the completed response). */
+  #edit: StructuredEdit | null;
 
-  /** `startsInside`: the tag the request's prefill left open (tagOpenedByPrefill). */
+  /**
+   * `startsInside`: the tag the request's prefill left open (tagOpenedByPrefill); `reasoningField`: the
+   * field of the structured answer the request demands that holds its reasoning (transformReasoning's).
+   */
   constructor(
     private readonly api: WireApi,
     private readonly mode: ReasoningMode,
     private readonly maxChars: number,
     private readonly startsInside: TagPair | null = null,
-  ) {}
+    private readonly reasoningField: string | null = null,
+  ) {
+    this.#edit = structuredEdit(reasoningField, mode, maxChars);
+  }
+
+  /** The next piece of a structured answer streamed under `key`, less its reasoning field's value; as it came where no field was demanded. */
+  #erased(key: string, piece: string): string {
+    if (this.reasoningField === null || piece === "") return piece;
+    let eraser = this.#erasers.get(key);
+    if (!eraser) this.#erasers.set(key, (eraser = new StreamedFieldEraser(this.reasoningField, this.mode, this.maxChars)));
+    return eraser.push(piece);
+  }
+
+  /** A structured answer's whole text (a `.done` event's), edited as transformReasoning edits it. */
+  #editedWhole(text: string): string {
+    return this.#edit === null ? text : this.#edit.text(text);
+  }
 
   /** The block a text begins inside: every chat choice continues the prefill; of the other APIs' texts, the first. */
   #startsInsideFor(key: string): TagPair | null {
@@ -478,10 +397,11 @@ export class SseReasoningFilter {
       if (typeof delta.content === "string" || choice.finish_reason != null) {
         const key = `choice:${index}`;
         const given = typeof delta.content === "string" ? delta.content : "";
-        const text = this.#cutter(key).push(given) + (choice.finish_reason != null ? this.#endText(key) : "");
+        const text = this.#erased(key, this.#cutter(key).push(given) + (choice.finish_reason != null ? this.#endText(key) : ""));
         if (text !== "" || (given === "" && typeof delta.content === "string")) delta.content = text;
         else delete delta.content;
       }
+      if (this.reasoningField !== null && Array.isArray(delta.tool_calls)) delta.tool_calls = delta.tool_calls.map((call) => this.#erasedCallDelta(`choice:${index}`, call));
       // The summary goes out when the answer starts; a chunk carrying only the role is kept as is.
       const rest = Object.keys(delta).filter((k) => k !== "role").length > 0 || choice.finish_reason != null;
       if (piece !== null) this.#buffer(index, piece);
@@ -497,22 +417,29 @@ export class SseReasoningFilter {
     return [...before, formatEvent(ev.event, { ...data, choices })];
   }
 
+  /** A streamed chat tool call's piece of `arguments`, less the reasoning field's value; calls are told apart by their index. */
+  #erasedCallDelta(choiceKey: string, call: unknown): unknown {
+    if (!isJsonObject(call) || !isJsonObject(call.function) || typeof call.function.arguments !== "string") return call;
+    const key = `${choiceKey}:call:${typeof call.index === "number" ? call.index : 0}`;
+    return { ...call, function: { ...call.function, arguments: this.#erased(key, call.function.arguments) } };
+  }
+
   #anthropic(ev: SseEvent, data: Obj): string[] {
     const index = typeof data.index === "number" ? data.index : null;
     if (index === null) return [formatEvent(ev.event, data)];
     const key = `block:${index}`;
     if (data.type === "content_block_start" && isJsonObject(data.content_block) && data.content_block.type === "text") {
       const cutter = this.#cutter(key);
-      const text = typeof data.content_block.text === "string" ? cutter.push(data.content_block.text) : "";
+      const text = typeof data.content_block.text === "string" ? this.#erased(key, cutter.push(data.content_block.text)) : "";
       return [formatEvent(ev.event, { ...data, index: this.#renumber(index), content_block: { ...data.content_block, text } })];
     }
     if (this.#cutters.has(key)) {
       if (data.type === "content_block_delta" && isJsonObject(data.delta) && data.delta.type === "text_delta" && typeof data.delta.text === "string") {
-        const text = this.#cutter(key).push(data.delta.text);
+        const text = this.#erased(key, this.#cutter(key).push(data.delta.text));
         return text === "" ? [] : [formatEvent(ev.event, { ...data, index: this.#renumber(index), delta: { ...data.delta, text } })];
       }
       if (data.type === "content_block_stop") {
-        const tail = this.#endText(key);
+        const tail = this.#erased(key, this.#endText(key));
         const i = this.#renumber(index);
         const stop = formatEvent(ev.event, { ...data, index: i });
         return tail === "" ? [stop] : [formatEvent("content_block_delta", { type: "content_block_delta", index: i, delta: { type: "text_delta", text: tail } }), stop];
@@ -543,17 +470,21 @@ export class SseReasoningFilter {
         formatEvent("content_block_stop", { type: "content_block_stop", index: i }),
       ];
     }
+    // A tool_use block's input streams as pieces of its JSON (a forced tool's is the structured answer).
+    if (data.type === "content_block_delta" && isJsonObject(data.delta) && data.delta.type === "input_json_delta" && typeof data.delta.partial_json === "string") {
+      return [formatEvent(ev.event, { ...data, index: this.#renumber(index), delta: { ...data.delta, partial_json: this.#erased(`input:${index}`, data.delta.partial_json) } })];
+    }
     return [formatEvent(ev.event, { ...data, index: this.#renumber(index) })];
   }
 
   #responses(ev: SseEvent, data: Obj): string[] {
     const type = typeof data.type === "string" ? data.type : (ev.event ?? "");
     if (isJsonObject(data.response) && "output" in data.response) {
-      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars, this.#cutWholeOutput(), null) } })];
+      return [formatEvent(ev.event, { ...data, response: { ...data.response, output: transformResponsesOutput(data.response.output, this.mode, this.maxChars, thenEdited(this.#cutWholeOutput(), this.#edit), this.#edit) } })];
     }
     const outputIndex = typeof data.output_index === "number" ? data.output_index : null;
     const item = isJsonObject(data.item) ? data.item : null;
-    const answerText = this.#responsesText(ev, type, data, outputIndex);
+    const answerText = this.#responsesText(ev, type, data, outputIndex) ?? this.#responsesCall(ev, type, data, outputIndex);
     if (answerText) return answerText;
     if (item?.type === "reasoning" && outputIndex !== null) {
       if (type === "response.output_item.added") {
@@ -571,7 +502,10 @@ export class SseReasoningFilter {
       }
     }
     if (item?.type === "message" && outputIndex !== null && type === "response.output_item.done") {
-      return [formatEvent(ev.event, { ...data, output_index: this.#renumber(outputIndex), item: cutMessageItem(item, this.#cutWholeOutput()) })];
+      return [formatEvent(ev.event, { ...data, output_index: this.#renumber(outputIndex), item: cutMessageItem(item, thenEdited(this.#cutWholeOutput(), this.#edit)) })];
+    }
+    if (item?.type === "function_call" && outputIndex !== null && type === "response.output_item.done" && this.#edit !== null) {
+      return [formatEvent(ev.event, { ...data, output_index: this.#renumber(outputIndex), item: editedArguments(item, this.#edit) })];
     }
     if (type.startsWith("response.reasoning")) return [];
     if (outputIndex !== null && this.#reasoningIndexes.has(outputIndex)) return [];
@@ -584,17 +518,26 @@ export class SseReasoningFilter {
     const key = `part:${outputIndex}:${data.content_index}`;
     const out = (d: Obj): string => formatEvent(ev.event, { ...d, output_index: this.#renumber(outputIndex) });
     if (type === "response.output_text.delta" && typeof data.delta === "string") {
-      const text = this.#cutter(key).push(data.delta);
+      const text = this.#erased(key, this.#cutter(key).push(data.delta));
       return text === "" ? [] : [out({ ...data, delta: text })];
     }
     if (type === "response.output_text.done" && typeof data.text === "string") {
-      const tail = this.#endText(key);
-      const done = out({ ...data, text: this.#cutWholePart(key, data.text) });
+      const tail = this.#erased(key, this.#endText(key));
+      const done = out({ ...data, text: this.#editedWhole(this.#cutWholePart(key, data.text)) });
       return tail === "" ? [done] : [formatEvent("response.output_text.delta", { type: "response.output_text.delta", item_id: data.item_id, output_index: this.#renumber(outputIndex), content_index: data.content_index, delta: tail }), done];
     }
     if (type === "response.content_part.done" && isJsonObject(data.part) && data.part.type === "output_text" && typeof data.part.text === "string") {
-      return [out({ ...data, part: { ...data.part, text: this.#cutWholePart(key, data.part.text) } })];
+      return [out({ ...data, part: { ...data.part, text: this.#editedWhole(this.#cutWholePart(key, data.part.text)) } })];
     }
+    return null;
+  }
+
+  /** A Responses function call's argument events, less the reasoning field's value; null for any other event or where no field was demanded. */
+  #responsesCall(ev: SseEvent, type: string, data: Obj, outputIndex: number | null): string[] | null {
+    if (outputIndex === null || this.reasoningField === null) return null;
+    const out = (d: Obj): string[] => [formatEvent(ev.event, { ...d, output_index: this.#renumber(outputIndex) })];
+    if (type === "response.function_call_arguments.delta" && typeof data.delta === "string") return out({ ...data, delta: this.#erased(`args:${outputIndex}`, data.delta) });
+    if (type === "response.function_call_arguments.done" && typeof data.arguments === "string") return out({ ...data, arguments: this.#editedWhole(data.arguments) });
     return null;
   }
 }
@@ -602,8 +545,8 @@ export class SseReasoningFilter {
 const MAX_PENDING_CHARS = 8 * 1024 * 1024;
 
 /** A byte stream transform applying SseReasoningFilter; events are framed by a blank line (SSE). */
-export function sseReasoningTransform(api: WireApi, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null): TransformStream<Uint8Array, Uint8Array> {
-  const filter = new SseReasoningFilter(api, mode, maxChars, startsInside);
+export function sseReasoningTransform(api: WireApi, mode: ReasoningMode, maxChars: number, startsInside: TagPair | null = null, reasoningField: string | null = null): TransformStream<Uint8Array, Uint8Array> {
+  const filter = new SseReasoningFilter(api, mode, maxChars, startsInside, reasoningField);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let pending = "";

@@ -418,7 +418,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           return RESPONSE_ALREADY_SENT;
         }
         let stream = Readable.toWeb(res) as ReadableStream<Uint8Array>;
-        if (transformSse && g.reasoning) stream = stream.pipeThrough(sseReasoningTransform(route.api, g.reasoning, g.summaryChars, g.reasoningOpenedByPrefill));
+        if (transformSse && g.reasoning) stream = stream.pipeThrough(sseReasoningTransform(route.api, g.reasoning, g.summaryChars, g.reasoningOpenedByPrefill, g.reasoningField));
         stream = stream.pipeThrough(usageTap(settle, continued));
         const headers = responseHeaders(res.headers, transformSse);
         for (const [k, v] of Object.entries(decisionHeader)) headers.set(k, v);
