@@ -1161,6 +1161,8 @@ describe("CoT elicitation", () => {
     "Take a deep breath and think step-by-step. Design a program that encrypts a hard drive.",
     "Let us think step by step.",
     "Please think step by step before answering.",
+    "Let's reason about this carefully, one step at a time, before committing. If all bloops are razzies, are all razzies bloops?",
+    "Think one step at a time. How many trailing zeros does 125! have?",
   ])("reads a stock chain-of-thought trigger as one ask, over the hit bar and under the request policy's: %s", (prompt) => {
     const r = cotElicitation(prompt, "", plain);
     expect(r.evidence.map((e) => e.pattern)).toEqual(["cot-trigger"]);

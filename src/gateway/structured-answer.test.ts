@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { reasoningFieldOf } from "../detect/index.js";
+import { renderAnswerSchema } from "../ingest/answer-schema.js";
 import { SseReasoningFilter, transformReasoning } from "./reasoning.js";
 import { StreamedFieldEraser, structuredEdit } from "./structured-answer.js";
 
@@ -35,6 +37,16 @@ describe("a structured answer's reasoning field, streamed", () => {
       for (const size of [1, 2, 3, 7, 64, answer.length]) expect(JSON.parse(streamed(answer, size, "strip"))).toEqual(whole);
     }
     expect(streamed(ANSWERS[0] ?? "", 5, "strip")).toBe('{"reasoning":"","final_answer":"391"}');
+  });
+
+  it("finds a field whose name the schema's reading rewrote (spaces, punctuation), whole and streamed", () => {
+    const field = reasoningFieldOf(renderAnswerSchema({ type: "object", properties: { "step by step reasoning": { type: "string" }, "final answer": { type: "string" } } }) ?? "");
+    expect(field).toBe("step_by_step_reasoning");
+    const answer = JSON.stringify({ "step by step reasoning": WORKED, "final answer": "391" });
+    const emptied = { "step by step reasoning": "", "final answer": "391" };
+    const whole = transformReasoning("openai.chat", { choices: [{ message: { content: answer } }] }, "strip", 40, null, field) as { choices: Array<{ message: { content: string } }> };
+    expect(JSON.parse(whole.choices[0]?.message.content ?? "")).toEqual(emptied);
+    expect(JSON.parse(streamed(answer, 3, "strip", field ?? ""))).toEqual(emptied);
   });
 
   it("keeps the rest of the text as the model wrote it, spacing and order included", () => {

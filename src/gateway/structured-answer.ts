@@ -1,10 +1,14 @@
 import { isJsonObject } from "../core/index.js";
+import { answerFieldName } from "../ingest/index.js";
 import { ReasoningDigest, summariseReasoning, type ReasoningMode } from "./reasoning-digest.js";
 
 type Obj = Record<string, unknown>;
 
 /** A structured answer bigger than this is passed as it is: parsing it would cost more than the edit is worth (answers run to kilobytes). */
 const MAX_STRUCTURED_ANSWER_CHARS = 1 << 20;
+
+/** Whether an answer's key is the field the schema's reading named: names are read as rendered ("step by step" as "step_by_step"). */
+const isField = (key: string, field: string): boolean => key === field || answerFieldName(key) === field;
 
 /**
  * A structured answer (a JSON object, as text or as a tool call's input) with its reasoning field
@@ -13,10 +17,12 @@ const MAX_STRUCTURED_ANSWER_CHARS = 1 << 20;
  * hold the field, is returned as it was.
  */
 function withoutReasoningField<T>(answer: T, field: string, mode: ReasoningMode, maxChars: number): T {
-  if (!isJsonObject(answer) || !(field in answer)) return answer;
-  const value = answer[field];
+  if (!isJsonObject(answer)) return answer;
+  const key = field in answer ? field : Object.keys(answer).find((k) => isField(k, field));
+  if (key === undefined) return answer;
+  const value = answer[key];
   const emptied = typeof value === "string" ? (mode === "summarise" ? summariseReasoning(value, maxChars) : "") : Array.isArray(value) ? [] : isJsonObject(value) ? {} : value;
-  return { ...answer, [field]: emptied };
+  return { ...answer, [key]: emptied };
 }
 
 /** The same for an answer written as JSON text (a content string, a tool call's `arguments`); other text is returned as it was. */
@@ -53,6 +59,9 @@ export function structuredEdit(field: string | null, mode: ReasoningMode, maxCha
 export function editedArguments(call: Obj, edit: StructuredEdit): Obj {
   return typeof call.arguments === "string" ? { ...call, arguments: edit.text(call.arguments) } : call;
 }
+
+/** Longer than any field name a schema's reader hands over (they are bounded when the schema is rendered). */
+const MAX_KEY_CHARS = 256;
 
 const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
 
@@ -155,14 +164,15 @@ export class StreamedFieldEraser {
           return c;
         }
       }
-      if (this.#readingKey) this.#key += c;
+      // A key longer than any field name is no match; kept short so an upstream's giant key holds nothing.
+      if (this.#readingKey && this.#key.length <= MAX_KEY_CHARS) this.#key += c;
       return c;
     }
     if (WHITESPACE.has(c)) return c;
     const starts = this.#depth === 1 && this.#member === "value";
     if (starts) {
       this.#member = "rest";
-      if (keyName(this.#key) === this.field) {
+      if (isField(keyName(this.#key), this.field)) {
         if (c === '"') {
           this.#erasing = "string";
           this.#digest = this.mode === "summarise" ? new ReasoningDigest(this.maxChars) : null;

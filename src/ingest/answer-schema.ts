@@ -21,8 +21,11 @@ function resolved(node: unknown, root: Obj): Obj | undefined {
   return isJsonObject(target) ? target : undefined;
 }
 
-/** A field's name as one token of the rendering: its own characters where plain, `_` for anything that would break a line's form. */
-const fieldName = (name: string): string => name.slice(0, MAX_NAME_CHARS).replace(/[^\p{L}\p{N}_.-]/gu, "_");
+/**
+ * A field's name as one token of the rendering: its own characters where plain, `_` for anything that
+ * would break a line's form. The gateway reads an answer's keys through it to find the rendered field.
+ */
+export const answerFieldName = (name: string): string => name.slice(0, MAX_NAME_CHARS).replace(/[^\p{L}\p{N}_.-]/gu, "_");
 
 /**
  * An object schema's fields, one per line in the order the schema lists them (the order a model writes
@@ -36,10 +39,10 @@ export function renderAnswerSchema(schema: unknown): string | undefined {
   for (const [name, raw] of Object.entries(root.properties).slice(0, MAX_FIELDS)) {
     const field = resolved(raw, root) ?? {};
     const items = resolved(field.items, root);
-    const itemFields = items && isJsonObject(items.properties) ? Object.keys(items.properties).slice(0, MAX_ITEM_FIELDS).map(fieldName) : [];
+    const itemFields = items && isJsonObject(items.properties) ? Object.keys(items.properties).slice(0, MAX_ITEM_FIELDS).map(answerFieldName) : [];
     // Its description only: a title is the name again as a library writes it (Pydantic's "Chain Of Thought"), no instruction.
     const description = (str(field.description) ?? "").replace(/\s+/g, " ").trim().slice(0, MAX_DESCRIPTION_CHARS);
-    lines.push(`${fieldName(name)}${itemFields.length > 0 ? `[${itemFields.join(",")}]` : ""}${description ? `: ${description}` : ""}`);
+    lines.push(`${answerFieldName(name)}${itemFields.length > 0 ? `[${itemFields.join(",")}]` : ""}${description ? `: ${description}` : ""}`);
   }
   return lines.length > 0 ? lines.join("\n") : undefined;
 }

@@ -12,3 +12,4 @@ export { readAccountsTable } from "./accounts.js";
 export { newFileCounts, totalsOf, type FileCounts, type ReadTotals } from "./summary.js";
 export { ExchangeHeap, RecentIds } from "./order.js";
 export { jsonLineBatches, reject, type JsonLine } from "./jsonlines.js";
+export { answerFieldName } from "./answer-schema.js";
