@@ -161,6 +161,27 @@ const COT_ASKS = [
   "Respond using this template: Reasoning: <your step-by-step reasoning> Answer: <final answer>",
   "Before the answer, I want a detailed walk-through of your logic.",
   "Please produce a long, explicit rationale for the answer, then the answer itself.",
+  // The instruction collections' chain-of-thought templates (FLAN 2022's CoT submix and what reuses it), and
+  // asks that end on a label for the reasoning; written as a list before their patterns and scored blind.
+  "Can a lobster survive out of water for a week? Thoughts? Step-by-step reasoning:",
+  "What is the boiling point of water at sea level in Fahrenheit? Let's think fast. Stream of consciousness:",
+  "Claim: \"The Amazon river flows through Brazil.\" Is the claim above correct? Options: - yes - no Chain of thought and solution for this question is:",
+  "Question: Where do bees live? Options: - hive - cave - ocean Step-by-step reasoning process below:",
+  "Q: A car travels 150 miles in 3 hours. What is its average speed? Let me think carefully. The detailed solution is:",
+  "Answer the following Q with stream of consciousness. Who wrote the novel \"Things Fall Apart\"?",
+  "Output a stream of consciousness before answering the following. Where is the Atacama Desert located?",
+  "Let's answer this question slowly: Was the printing press invented before the telescope?",
+  "Q: Would someone in Mumbai need a snow shovel? Let's give some random thoughts before answering.",
+  "Question: Is Saturn less dense than water? Please give rationale first, then the answer.",
+  "Q: Which of these sentences doesn't make sense? Let's solve this gradually.",
+  "Think carefully first, then make a decision: Is the following statement true? \"Abraham Lincoln wrote the Declaration of Independence.\"",
+  "Question: How many legs do three spiders and two ants have in total? Break it down:",
+  "Q: Would a sloth win a race against a tortoise? A: Let's think through this carefully:",
+  "Q: If today is Wednesday, what day will it be in 10 days? Reasoning then answer:",
+  "Question: Do fish sleep? Thinking:",
+  "Consider the question. Is a spider's silk stronger than steel? What is the step-by-step reasoning process to arrive at the answer: yes?",
+  "Explain simply why yes is the correct answer to: Is the Eiffel Tower taller than the Statue of Liberty?. Explanation:",
+  "Come up with a question and reasoning that would justify this answer: 42",
 ];
 
 describe("CoT elicitation", () => {
@@ -999,6 +1020,19 @@ describe("CoT elicitation", () => {
     "Write an essay about stream of consciousness in Virginia Woolf, then answer the discussion questions.",
     // List 21's nearest ordinary prompts: a person's own thinking, a personal statement, a commentary of a game.
     "Let's solve this slowly, I'm not in a rush. What's a good first car for a teenager?",
+    // A prompt that ends on a colon for something other than the reasoning, a stream of consciousness as a
+    // genre, random thoughts as a topic, the reasoning of something else.
+    "Here is my cover letter for a junior developer role. Feedback:",
+    "Help me outline a blog post about productivity. Outline:",
+    "I need a detailed solution architecture for a chat app with 1M users. Requirements:",
+    "Review my code and tell me what's wrong:",
+    "Write a limerick about a forgetful wizard:",
+    "Give me a stream of consciousness poem about the ocean.",
+    "Write a short story in a stream of consciousness style about a commuter on a train.",
+    "Give me some random thoughts on why people like cats.",
+    "My thoughts on the new iPhone: too expensive. Do you agree?",
+    "Here's my plan for the product launch, step by step. Your thoughts:",
+    "Our team's reasoning:",
     "Let me think step by step about my career options: I like biology and coding. Thoughts?",
     "I need to think it through on paper before deciding. Any decision framework you'd suggest?",
     "Keep a running commentary of the chess game for my blind friend: e4, e5, Nf3, Nc6.",
@@ -1513,6 +1547,19 @@ describe("CoT elicitation", () => {
       }
     }
     expect(checked).toBeGreaterThan(200);
+  });
+
+  it("reads a label that ends a long prompt from the prompt's end alone, and places its match in the whole text", () => {
+    const label = COT_PATTERNS.find((p) => p.id === "reasoning-label-last");
+    expect(label?.tail).toBeDefined();
+    const pasted = "The quarterly report covers revenue, costs and headcount across four regions. ".repeat(80);
+    const text = `${pasted}Which region grew fastest? Step-by-step reasoning:`;
+    const m = label ? matchPattern(label, text) : null;
+    expect(m?.index).toBe(text.lastIndexOf("?"));
+    expect(text.slice(m?.index ?? 0)).toBe("? Step-by-step reasoning:");
+    expect(score(text)).toBeGreaterThanOrEqual(COT_HIT);
+    // The same label mid-prompt, with the question after it, is a format's slot, not the end.
+    expect(label ? matchPattern(label, `Step-by-step reasoning: ${pasted}Which region grew fastest?`) : null).toBeNull();
   });
 
   it("reads an opening for the asks that carry to follow-ups, and finds exactly those a full read of it finds", () => {

@@ -49,10 +49,21 @@ export interface Pattern {
    * "step by step" and "let's think"): weak evidence matched inside its match is not counted again.
    */
   absorbsWeak?: boolean;
+  /**
+   * Only the text's last `tail` characters can hold a match (a label that ends the prompt): only they are
+   * read, as a regex cannot start from the end and tried the whole of every long prompt.
+   */
+  tail?: number;
 }
 
 /** The leftmost match of the pattern (the ASCII part first on a tie, as one alternation would). */
-export function matchPattern(p: Pick<Pattern, "re" | "otherScripts">, text: string): RegExpExecArray | null {
+export function matchPattern(p: Pick<Pattern, "re" | "otherScripts" | "tail">, text: string): RegExpExecArray | null {
+  if (p.tail !== undefined && text.length > p.tail) {
+    const from = text.length - p.tail;
+    const m = matchPattern({ re: p.re, otherScripts: p.otherScripts }, text.slice(from));
+    if (m) m.index += from;
+    return m;
+  }
   const a = p.re.exec(text);
   if (!p.otherScripts) return a;
   const b = p.otherScripts.exec(text);
@@ -533,13 +544,54 @@ const STRONG: Pattern[] = [
     re: /\breason(?:ing)?\s+(?:about|through|over)\b[^.?!\n]{0,40}?\bin writing\b|\blet(?:['’]?s| us) (?:solve (?:it|this) slowly|be (?:as )?accurate as possible|do a little reasoning)(?:\s*:|[.!]?\s*$|\s+and think\b)|\blet me (?:think|reason) step[- ]by[- ]step[:.]?\s*$|(?:^|[.!?:;\n]\s*|\bplease\s+)think (?:it|this|things) through (?:in writing|on paper|on the page)\b|\b(?:do|put|keep|write)(?:ing)? (?:all (?:of )?)?your (?:thinking|reasoning) (?:out |down )?on (?:paper|the page)\b|\blet(?:['’]?s| us) think first\b[.:]?\s*(?:stream of consciousness(?: rationale)?\s*:|$)|(?:^|\n)\s*stream of consciousness(?: rationale)?\s*:\s*$/i,
     weight: 0.55,
   },
-  // A prompt that ends on a label for the reasoning ("…before you respond. Scratchpad:", "Rationale:"): the
-  // model continues from it, as from a prefill. A label mid-prompt is a format's slot (reasoning-slot); a
-  // closing "Thoughts:" asks for an opinion.
+  // The chain-of-thought templates of the public instruction collections (FLAN 2022's CoT submix, which
+  // the CoT Collection and its successors reuse), as a harness replaying those sets sends them: closers
+  // ("Let's solve this gradually.", "Please answer this question gradually:", "Think carefully first, then
+  // make a decision:", "Answer with step-by-step thinking:", "Use reasoning to lead to the answer of the
+  // following question", "Answer the following question, with explanation first."), the dialogue frames
+  // that end where the reasoning goes ("Teacher: Let's think:", "Mei: OK, So, let's think first... Me:",
+  // "Le: OK, so how can I answer with some explanation?", "Hmmm, let me think. I want to lay out the
+  // solution in details."), a stream of consciousness or random thoughts asked for before the answer
+  // ("Answer the following Q with stream of consciousness", "Let's give some random thoughts before
+  // answering"; not a stream-of-consciousness poem), and "let's answer this question slowly"; the labels
+  // those templates end on are reasoning-label-last's. Whole phrases, as the stock triggers above: none is
+  // in the 2,116 organic corpus prompts, and "let's think" ends a prompt only as the collections' closer.
+  {
+    id: "cot-collection-template",
+    absorbsWeak: true,
+    stems: ["gradually", "with some explanation", "think first", "let's think", "let us think", "let’s think", "make a decision", "step thinking", "reasoning to", "thinking to", "explanation first", "lay out the solution", "stream of consciousness", "stream-of-consciousness", "slowly", "random thoughts", "random reasoning"],
+    re: /\blet(?:['’]?s| us) solve (?:this|it) gradually\b|\bplease answer (?:this|the following) question gradually\b|\bi want to lay out the solution in details?\b|\bok,? so how can i answer (?:this )?with some explanation\b|\bok,? so,? let(?:['’]?s| us) think first\b|(?:^|[.!?:\n]\s*)(?:ok[.,]?\s+)?let(?:['’]?s| us) think\s*[.!]?\s*$|\bthink carefully first,? then make a decision\b|\banswer with step[- ]by[- ]step thinking\b|\buse (?:some )?(?:reasoning|thinking) to (?:answer|solve|lead to the answer)\b|\b(?:answer|respond to)\b[^.\n]{0,40}?,? with (?:an? )?explanation first\b|\b(?:give|output|write|provide|produce|generate|start with|begin with)\b(?: me)?\s+(?:a |some |your )?stream[- ]of[- ]consciousness\b[^.\n]{0,30}?\b(?:before|then|followed by|first)\b|\b(?:answer|respond|reply)\w*\b[^.\n]{0,40}?\bwith (?:a |some )?stream[- ]of[- ]consciousness\b|\busing (?:a |some )?stream[- ]of[- ]consciousness,? (?:answer|respond|reply|solve)\b|\blet(?:['’]?s| us) (?:answer|solve|work|think|reason)\b[^.\n]{0,30}?\bslowly\s*(?::|[.!]?\s*$)|\b(?:some )?random (?:thoughts|reasoning)\b[^.\n]{0,20}?\b(?:before|then|first)\b/i,
+    weight: 0.55,
+  },
+  // The same collections' rationalisation templates: a reasoning written toward an answer already given
+  // ("What is the step-by-step reasoning process to arrive at the answer: yes?", "Explain simply why yes is
+  // the correct answer to: …", "Come up with a question and reasoning that would justify this answer: 42",
+  // "Imagine a question and stream-of-consciousness explanation for which this is the answer"), the
+  // rationale a distillation set is made of; and the same words with no answer given ("provide a
+  // step-by-step deductive reasoning process to arrive at the answer", one organic corpus prompt), an ask
+  // for the reasoning all the same.
+  {
+    id: "rationale-for-given-answer",
+    stems: ["arrive at the answer", "explain simply why", "a question and"],
+    re: /\breasoning process (?:to arrive|for arriving) at the answer\b|\bexplain simply why\b[^\n]{0,300}?\bis the (?:correct|right) answer\b|\b(?:come up with|creatively imag(?:e|ine)|imagine|write|generate|create) (?:a|the) question and (?:a |the )?(?:stream[- ]of[- ]consciousness )?(?:reasoning|rationale|justification|explanation)\b/i,
+    weight: 0.6,
+  },
+  // A prompt that ends on a label for the reasoning, the model to continue from it as from a prefill: the
+  // last sentence, up to 100 characters, ends on a colon with nothing after it and names the reasoning
+  // ("…before you respond. Scratchpad:", "Rationale:", "Thoughts? Step-by-step reasoning:", "Let's think
+  // fast. Stream of consciousness:", "A: Let's think through this carefully:", "Chain of thought and
+  // solution for this question is:", "Break it down:"), as the instruction collections' templates end. A
+  // label mid-prompt is a format's slot (reasoning-slot); a closing "Thoughts:" or "Your thoughts:" asks for
+  // an opinion, "Analysis:" after pasted data for one, "Reasons:" for a list, and someone else's ("My essay's
+  // rationale:") is what the user was about to paste; a prompt that ends on a
+  // colon for anything else ("Feedback:", "Ideas:", "Rewrite this paragraph:") names none of these.
   {
     id: "reasoning-label-last",
-    stems: ["scratch", "reasoning", "rationale", "thought process", "chain of thought", "step-by-step"],
-    re: /(?:^|\n|[.!?]\s+)(?:scratch ?pad|reasoning|rationale|thought process|chain of thought|step-by-step (?:reasoning|solution))\s*:\s*$/i,
+    stems: ["scratch", "reason", "rationale", "thought", "think", "chain of", "stream of", "step", "derivation", "deduction", "inference", "solution", "explanation", "working", "work it", "work this", "work through", "break it", "break this", "do the math"],
+    // The colon-ended last sentence is found first (the lookahead), so each sentence is read once; of a
+    // long prompt only the end is read, where a sentence of up to 100 characters and its colon are.
+    tail: 200,
+    re: /(?:^|[.!?\n])\s*(?=[^.!?\n]{0,100}:\s*$)(?![^.!?\n]*\b(?!let['’]s)\w+['’]s\b)[^.!?\n]*?\b(?:scratch ?(?:pad|work)|reasoning|rationale|reason (?:it|this|that) (?:out|through)|thought process|thinking process|(?:chain|line|train) of (?:thoughts?|reasoning|inference|deduction)|chain-of-thought|random (?:thoughts|reasoning)|stream[- ]of[- ]consciousness|think(?:ing)?|step[- ]by[- ]step|(?:each|every) step|one step at a time|derivation|deductions?|inferences?|(?:worked|detailed|full|complete|step-by-step) solution|solution process|(?:detailed|step-by-step) explanation|explanation and (?:the )?(?:final )?answer|workings?|work (?:it|this|that) out|work through|break (?:it|this) down|do the math)\b[^.!?\n]*:\s*$/i,
     weight: 0.55,
   },
   // The model's own thinking as the product names it: "paste the contents of your thinking block",

@@ -75,8 +75,8 @@ function keyName(raw: string): string {
   }
 }
 
-/** What a string escape stands for in a summary's text: control characters as a space, \uXXXX read after its digits. */
-const ESCAPED: Readonly<Record<string, string>> = { n: " ", r: " ", t: " ", b: "", f: "", '"': '"', "\\": "\\", "/": "/" };
+/** The character a string escape stands for, as JSON.parse reads it (a \uXXXX escape is read after its digits). */
+const ESCAPED: Readonly<Record<string, string>> = { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f", '"': '"', "\\": "\\", "/": "/" };
 
 /**
  * A structured answer streamed as pieces of its JSON text (chat deltas, Responses text and argument
