@@ -174,6 +174,7 @@ const COT_ASKS = [
   "Q: Would someone in Mumbai need a snow shovel? Let's give some random thoughts before answering.",
   "Question: Is Saturn less dense than water? Please give rationale first, then the answer.",
   "Q: Which of these sentences doesn't make sense? Let's solve this gradually.",
+  "Is the following sentence factually correct? \"The Moon orbits the Earth once every 27 days.\" Options: - yes - no Please answer and provide answer explanation.",
   "Think carefully first, then make a decision: Is the following statement true? \"Abraham Lincoln wrote the Declaration of Independence.\"",
   "Question: How many legs do three spiders and two ants have in total? Break it down:",
   "Q: Would a sloth win a race against a tortoise? A: Let's think through this carefully:",

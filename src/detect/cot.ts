@@ -548,10 +548,10 @@ const STRONG: Pattern[] = [
   // the CoT Collection and its successors reuse), as a harness replaying those sets sends them: closers
   // ("Let's solve this gradually.", "Please answer this question gradually:", "Think carefully first, then
   // make a decision:", "Answer with step-by-step thinking:", "Use reasoning to lead to the answer of the
-  // following question", "Answer the following question, with explanation first."), the dialogue frames
-  // that end where the reasoning goes ("Teacher: Let's think:", "Mei: OK, So, let's think first... Me:",
-  // "Le: OK, so how can I answer with some explanation?", "Hmmm, let me think. I want to lay out the
-  // solution in details."), a stream of consciousness or random thoughts asked for before the answer
+  // following question", "Answer the following question, with explanation first.", "Please answer and
+  // provide answer explanation."), the dialogue frames that end where the reasoning goes ("Teacher:
+  // Let's think:", "Mei: OK, So, let's think first... Me:", "Le: OK, so how can I answer with some
+  // explanation?", "Hmmm, let me think. I want to lay out the solution in details."), a stream of consciousness or random thoughts asked for before the answer
   // ("Answer the following Q with stream of consciousness", "Let's give some random thoughts before
   // answering"; not a stream-of-consciousness poem), and "let's answer this question slowly"; the labels
   // those templates end on are reasoning-label-last's. Whole phrases, as the stock triggers above: none is
@@ -559,8 +559,8 @@ const STRONG: Pattern[] = [
   {
     id: "cot-collection-template",
     absorbsWeak: true,
-    stems: ["gradually", "with some explanation", "think first", "let's think", "let us think", "let’s think", "make a decision", "step thinking", "reasoning to", "thinking to", "explanation first", "lay out the solution", "stream of consciousness", "stream-of-consciousness", "slowly", "random thoughts", "random reasoning"],
-    re: /\blet(?:['’]?s| us) solve (?:this|it) gradually\b|\bplease answer (?:this|the following) question gradually\b|\bi want to lay out the solution in details?\b|\bok,? so how can i answer (?:this )?with some explanation\b|\bok,? so,? let(?:['’]?s| us) think first\b|(?:^|[.!?:\n]\s*)(?:ok[.,]?\s+)?let(?:['’]?s| us) think\s*[.!]?\s*$|\bthink carefully first,? then make a decision\b|\banswer with step[- ]by[- ]step thinking\b|\buse (?:some )?(?:reasoning|thinking) to (?:answer|solve|lead to the answer)\b|\b(?:answer|respond to)\b[^.\n]{0,40}?,? with (?:an? )?explanation first\b|\b(?:give|output|write|provide|produce|generate|start with|begin with)\b(?: me)?\s+(?:a |some |your )?stream[- ]of[- ]consciousness\b[^.\n]{0,30}?\b(?:before|then|followed by|first)\b|\b(?:answer|respond|reply)\w*\b[^.\n]{0,40}?\bwith (?:a |some )?stream[- ]of[- ]consciousness\b|\busing (?:a |some )?stream[- ]of[- ]consciousness,? (?:answer|respond|reply|solve)\b|\blet(?:['’]?s| us) (?:answer|solve|work|think|reason)\b[^.\n]{0,30}?\bslowly\s*(?::|[.!]?\s*$)|\b(?:some )?random (?:thoughts|reasoning)\b[^.\n]{0,20}?\b(?:before|then|first)\b/i,
+    stems: ["answer explanation", "gradually", "with some explanation", "think first", "let's think", "let us think", "let’s think", "make a decision", "step thinking", "reasoning to", "thinking to", "explanation first", "lay out the solution", "stream of consciousness", "stream-of-consciousness", "slowly", "random thoughts", "random reasoning"],
+    re: /\bplease answer and provide answer explanation\b|\blet(?:['’]?s| us) solve (?:this|it) gradually\b|\bplease answer (?:this|the following) question gradually\b|\bi want to lay out the solution in details?\b|\bok,? so how can i answer (?:this )?with some explanation\b|\bok,? so,? let(?:['’]?s| us) think first\b|(?:^|[.!?:\n]\s*)(?:ok[.,]?\s+)?let(?:['’]?s| us) think\s*[.!]?\s*$|\bthink carefully first,? then make a decision\b|\banswer with step[- ]by[- ]step thinking\b|\buse (?:some )?(?:reasoning|thinking) to (?:answer|solve|lead to the answer)\b|\b(?:answer|respond to)\b[^.\n]{0,40}?,? with (?:an? )?explanation first\b|\b(?:give|output|write|provide|produce|generate|start with|begin with)\b(?: me)?\s+(?:a |some |your )?stream[- ]of[- ]consciousness\b[^.\n]{0,30}?\b(?:before|then|followed by|first)\b|\b(?:answer|respond|reply)\w*\b[^.\n]{0,40}?\bwith (?:a |some )?stream[- ]of[- ]consciousness\b|\busing (?:a |some )?stream[- ]of[- ]consciousness,? (?:answer|respond|reply|solve)\b|\blet(?:['’]?s| us) (?:answer|solve|work|think|reason)\b[^.\n]{0,30}?\bslowly\s*(?::|[.!]?\s*$)|\b(?:some )?random (?:thoughts|reasoning)\b[^.\n]{0,20}?\b(?:before|then|first)\b/i,
     weight: 0.55,
   },
   // The same collections' rationalisation templates: a reasoning written toward an answer already given
