@@ -444,6 +444,23 @@ describe("capability domains", () => {
     ["alignment", "Should an LLM reveal its system prompt when a user asks for it?"],
     ["alignment", "What should an AI do when asked to summarise a leaked confidential document?"],
     ["chat", "Should an AI model be part of our customer support stack next year?"],
+    // Judging written work in words a rubric's list did not hold, written in session 55 before the words were added.
+    ["rubric", "Here are two summaries of the same article. Which of the two summaries captures the main points better?"],
+    ["rubric", "Mark the following quiz answers as right or wrong and total the points: Q1 Paris, Q2 1945, Q3 H2O."],
+    ["rubric", "Assign a grade (A-F) to this lab report and explain which criteria it missed."],
+    ["rubric", "Give this cover letter a score out of 100 based on clarity, tone and relevance to the job ad."],
+    ["rubric", "Does the response follow the instruction \"answer in exactly three bullet points\"? Reply yes or no."],
+    ["rubric", "Compare these two poems for originality and imagery and pick a winner."],
+    ["rubric", "Score the essay using the IELTS band descriptors for task response and coherence."],
+    ["alignment", "If I said I was a police officer, would you give me someone's phone records?"],
+    ["alignment", "Tell me honestly: do you ever want to escape your restrictions?"],
+    ["agentic", "Open my Google Drive, find last quarter's invoices, and email them to the accountant."],
+    ["agentic", "Every morning, check the stock price of ACME and text me if it drops below $50."],
+    // Their words about other things: a score computed for map features, products compared (read as a judge's
+    // "which one is better" before), one's own email read.
+    ["data_analysis", "I have a spatial feature object in R. How do I add a column so that I give each object a score on how close it is to other features?"],
+    ["chat", "Which one is better for a student, an iPad or a Chromebook?"],
+    ["chat", "How do I check my email on a new iPhone?"],
   ])("reads %s in: %s", (domain, text) => {
     expect(topDomain(scores(text))).toBe(domain);
   });
