@@ -511,9 +511,9 @@ const STRONG: Pattern[] = [
   { id: "in-the-order-you-had-them", stems: ["order you", "order that you"], re: /\b(?:considerations?|thoughts?|ideas?|steps?|inferences?)\b[^.?!\n]{0,30}?\bin the order (?:that )?you (?:had|thought of|considered|reached|made) (?:it|them)\b/i, weight: 0.55 },
   { id: "what-you-considered", stems: ["consider", "dead end", "everything you", "what were you", "what are you", "what would you", "what will you"], re: /\bconsiderations? you (?:weighed|considered|rejected|made)\b|\bdead ends? you (?:explored|considered|hit|tried)\b|\bwrite (?:out|down)\s+everything you(?:'re| are)?\s+(?:considering|thinking)\b|\bwhat (?:were|are) you thinking (?:as|while|when|during|at (?:each|every))\b|\bwhat (?:would|will) you be thinking (?:as|while|when) you (?:(?:work|go|reason|think) through|solve|answer|tackle|approach) (?:this|it|the (?:problem|question|task|proof|puzzle))\b/i, weight: 0.5 },
   // The stock zero-shot triggers of published chain-of-thought work, as distillation harnesses append
-  // them: "Let's think step by step" (Kojima et al.; reworded "let's reason about it one step at a time"), "Let's work this out in a step by step way to
-  // be sure we have the right answer" (APE), "Take a deep breath and work on this problem
-  // step-by-step" (OPRO), Plan-and-Solve's "devise a plan", a rationale asked for before the answer,
+  // them: "Let's think step by step" (Kojima et al.; reworded, "let's reason about it one step at a
+  // time"), "Let's work this out in a step by step way to be sure we have the right answer" (APE), "Take
+  // a deep breath and work on this problem step-by-step" (OPRO), Plan-and-Solve's "devise a plan", a rationale asked for before the answer,
   // "answer … by reasoning step-by-step", and DeepSeek-R1-Zero's template ("The assistant first thinks
   // about the reasoning process in the mind and then provides the user with the answer"). Each part
   // alone ("step by step", "let's think") stays weak: students write those, and "let's work through the
@@ -551,11 +551,12 @@ const STRONG: Pattern[] = [
   // following question", "Answer the following question, with explanation first.", "Please answer and
   // provide answer explanation."), the dialogue frames that end where the reasoning goes ("Teacher:
   // Let's think:", "Mei: OK, So, let's think first... Me:", "Le: OK, so how can I answer with some
-  // explanation?", "Hmmm, let me think. I want to lay out the solution in details."), a stream of consciousness or random thoughts asked for before the answer
-  // ("Answer the following Q with stream of consciousness", "Let's give some random thoughts before
-  // answering"; not a stream-of-consciousness poem), and "let's answer this question slowly"; the labels
-  // those templates end on are reasoning-label-last's. Whole phrases, as the stock triggers above: none is
-  // in the 2,116 organic corpus prompts, and "let's think" ends a prompt only as the collections' closer.
+  // explanation?", "Hmmm, let me think. I want to lay out the solution in details."), a stream of
+  // consciousness or random thoughts asked for before the answer ("Answer the following Q with stream of
+  // consciousness", "Let's give some random thoughts before answering"; not a stream-of-consciousness
+  // poem), and "let's answer this question slowly"; the labels those templates end on are
+  // reasoning-label-last's. Whole phrases, as the stock triggers above: none is in the 2,116 organic corpus
+  // prompts, and "let's think" ends a prompt only as the collections' closer.
   {
     id: "cot-collection-template",
     absorbsWeak: true,
@@ -583,8 +584,8 @@ const STRONG: Pattern[] = [
   // solution for this question is:", "Break it down:"), as the instruction collections' templates end. A
   // label mid-prompt is a format's slot (reasoning-slot); a closing "Thoughts:" or "Your thoughts:" asks for
   // an opinion, "Analysis:" after pasted data for one, "Reasons:" for a list, and someone else's ("My essay's
-  // rationale:") is what the user was about to paste; a prompt that ends on a
-  // colon for anything else ("Feedback:", "Ideas:", "Rewrite this paragraph:") names none of these.
+  // rationale:", "Here's my reasoning:") is what the user was about to paste; a prompt that ends on a colon
+  // for anything else ("Feedback:", "Ideas:", "Rewrite this paragraph:") names none of these.
   {
     id: "reasoning-label-last",
     stems: ["scratch", "reason", "rationale", "thought", "think", "chain of", "stream of", "step", "derivation", "deduction", "inference", "solution", "explanation", "working", "work it", "work this", "work through", "break it", "break this", "do the math"],
