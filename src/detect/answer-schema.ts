@@ -147,6 +147,28 @@ function readSchema(rendered: string): SchemaReading {
   return { evidence: null, field: null };
 }
 
+/**
+ * A grader's judgement, whole names: a score, rating or grade of what is judged, a verdict, the winner of
+ * a comparison. Not a `risk_score` or a `credit_score` (an app's figure of something else), nor a
+ * classifier's `label`.
+ */
+const JUDGEMENT_NAMES = new Set(["score", "scores", "rating", "ratings", "grade", "verdict", "winner", "preference", "preferred", "preferred_response", "better_response", "overall_score", "final_score", "total_score", "quality_score", "overall_rating", "final_grade"]);
+/** A criterion's own score, as a rubric lists them: `clarity_score`, `accuracy_rating`. */
+const CRITERION_SCORE = /^[a-z]+_(?:score|rating|grade)$/;
+
+/**
+ * Whether a demanded answer is a grader's: a judgement with an explanation or reasoning beside it
+ * ({"rationale", "score"}, {"reasoning", "winner"}), or several criteria scored ({"clarity_score",
+ * "accuracy_score", "feedback"}). What the request is, whatever its prompt says: a judge's
+ * template often carries only the texts to judge.
+ */
+export function gradesInSchema(rendered: string): boolean {
+  const fields = fieldsOf(rendered);
+  const criteria = fields.filter((f) => CRITERION_SCORE.test(f.snake)).length;
+  if (criteria >= 2) return true;
+  return fields.some((f) => JUDGEMENT_NAMES.has(f.snake)) && fields.some((f) => isExplanation(f) || isReasoning(f));
+}
+
 /** Evidence the fields' names and order give; their descriptions are read as instructions by the caller. */
 export function answerSchemaEvidence(rendered: string): CotEvidence[] {
   const { evidence } = readSchema(rendered);

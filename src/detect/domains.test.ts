@@ -23,6 +23,22 @@ describe("capability domains", () => {
     expect(scores("play it in c#m then resolve to e").coding).toBe(0);
   });
 
+  // A grader's answer demanded by the request's schema (rendered as ingest renders it, a field a line): the
+  // judge's template carries only the texts it judges, so the words alone read chat.
+  it.each([
+    ["rationale: why the reply earns its score\nscore: 1 to 10", "rubric"],
+    ["reasoning\nwinner", "rubric"],
+    ["clarity_score\naccuracy_score\nfeedback", "rubric"],
+    ["verdict\nexplanation", "rubric"],
+    ["reasoning\nfinal_answer", "chat"],
+    ["explanation\nsentiment_label", "chat"],
+    ["analysis\nrisk_score", "chat"],
+    ["score", "chat"],
+  ])("reads the schema %j as %s beside a judged text with no grading words", (schema, domain) => {
+    const text = 'Review: "The battery died after two days and nobody answered my emails." Reply from the shop: "We are sorry, a refund is on its way."';
+    expect(topDomain(domainScores({ ...blankExchange(), answerSchema: schema }, text, ""))).toBe(domain);
+  });
+
   // Policy-sensitive questions of the kind one campaign harvested "censorship-safe" answers to; the
   // ordinary ones name the same places and histories without what makes them sensitive.
   it.each([

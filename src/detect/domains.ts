@@ -1,5 +1,6 @@
 import { BoundedMemo, type Exchange } from "../core/index.js";
 import { groupedAlternations, topLevelAlternatives } from "./alternation.js";
+import { gradesInSchema } from "./answer-schema.js";
 import { asRead } from "./as-read.js";
 import { STANDING_TEXTS_REMEMBERED } from "./cot.js";
 import { EUROPEAN_WORDS, forEachOtherScriptWord, HAS_OTHER_SCRIPT, QUANTITY_QUESTION, SCORE_RANGE_IN_POINTS, TWO_NUMBERS } from "./domain-words.js";
@@ -451,6 +452,8 @@ export function domainScores(ex: Exchange, given: string, system: string = ex.sy
   if (sys.judge || user.judge) raw.rubric += SPECIFICITY.rubric;
   if (sys.otherScript || user.otherScript) countOtherScriptWords(lower, raw, systemLower.length);
   if (ex.tools.length > 0 || ex.toolCalls.length > 0 || ex.toolResults > 0) raw.agentic += 2;
+  // A grader's answer demanded (see gradesInSchema): as structure, it outweighs the words, as tools do.
+  if (ex.answerSchema !== undefined && gradesInSchema(ex.answerSchema)) raw.rubric += 2 * SPECIFICITY.rubric;
   if (ex.media.image > 0) raw.vision += 3;
   if (ex.media.file > 0) raw.data_analysis += 1;
   const total = Object.values(raw).reduce((a, b) => a + b, 0);

@@ -717,6 +717,41 @@ describe("detection engine: apps that ask for the model's reasoning on every cal
     expect(verdicts.filter((a) => a.flagged).map((a) => `${a.account}: ${a.reasons[0] ?? ""}`)).toEqual([]);
   });
 
+  it("does not tie six grading apps into a ring by the benchmark answers their users all have graded", () => {
+    // The items graded are a public benchmark's; the grader's schema ({rationale, score}, or criteria scored)
+    // is each app's own instructions, now read as grading (see gradesInSchema): the graded texts are still
+    // the users', and grading apps are not a ring for them.
+    const answers = [
+      "Question: What causes the seasons on Earth? Student answer: The Earth is closer to the Sun in summer.",
+      "Question: Why does ice float on water? Student answer: Ice is less dense because its molecules form an open lattice.",
+      "Question: What is the function of the mitochondria? Student answer: They make proteins for the cell.",
+      "Question: Why is the sky blue? Student answer: Shorter wavelengths of sunlight are scattered more by the air.",
+      "Question: What does a catalyst do? Student answer: It speeds up a reaction without being used up.",
+      "Question: How do vaccines work? Student answer: They train the immune system to recognise a pathogen.",
+    ];
+    const log: Exchange[] = [];
+    for (let app = 0; app < 6; app++) {
+      for (let i = 0; i < 400; i++) {
+        log.push(
+          makeExchange({
+            id: `ex_grader${app}_${i}`,
+            ts: START + i * 21 * MINUTE + app * 3 * MINUTE,
+            account: `acct_graderapp${app}`,
+            system: `You are grading assistant number ${app} for a teachers' platform.`,
+            answerSchema: app % 2 === 0 ? "rationale: why the answer earns its score\nscore: 0 to 5" : "feedback\nclarity_score\naccuracy_score",
+            userTurns: [answers[(i + app) % answers.length] as string],
+            client: { ip: `52.15.${70 + app}.9`, asn: 16509, country: "US", userAgent: "python-requests/2.31.0" },
+            accountMeta: { createdAt: "2025-06-12T15:22:10Z", paymentFp: `pf_graderapp${app}_41c0a9e2d3`, verified: false },
+          }),
+        );
+      }
+    }
+    const engine = new DetectionEngine();
+    engine.observe(log.sort((x, y) => x.ts - y.ts));
+    const verdicts = engine.finish().accounts;
+    expect(verdicts.filter((a) => a.flagged).map((a) => `${a.account}: ${a.reasons[0] ?? ""}`)).toEqual([]);
+  });
+
   it("judges the app's production, staging and development keys on one card as one account; the same keys sending a harness's asks are still a cluster", () => {
     const keysOfOneCustomer = (log: Exchange[]): Exchange[] =>
       log.map((ex) => ({ ...ex, accountMeta: { ...ex.accountMeta, paymentFp: "pf_mathy_founder_8c1e2f", emailHash: "eh_mathy_founder_77a1c0" } }));

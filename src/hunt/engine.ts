@@ -4,6 +4,7 @@ import { ActivityWindows, CommunityGraph, CROWD_CAP, isClientToolSet, isFamily, 
 import { AccountState, coverHolds, coverLapse, establishedAtStart, isYoungUnverified, ownElicitation, scoreAccount } from "../detect/account.js";
 import { loadDefaultModel, type ExtractionStyleModel } from "../detect/classifier.js";
 import { DOMAINS } from "../detect/domains.js";
+import { gradesInSchema } from "../detect/answer-schema.js";
 import { askBesideStanding, COT_HIT } from "../detect/cot.js";
 import { isPhraseFrame, isSentenceFrame } from "../detect/template.js";
 import { CONVERSATION_MEMORY_MS, requestSignals, takeTurn, type ConversationTurn, type RequestSignals } from "../detect/signals.js";
@@ -251,7 +252,9 @@ export class DetectionEngine implements HuntEngine {
       // six tutoring apps sending one textbook's problems were tied by them into a flagged ring (an outside
       // generator, session 54), as a harness's items would tie its accounts.
       const itemCot = Math.min(cot, askBesideStanding(s.cotEvidence));
-      const itemLike = itemCot >= 0.4 || s.topDomain === "rubric";
+      // So is grading: a grader's schema is the app's instructions, and the texts it grades are its users'.
+      const itemGrading = s.topDomain === "rubric" && !(ex.answerSchema !== undefined && gradesInSchema(ex.answerSchema));
+      const itemLike = itemCot >= 0.4 || itemGrading;
       let byTemplate = false;
       if (s.template.templated) byTemplate = this.family(ex, s, itemCot, "template", s.template.exact, itemLike) || byTemplate;
       for (const f of s.template.frames) {
