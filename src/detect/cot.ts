@@ -54,10 +54,27 @@ export interface Pattern {
    * read, as a regex cannot start from the end and tried the whole of every long prompt.
    */
   tail?: number;
+  /**
+   * The character the text's last non-space character must be for a match (a label's colon): tested from
+   * the end before the regex runs, as nearly every prompt ends on something else.
+   */
+  closing?: string;
+}
+
+const WHITE_SPACE = /\s/;
+
+/** The text's last character that is not white space (as a regex's \s reads it), "" for none. */
+function lastNonSpace(text: string): string {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text[i] as string;
+    if (!WHITE_SPACE.test(c)) return c;
+  }
+  return "";
 }
 
 /** The leftmost match of the pattern (the ASCII part first on a tie, as one alternation would). */
-export function matchPattern(p: Pick<Pattern, "re" | "otherScripts" | "tail">, text: string): RegExpExecArray | null {
+export function matchPattern(p: Pick<Pattern, "re" | "otherScripts" | "tail" | "closing">, text: string): RegExpExecArray | null {
+  if (p.closing !== undefined && lastNonSpace(text) !== p.closing) return null;
   if (p.tail !== undefined && text.length > p.tail) {
     const from = text.length - p.tail;
     const m = matchPattern({ re: p.re, otherScripts: p.otherScripts }, text.slice(from));
@@ -592,6 +609,7 @@ const STRONG: Pattern[] = [
     // The colon-ended last sentence is found first (the lookahead), so each sentence is read once; of a
     // long prompt only the end is read, where a sentence of up to 100 characters and its colon are.
     tail: 200,
+    closing: ":",
     re: /(?:^|[.!?\n])\s*(?=[^.!?\n]{0,100}:\s*$)(?![^.!?\n]*\b(?!let['’]s)\w+['’]s\b)[^.!?\n]*?\b(?:scratch ?(?:pad|work)|reasoning|rationale|reason (?:it|this|that) (?:out|through)|thought process|thinking process|(?:chain|line|train) of (?:thoughts?|reasoning|inference|deduction)|chain-of-thought|random (?:thoughts|reasoning)|stream[- ]of[- ]consciousness|think(?:ing)?|step[- ]by[- ]step|(?:each|every) step|one step at a time|derivation|deductions?|inferences?|(?:worked|detailed|full|complete|step-by-step) solution|solution process|(?:detailed|step-by-step) explanation|explanation and (?:the )?(?:final )?answer|workings?|work (?:it|this|that) out|work through|break (?:it|this) down|do the math)\b[^.!?\n]*:\s*$/i,
     weight: 0.55,
   },
