@@ -1,3 +1,4 @@
+import { BoundedMemo } from "../core/index.js";
 import type { CotEvidence } from "./cot.js";
 
 /**
@@ -163,6 +164,17 @@ const CRITERION_SCORE = /^[a-z]+_(?:score|rating|grade)$/;
  * template often carries only the texts to judge.
  */
 export function gradesInSchema(rendered: string): boolean {
+  return GRADERS.get(rendered, readsAsGrader);
+}
+
+/**
+ * Readings of the schemas seen: an app sends its schema with every request, and both the domain reading
+ * and the hunt's template families ask. Bounded as the standing texts' memos are (cot.ts's
+ * STANDING_TEXTS_REMEMBERED, not imported: cot.ts imports this module).
+ */
+const GRADERS = new BoundedMemo<boolean>(2048);
+
+function readsAsGrader(rendered: string): boolean {
   const fields = fieldsOf(rendered);
   const criteria = fields.filter((f) => CRITERION_SCORE.test(f.snake)).length;
   if (criteria >= 2) return true;

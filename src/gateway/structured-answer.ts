@@ -18,7 +18,7 @@ const isField = (key: string, field: string): boolean => key === field || answer
  */
 function withoutReasoningField<T>(answer: T, field: string, mode: ReasoningMode, maxChars: number): T {
   if (!isJsonObject(answer)) return answer;
-  const key = field in answer ? field : Object.keys(answer).find((k) => isField(k, field));
+  const key = Object.hasOwn(answer, field) ? field : Object.keys(answer).find((k) => isField(k, field));
   if (key === undefined) return answer;
   const value = answer[key];
   const emptied = typeof value === "string" ? (mode === "summarise" ? summariseReasoning(value, maxChars) : "") : Array.isArray(value) ? [] : isJsonObject(value) ? {} : value;
@@ -151,18 +151,24 @@ export class StreamedFieldEraser {
     this.#unread = "";
   }
 
+  /** One character inside a string (not a withheld one: see eraseString): whether it was the closing quote. */
+  #closesString(c: string): boolean {
+    if (this.#escaped) this.#escaped = false;
+    else if (c === "\\") this.#escaped = true;
+    else if (c === '"') {
+      this.#inString = false;
+      return true;
+    }
+    return false;
+  }
+
   /** One character of the answer outside the withheld value: what goes out for it. */
   #read(c: string): string {
     if (this.#inString) {
-      if (this.#escaped) this.#escaped = false;
-      else if (c === "\\") this.#escaped = true;
-      else if (c === '"') {
-        this.#inString = false;
-        if (this.#readingKey) {
-          this.#readingKey = false;
-          this.#member = "colon";
-          return c;
-        }
+      if (this.#closesString(c) && this.#readingKey) {
+        this.#readingKey = false;
+        this.#member = "colon";
+        return c;
       }
       // A key longer than any field name is no match; kept short so an upstream's giant key holds nothing.
       if (this.#readingKey && this.#key.length <= MAX_KEY_CHARS) this.#key += c;
@@ -238,9 +244,7 @@ export class StreamedFieldEraser {
   /** One character of a withheld list or object: nothing goes out until it closes, then its closing bracket. */
   #eraseContainer(c: string): string {
     if (this.#inString) {
-      if (this.#escaped) this.#escaped = false;
-      else if (c === "\\") this.#escaped = true;
-      else if (c === '"') this.#inString = false;
+      this.#closesString(c);
       return "";
     }
     if (c === '"') this.#inString = true;
